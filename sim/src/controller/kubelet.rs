@@ -1,0 +1,9 @@
+//! The simulated scheduler and kubelet: node assignment, pod phases and conditions, image pull
+//! failures, crash loops, graceful termination.
+
+use crate::api::Cluster;
+use std::sync::Arc;
+
+pub async fn run(cluster: Arc<Cluster>) {
+    let _ = cluster;
+}

@@ -1,0 +1,1 @@
+//! Deterministic container logs for pods/log.

@@ -1,0 +1,1 @@
+//! A generated CA and serving certificate for `--tls`.

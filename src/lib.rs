@@ -1,0 +1,1 @@
+//! kubectl-statefulset library (under construction).
