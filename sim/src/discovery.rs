@@ -326,7 +326,11 @@ mod tests {
                 .unwrap();
             assert_eq!(
                 r["scope"],
-                if rt.namespaced { "Namespaced" } else { "Cluster" }
+                if rt.namespaced {
+                    "Namespaced"
+                } else {
+                    "Cluster"
+                }
             );
             assert_eq!(
                 r["subresources"].as_array().map(|a| a.len()).unwrap_or(0),
@@ -390,15 +394,18 @@ mod tests {
     #[test]
     fn documents_deserialize_into_upstream_types() {
         for (g, v) in GROUPS.iter().copied().chain([("", "v1")]) {
-            let l: APIResourceList =
-                serde_json::from_value(resource_list(g, v).unwrap()).unwrap();
+            let l: APIResourceList = serde_json::from_value(resource_list(g, v).unwrap()).unwrap();
             assert!(!l.resources.is_empty());
         }
         let gl: APIGroupList = serde_json::from_value(api_group_list()).unwrap();
         let names: Vec<_> = gl.groups.iter().map(|g| g.name.as_str()).collect();
         assert!(names.contains(&"metrics.k8s.io"));
         assert!(names.contains(&"apps"));
-        let m = gl.groups.iter().find(|g| g.name == "metrics.k8s.io").unwrap();
+        let m = gl
+            .groups
+            .iter()
+            .find(|g| g.name == "metrics.k8s.io")
+            .unwrap();
         assert_eq!(m.preferred_version.as_ref().unwrap().version, "v1beta1");
         let g: APIGroup = serde_json::from_value(api_group("apps").unwrap()).unwrap();
         assert_eq!(g.versions[0].group_version, "apps/v1");
