@@ -1215,7 +1215,7 @@ mod tests {
         );
         let t = table(
             &STATEFULSETS,
-            &[sts.clone()],
+            std::slice::from_ref(&sts),
             now(),
             json!({"resourceVersion": "7"}),
             IncludeObject::Metadata,
@@ -1233,7 +1233,7 @@ mod tests {
         assert_eq!(o["metadata"], sts["metadata"]);
         let full = table(
             &STATEFULSETS,
-            &[sts.clone()],
+            std::slice::from_ref(&sts),
             now(),
             json!({}),
             IncludeObject::Object,
