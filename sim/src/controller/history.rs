@@ -104,7 +104,11 @@ fn write_go_number(out: &mut String, n: &serde_json::Number) {
 /// Go's encoding/json float64 formatting.
 pub fn go_format_float(f: f64) -> String {
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0".into() } else { "0".into() };
+        return if f.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
     }
     let abs = f.abs();
     if (1e-6..1e21).contains(&abs) {
@@ -268,12 +272,12 @@ pub fn new_revision(set: &Value, revision: i64, collision_count: i32) -> Value {
     })
 }
 
-/// Re-hash a revision with a new collision count (CreateControllerRevision's retry loop).
+/// Re-name a revision for a new collision count (CreateControllerRevision's retry loop). As
+/// upstream, only the name changes: the hash label keeps the value NewControllerRevision gave it.
 pub fn rename_for_collision(rev: &mut Value, set_name: &str, collision_count: i32) {
     let bytes = revision_data_bytes(rev);
     let hash = hash_revision(bytes.as_bytes(), Some(collision_count));
     rev["metadata"]["name"] = json!(revision_name(set_name, &hash));
-    rev["metadata"]["labels"][HASH_LABEL] = json!(hash);
 }
 
 /// EqualRevision: when both hash labels parse as base-10 int32 (strconv.ParseInt(s, 10, 32)) and
@@ -471,7 +475,10 @@ mod tests {
         );
         // Keys sorted bytewise, "$patch" first.
         let v = json!({"spec": 1, "metadata": 2, "$patch": "replace", "Z": 0});
-        assert_eq!(go_json(&v), r#"{"$patch":"replace","Z":0,"metadata":2,"spec":1}"#);
+        assert_eq!(
+            go_json(&v),
+            r#"{"$patch":"replace","Z":0,"metadata":2,"spec":1}"#
+        );
     }
 
     #[test]
@@ -487,7 +494,8 @@ mod tests {
 
     #[test]
     fn missing_metadata_is_typed_and_template_is_replaced() {
-        let set = json!({"metadata": {"name": "x"}, "spec": {"template": {"spec": {"containers": []}}}});
+        let set =
+            json!({"metadata": {"name": "x"}, "spec": {"template": {"spec": {"containers": []}}}});
         assert_eq!(
             get_patch(&set),
             r#"{"spec":{"template":{"$patch":"replace","metadata":{"creationTimestamp":null},"spec":{"containers":[]}}}}"#
@@ -500,7 +508,10 @@ mod tests {
         changed["spec"]["template"]["spec"]["containers"][0]["image"] = json!("nginx:1.26");
         changed["spec"]["replicas"] = json!(5);
         let back = apply_revision(&changed, &rev);
-        assert_eq!(back["spec"]["template"]["metadata"]["labels"], json!({"app": "nginx"}));
+        assert_eq!(
+            back["spec"]["template"]["metadata"]["labels"],
+            json!({"app": "nginx"})
+        );
         assert_eq!(
             back["spec"]["template"]["spec"]["containers"][0]["image"],
             "nginx:1.25"
@@ -567,7 +578,8 @@ mod tests {
         rename_for_collision(&mut r, "web", 1);
         let h = hash_revision(WORKED.as_bytes(), Some(1));
         assert_eq!(r["metadata"]["name"], json!(format!("web-{h}")));
-        assert_eq!(r["metadata"]["labels"][HASH_LABEL], json!(h));
+        // The label keeps the first hash, as upstream's retry loop only renames.
+        assert_eq!(r["metadata"]["labels"][HASH_LABEL], json!("59b8f57"));
         assert_ne!(h, "59b8f57");
     }
 }
