@@ -213,10 +213,14 @@ async fn route(state: &Arc<ServerState>, ctx: &Ctx, body: Bytes) -> Result<Resp,
     // (system:public-info-viewer), everything else needs the bearer token.
     let public = matches!(path, "/version" | "/healthz" | "/readyz" | "/livez");
     if !public {
-        let ok = ctx
-            .header("authorization")
-            .and_then(|a| a.strip_prefix("Bearer "))
-            .is_some_and(|t| t.trim() == state.token);
+        let ok = match ctx.header("authorization") {
+            Some(a) => a
+                .strip_prefix("Bearer ")
+                .is_some_and(|t| t.trim() == state.token),
+            None => !state
+                .require_token
+                .load(std::sync::atomic::Ordering::Relaxed),
+        };
         if !ok {
             return Err(ApiError::unauthorized());
         }
