@@ -738,8 +738,8 @@ fn split_term(term: &str) -> Option<(String, &'static str, String)> {
     for (i, _) in term.char_indices() {
         let rest = &term[i..];
         for op in ["!=", "==", "="] {
-            if rest.starts_with(op) {
-                return Some((term[..i].to_string(), op, rest[op.len()..].to_string()));
+            if let Some(rhs) = rest.strip_prefix(op) {
+                return Some((term[..i].to_string(), op, rhs.to_string()));
             }
         }
     }
