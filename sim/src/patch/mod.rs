@@ -198,3 +198,5 @@ pub fn create_two_way_merge_patch(original: &Value, modified: &Value, kind: &str
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod upstream_cases;

@@ -170,6 +170,34 @@ pub fn lookup(ty: &str, field: &str) -> FieldMeta {
         ("Scale", "spec") => t("ScaleSpec"),
         ("Scale", "status") => t("ScaleStatus"),
 
+        // the `mergeItem` test type of upstream's strategicpatch/patch_test.go
+        #[cfg(test)]
+        ("mergeItem" | "retainKeysStruct", "mergingList") => m("mergeItem", "name"),
+        #[cfg(test)]
+        ("mergeItem" | "retainKeysStruct", "nonMergingList") => t("mergeItem"),
+        #[cfg(test)]
+        ("mergeItem" | "retainKeysStruct", "mergingIntList") => set(),
+        #[cfg(test)]
+        ("mergeItem", "mergeItemPtr") => m("mergeItem", "name"),
+        #[cfg(test)]
+        ("mergeItem", "retainKeysMap") => FieldMeta {
+            ty: "retainKeysStruct",
+            merge: false,
+            retain_keys: true,
+            replace: false,
+            key: None,
+        },
+        #[cfg(test)]
+        ("mergeItem", "retainKeysMergingList") => mr("mergeItem", "name"),
+        #[cfg(test)]
+        ("mergeItem", "replacingItem") => FieldMeta {
+            ty: "",
+            merge: false,
+            retain_keys: false,
+            replace: true,
+            key: None,
+        },
+
         _ => t(""),
     }
 }
