@@ -417,6 +417,24 @@ fn now() -> String {
     crate::clock::format_time(chrono::Utc::now())
 }
 
+/// Decode an apply-patch body (`application/apply-patch+yaml`; JSON is accepted as YAML),
+/// as applyPatcher does: a decoding failure is a 400 `error decoding YAML: ...`.
+pub fn parse_apply_body(body: &[u8]) -> Result<Value, ApiError> {
+    let text = std::str::from_utf8(body)
+        .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))?;
+    let parsed: Result<Value, String> = match serde_json::from_str(text) {
+        Ok(v) => Ok(v),
+        Err(_) => serde_yaml::from_str(text).map_err(|e| e.to_string()),
+    };
+    let v = parsed.map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))?;
+    if !v.is_object() {
+        return Err(ApiError::bad_request(
+            "error decoding YAML: the apply configuration must be an object",
+        ));
+    }
+    Ok(v)
+}
+
 /// Server-side apply of `applied` (the decoded apply-patch body) for `manager`.
 /// Returns the new object (with managedFields updated); `live` None creates.
 pub fn server_side_apply(

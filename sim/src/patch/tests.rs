@@ -746,3 +746,17 @@ fn server_side_apply_keyed_list_item_removal() {
     let e = server_side_apply_at(None, &two, "Pod", "", false, t).unwrap_err();
     assert_eq!(e.code, 400);
 }
+
+#[test]
+fn apply_body_yaml_or_json() {
+    let v = super::apply::parse_apply_body(
+        b"apiVersion: apps/v1\nkind: StatefulSet\nspec:\n  replicas: 2\n",
+    )
+    .unwrap();
+    assert_eq!(v["spec"]["replicas"], 2);
+    let v = super::apply::parse_apply_body(br#"{"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"web","namespace":"default"},"spec":{"replicas":2}}"#).unwrap();
+    assert_eq!(v["metadata"]["name"], "web");
+    let e = super::apply::parse_apply_body(b"- a\n- b\n").unwrap_err();
+    assert_eq!(e.code, 400);
+    assert!(e.message.starts_with("error decoding YAML"));
+}
