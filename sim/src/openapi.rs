@@ -164,128 +164,27 @@ fn normalize(v: &mut Value) {
 /// Patch strategies and list types upstream declares on fields (`+patchMergeKey`,
 /// `+patchStrategy`, `+listType`, `+listMapKey` markers in k8s.io/api types.go files).
 /// (schema, field, merge key, strategy, list-map keys)
+#[rustfmt::skip]
 const PATCH_META: &[(&str, &str, &str, &str, &[&str])] = &[
-    (
-        "io.k8s.api.core.v1.PodSpec",
-        "containers",
-        "name",
-        "merge",
-        &[],
-    ),
-    (
-        "io.k8s.api.core.v1.PodSpec",
-        "initContainers",
-        "name",
-        "merge",
-        &[],
-    ),
-    (
-        "io.k8s.api.core.v1.PodSpec",
-        "ephemeralContainers",
-        "name",
-        "merge",
-        &[],
-    ),
-    (
-        "io.k8s.api.core.v1.PodSpec",
-        "volumes",
-        "name",
-        "merge,retainKeys",
-        &[],
-    ),
-    (
-        "io.k8s.api.core.v1.PodSpec",
-        "imagePullSecrets",
-        "name",
-        "merge",
-        &[],
-    ),
-    (
-        "io.k8s.api.core.v1.PodSpec",
-        "hostAliases",
-        "ip",
-        "merge",
-        &["ip"],
-    ),
+    ("io.k8s.api.core.v1.PodSpec", "containers", "name", "merge", &[]),
+    ("io.k8s.api.core.v1.PodSpec", "initContainers", "name", "merge", &[]),
+    ("io.k8s.api.core.v1.PodSpec", "ephemeralContainers", "name", "merge", &[]),
+    ("io.k8s.api.core.v1.PodSpec", "volumes", "name", "merge,retainKeys", &[]),
+    ("io.k8s.api.core.v1.PodSpec", "imagePullSecrets", "name", "merge", &[]),
+    ("io.k8s.api.core.v1.PodSpec", "hostAliases", "ip", "merge", &["ip"]),
     ("io.k8s.api.core.v1.Container", "env", "name", "merge", &[]),
-    (
-        "io.k8s.api.core.v1.Container",
-        "ports",
-        "containerPort",
-        "merge",
-        &["containerPort", "protocol"],
-    ),
-    (
-        "io.k8s.api.core.v1.Container",
-        "volumeMounts",
-        "mountPath",
-        "merge",
-        &[],
-    ),
-    (
-        "io.k8s.api.core.v1.Container",
-        "volumeDevices",
-        "devicePath",
-        "merge",
-        &[],
-    ),
-    (
-        "io.k8s.api.core.v1.PodStatus",
-        "conditions",
-        "type",
-        "merge",
-        &[],
-    ),
-    ("io.k8s.api.core.v1.PodStatus", "podIPs", "ip", "merge", &[]),
-    (
-        "io.k8s.api.core.v1.NodeStatus",
-        "conditions",
-        "type",
-        "merge",
-        &[],
-    ),
-    (
-        "io.k8s.api.core.v1.NodeStatus",
-        "addresses",
-        "type",
-        "merge",
-        &[],
-    ),
-    (
-        "io.k8s.api.core.v1.ServiceSpec",
-        "ports",
-        "port",
-        "merge",
-        &["port", "protocol"],
-    ),
-    (
-        "io.k8s.api.core.v1.PersistentVolumeClaimStatus",
-        "conditions",
-        "type",
-        "merge",
-        &[],
-    ),
-    (
-        "io.k8s.api.apps.v1.StatefulSetStatus",
-        "conditions",
-        "type",
-        "merge",
-        &["type"],
-    ),
-    (
-        "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
-        "ownerReferences",
-        "uid",
-        "merge",
-        &[],
-    ),
-    (
-        "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
-        "finalizers",
-        "",
-        "merge",
-        &[],
-    ),
+    ("io.k8s.api.core.v1.Container", "ports", "containerPort", "merge", &["containerPort", "protocol"]),
+    ("io.k8s.api.core.v1.Container", "volumeMounts", "mountPath", "merge", &[]),
+    ("io.k8s.api.core.v1.Container", "volumeDevices", "devicePath", "merge", &[]),
+    ("io.k8s.api.core.v1.PodStatus", "conditions", "type", "merge", &["type"]),
+    ("io.k8s.api.core.v1.PodStatus", "podIPs", "ip", "merge", &["ip"]),
+    ("io.k8s.api.core.v1.NodeStatus", "conditions", "type", "merge", &["type"]),
+    ("io.k8s.api.core.v1.NodeStatus", "addresses", "type", "merge", &["type"]),
+    ("io.k8s.api.core.v1.ServiceSpec", "ports", "port", "merge", &["port", "protocol"]),
+    ("io.k8s.api.core.v1.PersistentVolumeClaimStatus", "conditions", "type", "merge", &[]),
+    ("io.k8s.api.apps.v1.StatefulSetStatus", "conditions", "type", "merge", &["type"]),
+    ("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", "ownerReferences", "uid", "merge", &["uid"]),
+    ("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", "finalizers", "", "merge", &[]),
 ];
 
 fn annotate_patch_meta(schemas: &mut Map<String, Value>) {
@@ -304,6 +203,9 @@ fn annotate_patch_meta(schemas: &mut Map<String, Value>) {
         if !map_keys.is_empty() {
             prop.insert("x-kubernetes-list-map-keys".into(), json!(map_keys));
             prop.insert("x-kubernetes-list-type".into(), json!("map"));
+        } else if key.is_empty() {
+            // a merged list of scalars (finalizers): +listType=set
+            prop.insert("x-kubernetes-list-type".into(), json!("set"));
         }
     }
 }
