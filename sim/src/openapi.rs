@@ -1055,6 +1055,12 @@ mod tests {
             pod_spec["properties"]["containers"]["x-kubernetes-patch-merge-key"],
             "name"
         );
+        let om = &schemas["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"]["properties"];
+        assert_eq!(
+            om["ownerReferences"]["x-kubernetes-list-map-keys"],
+            json!(["uid"])
+        );
+        assert_eq!(om["finalizers"]["x-kubernetes-list-type"], "set");
         // no dangling references
         let text = doc.to_string();
         for part in text.split("\"$ref\":\"").skip(1) {
