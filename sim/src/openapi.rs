@@ -284,10 +284,10 @@ fn schema_of_kind(group: &str, version: &str, kind: &str) -> String {
 fn build_schemas(group: &str, version: &str, resources: &[&ResourceType]) -> Map<String, Value> {
     use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
     let mut g = SchemaGenerator::new(SchemaSettings::openapi3().with(|s| s.meta_schema = None));
-    let mut kinds: Vec<(String, &str, &str, &str)> = Vec::new(); // (schema, group, version, kind)
+    let mut kinds: Vec<(String, &str, &str, String)> = Vec::new(); // (schema, group, version, kind)
     for rt in resources {
         if let Some(name) = add_kind(&mut g, rt.group, rt.kind) {
-            kinds.push((name, rt.group, rt.version, rt.kind));
+            kinds.push((name, rt.group, rt.version, rt.kind.to_string()));
         }
         for sub in rt.subresources {
             let info = crate::discovery::subresource_info(rt, sub);
@@ -298,7 +298,7 @@ fn build_schemas(group: &str, version: &str, resources: &[&ResourceType]) -> Map
                     (info.group, info.version)
                 };
                 if let Some(name) = add_kind(&mut g, sg, &info.kind) {
-                    kinds.push((name, sg, sv, leak(info.kind)));
+                    kinds.push((name, sg, sv, info.kind));
                 }
             }
         }
@@ -345,11 +345,6 @@ fn build_schemas(group: &str, version: &str, resources: &[&ResourceType]) -> Map
         );
     }
     schemas
-}
-
-fn leak(s: String) -> &'static str {
-    // A handful of short kind names per process, generated once per cached document.
-    Box::leak(s.into_boxed_str())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -412,14 +407,13 @@ fn schema_ref(name: &str) -> Value {
     json!({"$ref": format!("{REF_PREFIX}{name}")})
 }
 
-struct OpCtx<'a> {
+struct OpCtx {
     tag: String,
     gvk: Value,
     /// e.g. "AppsV1"
     gv_camel: String,
     /// e.g. "NamespacedStatefulSet" / "Namespace"
     subject: String,
-    kind_schema: &'a str,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -446,7 +440,6 @@ fn op(
     if let Some(b) = body {
         o["requestBody"] = b;
     }
-    let _ = ctx.kind_schema;
     o
 }
 
@@ -545,7 +538,6 @@ fn build_paths(group: &str, version: &str, resources: &[&ResourceType]) -> Map<S
             gvk: gvk(group, version, rt.kind),
             gv_camel: gv_camel.clone(),
             subject: format!("{ns_word}{}", rt.kind),
-            kind_schema: &kind_schema,
         };
         let (coll, ns_params) = if rt.namespaced {
             (
@@ -703,7 +695,6 @@ fn build_paths(group: &str, version: &str, resources: &[&ResourceType]) -> Map<S
                 gvk: gvk(sg, sv, &info.kind),
                 gv_camel: gv_camel.clone(),
                 subject: format!("{}{sub_camel}", ctx.subject),
-                kind_schema: &sub_schema,
             };
             let mut s = Map::new();
             s.insert("parameters".into(), Value::Array(item_params.clone()));
@@ -905,13 +896,12 @@ fn build_paths(group: &str, version: &str, resources: &[&ResourceType]) -> Map<S
     paths
 }
 
-fn ctx_clone<'a>(c: &OpCtx<'a>) -> OpCtx<'a> {
+fn ctx_clone(c: &OpCtx) -> OpCtx {
     OpCtx {
         tag: c.tag.clone(),
         gvk: c.gvk.clone(),
         gv_camel: c.gv_camel.clone(),
         subject: c.subject.clone(),
-        kind_schema: c.kind_schema,
     }
 }
 
