@@ -176,7 +176,19 @@ const PATCH_META: &[(&str, &str, &str, &str, &[&str])] = &[
     ("io.k8s.api.core.v1.Container", "ports", "containerPort", "merge", &["containerPort", "protocol"]),
     ("io.k8s.api.core.v1.Container", "volumeMounts", "mountPath", "merge", &[]),
     ("io.k8s.api.core.v1.Container", "volumeDevices", "devicePath", "merge", &[]),
+    ("io.k8s.api.core.v1.PodSpec", "topologySpreadConstraints", "topologyKey", "merge", &["topologyKey", "whenUnsatisfiable"]),
+    ("io.k8s.api.core.v1.PodSpec", "resourceClaims", "name", "merge,retainKeys", &["name"]),
+    ("io.k8s.api.core.v1.PodSpec", "schedulingGates", "name", "merge", &["name"]),
+    ("io.k8s.api.core.v1.EphemeralContainer", "env", "name", "merge", &[]),
+    ("io.k8s.api.core.v1.EphemeralContainer", "ports", "containerPort", "merge", &["containerPort", "protocol"]),
+    ("io.k8s.api.core.v1.EphemeralContainer", "volumeMounts", "mountPath", "merge", &[]),
+    ("io.k8s.api.core.v1.EphemeralContainer", "volumeDevices", "devicePath", "merge", &[]),
     ("io.k8s.api.core.v1.PodStatus", "conditions", "type", "merge", &["type"]),
+    ("io.k8s.api.core.v1.PodStatus", "hostIPs", "ip", "merge", &[]),
+    ("io.k8s.api.core.v1.PodStatus", "resourceClaimStatuses", "name", "merge,retainKeys", &["name"]),
+    ("io.k8s.api.core.v1.NodeSpec", "podCIDRs", "", "merge", &[]),
+    ("io.k8s.api.core.v1.NamespaceStatus", "conditions", "type", "merge", &[]),
+    ("io.k8s.api.core.v1.ServiceStatus", "conditions", "type", "merge", &["type"]),
     ("io.k8s.api.core.v1.PodStatus", "podIPs", "ip", "merge", &["ip"]),
     ("io.k8s.api.core.v1.NodeStatus", "conditions", "type", "merge", &["type"]),
     ("io.k8s.api.core.v1.NodeStatus", "addresses", "type", "merge", &["type"]),
@@ -1067,6 +1079,32 @@ mod tests {
                 ["kind"]
                 == "StatefulSetList"
         );
+    }
+
+    #[test]
+    fn every_patch_strategy_lands_on_a_real_field() {
+        let docs = [
+            document("api/v1").unwrap(),
+            document("apis/apps/v1").unwrap(),
+        ];
+        for (schema, field, key, strategy, _) in PATCH_META {
+            let prop = docs
+                .iter()
+                .find_map(|d| {
+                    d.pointer(&format!("/components/schemas/{schema}/properties/{field}"))
+                })
+                .unwrap_or_else(|| panic!("{schema}.{field} not in any document"));
+            assert_eq!(
+                prop["x-kubernetes-patch-strategy"], *strategy,
+                "{schema}.{field}"
+            );
+            if !key.is_empty() {
+                assert_eq!(
+                    prop["x-kubernetes-patch-merge-key"], *key,
+                    "{schema}.{field}"
+                );
+            }
+        }
     }
 
     #[test]
