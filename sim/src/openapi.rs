@@ -32,6 +32,11 @@ fn group_version_paths() -> Vec<(&'static str, &'static str, String)> {
 
 /// GET /openapi/v3: the index of group-version documents.
 pub fn index() -> Value {
+    static INDEX: OnceLock<Value> = OnceLock::new();
+    INDEX.get_or_init(build_index).clone()
+}
+
+fn build_index() -> Value {
     let mut paths = Map::new();
     for (_, _, path) in group_version_paths() {
         let hash = document(&path).map(|d| hash_of(&d)).unwrap_or_default();
