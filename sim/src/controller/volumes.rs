@@ -23,8 +23,7 @@ pub const RESIZE_MS: i64 = 1000;
 
 pub const DEFAULT_CLASS_ANNOTATION: &str = "storageclass.kubernetes.io/is-default-class";
 
-/// The default StorageClass of a kind-like cluster (`standard`, rancher.io/local-path,
-/// WaitForFirstConsumer), for the simulator's start-up to create.
+/// A kind-like default StorageClass (`standard`, rancher.io/local-path, WaitForFirstConsumer).
 pub fn default_storage_class() -> Value {
     json!({
         "apiVersion": "storage.k8s.io/v1",
@@ -38,16 +37,6 @@ pub fn default_storage_class() -> Value {
         "volumeBindingMode": "WaitForFirstConsumer",
         "allowVolumeExpansion": true,
     })
-}
-
-/// Create the default StorageClass (ignored when it exists).
-pub fn seed_storage_class(cluster: &Cluster) {
-    let _ = cluster.create(
-        &STORAGECLASSES,
-        None,
-        default_storage_class(),
-        &WriteOptions::default(),
-    );
 }
 
 /// The class a claim uses: its own, else the default class (newest wins, as upstream's
