@@ -10,6 +10,8 @@ pub mod history;
 pub mod kubelet;
 pub mod logs;
 pub mod metrics;
+pub mod recorder;
+pub mod scheduler;
 pub mod statefulset;
 
 /// Start every controller loop on the current tokio runtime.
