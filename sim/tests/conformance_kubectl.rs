@@ -352,6 +352,24 @@ fn conformance_create_get_describe_events() {
         .filter(|e| e["involvedObject"]["name"] == "web")
         .count();
     assert_eq!(body.len(), stored);
+    assert!(s
+        .requests()
+        .iter()
+        .any(|r| r.path == "/api/v1/namespaces/default/events"
+            && r.query.contains("fieldSelector=involvedObject.name%3Dweb")));
+    let o = ok(&s, &["events", "--for", "sts/web"]);
+    let lines: Vec<&str> = o.stdout.lines().collect();
+    assert_eq!(
+        lines[0].split_whitespace().collect::<Vec<_>>(),
+        ["LAST", "SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+    );
+    assert_eq!(lines.len() - 1, stored, "{o:?}");
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|l| l.contains("Normal   SuccessfulCreate   StatefulSet/web")),
+        "{o:?}"
+    );
     let o = ok(
         &s,
         &[
@@ -987,7 +1005,7 @@ fn conformance_edit_patch_label_annotate_apply() {
 
 /// Upstream server-side apply detects field-manager conflicts
 /// (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/fieldmanager): `spec.replicas` last set
-/// by `kubectl-edit` cannot be taken over by manager `kubectl` without --force-conflicts.
+/// by `kubectl-patch` cannot be taken over by manager `kubectl` without --force-conflicts.
 #[test]
 #[ignore = "kube-sim: server-side apply does not detect field manager conflicts (409 FieldManagerConflict)"]
 fn conformance_server_side_apply_conflict() {
@@ -996,7 +1014,16 @@ fn conformance_server_side_apply_conflict() {
         return;
     }
     create_web(&s);
-    ok(&s, &["scale", "sts/web", "--replicas=2"]);
+    ok(
+        &s,
+        &[
+            "patch",
+            "sts/web",
+            "--type=merge",
+            "-p",
+            r#"{"spec":{"replicas":2}}"#,
+        ],
+    );
     let ssa = write_file(
         &s,
         "ssa.yaml",
@@ -1006,7 +1033,7 @@ fn conformance_server_side_apply_conflict() {
     assert!(!o.ok, "{o:?}");
     assert!(
         o.stderr
-            .contains("Apply failed with 1 conflict: conflict with \"kubectl\""),
+            .contains("Apply failed with 1 conflict: conflict with \"kubectl-patch\" using apps/v1: .spec.replicas"),
         "{o:?}"
     );
     assert_eq!(sts(&s)["spec"]["replicas"], 2);
@@ -1070,7 +1097,10 @@ fn conformance_delete_cascades() {
     assert!(s.wait_until(WAIT, |c| c
         .list_items(&PODS, NS, Some("app=nginx"))
         .is_empty()));
-    assert!(revisions(&s).is_empty());
+    let left = s
+        .cluster()
+        .list_items(&CONTROLLERREVISIONS, NS, None);
+    assert!(left.is_empty(), "blocking dependents outlived the foreground-deleted owner: {left:?}");
     // PVCs are retained (whenDeleted: Retain).
     assert_eq!(s.cluster().list_items(&PVCS, NS, None).len(), 3);
 
@@ -1095,4 +1125,44 @@ fn conformance_delete_cascades() {
         o.stderr,
         "Error from server (NotFound): statefulsets.apps \"web\" not found\n"
     );
+}
+
+/// The DefaultStorageClass admission plugin (plugin/pkg/admission/storage/storageclass/setdefault)
+/// fills `spec.storageClassName` of a new PVC that names none with the default class
+/// (`standard`, seeded with `storageclass.kubernetes.io/is-default-class: "true"`).
+#[test]
+#[ignore = "kube-sim: PVCs created without storageClassName do not get the default StorageClass"]
+fn conformance_pvc_default_storage_class() {
+    let s = sim();
+    if !kubectl_present(&s) {
+        return;
+    }
+    create_web(&s);
+    let pvc = s.cluster().get(&PVCS, NS, "www-web-0").unwrap();
+    assert_eq!(pvc["spec"]["storageClassName"], "standard", "{pvc}");
+    let o = ok(&s, &["get", "pvc", "www-web-0"]);
+    let cells: Vec<&str> = o
+        .stdout
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert!(cells.contains(&"standard"), "{o:?}");
+}
+
+/// Against a real cluster, ages kubectl computes itself (describe's Events section, `kubectl
+/// events`) are never `<invalid>`: server and client clocks agree.
+#[test]
+#[ignore = "kube-sim: at speed > 1 the simulated clock runs ahead of real time, so kubectl's client-side ages print <invalid>"]
+fn conformance_client_side_ages() {
+    let s = sim();
+    if !kubectl_present(&s) {
+        return;
+    }
+    create_web(&s);
+    let o = ok(&s, &["describe", "sts", "web"]);
+    assert!(!o.stdout.contains("<invalid>"), "{}", o.stdout);
+    let o = ok(&s, &["events", "--for", "sts/web"]);
+    assert!(!o.stdout.contains("<invalid>"), "{}", o.stdout);
 }
