@@ -230,3 +230,48 @@ fn kubectl_selectors() {
         "{err}"
     );
 }
+
+#[test]
+fn kubectl_rollout_undo_replaces_the_template() {
+    let s = KubeSim::start(SimOptions {
+        nodes: 1,
+        speed: 20.0,
+        ..Default::default()
+    })
+    .expect("start simulator");
+    s.apply_yaml(STS).unwrap();
+    let Some((ok, out, err)) = kubectl(
+        &s,
+        &[
+            "patch",
+            "sts",
+            "web",
+            "-p",
+            r#"{"spec":{"template":{"metadata":{"labels":{"extra":"x"}},"spec":{"containers":[{"name":"nginx","image":"nginx:1.26"},{"name":"third","image":"redis"}]}}}}"#,
+        ],
+    ) else {
+        return;
+    };
+    assert!(ok, "{out}{err}");
+    // wait for the controller to record the second revision
+    let has_two = s.wait_until(std::time::Duration::from_secs(20), |c| {
+        c.list_items(
+            &kube_sim::resources::CONTROLLERREVISIONS,
+            Some("default"),
+            None,
+        )
+        .len()
+            >= 2
+    });
+    assert!(has_two, "two controller revisions");
+    let (ok, out, err) = kubectl(&s, &["rollout", "undo", "sts/web"]).unwrap();
+    assert!(ok, "{out}{err}");
+    assert_eq!(out.trim(), "statefulset.apps/web rolled back");
+    let tpl = &web(&s)["spec"]["template"];
+    let cs = tpl["spec"]["containers"].as_array().unwrap();
+    let names: Vec<&str> = cs.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    // `$patch: replace` on the template: the added container and label are gone
+    assert_eq!(names, ["nginx", "sidecar"]);
+    assert_eq!(cs[0]["image"], "nginx:1.25");
+    assert!(tpl["metadata"]["labels"].get("extra").is_none());
+}
