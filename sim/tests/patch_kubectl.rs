@@ -275,3 +275,39 @@ fn kubectl_rollout_undo_replaces_the_template() {
     assert_eq!(cs[0]["image"], "nginx:1.25");
     assert!(tpl["metadata"]["labels"].get("extra").is_none());
 }
+
+#[test]
+fn kubectl_client_side_apply_three_way_patches() {
+    let s = sim();
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("web.yaml");
+    std::fs::write(&f, STS).unwrap();
+    let fp = f.to_str().unwrap();
+    let Some((ok, out, err)) = kubectl(&s, &["apply", "-f", fp]) else {
+        return;
+    };
+    assert!(ok, "{out}{err}");
+    assert_eq!(out.trim(), "statefulset.apps/web created");
+    // drop env A and the sidecar, add a volume, change replicas
+    let changed = STS
+        .replace("        - {name: A, value: \"1\"}\n", "")
+        .replace("      - name: sidecar\n        image: busybox\n", "")
+        .replace("replicas: 3", "replicas: 5")
+        + "      volumes:\n      - name: data\n        emptyDir: {}\n";
+    std::fs::write(&f, changed).unwrap();
+    let (ok, out, err) = kubectl(&s, &["apply", "-f", fp]).unwrap();
+    assert!(ok, "{out}{err}");
+    assert_eq!(out.trim(), "statefulset.apps/web configured");
+    let w = web(&s);
+    assert_eq!(w["spec"]["replicas"], 5);
+    let cs = w["spec"]["template"]["spec"]["containers"]
+        .as_array()
+        .unwrap();
+    assert_eq!(cs.len(), 1, "{cs:?}");
+    assert_eq!(names(&env(&s)), ["B", "C", "D"]);
+    assert_eq!(w["spec"]["template"]["spec"]["volumes"][0]["name"], "data");
+    // a third apply with no change is a no-op
+    let (ok, out, _) = kubectl(&s, &["apply", "-f", fp]).unwrap();
+    assert!(ok);
+    assert_eq!(out.trim(), "statefulset.apps/web unchanged");
+}
