@@ -32,7 +32,16 @@ impl TestEnv {
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
-        let mut c = Command::cargo_bin("kubectl-statefulset").unwrap();
+        Command::from(self.std_cmd(args))
+    }
+
+    /// The same as a `std::process::Command` (for pipes).
+    pub fn std_cmd<I, S>(&self, args: I) -> std::process::Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("kubectl-statefulset"));
         c.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.home.path())
