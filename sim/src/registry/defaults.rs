@@ -79,7 +79,10 @@ fn statefulset(obj: &mut Value) {
 /// metav1.Time), PodSpec defaults.
 pub fn pod_template(t: &mut Value) {
     if let Some(m) = obj_mut(t, "metadata") {
-        if !m.as_object().is_some_and(|m| m.contains_key("creationTimestamp")) {
+        if !m
+            .as_object()
+            .is_some_and(|m| m.contains_key("creationTimestamp"))
+        {
             m["creationTimestamp"] = Value::Null;
         }
     }
@@ -292,9 +295,7 @@ fn volume(v: &mut Value) {
             }
             if key == "projected" {
                 each_mut(s, "sources", |src| {
-                    if let Some(sat) = src
-                        .get_mut("serviceAccountToken")
-                        .filter(|f| f.is_object())
+                    if let Some(sat) = src.get_mut("serviceAccountToken").filter(|f| f.is_object())
                     {
                         default_val(sat, "expirationSeconds", json!(3600));
                     }
@@ -529,12 +530,14 @@ mod tests {
     fn explicit_rolling_update_without_block_gets_no_partition() {
         let mut sts = json!({"spec": {"updateStrategy": {"type": "RollingUpdate"}}});
         apply(&STATEFULSETS, &mut sts);
-        assert_eq!(sts["spec"]["updateStrategy"], json!({"type": "RollingUpdate"}));
+        assert_eq!(
+            sts["spec"]["updateStrategy"],
+            json!({"type": "RollingUpdate"})
+        );
         let mut sts = json!({"spec": {"updateStrategy": {"type": "OnDelete"}}});
         apply(&STATEFULSETS, &mut sts);
         assert_eq!(sts["spec"]["updateStrategy"], json!({"type": "OnDelete"}));
-        let mut sts =
-            json!({"spec": {"updateStrategy": {"rollingUpdate": {"partition": 2}}}});
+        let mut sts = json!({"spec": {"updateStrategy": {"rollingUpdate": {"partition": 2}}}});
         apply(&STATEFULSETS, &mut sts);
         assert_eq!(
             sts["spec"]["updateStrategy"],
@@ -607,7 +610,10 @@ mod tests {
         assert_eq!(s["type"], "ClusterIP");
         assert_eq!(s["sessionAffinity"], "None");
         assert_eq!(s["internalTrafficPolicy"], "Cluster");
-        assert_eq!(s["ports"][0], json!({"port": 80, "protocol": "TCP", "targetPort": 80}));
+        assert_eq!(
+            s["ports"][0],
+            json!({"port": 80, "protocol": "TCP", "targetPort": 80})
+        );
         assert_eq!(s["ports"][1]["targetPort"], "https");
         assert!(s.get("externalTrafficPolicy").is_none());
         let mut lb = json!({"spec": {"type": "LoadBalancer", "sessionAffinity": "ClientIP", "ports": [{"port": 80}]}});
@@ -634,7 +640,10 @@ mod tests {
 
         let mut ns = json!({"metadata": {"name": "prod"}});
         apply(&NAMESPACES, &mut ns);
-        assert_eq!(ns["metadata"]["labels"]["kubernetes.io/metadata.name"], "prod");
+        assert_eq!(
+            ns["metadata"]["labels"]["kubernetes.io/metadata.name"],
+            "prod"
+        );
         assert_eq!(ns["status"]["phase"], "Active");
 
         let mut sc = json!({"metadata": {"name": "standard"}, "provisioner": "x"});

@@ -84,8 +84,7 @@ fn matches_qualified_name_part(s: &str) -> bool {
     !b.is_empty()
         && b[0].is_ascii_alphanumeric()
         && b[b.len() - 1].is_ascii_alphanumeric()
-        && b
-            .iter()
+        && b.iter()
             .all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'.')
 }
 
@@ -124,7 +123,11 @@ pub fn is_qualified_name(value: &str) -> Vec<String> {
     if !matches_qualified_name_part(name) {
         errs.push(format!(
             "name part {}",
-            regex_error(QUALIFIED_MSG, QUALIFIED_FMT, &["MyName", "my.name", "123-abc"])
+            regex_error(
+                QUALIFIED_MSG,
+                QUALIFIED_FMT,
+                &["MyName", "my.name", "123-abc"]
+            )
         ));
     }
     errs
@@ -196,8 +199,7 @@ pub fn is_env_var_name(v: &str) -> Vec<String> {
     let b = v.as_bytes();
     let ok = !b.is_empty()
         && !b[0].is_ascii_digit()
-        && b
-            .iter()
+        && b.iter()
             .all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.' || c == b'_');
     if !ok {
         errs.push(regex_error(
@@ -247,8 +249,14 @@ mod tests {
         assert!(is_qualified_name("app.kubernetes.io/name").is_empty());
         assert_eq!(is_qualified_name("a/b/c").len(), 1);
         assert!(is_valid_label_value("").is_empty());
-        assert_eq!(is_valid_port_name("http--x"), vec!["must not contain consecutive hyphens (-)"]);
-        assert_eq!(is_valid_port_name("8080"), vec!["must contain at least one letter (a-z)"]);
+        assert_eq!(
+            is_valid_port_name("http--x"),
+            vec!["must not contain consecutive hyphens (-)"]
+        );
+        assert_eq!(
+            is_valid_port_name("8080"),
+            vec!["must contain at least one letter (a-z)"]
+        );
         assert!(is_env_var_name("MY_VAR.x-1").is_empty());
         assert_eq!(is_env_var_name("1X").len(), 1);
         assert!(is_config_map_key("app.properties").is_empty());

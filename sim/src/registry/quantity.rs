@@ -29,7 +29,9 @@ pub fn parse(s: &str) -> Result<f64, String> {
     if i == num_start || dots > 1 || &s[num_start..i] == "." {
         return Err(QUANTITY_FORMAT_ERR.into());
     }
-    let num: f64 = s[..i].parse().map_err(|_| QUANTITY_FORMAT_ERR.to_string())?;
+    let num: f64 = s[..i]
+        .parse()
+        .map_err(|_| QUANTITY_FORMAT_ERR.to_string())?;
     let suffix = &s[i..];
     let mult: f64 = match suffix {
         "" => 1.0,

@@ -121,7 +121,12 @@ pub fn prepare_for_status_update(rt: &ResourceType, new: &mut Value, old: &Value
 /// gate unless the old object already uses it.
 fn drop_max_unavailable(obj: &mut Value, old: Option<&Value>) {
     let in_use = old
-        .and_then(|o| get(o, &["spec", "updateStrategy", "rollingUpdate", "maxUnavailable"]))
+        .and_then(|o| {
+            get(
+                o,
+                &["spec", "updateStrategy", "rollingUpdate", "maxUnavailable"],
+            )
+        })
         .is_some_and(|v| !v.is_null());
     if in_use {
         return;
@@ -167,7 +172,10 @@ fn pod_admission(pod: &mut Value) {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+    for key in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+    ] {
         let present = tols.iter().any(|t| {
             let k = get_str(t, &["key"]).unwrap_or_default();
             let e = get_str(t, &["effect"]).unwrap_or_default();
@@ -277,8 +285,7 @@ pub fn qos_class(pod: &Value) -> &'static str {
     if requests.is_empty() && limits.is_empty() {
         return "BestEffort";
     }
-    if guaranteed && limits.len() == 2 && requests.iter().all(|(k, v)| limits.get(k) == Some(v))
-    {
+    if guaranteed && limits.len() == 2 && requests.iter().all(|(k, v)| limits.get(k) == Some(v)) {
         // requests were defaulted from limits (SetDefaults_Pod), so equal sets mean equal values
         if requests.len() == limits.len() {
             return "Guaranteed";
@@ -385,7 +392,8 @@ fn assign_node_ports(obj: &mut Value, old: Option<&Value>) {
         return;
     };
     let ty = get_str(spec, &["type"]).unwrap_or_default().to_string();
-    let lb_alloc = get(spec, &["allocateLoadBalancerNodePorts"]).and_then(Value::as_bool) != Some(false);
+    let lb_alloc =
+        get(spec, &["allocateLoadBalancerNodePorts"]).and_then(Value::as_bool) != Some(false);
     let needs = ty == "NodePort" || (ty == "LoadBalancer" && lb_alloc);
     let mut i = 0u32;
     each_mut(spec, "ports", |p| {
@@ -403,16 +411,17 @@ fn assign_node_ports(obj: &mut Value, old: Option<&Value>) {
                 .then(|| op.get("nodePort").cloned())
                 .flatten()
         });
-        let np = kept.unwrap_or_else(|| {
-            json!(30000 + fnv1a(format!("{seed}#{i}").as_bytes()) % 2768)
-        });
+        let np =
+            kept.unwrap_or_else(|| json!(30000 + fnv1a(format!("{seed}#{i}").as_bytes()) % 2768));
         p["nodePort"] = np;
     });
 }
 
 /// patchAllocatedValues: a PUT without clusterIP(s)/ipFamilies keeps the allocated ones.
 fn patch_allocated_values(new: &mut Value, old: &Value) {
-    let new_ty = get_str(new, &["spec", "type"]).unwrap_or_default().to_string();
+    let new_ty = get_str(new, &["spec", "type"])
+        .unwrap_or_default()
+        .to_string();
     let old_ty = get_str(old, &["spec", "type"]).unwrap_or_default();
     if new_ty == "ExternalName" || old_ty == "ExternalName" {
         return;

@@ -292,7 +292,10 @@ pub fn validate_update(rt: &ResourceType, new: &Value, old: &Value, sub: Option<
 
 /// ValidateLabelSelector (strict label values).
 fn label_selector(sel: &Value, path: &str) -> Errs {
-    let mut errs = validate_labels(get_obj(sel, &["matchLabels"]), &format!("{path}.matchLabels"));
+    let mut errs = validate_labels(
+        get_obj(sel, &["matchLabels"]),
+        &format!("{path}.matchLabels"),
+    );
     for (i, e) in get_arr(sel, &["matchExpressions"]).iter().enumerate() {
         let p = format!("{path}.matchExpressions[{i}]");
         let op = get_str(e, &["operator"]).unwrap_or_default();
@@ -430,7 +433,11 @@ fn statefulset_spec(spec: &Value) -> Errs {
         }
     }
     nonneg(&mut errs, spec.get("replicas"), "spec.replicas");
-    nonneg(&mut errs, spec.get("minReadySeconds"), "spec.minReadySeconds");
+    nonneg(
+        &mut errs,
+        spec.get("minReadySeconds"),
+        "spec.minReadySeconds",
+    );
     if let Some(o) = spec.get("ordinals").filter(|o| !o.is_null()) {
         nonneg(&mut errs, o.get("start"), "spec.ordinals.start");
     }
@@ -616,7 +623,10 @@ pub fn pod_spec(spec: &Value, path: &str) -> Errs {
             .filter(|s| v.get(*s).is_some_and(|x| !x.is_null()))
             .collect();
         if present.is_empty() {
-            errs.push(FieldError::required(p.clone(), "must specify a volume type"));
+            errs.push(FieldError::required(
+                p.clone(),
+                "must specify a volume type",
+            ));
         } else if present.len() > 1 {
             errs.push(FieldError::forbidden(
                 format!("{p}.{}", present[1]),
@@ -678,12 +688,20 @@ pub fn pod_spec(spec: &Value, path: &str) -> Errs {
     }
     if let Some(h) = get_str(spec, &["hostname"]).filter(|h| !h.is_empty()) {
         for msg in is_dns1123_label(h) {
-            errs.push(FieldError::invalid(format!("{path}.hostname"), json!(h), msg));
+            errs.push(FieldError::invalid(
+                format!("{path}.hostname"),
+                json!(h),
+                msg,
+            ));
         }
     }
     if let Some(h) = get_str(spec, &["subdomain"]).filter(|h| !h.is_empty()) {
         for msg in is_dns1123_label(h) {
-            errs.push(FieldError::invalid(format!("{path}.subdomain"), json!(h), msg));
+            errs.push(FieldError::invalid(
+                format!("{path}.subdomain"),
+                json!(h),
+                msg,
+            ));
         }
     }
     nonneg(
@@ -774,7 +792,11 @@ fn container(
         }
         if let Some(hp) = as_i64(port.get("hostPort")).filter(|h| *h != 0) {
             for msg in is_valid_port_num(hp) {
-                errs.push(FieldError::invalid(format!("{pp}.hostPort"), json!(hp), msg));
+                errs.push(FieldError::invalid(
+                    format!("{pp}.hostPort"),
+                    json!(hp),
+                    msg,
+                ));
             }
         }
         match get_str(port, &["protocol"]).unwrap_or_default() {
@@ -799,10 +821,15 @@ fn container(
             }
         }
         if let Some(vf) = e.get("valueFrom").filter(|v| !v.is_null()) {
-            let n = ["fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef"]
-                .iter()
-                .filter(|k| vf.get(**k).is_some_and(|x| !x.is_null()))
-                .count();
+            let n = [
+                "fieldRef",
+                "resourceFieldRef",
+                "configMapKeyRef",
+                "secretKeyRef",
+            ]
+            .iter()
+            .filter(|k| vf.get(**k).is_some_and(|x| !x.is_null()))
+            .count();
             if n == 0 {
                 errs.push(invalid_rendered(
                     format!("{ep}.valueFrom"),
@@ -1111,7 +1138,11 @@ fn service(obj: &Value) -> Errs {
                 ));
             } else {
                 for msg in is_valid_port_num(np) {
-                    errs.push(FieldError::invalid(format!("{pp}.nodePort"), json!(np), msg));
+                    errs.push(FieldError::invalid(
+                        format!("{pp}.nodePort"),
+                        json!(np),
+                        msg,
+                    ));
                 }
             }
         }
@@ -1133,7 +1164,10 @@ fn service(obj: &Value) -> Errs {
             &["ClientIP", "None"],
         )),
     }
-    errs.extend(validate_labels(get_obj(&spec, &["selector"]), "spec.selector"));
+    errs.extend(validate_labels(
+        get_obj(&spec, &["selector"]),
+        "spec.selector",
+    ));
     errs
 }
 
@@ -1179,11 +1213,23 @@ fn pvc_spec_at(spec: &Value, path: &str) -> Errs {
     }
     for m in modes {
         let m = m.as_str().unwrap_or_default();
-        if !["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"].contains(&m) {
+        if ![
+            "ReadOnlyMany",
+            "ReadWriteMany",
+            "ReadWriteOnce",
+            "ReadWriteOncePod",
+        ]
+        .contains(&m)
+        {
             errs.push(FieldError::not_supported(
                 format!("{path}.accessModes"),
                 json!(m),
-                &["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"],
+                &[
+                    "ReadOnlyMany",
+                    "ReadWriteMany",
+                    "ReadWriteOnce",
+                    "ReadWriteOncePod",
+                ],
             ));
         }
     }
@@ -1309,7 +1355,11 @@ fn secret(obj: &Value) -> Errs {
     if let Some(m) = get_obj(obj, &["stringData"]) {
         for k in m.keys() {
             for msg in is_config_map_key(k) {
-                errs.push(FieldError::invalid(format!("stringData[{k}]"), json!(k), msg));
+                errs.push(FieldError::invalid(
+                    format!("stringData[{k}]"),
+                    json!(k),
+                    msg,
+                ));
             }
         }
     }
@@ -1317,9 +1367,9 @@ fn secret(obj: &Value) -> Errs {
     let data = get_obj(obj, &["data"]);
     let has = |k: &str| data.is_some_and(|d| d.contains_key(k));
     match ty {
-        "kubernetes.io/dockerconfigjson" if !has(".dockerconfigjson") => errs.push(
-            FieldError::required("data[.dockerconfigjson]", ""),
-        ),
+        "kubernetes.io/dockerconfigjson" if !has(".dockerconfigjson") => {
+            errs.push(FieldError::required("data[.dockerconfigjson]", ""))
+        }
         "kubernetes.io/tls" => {
             for k in ["tls.key", "tls.crt"] {
                 if !has(k) {
@@ -1391,7 +1441,11 @@ fn limit_range(obj: &Value) -> Errs {
                     errs.push(FieldError::invalid(
                         format!("{p}.min[{k}]"),
                         json!(quantity::display(mv)),
-                        format!("min value {} is greater than max value {}", quantity::display(mv), quantity::display(&max[k])),
+                        format!(
+                            "min value {} is greater than max value {}",
+                            quantity::display(mv),
+                            quantity::display(&max[k])
+                        ),
                     ));
                 }
             }
