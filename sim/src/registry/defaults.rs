@@ -310,6 +310,15 @@ fn volume(v: &mut Value) {
             }
         }
     }
+    if let Some(sl) = m
+        .get_mut("emptyDir")
+        .and_then(|e| e.get_mut("sizeLimit"))
+        .filter(|v| !v.is_null())
+    {
+        if let Some(c) = super::quantity::canonical_value(sl, false) {
+            *sl = Value::String(c);
+        }
+    }
     if let Some(hp) = m.get_mut("hostPath").filter(|s| s.is_object()) {
         default_val(hp, "type", json!(""));
     }
@@ -399,6 +408,11 @@ fn namespace(obj: &mut Value) {
 /// SetDefaults_NodeStatus: allocatable = capacity when unset.
 fn node(obj: &mut Value) {
     if let Some(st) = obj.get_mut("status").filter(|s| s.is_object()) {
+        for k in ["capacity", "allocatable"] {
+            if let Some(m) = st.get_mut(k).and_then(Value::as_object_mut) {
+                quantities_to_strings(m);
+            }
+        }
         if st.get("allocatable").is_none_or(Value::is_null) {
             if let Some(cap) = st.get("capacity").cloned() {
                 st["allocatable"] = cap;
@@ -430,6 +444,14 @@ fn limitrange(obj: &mut Value) {
         }
         for (k, v) in &min {
             default_req.entry(k.clone()).or_insert(v.clone());
+        }
+        for list in [&mut default, &mut default_req] {
+            quantities_to_strings(list);
+        }
+        for k in ["max", "min", "maxLimitRequestRatio"] {
+            if let Some(m) = item.get_mut(k).and_then(Value::as_object_mut) {
+                quantities_to_strings(m);
+            }
         }
         // Empty maps are omitted by `omitempty`.
         if !default.is_empty() {
@@ -463,23 +485,13 @@ fn events_v1_event(obj: &mut Value) {
     }
 }
 
-/// Quantities sent as JSON numbers (`cpu: 1` in YAML) are stored as their string form, as
-/// Go's Quantity marshals them.
-fn quantities_to_strings(list: &mut Map<String, Value>) {
+/// A ResourceList as Go stores it: every quantity in canonical form (Quantity.String(), so
+/// `cpu: 0.5` or `"0.5"` reads back as `500m`, `1024Mi` as `1Gi`), rounded up to milli
+/// precision (SetDefaults_ResourceList). Unparseable values are left for validation/decoding.
+pub fn quantities_to_strings(list: &mut Map<String, Value>) {
     for v in list.values_mut() {
-        if let Value::Number(n) = v {
-            let s = if let Some(i) = n.as_i64() {
-                i.to_string()
-            } else {
-                let f = n.as_f64().unwrap_or_default();
-                let milli = (f * 1000.0).round() as i64;
-                if milli % 1000 == 0 {
-                    (milli / 1000).to_string()
-                } else {
-                    format!("{milli}m")
-                }
-            };
-            *v = Value::String(s);
+        if let Some(c) = super::quantity::canonical_value(v, true) {
+            *v = Value::String(c);
         }
     }
 }
@@ -570,7 +582,7 @@ mod tests {
             "containers": [{
                 "name": "c", "image": "busybox",
                 "ports": [{"containerPort": 80}],
-                "resources": {"limits": {"cpu": 1, "memory": "64Mi"}},
+                "resources": {"limits": {"cpu": 1, "memory": "65536Ki"}},
                 "livenessProbe": {"httpGet": {"port": 80}},
                 "readinessProbe": {"exec": {"command": ["true"]}, "periodSeconds": 5},
                 "env": [{"name": "NODE", "valueFrom": {"fieldRef": {"fieldPath": "spec.nodeName"}}}]

@@ -23,8 +23,14 @@ use crate::errors::{ApiError, FieldError};
 use crate::resources::ResourceType;
 use serde_json::Value;
 
+/// The autoscaling/v1 Scale pseudo-resource (for `unknown_fields(&SCALE, body)` on /scale
+/// writes and for naming it in errors).
+pub use scale::SCALE;
+/// clusterIP allocation: `assign_cluster_ip(obj, attempt)` re-picks for attempt > 0 (call it
+/// when the address from `prepare_for_create` collides with another Service's);
+/// `cluster_ip_taken` is the 422 for a user-requested address that is in use.
 pub use strategy::{assign_cluster_ip, cluster_ip_for};
-pub use validation::{PVC_SPEC_IMMUTABLE, STS_UPDATE_FORBIDDEN};
+pub use validation::{cluster_ip_taken, PVC_SPEC_IMMUTABLE, STS_UPDATE_FORBIDDEN};
 
 // Contract used by `api` (the core). Metadata bookkeeping (uid, creationTimestamp,
 // resourceVersion, generation, managedFields, deletion) is the core's; everything that

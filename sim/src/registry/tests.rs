@@ -498,6 +498,14 @@ fn service_messages_and_allocation() {
     assert_eq!(headless["spec"]["clusterIP"], "None");
     assert_eq!(headless["spec"]["clusterIPs"], json!(["None"]));
 
+    // 54: out of the service CIDR; 55: taken
+    let got = create_errs(
+        &SERVICES,
+        with(base.clone(), "/spec/clusterIP", json!("192.168.1.1")),
+    );
+    assert_eq!(got, vec!["spec.clusterIPs: Invalid value: []string{\"192.168.1.1\"}: failed to allocate IP 192.168.1.1: the provided IP (192.168.1.1) is not in the valid range. The range of valid IPs is 10.96.0.0/12"]);
+    assert_eq!(cluster_ip_taken("web", "10.96.0.5").message, "Service \"web\" is invalid: spec.clusterIPs: Invalid value: []string{\"10.96.0.5\"}: failed to allocate IP 10.96.0.5: provided IP is already allocated");
+
     // A PUT without clusterIP keeps it; changing it is rejected (40).
     let mut put = base.clone();
     apply_defaults(&SERVICES, &mut put);
@@ -706,6 +714,22 @@ fn scale_subresource() {
     .unwrap_err();
     assert_eq!(e.code, 409);
     assert!(scale_of(&PODS, &pod()).is_err());
+}
+
+#[test]
+fn template_quantities_are_canonical_like_go() {
+    let mut s = with(
+        sts(),
+        "/spec/template/spec/containers/0/resources",
+        json!({"requests": {"cpu": "0.5", "memory": "1024Mi"}, "limits": {"cpu": 1}}),
+    );
+    apply_defaults(&STATEFULSETS, &mut s);
+    assert_eq!(
+        s["spec"]["template"]["spec"]["containers"][0]["resources"],
+        json!({"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"cpu": "1"}})
+    );
+    let scale_body = json!({"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "web"}, "spec": {"replicas": 2, "x": 1}});
+    assert_eq!(unknown_fields(&SCALE, &scale_body).unwrap(), vec!["spec.x"]);
 }
 
 #[test]

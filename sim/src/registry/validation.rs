@@ -1090,6 +1090,15 @@ fn service(obj: &Value) -> Errs {
                 "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
             ));
         }
+        if let Ok(ip) = cluster_ip.parse::<std::net::Ipv4Addr>() {
+            if !in_service_cidr(ip) {
+                errs.push(invalid_rendered(
+                    "spec.clusterIPs",
+                    &format!("[]string{{{cluster_ip:?}}}"),
+                    &format!("failed to allocate IP {cluster_ip}: the provided IP ({cluster_ip}) is not in the valid range. The range of valid IPs is 10.96.0.0/12"),
+                ));
+            }
+        }
         if headless && (ty == "LoadBalancer" || ty == "NodePort") {
             errs.push(FieldError::invalid(
                 "spec.clusterIPs[0]",
@@ -1169,6 +1178,26 @@ fn service(obj: &Value) -> Errs {
         "spec.selector",
     ));
     errs
+}
+
+/// The simulated cluster's service CIDR, 10.96.0.0/12.
+pub fn in_service_cidr(ip: std::net::Ipv4Addr) -> bool {
+    let o = ip.octets();
+    o[0] == 10 && (96..112).contains(&o[1])
+}
+
+/// The 422 when a requested clusterIP is already allocated to another Service (the core
+/// knows the other services; upstream: pkg/registry/core/service/ipallocator).
+pub fn cluster_ip_taken(name: &str, ip: &str) -> crate::errors::ApiError {
+    crate::errors::ApiError::invalid(
+        &crate::resources::SERVICES,
+        name,
+        &[invalid_rendered(
+            "spec.clusterIPs",
+            &format!("[]string{{{ip:?}}}"),
+            &format!("failed to allocate IP {ip}: provided IP is already allocated"),
+        )],
+    )
 }
 
 fn is_ipv4(s: &str) -> bool {
