@@ -19,7 +19,7 @@ pub fn apply(rt: &ResourceType, obj: &mut Value) {
         "Pod" => pod(obj),
         "Service" => service(obj),
         "PersistentVolumeClaim" if rt.group.is_empty() => pvc(obj),
-        "Secret" => default_str(obj, "type", "Opaque"),
+        "Secret" => secret(obj),
         "Namespace" => namespace(obj),
         "Node" => node(obj),
         "LimitRange" => limitrange(obj),
@@ -390,6 +390,30 @@ fn service(obj: &mut Value) {
     }
 }
 
+/// SetDefaults_Secret (type Opaque) and the v1 -> internal conversion that folds the
+/// write-only `stringData` into `data` (base64), stringData winning on duplicate keys
+/// (Convert_v1_Secret_To_core_Secret).
+fn secret(obj: &mut Value) {
+    use base64::Engine;
+    default_str(obj, "type", "Opaque");
+    let Some(sd) = obj.as_object_mut().and_then(|m| m.remove("stringData")) else {
+        return;
+    };
+    let Some(sd) = sd.as_object() else { return };
+    if sd.is_empty() {
+        return;
+    }
+    if let Some(data) = obj_mut(obj, "data").and_then(Value::as_object_mut) {
+        for (k, v) in sd {
+            let raw = v.as_str().unwrap_or_default();
+            data.insert(
+                k.clone(),
+                json!(base64::engine::general_purpose::STANDARD.encode(raw)),
+            );
+        }
+    }
+}
+
 /// SetDefaults_Namespace (metadata.name label) and SetDefaults_NamespaceStatus (Active).
 fn namespace(obj: &mut Value) {
     let name = get_str(obj, &["metadata", "name"])
@@ -646,9 +670,12 @@ mod tests {
         assert_eq!(pvc_obj["spec"]["resources"]["requests"]["storage"], "1");
         assert_eq!(pvc_obj["status"], json!({"phase": "Pending"}));
 
-        let mut secret = json!({"metadata": {"name": "s"}});
+        let mut secret =
+            json!({"metadata": {"name": "s"}, "data": {"a": "YQ=="}, "stringData": {"b": "hello"}});
         apply(&SECRETS, &mut secret);
         assert_eq!(secret["type"], "Opaque");
+        assert_eq!(secret["data"], json!({"a": "YQ==", "b": "aGVsbG8="}));
+        assert!(secret.get("stringData").is_none());
 
         let mut ns = json!({"metadata": {"name": "prod"}});
         apply(&NAMESPACES, &mut ns);

@@ -476,3 +476,84 @@ pub fn pvc_resize_forbidden(new: &Value, old: &Value, class: Option<&Value>) -> 
     e.details = Some(json!({"name": name, "kind": "persistentvolumeclaims"}));
     Some(e)
 }
+
+// ---------------------------------------------------------------------------------------------
+// LimitRanger admission (defaulting part)
+
+/// The LimitRanger admission plugin's defaulting of a new pod from the namespace's
+/// LimitRanges (plugin/pkg/admission/limitranger/admission.go, mergePodResourceRequirements):
+/// for every container, missing limits come from `default` and missing requests from
+/// `defaultRequest` of each `type: Container` item; the pod is annotated
+/// `kubernetes.io/limit-ranger: LimitRanger plugin set: cpu request for container nginx; ...`.
+/// The core calls it after `apply_defaults` and before `prepare_for_create` (QoS is computed
+/// there). Min/max enforcement (403 Forbidden) is not modelled.
+pub fn apply_limit_ranges(pod: &mut Value, ranges: &[Value]) {
+    let mut notes: Vec<String> = Vec::new();
+    for lr in ranges {
+        for item in get_arr(lr, &["spec", "limits"]) {
+            if get_str(item, &["type"]) != Some("Container") {
+                continue;
+            }
+            let def_lim = get_obj(item, &["default"]).cloned().unwrap_or_default();
+            let def_req = get_obj(item, &["defaultRequest"])
+                .cloned()
+                .unwrap_or_default();
+            if def_lim.is_empty() && def_req.is_empty() {
+                continue;
+            }
+            let Some(spec) = pod.get_mut("spec").filter(|s| s.is_object()) else {
+                return;
+            };
+            for (key, ctype) in [
+                ("initContainers", "init container"),
+                ("containers", "container"),
+            ] {
+                each_mut(spec, key, |c| {
+                    let cname = get_str(c, &["name"]).unwrap_or_default().to_string();
+                    let Some(res) = obj_mut(c, "resources") else {
+                        return;
+                    };
+                    let mut set_lim = Vec::new();
+                    let mut set_req = Vec::new();
+                    for (list, defs, set) in [
+                        ("limits", &def_lim, &mut set_lim),
+                        ("requests", &def_req, &mut set_req),
+                    ] {
+                        if defs.is_empty() {
+                            continue;
+                        }
+                        let Some(m) = obj_mut(res, list).and_then(Value::as_object_mut) else {
+                            continue;
+                        };
+                        for (k, v) in defs {
+                            if !m.contains_key(k) {
+                                m.insert(k.clone(), v.clone());
+                                set.push(k.clone());
+                            }
+                        }
+                        if m.is_empty() {
+                            res.as_object_mut().map(|r| r.remove(list));
+                        }
+                    }
+                    set_req.sort();
+                    set_lim.sort();
+                    if !set_req.is_empty() {
+                        notes.push(format!(
+                            "{} request for {ctype} {cname}",
+                            set_req.join(", ")
+                        ));
+                    }
+                    if !set_lim.is_empty() {
+                        notes.push(format!("{} limit for {ctype} {cname}", set_lim.join(", ")));
+                    }
+                });
+            }
+        }
+    }
+    if !notes.is_empty() {
+        if let Some(ann) = obj_mut(pod, "metadata").and_then(|m| obj_mut(m, "annotations")) {
+            ann["kubernetes.io/limit-ranger"] =
+                json!(format!("LimitRanger plugin set: {}", notes.join("; ")));
+        }
+    }
+}

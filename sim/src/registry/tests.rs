@@ -743,3 +743,26 @@ fn strict_decoding_contract() {
     prune_unknown(&STATEFULSETS, &mut body);
     assert_eq!(body, sts());
 }
+
+#[test]
+fn limit_ranger_defaults_pods() {
+    let mut lr = json!({"metadata": {"name": "lr"}, "spec": {"limits": [{"type": "Container", "default": {"cpu": "500m", "memory": "128Mi"}, "defaultRequest": {"cpu": "100m"}}]}});
+    apply_defaults(&LIMITRANGES, &mut lr);
+    let mut p = with(
+        pod(),
+        "/spec/containers/0/resources",
+        json!({"limits": {"memory": "64Mi"}}),
+    );
+    apply_defaults(&PODS, &mut p);
+    apply_limit_ranges(&mut p, &[lr]);
+    prepare_for_create(&PODS, &mut p);
+    assert_eq!(
+        p["spec"]["containers"][0]["resources"],
+        json!({"limits": {"cpu": "500m", "memory": "64Mi"}, "requests": {"cpu": "100m", "memory": "64Mi"}})
+    );
+    assert_eq!(
+        p["metadata"]["annotations"]["kubernetes.io/limit-ranger"],
+        "LimitRanger plugin set: cpu request for container c; cpu limit for container c"
+    );
+    assert_eq!(p["status"]["qosClass"], "Burstable");
+}
