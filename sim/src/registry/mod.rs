@@ -41,12 +41,17 @@ pub use validation::{cluster_ip_taken, PVC_SPEC_IMMUTABLE, STS_UPDATE_FORBIDDEN}
 // apply_defaults -> prepare_for_update / prepare_for_status_update -> validate_update.
 
 /// Strategy PrepareForCreate: e.g. StatefulSet status wiped, Pod phase Pending + qosClass.
+/// Applies the kind's defaults first (upstream defaults at decode time, before the strategy;
+/// defaulting is idempotent, so calling `apply_defaults` again afterwards is harmless).
 pub fn prepare_for_create(rt: &ResourceType, obj: &mut Value) {
+    defaults::apply(rt, obj);
     strategy::prepare_for_create(rt, obj)
 }
 
-/// Strategy PrepareForUpdate on the main resource: status copied from `old`.
+/// Strategy PrepareForUpdate on the main resource: status copied from `old`. Defaults `new`
+/// first, as `prepare_for_create` does.
 pub fn prepare_for_update(rt: &ResourceType, new: &mut Value, old: &Value) {
+    defaults::apply(rt, new);
     strategy::prepare_for_update(rt, new, old)
 }
 

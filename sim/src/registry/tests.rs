@@ -745,6 +745,32 @@ fn strict_decoding_contract() {
 }
 
 #[test]
+fn strategy_then_defaults_order_gives_the_same_result() {
+    // The core runs prepare_for_create before apply_defaults; QoS must still see the
+    // requests defaulted from limits.
+    let p0 = with(
+        pod(),
+        "/spec/containers/0/resources",
+        json!({"limits": {"cpu": "1", "memory": "1Gi"}}),
+    );
+    let mut a = p0.clone();
+    prepare_for_create(&PODS, &mut a);
+    apply_defaults(&PODS, &mut a);
+    let mut b = p0;
+    apply_defaults(&PODS, &mut b);
+    prepare_for_create(&PODS, &mut b);
+    assert_eq!(a, b);
+    assert_eq!(a["status"]["qosClass"], "Guaranteed");
+    let mut s1 = sts();
+    prepare_for_create(&STATEFULSETS, &mut s1);
+    apply_defaults(&STATEFULSETS, &mut s1);
+    let mut s2 = sts();
+    apply_defaults(&STATEFULSETS, &mut s2);
+    prepare_for_create(&STATEFULSETS, &mut s2);
+    assert_eq!(s1, s2);
+}
+
+#[test]
 fn limit_ranger_defaults_pods() {
     let mut lr = json!({"metadata": {"name": "lr"}, "spec": {"limits": [{"type": "Container", "default": {"cpu": "500m", "memory": "128Mi"}, "defaultRequest": {"cpu": "100m"}}]}});
     apply_defaults(&LIMITRANGES, &mut lr);
