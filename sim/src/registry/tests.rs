@@ -792,3 +792,68 @@ fn limit_ranger_defaults_pods() {
     );
     assert_eq!(p["status"]["qosClass"], "Burstable");
 }
+
+#[test]
+fn stored_shapes_are_known_to_the_schema() {
+    // Whatever defaults and strategies add must itself pass strict decoding (a client that
+    // GETs and PUTs an object back must not be told about unknown fields).
+    let objs: Vec<(&ResourceType, Value)> = vec![
+        (&STATEFULSETS, {
+            let mut s = sts();
+            s["spec"]["volumeClaimTemplates"] = json!([{"metadata": {"name": "www"}, "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}]);
+            s["spec"]["template"]["spec"]["containers"][0]["livenessProbe"] =
+                json!({"httpGet": {"port": 80}});
+            s
+        }),
+        (&PODS, pod()),
+        (
+            &SERVICES,
+            json!({"metadata": {"name": "s"}, "spec": {"type": "NodePort", "ports": [{"port": 80}]}}),
+        ),
+        (
+            &PVCS,
+            json!({"metadata": {"name": "p"}, "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}),
+        ),
+        (&NAMESPACES, json!({"metadata": {"name": "n"}})),
+        (
+            &SECRETS,
+            json!({"metadata": {"name": "s"}, "stringData": {"a": "b"}}),
+        ),
+        (
+            &EVENTS,
+            json!({"metadata": {"name": "e", "namespace": "default"}, "involvedObject": {"kind": "Pod", "name": "p"}, "message": "m"}),
+        ),
+        (
+            &EVENTS_V1,
+            json!({"metadata": {"name": "e"}, "regarding": {"kind": "Pod"}, "note": "n", "reportingController": "x", "reportingInstance": "y", "action": "A", "reason": "R"}),
+        ),
+        (
+            &STORAGECLASSES,
+            json!({"metadata": {"name": "sc"}, "provisioner": "p"}),
+        ),
+        (
+            &LIMITRANGES,
+            json!({"metadata": {"name": "l"}, "spec": {"limits": [{"type": "Container", "max": {"cpu": "1"}}]}}),
+        ),
+    ];
+    for (rt, mut o) in objs {
+        o["metadata"]["creationTimestamp"] = json!("2024-01-01T00:00:00Z");
+        o["metadata"]["uid"] = json!("u");
+        o["metadata"]["resourceVersion"] = json!("5");
+        prepare_for_create(rt, &mut o);
+        apply_defaults(rt, &mut o);
+        assert_eq!(
+            unknown_fields(rt, &o).unwrap(),
+            Vec::<String>::new(),
+            "{}: {o}",
+            rt.kind
+        );
+        let v1 = event_to_events_v1(&o);
+        if rt.kind == "Event" && rt.group.is_empty() {
+            assert_eq!(
+                unknown_fields(&EVENTS_V1, &v1).unwrap(),
+                Vec::<String>::new()
+            );
+        }
+    }
+}
