@@ -99,8 +99,17 @@ pub fn prepare_for_update(rt: &ResourceType, new: &mut Value, old: &Value) {
 }
 
 pub fn prepare_for_status_update(rt: &ResourceType, new: &mut Value, old: &Value) {
-    let _ = rt;
-    let status = new.get("status").cloned();
+    let mut status = new.get("status").cloned();
+    // podStatusStrategy: the QoS class is immutable; backfill it when a kubelet drops it.
+    if rt.group.is_empty() && rt.kind == "Pod" {
+        if let Some(st) = status.as_mut().filter(|s| s.is_object()) {
+            if get_str(st, &["qosClass"]).is_none_or(str::is_empty) {
+                if let Some(q) = get(old, &["status", "qosClass"]) {
+                    st["qosClass"] = q.clone();
+                }
+            }
+        }
+    }
     let rv = get(new, &["metadata", "resourceVersion"]).cloned();
     let mut merged = old.clone();
     match status {
