@@ -193,7 +193,9 @@ fn has_chdir_prefix(v: &str) -> Vec<String> {
     }
 }
 
-/// IsEnvVarName (the strict C-identifier-like rule).
+/// IsEnvVarName (the strict rule, used when RelaxedEnvironmentVariableValidation is off —
+/// not the 1.32 default; kept for that mode).
+#[allow(dead_code)]
 pub fn is_env_var_name(v: &str) -> Vec<String> {
     let mut errs = Vec::new();
     let b = v.as_bytes();
@@ -209,6 +211,25 @@ pub fn is_env_var_name(v: &str) -> Vec<String> {
         ));
     }
     errs.extend(has_chdir_prefix(v));
+    errs
+}
+
+/// IsRelaxedEnvVarName: what pod validation uses in 1.32, where the
+/// RelaxedEnvironmentVariableValidation gate is beta and on by default
+/// (pkg/features/kube_features.go).
+pub fn is_relaxed_env_var_name(v: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if v.is_empty() {
+        errs.push("environment variable name must be non-empty".into());
+    }
+    if v.chars()
+        .any(|c| !c.is_ascii() || c.is_ascii_control() || c == '=')
+    {
+        errs.push(
+            "a valid environment variable name must consist only of printable ASCII characters other than '='"
+                .into(),
+        );
+    }
     errs
 }
 

@@ -293,10 +293,10 @@ fn pod_create_messages() {
             with(pod(), "/spec/containers/0/ports", json!([{"containerPort": 80, "name": "very-long-port-name"}])),
             "spec.containers[0].ports[0].name: Invalid value: \"very-long-port-name\": must be no more than 15 characters".into(),
         ),
-        // 26
+        // 26 (RelaxedEnvironmentVariableValidation is beta/on in 1.32)
         (
-            with(pod(), "/spec/containers/0/env", json!([{"name": "1BAD", "value": "x"}])),
-            "spec.containers[0].env[0].name: Invalid value: \"1BAD\": a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')".into(),
+            with(pod(), "/spec/containers/0/env", json!([{"name": "A=B", "value": "x"}])),
+            "spec.containers[0].env[0].name: Invalid value: \"A=B\": a valid environment variable name must consist only of printable ASCII characters other than '='".into(),
         ),
         // 27 (requests are not defaulted from limits because both are given)
         (
@@ -348,6 +348,21 @@ fn pod_create_messages() {
         let got = create_errs(&PODS, obj);
         assert!(got.contains(&want), "want {want}\n got {got:?}");
     }
+}
+
+#[test]
+fn relaxed_env_names_are_accepted() {
+    let p = with(
+        pod(),
+        "/spec/containers/0/env",
+        json!([{"name": "1BAD", "value": "x"}, {"name": "my var", "value": "y"}]),
+    );
+    assert_eq!(create_errs(&PODS, p), Vec::<String>::new());
+    let p = with(pod(), "/spec/containers/0/env", json!([{"value": "x"}]));
+    assert_eq!(
+        create_errs(&PODS, p),
+        vec!["spec.containers[0].env[0].name: Required value"]
+    );
 }
 
 #[test]

@@ -818,7 +818,7 @@ fn container(
         if en.is_empty() {
             errs.push(FieldError::required(format!("{ep}.name"), ""));
         } else {
-            for msg in is_env_var_name(en) {
+            for msg in is_relaxed_env_var_name(en) {
                 errs.push(FieldError::invalid(format!("{ep}.name"), json!(en), msg));
             }
         }
