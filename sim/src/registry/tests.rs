@@ -584,10 +584,22 @@ fn pvc_messages_and_resize() {
         .collect();
     assert_eq!(
         errs,
-        vec![
-            "spec.resources.requests.storage: Forbidden: field can not be less than previous value"
-        ]
+        vec!["spec.resources.requests.storage: Forbidden: field can not be less than status.capacity"]
     );
+    // after a failed expansion to 4Gi, backing down to 2Gi (> capacity 1Gi) is allowed
+    let mut big = with(
+        old.clone(),
+        "/spec/resources/requests/storage",
+        json!("4Gi"),
+    );
+    big["status"] = old["status"].clone();
+    let mut back = with(
+        big.clone(),
+        "/spec/resources/requests/storage",
+        json!("2Gi"),
+    );
+    prepare_for_update(&PVCS, &mut back, &big);
+    assert!(validate_update(&PVCS, &back, &big, None).is_empty());
     // resize admission against the class
     let sc_no = json!({"metadata": {"name": "standard"}, "provisioner": "x"});
     let sc_yes =

@@ -1326,11 +1326,16 @@ fn pvc_update(new: &Value, old: &Value) -> Errs {
         .and_then(|v| quantity::parse_value(v).ok());
     let o = get(old, &["spec", "resources", "requests", "storage"])
         .and_then(|v| quantity::parse_value(v).ok());
+    // RecoverVolumeExpansionFailure (beta, on in 1.32): a request may shrink back down to
+    // anything above status.capacity, never to or below it.
+    let cap = get(old, &["status", "capacity", "storage"])
+        .and_then(|v| quantity::parse_value(v).ok())
+        .unwrap_or(0.0);
     if let (Some(n), Some(o)) = (n, o) {
-        if n < o {
+        if n < o && n <= cap {
             errs.push(FieldError::forbidden(
                 "spec.resources.requests.storage",
-                "field can not be less than previous value",
+                "field can not be less than status.capacity",
             ));
         }
     }
