@@ -81,10 +81,11 @@ fn valid_objects_pass() {
 
 #[test]
 fn statefulset_create_messages() {
-    let name_msg = format!("metadata.name: Invalid value: \"Web_1\": {SUBDOMAIN_MSG}");
+    // StatefulSet names are DNS labels (kubernetes PR 114172), pods' are subdomains.
+    let name_msg = format!("metadata.name: Invalid value: \"web.v1\": {LABEL_MSG}");
     let cases: Vec<(Value, &str)> = vec![
         (
-            with(sts(), "/metadata/name", json!("Web_1")),
+            with(sts(), "/metadata/name", json!("web.v1")),
             // 1
             &name_msg,
         ),
@@ -348,6 +349,20 @@ fn pod_create_messages() {
         let got = create_errs(&PODS, obj);
         assert!(got.contains(&want), "want {want}\n got {got:?}");
     }
+}
+
+#[test]
+fn pod_names_are_subdomains() {
+    assert_eq!(
+        create_errs(&PODS, with(pod(), "/metadata/name", json!("web.v1-0"))),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        create_errs(&PODS, with(pod(), "/metadata/name", json!("Web_1"))),
+        vec![format!(
+            "metadata.name: Invalid value: \"Web_1\": {SUBDOMAIN_MSG}"
+        )]
+    );
 }
 
 #[test]

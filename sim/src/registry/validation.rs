@@ -48,9 +48,11 @@ enum NameRule {
     Dns1035,
 }
 
+/// Name rules per kind. StatefulSet names are DNS labels since kubernetes PR 114172 (1.27:
+/// pod hostnames are derived from them).
 fn name_rule(rt: &ResourceType) -> NameRule {
     match rt.kind {
-        "Namespace" => NameRule::Label,
+        "Namespace" | "StatefulSet" => NameRule::Label,
         "Service" => NameRule::Dns1035,
         _ => NameRule::Subdomain,
     }
