@@ -121,7 +121,7 @@ impl Default for ClusterOptions {
 pub struct Cluster {
     pub(crate) clock: Clock,
     pub(crate) options: ClusterOptions,
-    pub(crate) state: parking_lot::Mutex<crate::store::State>,
+    pub(crate) state: Arc<parking_lot::Mutex<crate::store::State>>,
     /// Bumped (to the newest resourceVersion) after every persisted write.
     pub(crate) changes: tokio::sync::watch::Sender<u64>,
 }
@@ -132,7 +132,7 @@ impl Cluster {
         Arc::new(Self {
             clock,
             options,
-            state: parking_lot::Mutex::new(crate::store::State::new()),
+            state: Arc::new(parking_lot::Mutex::new(crate::store::State::new())),
             changes,
         })
     }
@@ -150,7 +150,6 @@ impl Cluster {
 
 // The verbs. Namespace is `None` for cluster-scoped resources (and for all-namespace lists).
 // Errors are upstream's Status errors (404 NotFound, 409 AlreadyExists/Conflict, 422 Invalid...).
-#[allow(unused_variables)]
 impl Cluster {
     pub fn get(
         &self,
@@ -158,17 +157,118 @@ impl Cluster {
         ns: Option<&str>,
         name: &str,
     ) -> Result<Value, ApiError> {
-        todo!("core")
+        if rt.is_metrics() {
+            return self.get_metrics(rt, ns, name);
+        }
+        let srt = storage_rt(rt);
+        let st = self.state.lock();
+        let obj = st
+            .get(&srt.group_resource(), ns_key(rt, ns), name)
+            .ok_or_else(|| ApiError::not_found(rt, name))?;
+        drop(st);
+        Ok(from_storage(rt, &obj))
     }
+
     /// A full List object (`kind: StatefulSetList`, metadata.resourceVersion, continue...).
+    ///
+    /// Paging models the etcd3 store's continue tokens (pkg/storage/etcd3/store.go GetList,
+    /// pkg/storage/continue.go): the token names the list's revision and the last key; a
+    /// token older than the compacted history is answered with 410 Expired.
     pub fn list(
         &self,
         rt: &'static ResourceType,
         ns: Option<&str>,
         opts: &ListOptions,
     ) -> Result<Value, ApiError> {
-        todo!("core")
+        let filter = Filter::new(rt, opts.label_selector.as_deref(), opts.field_selector.as_deref())?;
+        if rt.is_metrics() {
+            return self.list_metrics(rt, ns, &filter);
+        }
+        let srt = storage_rt(rt);
+        let mut start_after: Option<ObjKey> = None;
+        let st = self.state.lock();
+        let mut list_rv = st.rv;
+        if let Some(tok) = opts.continue_token.as_deref().filter(|t| !t.is_empty()) {
+            if opts
+                .resource_version
+                .as_deref()
+                .is_some_and(|rv| !rv.is_empty() && rv != "0")
+            {
+                return Err(ApiError::bad_request(
+                    "specifying resource version is not allowed when using continue",
+                ));
+            }
+            let (rv, key) = decode_continue(tok).ok_or_else(|| {
+                ApiError::bad_request("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
+            })?;
+            if rv < st.oldest_resumable() {
+                return Err(ApiError::gone("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter."));
+            }
+            list_rv = rv;
+            start_after = Some(key);
+        }
+        let limit = opts.limit.filter(|l| *l > 0).map(|l| l as usize);
+        let mut items = Vec::new();
+        let mut next_key: Option<ObjKey> = None;
+        let mut remaining = 0usize;
+        if let Some(bucket) = st.bucket(&srt.group_resource()) {
+            let nsf = if rt.namespaced { ns } else { None };
+            let iter: Box<dyn Iterator<Item = (&ObjKey, &Arc<Value>)>> = match (&start_after, nsf) {
+                (Some(k), _) => Box::new(
+                    bucket
+                        .range((std::ops::Bound::Excluded(k.clone()), std::ops::Bound::Unbounded)),
+                ),
+                (None, Some(n)) => Box::new(bucket.range((n.to_string(), String::new())..)),
+                (None, None) => Box::new(bucket.iter()),
+            };
+            for (key, obj) in iter {
+                if let Some(n) = nsf {
+                    if key.0 != n {
+                        break;
+                    }
+                }
+                if !filter.matches(srt, obj) {
+                    continue;
+                }
+                if let Some(l) = limit {
+                    if items.len() >= l {
+                        if next_key.is_none() {
+                            next_key = Some(items_last_key(&items, srt));
+                        }
+                        remaining += 1;
+                        continue;
+                    }
+                }
+                items.push(obj.clone());
+            }
+        }
+        drop(st);
+        let items: Vec<Value> = items
+            .iter()
+            .map(|o| {
+                let mut v = from_storage(rt, o);
+                if let Some(m) = v.as_object_mut() {
+                    m.remove("kind");
+                    m.remove("apiVersion");
+                }
+                v
+            })
+            .collect();
+        let mut meta = json!({"resourceVersion": list_rv.to_string()});
+        if let Some(k) = next_key {
+            meta["continue"] = json!(encode_continue(list_rv, &k));
+            if filter.is_empty() {
+                meta["remainingItemCount"] = json!(remaining);
+            }
+        }
+        Ok(json!({
+            "kind": rt.list_kind(),
+            "apiVersion": rt.api_version(),
+            "metadata": meta,
+            "items": items,
+        }))
     }
+
     /// All items (no paging) matching an optional label selector string; for controllers.
     pub fn list_items(
         &self,
@@ -176,8 +276,33 @@ impl Cluster {
         ns: Option<&str>,
         label_selector: Option<&str>,
     ) -> Vec<Value> {
-        todo!("core")
+        let opts = ListOptions {
+            label_selector: label_selector.map(str::to_string),
+            ..Default::default()
+        };
+        match self.list(rt, ns, &opts) {
+            Ok(mut l) => {
+                let items = l["items"].take();
+                let mut items = match items {
+                    Value::Array(a) => a,
+                    _ => Vec::new(),
+                };
+                for it in &mut items {
+                    it["kind"] = json!(rt.kind);
+                    it["apiVersion"] = json!(rt.api_version());
+                }
+                items
+            }
+            Err(_) => Vec::new(),
+        }
     }
+
+    /// The newest resourceVersion handed out.
+    pub fn resource_version(&self) -> u64 {
+        self.state.lock().rv
+    }
+
+    /// Upstream: store.go Create + rest.BeforeCreate (pkg/registry/rest/create.go).
     pub fn create(
         &self,
         rt: &'static ResourceType,
@@ -185,8 +310,9 @@ impl Cluster {
         obj: Value,
         opts: &WriteOptions,
     ) -> Result<Written, ApiError> {
-        todo!("core")
+        self.create_op(rt, ns, obj, opts, "Update")
     }
+
     /// PUT. `sub` is None for the main resource, Some("status") / Some("scale") for subresources.
     pub fn update(
         &self,
@@ -197,8 +323,32 @@ impl Cluster {
         obj: Value,
         opts: &WriteOptions,
     ) -> Result<Written, ApiError> {
-        todo!("core")
+        check_writable(rt, sub)?;
+        let obj = expect_object(obj)?;
+        check_name_ns(rt, ns, Some(name), &obj)?;
+        let srt = storage_rt(rt);
+        let old = {
+            let st = self.state.lock();
+            st.get(&srt.group_resource(), ns_key(rt, ns), name)
+        };
+        let Some(old) = old else {
+            // Events are AllowCreateOnUpdate (pkg/registry/core/event/strategy.go).
+            if srt.plural == "events" && sub.is_none() {
+                let mut obj = obj;
+                obj["metadata"]["name"] = json!(name);
+                return self.create_op(rt, ns, obj, opts, "Update");
+            }
+            return Err(ApiError::not_found(rt, name));
+        };
+        if sub == Some("scale") {
+            return self.write_scale(rt, ns, name, &old, obj, opts);
+        }
+        let new = to_storage(rt, obj);
+        self.update_inner(rt, ns, name, sub, new, old, opts, "Update", true)
     }
+
+    /// Upstream: pkg/endpoints/handlers/patch.go (patchResource → applyPatch → store Update).
+    #[allow(clippy::too_many_arguments)]
     pub fn patch(
         &self,
         rt: &'static ResourceType,
@@ -209,10 +359,34 @@ impl Cluster {
         body: &[u8],
         opts: &WriteOptions,
     ) -> Result<Written, ApiError> {
-        todo!("core")
+        check_writable(rt, sub)?;
+        if ptype == PatchType::Apply {
+            return self.server_side_apply(rt, ns, name, sub, body, opts);
+        }
+        let srt = storage_rt(rt);
+        let old = {
+            let st = self.state.lock();
+            st.get(&srt.group_resource(), ns_key(rt, ns), name)
+        }
+        .ok_or_else(|| ApiError::not_found(rt, name))?;
+        if sub == Some("scale") {
+            let scale = crate::registry::scale_of(srt, &old)?;
+            let patched = crate::patch::apply_patch(ptype, "Scale", &scale, body)?;
+            return self.write_scale(rt, ns, name, &old, patched, opts);
+        }
+        let original = from_storage(rt, &old);
+        let patched = crate::patch::apply_patch(ptype, rt.kind, &original, body)?;
+        let patched = expect_object(patched)?;
+        check_name_ns(rt, ns, Some(name), &patched)?;
+        let new = to_storage(rt, patched);
+        self.update_inner(rt, ns, name, sub, new, old, opts, "Update", true)
     }
+
     /// DELETE: returns the deleted object (or the object with deletionTimestamp when it lingers
     /// for graceful deletion or finalizers).
+    ///
+    /// Upstream: store.go Delete / updateForGracefulDeletionAndFinalizers,
+    /// pkg/registry/rest/delete.go BeforeDelete.
     pub fn delete(
         &self,
         rt: &'static ResourceType,
@@ -220,8 +394,118 @@ impl Cluster {
         name: &str,
         opts: &DeleteOptions,
     ) -> Result<Value, ApiError> {
-        todo!("core")
+        if rt.is_metrics() {
+            return Err(ApiError::method_not_allowed(
+                "the server does not allow this method on the requested resource",
+            ));
+        }
+        let srt = storage_rt(rt);
+        let res = srt.group_resource();
+        let nsk = ns_key(rt, ns);
+        let mut st = self.state.lock();
+        let old = st
+            .get(&res, nsk, name)
+            .ok_or_else(|| ApiError::not_found(rt, name))?;
+        let meta = &old["metadata"];
+        if let Some(uid) = &opts.precondition_uid {
+            let cur = meta["uid"].as_str().unwrap_or_default();
+            if uid != cur {
+                return Err(precondition_failed(
+                    rt,
+                    name,
+                    format!("Precondition failed: UID in precondition: {uid}, UID in object meta: {cur}"),
+                ));
+            }
+        }
+        if let Some(rv) = &opts.precondition_resource_version {
+            let cur = meta["resourceVersion"].as_str().unwrap_or_default();
+            if rv != cur {
+                return Err(precondition_failed(
+                    rt,
+                    name,
+                    format!("Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {cur}"),
+                ));
+            }
+        }
+        let mut obj = (*old).clone();
+        let now = self.clock.now_secs();
+        // Finalizers requested by the propagation policy (store.go deletionFinalizersForGarbageCollection).
+        let mut finalizers: Vec<String> = obj["metadata"]["finalizers"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|f| f.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        match opts.propagation {
+            Some(Propagation::Foreground) => {
+                finalizers.retain(|f| f != "orphan");
+                if !finalizers.iter().any(|f| f == "foregroundDeletion") {
+                    finalizers.push("foregroundDeletion".into());
+                }
+            }
+            Some(Propagation::Orphan) => {
+                finalizers.retain(|f| f != "foregroundDeletion");
+                if !finalizers.iter().any(|f| f == "orphan") {
+                    finalizers.push("orphan".into());
+                }
+            }
+            Some(Propagation::Background) => {
+                finalizers.retain(|f| f != "orphan" && f != "foregroundDeletion");
+            }
+            None => {}
+        }
+        // Namespaces: the namespace controller empties the namespace then drops spec.finalizers
+        // (pkg/registry/core/namespace/storage/storage.go Delete).
+        if srt.plural == "namespaces" {
+            let spec_fin = obj["spec"]["finalizers"]
+                .as_array()
+                .is_some_and(|a| !a.is_empty());
+            if spec_fin || !finalizers.is_empty() {
+                if obj["metadata"]["deletionTimestamp"].is_null() {
+                    obj["metadata"]["deletionTimestamp"] = json!(format_time(now));
+                    obj["metadata"]["deletionGracePeriodSeconds"] = json!(0);
+                }
+                obj["status"]["phase"] = json!("Terminating");
+                set_finalizers(&mut obj, &finalizers);
+                return self.persist_lingering(&mut st, rt, srt, nsk, name, &old, obj, opts);
+            }
+        }
+        let grace = crate::registry::graceful_delete_seconds(srt, &old, opts.grace_period_seconds)
+            .filter(|g| *g > 0);
+        let already_deleting = !obj["metadata"]["deletionTimestamp"].is_null();
+        if !finalizers.is_empty() || grace.is_some() {
+            if let Some(g) = grace {
+                // A shorter grace period may shorten a pending graceful deletion.
+                let cur = obj["metadata"]["deletionGracePeriodSeconds"].as_i64();
+                if !already_deleting || cur.is_some_and(|c| g < c) {
+                    obj["metadata"]["deletionTimestamp"] =
+                        json!(format_time(now + chrono::Duration::seconds(g)));
+                    obj["metadata"]["deletionGracePeriodSeconds"] = json!(g);
+                }
+            } else if !already_deleting || opts.grace_period_seconds == Some(0) {
+                if !already_deleting {
+                    obj["metadata"]["deletionTimestamp"] = json!(format_time(now));
+                }
+                obj["metadata"]["deletionGracePeriodSeconds"] = json!(0);
+            }
+            set_finalizers(&mut obj, &finalizers);
+            if !(finalizers.is_empty()
+                && grace.is_none()
+                && obj["metadata"]["deletionGracePeriodSeconds"].as_i64() == Some(0))
+                || !finalizers.is_empty()
+            {
+                return self.persist_lingering(&mut st, rt, srt, nsk, name, &old, obj, opts);
+            }
+        }
+        if opts.dry_run {
+            return Ok(from_storage(rt, &obj));
+        }
+        let gone = self.commit(&mut st, srt, nsk, name, "DELETED", obj);
+        Ok(from_storage(rt, &gone))
     }
+
     pub fn delete_collection(
         &self,
         rt: &'static ResourceType,
@@ -229,16 +513,1205 @@ impl Cluster {
         list: &ListOptions,
         opts: &DeleteOptions,
     ) -> Result<Value, ApiError> {
-        todo!("core")
+        let opts_all = ListOptions {
+            label_selector: list.label_selector.clone(),
+            field_selector: list.field_selector.clone(),
+            ..Default::default()
+        };
+        let l = self.list(rt, ns, &opts_all)?;
+        let mut deleted = Vec::new();
+        for it in l["items"].as_array().cloned().unwrap_or_default() {
+            let name = it["metadata"]["name"].as_str().unwrap_or_default();
+            let ins = it["metadata"]["namespace"].as_str();
+            match self.delete(rt, ins.or(ns), name, opts) {
+                Ok(mut o) => {
+                    if let Some(m) = o.as_object_mut() {
+                        m.remove("kind");
+                        m.remove("apiVersion");
+                    }
+                    deleted.push(o)
+                }
+                Err(e) if e.code == 404 => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(json!({
+            "kind": rt.list_kind(),
+            "apiVersion": rt.api_version(),
+            "metadata": {"resourceVersion": self.resource_version().to_string()},
+            "items": deleted,
+        }))
     }
+
     /// A watch from `opts.resource_version`; the receiver ends when the watch times out.
     /// A too-old resourceVersion yields a single ERROR event with a 410 Expired Status.
+    ///
+    /// Must be called inside a tokio runtime (the watch runs as a task). Models the cacher
+    /// (pkg/storage/cacher/cacher.go, cache_watcher.go, watch_cache.go): initial events for
+    /// RV ""/"0", resumption from the event ring buffer, selector transitions turned into
+    /// ADDED/DELETED, bookmarks.
     pub fn watch(
         &self,
         rt: &'static ResourceType,
         ns: Option<&str>,
         opts: &WatchOptions,
     ) -> Result<tokio::sync::mpsc::Receiver<WatchEvent>, ApiError> {
-        todo!("core")
+        if rt.is_metrics() {
+            return Err(ApiError::method_not_allowed(
+                "the server does not allow this method on the requested resource",
+            ));
+        }
+        let filter = Filter::new(rt, opts.label_selector.as_deref(), opts.field_selector.as_deref())?;
+        let start: Option<u64> = match opts.resource_version.as_deref() {
+            None | Some("") | Some("0") => None,
+            Some(s) => Some(s.parse::<u64>().map_err(|_| {
+                ApiError::bad_request(format!("invalid resource version: {s:?}"))
+            })?),
+        };
+        let (tx, rx) = tokio::sync::mpsc::channel(1024);
+        let srt = storage_rt(rt);
+        let res = srt.group_resource();
+        let nsf: Option<String> = if rt.namespaced {
+            ns.map(str::to_string)
+        } else {
+            None
+        };
+        let mut changes = self.changes.subscribe();
+        // Snapshot under the lock so that no write falls between snapshot and resumption.
+        let (mut last, initial, too_old) = {
+            let st = self.state.lock();
+            match start {
+                None => {
+                    let mut init = Vec::new();
+                    if let Some(b) = st.bucket(&res) {
+                        for ((ons, _), o) in b.iter() {
+                            if nsf.as_deref().is_some_and(|n| n != ons) {
+                                continue;
+                            }
+                            if filter.matches(srt, o) {
+                                init.push(o.clone());
+                            }
+                        }
+                    }
+                    (st.rv, init, None)
+                }
+                Some(rv) => {
+                    let oldest = st.oldest_resumable();
+                    if rv < oldest {
+                        (rv, Vec::new(), Some(format!("too old resource version: {rv} ({oldest})")))
+                    } else {
+                        (rv, Vec::new(), None)
+                    }
+                }
+            }
+        };
+        let state = self.state.clone();
+        let timeout = opts.timeout_seconds.map(std::time::Duration::from_secs);
+        let bookmarks = opts.allow_watch_bookmarks;
+        let initial_end = opts.send_initial_events && bookmarks;
+        tokio::spawn(async move {
+            if let Some(msg) = too_old {
+                let _ = tx
+                    .send(WatchEvent {
+                        kind: "ERROR",
+                        object: ApiError::gone(msg).to_status(),
+                    })
+                    .await;
+                return;
+            }
+            for o in initial {
+                if tx
+                    .send(WatchEvent {
+                        kind: "ADDED",
+                        object: from_storage(rt, &o),
+                    })
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+            }
+            if initial_end {
+                let mut b = bookmark(rt, last);
+                b["metadata"]["annotations"] = json!({"k8s.io/initial-events-end": "true"});
+                if tx.send(WatchEvent { kind: "BOOKMARK", object: b }).await.is_err() {
+                    return;
+                }
+            }
+            let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(10));
+            tick.tick().await;
+            loop {
+                // Collect the events after `last`.
+                let (events, expired) = {
+                    let st = state.lock();
+                    let expired = last < st.oldest_resumable();
+                    let mut ev = Vec::new();
+                    if !expired {
+                        // History is ordered by rv: skip quickly from the back.
+                        let idx = st.history.partition_point(|e| e.rv <= last);
+                        for e in st.history.range(idx..) {
+                            if e.resource != res {
+                                continue;
+                            }
+                            if nsf.as_deref().is_some_and(|n| n != e.namespace) {
+                                continue;
+                            }
+                            ev.push(e.clone());
+                        }
+                        if let Some(b) = st.history.back() {
+                            last = last.max(b.rv);
+                        }
+                    }
+                    (ev, expired.then(|| (st.oldest_resumable(), last)))
+                };
+                if let Some((oldest, l)) = expired {
+                    let _ = tx
+                        .send(WatchEvent {
+                            kind: "ERROR",
+                            object: ApiError::gone(format!(
+                                "too old resource version: {l} ({oldest})"
+                            ))
+                            .to_status(),
+                        })
+                        .await;
+                    return;
+                }
+                for e in events {
+                    let cur = filter.matches(srt, &e.object);
+                    let prev = e.prev.as_ref().map(|p| filter.matches(srt, p));
+                    let out = match (e.kind, prev, cur) {
+                        ("ADDED", _, true) => Some(("ADDED", from_storage(rt, &e.object))),
+                        ("MODIFIED", Some(true), true) => {
+                            Some(("MODIFIED", from_storage(rt, &e.object)))
+                        }
+                        ("MODIFIED", Some(false) | None, true) => {
+                            Some(("ADDED", from_storage(rt, &e.object)))
+                        }
+                        ("MODIFIED", Some(true), false) => {
+                            let mut o = from_storage(rt, e.prev.as_ref().unwrap());
+                            o["metadata"]["resourceVersion"] = json!(e.rv.to_string());
+                            Some(("DELETED", o))
+                        }
+                        ("DELETED", _, true) => Some(("DELETED", from_storage(rt, &e.object))),
+                        _ => None,
+                    };
+                    if let Some((kind, object)) = out {
+                        if tx.send(WatchEvent { kind, object }).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+                tokio::select! {
+                    r = changes.changed() => { if r.is_err() { return; } }
+                    _ = tick.tick() => {
+                        if bookmarks {
+                            let rv = state.lock().rv;
+                            if tx.send(WatchEvent { kind: "BOOKMARK", object: bookmark(rt, rv.max(last)) }).await.is_err() {
+                                return;
+                            }
+                        }
+                    }
+                    _ = async { match deadline { Some(d) => tokio::time::sleep_until(d).await, None => std::future::pending().await } } => { return; }
+                    _ = tx.closed() => { return; }
+                }
+            }
+        });
+        Ok(rx)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Internals.
+
+impl Cluster {
+    fn create_op(
+        &self,
+        rt: &'static ResourceType,
+        ns: Option<&str>,
+        obj: Value,
+        opts: &WriteOptions,
+        operation: &str,
+    ) -> Result<Written, ApiError> {
+        check_writable(rt, None)?;
+        let obj = expect_object(obj)?;
+        check_name_ns(rt, ns, None, &obj)?;
+        let srt = storage_rt(rt);
+        let mut obj = to_storage(rt, obj);
+        let mut warnings = Vec::new();
+        self.check_fields(srt, &mut obj, opts, &mut warnings)?;
+        let nsk = ns_key(rt, ns).to_string();
+        {
+            let m = meta_mut(&mut obj);
+            if rt.namespaced {
+                m.insert("namespace".into(), json!(nsk));
+            } else {
+                m.remove("namespace");
+            }
+        }
+        // rest.BeforeCreate: generateName, system fields.
+        let mut name = obj["metadata"]["name"].as_str().unwrap_or_default().to_string();
+        if name.is_empty() {
+            if let Some(prefix) = obj["metadata"]["generateName"].as_str().filter(|s| !s.is_empty()) {
+                name = format!("{prefix}{}", random_suffix());
+                obj["metadata"]["name"] = json!(name);
+            }
+        }
+        if name.is_empty() {
+            return Err(ApiError::invalid(
+                srt,
+                "",
+                &[FieldError::required("metadata.name", "name or generateName is required")],
+            ));
+        }
+        if obj["metadata"]["resourceVersion"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty() && s != "0")
+        {
+            return Err(ApiError::internal(
+                "resourceVersion should not be set on objects to be created",
+            ));
+        }
+        let now = self.clock.timestamp();
+        {
+            let m = meta_mut(&mut obj);
+            m.insert("uid".into(), json!(uuid::Uuid::new_v4().to_string()));
+            m.insert("creationTimestamp".into(), json!(now));
+            m.remove("deletionTimestamp");
+            m.remove("deletionGracePeriodSeconds");
+            m.remove("resourceVersion");
+            m.remove("selfLink");
+            if srt.has_generation {
+                m.insert("generation".into(), json!(1));
+            } else {
+                m.remove("generation");
+            }
+        }
+        obj["kind"] = json!(srt.kind);
+        obj["apiVersion"] = json!(srt.api_version());
+        crate::registry::prepare_for_create(srt, &mut obj);
+        crate::registry::apply_defaults(srt, &mut obj);
+        let errs = crate::registry::validate_create(srt, &obj);
+        if !errs.is_empty() {
+            return Err(ApiError::invalid(srt, &name, &errs));
+        }
+        let manager = manager_of(opts);
+        record_managed(&mut obj, &manager, operation, &srt.api_version(), &now, None);
+        let mut st = self.state.lock();
+        if rt.namespaced {
+            match st.get("namespaces", "", &nsk) {
+                None => return Err(ApiError::namespace_not_found(&nsk)),
+                Some(n) if !n["metadata"]["deletionTimestamp"].is_null() => {
+                    return Err(ApiError::new(
+                        403,
+                        "Forbidden",
+                        format!("{} {:?} is forbidden: unable to create new content in namespace {nsk} because it is being terminated", srt.group_resource(), name),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        if st.get(&srt.group_resource(), &nsk, &name).is_some() {
+            return Err(ApiError::already_exists(rt, &name));
+        }
+        if opts.dry_run {
+            return Ok(Written {
+                object: from_storage(rt, &obj),
+                warnings,
+                created: true,
+            });
+        }
+        let stored = self.commit(&mut st, srt, &nsk, &name, "ADDED", obj);
+        Ok(Written {
+            object: from_storage(rt, &stored),
+            warnings,
+            created: true,
+        })
+    }
+
+    /// The update pipeline shared by PUT and PATCH (store.go Update + rest.BeforeUpdate).
+    #[allow(clippy::too_many_arguments)]
+    fn update_inner(
+        &self,
+        rt: &'static ResourceType,
+        ns: Option<&str>,
+        name: &str,
+        sub: Option<&str>,
+        mut new: Value,
+        old: Arc<Value>,
+        opts: &WriteOptions,
+        operation: &str,
+        check_rv: bool,
+    ) -> Result<Written, ApiError> {
+        let srt = storage_rt(rt);
+        let nsk = ns_key(rt, ns);
+        let mut warnings = Vec::new();
+        // Optimistic concurrency: a resourceVersion in the body is a precondition.
+        let sent_rv = new["metadata"]["resourceVersion"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let old_rv = old["metadata"]["resourceVersion"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if check_rv && !sent_rv.is_empty() && sent_rv != old_rv {
+            return Err(ApiError::conflict(rt, name));
+        }
+        if sub != Some("status") && sub != Some("finalize") {
+            self.check_fields(srt, &mut new, opts, &mut warnings)?;
+        }
+        new["kind"] = json!(srt.kind);
+        new["apiVersion"] = json!(srt.api_version());
+        // System fields the client cannot change (rest.BeforeUpdate / FillObjectMetaSystemFields).
+        {
+            let om = old["metadata"].as_object().cloned().unwrap_or_default();
+            let m = meta_mut(&mut new);
+            for k in [
+                "uid",
+                "creationTimestamp",
+                "deletionTimestamp",
+                "deletionGracePeriodSeconds",
+                "generation",
+                "generateName",
+            ] {
+                match om.get(k) {
+                    Some(v) => {
+                        m.insert(k.into(), v.clone());
+                    }
+                    None => {
+                        m.remove(k);
+                    }
+                }
+            }
+            if rt.namespaced {
+                m.insert("namespace".into(), json!(nsk));
+            }
+            m.insert("name".into(), json!(name));
+            // Clients that send no managedFields keep the stored ones.
+            if m.get("managedFields").is_none_or(|v| v.is_null()) {
+                if let Some(mf) = om.get("managedFields") {
+                    m.insert("managedFields".into(), mf.clone());
+                }
+            }
+        }
+        match sub {
+            Some("status") => crate::registry::prepare_for_status_update(srt, &mut new, &old),
+            Some("finalize") => {
+                // Only spec.finalizers comes from the request (namespace finalize subresource).
+                let fin = new["spec"]["finalizers"].clone();
+                let mut n = (*old).clone();
+                n["spec"]["finalizers"] = if fin.is_null() { json!([]) } else { fin };
+                new = n;
+            }
+            _ => crate::registry::prepare_for_update(srt, &mut new, &old),
+        }
+        crate::registry::apply_defaults(srt, &mut new);
+        let errs = crate::registry::validate_update(srt, &new, &old, sub);
+        if !errs.is_empty() {
+            return Err(ApiError::invalid(srt, name, &errs));
+        }
+        // No-op writes are not persisted (store.go GuaranteedUpdate skips identical bytes).
+        if same_ignoring_bookkeeping(&new, &old) {
+            return Ok(Written {
+                object: from_storage(rt, &old),
+                warnings,
+                created: false,
+            });
+        }
+        if srt.has_generation && sub.is_none() && new.get("spec") != old.get("spec") {
+            let g = old["metadata"]["generation"].as_i64().unwrap_or(0) + 1;
+            new["metadata"]["generation"] = json!(g);
+        }
+        let now = self.clock.timestamp();
+        record_managed(&mut new, &manager_of(opts), operation, &srt.api_version(), &now, sub);
+        let mut st = self.state.lock();
+        // Re-check against the current state (another writer may have won the race).
+        let cur = st
+            .get(&srt.group_resource(), nsk, name)
+            .ok_or_else(|| ApiError::not_found(rt, name))?;
+        if cur["metadata"]["resourceVersion"] != old["metadata"]["resourceVersion"] {
+            if check_rv && !sent_rv.is_empty() {
+                return Err(ApiError::conflict(rt, name));
+            }
+            drop(st);
+            // Unconditional update: retry on the newer object, as GuaranteedUpdate does.
+            let mut retry = new;
+            retry["metadata"]["resourceVersion"] = cur["metadata"]["resourceVersion"].clone();
+            return self.update_inner(rt, ns, name, sub, retry, cur, opts, operation, false);
+        }
+        // store.go shouldDeleteDuringUpdate: the last finalizer of a deleting object removed.
+        let deleting = !new["metadata"]["deletionTimestamp"].is_null();
+        let had_fin = old["metadata"]["finalizers"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty());
+        let has_fin = new["metadata"]["finalizers"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty());
+        let grace_zero = new["metadata"]["deletionGracePeriodSeconds"]
+            .as_i64()
+            .unwrap_or(0)
+            == 0;
+        let ns_done = srt.plural != "namespaces"
+            || new["spec"]["finalizers"]
+                .as_array()
+                .is_none_or(|a| a.is_empty());
+        let had_spec_fin = srt.plural == "namespaces"
+            && old["spec"]["finalizers"]
+                .as_array()
+                .is_some_and(|a| !a.is_empty());
+        let remove = deleting && !has_fin && grace_zero && ns_done && (had_fin || had_spec_fin);
+        if opts.dry_run {
+            return Ok(Written {
+                object: from_storage(rt, &new),
+                warnings,
+                created: false,
+            });
+        }
+        let kind = if remove { "DELETED" } else { "MODIFIED" };
+        let stored = self.commit(&mut st, srt, nsk, name, kind, new);
+        Ok(Written {
+            object: from_storage(rt, &stored),
+            warnings,
+            created: false,
+        })
+    }
+
+    /// PUT/PATCH of the autoscaling/v1 Scale (pkg/registry/apps/statefulset/storage/storage.go ScaleREST).
+    fn write_scale(
+        &self,
+        rt: &'static ResourceType,
+        ns: Option<&str>,
+        name: &str,
+        old: &Arc<Value>,
+        scale: Value,
+        opts: &WriteOptions,
+    ) -> Result<Written, ApiError> {
+        let sent_rv = scale["metadata"]["resourceVersion"]
+            .as_str()
+            .unwrap_or_default();
+        if !sent_rv.is_empty() && Some(sent_rv) != old["metadata"]["resourceVersion"].as_str() {
+            return Err(ApiError::conflict(rt, name));
+        }
+        if let Some(n) = scale["metadata"]["name"].as_str() {
+            if !n.is_empty() && n != name {
+                return Err(ApiError::bad_request(format!(
+                    "the name of the object ({n}) does not match the name on the URL ({name})"
+                )));
+            }
+        }
+        let mut new = (**old).clone();
+        crate::registry::apply_scale(rt, &mut new, &scale)?;
+        let mut w = self.update_inner(rt, ns, name, None, new, old.clone(), opts, "Update", false)?;
+        w.object = crate::registry::scale_of(rt, &w.object)?;
+        Ok(w)
+    }
+
+    /// Simplified server-side apply (upstream: staging/src/k8s.io/apiserver/pkg/endpoints/
+    /// handlers/fieldmanager and structured-merge-diff). The applied configuration is merged into
+    /// the live object with the strategic-merge rules (lists merged by their keys), the manager's
+    /// entry is recorded with operation Apply. Simplification: field ownership conflicts are not
+    /// detected (every apply behaves as if `force=true`), and fields the manager stops applying
+    /// are not removed.
+    fn server_side_apply(
+        &self,
+        rt: &'static ResourceType,
+        ns: Option<&str>,
+        name: &str,
+        sub: Option<&str>,
+        body: &[u8],
+        opts: &WriteOptions,
+    ) -> Result<Written, ApiError> {
+        if opts.field_manager.as_deref().unwrap_or_default().is_empty() {
+            return Err(ApiError::bad_request(
+                "PATCH, application/apply-patch+yaml requests must set fieldManager".to_string(),
+            ));
+        }
+        let applied: Value = serde_yaml::from_slice(body)
+            .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))?;
+        let applied = expect_object(applied)?;
+        check_name_ns(rt, ns, Some(name), &applied)?;
+        let srt = storage_rt(rt);
+        let old = {
+            let st = self.state.lock();
+            st.get(&srt.group_resource(), ns_key(rt, ns), name)
+        };
+        let Some(old) = old else {
+            if sub.is_some() {
+                return Err(ApiError::not_found(rt, name));
+            }
+            let mut obj = applied;
+            obj["metadata"]["name"] = json!(name);
+            return self.create_op(rt, ns, obj, opts, "Apply");
+        };
+        if sub == Some("scale") {
+            let scale = crate::registry::scale_of(srt, &old)?;
+            let patched = crate::patch::apply_patch(
+                PatchType::Merge,
+                "Scale",
+                &scale,
+                &serde_json::to_vec(&applied).unwrap_or_default(),
+            )?;
+            return self.write_scale(rt, ns, name, &old, patched, opts);
+        }
+        let original = from_storage(rt, &old);
+        let mut applied = applied;
+        if let Some(m) = applied["metadata"].as_object_mut() {
+            m.remove("managedFields");
+        }
+        let merged = crate::patch::apply_patch(
+            PatchType::Strategic,
+            rt.kind,
+            &original,
+            &serde_json::to_vec(&applied).unwrap_or_default(),
+        )?;
+        let new = to_storage(rt, expect_object(merged)?);
+        self.update_inner(rt, ns, name, sub, new, old, opts, "Apply", true)
+    }
+
+    /// Persist an object that stays (graceful deletion / finalizers) and return it.
+    #[allow(clippy::too_many_arguments)]
+    fn persist_lingering(
+        &self,
+        st: &mut parking_lot::MutexGuard<'_, crate::store::State>,
+        rt: &'static ResourceType,
+        srt: &'static ResourceType,
+        nsk: &str,
+        name: &str,
+        old: &Arc<Value>,
+        obj: Value,
+        opts: &DeleteOptions,
+    ) -> Result<Value, ApiError> {
+        if opts.dry_run || same_ignoring_bookkeeping(&obj, old) {
+            return Ok(from_storage(rt, &obj));
+        }
+        let stored = self.commit(st, srt, nsk, name, "MODIFIED", obj);
+        Ok(from_storage(rt, &stored))
+    }
+
+    fn commit(
+        &self,
+        st: &mut crate::store::State,
+        srt: &'static ResourceType,
+        nsk: &str,
+        name: &str,
+        kind: &'static str,
+        mut obj: Value,
+    ) -> Arc<Value> {
+        let rv = st.next_rv();
+        obj["metadata"]["resourceVersion"] = json!(rv.to_string());
+        let a = Arc::new(obj);
+        st.put(
+            &srt.group_resource(),
+            nsk,
+            name,
+            kind,
+            a.clone(),
+            rv,
+            self.options.watch_history,
+        );
+        self.changes.send_replace(rv);
+        a
+    }
+
+    /// fieldValidation (pkg/endpoints/handlers/create.go, update.go, patch.go): Strict → 400
+    /// `strict decoding error: unknown field "spec.foo"`, Warn → Warning headers, then the
+    /// unknown fields are dropped as the decoder drops them.
+    fn check_fields(
+        &self,
+        srt: &'static ResourceType,
+        obj: &mut Value,
+        opts: &WriteOptions,
+        warnings: &mut Vec<String>,
+    ) -> Result<(), ApiError> {
+        if self.options.newer_server {
+            return Ok(());
+        }
+        let unknown = crate::registry::unknown_fields(srt, obj).map_err(ApiError::bad_request)?;
+        if !unknown.is_empty() {
+            let msgs: Vec<String> = unknown.iter().map(|f| format!("unknown field {f:?}")).collect();
+            match opts.field_validation {
+                FieldValidation::Strict => {
+                    return Err(ApiError::bad_request(format!(
+                        "strict decoding error: {}",
+                        msgs.join(", ")
+                    )))
+                }
+                FieldValidation::Warn => warnings.extend(msgs),
+                FieldValidation::Ignore => {}
+            }
+        }
+        crate::registry::prune_unknown(srt, obj);
+        Ok(())
+    }
+
+    fn get_metrics(
+        &self,
+        rt: &'static ResourceType,
+        ns: Option<&str>,
+        name: &str,
+    ) -> Result<Value, ApiError> {
+        let now = self.clock.now();
+        let not_found = || {
+            let shown = match ns {
+                Some(n) if rt.namespaced => format!("{n}/{name}"),
+                _ => name.to_string(),
+            };
+            let what = if rt.namespaced { "podmetrics" } else { "nodemetrics" };
+            ApiError::new(
+                404,
+                "NotFound",
+                format!("{what}.metrics.k8s.io {shown:?} not found"),
+            )
+            .with_details_pub(json!({"name": shown, "group": "metrics.k8s.io", "kind": what}))
+        };
+        if rt.namespaced {
+            let pod = self.get(&crate::resources::PODS, ns, name).map_err(|_| not_found())?;
+            crate::controller::metrics::pod_metrics(&pod, now).ok_or_else(not_found)
+        } else {
+            let node = self.get(&crate::resources::NODES, None, name).map_err(|_| not_found())?;
+            let pods: Vec<Value> = self
+                .list_items(&crate::resources::PODS, None, None)
+                .into_iter()
+                .filter(|p| p["spec"]["nodeName"].as_str() == Some(name))
+                .collect();
+            Ok(crate::controller::metrics::node_metrics(&node, &pods, now))
+        }
+    }
+
+    fn list_metrics(
+        &self,
+        rt: &'static ResourceType,
+        ns: Option<&str>,
+        filter: &Filter,
+    ) -> Result<Value, ApiError> {
+        let now = self.clock.now();
+        let mut items = Vec::new();
+        if rt.namespaced {
+            for pod in self.list_items(&crate::resources::PODS, ns, None) {
+                if !filter.matches(&crate::resources::PODS, &pod) {
+                    continue;
+                }
+                if let Some(m) = crate::controller::metrics::pod_metrics(&pod, now) {
+                    items.push(m);
+                }
+            }
+        } else {
+            let pods = self.list_items(&crate::resources::PODS, None, None);
+            for node in self.list_items(&crate::resources::NODES, None, None) {
+                if !filter.matches(&crate::resources::NODES, &node) {
+                    continue;
+                }
+                let name = node["metadata"]["name"].as_str().unwrap_or_default();
+                let on: Vec<Value> = pods
+                    .iter()
+                    .filter(|p| p["spec"]["nodeName"].as_str() == Some(name))
+                    .cloned()
+                    .collect();
+                items.push(crate::controller::metrics::node_metrics(&node, &on, now));
+            }
+        }
+        Ok(json!({
+            "kind": rt.list_kind(),
+            "apiVersion": rt.api_version(),
+            "metadata": {},
+            "items": items,
+        }))
+    }
+}
+
+/// Label and field selectors of a list/watch (parsed once).
+struct Filter {
+    label: Option<crate::selectors::LabelSelector>,
+    field: Option<crate::selectors::FieldSelector>,
+}
+
+impl Filter {
+    fn new(
+        rt: &ResourceType,
+        label: Option<&str>,
+        field: Option<&str>,
+    ) -> Result<Self, ApiError> {
+        let label = match label.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => Some(
+                crate::selectors::LabelSelector::parse(s).map_err(ApiError::bad_request)?,
+            ),
+            None => None,
+        };
+        let field = match field.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => {
+                let f = crate::selectors::FieldSelector::parse(s).map_err(ApiError::bad_request)?;
+                f.validate_for(rt).map_err(ApiError::bad_request)?;
+                Some(f)
+            }
+            None => None,
+        };
+        Ok(Self { label, field })
+    }
+    fn is_empty(&self) -> bool {
+        self.label.is_none() && self.field.is_none()
+    }
+    fn matches(&self, rt: &ResourceType, obj: &Value) -> bool {
+        if let Some(l) = &self.label {
+            if !l.matches(obj["metadata"]["labels"].as_object()) {
+                return false;
+            }
+        }
+        if let Some(f) = &self.field {
+            if !f.matches(rt, obj) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+use crate::clock::format_time;
+use crate::errors::FieldError;
+use crate::store::ObjKey;
+use serde_json::{json, Map};
+
+impl ApiError {
+    /// Attach details (used for errors the shared constructors do not cover).
+    pub fn with_details_pub(mut self, details: Value) -> Self {
+        self.details = Some(details);
+        self
+    }
+}
+
+/// The resource whose storage holds `rt`'s objects (events.k8s.io/v1 is a view on core/v1).
+pub fn storage_rt(rt: &'static ResourceType) -> &'static ResourceType {
+    if std::ptr::eq(rt, &crate::resources::EVENTS_V1) {
+        &crate::resources::EVENTS
+    } else {
+        rt
+    }
+}
+
+fn is_events_v1(rt: &'static ResourceType) -> bool {
+    std::ptr::eq(rt, &crate::resources::EVENTS_V1)
+}
+
+fn to_storage(rt: &'static ResourceType, v: Value) -> Value {
+    if is_events_v1(rt) {
+        crate::registry::events_v1_to_event(&v)
+    } else {
+        v
+    }
+}
+
+fn from_storage(rt: &'static ResourceType, v: &Value) -> Value {
+    if is_events_v1(rt) {
+        crate::registry::event_to_events_v1(v)
+    } else {
+        v.clone()
+    }
+}
+
+fn ns_key<'a>(rt: &ResourceType, ns: Option<&'a str>) -> &'a str {
+    if rt.namespaced {
+        ns.unwrap_or("")
+    } else {
+        ""
+    }
+}
+
+fn check_writable(rt: &ResourceType, sub: Option<&str>) -> Result<(), ApiError> {
+    if rt.is_metrics() {
+        return Err(ApiError::method_not_allowed(
+            "the server does not allow this method on the requested resource",
+        ));
+    }
+    if let Some(s) = sub {
+        if !rt.has_subresource(s) {
+            return Err(ApiError::no_route());
+        }
+    }
+    Ok(())
+}
+
+fn expect_object(v: Value) -> Result<Value, ApiError> {
+    if v.is_object() {
+        Ok(v)
+    } else {
+        Err(ApiError::bad_request(
+            "the body of the request was in an unknown format - it must be a JSON object",
+        ))
+    }
+}
+
+/// Name/namespace of the body against the URL (pkg/endpoints/handlers/rest.go,
+/// update.go `the name of the object (%s) does not match the name on the URL (%s)`).
+fn check_name_ns(
+    rt: &ResourceType,
+    ns: Option<&str>,
+    url_name: Option<&str>,
+    obj: &Value,
+) -> Result<(), ApiError> {
+    if let Some(k) = obj["kind"].as_str() {
+        if !k.is_empty() && k != rt.kind {
+            return Err(ApiError::bad_request(format!(
+                "the kind in the data ({k}) does not match the expected kind ({})",
+                rt.kind
+            )));
+        }
+    }
+    if let Some(av) = obj["apiVersion"].as_str() {
+        if !av.is_empty() && av != rt.api_version() {
+            return Err(ApiError::bad_request(format!(
+                "the API version in the data ({av}) does not match the expected API version ({})",
+                rt.api_version()
+            )));
+        }
+    }
+    if let Some(u) = url_name {
+        if let Some(n) = obj["metadata"]["name"].as_str() {
+            if !n.is_empty() && n != u {
+                return Err(ApiError::bad_request(format!(
+                    "the name of the object ({n}) does not match the name on the URL ({u})"
+                )));
+            }
+        }
+    }
+    if rt.namespaced {
+        if let (Some(b), Some(u)) = (obj["metadata"]["namespace"].as_str(), ns) {
+            if !b.is_empty() && b != u {
+                return Err(ApiError::bad_request(
+                    "the namespace of the provided object does not match the namespace sent on the request",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn meta_mut(obj: &mut Value) -> &mut Map<String, Value> {
+    if !obj["metadata"].is_object() {
+        obj["metadata"] = json!({});
+    }
+    obj["metadata"].as_object_mut().expect("metadata object")
+}
+
+fn set_finalizers(obj: &mut Value, f: &[String]) {
+    let m = meta_mut(obj);
+    if f.is_empty() {
+        m.remove("finalizers");
+    } else {
+        m.insert("finalizers".into(), json!(f));
+    }
+}
+
+fn precondition_failed(rt: &ResourceType, name: &str, msg: String) -> ApiError {
+    let mut e = ApiError::conflict(rt, name);
+    e.message = format!(
+        "Operation cannot be fulfilled on {} {:?}: {msg}",
+        rt.group_resource(),
+        name
+    );
+    e
+}
+
+fn bookmark(rt: &ResourceType, rv: u64) -> Value {
+    json!({
+        "kind": rt.kind,
+        "apiVersion": rt.api_version(),
+        "metadata": {"resourceVersion": rv.to_string(), "creationTimestamp": null},
+    })
+}
+
+/// `generateName` suffix: 5 characters of apimachinery's pkg/util/rand alphabet.
+pub fn random_suffix() -> String {
+    use rand::Rng;
+    const ALPHA: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let mut r = rand::thread_rng();
+    (0..5)
+        .map(|_| ALPHA[r.gen_range(0..ALPHA.len())] as char)
+        .collect()
+}
+
+fn manager_of(opts: &WriteOptions) -> String {
+    if let Some(m) = opts.field_manager.as_deref().filter(|m| !m.is_empty()) {
+        return m.to_string();
+    }
+    let ua = opts.user_agent.as_deref().unwrap_or_default();
+    let p = ua.split('/').next().unwrap_or_default();
+    if p.is_empty() {
+        "unknown".into()
+    } else {
+        p.to_string()
+    }
+}
+
+/// Equality of two states ignoring resourceVersion and managedFields timestamps.
+fn same_ignoring_bookkeeping(a: &Value, b: &Value) -> bool {
+    fn strip(v: &Value) -> Value {
+        let mut v = v.clone();
+        if let Some(m) = v["metadata"].as_object_mut() {
+            m.remove("resourceVersion");
+            m.remove("managedFields");
+        }
+        v
+    }
+    strip(a) == strip(b)
+}
+
+/// A coarse FieldsV1 set of the fields present in `obj` (objects as `f:<key>`, lists atomic).
+fn field_set(v: &Value) -> Value {
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            let mut out = Map::new();
+            out.insert(".".into(), json!({}));
+            for (k, v) in m {
+                out.insert(format!("f:{k}"), field_set(v));
+            }
+            Value::Object(out)
+        }
+        _ => json!({}),
+    }
+}
+
+fn fields_of(obj: &Value, sub: Option<&str>) -> Value {
+    let mut out = Map::new();
+    if sub == Some("status") {
+        if let Some(s) = obj.get("status") {
+            out.insert("f:status".into(), field_set(s));
+        }
+        return Value::Object(out);
+    }
+    if let Some(m) = obj["metadata"].as_object() {
+        let mut mo = Map::new();
+        for k in ["labels", "annotations", "finalizers", "ownerReferences"] {
+            if let Some(v) = m.get(k) {
+                mo.insert(format!("f:{k}"), field_set(v));
+            }
+        }
+        if !mo.is_empty() {
+            out.insert("f:metadata".into(), Value::Object(mo));
+        }
+    }
+    if let Some(m) = obj.as_object() {
+        for (k, v) in m {
+            if matches!(k.as_str(), "apiVersion" | "kind" | "metadata" | "status") {
+                continue;
+            }
+            out.insert(format!("f:{k}"), field_set(v));
+        }
+    }
+    Value::Object(out)
+}
+
+/// Record the writer's managedFields entry (fieldmanager's per-manager bookkeeping).
+fn record_managed(
+    obj: &mut Value,
+    manager: &str,
+    operation: &str,
+    api_version: &str,
+    time: &str,
+    sub: Option<&str>,
+) {
+    let fields = fields_of(obj, sub);
+    let mut entry = json!({
+        "manager": manager,
+        "operation": operation,
+        "apiVersion": api_version,
+        "time": time,
+        "fieldsType": "FieldsV1",
+        "fieldsV1": fields,
+    });
+    if let Some(s) = sub {
+        entry["subresource"] = json!(s);
+    }
+    let m = meta_mut(obj);
+    let mut list = m
+        .get("managedFields")
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default();
+    list.retain(|e| {
+        !(e["manager"] == json!(manager)
+            && e["operation"] == json!(operation)
+            && e["subresource"].as_str() == sub)
+    });
+    list.push(entry);
+    m.insert("managedFields".into(), Value::Array(list));
+}
+
+fn items_last_key(items: &[Arc<Value>], _srt: &ResourceType) -> ObjKey {
+    let last = items.last().expect("page is non-empty");
+    (
+        last["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        last["metadata"]["name"].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+fn encode_continue(rv: u64, key: &ObjKey) -> String {
+    use base64::Engine;
+    let raw = json!({"v": "meta.k8s.io/v1", "rv": rv, "start": [key.0, key.1]}).to_string();
+    base64::engine::general_purpose::URL_SAFE.encode(raw)
+}
+
+fn decode_continue(tok: &str) -> Option<(u64, ObjKey)> {
+    use base64::Engine;
+    let raw = base64::engine::general_purpose::URL_SAFE.decode(tok).ok()?;
+    let v: Value = serde_json::from_slice(&raw).ok()?;
+    let rv = v["rv"].as_u64()?;
+    let ns = v["start"][0].as_str()?.to_string();
+    let name = v["start"][1].as_str()?.to_string();
+    Some((rv, (ns, name)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::{CONFIGMAPS, NAMESPACES, PODS, STATEFULSETS};
+
+    fn cluster() -> Arc<Cluster> {
+        let c = Cluster::new(ClusterOptions::default(), Clock::new(1.0));
+        for ns in ["default"] {
+            c.create(
+                &NAMESPACES,
+                None,
+                json!({"metadata": {"name": ns}}),
+                &WriteOptions::default(),
+            )
+            .unwrap();
+        }
+        c
+    }
+
+    fn sts(name: &str, replicas: i64) -> Value {
+        json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": name},
+               "spec": {"replicas": replicas, "serviceName": name,
+                        "selector": {"matchLabels": {"app": name}},
+                        "template": {"metadata": {"labels": {"app": name}},
+                                     "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}})
+    }
+
+    fn rv(v: &Value) -> u64 {
+        v["metadata"]["resourceVersion"].as_str().unwrap().parse().unwrap()
+    }
+
+    #[test]
+    fn generation_bumps_only_on_spec_changes_and_noops_are_not_written() {
+        let c = cluster();
+        let o = WriteOptions::default();
+        let w = c.create(&STATEFULSETS, Some("default"), sts("web", 1), &o).unwrap();
+        assert!(w.created);
+        assert_eq!(w.object["metadata"]["generation"], 1);
+        let rx = c.subscribe();
+        let before = *rx.borrow();
+        let mut obj = w.object.clone();
+        obj["metadata"]["labels"] = json!({"a": "b"});
+        let w2 = c.update(&STATEFULSETS, Some("default"), "web", None, obj, &o).unwrap();
+        assert_eq!(w2.object["metadata"]["generation"], 1);
+        assert!(rv(&w2.object) > rv(&w.object));
+        assert_ne!(*rx.borrow(), before, "subscribers see every persisted write");
+        let mut obj = w2.object.clone();
+        obj["spec"]["replicas"] = json!(3);
+        let w3 = c.update(&STATEFULSETS, Some("default"), "web", None, obj.clone(), &o).unwrap();
+        assert_eq!(w3.object["metadata"]["generation"], 2);
+        // Same content again (without RV): no write.
+        obj["metadata"].as_object_mut().unwrap().remove("resourceVersion");
+        let w4 = c.update(&STATEFULSETS, Some("default"), "web", None, obj, &o).unwrap();
+        assert_eq!(rv(&w4.object), rv(&w3.object));
+        assert_eq!(w4.object["metadata"]["generation"], 2);
+        // Status writes take only status and never bump generation.
+        let mut st = w4.object.clone();
+        st["status"] = json!({"replicas": 3});
+        st["spec"]["replicas"] = json!(9);
+        let w5 = c.update(&STATEFULSETS, Some("default"), "web", Some("status"), st, &o).unwrap();
+        assert_eq!(w5.object["metadata"]["generation"], 2);
+        let mf = w5.object["metadata"]["managedFields"].as_array().unwrap();
+        assert!(mf.iter().any(|e| e["subresource"] == "status"));
+    }
+
+    #[test]
+    fn finalizers_keep_deleted_objects_until_emptied() {
+        let c = cluster();
+        let o = WriteOptions::default();
+        let mut obj = json!({"metadata": {"name": "f", "finalizers": ["example.com/x"]}});
+        obj["data"] = json!({});
+        c.create(&CONFIGMAPS, Some("default"), obj, &o).unwrap();
+        let d = c
+            .delete(&CONFIGMAPS, Some("default"), "f", &DeleteOptions::default())
+            .unwrap();
+        assert!(d["metadata"]["deletionTimestamp"].is_string());
+        assert_eq!(d["metadata"]["deletionGracePeriodSeconds"], 0);
+        let mut cur = c.get(&CONFIGMAPS, Some("default"), "f").unwrap();
+        cur["metadata"]["finalizers"] = json!([]);
+        c.update(&CONFIGMAPS, Some("default"), "f", None, cur, &o).unwrap();
+        assert_eq!(c.get(&CONFIGMAPS, Some("default"), "f").unwrap_err().code, 404);
+    }
+
+    #[test]
+    fn propagation_policies_add_gc_finalizers() {
+        let c = cluster();
+        let o = WriteOptions::default();
+        c.create(&STATEFULSETS, Some("default"), sts("fg", 1), &o).unwrap();
+        c.create(&STATEFULSETS, Some("default"), sts("or", 1), &o).unwrap();
+        c.create(&STATEFULSETS, Some("default"), sts("bg", 1), &o).unwrap();
+        let fg = DeleteOptions {
+            propagation: Some(Propagation::Foreground),
+            ..Default::default()
+        };
+        let d = c.delete(&STATEFULSETS, Some("default"), "fg", &fg).unwrap();
+        assert_eq!(d["metadata"]["finalizers"], json!(["foregroundDeletion"]));
+        let or = DeleteOptions {
+            propagation: Some(Propagation::Orphan),
+            ..Default::default()
+        };
+        let d = c.delete(&STATEFULSETS, Some("default"), "or", &or).unwrap();
+        assert_eq!(d["metadata"]["finalizers"], json!(["orphan"]));
+        c.delete(&STATEFULSETS, Some("default"), "bg", &DeleteOptions::default())
+            .unwrap();
+        assert!(c.get(&STATEFULSETS, Some("default"), "bg").is_err());
+        assert!(c.get(&STATEFULSETS, Some("default"), "fg").is_ok());
+        // Preconditions.
+        let pre = DeleteOptions {
+            precondition_uid: Some("nope".into()),
+            ..Default::default()
+        };
+        let e = c.delete(&STATEFULSETS, Some("default"), "fg", &pre).unwrap_err();
+        assert_eq!(e.code, 409);
+        assert!(e.message.contains("Precondition failed: UID in precondition: nope"));
+    }
+
+    #[test]
+    fn namespaced_create_needs_the_namespace_and_lists_are_scoped() {
+        let c = cluster();
+        let o = WriteOptions::default();
+        let e = c
+            .create(&CONFIGMAPS, Some("prod"), json!({"metadata": {"name": "a"}}), &o)
+            .unwrap_err();
+        assert_eq!(e.message, "namespaces \"prod\" not found");
+        c.create(&NAMESPACES, None, json!({"metadata": {"name": "prod"}}), &o)
+            .unwrap();
+        c.create(&CONFIGMAPS, Some("prod"), json!({"metadata": {"name": "a"}}), &o)
+            .unwrap();
+        c.create(&CONFIGMAPS, Some("default"), json!({"metadata": {"name": "b"}}), &o)
+            .unwrap();
+        assert_eq!(c.list_items(&CONFIGMAPS, Some("prod"), None).len(), 1);
+        assert_eq!(c.list_items(&CONFIGMAPS, None, None).len(), 2);
+        let all = c.list(&CONFIGMAPS, None, &ListOptions::default()).unwrap();
+        assert_eq!(all["metadata"]["resourceVersion"], c.resource_version().to_string());
+    }
+
+    #[test]
+    fn listing_a_thousand_pods_is_cheap() {
+        let c = cluster();
+        let o = WriteOptions::default();
+        for i in 0..1000 {
+            let pod = json!({"metadata": {"name": format!("p{i}"), "labels": {"app": "x"}},
+                             "spec": {"containers": [{"name": "c", "image": "nginx"}]}});
+            c.create(&PODS, Some("default"), pod, &o).unwrap();
+        }
+        let t = std::time::Instant::now();
+        let l = c.list(&PODS, Some("default"), &ListOptions::default()).unwrap();
+        let took = t.elapsed();
+        assert_eq!(l["items"].as_array().unwrap().len(), 1000);
+        // Generous for debug builds; release is far below 50 ms.
+        assert!(took < std::time::Duration::from_millis(500), "{took:?}");
     }
 }

@@ -19,3 +19,310 @@ pub mod selectors;
 pub mod server;
 pub mod store;
 pub mod tls;
+
+use api::{Cluster, ClusterOptions, WriteOptions};
+use errors::ApiError;
+use resources::ResourceType;
+use serde_json::{json, Value};
+use server::{FaultRule, RequestRecord, ServerState};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub use server::FaultAction;
+
+/// How to start a simulator.
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    /// Port on 127.0.0.1 (0 = any free port).
+    pub port: u16,
+    /// Simulated nodes (`sim-node-1` ...).
+    pub nodes: usize,
+    /// Serve HTTPS with a generated CA.
+    pub tls: bool,
+    /// Latency injected before every response.
+    pub latency: Duration,
+    /// Simulated clock speed (1.0 = real time).
+    pub speed: f64,
+    /// Where to write the kubeconfig (default: a fresh temp dir owned by the handle).
+    pub kubeconfig_path: Option<PathBuf>,
+    /// The kubeconfig context's namespace.
+    pub namespace: String,
+    /// Run the controllers (statefulset, kubelet, gc).
+    pub controllers: bool,
+    /// Refuse requests without a bearer token. Default (None): only when serving TLS, because
+    /// client-go does not send tokens over plain HTTP (a wrong token is always refused).
+    pub require_token: Option<bool>,
+    pub cluster: ClusterOptions,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        Self {
+            port: 0,
+            nodes: 3,
+            tls: false,
+            latency: Duration::ZERO,
+            speed: 1.0,
+            kubeconfig_path: None,
+            namespace: "default".into(),
+            controllers: true,
+            require_token: None,
+            cluster: ClusterOptions::default(),
+        }
+    }
+}
+
+/// A running simulator. Dropping it stops the server and the controllers.
+pub struct KubeSim {
+    runtime: Option<tokio::runtime::Runtime>,
+    cluster: Arc<Cluster>,
+    server: Arc<ServerState>,
+    base_url: String,
+    kubeconfig_path: PathBuf,
+    ca_pem: Option<String>,
+    dir: tempfile::TempDir,
+}
+
+impl KubeSim {
+    /// Start a simulator (synchronous: it runs on its own multi-thread tokio runtime).
+    pub fn start(options: SimOptions) -> anyhow::Result<KubeSim> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("kube-sim")
+            .enable_all()
+            .build()?;
+        let clock = clock::Clock::new(options.speed);
+        let cluster = Cluster::new(options.cluster.clone(), clock);
+        seed(&cluster)?;
+        controller::kubelet::seed_nodes(&cluster, options.nodes);
+
+        let token = random_token();
+        let server = ServerState::new(cluster.clone(), token.clone(), options.latency);
+        let std_listener = std::net::TcpListener::bind(("127.0.0.1", options.port))?;
+        std_listener.set_nonblocking(true)?;
+        let addr = std_listener.local_addr()?;
+        *server.address.lock() = addr.to_string();
+        let tls = if options.tls {
+            Some(tls::generate()?)
+        } else {
+            None
+        };
+        server.require_token.store(
+            options.require_token.unwrap_or(options.tls),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let base_url = format!("{scheme}://{addr}");
+        {
+            let _guard = runtime.enter();
+            let listener = tokio::net::TcpListener::from_std(std_listener)?;
+            runtime.spawn(server::serve(
+                listener,
+                server.clone(),
+                tls.as_ref().map(|t| t.server_config.clone()),
+            ));
+            if options.controllers {
+                controller::spawn_all(cluster.clone());
+            }
+        }
+        let dir = tempfile::Builder::new().prefix("kube-sim-").tempdir()?;
+        let kubeconfig_path = options
+            .kubeconfig_path
+            .clone()
+            .unwrap_or_else(|| dir.path().join("kubeconfig"));
+        let ca_pem = tls.as_ref().map(|t| t.ca_pem.clone());
+        kubeconfig::write(
+            &kubeconfig_path,
+            &base_url,
+            &token,
+            ca_pem.as_deref(),
+            &options.namespace,
+        )?;
+        Ok(KubeSim {
+            runtime: Some(runtime),
+            cluster,
+            server,
+            base_url,
+            kubeconfig_path,
+            ca_pem,
+            dir,
+        })
+    }
+
+    pub fn kubeconfig_path(&self) -> &Path {
+        &self.kubeconfig_path
+    }
+    /// `http://127.0.0.1:PORT` (or https with `tls`).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+    /// The bearer token the server accepts.
+    pub fn token(&self) -> &str {
+        &self.server.token
+    }
+    /// The CA certificate (PEM) when serving TLS.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
+    }
+    /// A scratch directory that lives as long as the simulator.
+    pub fn temp_dir(&self) -> &Path {
+        self.dir.path()
+    }
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.server.requests.lock().clone()
+    }
+    pub fn clear_requests(&self) {
+        self.server.requests.lock().clear()
+    }
+    pub fn add_fault(&self, rule: FaultRule) {
+        self.server.faults.lock().push(rule)
+    }
+    pub fn clear_faults(&self) {
+        self.server.faults.lock().clear()
+    }
+    pub fn set_latency(&self, latency: Duration) {
+        *self.server.latency.lock() = latency;
+    }
+    pub fn clock(&self) -> &clock::Clock {
+        self.cluster.clock()
+    }
+    pub fn cluster(&self) -> Arc<Cluster> {
+        self.cluster.clone()
+    }
+    /// A handle on the simulator's runtime (to run async code against the cluster, e.g. watches).
+    pub fn runtime(&self) -> &tokio::runtime::Handle {
+        self.runtime.as_ref().expect("runtime").handle()
+    }
+
+    /// Create every object of a (multi-document) YAML; namespaced objects without a namespace
+    /// go to `default`.
+    pub fn apply_yaml(&self, yaml: &str) -> Result<Vec<Value>, ApiError> {
+        let mut out = Vec::new();
+        for doc in serde_yaml::Deserializer::from_str(yaml) {
+            let v: Value = serde::Deserialize::deserialize(doc)
+                .map_err(|e| ApiError::bad_request(format!("invalid YAML: {e}")))?;
+            if v.is_null() {
+                continue;
+            }
+            let av = v["apiVersion"].as_str().unwrap_or_default();
+            let kind = v["kind"].as_str().unwrap_or_default();
+            let rt = resources::lookup_kind(av, kind).ok_or_else(|| {
+                ApiError::bad_request(format!("no resource for {av} {kind}"))
+            })?;
+            let ns = v["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or("default")
+                .to_string();
+            out.push(self.create(rt, &ns, v)?);
+        }
+        Ok(out)
+    }
+
+    /// Create one object (namespace ignored for cluster-scoped resources).
+    pub fn create(&self, rt: &'static ResourceType, ns: &str, obj: Value) -> Result<Value, ApiError> {
+        let opts = WriteOptions {
+            field_manager: Some("kube-sim-test".into()),
+            ..Default::default()
+        };
+        let ns = if rt.namespaced { Some(ns) } else { None };
+        self.cluster.create(rt, ns, obj, &opts).map(|w| w.object)
+    }
+
+    /// Poll `f` until it holds or `timeout` passes.
+    pub fn wait_until(&self, timeout: Duration, mut f: impl FnMut(&Cluster) -> bool) -> bool {
+        let end = Instant::now() + timeout;
+        loop {
+            if f(&self.cluster) {
+                return true;
+            }
+            if Instant::now() >= end {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// A `kubectl` command pointed at this simulator (KUBECONFIG, an isolated HOME and discovery
+    /// cache). None, with the reason printed, when kubectl is not on PATH.
+    pub fn kubectl<I, S>(&self, args: I) -> Option<std::process::Command>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let Some(bin) = find_on_path("kubectl") else {
+            eprintln!("skipping: kubectl is not on PATH");
+            return None;
+        };
+        let home = self.dir.path().join("home");
+        let _ = std::fs::create_dir_all(&home);
+        let mut c = std::process::Command::new(bin);
+        c.env("KUBECONFIG", &self.kubeconfig_path)
+            .env("HOME", &home)
+            .env_remove("KUBECTL_EXTERNAL_DIFF")
+            .arg("--cache-dir")
+            .arg(self.dir.path().join("cache"))
+            .args(args);
+        Some(c)
+    }
+}
+
+impl Drop for KubeSim {
+    fn drop(&mut self) {
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+fn find_on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+fn random_token() -> String {
+    use rand::Rng;
+    let mut r = rand::thread_rng();
+    (0..32)
+        .map(|_| format!("{:x}", r.gen_range(0..16u8)))
+        .collect()
+}
+
+/// The objects every cluster starts with: the four system namespaces (as kube-apiserver's
+/// system namespaces controller creates them) and a default StorageClass.
+fn seed(cluster: &Cluster) -> anyhow::Result<()> {
+    let opts = WriteOptions {
+        field_manager: Some("kube-apiserver".into()),
+        ..Default::default()
+    };
+    for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+        let obj = json!({
+            "apiVersion": "v1",
+            "kind": "Namespace",
+            "metadata": {"name": ns, "labels": {"kubernetes.io/metadata.name": ns}},
+            "spec": {"finalizers": ["kubernetes"]},
+            "status": {"phase": "Active"},
+        });
+        cluster
+            .create(&resources::NAMESPACES, None, obj, &opts)
+            .map_err(|e| anyhow::anyhow!("seeding namespace {ns}: {e}"))?;
+    }
+    let sc = json!({
+        "apiVersion": "storage.k8s.io/v1",
+        "kind": "StorageClass",
+        "metadata": {
+            "name": "standard",
+            "annotations": {"storageclass.kubernetes.io/is-default-class": "true"},
+        },
+        "provisioner": "sim.k8s.io/hostpath",
+        "allowVolumeExpansion": true,
+        "reclaimPolicy": "Delete",
+        "volumeBindingMode": "Immediate",
+    });
+    cluster
+        .create(&resources::STORAGECLASSES, None, sc, &opts)
+        .map_err(|e| anyhow::anyhow!("seeding storage class: {e}"))?;
+    Ok(())
+}
