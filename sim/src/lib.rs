@@ -50,6 +50,9 @@ pub struct SimOptions {
     pub namespace: String,
     /// Run the controllers (statefulset, kubelet, gc).
     pub controllers: bool,
+    /// Refuse requests without a bearer token. Default (None): only when serving TLS, because
+    /// client-go does not send tokens over plain HTTP (a wrong token is always refused).
+    pub require_token: Option<bool>,
     pub cluster: ClusterOptions,
 }
 
@@ -64,6 +67,7 @@ impl Default for SimOptions {
             kubeconfig_path: None,
             namespace: "default".into(),
             controllers: true,
+            require_token: None,
             cluster: ClusterOptions::default(),
         }
     }
@@ -104,6 +108,10 @@ impl KubeSim {
         } else {
             None
         };
+        server.require_token.store(
+            options.require_token.unwrap_or(options.tls),
+            std::sync::atomic::Ordering::Relaxed,
+        );
         let scheme = if tls.is_some() { "https" } else { "http" };
         let base_url = format!("{scheme}://{addr}");
         {

@@ -1325,6 +1325,8 @@ impl Kubelet {
 /// The scheduler + kubelet loop: one pass over all pods per wake (coalescing bursts of
 /// changes), then sleep until the next due time or the next change.
 pub async fn run(cluster: Arc<Cluster>) {
+    // The PVC binder/provisioner runs alongside (kept out of spawn_all, which is shared).
+    tokio::spawn(crate::controller::volumes::run(cluster.clone()));
     let mut rx = cluster.subscribe();
     let mut k = Kubelet::default();
     loop {

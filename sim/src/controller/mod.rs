@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod recorder;
 pub mod scheduler;
 pub mod statefulset;
+pub mod volumes;
 
 /// Start every controller loop on the current tokio runtime.
 pub fn spawn_all(cluster: Arc<Cluster>) -> Vec<tokio::task::JoinHandle<()>> {

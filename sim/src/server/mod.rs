@@ -93,6 +93,9 @@ pub struct ServerState {
     pub faults: Mutex<Vec<FaultRule>>,
     /// Injected latency before every response.
     pub latency: Mutex<Duration>,
+    /// Whether a request without `Authorization` is refused. client-go (kubectl) never sends
+    /// bearer tokens over plain HTTP, so over HTTP only a WRONG token is refused by default.
+    pub require_token: std::sync::atomic::AtomicBool,
 }
 
 impl ServerState {
@@ -104,6 +107,7 @@ impl ServerState {
             requests: Mutex::new(Vec::new()),
             faults: Mutex::new(Vec::new()),
             latency: Mutex::new(latency),
+            require_token: std::sync::atomic::AtomicBool::new(true),
         })
     }
 

@@ -1,0 +1,2 @@
+//! Contract-level tests: validation messages, strategies, scale, graceful delete.
+use super::*;
