@@ -647,3 +647,37 @@ fn ordered_set_rolls_out_with_the_kubelet() {
         get_set(&c, "web")["status"]
     );
 }
+
+#[test]
+fn worked_example_revision_name_matches_upstream() {
+    // §2.2 of the research notes: this set's first revision is `web-59b8f57` on a real cluster
+    // (the registry's pod-template defaulting plus Go's JSON encoding and FNV-1).
+    let s = sim();
+    let c = s.cluster();
+    create(
+        &s,
+        json!({
+            "apiVersion": "apps/v1", "kind": "StatefulSet",
+            "metadata": {"name": "web", "namespace": NS},
+            "spec": {
+                "replicas": 1, "serviceName": "nginx",
+                "selector": {"matchLabels": {"app": "nginx"}},
+                "template": {"metadata": {"labels": {"app": "nginx"}},
+                             "spec": {"containers": [{"name": "nginx", "image": "nginx:1.25"}]}}
+            }
+        }),
+    );
+    sync_once(&c);
+    let revs = revisions(&c);
+    assert_eq!(revs.len(), 1);
+    assert_eq!(
+        revs[0]["metadata"]["name"], "web-59b8f57",
+        "{}",
+        revs[0]["data"]
+    );
+    assert_eq!(
+        get_set(&c, "web")["status"]["updateRevision"],
+        "web-59b8f57"
+    );
+    assert_eq!(rev_label(&pod(&c, "web-0")), "web-59b8f57");
+}
