@@ -1305,6 +1305,14 @@ pub const PVC_SPEC_IMMUTABLE: &str = "spec is immutable after creation except re
 /// `super::pvc_resize_forbidden`.
 fn pvc_update(new: &Value, old: &Value) -> Errs {
     let mut errs = Vec::new();
+    // ValidatePersistentVolumeClaimUpdate: the PV controller may set volumeName once, and
+    // storageClassName may go from nil to a class (RetroactiveDefaultStorageClass, GA in 1.28,
+    // validateStorageClassUpgradeFromNil) unless the beta class annotation is present.
+    let volume_name_once = get_str(old, &["spec", "volumeName"]).unwrap_or("").is_empty();
+    let class_from_nil = get(old, &["spec", "storageClassName"]).is_none_or(Value::is_null)
+        && get(old, &["metadata", "annotations", "volume.beta.kubernetes.io/storage-class"])
+            .is_none()
+        && get_str(new, &["spec", "storageClassName"]).is_some_and(|c| !c.is_empty());
     let strip = |v: &Value| {
         let mut s = v.get("spec").cloned().unwrap_or(json!({}));
         if let Some(r) = s.get_mut("resources").and_then(Value::as_object_mut) {
@@ -1312,6 +1320,12 @@ fn pvc_update(new: &Value, old: &Value) -> Errs {
         }
         if let Some(m) = s.as_object_mut() {
             m.remove("volumeAttributesClassName");
+            if volume_name_once {
+                m.remove("volumeName");
+            }
+            if class_from_nil {
+                m.remove("storageClassName");
+            }
         }
         s
     };
