@@ -791,6 +791,9 @@ impl Cluster {
         obj["apiVersion"] = json!(srt.api_version());
         crate::registry::prepare_for_create(srt, &mut obj);
         crate::registry::apply_defaults(srt, &mut obj);
+        if std::ptr::eq(srt, &crate::resources::PVCS) {
+            self.admit_default_storage_class(&mut obj);
+        }
         let errs = crate::registry::validate_create(srt, &obj);
         if !errs.is_empty() {
             return Err(ApiError::invalid(srt, &name, &errs));
@@ -910,6 +913,16 @@ impl Cluster {
         let errs = crate::registry::validate_update(srt, &new, &old, sub);
         if !errs.is_empty() {
             return Err(ApiError::invalid(srt, name, &errs));
+        }
+        if std::ptr::eq(srt, &crate::resources::PVCS) && sub.is_none() {
+            // PersistentVolumeClaimResize admission
+            // (plugin/pkg/admission/storage/persistentvolume/resize/admission.go).
+            let class = new["spec"]["storageClassName"]
+                .as_str()
+                .and_then(|c| self.get(&crate::resources::STORAGECLASSES, None, c).ok());
+            if let Some(e) = crate::registry::pvc_resize_forbidden(&new, &old, class.as_ref()) {
+                return Err(e);
+            }
         }
         // No-op writes are not persisted (store.go GuaranteedUpdate skips identical bytes).
         if same_ignoring_bookkeeping(&new, &old) {
@@ -1143,6 +1156,38 @@ impl Cluster {
         }
         crate::registry::prune_unknown(srt, obj);
         Ok(())
+    }
+
+    /// The DefaultStorageClass admission plugin
+    /// (plugin/pkg/admission/storage/storageclass/setdefault/admission.go): a claim without
+    /// `spec.storageClassName` gets the default class (the newest one annotated
+    /// `storageclass.kubernetes.io/is-default-class: "true"`).
+    fn admit_default_storage_class(&self, pvc: &mut Value) {
+        if pvc["spec"].get("storageClassName").is_some_and(|v| !v.is_null()) {
+            return;
+        }
+        let default = self
+            .list_items(&crate::resources::STORAGECLASSES, None, None)
+            .into_iter()
+            .filter(|c| {
+                c["metadata"]["annotations"]["storageclass.kubernetes.io/is-default-class"]
+                    == "true"
+            })
+            .max_by(|a, b| {
+                let k = |c: &Value| {
+                    (
+                        c["metadata"]["creationTimestamp"].as_str().unwrap_or_default().to_string(),
+                        c["metadata"]["name"].as_str().unwrap_or_default().to_string(),
+                    )
+                };
+                k(a).cmp(&k(b))
+            });
+        if let Some(c) = default {
+            if !pvc["spec"].is_object() {
+                pvc["spec"] = json!({});
+            }
+            pvc["spec"]["storageClassName"] = c["metadata"]["name"].clone();
+        }
     }
 
     fn get_metrics(
@@ -1711,7 +1756,8 @@ mod tests {
         let l = c.list(&PODS, Some("default"), &ListOptions::default()).unwrap();
         let took = t.elapsed();
         assert_eq!(l["items"].as_array().unwrap().len(), 1000);
-        // Generous for debug builds; release is far below 50 ms.
-        assert!(took < std::time::Duration::from_millis(500), "{took:?}");
+        // The budget is 50 ms in release; unoptimized builds are ~20x slower.
+        let budget = if cfg!(debug_assertions) { 2000 } else { 50 };
+        assert!(took < std::time::Duration::from_millis(budget), "{took:?}");
     }
 }
