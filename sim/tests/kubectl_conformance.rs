@@ -61,10 +61,14 @@ fn get_namespaces() {
     };
     let text = ok(&out);
     let first = text.lines().next().unwrap_or_default();
-    assert!(first.starts_with("NAME") && first.contains("STATUS"), "{text}");
+    assert!(
+        first.starts_with("NAME") && first.contains("STATUS"),
+        "{text}"
+    );
     for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
         assert!(
-            text.lines().any(|l| l.starts_with(ns) && l.contains("Active")),
+            text.lines()
+                .any(|l| l.starts_with(ns) && l.contains("Active")),
             "{ns} missing in\n{text}"
         );
     }
@@ -92,18 +96,27 @@ fn create_get_and_delete_a_statefulset() {
         .into_iter()
         .find(|r| r.method == "POST" && r.path.ends_with("/statefulsets"))
         .expect("POST statefulsets");
-    assert_eq!(post.param("fieldManager").as_deref(), Some("kubectl-create"));
+    assert_eq!(
+        post.param("fieldManager").as_deref(),
+        Some("kubectl-create")
+    );
     let sts = s
         .cluster()
         .get(&kube_sim::resources::STATEFULSETS, Some("default"), "web")
         .unwrap();
-    assert_eq!(sts["metadata"]["managedFields"][0]["manager"], "kubectl-create");
+    assert_eq!(
+        sts["metadata"]["managedFields"][0]["manager"],
+        "kubectl-create"
+    );
 
     let text = ok(&kubectl(&s, &["get", "sts,svc"]).unwrap());
     assert!(text.contains("statefulset.apps/web"), "{text}");
     assert!(text.contains("service/web"), "{text}");
     let header = text.lines().next().unwrap();
-    assert!(header.contains("READY"), "server-side Table expected: {text}");
+    assert!(
+        header.contains("READY"),
+        "server-side Table expected: {text}"
+    );
 
     let yaml = ok(&kubectl(&s, &["get", "sts", "web", "-o", "yaml"]).unwrap());
     let v: serde_json::Value = serde_yaml::from_str(&yaml).unwrap();
@@ -112,7 +125,10 @@ fn create_get_and_delete_a_statefulset() {
     assert_eq!(v["metadata"]["generation"], 1);
     assert_eq!(v["spec"]["replicas"], 2);
     assert!(v["metadata"]["uid"].is_string());
-    assert!(v["metadata"].get("managedFields").is_none(), "kubectl hides managedFields");
+    assert!(
+        v["metadata"].get("managedFields").is_none(),
+        "kubectl hides managedFields"
+    );
 
     let text = ok(&kubectl(&s, &["delete", "-f", f, "--timeout=20s"]).unwrap());
     assert!(text.contains("statefulset.apps \"web\" deleted"), "{text}");
@@ -154,12 +170,21 @@ fn dry_run_server_and_label_selectors() {
     let s = sim();
     let Some(out) = kubectl(
         &s,
-        &["create", "configmap", "dry", "--from-literal=a=b", "--dry-run=server"],
+        &[
+            "create",
+            "configmap",
+            "dry",
+            "--from-literal=a=b",
+            "--dry-run=server",
+        ],
     ) else {
         return;
     };
     let text = ok(&out);
-    assert!(text.contains("configmap/dry created (server dry run)"), "{text}");
+    assert!(
+        text.contains("configmap/dry created (server dry run)"),
+        "{text}"
+    );
     assert!(s
         .cluster()
         .get(&kube_sim::resources::CONFIGMAPS, Some("default"), "dry")
@@ -191,7 +216,8 @@ fn watch_sees_changes() {
     let out = child.wait_with_output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.lines().any(|l| l.starts_with("ADDED") && l.contains("watched")),
+        text.lines()
+            .any(|l| l.starts_with("ADDED") && l.contains("watched")),
         "{text}"
     );
 }
