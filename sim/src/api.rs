@@ -929,10 +929,22 @@ impl Cluster {
                 m.insert("namespace".into(), json!(nsk));
             }
             m.insert("name".into(), json!(name));
-            // Clients that send no managedFields keep the stored ones.
-            if m.get("managedFields").is_none_or(|v| v.is_null()) {
-                if let Some(mf) = om.get("managedFields") {
-                    m.insert("managedFields".into(), mf.clone());
+            // managedFields sent by the client replace the stored ones only on a main-resource
+            // write based on the current object (or an explicit reset to `[]`); a missing,
+            // stale or subresource copy keeps the stored entries, so a controller writing an
+            // old copy cannot erase other managers' entries.
+            let sent = m.get("managedFields").filter(|v| !v.is_null());
+            let reset = sent.is_some_and(|v| v.as_array().is_some_and(|a| a.is_empty()));
+            let fresh = !sent_rv.is_empty() && sent_rv == old_rv;
+            let take_sent = sub.is_none() && sent.is_some() && (fresh || reset);
+            if !take_sent {
+                match om.get("managedFields") {
+                    Some(mf) => {
+                        m.insert("managedFields".into(), mf.clone());
+                    }
+                    None => {
+                        m.remove("managedFields");
+                    }
                 }
             }
         }
@@ -948,7 +960,8 @@ impl Cluster {
             _ => crate::registry::prepare_for_update(srt, &mut new, &old),
         }
         crate::registry::apply_defaults(srt, &mut new);
-        let errs = crate::registry::validate_update(srt, &new, &old, sub);
+        let errs =
+            crate::registry::validate_update(srt, &new, &old, sub.filter(|s| *s == "status"));
         if !errs.is_empty() {
             return Err(ApiError::invalid(srt, name, &errs));
         }
@@ -962,15 +975,27 @@ impl Cluster {
                 return Err(e);
             }
         }
-        // No-op writes are not persisted (store.go GuaranteedUpdate skips identical bytes).
-        if same_ignoring_bookkeeping(&new, &old) {
+        // No-op writes are not persisted (store.go GuaranteedUpdate skips identical bytes). An
+        // apply by a manager that owns nothing yet still changes managedFields, so it is written.
+        let manager = manager_of(opts);
+        let new_applier = operation == "Apply"
+            && !old["metadata"]["managedFields"]
+                .as_array()
+                .is_some_and(|a| {
+                    a.iter()
+                        .any(|e| e["manager"] == json!(manager) && e["operation"] == "Apply")
+                });
+        if !new_applier && same_ignoring_bookkeeping(&new, &old) {
             return Ok(Written {
                 object: from_storage(rt, &old),
                 warnings,
                 created: false,
             });
         }
-        if srt.has_generation && sub.is_none() && new.get("spec") != old.get("spec") {
+        if srt.has_generation
+            && matches!(sub, None | Some("scale"))
+            && new.get("spec") != old.get("spec")
+        {
             let g = old["metadata"]["generation"].as_i64().unwrap_or(0) + 1;
             new["metadata"]["generation"] = json!(g);
         }
@@ -1060,8 +1085,17 @@ impl Cluster {
         }
         let mut new = (**old).clone();
         crate::registry::apply_scale(rt, &mut new, &scale)?;
-        let mut w =
-            self.update_inner(rt, ns, name, None, new, old.clone(), opts, "Update", false)?;
+        let mut w = self.update_inner(
+            rt,
+            ns,
+            name,
+            Some("scale"),
+            new,
+            old.clone(),
+            opts,
+            "Update",
+            false,
+        )?;
         w.object = crate::registry::scale_of(rt, &w.object)?;
         Ok(w)
     }
@@ -1594,6 +1628,9 @@ fn field_set(v: &Value) -> Value {
 
 fn fields_of(obj: &Value, sub: Option<&str>) -> Value {
     let mut out = Map::new();
+    if sub == Some("scale") {
+        return json!({"f:spec": {"f:replicas": {}}});
+    }
     if sub == Some("status") {
         if let Some(s) = obj.get("status") {
             out.insert("f:status".into(), field_set(s));

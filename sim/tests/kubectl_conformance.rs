@@ -221,3 +221,72 @@ fn watch_sees_changes() {
         "{text}"
     );
 }
+
+#[test]
+fn scale_apply_rollout_logs_and_top() {
+    let s = sim();
+    let file = s.temp_dir().join("web.yaml");
+    std::fs::write(&file, WEB).unwrap();
+    let f = file.to_str().unwrap();
+    let Some(out) = kubectl(&s, &["create", "-f", f]) else {
+        return;
+    };
+    ok(&out);
+    let sts = &kube_sim::resources::STATEFULSETS;
+    assert!(s.wait_until(Duration::from_secs(20), |c| {
+        c.get(sts, Some("default"), "web")
+            .is_ok_and(|o| o["status"]["readyReplicas"] == 2)
+    }));
+
+    // kubectl scale: a JSON merge patch on /scale (no field manager: UA prefix "kubectl").
+    let text = ok(&kubectl(&s, &["scale", "sts", "web", "--replicas=3"]).unwrap());
+    assert_eq!(text.trim(), "statefulset.apps/web scaled");
+    let scale_req = s
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PATCH" && r.path.ends_with("/statefulsets/web/scale"))
+        .expect("PATCH /scale");
+    assert_eq!(
+        scale_req.content_type.as_deref(),
+        Some("application/merge-patch+json")
+    );
+    let o = s.cluster().get(sts, Some("default"), "web").unwrap();
+    assert_eq!(o["spec"]["replicas"], 3);
+    assert_eq!(o["metadata"]["generation"], 2);
+    let mf = o["metadata"]["managedFields"].as_array().unwrap();
+    assert!(
+        mf.iter().any(|e| e["manager"] == "kubectl"
+            && e["operation"] == "Update"
+            && e["subresource"] == "scale"),
+        "{mf:?}"
+    );
+
+    // Server-side apply records an Apply entry for the manager "kubectl".
+    let text = ok(&kubectl(&s, &["apply", "--server-side", "-f", f]).unwrap());
+    assert!(
+        text.contains("statefulset.apps/web serverside-applied"),
+        "{text}"
+    );
+    let o = s.cluster().get(sts, Some("default"), "web").unwrap();
+    assert!(o["metadata"]["managedFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["manager"] == "kubectl" && e["operation"] == "Apply"));
+    assert_eq!(o["spec"]["replicas"], 2, "the applied replicas win");
+
+    // A strategic merge patch and a rolling update to completion.
+    ok(&kubectl(&s, &["set", "image", "sts/web", "nginx=nginx:1.26"]).unwrap());
+    let text = ok(&kubectl(&s, &["rollout", "status", "sts/web", "--timeout=60s"]).unwrap());
+    assert!(
+        text.contains("partitioned roll out complete: 2 new pods have been updated"),
+        "{text}"
+    );
+
+    let text = ok(&kubectl(&s, &["logs", "web-0"]).unwrap());
+    assert!(!text.is_empty());
+    let out = kubectl(&s, &["top", "pod"]).unwrap();
+    let text = ok(&out);
+    assert!(text.starts_with("NAME"), "{text}");
+    assert!(text.contains("web-0"), "{text}");
+}
