@@ -421,6 +421,8 @@ fn pod_strategy_sets_phase_qos_and_admission_fields() {
     assert_eq!(p["spec"]["serviceAccountName"], "default");
     assert_eq!(p["spec"]["serviceAccount"], "default");
     assert_eq!(p["spec"]["tolerations"].as_array().unwrap().len(), 2);
+    assert!(p["spec"].get("volumes").is_none());
+    add_service_account_token_volume(&mut p);
     let vol = p["spec"]["volumes"][0]["name"].as_str().unwrap();
     assert!(
         vol.starts_with("kube-api-access-") && vol.len() == 21,
