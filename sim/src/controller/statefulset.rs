@@ -144,13 +144,12 @@ pub async fn run(cluster: Arc<Cluster>) {
                         store[i].remove(&key_of(&ev.object));
                         dirty = true;
                     }
-                    "BOOKMARK" => {
+                    "BOOKMARK"
                         if ev.object["metadata"]["annotations"]["k8s.io/initial-events-end"]
-                            == "true"
-                        {
-                            synced[i] = true;
-                            dirty = true;
-                        }
+                            == "true" =>
+                    {
+                        synced[i] = true;
+                        dirty = true;
                     }
                     _ => {}
                 },
