@@ -223,6 +223,19 @@ fn ordered_scale_up_creates_one_pod_at_a_time_with_identity() {
             "{msgs:?}"
         );
     }
+    let ev = c
+        .list_items(&EVENTS, Some(NS), None)
+        .into_iter()
+        .find(|e| e["message"] == "create Pod web-0 in StatefulSet web successful")
+        .unwrap();
+    assert_eq!(ev["reason"], "SuccessfulCreate");
+    assert_eq!(ev["type"], "Normal");
+    assert_eq!(ev["count"], 1);
+    assert_eq!(ev["involvedObject"]["kind"], "StatefulSet");
+    assert_eq!(ev["involvedObject"]["name"], "web");
+    assert_eq!(ev["involvedObject"]["uid"], set["metadata"]["uid"]);
+    assert_eq!(ev["reportingComponent"], "statefulset-controller");
+    assert!(ev["metadata"]["name"].as_str().unwrap().starts_with("web."));
 }
 
 #[test]
@@ -680,4 +693,72 @@ fn worked_example_revision_name_matches_upstream() {
         "web-59b8f57"
     );
     assert_eq!(rev_label(&pod(&c, "web-0")), "web-59b8f57");
+}
+
+#[test]
+fn min_ready_seconds_gates_ordered_progress_and_availability() {
+    let s = sim();
+    let c = s.cluster();
+    let mut obj = sts("web", 2);
+    obj["spec"]["minReadySeconds"] = json!(10);
+    create(&s, obj);
+    sync_once(&c);
+    make_ready(&c, "web-0");
+    sync_once(&c);
+    assert_eq!(
+        pod_names(&c, "web"),
+        ["web-0"],
+        "web-0 ready but not yet available"
+    );
+    let st = get_set(&c, "web")["status"].clone();
+    assert_eq!(st["readyReplicas"], 1);
+    assert_eq!(st["availableReplicas"], 0);
+    c.clock().advance(Duration::from_secs(11));
+    sync_once(&c);
+    assert_eq!(pod_names(&c, "web"), ["web-0", "web-1"]);
+    assert_eq!(get_set(&c, "web")["status"]["availableReplicas"], 1);
+}
+
+#[test]
+fn name_collision_bumps_collision_count() {
+    let s = sim();
+    let c = s.cluster();
+    let set = sts("web", 1);
+    // Squat the first revision name with different data (labels outside the selector so it
+    // is not adopted).
+    let created = create(&s, set);
+    let first = kube_sim::controller::history::new_revision(&created, 1, 0);
+    let squat_name = first["metadata"]["name"].as_str().unwrap().to_string();
+    s.create(
+        &CONTROLLERREVISIONS,
+        NS,
+        json!({"apiVersion": "apps/v1", "kind": "ControllerRevision",
+               "metadata": {"name": squat_name, "labels": {"other": "x"}},
+               "data": {"spec": {}}, "revision": 1}),
+    )
+    .unwrap();
+    sync_once(&c);
+    let st = get_set(&c, "web")["status"].clone();
+    assert_eq!(st["collisionCount"], 1, "{st}");
+    let data = kube_sim::controller::history::get_patch(&created);
+    let hash = kube_sim::controller::history::hash_revision(data.as_bytes(), Some(1));
+    assert_eq!(st["updateRevision"], json!(format!("web-{hash}")));
+    assert_ne!(st["updateRevision"], json!(squat_name));
+}
+
+#[test]
+fn a_set_being_deleted_only_gets_status_updates() {
+    let s = sim();
+    let c = s.cluster();
+    let mut obj = sts("web", 2);
+    obj["metadata"]["finalizers"] = json!(["example.com/hold"]);
+    create(&s, obj);
+    settle(&c, "web");
+    c.delete(&STATEFULSETS, Some(NS), "web", &DeleteOptions::default())
+        .unwrap();
+    assert!(!get_set(&c, "web")["metadata"]["deletionTimestamp"].is_null());
+    delete_pod(&c, "web-1");
+    sync_once(&c);
+    assert_eq!(pod_names(&c, "web"), ["web-0"], "not recreated");
+    assert_eq!(get_set(&c, "web")["status"]["replicas"], 1);
 }
