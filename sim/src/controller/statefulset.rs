@@ -245,6 +245,7 @@ fn sync_namespaces(
                 ns: &ns,
                 now: cluster.clock().now(),
                 cache: &mut cache,
+                failed: false,
             };
             if let Some(at) = ctl.sync(set) {
                 due = Some(due.map_or(at, |d| d.min(at)));
@@ -831,7 +832,12 @@ struct Ctl<'a> {
     ns: &'a str,
     now: DateTime<Utc>,
     cache: &'a mut NsCache,
+    /// A write failed during this sync: requeue (upstream's rate-limited AddRateLimited).
+    failed: bool,
 }
+
+/// How long after a failed sync the set is synced again (simulated time).
+const RETRY_AFTER_MS: i64 = 1000;
 
 type Step = Result<bool, String>;
 
@@ -848,7 +854,8 @@ impl Ctl<'_> {
     }
 
     /// recordPodEvent.
-    fn pod_event(&self, verb: &str, set: &Value, pod: &Value, err: Option<&str>) {
+    fn pod_event(&mut self, verb: &str, set: &Value, pod: &Value, err: Option<&str>) {
+        self.failed |= err.is_some();
         let title = format!("{}{}", verb[..1].to_uppercase(), &verb[1..]);
         match err {
             None => self.event(
@@ -875,7 +882,15 @@ impl Ctl<'_> {
     }
 
     /// recordClaimEvent.
-    fn claim_event(&self, verb: &str, set: &Value, pod: &Value, claim: &str, err: Option<&str>) {
+    fn claim_event(
+        &mut self,
+        verb: &str,
+        set: &Value,
+        pod: &Value,
+        claim: &str,
+        err: Option<&str>,
+    ) {
+        self.failed |= err.is_some();
         let title = format!("{}{}", verb[..1].to_uppercase(), &verb[1..]);
         match err {
             None => self.event(
@@ -913,10 +928,13 @@ impl Ctl<'_> {
         self.adopt_orphan_revisions(&set, &selector);
         let pods = self.pods_for_set(&set, &selector);
         self.update_stateful_set(&set, &selector, &pods);
+        let now = self.cluster.clock().now();
+        let retry = self
+            .failed
+            .then(|| now + ChronoDuration::milliseconds(RETRY_AFTER_MS));
         // Requeue for minReadySeconds: the earliest moment a ready pod becomes available.
         let min_ready = min_ready_seconds(&set);
-        if min_ready > 0 {
-            let now = self.cluster.clock().now();
+        let available = if min_ready > 0 {
             self.cache
                 .pods
                 .iter()
@@ -927,7 +945,8 @@ impl Ctl<'_> {
                 .min()
         } else {
             None
-        }
+        };
+        [retry, available].into_iter().flatten().min()
     }
 
     /// canAdoptFunc: RecheckDeletionTimestamp on a fresh read of the set.
@@ -1361,7 +1380,10 @@ impl Ctl<'_> {
                 Ok(())
             }
             // "sink already exists errors" (no event).
-            Err(e) if e.code == 409 => Err(e.message),
+            Err(e) if e.code == 409 => {
+                self.failed = true;
+                Err(e.message)
+            }
             Err(e) => {
                 self.pod_event("create", set, pod, Some(&e.message));
                 Err(e.message)
@@ -1561,9 +1583,10 @@ impl Ctl<'_> {
                         Err(_) => return,
                     }
                 }
-                Err(_) => return,
+                Err(_) => break,
             }
         }
+        self.failed = true;
     }
 
     /// truncateHistory.
