@@ -762,3 +762,69 @@ fn a_set_being_deleted_only_gets_status_updates() {
     assert_eq!(pod_names(&c, "web"), ["web-0"], "not recreated");
     assert_eq!(get_set(&c, "web")["status"]["replicas"], 1);
 }
+
+/// Run kubectl against the simulator; None when kubectl is not installed.
+fn kubectl(s: &KubeSim, args: &[&str]) -> Option<(bool, String, String)> {
+    let out = s.kubectl(args)?.output().expect("run kubectl");
+    Some((
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ))
+}
+
+#[test]
+fn kubectl_rollout_undo_sees_byte_equal_revisions() {
+    // kubectl decides "skipped rollback" by comparing its own Go encoding of the served set's
+    // template with the revision data byte for byte (trap 2), and undo must renumber (trap 4).
+    let s = KubeSim::start(SimOptions {
+        speed: 20.0,
+        ..Default::default()
+    })
+    .expect("start simulator");
+    let c = s.cluster();
+    create(&s, sts("web", 1));
+    let ready = |s: &KubeSim| {
+        s.wait_until(Duration::from_secs(30), |c| {
+            let st = &get_set(c, "web")["status"];
+            st["readyReplicas"] == 1
+                && st["updatedReplicas"] == 1
+                && st["currentRevision"] == st["updateRevision"]
+        })
+    };
+    assert!(ready(&s));
+    let Some((ok, out, err)) = kubectl(&s, &["rollout", "undo", "sts/web", "--to-revision=1"])
+    else {
+        return;
+    };
+    assert!(!ok || out.contains("skipped rollback"), "{out}{err}");
+    assert!(
+        format!("{out}{err}").contains("skipped rollback"),
+        "{out}{err}"
+    );
+    update_set(&c, "web", |s| {
+        s["spec"]["template"]["spec"]["containers"][0]["image"] = json!("nginx:1.26")
+    });
+    assert!(ready(&s));
+    let (ok, out, err) = kubectl(&s, &["rollout", "undo", "sts/web"]).unwrap();
+    assert!(ok, "{out}{err}");
+    assert_eq!(out.trim(), "statefulset.apps/web rolled back");
+    let rolled_back = s.wait_until(Duration::from_secs(30), |c| {
+        let nums: Vec<i64> = revisions(c)
+            .iter()
+            .map(|r| r["revision"].as_i64().unwrap())
+            .collect();
+        nums == [2, 3]
+            && c.get(&PODS, Some(NS), "web-0").is_ok_and(|p| {
+                p["spec"]["containers"][0]["image"] == "nginx:1.25"
+                    && p["status"]["phase"] == "Running"
+            })
+    });
+    assert!(rolled_back, "{:?}", revisions(&c));
+    // The renumbered revision is the original one (same name).
+    let first = kube_sim::controller::history::new_revision(&get_set(&c, "web"), 0, 0);
+    assert_eq!(
+        revisions(&c)[1]["metadata"]["name"],
+        first["metadata"]["name"]
+    );
+}
