@@ -828,3 +828,22 @@ fn kubectl_rollout_undo_sees_byte_equal_revisions() {
         first["metadata"]["name"]
     );
 }
+
+#[test]
+fn kubectl_rollout_status_completes_on_controller_status() {
+    let s = KubeSim::start(SimOptions {
+        speed: 20.0,
+        ..Default::default()
+    })
+    .expect("start simulator");
+    create(&s, sts("web", 3));
+    let Some((ok, out, err)) = kubectl(&s, &["rollout", "status", "sts/web", "--timeout=60s"])
+    else {
+        return;
+    };
+    assert!(ok, "{out}{err}");
+    assert!(
+        out.ends_with("partitioned roll out complete: 3 new pods have been updated...\n"),
+        "{out}"
+    );
+}
