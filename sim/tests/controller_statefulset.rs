@@ -847,3 +847,28 @@ fn kubectl_rollout_status_completes_on_controller_status() {
         "{out}"
     );
 }
+
+#[test]
+fn changing_the_retention_policy_reowns_existing_claims() {
+    let s = sim();
+    let c = s.cluster();
+    let mut obj = sts("web", 1);
+    obj["spec"]["volumeClaimTemplates"] = json!([{
+        "metadata": {"name": "data"},
+        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}
+    }]);
+    let set = create(&s, obj);
+    settle(&c, "web");
+    assert!(c.get(&PVCS, Some(NS), "data-web-0").unwrap()["metadata"]["ownerReferences"].is_null());
+    update_set(&c, "web", |s| {
+        s["spec"]["persistentVolumeClaimRetentionPolicy"] =
+            json!({"whenDeleted": "Delete", "whenScaled": "Retain"})
+    });
+    settle(&c, "web");
+    let claim = c.get(&PVCS, Some(NS), "data-web-0").unwrap();
+    assert_eq!(
+        claim["metadata"]["ownerReferences"][0]["uid"],
+        set["metadata"]["uid"]
+    );
+    assert!(event_messages(&c).contains(&"update Pod web-0 in StatefulSet web successful".into()));
+}

@@ -1434,6 +1434,8 @@ impl Ctl<'_> {
                 self.pod_event("update", set, &p, Some(&e));
                 return Err(e);
             }
+            // Upstream dirties the pod too, so the (no-op) pod update and its event follow.
+            consistent = false;
         }
         if consistent {
             return Ok(());
