@@ -382,11 +382,11 @@ fn min_ready_seconds(set: &Value) -> i64 {
     set["spec"]["minReadySeconds"].as_i64().unwrap_or(0)
 }
 
-fn claim_templates(set: &Value) -> Vec<Value> {
+fn claim_templates(set: &Value) -> &[Value] {
     set["spec"]["volumeClaimTemplates"]
         .as_array()
-        .cloned()
-        .unwrap_or_default()
+        .map(|a| a.as_slice())
+        .unwrap_or(&[])
 }
 
 /// getPersistentVolumeClaimName: `<template>-<set>-<ordinal>`.
@@ -398,9 +398,9 @@ pub fn claim_name(set: &Value, template: &Value, ordinal: i64) -> String {
 /// template's labels with the selector's matchLabels merged in.
 pub fn persistent_volume_claims(set: &Value, ordinal: i64) -> Vec<(String, Value)> {
     claim_templates(set)
-        .into_iter()
+        .iter()
         .map(|t| {
-            let tname = name_of(&t).to_string();
+            let tname = name_of(t).to_string();
             let mut claim = t.clone();
             if let Some(m) = claim.as_object_mut() {
                 m.remove("status");
@@ -414,7 +414,7 @@ pub fn persistent_volume_claims(set: &Value, ordinal: i64) -> Vec<(String, Value
             if let Some(m) = meta.as_object_mut() {
                 m.remove("creationTimestamp");
             }
-            meta["name"] = json!(claim_name(set, &t, ordinal));
+            meta["name"] = json!(claim_name(set, t, ordinal));
             meta["namespace"] = set["metadata"]["namespace"].clone();
             let mut labels = meta["labels"].as_object().cloned().unwrap_or_default();
             if let Some(ml) = set["spec"]["selector"]["matchLabels"].as_object() {
@@ -1508,7 +1508,7 @@ impl Ctl<'_> {
     fn update_claims_for_retention(&mut self, set: &Value, pod: &Value) -> Result<(), String> {
         let ordinal = get_ordinal(pod);
         for t in claim_templates(set) {
-            let cname = claim_name(set, &t, ordinal);
+            let cname = claim_name(set, t, ordinal);
             let Some(claim) = self.cache.claims.get(&cname) else {
                 continue;
             };
