@@ -676,6 +676,8 @@ fn decode_body(ctx: &Ctx, body: &[u8]) -> Result<Value, ApiError> {
             .map_err(|e| {
                 ApiError::bad_request(format!("couldn't get version/kind; yaml parse error: {e}"))
             })?,
+        "application/vnd.kubernetes.protobuf" => super::protobuf::decode(body)
+            .map_err(|e| ApiError::bad_request(format!("couldn't decode protobuf body: {e}")))?,
         _ => {
             return Err(ApiError::unsupported_media_type(format!(
                 "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf, application/cbor"

@@ -5,6 +5,7 @@
 //! update.go, patch.go, delete.go, watch.go), pkg/endpoints/handlers/negotiation.
 
 mod handler;
+pub mod protobuf;
 
 use crate::api::Cluster;
 use axum::body::Body;
