@@ -485,7 +485,7 @@ pub fn update_identity(set: &Value, pod: &mut Value) {
     pod["metadata"]["labels"][POD_INDEX_LABEL] = json!(ordinal.to_string());
 }
 
-/// identityMatches.
+/// identityMatches (upstream checks the pod-name label only, not the pod-index label).
 pub fn identity_matches(set: &Value, pod: &Value) -> bool {
     let (parent, ordinal) = parent_and_ordinal(name_of(pod));
     ordinal >= 0
@@ -493,7 +493,6 @@ pub fn identity_matches(set: &Value, pod: &Value) -> bool {
         && name_of(pod) == pod_name(set, ordinal)
         && pod["metadata"]["namespace"] == set["metadata"]["namespace"]
         && pod["metadata"]["labels"][POD_NAME_LABEL].as_str() == Some(name_of(pod))
-        && pod["metadata"]["labels"][POD_INDEX_LABEL].as_str() == Some(&ordinal.to_string())
 }
 
 /// newStatefulSetPod: controller.GetPodFromTemplate (labels, annotations, finalizers,
