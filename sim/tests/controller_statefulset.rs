@@ -872,3 +872,42 @@ fn changing_the_retention_policy_reowns_existing_claims() {
     );
     assert!(event_messages(&c).contains(&"update Pod web-0 in StatefulSet web successful".into()));
 }
+
+#[test]
+fn orphaned_revisions_are_adopted_and_reused() {
+    // After `kubectl delete sts web --cascade=orphan` and re-creating the set, its old
+    // ControllerRevision (matching the selector, no controller) is adopted and reused.
+    let s = sim();
+    let c = s.cluster();
+    let set = create(&s, sts("web", 1));
+    sync_once(&c);
+    let rev = revisions(&c).remove(0);
+    let rev_name = rev["metadata"]["name"].clone();
+    c.delete(&STATEFULSETS, Some(NS), "web", &DeleteOptions::default())
+        .unwrap();
+    // Orphan it (what the garbage collector does for --cascade=orphan).
+    let mut r = rev.clone();
+    r["metadata"]["ownerReferences"] = json!([]);
+    let rname = rev_name.as_str().unwrap();
+    c.update(
+        &CONTROLLERREVISIONS,
+        Some(NS),
+        rname,
+        None,
+        r,
+        &WriteOptions::default(),
+    )
+    .unwrap();
+    let set2 = create(&s, sts("web", 1));
+    assert_ne!(set2["metadata"]["uid"], set["metadata"]["uid"]);
+    sync_once(&c);
+    let revs = revisions(&c);
+    assert_eq!(revs.len(), 1, "reused, not duplicated");
+    assert_eq!(revs[0]["metadata"]["name"], rev_name);
+    assert_eq!(revs[0]["revision"], 1);
+    assert_eq!(
+        revs[0]["metadata"]["ownerReferences"][0]["uid"],
+        set2["metadata"]["uid"]
+    );
+    assert_eq!(get_set(&c, "web")["status"]["updateRevision"], rev_name);
+}
