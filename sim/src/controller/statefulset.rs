@@ -1302,8 +1302,10 @@ impl Ctl<'_> {
         for target in (update_min..replicas.len()).rev() {
             let pod = &replicas[target];
             if pod_revision(pod) != upd_name && !is_terminating(pod) {
-                let _ = self.delete_pod(set, pod);
-                status.counts.current -= 1;
+                // NotFound counts as deleted; other errors leave the counter alone.
+                if self.delete_pod(set, pod).is_ok() {
+                    status.counts.current -= 1;
+                }
                 return status;
             }
             if is_unavailable(pod, min_ready, now) {
