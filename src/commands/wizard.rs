@@ -2,7 +2,7 @@
 //! advanced settings), filling a `CreateArgs` that goes through the same builder as the flags,
 //! so every answer is checked the same way and the equivalent command line can be printed.
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{bail, Result};
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Confirm, Editor, Input, Select};
 
@@ -252,6 +252,7 @@ pub fn command_line(a: &CreateArgs) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use anyhow::anyhow;
     use clap::Parser;
 
     #[test]
