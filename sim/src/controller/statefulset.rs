@@ -1119,6 +1119,15 @@ impl Ctl<'_> {
                     }
                 }
             }
+        } else if !set["metadata"]["deletionTimestamp"].is_null() {
+            // kube-sim: this controller re-syncs on every cluster change (upstream syncs on pod
+            // and set events only), so re-creating the revision the garbage collector just
+            // deleted would livelock a foreground deletion (kubectl delete --cascade=foreground
+            // hanging). A set being deleted only gets its status (kubernetes.md §5.10): use the
+            // candidate without persisting it.
+            let mut rev = candidate;
+            history::rename_for_collision(&mut rev, name_of(set), collision_count as i32);
+            rev
         } else {
             self.create_revision(set, candidate, &mut collision_count)?
         };
