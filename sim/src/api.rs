@@ -337,6 +337,8 @@ impl Cluster {
     ) -> Result<Written, ApiError> {
         check_writable(rt, sub)?;
         let obj = expect_object(obj)?;
+        // A /scale body is an autoscaling/v1 Scale, not the parent kind (write_scale checks
+        // the name; ScaleREST.Update in pkg/registry/apps/statefulset/storage/storage.go).
         if sub != Some("scale") {
             check_name_ns(rt, ns, Some(name), &obj)?;
         }
@@ -377,6 +379,29 @@ impl Cluster {
         if ptype == PatchType::Apply {
             return self.server_side_apply(rt, ns, name, sub, body, opts);
         }
+        // patch.go: the patch is re-applied to a fresh object when a concurrent writer won
+        // (GuaranteedUpdate retry); a Conflict only surfaces when the patch itself carries a
+        // stale metadata.resourceVersion (then every attempt conflicts).
+        let mut attempt = 0;
+        loop {
+            match self.patch_once(rt, ns, name, sub, ptype, body, opts) {
+                Err(e) if e.code == 409 && e.reason == "Conflict" && attempt < 8 => attempt += 1,
+                r => return r,
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn patch_once(
+        &self,
+        rt: &'static ResourceType,
+        ns: Option<&str>,
+        name: &str,
+        sub: Option<&str>,
+        ptype: PatchType,
+        body: &[u8],
+        opts: &WriteOptions,
+    ) -> Result<Written, ApiError> {
         let srt = storage_rt(rt);
         let old = {
             let st = self.state.lock();

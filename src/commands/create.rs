@@ -29,19 +29,12 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
         bail!("--wait cannot be combined with --dry-run");
     }
 
-    // Connecting builds the client only (no request); client dry runs work without a cluster.
-    let kube = match ctx.kube().await {
-        Ok(k) => Some(k),
-        Err(e) if dry_run == DryRun::Client => {
-            if ctx.global.verbose > 0 {
-                eprintln!("note: no cluster configuration ({e:#}); using namespace from -n or \"default\"");
-            }
-            None
-        }
-        Err(e) => return Err(e),
-    };
+    // Connecting builds the client only (no request). A configuration error is reported after
+    // the input checks, and not at all for client dry runs (they work without a cluster).
+    let kube = ctx.kube().await;
     let namespace = kube
         .as_ref()
+        .ok()
         .map(|k| k.namespace.clone())
         .or_else(|| ctx.global.namespace.clone())
         .unwrap_or_else(|| "default".into());
@@ -85,7 +78,7 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
     if dry_run == DryRun::Client {
         return print_result(&plan.objects(), output, &plan, " (dry run)");
     }
-    let kube = kube.expect("connected above");
+    let kube = kube?;
 
     // 1-2: server-side dry runs of both objects (the Service name may move to NAME-headless).
     let svc_dry = dry_run_service(&kube, &mut plan).await?;

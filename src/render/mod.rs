@@ -2,6 +2,7 @@
 
 pub mod progress;
 pub mod status;
+pub mod yaml;
 
 use std::io::Write;
 
@@ -108,7 +109,7 @@ pub fn object_value<T: Serialize>(obj: &T, keep_managed_fields: bool) -> serde_j
 }
 
 pub fn to_yaml(v: &serde_json::Value) -> Result<String> {
-    Ok(serde_yaml::to_string(v)?)
+    Ok(yaml::to_string(v))
 }
 
 pub fn to_json(v: &serde_json::Value) -> Result<String> {
