@@ -1304,6 +1304,7 @@ pub const PVC_SPEC_IMMUTABLE: &str = "spec is immutable after creation except re
 /// - spec.volumeName, settable once (the PV binder),
 /// - spec.storageClassName, settable once from unset (retroactive default StorageClass),
 /// - for bound claims, resources.requests.storage (resize) and volumeAttributesClassName.
+///
 /// Whether the StorageClass allows expansion is an admission check the core makes with
 /// `super::pvc_resize_forbidden`. (Upstream appends a spec diff to the Forbidden message.)
 fn pvc_update(new: &Value, old: &Value) -> Errs {
