@@ -96,12 +96,7 @@ pub fn validate_annotations(m: Option<&Map<String, Value>>, field: &str) -> Errs
     }
     const LIMIT: usize = 256 * 1024;
     if total > LIMIT {
-        errs.push(FieldError::new(
-            FieldErrorType::TooLong,
-            field,
-            None,
-            format!("must have at most {LIMIT} bytes"),
-        ));
+        errs.push(FieldError::too_long(field, LIMIT));
     }
     errs
 }
@@ -1394,12 +1389,7 @@ fn config_map(obj: &Value) -> Errs {
         .map(|v| v.as_str().map(str::len).unwrap_or_default())
         .sum();
     if total > 1024 * 1024 {
-        errs.push(FieldError::new(
-            FieldErrorType::TooLong,
-            "",
-            None,
-            format!("must have at most {} bytes", 1024 * 1024),
-        ));
+        errs.push(FieldError::too_long("", 1024 * 1024));
     }
     errs
 }
