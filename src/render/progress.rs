@@ -19,7 +19,9 @@ impl Progress {
             bar.enable_steady_tick(std::time::Duration::from_millis(120));
             Progress::Bar(bar)
         } else {
-            Progress::Plain { last: String::new() }
+            Progress::Plain {
+                last: String::new(),
+            }
         }
     }
 
