@@ -33,11 +33,25 @@ pub struct Requirement {
 impl Requirement {
     /// labels.NewRequirement: validates key, values and their count.
     pub fn new(key: &str, op: Operator, values: Vec<String>) -> Result<Self, String> {
+        Self::new_impl(key, op, values, false)
+    }
+
+    /// `nil_values`: the values slice is a Go nil slice when empty (metav1.LabelSelector
+    /// expressions without values), printed `[]string(nil)` in errors.
+    fn new_impl(
+        key: &str,
+        op: Operator,
+        values: Vec<String>,
+        nil_values: bool,
+    ) -> Result<Self, String> {
         let mut errs: Vec<String> = Vec::new();
         if let Some(e) = validate_label_key(key, "key") {
             errs.push(e);
         }
         let go_list = |v: &[String]| {
+            if v.is_empty() && nil_values {
+                return "[]string(nil)".to_string();
+            }
             format!(
                 "[]string{{{}}}",
                 v.iter()
@@ -618,7 +632,7 @@ impl LabelSelector {
                             .collect()
                     })
                     .unwrap_or_default();
-                reqs.push(Requirement::new(key, op, values)?);
+                reqs.push(Requirement::new_impl(key, op, values, true)?);
             }
         }
         reqs.sort_by(|a, b| a.key.cmp(&b.key));
@@ -1128,7 +1142,12 @@ mod tests {
             &json!({"matchExpressions": [{"key": "a", "operator": "In"}]}),
         )
         .unwrap_err();
-        assert_eq!(e, "values: Invalid value: []string{}: for 'in', 'notin' operators, values set can't be empty");
+        assert_eq!(e, "values: Invalid value: []string(nil): for 'in', 'notin' operators, values set can't be empty");
+        let e = LabelSelector::from_object(
+            &json!({"matchExpressions": [{"key": "a", "operator": "Exists", "values": ["x"]}]}),
+        )
+        .unwrap_err();
+        assert_eq!(e, "values: Invalid value: []string{\"x\"}: values set must be empty for exists and does not exist");
         let empty = LabelSelector::from_object(&json!({})).unwrap();
         assert!(empty.is_empty() && empty.matches(None));
         let nothing = LabelSelector::from_object(&Value::Null).unwrap();

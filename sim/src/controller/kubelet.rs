@@ -1006,7 +1006,7 @@ impl Kubelet {
             })
             .cloned()
             .collect();
-        let mut usage: HashMap<String, (f64, f64, usize, f64, f64)> = HashMap::new();
+        let mut usage: HashMap<String, scheduler::NodeUsage> = HashMap::new();
         for p in pods.iter() {
             if let Some(n) = p["spec"]["nodeName"].as_str() {
                 if is_terminal(p) {

@@ -367,6 +367,9 @@ impl Limit {
     }
 }
 
+/// Where following continues: the instance, its next line index, and whether it is complete.
+pub type FollowFrom = (Instance, u64, bool);
+
 /// Render the log of a pod as it is now (no follow): validation, container and instance
 /// choice, since/tail/timestamps/limitBytes. Also returns the instance and the next line index
 /// for following. `None` instance: the pod has no node yet (empty log).
@@ -374,7 +377,7 @@ pub fn snapshot(
     pod: &Value,
     o: &LogOptions,
     now: DateTime<Utc>,
-) -> Result<(String, Option<(Instance, u64, bool)>), ApiError> {
+) -> Result<(String, Option<FollowFrom>), ApiError> {
     let name = pod["metadata"]["name"].as_str().unwrap_or_default();
     validate(name, o)?;
     if let Some(st) = &o.since_time {

@@ -124,6 +124,7 @@ impl Recorder {
     /// Record an events.k8s.io/v1 Event as the scheduler's new-style recorder does, stored as
     /// core/v1 (eventTime set, firstTimestamp/lastTimestamp null, reportingController set,
     /// `action`; repeats bump `series`).
+    #[allow(clippy::too_many_arguments)]
     pub fn record_v1(
         &mut self,
         cluster: &Cluster,

@@ -244,12 +244,15 @@ pub fn fit_error(total: usize, unfit: &[Unfit]) -> String {
     )
 }
 
+/// (cpu, memory, pod count, non-zero cpu, non-zero memory) of the pods bound to a node.
+pub type NodeUsage = (f64, f64, usize, f64, f64);
+
 /// Pick a node for `pod` among `nodes`; `usage(node name)` gives (cpu, mem, pods, nonzero cpu,
 /// nonzero mem) of the pods already bound there. Err(message) when nothing fits.
 pub fn pick_node<'a>(
     pod: &Value,
     nodes: &'a [Value],
-    usage: &dyn Fn(&str) -> (f64, f64, usize, f64, f64),
+    usage: &dyn Fn(&str) -> NodeUsage,
 ) -> Result<&'a Value, String> {
     let mut best: Option<(&Value, f64, usize)> = None;
     let mut unfit = Vec::new();

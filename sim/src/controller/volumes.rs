@@ -209,8 +209,23 @@ impl Volumes {
                     .unwrap_or("rancher.io/local-path");
                 let bound = bound_claim(pvc, class, node.as_deref());
                 // Spec/metadata first (volumeName, annotations), then status, as the binder does.
-                let Ok(w) = cluster.update(&PVCS, Some(ns), name, None, bound.clone(), &opts())
-                else {
+                // Upstream validation lets volumeName be set once and storageClassName go from
+                // nil to the default class (RetroactiveDefaultStorageClass); should the registry
+                // refuse either, fall back to fewer spec changes rather than never binding.
+                let mut attempt =
+                    cluster.update(&PVCS, Some(ns), name, None, bound.clone(), &opts());
+                if matches!(&attempt, Err(e) if e.code == 422) {
+                    let mut fewer = bound.clone();
+                    fewer["spec"] = pvc["spec"].clone();
+                    fewer["spec"]["volumeName"] = bound["spec"]["volumeName"].clone();
+                    attempt = cluster.update(&PVCS, Some(ns), name, None, fewer, &opts());
+                    if matches!(&attempt, Err(e) if e.code == 422) {
+                        let mut meta_only = bound.clone();
+                        meta_only["spec"] = pvc["spec"].clone();
+                        attempt = cluster.update(&PVCS, Some(ns), name, None, meta_only, &opts());
+                    }
+                }
+                let Ok(w) = attempt else {
                     due(now + Duration::milliseconds(100), &mut next);
                     continue;
                 };

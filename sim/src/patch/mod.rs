@@ -76,17 +76,22 @@ fn decode_error(body: &[u8], go_type: &str) -> String {
     match serde_json::from_slice::<Value>(body) {
         Err(e) if e.is_eof() => "unexpected end of JSON input".to_string(),
         Err(e) => format!("invalid character in JSON input: {e}"),
-        Ok(v) => {
-            let what = match v {
-                Value::Null => "null",
-                Value::Bool(_) => "bool",
-                Value::Number(_) => "number",
-                Value::String(_) => "string",
-                Value::Array(_) => "array",
-                Value::Object(_) => "object",
-            };
-            format!("json: cannot unmarshal {what} into Go value of type {go_type}")
-        }
+        Ok(v) => format!(
+            "json: cannot unmarshal {} into Go value of type {go_type}",
+            json_kind(&v)
+        ),
+    }
+}
+
+/// The JSON kind word Go's encoding/json uses in UnmarshalTypeError messages.
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
     }
 }
 
@@ -115,7 +120,7 @@ fn apply_json_patch(original: &Value, body: &[u8]) -> Result<Value, ApiError> {
         let Some(o) = op.as_object() else {
             return Err(ApiError::bad_request(format!(
                 "json: cannot unmarshal {} into Go value of type jsonpatch.Operation",
-                if op.is_array() { "array" } else { "string" }
+                json_kind(op)
             )));
         };
         let kind = o.get("op").and_then(Value::as_str).unwrap_or("unknown");

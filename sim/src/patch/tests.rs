@@ -285,6 +285,14 @@ fn json_patch_ops_and_errors() {
         e.details.unwrap()["causes"][0]["message"],
         "Unexpected kind: frob"
     );
+    let e = apply_patch(PatchType::Json, "StatefulSet", &sts_with_env(), b"[1]").unwrap_err();
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (
+            400,
+            "json: cannot unmarshal number into Go value of type jsonpatch.Operation"
+        )
+    );
     let many: Vec<Value> = (0..10001)
         .map(|_| json!({"op": "test", "path": "/spec/replicas", "value": 3}))
         .collect();

@@ -185,6 +185,111 @@ const CASES: &str = r#"
   twoWay: {retainKeysMap: {$retainKeys: [name], value: null}}
   threeWay: {retainKeysMap: {$retainKeys: [name], value: null}}
   result: {retainKeysMap: {name: foo}}
+- description: retainKeys map changes a field in a nested map
+  original: {retainKeysMap: {name: foo, value: bar, simpleMap: {key1: a, key2: b}}}
+  current: {retainKeysMap: {name: foo, value: bar, simpleMap: {key1: a, key2: b, key3: c}}}
+  modified: {retainKeysMap: {name: foo, value: bar, simpleMap: {key1: x, key2: b}}}
+  twoWay: {retainKeysMap: {$retainKeys: [name, simpleMap, value], simpleMap: {key1: x}}}
+  threeWay: {retainKeysMap: {$retainKeys: [name, simpleMap, value], simpleMap: {key1: x}}}
+  result: {retainKeysMap: {name: foo, value: bar, simpleMap: {key1: x, key2: b, key3: c}}}
+- description: retainKeys map replaces non-merging list
+  original: {retainKeysMap: {name: foo, value: bar, nonMergingList: [{name: a}, {name: b}]}}
+  current: {retainKeysMap: {name: foo, value: bar, nonMergingList: [{name: a}, {name: b}]}}
+  modified: {retainKeysMap: {name: foo, value: bar, nonMergingList: [{name: a}, {name: c}, {name: b}]}}
+  twoWay: {retainKeysMap: {$retainKeys: [name, nonMergingList, value], nonMergingList: [{name: a}, {name: c}, {name: b}]}}
+  threeWay: {retainKeysMap: {$retainKeys: [name, nonMergingList, value], nonMergingList: [{name: a}, {name: c}, {name: b}]}}
+  result: {retainKeysMap: {name: foo, value: bar, nonMergingList: [{name: a}, {name: c}, {name: b}]}}
+- description: retainKeys map nested non-merging list with no change with conflict
+  original: {retainKeysMap: {name: foo, nonMergingList: [{name: a}, {name: b}]}}
+  current: {retainKeysMap: {name: foo, nonMergingList: [{name: a}, {name: b}, {name: c}]}}
+  modified: {retainKeysMap: {name: foo, value: bar, nonMergingList: [{name: a}, {name: b}]}}
+  twoWay: {retainKeysMap: {$retainKeys: [name, nonMergingList, value], value: bar}}
+  threeWay: {retainKeysMap: {$retainKeys: [name, nonMergingList, value], value: bar, nonMergingList: [{name: a}, {name: b}]}}
+  result: {retainKeysMap: {name: foo, value: bar, nonMergingList: [{name: a}, {name: b}]}}
+- description: retainKeys map deletes nested non-merging list
+  original: {retainKeysMap: {name: foo, nonMergingList: [{name: a}, {name: b}]}}
+  current: {retainKeysMap: {name: foo, nonMergingList: [{name: a}, {name: b}]}}
+  modified: {retainKeysMap: {name: foo, value: bar}}
+  twoWay: {retainKeysMap: {$retainKeys: [name, value], value: bar, nonMergingList: null}}
+  threeWay: {retainKeysMap: {$retainKeys: [name, value], value: bar, nonMergingList: null}}
+  result: {retainKeysMap: {name: foo, value: bar}}
+- description: retainKeys map nested merging int list with no change
+  original: {retainKeysMap: {name: foo, mergingIntList: [1, 2]}}
+  current: {retainKeysMap: {name: foo, mergingIntList: [1, 2, 3]}}
+  modified: {retainKeysMap: {name: foo, value: bar, mergingIntList: [1, 2]}}
+  twoWay: {retainKeysMap: {$retainKeys: [mergingIntList, name, value], value: bar}}
+  threeWay: {retainKeysMap: {$retainKeys: [mergingIntList, name, value], $setElementOrder/mergingIntList: [1, 2], value: bar}}
+  result: {retainKeysMap: {name: foo, value: bar, mergingIntList: [1, 2, 3]}}
+- description: retainKeys map adds an item in nested merging int list
+  original: {retainKeysMap: {name: foo, mergingIntList: [1, 2]}}
+  current: {retainKeysMap: {name: foo, mergingIntList: [1, 2, 3]}}
+  modified: {retainKeysMap: {name: foo, mergingIntList: [1, 2, 4]}}
+  twoWay: {retainKeysMap: {$setElementOrder/mergingIntList: [1, 2, 4], $retainKeys: [mergingIntList, name], mergingIntList: [4]}}
+  threeWay: {retainKeysMap: {$setElementOrder/mergingIntList: [1, 2, 4], $retainKeys: [mergingIntList, name], mergingIntList: [4]}}
+  result: {retainKeysMap: {name: foo, mergingIntList: [1, 2, 4, 3]}}
+- description: retainKeys map deletes an item in nested merging int list
+  original: {retainKeysMap: {name: foo, mergingIntList: [1, 2, 3]}}
+  current: {retainKeysMap: {name: foo, mergingIntList: [1, 2, 3, 4]}}
+  modified: {retainKeysMap: {name: foo, mergingIntList: [1, 3]}}
+  twoWay: {retainKeysMap: {$retainKeys: [mergingIntList, name], $deleteFromPrimitiveList/mergingIntList: [2], $setElementOrder/mergingIntList: [1, 3]}}
+  threeWay: {retainKeysMap: {$retainKeys: [mergingIntList, name], $deleteFromPrimitiveList/mergingIntList: [2], $setElementOrder/mergingIntList: [1, 3]}}
+  result: {retainKeysMap: {name: foo, mergingIntList: [1, 3, 4]}}
+- description: retainKeys map adds an item and deletes an item in nested merging int list
+  original: {retainKeysMap: {name: foo, mergingIntList: [1, 2, 3]}}
+  current: {retainKeysMap: {name: foo, mergingIntList: [1, 2, 3, 4]}}
+  modified: {retainKeysMap: {name: foo, mergingIntList: [1, 3, 5]}}
+  twoWay: {retainKeysMap: {$retainKeys: [mergingIntList, name], mergingIntList: [5], $deleteFromPrimitiveList/mergingIntList: [2], $setElementOrder/mergingIntList: [1, 3, 5]}}
+  threeWay: {retainKeysMap: {$retainKeys: [mergingIntList, name], mergingIntList: [5], $deleteFromPrimitiveList/mergingIntList: [2], $setElementOrder/mergingIntList: [1, 3, 5]}}
+  result: {retainKeysMap: {name: foo, mergingIntList: [1, 3, 5, 4]}}
+- description: retainKeys map deletes nested merging int list
+  original: {retainKeysMap: {name: foo, mergingIntList: [1, 2, 3]}}
+  current: {retainKeysMap: {name: foo, mergingIntList: [1, 2, 3]}}
+  modified: {retainKeysMap: {name: foo}}
+  twoWay: {retainKeysMap: {$retainKeys: [name], mergingIntList: null}}
+  threeWay: {retainKeysMap: {$retainKeys: [name], mergingIntList: null}}
+  result: {retainKeysMap: {name: foo}}
+- description: retainKeys map nested merging list with no change
+  original: {retainKeysMap: {name: foo, mergingList: [{name: a}, {name: b}]}}
+  current: {retainKeysMap: {name: foo, mergingList: [{name: a}, {name: b}, {name: c}]}}
+  modified: {retainKeysMap: {name: foo, value: bar, mergingList: [{name: a}, {name: b}]}}
+  twoWay: {retainKeysMap: {$retainKeys: [mergingList, name, value], value: bar}}
+  threeWay: {retainKeysMap: {$retainKeys: [mergingList, name, value], $setElementOrder/mergingList: [{name: a}, {name: b}], value: bar}}
+  result: {retainKeysMap: {name: foo, value: bar, mergingList: [{name: a}, {name: b}, {name: c}]}}
+- description: retainKeys map adds an item in nested merging list
+  original: {retainKeysMap: {name: foo, mergingList: [{name: a}, {name: b}]}}
+  current: {retainKeysMap: {name: foo, mergingList: [{name: a}, {name: b}, {name: x}]}}
+  modified: {retainKeysMap: {name: foo, mergingList: [{name: a}, {name: b}, {name: c}]}}
+  twoWay: {retainKeysMap: {$retainKeys: [mergingList, name], $setElementOrder/mergingList: [{name: a}, {name: b}, {name: c}], mergingList: [{name: c}]}}
+  threeWay: {retainKeysMap: {$retainKeys: [mergingList, name], $setElementOrder/mergingList: [{name: a}, {name: b}, {name: c}], mergingList: [{name: c}]}}
+  result: {retainKeysMap: {name: foo, mergingList: [{name: a}, {name: b}, {name: c}, {name: x}]}}
+- description: retainKeys map changes an item in nested merging list
+  original: {retainKeysMap: {name: foo, mergingList: [{name: a}, {name: b, value: foo}]}}
+  current: {retainKeysMap: {name: foo, mergingList: [{name: a}, {name: b, value: foo}, {name: x}]}}
+  modified: {retainKeysMap: {name: foo, mergingList: [{name: a}, {name: b, value: bar}]}}
+  twoWay: {retainKeysMap: {$retainKeys: [mergingList, name], $setElementOrder/mergingList: [{name: a}, {name: b}], mergingList: [{name: b, value: bar}]}}
+  threeWay: {retainKeysMap: {$retainKeys: [mergingList, name], $setElementOrder/mergingList: [{name: a}, {name: b}], mergingList: [{name: b, value: bar}]}}
+  result: {retainKeysMap: {name: foo, mergingList: [{name: a}, {name: b, value: bar}, {name: x}]}}
+- description: retainKeys map deletes an item in nested merging list
+  original: {retainKeysMap: {name: foo, mergingList: [{name: a}, {name: b}]}}
+  current: {retainKeysMap: {name: foo, mergingList: [{name: a}, {name: b}, {name: x}]}}
+  modified: {retainKeysMap: {name: foo, mergingList: [{name: a}]}}
+  twoWay: {retainKeysMap: {$retainKeys: [mergingList, name], $setElementOrder/mergingList: [{name: a}], mergingList: [{name: b, $patch: delete}]}}
+  threeWay: {retainKeysMap: {$retainKeys: [mergingList, name], $setElementOrder/mergingList: [{name: a}], mergingList: [{name: b, $patch: delete}]}}
+  result: {retainKeysMap: {name: foo, mergingList: [{name: a}, {name: x}]}}
+- description: retainKeys list of maps clears a field
+  original: {retainKeysMergingList: [{name: bar}, {name: foo, value: a}]}
+  current: {retainKeysMergingList: [{name: bar}, {name: foo, value: a, other: x}]}
+  modified: {retainKeysMergingList: [{name: bar}, {name: foo, value: a}]}
+  twoWay: {}
+  threeWay: {$setElementOrder/retainKeysMergingList: [{name: bar}, {name: foo}], retainKeysMergingList: [{$retainKeys: [name, value], name: foo}]}
+  result: {retainKeysMergingList: [{name: bar}, {name: foo, value: a}]}
+- description: retainKeys list of maps clears a field with conflict
+  original: {retainKeysMergingList: [{name: bar}, {name: foo, value: old}]}
+  current: {retainKeysMergingList: [{name: bar}, {name: foo, value: new, other: x}]}
+  modified: {retainKeysMergingList: [{name: bar}, {name: foo, value: modified}]}
+  twoWay: {$setElementOrder/retainKeysMergingList: [{name: bar}, {name: foo}], retainKeysMergingList: [{$retainKeys: [name, value], name: foo, value: modified}]}
+  threeWay: {$setElementOrder/retainKeysMergingList: [{name: bar}, {name: foo}], retainKeysMergingList: [{$retainKeys: [name, value], name: foo, value: modified}]}
+  result: {retainKeysMergingList: [{name: bar}, {name: foo, value: modified}]}
 "#;
 
 fn obj(v: &Value) -> Map<String, Value> {
@@ -194,7 +299,7 @@ fn obj(v: &Value) -> Map<String, Value> {
 #[test]
 fn upstream_strategicpatch_cases() {
     let cases: Vec<Value> = serde_yaml::from_str(CASES).expect("test data parses");
-    assert!(cases.len() >= 24);
+    assert!(cases.len() >= 40);
     for c in &cases {
         let d = c["description"].as_str().unwrap();
         let two_way = diff_maps(

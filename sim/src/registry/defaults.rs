@@ -19,7 +19,7 @@ pub fn apply(rt: &ResourceType, obj: &mut Value) {
         "Pod" => pod(obj),
         "Service" => service(obj),
         "PersistentVolumeClaim" if rt.group.is_empty() => pvc(obj),
-        "Secret" => default_str(obj, "type", "Opaque"),
+        "Secret" => secret(obj),
         "Namespace" => namespace(obj),
         "Node" => node(obj),
         "LimitRange" => limitrange(obj),
@@ -79,7 +79,10 @@ fn statefulset(obj: &mut Value) {
 /// metav1.Time), PodSpec defaults.
 pub fn pod_template(t: &mut Value) {
     if let Some(m) = obj_mut(t, "metadata") {
-        if !m.as_object().is_some_and(|m| m.contains_key("creationTimestamp")) {
+        if !m
+            .as_object()
+            .is_some_and(|m| m.contains_key("creationTimestamp"))
+        {
             m["creationTimestamp"] = Value::Null;
         }
     }
@@ -292,9 +295,7 @@ fn volume(v: &mut Value) {
             }
             if key == "projected" {
                 each_mut(s, "sources", |src| {
-                    if let Some(sat) = src
-                        .get_mut("serviceAccountToken")
-                        .filter(|f| f.is_object())
+                    if let Some(sat) = src.get_mut("serviceAccountToken").filter(|f| f.is_object())
                     {
                         default_val(sat, "expirationSeconds", json!(3600));
                     }
@@ -307,6 +308,15 @@ fn volume(v: &mut Value) {
                     }
                 });
             }
+        }
+    }
+    if let Some(sl) = m
+        .get_mut("emptyDir")
+        .and_then(|e| e.get_mut("sizeLimit"))
+        .filter(|v| !v.is_null())
+    {
+        if let Some(c) = super::quantity::canonical_value(sl, false) {
+            *sl = Value::String(c);
         }
     }
     if let Some(hp) = m.get_mut("hostPath").filter(|s| s.is_object()) {
@@ -380,6 +390,30 @@ fn service(obj: &mut Value) {
     }
 }
 
+/// SetDefaults_Secret (type Opaque) and the v1 -> internal conversion that folds the
+/// write-only `stringData` into `data` (base64), stringData winning on duplicate keys
+/// (Convert_v1_Secret_To_core_Secret).
+fn secret(obj: &mut Value) {
+    use base64::Engine;
+    default_str(obj, "type", "Opaque");
+    let Some(sd) = obj.as_object_mut().and_then(|m| m.remove("stringData")) else {
+        return;
+    };
+    let Some(sd) = sd.as_object() else { return };
+    if sd.is_empty() {
+        return;
+    }
+    if let Some(data) = obj_mut(obj, "data").and_then(Value::as_object_mut) {
+        for (k, v) in sd {
+            let raw = v.as_str().unwrap_or_default();
+            data.insert(
+                k.clone(),
+                json!(base64::engine::general_purpose::STANDARD.encode(raw)),
+            );
+        }
+    }
+}
+
 /// SetDefaults_Namespace (metadata.name label) and SetDefaults_NamespaceStatus (Active).
 fn namespace(obj: &mut Value) {
     let name = get_str(obj, &["metadata", "name"])
@@ -398,6 +432,11 @@ fn namespace(obj: &mut Value) {
 /// SetDefaults_NodeStatus: allocatable = capacity when unset.
 fn node(obj: &mut Value) {
     if let Some(st) = obj.get_mut("status").filter(|s| s.is_object()) {
+        for k in ["capacity", "allocatable"] {
+            if let Some(m) = st.get_mut(k).and_then(Value::as_object_mut) {
+                quantities_to_strings(m);
+            }
+        }
         if st.get("allocatable").is_none_or(Value::is_null) {
             if let Some(cap) = st.get("capacity").cloned() {
                 st["allocatable"] = cap;
@@ -429,6 +468,14 @@ fn limitrange(obj: &mut Value) {
         }
         for (k, v) in &min {
             default_req.entry(k.clone()).or_insert(v.clone());
+        }
+        for list in [&mut default, &mut default_req] {
+            quantities_to_strings(list);
+        }
+        for k in ["max", "min", "maxLimitRequestRatio"] {
+            if let Some(m) = item.get_mut(k).and_then(Value::as_object_mut) {
+                quantities_to_strings(m);
+            }
         }
         // Empty maps are omitted by `omitempty`.
         if !default.is_empty() {
@@ -462,23 +509,13 @@ fn events_v1_event(obj: &mut Value) {
     }
 }
 
-/// Quantities sent as JSON numbers (`cpu: 1` in YAML) are stored as their string form, as
-/// Go's Quantity marshals them.
-fn quantities_to_strings(list: &mut Map<String, Value>) {
+/// A ResourceList as Go stores it: every quantity in canonical form (Quantity.String(), so
+/// `cpu: 0.5` or `"0.5"` reads back as `500m`, `1024Mi` as `1Gi`), rounded up to milli
+/// precision (SetDefaults_ResourceList). Unparseable values are left for validation/decoding.
+pub fn quantities_to_strings(list: &mut Map<String, Value>) {
     for v in list.values_mut() {
-        if let Value::Number(n) = v {
-            let s = if let Some(i) = n.as_i64() {
-                i.to_string()
-            } else {
-                let f = n.as_f64().unwrap_or_default();
-                let milli = (f * 1000.0).round() as i64;
-                if milli % 1000 == 0 {
-                    (milli / 1000).to_string()
-                } else {
-                    format!("{milli}m")
-                }
-            };
-            *v = Value::String(s);
+        if let Some(c) = super::quantity::canonical_value(v, true) {
+            *v = Value::String(c);
         }
     }
 }
@@ -529,12 +566,14 @@ mod tests {
     fn explicit_rolling_update_without_block_gets_no_partition() {
         let mut sts = json!({"spec": {"updateStrategy": {"type": "RollingUpdate"}}});
         apply(&STATEFULSETS, &mut sts);
-        assert_eq!(sts["spec"]["updateStrategy"], json!({"type": "RollingUpdate"}));
+        assert_eq!(
+            sts["spec"]["updateStrategy"],
+            json!({"type": "RollingUpdate"})
+        );
         let mut sts = json!({"spec": {"updateStrategy": {"type": "OnDelete"}}});
         apply(&STATEFULSETS, &mut sts);
         assert_eq!(sts["spec"]["updateStrategy"], json!({"type": "OnDelete"}));
-        let mut sts =
-            json!({"spec": {"updateStrategy": {"rollingUpdate": {"partition": 2}}}});
+        let mut sts = json!({"spec": {"updateStrategy": {"rollingUpdate": {"partition": 2}}}});
         apply(&STATEFULSETS, &mut sts);
         assert_eq!(
             sts["spec"]["updateStrategy"],
@@ -567,7 +606,7 @@ mod tests {
             "containers": [{
                 "name": "c", "image": "busybox",
                 "ports": [{"containerPort": 80}],
-                "resources": {"limits": {"cpu": 1, "memory": "64Mi"}},
+                "resources": {"limits": {"cpu": 1, "memory": "65536Ki"}},
                 "livenessProbe": {"httpGet": {"port": 80}},
                 "readinessProbe": {"exec": {"command": ["true"]}, "periodSeconds": 5},
                 "env": [{"name": "NODE", "valueFrom": {"fieldRef": {"fieldPath": "spec.nodeName"}}}]
@@ -607,7 +646,10 @@ mod tests {
         assert_eq!(s["type"], "ClusterIP");
         assert_eq!(s["sessionAffinity"], "None");
         assert_eq!(s["internalTrafficPolicy"], "Cluster");
-        assert_eq!(s["ports"][0], json!({"port": 80, "protocol": "TCP", "targetPort": 80}));
+        assert_eq!(
+            s["ports"][0],
+            json!({"port": 80, "protocol": "TCP", "targetPort": 80})
+        );
         assert_eq!(s["ports"][1]["targetPort"], "https");
         assert!(s.get("externalTrafficPolicy").is_none());
         let mut lb = json!({"spec": {"type": "LoadBalancer", "sessionAffinity": "ClientIP", "ports": [{"port": 80}]}});
@@ -628,13 +670,19 @@ mod tests {
         assert_eq!(pvc_obj["spec"]["resources"]["requests"]["storage"], "1");
         assert_eq!(pvc_obj["status"], json!({"phase": "Pending"}));
 
-        let mut secret = json!({"metadata": {"name": "s"}});
+        let mut secret =
+            json!({"metadata": {"name": "s"}, "data": {"a": "YQ=="}, "stringData": {"b": "hello"}});
         apply(&SECRETS, &mut secret);
         assert_eq!(secret["type"], "Opaque");
+        assert_eq!(secret["data"], json!({"a": "YQ==", "b": "aGVsbG8="}));
+        assert!(secret.get("stringData").is_none());
 
         let mut ns = json!({"metadata": {"name": "prod"}});
         apply(&NAMESPACES, &mut ns);
-        assert_eq!(ns["metadata"]["labels"]["kubernetes.io/metadata.name"], "prod");
+        assert_eq!(
+            ns["metadata"]["labels"]["kubernetes.io/metadata.name"],
+            "prod"
+        );
         assert_eq!(ns["status"]["phase"], "Active");
 
         let mut sc = json!({"metadata": {"name": "standard"}, "provisioner": "x"});

@@ -31,8 +31,20 @@ pub fn event_to_events_v1(core: &Value) -> Value {
     if let Some(s) = core.get("series").filter(|s| !s.is_null()) {
         m.insert("series".into(), s.clone());
     }
-    copy(&mut m, core, "reportingComponent", "reportingController", false);
-    copy(&mut m, core, "reportingInstance", "reportingInstance", false);
+    copy(
+        &mut m,
+        core,
+        "reportingComponent",
+        "reportingController",
+        false,
+    );
+    copy(
+        &mut m,
+        core,
+        "reportingInstance",
+        "reportingInstance",
+        false,
+    );
     copy(&mut m, core, "action", "action", false);
     copy(&mut m, core, "reason", "reason", false);
     m.insert(
@@ -135,7 +147,10 @@ mod tests {
         assert_eq!(v1["apiVersion"], "events.k8s.io/v1");
         assert_eq!(v1["regarding"]["name"], "web");
         assert_eq!(v1["note"], "create Pod web-0 in StatefulSet web successful");
-        assert_eq!(v1["deprecatedSource"]["component"], "statefulset-controller");
+        assert_eq!(
+            v1["deprecatedSource"]["component"],
+            "statefulset-controller"
+        );
         assert_eq!(v1["deprecatedFirstTimestamp"], "2024-01-01T00:00:00Z");
         assert_eq!(v1["deprecatedCount"], 2);
         assert_eq!(v1["eventTime"], Value::Null);

@@ -99,7 +99,10 @@ mod tests {
             "matchExpressions": [{"key": "env", "operator": "In", "values": ["prod", "dev"]},
                                  {"key": "canary", "operator": "DoesNotExist"}]});
         let r = requirements(&sel).unwrap();
-        assert_eq!(to_string(&r), "app=nginx,!canary,env in (dev,prod),tier=web");
+        assert_eq!(
+            to_string(&r),
+            "app=nginx,!canary,env in (dev,prod),tier=web"
+        );
         let l = json!({"app": "nginx", "tier": "web", "env": "dev"});
         assert!(matches(&r, l.as_object()));
         let l = json!({"app": "nginx", "tier": "web", "env": "qa"});

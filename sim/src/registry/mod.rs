@@ -23,8 +23,16 @@ use crate::errors::{ApiError, FieldError};
 use crate::resources::ResourceType;
 use serde_json::Value;
 
-pub use strategy::{assign_cluster_ip, cluster_ip_for};
-pub use validation::{PVC_SPEC_IMMUTABLE, STS_UPDATE_FORBIDDEN};
+/// The autoscaling/v1 Scale pseudo-resource (for `unknown_fields(&SCALE, body)` on /scale
+/// writes and for naming it in errors).
+pub use scale::SCALE;
+/// clusterIP allocation: `assign_cluster_ip(obj, attempt)` re-picks for attempt > 0 (call it
+/// when the address from `prepare_for_create` collides with another Service's);
+/// `cluster_ip_taken` is the 422 for a user-requested address that is in use.
+pub use strategy::{
+    add_service_account_token_volume, apply_limit_ranges, assign_cluster_ip, cluster_ip_for,
+};
+pub use validation::{cluster_ip_taken, PVC_SPEC_IMMUTABLE, STS_UPDATE_FORBIDDEN};
 
 // Contract used by `api` (the core). Metadata bookkeeping (uid, creationTimestamp,
 // resourceVersion, generation, managedFields, deletion) is the core's; everything that
@@ -35,12 +43,17 @@ pub use validation::{PVC_SPEC_IMMUTABLE, STS_UPDATE_FORBIDDEN};
 // apply_defaults -> prepare_for_update / prepare_for_status_update -> validate_update.
 
 /// Strategy PrepareForCreate: e.g. StatefulSet status wiped, Pod phase Pending + qosClass.
+/// Applies the kind's defaults first (upstream defaults at decode time, before the strategy;
+/// defaulting is idempotent, so calling `apply_defaults` again afterwards is harmless).
 pub fn prepare_for_create(rt: &ResourceType, obj: &mut Value) {
+    defaults::apply(rt, obj);
     strategy::prepare_for_create(rt, obj)
 }
 
-/// Strategy PrepareForUpdate on the main resource: status copied from `old`.
+/// Strategy PrepareForUpdate on the main resource: status copied from `old`. Defaults `new`
+/// first, as `prepare_for_create` does.
 pub fn prepare_for_update(rt: &ResourceType, new: &mut Value, old: &Value) {
+    defaults::apply(rt, new);
     strategy::prepare_for_update(rt, new, old)
 }
 

@@ -84,8 +84,7 @@ fn matches_qualified_name_part(s: &str) -> bool {
     !b.is_empty()
         && b[0].is_ascii_alphanumeric()
         && b[b.len() - 1].is_ascii_alphanumeric()
-        && b
-            .iter()
+        && b.iter()
             .all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'.')
 }
 
@@ -124,7 +123,11 @@ pub fn is_qualified_name(value: &str) -> Vec<String> {
     if !matches_qualified_name_part(name) {
         errs.push(format!(
             "name part {}",
-            regex_error(QUALIFIED_MSG, QUALIFIED_FMT, &["MyName", "my.name", "123-abc"])
+            regex_error(
+                QUALIFIED_MSG,
+                QUALIFIED_FMT,
+                &["MyName", "my.name", "123-abc"]
+            )
         ));
     }
     errs
@@ -190,14 +193,15 @@ fn has_chdir_prefix(v: &str) -> Vec<String> {
     }
 }
 
-/// IsEnvVarName (the strict C-identifier-like rule).
+/// IsEnvVarName (the strict rule, used when RelaxedEnvironmentVariableValidation is off —
+/// not the 1.32 default; kept for that mode).
+#[allow(dead_code)]
 pub fn is_env_var_name(v: &str) -> Vec<String> {
     let mut errs = Vec::new();
     let b = v.as_bytes();
     let ok = !b.is_empty()
         && !b[0].is_ascii_digit()
-        && b
-            .iter()
+        && b.iter()
             .all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.' || c == b'_');
     if !ok {
         errs.push(regex_error(
@@ -207,6 +211,25 @@ pub fn is_env_var_name(v: &str) -> Vec<String> {
         ));
     }
     errs.extend(has_chdir_prefix(v));
+    errs
+}
+
+/// IsRelaxedEnvVarName: what pod validation uses in 1.32, where the
+/// RelaxedEnvironmentVariableValidation gate is beta and on by default
+/// (pkg/features/kube_features.go).
+pub fn is_relaxed_env_var_name(v: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if v.is_empty() {
+        errs.push("environment variable name must be non-empty".into());
+    }
+    if v.chars()
+        .any(|c| !c.is_ascii() || c.is_ascii_control() || c == '=')
+    {
+        errs.push(
+            "a valid environment variable name must consist only of printable ASCII characters other than '='"
+                .into(),
+        );
+    }
     errs
 }
 
@@ -247,8 +270,14 @@ mod tests {
         assert!(is_qualified_name("app.kubernetes.io/name").is_empty());
         assert_eq!(is_qualified_name("a/b/c").len(), 1);
         assert!(is_valid_label_value("").is_empty());
-        assert_eq!(is_valid_port_name("http--x"), vec!["must not contain consecutive hyphens (-)"]);
-        assert_eq!(is_valid_port_name("8080"), vec!["must contain at least one letter (a-z)"]);
+        assert_eq!(
+            is_valid_port_name("http--x"),
+            vec!["must not contain consecutive hyphens (-)"]
+        );
+        assert_eq!(
+            is_valid_port_name("8080"),
+            vec!["must contain at least one letter (a-z)"]
+        );
         assert!(is_env_var_name("MY_VAR.x-1").is_empty());
         assert_eq!(is_env_var_name("1X").len(), 1);
         assert!(is_config_map_key("app.properties").is_empty());

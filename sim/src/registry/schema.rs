@@ -55,21 +55,15 @@ fn roundtrip_for(rt: &ResourceType, obj: &Value) -> Result<Option<Value>, String
         ("", "Node") => roundtrip::<api::core::v1::Node>(rt, obj),
         ("", "Pod") => roundtrip::<api::core::v1::Pod>(rt, obj),
         ("", "Service") => roundtrip::<api::core::v1::Service>(rt, obj),
-        ("", "PersistentVolumeClaim") => {
-            roundtrip::<api::core::v1::PersistentVolumeClaim>(rt, obj)
-        }
+        ("", "PersistentVolumeClaim") => roundtrip::<api::core::v1::PersistentVolumeClaim>(rt, obj),
         ("", "ConfigMap") => roundtrip::<api::core::v1::ConfigMap>(rt, obj),
         ("", "Secret") => roundtrip::<api::core::v1::Secret>(rt, obj),
         ("", "Event") => roundtrip::<api::core::v1::Event>(rt, obj),
         ("", "LimitRange") => roundtrip::<api::core::v1::LimitRange>(rt, obj),
         ("apps", "StatefulSet") => roundtrip::<api::apps::v1::StatefulSet>(rt, obj),
-        ("apps", "ControllerRevision") => {
-            roundtrip::<api::apps::v1::ControllerRevision>(rt, obj)
-        }
+        ("apps", "ControllerRevision") => roundtrip::<api::apps::v1::ControllerRevision>(rt, obj),
         ("events.k8s.io", "Event") => roundtrip::<api::events::v1::Event>(rt, obj),
-        ("storage.k8s.io", "StorageClass") => {
-            roundtrip::<api::storage::v1::StorageClass>(rt, obj)
-        }
+        ("storage.k8s.io", "StorageClass") => roundtrip::<api::storage::v1::StorageClass>(rt, obj),
         ("autoscaling", "Scale") => roundtrip::<api::autoscaling::v1::Scale>(rt, obj),
         _ => return Ok(None),
     };
@@ -237,9 +231,8 @@ fn check_quantities(v: &Value, key: &str) -> Result<(), String> {
                     if let Some(list) = x.as_object() {
                         for q in list.values() {
                             if q.is_string() || q.is_number() {
-                                quantity::parse_value(q).map_err(|_| {
-                                    quantity::QUANTITY_FORMAT_ERR.to_string()
-                                })?;
+                                quantity::parse_value(q)
+                                    .map_err(|_| quantity::QUANTITY_FORMAT_ERR.to_string())?;
                             }
                         }
                     }
@@ -370,19 +363,54 @@ mod tests {
     #[test]
     fn every_kind_round_trips_known_fields() {
         let cases: Vec<(&ResourceType, Value)> = vec![
-            (&NAMESPACES, json!({"metadata": {"name": "n"}, "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}})),
-            (&NODES, json!({"metadata": {"name": "n"}, "status": {"capacity": {"cpu": "4"}}})),
-            (&SERVICES, json!({"metadata": {"name": "s"}, "spec": {"ports": [{"port": 80, "targetPort": "http"}], "clusterIP": "None"}})),
-            (&PVCS, json!({"metadata": {"name": "p"}, "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}})),
-            (&CONFIGMAPS, json!({"metadata": {"name": "c"}, "data": {"a": "b"}})),
-            (&SECRETS, json!({"metadata": {"name": "s"}, "data": {"a": "Yg=="}, "type": "Opaque"})),
-            (&EVENTS, json!({"metadata": {"name": "e"}, "involvedObject": {"kind": "Pod"}, "reason": "X", "firstTimestamp": "2024-01-01T00:00:00Z"})),
-            (&LIMITRANGES, json!({"metadata": {"name": "l"}, "spec": {"limits": [{"type": "Container", "max": {"cpu": "1"}}]}})),
-            (&CONTROLLERREVISIONS, json!({"metadata": {"name": "r"}, "data": {"spec": {"template": {"$patch": "replace"}}}, "revision": 1})),
-            (&STORAGECLASSES, json!({"metadata": {"name": "s"}, "provisioner": "p", "allowVolumeExpansion": true})),
+            (
+                &NAMESPACES,
+                json!({"metadata": {"name": "n"}, "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}}),
+            ),
+            (
+                &NODES,
+                json!({"metadata": {"name": "n"}, "status": {"capacity": {"cpu": "4"}}}),
+            ),
+            (
+                &SERVICES,
+                json!({"metadata": {"name": "s"}, "spec": {"ports": [{"port": 80, "targetPort": "http"}], "clusterIP": "None"}}),
+            ),
+            (
+                &PVCS,
+                json!({"metadata": {"name": "p"}, "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}),
+            ),
+            (
+                &CONFIGMAPS,
+                json!({"metadata": {"name": "c"}, "data": {"a": "b"}}),
+            ),
+            (
+                &SECRETS,
+                json!({"metadata": {"name": "s"}, "data": {"a": "Yg=="}, "type": "Opaque"}),
+            ),
+            (
+                &EVENTS,
+                json!({"metadata": {"name": "e"}, "involvedObject": {"kind": "Pod"}, "reason": "X", "firstTimestamp": "2024-01-01T00:00:00Z"}),
+            ),
+            (
+                &LIMITRANGES,
+                json!({"metadata": {"name": "l"}, "spec": {"limits": [{"type": "Container", "max": {"cpu": "1"}}]}}),
+            ),
+            (
+                &CONTROLLERREVISIONS,
+                json!({"metadata": {"name": "r"}, "data": {"spec": {"template": {"$patch": "replace"}}}, "revision": 1}),
+            ),
+            (
+                &STORAGECLASSES,
+                json!({"metadata": {"name": "s"}, "provisioner": "p", "allowVolumeExpansion": true}),
+            ),
         ];
         for (rt, obj) in cases {
-            assert_eq!(unknown_fields(rt, &obj).unwrap(), Vec::<String>::new(), "{}", rt.kind);
+            assert_eq!(
+                unknown_fields(rt, &obj).unwrap(),
+                Vec::<String>::new(),
+                "{}",
+                rt.kind
+            );
         }
         let bad_lr = json!({"metadata": {"name": "l"}, "spec": {"limits": [{"type": "Container", "max": {"cpu": "x1"}}]}});
         assert!(unknown_fields(&LIMITRANGES, &bad_lr).is_err());

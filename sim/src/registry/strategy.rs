@@ -99,8 +99,17 @@ pub fn prepare_for_update(rt: &ResourceType, new: &mut Value, old: &Value) {
 }
 
 pub fn prepare_for_status_update(rt: &ResourceType, new: &mut Value, old: &Value) {
-    let _ = rt;
-    let status = new.get("status").cloned();
+    let mut status = new.get("status").cloned();
+    // podStatusStrategy: the QoS class is immutable; backfill it when a kubelet drops it.
+    if rt.group.is_empty() && rt.kind == "Pod" {
+        if let Some(st) = status.as_mut().filter(|s| s.is_object()) {
+            if get_str(st, &["qosClass"]).is_none_or(str::is_empty) {
+                if let Some(q) = get(old, &["status", "qosClass"]) {
+                    st["qosClass"] = q.clone();
+                }
+            }
+        }
+    }
     let rv = get(new, &["metadata", "resourceVersion"]).cloned();
     let mut merged = old.clone();
     match status {
@@ -121,7 +130,12 @@ pub fn prepare_for_status_update(rt: &ResourceType, new: &mut Value, old: &Value
 /// gate unless the old object already uses it.
 fn drop_max_unavailable(obj: &mut Value, old: Option<&Value>) {
     let in_use = old
-        .and_then(|o| get(o, &["spec", "updateStrategy", "rollingUpdate", "maxUnavailable"]))
+        .and_then(|o| {
+            get(
+                o,
+                &["spec", "updateStrategy", "rollingUpdate", "maxUnavailable"],
+            )
+        })
         .is_some_and(|v| !v.is_null());
     if in_use {
         return;
@@ -140,17 +154,10 @@ fn drop_max_unavailable(obj: &mut Value, old: Option<&Value>) {
 // Pods
 
 /// Fields the default admission chain adds to every pod: ServiceAccount (serviceAccountName
-/// `default`, the `kube-api-access-*` projected token volume and its mounts),
+/// `default`; its token volume is `add_service_account_token_volume`, not applied here),
 /// DefaultTolerationSeconds (not-ready/unreachable NoExecute for 300s) and Priority
 /// (priority 0, preemptionPolicy PreemptLowerPriority).
 fn pod_admission(pod: &mut Value) {
-    let seed = format!(
-        "{}/{}",
-        get_str(pod, &["metadata", "namespace"]).unwrap_or_default(),
-        get_str(pod, &["metadata", "name"])
-            .or(get_str(pod, &["metadata", "generateName"]))
-            .unwrap_or_default()
-    );
     let Some(spec) = obj_mut(pod, "spec") else {
         return;
     };
@@ -167,7 +174,10 @@ fn pod_admission(pod: &mut Value) {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+    for key in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+    ] {
         let present = tols.iter().any(|t| {
             let k = get_str(t, &["key"]).unwrap_or_default();
             let e = get_str(t, &["effect"]).unwrap_or_default();
@@ -179,7 +189,23 @@ fn pod_admission(pod: &mut Value) {
         }
     }
     spec["tolerations"] = Value::Array(tols);
-    // ServiceAccount token volume
+}
+
+/// The ServiceAccount admission plugin's projected token volume (`kube-api-access-xxxxx`,
+/// mounted read-only at /var/run/secrets/kubernetes.io/serviceaccount in every container).
+/// Not applied by `prepare_for_create`: it makes every stored pod ~40% larger (and list
+/// latency with it) for a detail few clients look at; the core may call it when wanted.
+pub fn add_service_account_token_volume(pod: &mut Value) {
+    let seed = format!(
+        "{}/{}",
+        get_str(pod, &["metadata", "namespace"]).unwrap_or_default(),
+        get_str(pod, &["metadata", "name"])
+            .or(get_str(pod, &["metadata", "generateName"]))
+            .unwrap_or_default()
+    );
+    let Some(spec) = obj_mut(pod, "spec") else {
+        return;
+    };
     const MOUNT: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
     if get(spec, &["automountServiceAccountToken"]).and_then(Value::as_bool) == Some(false) {
         return;
@@ -277,8 +303,7 @@ pub fn qos_class(pod: &Value) -> &'static str {
     if requests.is_empty() && limits.is_empty() {
         return "BestEffort";
     }
-    if guaranteed && limits.len() == 2 && requests.iter().all(|(k, v)| limits.get(k) == Some(v))
-    {
+    if guaranteed && limits.len() == 2 && requests.iter().all(|(k, v)| limits.get(k) == Some(v)) {
         // requests were defaulted from limits (SetDefaults_Pod), so equal sets mean equal values
         if requests.len() == limits.len() {
             return "Guaranteed";
@@ -385,7 +410,8 @@ fn assign_node_ports(obj: &mut Value, old: Option<&Value>) {
         return;
     };
     let ty = get_str(spec, &["type"]).unwrap_or_default().to_string();
-    let lb_alloc = get(spec, &["allocateLoadBalancerNodePorts"]).and_then(Value::as_bool) != Some(false);
+    let lb_alloc =
+        get(spec, &["allocateLoadBalancerNodePorts"]).and_then(Value::as_bool) != Some(false);
     let needs = ty == "NodePort" || (ty == "LoadBalancer" && lb_alloc);
     let mut i = 0u32;
     each_mut(spec, "ports", |p| {
@@ -403,16 +429,17 @@ fn assign_node_ports(obj: &mut Value, old: Option<&Value>) {
                 .then(|| op.get("nodePort").cloned())
                 .flatten()
         });
-        let np = kept.unwrap_or_else(|| {
-            json!(30000 + fnv1a(format!("{seed}#{i}").as_bytes()) % 2768)
-        });
+        let np =
+            kept.unwrap_or_else(|| json!(30000 + fnv1a(format!("{seed}#{i}").as_bytes()) % 2768));
         p["nodePort"] = np;
     });
 }
 
 /// patchAllocatedValues: a PUT without clusterIP(s)/ipFamilies keeps the allocated ones.
 fn patch_allocated_values(new: &mut Value, old: &Value) {
-    let new_ty = get_str(new, &["spec", "type"]).unwrap_or_default().to_string();
+    let new_ty = get_str(new, &["spec", "type"])
+        .unwrap_or_default()
+        .to_string();
     let old_ty = get_str(old, &["spec", "type"]).unwrap_or_default();
     if new_ty == "ExternalName" || old_ty == "ExternalName" {
         return;
@@ -466,4 +493,85 @@ pub fn pvc_resize_forbidden(new: &Value, old: &Value, class: Option<&Value>) -> 
     );
     e.details = Some(json!({"name": name, "kind": "persistentvolumeclaims"}));
     Some(e)
+}
+
+// ---------------------------------------------------------------------------------------------
+// LimitRanger admission (defaulting part)
+
+/// The LimitRanger admission plugin's defaulting of a new pod from the namespace's
+/// LimitRanges (plugin/pkg/admission/limitranger/admission.go, mergePodResourceRequirements):
+/// for every container, missing limits come from `default` and missing requests from
+/// `defaultRequest` of each `type: Container` item; the pod is annotated
+/// `kubernetes.io/limit-ranger: LimitRanger plugin set: cpu request for container nginx; ...`.
+/// The core calls it after `apply_defaults` and before `prepare_for_create` (QoS is computed
+/// there). Min/max enforcement (403 Forbidden) is not modelled.
+pub fn apply_limit_ranges(pod: &mut Value, ranges: &[Value]) {
+    let mut notes: Vec<String> = Vec::new();
+    for lr in ranges {
+        for item in get_arr(lr, &["spec", "limits"]) {
+            if get_str(item, &["type"]) != Some("Container") {
+                continue;
+            }
+            let def_lim = get_obj(item, &["default"]).cloned().unwrap_or_default();
+            let def_req = get_obj(item, &["defaultRequest"])
+                .cloned()
+                .unwrap_or_default();
+            if def_lim.is_empty() && def_req.is_empty() {
+                continue;
+            }
+            let Some(spec) = pod.get_mut("spec").filter(|s| s.is_object()) else {
+                return;
+            };
+            for (key, ctype) in [
+                ("initContainers", "init container"),
+                ("containers", "container"),
+            ] {
+                each_mut(spec, key, |c| {
+                    let cname = get_str(c, &["name"]).unwrap_or_default().to_string();
+                    let Some(res) = obj_mut(c, "resources") else {
+                        return;
+                    };
+                    let mut set_lim = Vec::new();
+                    let mut set_req = Vec::new();
+                    for (list, defs, set) in [
+                        ("limits", &def_lim, &mut set_lim),
+                        ("requests", &def_req, &mut set_req),
+                    ] {
+                        if defs.is_empty() {
+                            continue;
+                        }
+                        let Some(m) = obj_mut(res, list).and_then(Value::as_object_mut) else {
+                            continue;
+                        };
+                        for (k, v) in defs {
+                            if !m.contains_key(k) {
+                                m.insert(k.clone(), v.clone());
+                                set.push(k.clone());
+                            }
+                        }
+                        if m.is_empty() {
+                            res.as_object_mut().map(|r| r.remove(list));
+                        }
+                    }
+                    set_req.sort();
+                    set_lim.sort();
+                    if !set_req.is_empty() {
+                        notes.push(format!(
+                            "{} request for {ctype} {cname}",
+                            set_req.join(", ")
+                        ));
+                    }
+                    if !set_lim.is_empty() {
+                        notes.push(format!("{} limit for {ctype} {cname}", set_lim.join(", ")));
+                    }
+                });
+            }
+        }
+    }
+    if !notes.is_empty() {
+        if let Some(ann) = obj_mut(pod, "metadata").and_then(|m| obj_mut(m, "annotations")) {
+            ann["kubernetes.io/limit-ranger"] =
+                json!(format!("LimitRanger plugin set: {}", notes.join("; ")));
+        }
+    }
 }

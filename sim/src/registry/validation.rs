@@ -48,9 +48,11 @@ enum NameRule {
     Dns1035,
 }
 
+/// Name rules per kind. StatefulSet names are DNS labels since kubernetes PR 114172 (1.27:
+/// pod hostnames are derived from them).
 fn name_rule(rt: &ResourceType) -> NameRule {
     match rt.kind {
-        "Namespace" => NameRule::Label,
+        "Namespace" | "StatefulSet" => NameRule::Label,
         "Service" => NameRule::Dns1035,
         _ => NameRule::Subdomain,
     }
@@ -292,7 +294,10 @@ pub fn validate_update(rt: &ResourceType, new: &Value, old: &Value, sub: Option<
 
 /// ValidateLabelSelector (strict label values).
 fn label_selector(sel: &Value, path: &str) -> Errs {
-    let mut errs = validate_labels(get_obj(sel, &["matchLabels"]), &format!("{path}.matchLabels"));
+    let mut errs = validate_labels(
+        get_obj(sel, &["matchLabels"]),
+        &format!("{path}.matchLabels"),
+    );
     for (i, e) in get_arr(sel, &["matchExpressions"]).iter().enumerate() {
         let p = format!("{path}.matchExpressions[{i}]");
         let op = get_str(e, &["operator"]).unwrap_or_default();
@@ -430,7 +435,11 @@ fn statefulset_spec(spec: &Value) -> Errs {
         }
     }
     nonneg(&mut errs, spec.get("replicas"), "spec.replicas");
-    nonneg(&mut errs, spec.get("minReadySeconds"), "spec.minReadySeconds");
+    nonneg(
+        &mut errs,
+        spec.get("minReadySeconds"),
+        "spec.minReadySeconds",
+    );
     if let Some(o) = spec.get("ordinals").filter(|o| !o.is_null()) {
         nonneg(&mut errs, o.get("start"), "spec.ordinals.start");
     }
@@ -532,6 +541,8 @@ pub fn semantic_eq(a: &Value, b: &Value) -> bool {
         (Value::Array(x), Value::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| semantic_eq(p, q))
         }
+        // apimachinery's forked DeepEqual: an empty slice equals a nil one.
+        (Value::Array(x), Value::Null) | (Value::Null, Value::Array(x)) => x.is_empty(),
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
         (Value::Number(_), Value::String(_)) | (Value::String(_), Value::Number(_)) => {
             match (quantity::parse_value(a), quantity::parse_value(b)) {
@@ -616,7 +627,10 @@ pub fn pod_spec(spec: &Value, path: &str) -> Errs {
             .filter(|s| v.get(*s).is_some_and(|x| !x.is_null()))
             .collect();
         if present.is_empty() {
-            errs.push(FieldError::required(p.clone(), "must specify a volume type"));
+            errs.push(FieldError::required(
+                p.clone(),
+                "must specify a volume type",
+            ));
         } else if present.len() > 1 {
             errs.push(FieldError::forbidden(
                 format!("{p}.{}", present[1]),
@@ -678,12 +692,20 @@ pub fn pod_spec(spec: &Value, path: &str) -> Errs {
     }
     if let Some(h) = get_str(spec, &["hostname"]).filter(|h| !h.is_empty()) {
         for msg in is_dns1123_label(h) {
-            errs.push(FieldError::invalid(format!("{path}.hostname"), json!(h), msg));
+            errs.push(FieldError::invalid(
+                format!("{path}.hostname"),
+                json!(h),
+                msg,
+            ));
         }
     }
     if let Some(h) = get_str(spec, &["subdomain"]).filter(|h| !h.is_empty()) {
         for msg in is_dns1123_label(h) {
-            errs.push(FieldError::invalid(format!("{path}.subdomain"), json!(h), msg));
+            errs.push(FieldError::invalid(
+                format!("{path}.subdomain"),
+                json!(h),
+                msg,
+            ));
         }
     }
     nonneg(
@@ -774,7 +796,11 @@ fn container(
         }
         if let Some(hp) = as_i64(port.get("hostPort")).filter(|h| *h != 0) {
             for msg in is_valid_port_num(hp) {
-                errs.push(FieldError::invalid(format!("{pp}.hostPort"), json!(hp), msg));
+                errs.push(FieldError::invalid(
+                    format!("{pp}.hostPort"),
+                    json!(hp),
+                    msg,
+                ));
             }
         }
         match get_str(port, &["protocol"]).unwrap_or_default() {
@@ -794,15 +820,20 @@ fn container(
         if en.is_empty() {
             errs.push(FieldError::required(format!("{ep}.name"), ""));
         } else {
-            for msg in is_env_var_name(en) {
+            for msg in is_relaxed_env_var_name(en) {
                 errs.push(FieldError::invalid(format!("{ep}.name"), json!(en), msg));
             }
         }
         if let Some(vf) = e.get("valueFrom").filter(|v| !v.is_null()) {
-            let n = ["fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef"]
-                .iter()
-                .filter(|k| vf.get(**k).is_some_and(|x| !x.is_null()))
-                .count();
+            let n = [
+                "fieldRef",
+                "resourceFieldRef",
+                "configMapKeyRef",
+                "secretKeyRef",
+            ]
+            .iter()
+            .filter(|k| vf.get(**k).is_some_and(|x| !x.is_null()))
+            .count();
             if n == 0 {
                 errs.push(invalid_rendered(
                     format!("{ep}.valueFrom"),
@@ -1063,6 +1094,15 @@ fn service(obj: &Value) -> Errs {
                 "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
             ));
         }
+        if let Ok(ip) = cluster_ip.parse::<std::net::Ipv4Addr>() {
+            if !in_service_cidr(ip) {
+                errs.push(invalid_rendered(
+                    "spec.clusterIPs",
+                    &format!("[]string{{{cluster_ip:?}}}"),
+                    &format!("failed to allocate IP {cluster_ip}: the provided IP ({cluster_ip}) is not in the valid range. The range of valid IPs is 10.96.0.0/12"),
+                ));
+            }
+        }
         if headless && (ty == "LoadBalancer" || ty == "NodePort") {
             errs.push(FieldError::invalid(
                 "spec.clusterIPs[0]",
@@ -1111,7 +1151,11 @@ fn service(obj: &Value) -> Errs {
                 ));
             } else {
                 for msg in is_valid_port_num(np) {
-                    errs.push(FieldError::invalid(format!("{pp}.nodePort"), json!(np), msg));
+                    errs.push(FieldError::invalid(
+                        format!("{pp}.nodePort"),
+                        json!(np),
+                        msg,
+                    ));
                 }
             }
         }
@@ -1133,8 +1177,31 @@ fn service(obj: &Value) -> Errs {
             &["ClientIP", "None"],
         )),
     }
-    errs.extend(validate_labels(get_obj(&spec, &["selector"]), "spec.selector"));
+    errs.extend(validate_labels(
+        get_obj(&spec, &["selector"]),
+        "spec.selector",
+    ));
     errs
+}
+
+/// The simulated cluster's service CIDR, 10.96.0.0/12.
+pub fn in_service_cidr(ip: std::net::Ipv4Addr) -> bool {
+    let o = ip.octets();
+    o[0] == 10 && (96..112).contains(&o[1])
+}
+
+/// The 422 when a requested clusterIP is already allocated to another Service (the core
+/// knows the other services; upstream: pkg/registry/core/service/ipallocator).
+pub fn cluster_ip_taken(name: &str, ip: &str) -> crate::errors::ApiError {
+    crate::errors::ApiError::invalid(
+        &crate::resources::SERVICES,
+        name,
+        &[invalid_rendered(
+            "spec.clusterIPs",
+            &format!("[]string{{{ip:?}}}"),
+            &format!("failed to allocate IP {ip}: provided IP is already allocated"),
+        )],
+    )
 }
 
 fn is_ipv4(s: &str) -> bool {
@@ -1179,11 +1246,23 @@ fn pvc_spec_at(spec: &Value, path: &str) -> Errs {
     }
     for m in modes {
         let m = m.as_str().unwrap_or_default();
-        if !["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"].contains(&m) {
+        if ![
+            "ReadOnlyMany",
+            "ReadWriteMany",
+            "ReadWriteOnce",
+            "ReadWriteOncePod",
+        ]
+        .contains(&m)
+        {
             errs.push(FieldError::not_supported(
                 format!("{path}.accessModes"),
                 json!(m),
-                &["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"],
+                &[
+                    "ReadOnlyMany",
+                    "ReadWriteMany",
+                    "ReadWriteOnce",
+                    "ReadWriteOncePod",
+                ],
             ));
         }
     }
@@ -1221,27 +1300,42 @@ fn pvc_spec_at(spec: &Value, path: &str) -> Errs {
 /// The Forbidden message of ValidatePersistentVolumeClaimUpdate for spec changes.
 pub const PVC_SPEC_IMMUTABLE: &str = "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims";
 
-/// PVC update: spec immutable except (for bound claims) resources.requests, which may only
-/// grow. Whether the StorageClass allows expansion is an admission check the core makes with
-/// `super::pvc_resize_forbidden`.
+/// PVC update (ValidatePersistentVolumeClaimUpdate): spec immutable except
+/// - spec.volumeName, settable once (the PV binder),
+/// - spec.storageClassName, settable once from unset (retroactive default StorageClass),
+/// - for bound claims, resources.requests.storage (resize) and volumeAttributesClassName.
+/// Whether the StorageClass allows expansion is an admission check the core makes with
+/// `super::pvc_resize_forbidden`. (Upstream appends a spec diff to the Forbidden message.)
 fn pvc_update(new: &Value, old: &Value) -> Errs {
     let mut errs = Vec::new();
+    let bound = get_str(new, &["status", "phase"]) == Some("Bound");
+    let old_vol_empty = get_str(old, &["spec", "volumeName"]).is_none_or(str::is_empty);
+    let old_sc_unset = get(old, &["spec", "storageClassName"]).is_none_or(Value::is_null);
     let strip = |v: &Value| {
         let mut s = v.get("spec").cloned().unwrap_or(json!({}));
-        if let Some(r) = s.get_mut("resources").and_then(Value::as_object_mut) {
-            r.remove("requests");
-        }
         if let Some(m) = s.as_object_mut() {
-            m.remove("volumeAttributesClassName");
+            if old_vol_empty {
+                m.remove("volumeName");
+            }
+            if old_sc_unset {
+                m.remove("storageClassName");
+            }
+            if bound {
+                m.remove("volumeAttributesClassName");
+            }
+        }
+        if bound {
+            if let Some(r) = s
+                .get_mut("resources")
+                .and_then(|r| r.get_mut("requests"))
+                .and_then(Value::as_object_mut)
+            {
+                r.remove("storage");
+            }
         }
         s
     };
-    let bound = get_str(old, &["status", "phase"]) == Some("Bound");
-    let req_changed = !semantic_eq(
-        get(new, &["spec", "resources", "requests"]).unwrap_or(&Value::Null),
-        get(old, &["spec", "resources", "requests"]).unwrap_or(&Value::Null),
-    );
-    if !semantic_eq(&strip(new), &strip(old)) || (req_changed && !bound) {
+    if !semantic_eq(&strip(new), &strip(old)) {
         errs.push(FieldError::forbidden("spec", PVC_SPEC_IMMUTABLE));
         return errs;
     }
@@ -1249,11 +1343,16 @@ fn pvc_update(new: &Value, old: &Value) -> Errs {
         .and_then(|v| quantity::parse_value(v).ok());
     let o = get(old, &["spec", "resources", "requests", "storage"])
         .and_then(|v| quantity::parse_value(v).ok());
+    // RecoverVolumeExpansionFailure (beta, on in 1.32): a request may shrink back down to
+    // anything above status.capacity, never to or below it.
+    let cap = get(old, &["status", "capacity", "storage"])
+        .and_then(|v| quantity::parse_value(v).ok())
+        .unwrap_or(0.0);
     if let (Some(n), Some(o)) = (n, o) {
-        if n < o {
+        if n < o && n <= cap {
             errs.push(FieldError::forbidden(
                 "spec.resources.requests.storage",
-                "field can not be less than previous value",
+                "field can not be less than status.capacity",
             ));
         }
     }
@@ -1309,7 +1408,11 @@ fn secret(obj: &Value) -> Errs {
     if let Some(m) = get_obj(obj, &["stringData"]) {
         for k in m.keys() {
             for msg in is_config_map_key(k) {
-                errs.push(FieldError::invalid(format!("stringData[{k}]"), json!(k), msg));
+                errs.push(FieldError::invalid(
+                    format!("stringData[{k}]"),
+                    json!(k),
+                    msg,
+                ));
             }
         }
     }
@@ -1317,9 +1420,9 @@ fn secret(obj: &Value) -> Errs {
     let data = get_obj(obj, &["data"]);
     let has = |k: &str| data.is_some_and(|d| d.contains_key(k));
     match ty {
-        "kubernetes.io/dockerconfigjson" if !has(".dockerconfigjson") => errs.push(
-            FieldError::required("data[.dockerconfigjson]", ""),
-        ),
+        "kubernetes.io/dockerconfigjson" if !has(".dockerconfigjson") => {
+            errs.push(FieldError::required("data[.dockerconfigjson]", ""))
+        }
         "kubernetes.io/tls" => {
             for k in ["tls.key", "tls.crt"] {
                 if !has(k) {
@@ -1391,7 +1494,11 @@ fn limit_range(obj: &Value) -> Errs {
                     errs.push(FieldError::invalid(
                         format!("{p}.min[{k}]"),
                         json!(quantity::display(mv)),
-                        format!("min value {} is greater than max value {}", quantity::display(mv), quantity::display(&max[k])),
+                        format!(
+                            "min value {} is greater than max value {}",
+                            quantity::display(mv),
+                            quantity::display(&max[k])
+                        ),
                     ));
                 }
             }
