@@ -174,3 +174,12 @@ fn broken_pipe_is_success() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
 }
+
+#[test]
+fn create_in_missing_namespace_says_so() {
+    let env = TestEnv::new();
+    let o = env.run(["create", "web", "--image", "nginx", "-n", "nope"]);
+    assert_eq!(o.code, 1);
+    assert_eq!(o.stderr.lines().next().unwrap(), "error: namespace \"nope\" not found", "{}", o.stderr);
+    assert!(env.writes().iter().all(|r| r.param("dryRun").as_deref() == Some("All")));
+}

@@ -221,6 +221,9 @@ pub fn api_error(err: kube::Error, kind: &str, name: Option<&str>, ns: &str) -> 
                 message: resp.message.clone(),
             };
             let headline = match (resp.code, resp.reason.as_str(), name) {
+                (404, _, _) if resp.message.starts_with("namespaces ") => {
+                    format!("namespace {ns:?} not found")
+                }
                 (404, _, Some(n)) => format!("{kind} {n:?} not found in namespace {ns:?}"),
                 (409, "AlreadyExists", Some(n)) => {
                     format!("{kind} {n:?} already exists in namespace {ns:?}")
