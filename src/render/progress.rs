@@ -35,7 +35,9 @@ impl Progress {
                 bar.set_message(msg.to_string());
             }
             Progress::Plain { last } => {
-                let line = format!("{ready}/{desired} ready  {msg}").trim_end().to_string();
+                let line = format!("{ready}/{desired} ready  {msg}")
+                    .trim_end()
+                    .to_string();
                 if *last != line {
                     eprintln!("{line}");
                     *last = line;

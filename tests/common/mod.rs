@@ -131,6 +131,28 @@ impl TestEnv {
     }
 }
 
+impl TestEnv {
+    /// Replaces the revision hashes of the StatefulSets in `ns` with `<hash>` (the hash depends
+    /// on the simulator's serialization of the template).
+    pub fn filter_hashes(&self, ns: &str, text: &str) -> String {
+        let mut out = text.to_string();
+        for sts in self
+            .sim
+            .cluster()
+            .list_items(&kube_sim::resources::STATEFULSETS, Some(ns), None)
+        {
+            let name = sts["metadata"]["name"].as_str().unwrap_or_default();
+            for key in ["updateRevision", "currentRevision"] {
+                if let Some(rev) = sts["status"][key].as_str() {
+                    let hash = rev.strip_prefix(&format!("{name}-")).unwrap_or(rev);
+                    out = out.replace(hash, "<hash>");
+                }
+            }
+        }
+        out
+    }
+}
+
 /// Replaces ages (`5s`, `2m30s`, `3h`) with `<age>` and collapses column padding, for snapshots.
 pub fn filter_table(text: &str) -> String {
     text.lines()
