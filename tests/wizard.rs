@@ -13,11 +13,14 @@ fn wizard_walks_the_console_steps_and_creates() {
     let save = env.sim.temp_dir().join("saved.yaml");
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("kubectl-statefulset"));
     cmd.args(["create", "-i", "--save"]).arg(&save);
-    cmd.env("KUBECONFIG", env.sim.kubeconfig_path()).env("NO_COLOR", "1").env("TERM", "xterm");
+    cmd.env("KUBECONFIG", env.sim.kubeconfig_path())
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
     let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
     p.set_expect_timeout(Some(Duration::from_secs(20)));
     let mut answer = |prompt: &str, text: &str| {
-        p.expect(prompt).unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
+        p.expect(prompt)
+            .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
         p.send(format!("{text}\r")).unwrap();
     };
     answer("Name", "web");
@@ -56,15 +59,24 @@ fn wizard_walks_the_console_steps_and_creates() {
 
     let sts = env.sts("default", "web").expect("created");
     assert_eq!(sts["spec"]["replicas"], 2);
-    assert_eq!(sts["metadata"]["annotations"]["kubesphere.io/alias-name"], "Web site");
+    assert_eq!(
+        sts["metadata"]["annotations"]["kubesphere.io/alias-name"],
+        "Web site"
+    );
     let c = &sts["spec"]["template"]["spec"]["containers"][0];
     assert_eq!(c["name"], "nginx");
     assert_eq!(c["ports"][0]["containerPort"], 80);
     assert_eq!(c["env"][0]["value"], "prod");
     assert_eq!(c["resources"]["requests"]["cpu"], "100m");
     assert_eq!(c["livenessProbe"]["tcpSocket"]["port"], 80);
-    assert_eq!(sts["spec"]["volumeClaimTemplates"][0]["metadata"]["name"], "data");
+    assert_eq!(
+        sts["spec"]["volumeClaimTemplates"][0]["metadata"]["name"],
+        "data"
+    );
     assert!(env.svc("default", "web").is_some());
     let saved = std::fs::read_to_string(&save).unwrap();
-    assert!(saved.contains("kind: StatefulSet") && saved.contains("kind: Service"), "{saved}");
+    assert!(
+        saved.contains("kind: StatefulSet") && saved.contains("kind: Service"),
+        "{saved}"
+    );
 }
