@@ -273,13 +273,15 @@ impl Cluster {
         }))
     }
 
-    /// All items (no paging) matching an optional label selector string; for controllers.
-    pub fn list_items(
+    /// Like `list_items` but without copying the objects: the stored `Arc`s (with kind and
+    /// apiVersion). The cheap way for controllers to scan many objects on every change.
+    /// (events.k8s.io/v1 items are converted, hence copied.)
+    pub fn list_shared(
         &self,
         rt: &'static ResourceType,
         ns: Option<&str>,
         label_selector: Option<&str>,
-    ) -> Vec<Value> {
+    ) -> Vec<Arc<Value>> {
         let Ok(filter) = Filter::new(rt, label_selector, None) else {
             return Vec::new();
         };
@@ -305,8 +307,28 @@ impl Cluster {
                 .map(|(_, o)| o.clone())
                 .collect()
         };
+        if is_events_v1(rt) {
+            matched
+                .iter()
+                .map(|o| Arc::new(from_storage(rt, o)))
+                .collect()
+        } else {
+            matched
+        }
+    }
+
+    /// All items (no paging) matching an optional label selector string; for controllers.
+    pub fn list_items(
+        &self,
+        rt: &'static ResourceType,
+        ns: Option<&str>,
+        label_selector: Option<&str>,
+    ) -> Vec<Value> {
         // Clone outside the lock.
-        matched.iter().map(|o| from_storage(rt, o)).collect()
+        self.list_shared(rt, ns, label_selector)
+            .into_iter()
+            .map(|o| Arc::try_unwrap(o).unwrap_or_else(|a| (*a).clone()))
+            .collect()
     }
 
     /// The newest resourceVersion handed out.
