@@ -194,3 +194,19 @@ fn create_in_missing_namespace_says_so() {
         .iter()
         .all(|r| r.param("dryRun").as_deref() == Some("All")));
 }
+
+#[test]
+fn request_timeout_bounds_each_request() {
+    let env = TestEnv::new();
+    env.sim.set_latency(std::time::Duration::from_millis(1500));
+    let o = env.run(["list", "--request-timeout", "300ms"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .starts_with("error: the request timed out; raise --request-timeout"),
+        "{}",
+        o.stderr
+    );
+    env.sim.set_latency(std::time::Duration::ZERO);
+    assert_eq!(env.run(["list", "--request-timeout", "10s"]).code, 0);
+}

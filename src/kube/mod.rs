@@ -68,13 +68,14 @@ impl Kube {
                 "no kubeconfig found and not running in a cluster; set KUBECONFIG or pass --kubeconfig",
             )?
         };
+        // kubectl's --request-timeout bounds each whole request (0 = no limit).
+        let mut timeout = None;
         if let Some(t) = &global.request_timeout {
             let d = crate::manifest::validate::duration(t)
                 .map_err(|e| anyhow!("--request-timeout {t:?}: {e}"))?;
             if !d.is_zero() {
-                config.read_timeout = Some(d);
-                config.write_timeout = Some(d);
                 config.connect_timeout = Some(d);
+                timeout = Some(d);
             }
         }
         let namespace = global
@@ -83,9 +84,15 @@ impl Kube {
             .unwrap_or_else(|| config.default_namespace.clone());
         let builder = kube::client::ClientBuilder::try_from(config.clone())
             .context("cannot set up the HTTP client")?;
-        let client = builder
-            .with_layer(&log::LogLayer::new(global.verbose))
-            .build();
+        let client = match timeout {
+            Some(d) => builder
+                .with_layer(&tower::timeout::TimeoutLayer::new(d))
+                .with_layer(&log::LogLayer::new(global.verbose))
+                .build(),
+            None => builder
+                .with_layer(&log::LogLayer::new(global.verbose))
+                .build(),
+        };
         Ok(Kube {
             client,
             namespace,
@@ -244,11 +251,16 @@ pub fn api_error(err: kube::Error, kind: &str, name: Option<&str>, ns: &str) -> 
             e
         }
         other => {
-            let text = other.to_string();
-            let hint = if text.contains("onnect") || text.contains("dns") || text.contains("tcp") {
+            let mut text = other.to_string();
+            let mut source = std::error::Error::source(&other);
+            while let Some(s) = source {
+                text.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            let hint = if text.contains("timed out") || text.contains("elapsed") {
+                "the request timed out; raise --request-timeout (0 = no limit)"
+            } else if text.contains("onnect") || text.contains("dns") || text.contains("tcp") {
                 "cannot reach the API server; check the kubeconfig's server address and that the cluster is up"
-            } else if text.contains("timed out") || text.contains("elapsed") {
-                "the request timed out; raise --request-timeout"
             } else {
                 "the request failed"
             };
