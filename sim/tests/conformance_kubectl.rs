@@ -1097,10 +1097,11 @@ fn conformance_delete_cascades() {
     assert!(s.wait_until(WAIT, |c| c
         .list_items(&PODS, NS, Some("app=nginx"))
         .is_empty()));
-    let left = s
-        .cluster()
-        .list_items(&CONTROLLERREVISIONS, NS, None);
-    assert!(left.is_empty(), "blocking dependents outlived the foreground-deleted owner: {left:?}");
+    let left = s.cluster().list_items(&CONTROLLERREVISIONS, NS, None);
+    assert!(
+        left.is_empty(),
+        "blocking dependents outlived the foreground-deleted owner: {left:?}"
+    );
     // PVCs are retained (whenDeleted: Retain).
     assert_eq!(s.cluster().list_items(&PVCS, NS, None).len(), 3);
 
@@ -1131,7 +1132,6 @@ fn conformance_delete_cascades() {
 /// fills `spec.storageClassName` of a new PVC that names none with the default class
 /// (`standard`, seeded with `storageclass.kubernetes.io/is-default-class: "true"`).
 #[test]
-#[ignore = "kube-sim: PVCs created without storageClassName do not get the default StorageClass"]
 fn conformance_pvc_default_storage_class() {
     let s = sim();
     if !kubectl_present(&s) {
@@ -1149,6 +1149,7 @@ fn conformance_pvc_default_storage_class() {
         .split_whitespace()
         .collect();
     assert!(cells.contains(&"standard"), "{o:?}");
+    assert!(cells.contains(&"Bound"), "{o:?}");
 }
 
 /// Against a real cluster, ages kubectl computes itself (describe's Events section, `kubectl

@@ -706,6 +706,16 @@ fn configmap_secret_namespace_storageclass_messages() {
         json!({"metadata": {"name": "web-1"}, "revision": 1}),
     );
     assert_eq!(got, vec!["data: Required value: data is mandatory"]);
+    // 53: annotations over 256 KiB
+    let big = "x".repeat(300 * 1024);
+    let got = create_errs(
+        &CONFIGMAPS,
+        json!({"metadata": {"name": "c", "annotations": {"a": big}}}),
+    );
+    assert_eq!(
+        got,
+        vec!["metadata.annotations: Too long: may not be more than 262144 bytes"]
+    );
     // 52
     let got = create_errs(&CONFIGMAPS, json!({"metadata": {}}));
     assert_eq!(

@@ -96,12 +96,7 @@ pub fn validate_annotations(m: Option<&Map<String, Value>>, field: &str) -> Errs
     }
     const LIMIT: usize = 256 * 1024;
     if total > LIMIT {
-        errs.push(FieldError::new(
-            FieldErrorType::TooLong,
-            field,
-            None,
-            format!("must have at most {LIMIT} bytes"),
-        ));
+        errs.push(FieldError::too_long(field, LIMIT));
     }
     errs
 }
@@ -1304,6 +1299,7 @@ pub const PVC_SPEC_IMMUTABLE: &str = "spec is immutable after creation except re
 /// - spec.volumeName, settable once (the PV binder),
 /// - spec.storageClassName, settable once from unset (retroactive default StorageClass),
 /// - for bound claims, resources.requests.storage (resize) and volumeAttributesClassName.
+///
 /// Whether the StorageClass allows expansion is an admission check the core makes with
 /// `super::pvc_resize_forbidden`. (Upstream appends a spec diff to the Forbidden message.)
 fn pvc_update(new: &Value, old: &Value) -> Errs {
@@ -1393,12 +1389,7 @@ fn config_map(obj: &Value) -> Errs {
         .map(|v| v.as_str().map(str::len).unwrap_or_default())
         .sum();
     if total > 1024 * 1024 {
-        errs.push(FieldError::new(
-            FieldErrorType::TooLong,
-            "",
-            None,
-            format!("must have at most {} bytes", 1024 * 1024),
-        ));
+        errs.push(FieldError::too_long("", 1024 * 1024));
     }
     errs
 }
