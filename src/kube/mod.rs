@@ -112,10 +112,26 @@ impl Kube {
     }
 
     pub async fn get_statefulset(&self, name: &str) -> Result<StatefulSet> {
-        self.statefulsets(Some(&self.namespace))
-            .get(name)
+        Ok(self.get_statefulset_raw(name).await?.0)
+    }
+
+    /// The StatefulSet typed, and exactly as the server sent it (for -o yaml|json).
+    pub async fn get_statefulset_raw(
+        &self,
+        name: &str,
+    ) -> Result<(StatefulSet, serde_json::Value)> {
+        let url = format!("/apis/apps/v1/namespaces/{}/statefulsets", self.namespace);
+        let req = kube::core::Request::new(url)
+            .get(name, &kube::api::GetParams::default())
+            .map_err(|e| anyhow!("cannot build the request: {e}"))?;
+        let raw: serde_json::Value = self
+            .client
+            .request(req)
             .await
-            .map_err(|e| api_error(e, "statefulset", Some(name), &self.namespace))
+            .map_err(|e| api_error(e, "statefulset", Some(name), &self.namespace))?;
+        let typed = serde_json::from_value(raw.clone())
+            .with_context(|| format!("the server's statefulset {name:?} could not be read"))?;
+        Ok((typed, raw))
     }
 
     pub async fn list_statefulsets(
@@ -123,16 +139,55 @@ impl Kube {
         all: bool,
         selector: Option<&str>,
     ) -> Result<Vec<StatefulSet>> {
+        Ok(self
+            .list_statefulsets_raw(all, selector)
+            .await?
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect())
+    }
+
+    /// Typed and raw items of one list request.
+    pub async fn list_statefulsets_raw(
+        &self,
+        all: bool,
+        selector: Option<&str>,
+    ) -> Result<Vec<(StatefulSet, serde_json::Value)>> {
         let mut lp = ListParams::default();
         if let Some(s) = selector {
             lp = lp.labels(s);
         }
-        let api = self.statefulsets((!all).then_some(self.namespace.as_str()));
-        Ok(api
+        let url = if all {
+            "/apis/apps/v1/statefulsets".to_string()
+        } else {
+            format!("/apis/apps/v1/namespaces/{}/statefulsets", self.namespace)
+        };
+        let req = kube::core::Request::new(url)
             .list(&lp)
+            .map_err(|e| anyhow!("cannot build the request: {e}"))?;
+        let raw: serde_json::Value = self
+            .client
+            .request(req)
             .await
-            .map_err(|e| api_error(e, "statefulsets", None, &self.namespace))?
-            .items)
+            .map_err(|e| api_error(e, "statefulsets", None, &self.namespace))?;
+        let items = raw
+            .get("items")
+            .and_then(|i| i.as_array())
+            .cloned()
+            .unwrap_or_default();
+        items
+            .into_iter()
+            .map(|mut item| {
+                // List items carry no apiVersion/kind on the wire; add them for output.
+                if let Some(m) = item.as_object_mut() {
+                    m.entry("apiVersion").or_insert("apps/v1".into());
+                    m.entry("kind").or_insert("StatefulSet".into());
+                }
+                let typed = serde_json::from_value(item.clone())
+                    .context("the server sent a statefulset that could not be read")?;
+                Ok((typed, item))
+            })
+            .collect()
     }
 
     pub async fn list_pods(&self, selector: &str) -> Result<Vec<Pod>> {
