@@ -146,6 +146,8 @@ fn kubectl_plugin_completion_lists_live_names() {
     );
     let outputs = run(&["list", "-o", ""]).unwrap();
     assert!(outputs.lines().any(|l| l == "wide"), "{outputs}");
+    let contexts = run(&["list", "--context", ""]).unwrap();
+    assert!(contexts.lines().any(|l| l == "kube-sim"), "{contexts}");
     let flags = run(&["create", "--repl"]).unwrap();
     assert!(flags.starts_with("--replicas\t"), "{flags}");
 }
