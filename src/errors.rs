@@ -69,7 +69,10 @@ pub fn report(err: &anyhow::Error, color: bool) -> i32 {
         return 0;
     }
     eprintln!("{}", format(err, color));
-    if err.chain().any(|e| e.downcast_ref::<WaitTimedOut>().is_some()) {
+    if err
+        .chain()
+        .any(|e| e.downcast_ref::<WaitTimedOut>().is_some())
+    {
         3
     } else {
         1

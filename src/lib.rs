@@ -35,7 +35,11 @@ impl Ctx {
 /// The usage name: `kubectl statefulset` when run as a kubectl plugin.
 fn display_name(argv0: Option<&OsString>) -> &'static str {
     let base = argv0
-        .and_then(|a| std::path::Path::new(a).file_name().map(|f| f.to_string_lossy().to_string()))
+        .and_then(|a| {
+            std::path::Path::new(a)
+                .file_name()
+                .map(|f| f.to_string_lossy().to_string())
+        })
         .unwrap_or_default();
     if base.starts_with("kubectl-") {
         "kubectl statefulset"
@@ -70,7 +74,10 @@ pub fn run_main(args: Vec<OsString>) -> i32 {
         global: cli.global.clone(),
     };
     let err_color = render::color_enabled(cli.global.no_color, std::io::stderr().is_terminal());
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

@@ -8,8 +8,26 @@ use serde_json::Value;
 
 fn env_with_web() -> TestEnv {
     let env = TestEnv::new();
-    env.ok(["create", "web", "--image", "nginx:1.27", "--replicas", "2", "--port", "80"]);
-    env.ok(["create", "db", "--image", "postgres:16", "--replicas", "0", "-n", "default"]);
+    env.ok([
+        "create",
+        "web",
+        "--image",
+        "nginx:1.27",
+        "--replicas",
+        "2",
+        "--port",
+        "80",
+    ]);
+    env.ok([
+        "create",
+        "db",
+        "--image",
+        "postgres:16",
+        "--replicas",
+        "0",
+        "-n",
+        "default",
+    ]);
     env.wait_ready("default", "web", 2);
     env
 }
@@ -20,15 +38,21 @@ fn list_table_and_request_economy() {
     env.sim.clear_requests();
     let out = env.ok(["list"]);
     assert_eq!(env.sim.requests().len(), 1, "{:#?}", env.sim.requests());
-    insta::assert_snapshot!("list", filter_table(&out));
+    insta::assert_snapshot!("list", env.filter_hashes("default", &filter_table(&out)));
     let wide = env.ok(["ls", "-o", "wide", "-A"]);
-    insta::assert_snapshot!("list_wide_all_namespaces", filter_table(&wide));
+    insta::assert_snapshot!(
+        "list_wide_all_namespaces",
+        env.filter_hashes("default", &filter_table(&wide))
+    );
 }
 
 #[test]
 fn list_selector_name_and_json() {
     let env = env_with_web();
-    assert_eq!(env.ok(["list", "-l", "app=web", "-o", "name"]), "statefulset.apps/web\n");
+    assert_eq!(
+        env.ok(["list", "-l", "app=web", "-o", "name"]),
+        "statefulset.apps/web\n"
+    );
     let v: Value = serde_json::from_str(&env.ok(["list", "-o", "json"])).unwrap();
     assert_eq!(v["kind"], "List");
     assert_eq!(v["items"].as_array().unwrap().len(), 2);
@@ -36,7 +60,12 @@ fn list_selector_name_and_json() {
     let o = env.run(["list", "-n", "empty-ns"]);
     assert_eq!(o.code, 0);
     assert_eq!(o.stdout, "");
-    assert!(o.stderr.contains("No StatefulSets found in namespace empty-ns."), "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("No StatefulSets found in namespace empty-ns."),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]
@@ -46,7 +75,10 @@ fn get_detail_page_makes_two_requests() {
     let out = env.ok(["get", "web"]);
     let reqs = env.sim.requests();
     assert_eq!(reqs.len(), 2, "{reqs:#?}");
-    assert!(reqs[1].path.ends_with("/pods") && reqs[1].param("labelSelector").as_deref() == Some("app=web"));
+    assert!(
+        reqs[1].path.ends_with("/pods")
+            && reqs[1].param("labelSelector").as_deref() == Some("app=web")
+    );
     assert!(out.contains("Status:"), "{out}");
     assert!(out.contains("2 desired | 2 ready"), "{out}");
     assert!(out.contains("web-0") && out.contains("web-1"), "{out}");
@@ -61,7 +93,7 @@ fn get_detail_page_makes_two_requests() {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    insta::assert_snapshot!("get_web", filtered);
+    insta::assert_snapshot!("get_web", env.filter_hashes("default", &filtered));
 }
 
 #[test]
@@ -71,8 +103,13 @@ fn get_object_output_strips_managed_fields() {
     assert_eq!(v["kind"], "StatefulSet");
     assert_eq!(v["apiVersion"], "apps/v1");
     assert!(v["metadata"].get("managedFields").is_none());
-    let with: Value = serde_json::from_str(&env.ok(["status", "web", "-o", "json", "--show-managed-fields"])).unwrap();
-    assert_eq!(with["metadata"]["managedFields"][0]["manager"], "kubectl-statefulset");
+    let with: Value =
+        serde_json::from_str(&env.ok(["status", "web", "-o", "json", "--show-managed-fields"]))
+            .unwrap();
+    assert_eq!(
+        with["metadata"]["managedFields"][0]["manager"],
+        "kubectl-statefulset"
+    );
     let yaml = env.ok(["get", "web", "-o", "yaml"]);
     let back: Value = serde_yaml::from_str(&yaml).unwrap();
     assert_eq!(back["metadata"]["name"], "web");
@@ -83,16 +120,26 @@ fn get_missing_and_without_name() {
     let env = TestEnv::new();
     let o = env.run(["get", "nope", "-n", "prod"]);
     assert_eq!(o.code, 1);
-    assert_eq!(o.stderr.lines().next().unwrap(), "error: statefulset \"nope\" not found in namespace \"prod\"");
+    assert_eq!(
+        o.stderr.lines().next().unwrap(),
+        "error: statefulset \"nope\" not found in namespace \"prod\""
+    );
     let o = env.run(["get"]);
     assert_eq!(o.code, 1);
-    assert!(o.stderr.contains("a StatefulSet NAME is required"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("a StatefulSet NAME is required"),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]
 fn pods_table_and_names() {
     let env = env_with_web();
-    assert_eq!(env.ok(["pods", "web", "-o", "name"]), "pod/web-0\npod/web-1\n");
+    assert_eq!(
+        env.ok(["pods", "web", "-o", "name"]),
+        "pod/web-0\npod/web-1\n"
+    );
     let out = env.ok(["pods", "web"]);
     let header = out.lines().next().unwrap();
     assert_eq!(
@@ -108,7 +155,11 @@ fn verbose_logs_each_request_without_token() {
     let env = env_with_web();
     let o = env.run(["list", "-v"]);
     assert_eq!(o.code, 0);
-    let line = o.stderr.lines().find(|l| l.starts_with("GET /apis/apps/v1/namespaces/default/statefulsets")).unwrap_or_else(|| panic!("{}", o.stderr));
+    let line = o
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("GET /apis/apps/v1/namespaces/default/statefulsets"))
+        .unwrap_or_else(|| panic!("{}", o.stderr));
     assert!(line.contains(" 200 ") && line.ends_with("ms"), "{line}");
     assert!(!o.stderr.contains(env.sim.token()));
 }
@@ -125,4 +176,21 @@ fn broken_pipe_is_success() {
     drop(child.stdout.take());
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn create_in_missing_namespace_says_so() {
+    let env = TestEnv::new();
+    let o = env.run(["create", "web", "--image", "nginx", "-n", "nope"]);
+    assert_eq!(o.code, 1);
+    assert_eq!(
+        o.stderr.lines().next().unwrap(),
+        "error: namespace \"nope\" not found",
+        "{}",
+        o.stderr
+    );
+    assert!(env
+        .writes()
+        .iter()
+        .all(|r| r.param("dryRun").as_deref() == Some("All")));
 }

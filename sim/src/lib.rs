@@ -207,9 +207,8 @@ impl KubeSim {
             }
             let av = v["apiVersion"].as_str().unwrap_or_default();
             let kind = v["kind"].as_str().unwrap_or_default();
-            let rt = resources::lookup_kind(av, kind).ok_or_else(|| {
-                ApiError::bad_request(format!("no resource for {av} {kind}"))
-            })?;
+            let rt = resources::lookup_kind(av, kind)
+                .ok_or_else(|| ApiError::bad_request(format!("no resource for {av} {kind}")))?;
             let ns = v["metadata"]["namespace"]
                 .as_str()
                 .unwrap_or("default")
@@ -220,7 +219,12 @@ impl KubeSim {
     }
 
     /// Create one object (namespace ignored for cluster-scoped resources).
-    pub fn create(&self, rt: &'static ResourceType, ns: &str, obj: Value) -> Result<Value, ApiError> {
+    pub fn create(
+        &self,
+        rt: &'static ResourceType,
+        ns: &str,
+        obj: Value,
+    ) -> Result<Value, ApiError> {
         let opts = WriteOptions {
             field_manager: Some("kube-sim-test".into()),
             ..Default::default()

@@ -29,20 +29,32 @@ fn crud_round_trip_with_system_fields() {
     let s = sim();
     let r = req(&s, "POST", CMS).json(&cm("a")).send();
     assert_eq!(r.status, 201, "{}", r.text());
-    assert_eq!(r.header("content-type").as_deref(), Some("application/json"));
+    assert_eq!(
+        r.header("content-type").as_deref(),
+        Some("application/json")
+    );
     let created = r.json();
     assert_eq!(created["metadata"]["namespace"], "default");
     assert_eq!(created["metadata"]["uid"].as_str().unwrap().len(), 36);
     let ts = created["metadata"]["creationTimestamp"].as_str().unwrap();
     assert!(ts.ends_with('Z') && ts.len() == 20, "{ts}");
     assert!(created["metadata"].get("generation").is_none());
-    assert_eq!(created["metadata"]["managedFields"][0]["operation"], "Update");
+    assert_eq!(
+        created["metadata"]["managedFields"][0]["operation"],
+        "Update"
+    );
 
     let got = req(&s, "GET", &format!("{CMS}/a"))
-        .header("accept", "application/vnd.kubernetes.protobuf,application/json")
+        .header(
+            "accept",
+            "application/vnd.kubernetes.protobuf,application/json",
+        )
         .send();
     assert_eq!(got.status, 200);
-    assert_eq!(got.header("content-type").as_deref(), Some("application/json"));
+    assert_eq!(
+        got.header("content-type").as_deref(),
+        Some("application/json")
+    );
     assert_eq!(got.json()["kind"], "ConfigMap");
 
     let mut upd = got.json();
@@ -68,7 +80,9 @@ fn crud_round_trip_with_system_fields() {
         .as_object_mut()
         .unwrap()
         .remove("resourceVersion");
-    let r = req(&s, "PUT", &format!("{CMS}/a")).json(&unconditional).send();
+    let r = req(&s, "PUT", &format!("{CMS}/a"))
+        .json(&unconditional)
+        .send();
     assert_eq!(r.status, 200);
     assert_eq!(rv(&r.json()), rv(&updated), "no-op write must not bump RV");
 
@@ -124,7 +138,9 @@ fn create_errors_have_upstream_shapes() {
     assert_eq!(st["details"]["causes"][0]["reason"], "FieldValueRequired");
 
     let r = req(&s, "POST", CMS)
-        .json(&json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"generateName": "gen-"}}))
+        .json(
+            &json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"generateName": "gen-"}}),
+        )
         .send();
     assert_eq!(r.status, 201);
     let name = r.json()["metadata"]["name"].as_str().unwrap().to_string();
@@ -133,7 +149,9 @@ fn create_errors_have_upstream_shapes() {
         .chars()
         .all(|c| "bcdfghjklmnpqrstvwxz2456789".contains(c)));
 
-    let r = req(&s, "POST", CMS).body("application/json", b"{not json").send();
+    let r = req(&s, "POST", CMS)
+        .body("application/json", b"{not json")
+        .send();
     assert_eq!(r.status, 400);
     assert_eq!(r.json()["reason"], "BadRequest");
 
@@ -197,7 +215,9 @@ fn bearer_token_is_required() {
 fn dry_run_persists_nothing() {
     let s = sim();
     let before = req(&s, "GET", CMS).send().json();
-    let r = req(&s, "POST", &format!("{CMS}?dryRun=All")).json(&cm("d")).send();
+    let r = req(&s, "POST", &format!("{CMS}?dryRun=All"))
+        .json(&cm("d"))
+        .send();
     assert_eq!(r.status, 201, "{}", r.text());
     assert_eq!(r.json()["metadata"]["name"], "d");
     assert_eq!(req(&s, "GET", &format!("{CMS}/d")).send().status, 404);
@@ -208,7 +228,9 @@ fn dry_run_persists_nothing() {
     );
     // Conflicts are still checked on a dry run.
     req(&s, "POST", CMS).json(&cm("d")).send();
-    let r = req(&s, "POST", &format!("{CMS}?dryRun=All")).json(&cm("d")).send();
+    let r = req(&s, "POST", &format!("{CMS}?dryRun=All"))
+        .json(&cm("d"))
+        .send();
     assert_eq!(r.status, 409);
     let r = req(&s, "DELETE", &format!("{CMS}/d?dryRun=All")).send();
     assert_eq!(r.status, 200);
@@ -230,13 +252,22 @@ fn list_paging_and_expired_continue() {
     })
     .unwrap();
     for i in 0..5 {
-        assert_eq!(req(&s, "POST", CMS).json(&cm(&format!("c{i}"))).send().status, 201);
+        assert_eq!(
+            req(&s, "POST", CMS)
+                .json(&cm(&format!("c{i}")))
+                .send()
+                .status,
+            201
+        );
     }
     let page1 = req(&s, "GET", &format!("{CMS}?limit=2")).send().json();
     assert_eq!(page1["kind"], "ConfigMapList");
     assert_eq!(page1["apiVersion"], "v1");
     assert_eq!(page1["items"].as_array().unwrap().len(), 2);
-    assert!(page1["items"][0].get("kind").is_none(), "items carry no kind");
+    assert!(
+        page1["items"][0].get("kind").is_none(),
+        "items carry no kind"
+    );
     assert_eq!(page1["metadata"]["remainingItemCount"], 3);
     let mut names: Vec<String> = Vec::new();
     let mut page = page1;
@@ -247,7 +278,9 @@ fn list_paging_and_expired_continue() {
         let Some(c) = page["metadata"]["continue"].as_str().map(str::to_string) else {
             break;
         };
-        page = req(&s, "GET", &format!("{CMS}?limit=2&continue={c}")).send().json();
+        page = req(&s, "GET", &format!("{CMS}?limit=2&continue={c}"))
+            .send()
+            .json();
     }
     assert_eq!(names, ["c0", "c1", "c2", "c3", "c4"]);
 
@@ -255,7 +288,12 @@ fn list_paging_and_expired_continue() {
         .as_str()
         .unwrap()
         .to_string();
-    let r = req(&s, "GET", &format!("{CMS}?limit=1&continue={tok}&resourceVersion=3")).send();
+    let r = req(
+        &s,
+        "GET",
+        &format!("{CMS}?limit=1&continue={tok}&resourceVersion=3"),
+    )
+    .send();
     assert_eq!(r.status, 400);
     for i in 0..30 {
         req(&s, "POST", CMS).json(&cm(&format!("x{i}"))).send();
@@ -281,7 +319,12 @@ fn watch_initial_events_then_changes() {
             let opts = kube_sim::api::WriteOptions::default();
             std::thread::sleep(Duration::from_millis(100));
             cluster
-                .create(&kube_sim::resources::CONFIGMAPS, Some("default"), cm("w1"), &opts)
+                .create(
+                    &kube_sim::resources::CONFIGMAPS,
+                    Some("default"),
+                    cm("w1"),
+                    &opts,
+                )
                 .unwrap();
             cluster
                 .delete(
@@ -322,21 +365,30 @@ fn watch_resumes_from_resource_version_and_expires() {
     let from = rv(&a);
     req(&s, "POST", CMS).json(&cm("r1")).send();
     req(&s, "DELETE", &format!("{CMS}/r0")).send();
-    let (_, events) = req(&s, "GET", &format!("{CMS}?watch=1&resourceVersion={from}"))
-        .watch(2, Duration::from_secs(3), || {});
+    let (_, events) = req(&s, "GET", &format!("{CMS}?watch=1&resourceVersion={from}")).watch(
+        2,
+        Duration::from_secs(3),
+        || {},
+    );
     let seen: Vec<_> = events
         .iter()
         .map(|e| (e["type"].clone(), e["object"]["metadata"]["name"].clone()))
         .collect();
     assert_eq!(
         seen,
-        [(json!("ADDED"), json!("r1")), (json!("DELETED"), json!("r0"))]
+        [
+            (json!("ADDED"), json!("r1")),
+            (json!("DELETED"), json!("r0"))
+        ]
     );
     for i in 0..10 {
         req(&s, "POST", CMS).json(&cm(&format!("z{i}"))).send();
     }
-    let (status, events) = req(&s, "GET", &format!("{CMS}?watch=1&resourceVersion={from}"))
-        .watch(5, Duration::from_secs(3), || {});
+    let (status, events) = req(&s, "GET", &format!("{CMS}?watch=1&resourceVersion={from}")).watch(
+        5,
+        Duration::from_secs(3),
+        || {},
+    );
     assert_eq!(status, 200);
     assert_eq!(events.len(), 1, "{events:?}");
     assert_eq!(events[0]["type"], "ERROR");
@@ -355,7 +407,12 @@ fn watch_resumes_from_resource_version_and_expires() {
 #[test]
 fn faults_and_request_log() {
     let s = sim();
-    s.add_fault(FaultRule::new(Some("GET"), "/configmaps", FaultAction::InternalError, 1));
+    s.add_fault(FaultRule::new(
+        Some("GET"),
+        "/configmaps",
+        FaultAction::InternalError,
+        1,
+    ));
     assert_eq!(req(&s, "GET", CMS).send().status, 500);
     assert_eq!(req(&s, "GET", CMS).send().status, 200);
 
@@ -369,12 +426,20 @@ fn faults_and_request_log() {
     assert_eq!(r.status, 429);
     assert_eq!(r.header("retry-after").as_deref(), Some("2"));
 
-    s.add_fault(FaultRule::new(None, "/configmaps", FaultAction::ResetConnection, 1));
+    s.add_fault(FaultRule::new(
+        None,
+        "/configmaps",
+        FaultAction::ResetConnection,
+        1,
+    ));
     assert!(req(&s, "GET", CMS).try_send().is_err());
 
     // Faults can be installed over HTTP too.
     let rule = json!({"method": "GET", "path_contains": "configmaps", "action": {"type": "serviceUnavailable"}, "count": 1});
-    assert_eq!(req(&s, "POST", "/_sim/faults").json(&rule).send().status, 201);
+    assert_eq!(
+        req(&s, "POST", "/_sim/faults").json(&rule).send().status,
+        201
+    );
     assert_eq!(req(&s, "GET", CMS).send().status, 503);
 
     s.clear_requests();
@@ -387,7 +452,11 @@ fn faults_and_request_log() {
     assert_eq!(log[0].path, CMS);
     assert_eq!(log[0].param("limit").as_deref(), Some("500"));
     assert_eq!(log[0].status, 200);
-    assert!(log[0].user_agent.as_deref().unwrap().starts_with("kubectl/"));
+    assert!(log[0]
+        .user_agent
+        .as_deref()
+        .unwrap()
+        .starts_with("kubectl/"));
     let over_http = req(&s, "GET", "/_sim/requests").send().json();
     assert_eq!(over_http.as_array().unwrap().len(), 1);
     req(&s, "DELETE", "/_sim/requests").send();
@@ -406,8 +475,8 @@ fn watch_can_be_cut_after_n_events() {
         FaultAction::CutWatchAfter { events: 2 },
         1,
     ));
-    let (_, events) = req(&s, "GET", &format!("{CMS}?watch=true"))
-        .watch(10, Duration::from_secs(3), || {});
+    let (_, events) =
+        req(&s, "GET", &format!("{CMS}?watch=true")).watch(10, Duration::from_secs(3), || {});
     assert_eq!(events.len(), 2);
 }
 

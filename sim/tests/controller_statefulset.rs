@@ -223,6 +223,19 @@ fn ordered_scale_up_creates_one_pod_at_a_time_with_identity() {
             "{msgs:?}"
         );
     }
+    let ev = c
+        .list_items(&EVENTS, Some(NS), None)
+        .into_iter()
+        .find(|e| e["message"] == "create Pod web-0 in StatefulSet web successful")
+        .unwrap();
+    assert_eq!(ev["reason"], "SuccessfulCreate");
+    assert_eq!(ev["type"], "Normal");
+    assert_eq!(ev["count"], 1);
+    assert_eq!(ev["involvedObject"]["kind"], "StatefulSet");
+    assert_eq!(ev["involvedObject"]["name"], "web");
+    assert_eq!(ev["involvedObject"]["uid"], set["metadata"]["uid"]);
+    assert_eq!(ev["reportingComponent"], "statefulset-controller");
+    assert!(ev["metadata"]["name"].as_str().unwrap().starts_with("web."));
 }
 
 #[test]
@@ -680,4 +693,221 @@ fn worked_example_revision_name_matches_upstream() {
         "web-59b8f57"
     );
     assert_eq!(rev_label(&pod(&c, "web-0")), "web-59b8f57");
+}
+
+#[test]
+fn min_ready_seconds_gates_ordered_progress_and_availability() {
+    let s = sim();
+    let c = s.cluster();
+    let mut obj = sts("web", 2);
+    obj["spec"]["minReadySeconds"] = json!(10);
+    create(&s, obj);
+    sync_once(&c);
+    make_ready(&c, "web-0");
+    sync_once(&c);
+    assert_eq!(
+        pod_names(&c, "web"),
+        ["web-0"],
+        "web-0 ready but not yet available"
+    );
+    let st = get_set(&c, "web")["status"].clone();
+    assert_eq!(st["readyReplicas"], 1);
+    assert_eq!(st["availableReplicas"], 0);
+    c.clock().advance(Duration::from_secs(11));
+    sync_once(&c);
+    assert_eq!(pod_names(&c, "web"), ["web-0", "web-1"]);
+    assert_eq!(get_set(&c, "web")["status"]["availableReplicas"], 1);
+}
+
+#[test]
+fn name_collision_bumps_collision_count() {
+    let s = sim();
+    let c = s.cluster();
+    let set = sts("web", 1);
+    // Squat the first revision name with different data (labels outside the selector so it
+    // is not adopted).
+    let created = create(&s, set);
+    let first = kube_sim::controller::history::new_revision(&created, 1, 0);
+    let squat_name = first["metadata"]["name"].as_str().unwrap().to_string();
+    s.create(
+        &CONTROLLERREVISIONS,
+        NS,
+        json!({"apiVersion": "apps/v1", "kind": "ControllerRevision",
+               "metadata": {"name": squat_name, "labels": {"other": "x"}},
+               "data": {"spec": {}}, "revision": 1}),
+    )
+    .unwrap();
+    sync_once(&c);
+    let st = get_set(&c, "web")["status"].clone();
+    assert_eq!(st["collisionCount"], 1, "{st}");
+    let data = kube_sim::controller::history::get_patch(&created);
+    let hash = kube_sim::controller::history::hash_revision(data.as_bytes(), Some(1));
+    assert_eq!(st["updateRevision"], json!(format!("web-{hash}")));
+    assert_ne!(st["updateRevision"], json!(squat_name));
+}
+
+#[test]
+fn a_set_being_deleted_only_gets_status_updates() {
+    let s = sim();
+    let c = s.cluster();
+    let mut obj = sts("web", 2);
+    obj["metadata"]["finalizers"] = json!(["example.com/hold"]);
+    create(&s, obj);
+    settle(&c, "web");
+    c.delete(&STATEFULSETS, Some(NS), "web", &DeleteOptions::default())
+        .unwrap();
+    assert!(!get_set(&c, "web")["metadata"]["deletionTimestamp"].is_null());
+    delete_pod(&c, "web-1");
+    sync_once(&c);
+    assert_eq!(pod_names(&c, "web"), ["web-0"], "not recreated");
+    assert_eq!(get_set(&c, "web")["status"]["replicas"], 1);
+}
+
+/// Run kubectl against the simulator; None when kubectl is not installed.
+fn kubectl(s: &KubeSim, args: &[&str]) -> Option<(bool, String, String)> {
+    let out = s.kubectl(args)?.output().expect("run kubectl");
+    Some((
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ))
+}
+
+#[test]
+fn kubectl_rollout_undo_sees_byte_equal_revisions() {
+    // kubectl decides "skipped rollback" by comparing its own Go encoding of the served set's
+    // template with the revision data byte for byte (trap 2), and undo must renumber (trap 4).
+    let s = KubeSim::start(SimOptions {
+        speed: 20.0,
+        ..Default::default()
+    })
+    .expect("start simulator");
+    let c = s.cluster();
+    create(&s, sts("web", 1));
+    let ready = |s: &KubeSim| {
+        s.wait_until(Duration::from_secs(30), |c| {
+            let st = &get_set(c, "web")["status"];
+            st["readyReplicas"] == 1
+                && st["updatedReplicas"] == 1
+                && st["currentRevision"] == st["updateRevision"]
+        })
+    };
+    assert!(ready(&s));
+    let Some((ok, out, err)) = kubectl(&s, &["rollout", "undo", "sts/web", "--to-revision=1"])
+    else {
+        return;
+    };
+    assert!(!ok || out.contains("skipped rollback"), "{out}{err}");
+    assert!(
+        format!("{out}{err}").contains("skipped rollback"),
+        "{out}{err}"
+    );
+    update_set(&c, "web", |s| {
+        s["spec"]["template"]["spec"]["containers"][0]["image"] = json!("nginx:1.26")
+    });
+    assert!(ready(&s));
+    let (ok, out, err) = kubectl(&s, &["rollout", "undo", "sts/web"]).unwrap();
+    assert!(ok, "{out}{err}");
+    assert_eq!(out.trim(), "statefulset.apps/web rolled back");
+    let rolled_back = s.wait_until(Duration::from_secs(30), |c| {
+        let nums: Vec<i64> = revisions(c)
+            .iter()
+            .map(|r| r["revision"].as_i64().unwrap())
+            .collect();
+        nums == [2, 3]
+            && c.get(&PODS, Some(NS), "web-0").is_ok_and(|p| {
+                p["spec"]["containers"][0]["image"] == "nginx:1.25"
+                    && p["status"]["phase"] == "Running"
+            })
+    });
+    assert!(rolled_back, "{:?}", revisions(&c));
+    // The renumbered revision is the original one (same name).
+    let first = kube_sim::controller::history::new_revision(&get_set(&c, "web"), 0, 0);
+    assert_eq!(
+        revisions(&c)[1]["metadata"]["name"],
+        first["metadata"]["name"]
+    );
+}
+
+#[test]
+fn kubectl_rollout_status_completes_on_controller_status() {
+    let s = KubeSim::start(SimOptions {
+        speed: 20.0,
+        ..Default::default()
+    })
+    .expect("start simulator");
+    create(&s, sts("web", 3));
+    let Some((ok, out, err)) = kubectl(&s, &["rollout", "status", "sts/web", "--timeout=60s"])
+    else {
+        return;
+    };
+    assert!(ok, "{out}{err}");
+    assert!(
+        out.ends_with("partitioned roll out complete: 3 new pods have been updated...\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn changing_the_retention_policy_reowns_existing_claims() {
+    let s = sim();
+    let c = s.cluster();
+    let mut obj = sts("web", 1);
+    obj["spec"]["volumeClaimTemplates"] = json!([{
+        "metadata": {"name": "data"},
+        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}
+    }]);
+    let set = create(&s, obj);
+    settle(&c, "web");
+    assert!(c.get(&PVCS, Some(NS), "data-web-0").unwrap()["metadata"]["ownerReferences"].is_null());
+    update_set(&c, "web", |s| {
+        s["spec"]["persistentVolumeClaimRetentionPolicy"] =
+            json!({"whenDeleted": "Delete", "whenScaled": "Retain"})
+    });
+    settle(&c, "web");
+    let claim = c.get(&PVCS, Some(NS), "data-web-0").unwrap();
+    assert_eq!(
+        claim["metadata"]["ownerReferences"][0]["uid"],
+        set["metadata"]["uid"]
+    );
+    assert!(event_messages(&c).contains(&"update Pod web-0 in StatefulSet web successful".into()));
+}
+
+#[test]
+fn orphaned_revisions_are_adopted_and_reused() {
+    // After `kubectl delete sts web --cascade=orphan` and re-creating the set, its old
+    // ControllerRevision (matching the selector, no controller) is adopted and reused.
+    let s = sim();
+    let c = s.cluster();
+    let set = create(&s, sts("web", 1));
+    sync_once(&c);
+    let rev = revisions(&c).remove(0);
+    let rev_name = rev["metadata"]["name"].clone();
+    c.delete(&STATEFULSETS, Some(NS), "web", &DeleteOptions::default())
+        .unwrap();
+    // Orphan it (what the garbage collector does for --cascade=orphan).
+    let mut r = rev.clone();
+    r["metadata"]["ownerReferences"] = json!([]);
+    let rname = rev_name.as_str().unwrap();
+    c.update(
+        &CONTROLLERREVISIONS,
+        Some(NS),
+        rname,
+        None,
+        r,
+        &WriteOptions::default(),
+    )
+    .unwrap();
+    let set2 = create(&s, sts("web", 1));
+    assert_ne!(set2["metadata"]["uid"], set["metadata"]["uid"]);
+    sync_once(&c);
+    let revs = revisions(&c);
+    assert_eq!(revs.len(), 1, "reused, not duplicated");
+    assert_eq!(revs[0]["metadata"]["name"], rev_name);
+    assert_eq!(revs[0]["revision"], 1);
+    assert_eq!(
+        revs[0]["metadata"]["ownerReferences"][0]["uid"],
+        set2["metadata"]["uid"]
+    );
+    assert_eq!(get_set(&c, "web")["status"]["updateRevision"], rev_name);
 }

@@ -61,10 +61,14 @@ fn get_namespaces() {
     };
     let text = ok(&out);
     let first = text.lines().next().unwrap_or_default();
-    assert!(first.starts_with("NAME") && first.contains("STATUS"), "{text}");
+    assert!(
+        first.starts_with("NAME") && first.contains("STATUS"),
+        "{text}"
+    );
     for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
         assert!(
-            text.lines().any(|l| l.starts_with(ns) && l.contains("Active")),
+            text.lines()
+                .any(|l| l.starts_with(ns) && l.contains("Active")),
             "{ns} missing in\n{text}"
         );
     }
@@ -92,18 +96,27 @@ fn create_get_and_delete_a_statefulset() {
         .into_iter()
         .find(|r| r.method == "POST" && r.path.ends_with("/statefulsets"))
         .expect("POST statefulsets");
-    assert_eq!(post.param("fieldManager").as_deref(), Some("kubectl-create"));
+    assert_eq!(
+        post.param("fieldManager").as_deref(),
+        Some("kubectl-create")
+    );
     let sts = s
         .cluster()
         .get(&kube_sim::resources::STATEFULSETS, Some("default"), "web")
         .unwrap();
-    assert_eq!(sts["metadata"]["managedFields"][0]["manager"], "kubectl-create");
+    assert_eq!(
+        sts["metadata"]["managedFields"][0]["manager"],
+        "kubectl-create"
+    );
 
     let text = ok(&kubectl(&s, &["get", "sts,svc"]).unwrap());
     assert!(text.contains("statefulset.apps/web"), "{text}");
     assert!(text.contains("service/web"), "{text}");
     let header = text.lines().next().unwrap();
-    assert!(header.contains("READY"), "server-side Table expected: {text}");
+    assert!(
+        header.contains("READY"),
+        "server-side Table expected: {text}"
+    );
 
     let yaml = ok(&kubectl(&s, &["get", "sts", "web", "-o", "yaml"]).unwrap());
     let v: serde_json::Value = serde_yaml::from_str(&yaml).unwrap();
@@ -112,7 +125,10 @@ fn create_get_and_delete_a_statefulset() {
     assert_eq!(v["metadata"]["generation"], 1);
     assert_eq!(v["spec"]["replicas"], 2);
     assert!(v["metadata"]["uid"].is_string());
-    assert!(v["metadata"].get("managedFields").is_none(), "kubectl hides managedFields");
+    assert!(
+        v["metadata"].get("managedFields").is_none(),
+        "kubectl hides managedFields"
+    );
 
     let text = ok(&kubectl(&s, &["delete", "-f", f, "--timeout=20s"]).unwrap());
     assert!(text.contains("statefulset.apps \"web\" deleted"), "{text}");
@@ -154,12 +170,21 @@ fn dry_run_server_and_label_selectors() {
     let s = sim();
     let Some(out) = kubectl(
         &s,
-        &["create", "configmap", "dry", "--from-literal=a=b", "--dry-run=server"],
+        &[
+            "create",
+            "configmap",
+            "dry",
+            "--from-literal=a=b",
+            "--dry-run=server",
+        ],
     ) else {
         return;
     };
     let text = ok(&out);
-    assert!(text.contains("configmap/dry created (server dry run)"), "{text}");
+    assert!(
+        text.contains("configmap/dry created (server dry run)"),
+        "{text}"
+    );
     assert!(s
         .cluster()
         .get(&kube_sim::resources::CONFIGMAPS, Some("default"), "dry")
@@ -191,7 +216,77 @@ fn watch_sees_changes() {
     let out = child.wait_with_output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.lines().any(|l| l.starts_with("ADDED") && l.contains("watched")),
+        text.lines()
+            .any(|l| l.starts_with("ADDED") && l.contains("watched")),
         "{text}"
     );
+}
+
+#[test]
+fn scale_apply_rollout_logs_and_top() {
+    let s = sim();
+    let file = s.temp_dir().join("web.yaml");
+    std::fs::write(&file, WEB).unwrap();
+    let f = file.to_str().unwrap();
+    let Some(out) = kubectl(&s, &["create", "-f", f]) else {
+        return;
+    };
+    ok(&out);
+    let sts = &kube_sim::resources::STATEFULSETS;
+    assert!(s.wait_until(Duration::from_secs(20), |c| {
+        c.get(sts, Some("default"), "web")
+            .is_ok_and(|o| o["status"]["readyReplicas"] == 2)
+    }));
+
+    // kubectl scale: a JSON merge patch on /scale (no field manager: UA prefix "kubectl").
+    let text = ok(&kubectl(&s, &["scale", "sts", "web", "--replicas=3"]).unwrap());
+    assert_eq!(text.trim(), "statefulset.apps/web scaled");
+    let scale_req = s
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PATCH" && r.path.ends_with("/statefulsets/web/scale"))
+        .expect("PATCH /scale");
+    assert_eq!(
+        scale_req.content_type.as_deref(),
+        Some("application/merge-patch+json")
+    );
+    let o = s.cluster().get(sts, Some("default"), "web").unwrap();
+    assert_eq!(o["spec"]["replicas"], 3);
+    assert_eq!(o["metadata"]["generation"], 2);
+    let mf = o["metadata"]["managedFields"].as_array().unwrap();
+    assert!(
+        mf.iter().any(|e| e["manager"] == "kubectl"
+            && e["operation"] == "Update"
+            && e["subresource"] == "scale"),
+        "{mf:?}"
+    );
+
+    // Server-side apply records an Apply entry for the manager "kubectl".
+    let text = ok(&kubectl(&s, &["apply", "--server-side", "-f", f]).unwrap());
+    assert!(
+        text.contains("statefulset.apps/web serverside-applied"),
+        "{text}"
+    );
+    let o = s.cluster().get(sts, Some("default"), "web").unwrap();
+    assert!(o["metadata"]["managedFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["manager"] == "kubectl" && e["operation"] == "Apply"));
+    assert_eq!(o["spec"]["replicas"], 2, "the applied replicas win");
+
+    // A strategic merge patch and a rolling update to completion.
+    ok(&kubectl(&s, &["set", "image", "sts/web", "nginx=nginx:1.26"]).unwrap());
+    let text = ok(&kubectl(&s, &["rollout", "status", "sts/web", "--timeout=60s"]).unwrap());
+    assert!(
+        text.contains("partitioned roll out complete: 2 new pods have been updated"),
+        "{text}"
+    );
+
+    let text = ok(&kubectl(&s, &["logs", "web-0"]).unwrap());
+    assert!(!text.is_empty());
+    let out = kubectl(&s, &["top", "pod"]).unwrap();
+    let text = ok(&out);
+    assert!(text.starts_with("NAME"), "{text}");
+    assert!(text.contains("web-0"), "{text}");
 }

@@ -74,11 +74,21 @@ pub struct CreateArgs {
     pub pull_policy: Option<String>,
 
     /// Start command, a shell-like string (e.g. "sh -c 'sleep 3600'")
-    #[arg(long, value_name = "COMMAND", help_heading = "Container", allow_hyphen_values = true)]
+    #[arg(
+        long,
+        value_name = "COMMAND",
+        help_heading = "Container",
+        allow_hyphen_values = true
+    )]
     pub command: Option<String>,
 
     /// Arguments, a shell-like string
-    #[arg(long, value_name = "ARGS", help_heading = "Container", allow_hyphen_values = true)]
+    #[arg(
+        long,
+        value_name = "ARGS",
+        help_heading = "Container",
+        allow_hyphen_values = true
+    )]
     pub args: Option<String>,
 
     /// Liveness probe: `http:[https://]PORT[/PATH]`, `tcp:PORT` or `exec:COMMAND`

@@ -206,7 +206,13 @@ mod tests {
     #[test]
     fn aliases_parse() {
         let cli = Cli::try_parse_from(["k", "ls", "-A"]).unwrap();
-        assert!(matches!(cli.command, Command::List(ListArgs { all_namespaces: true, .. })));
+        assert!(matches!(
+            cli.command,
+            Command::List(ListArgs {
+                all_namespaces: true,
+                ..
+            })
+        ));
         let cli = Cli::try_parse_from(["k", "status", "web"]).unwrap();
         match cli.command {
             Command::Get(g) => assert_eq!(g.name.as_deref(), Some("web")),
@@ -223,8 +229,19 @@ mod tests {
     #[test]
     fn create_repeatable_flags() {
         let cli = Cli::try_parse_from([
-            "k", "create", "web", "--image", "nginx", "--port", "80", "--port", "metrics:9090",
-            "--env", "A=1", "--env", "B=2",
+            "k",
+            "create",
+            "web",
+            "--image",
+            "nginx",
+            "--port",
+            "80",
+            "--port",
+            "metrics:9090",
+            "--env",
+            "A=1",
+            "--env",
+            "B=2",
         ])
         .unwrap();
         match cli.command {

@@ -9,7 +9,15 @@ use crate::Ctx;
 
 const NO_FILE_COMP: u32 = 4;
 /// Global flags that take a value.
-const VALUE_FLAGS: &[&str] = &["-n", "--namespace", "--context", "--kubeconfig", "-o", "--output", "--request-timeout"];
+const VALUE_FLAGS: &[&str] = &[
+    "-n",
+    "--namespace",
+    "--context",
+    "--kubeconfig",
+    "-o",
+    "--output",
+    "--request-timeout",
+];
 
 pub async fn run(args: CompleteArgs, _ctx: &Ctx) -> Result<()> {
     let mut words = args.words;
@@ -43,7 +51,8 @@ async fn candidates(words: &[String], current: &str) -> Vec<Candidate> {
             Some((f, v)) if w.starts_with("--") => (f.to_string(), Some(v.to_string())),
             _ => (w.clone(), None),
         };
-        if VALUE_FLAGS.contains(&flag.as_str()) || is_value_flag_of_sub(&root, &positionals, &flag) {
+        if VALUE_FLAGS.contains(&flag.as_str()) || is_value_flag_of_sub(&root, &positionals, &flag)
+        {
             let value = inline.or_else(|| {
                 i += 1;
                 words.get(i).cloned()
@@ -65,8 +74,14 @@ async fn candidates(words: &[String], current: &str) -> Vec<Candidate> {
         if inline_value_pending(prev) {
             return match prev.as_str() {
                 "-n" | "--namespace" => namespaces(&global).await,
-                "--context" => crate::kube::context_names(&global).into_iter().map(|c| (c, None)).collect(),
-                "-o" | "--output" => ["table", "wide", "yaml", "json", "name"].iter().map(|s| (s.to_string(), None)).collect(),
+                "--context" => crate::kube::context_names(&global)
+                    .into_iter()
+                    .map(|c| (c, None))
+                    .collect(),
+                "-o" | "--output" => ["table", "wide", "yaml", "json", "name"]
+                    .iter()
+                    .map(|s| (s.to_string(), None))
+                    .collect(),
                 _ => Vec::new(),
             };
         }
@@ -83,7 +98,14 @@ async fn candidates(words: &[String], current: &str) -> Vec<Candidate> {
             .get_arguments()
             .chain(root.get_arguments())
             .filter(|a| !a.is_hide_set())
-            .filter_map(|a| a.get_long().map(|l| (format!("--{l}"), a.get_help().map(|h| first_line(&h.to_string())))))
+            .filter_map(|a| {
+                a.get_long().map(|l| {
+                    (
+                        format!("--{l}"),
+                        a.get_help().map(|h| first_line(&h.to_string())),
+                    )
+                })
+            })
             .collect();
         out.sort();
         out.dedup_by(|a, b| a.0 == b.0);
@@ -93,9 +115,16 @@ async fn candidates(words: &[String], current: &str) -> Vec<Candidate> {
         None => root
             .get_subcommands()
             .filter(|s| !s.is_hide_set())
-            .map(|s| (s.get_name().to_string(), s.get_about().map(|a| first_line(&a.to_string()))))
+            .map(|s| {
+                (
+                    s.get_name().to_string(),
+                    s.get_about().map(|a| first_line(&a.to_string())),
+                )
+            })
             .collect(),
-        Some(s) if matches!(s.get_name(), "get" | "pods") && positionals.len() == 1 => statefulsets(&global).await,
+        Some(s) if matches!(s.get_name(), "get" | "pods") && positionals.len() == 1 => {
+            statefulsets(&global).await
+        }
         _ => Vec::new(),
     }
 }
@@ -109,8 +138,12 @@ fn inline_value_pending(prev: &str) -> bool {
 }
 
 fn is_value_flag_of_sub(root: &clap::Command, positionals: &[String], flag: &str) -> bool {
-    let Some(name) = positionals.first() else { return false };
-    let Some(sub) = root.get_subcommands().find(|s| s.get_name() == name) else { return false };
+    let Some(name) = positionals.first() else {
+        return false;
+    };
+    let Some(sub) = root.get_subcommands().find(|s| s.get_name() == name) else {
+        return false;
+    };
     sub.get_arguments().any(|a| {
         let matches = a.get_long().is_some_and(|l| flag == format!("--{l}"))
             || a.get_short().is_some_and(|s| flag == format!("-{s}"));
@@ -119,7 +152,9 @@ fn is_value_flag_of_sub(root: &clap::Command, positionals: &[String], flag: &str
 }
 
 async fn statefulsets(global: &GlobalArgs) -> Vec<Candidate> {
-    let Ok(kube) = crate::kube::Kube::connect(global).await else { return Vec::new() };
+    let Ok(kube) = crate::kube::Kube::connect(global).await else {
+        return Vec::new();
+    };
     kube.list_statefulsets(false, None)
         .await
         .unwrap_or_default()
@@ -132,6 +167,13 @@ async fn statefulsets(global: &GlobalArgs) -> Vec<Candidate> {
 }
 
 async fn namespaces(global: &GlobalArgs) -> Vec<Candidate> {
-    let Ok(kube) = crate::kube::Kube::connect(global).await else { return Vec::new() };
-    kube.list_namespaces().await.unwrap_or_default().into_iter().map(|n| (n, None)).collect()
+    let Ok(kube) = crate::kube::Kube::connect(global).await else {
+        return Vec::new();
+    };
+    kube.list_namespaces()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|n| (n, None))
+        .collect()
 }

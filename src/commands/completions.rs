@@ -45,7 +45,8 @@ pub fn generate_all(dir: &Path) -> Result<()> {
         std::fs::write(&path, buf).with_context(|| format!("cannot write {}", path.display()))?;
     }
     let path = dir.join("kubectl_complete-statefulset");
-    std::fs::write(&path, KUBECTL_COMPLETE_SCRIPT).with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::write(&path, KUBECTL_COMPLETE_SCRIPT)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

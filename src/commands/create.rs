@@ -17,7 +17,10 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
         bail!("-i and -f exclude each other");
     }
     let wait_timeout = if args.wait {
-        Some(validate::duration(&args.timeout).map_err(|e| anyhow!("--timeout {:?}: {e}", args.timeout))?)
+        Some(
+            validate::duration(&args.timeout)
+                .map_err(|e| anyhow!("--timeout {:?}: {e}", args.timeout))?,
+        )
     } else {
         None
     };
@@ -48,11 +51,14 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
     } else if let Some(path) = &args.filename {
         let (text, source) = if path.as_os_str() == "-" {
             let mut s = String::new();
-            std::io::stdin().read_to_string(&mut s).context("cannot read the manifest from stdin")?;
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .context("cannot read the manifest from stdin")?;
             (s, "stdin".to_string())
         } else {
             (
-                std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?,
+                std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?,
                 path.display().to_string(),
             )
         };
@@ -85,7 +91,14 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
     let sts_dry = kube.create_statefulset(&plan.statefulset, true).await?;
     if dry_run == DryRun::Server {
         let svc_value = manifest::typed(&render::object_value(&svc_dry, false), "v1", "Service");
-        let objs = vec![svc_value, manifest::typed(&render::object_value(&sts_dry, false), "apps/v1", "StatefulSet")];
+        let objs = vec![
+            svc_value,
+            manifest::typed(
+                &render::object_value(&sts_dry, false),
+                "apps/v1",
+                "StatefulSet",
+            ),
+        ];
         return print_result(&objs, output, &plan, " (server dry run)");
     }
 
@@ -94,12 +107,23 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
     let sts = match kube.create_statefulset(&plan.statefulset, false).await {
         Ok(s) => s,
         Err(e) => {
-            let cleanup = kube.delete_service(plan.namespace(), plan.service_name()).await;
+            let cleanup = kube
+                .delete_service(plan.namespace(), plan.service_name())
+                .await;
             let note = match cleanup {
-                Ok(()) => format!("the Service {:?} created for it was deleted again", plan.service_name()),
-                Err(d) => format!("the Service {:?} created for it could not be deleted: {d:#}", plan.service_name()),
+                Ok(()) => format!(
+                    "the Service {:?} created for it was deleted again",
+                    plan.service_name()
+                ),
+                Err(d) => format!(
+                    "the Service {:?} created for it could not be deleted: {d:#}",
+                    plan.service_name()
+                ),
             };
-            return Err(e.context(format!("creating statefulset {:?} failed; {note}", plan.name())));
+            return Err(e.context(format!(
+                "creating statefulset {:?} failed; {note}",
+                plan.name()
+            )));
         }
     };
     let objs = vec![
@@ -121,24 +145,37 @@ async fn dry_run_service(kube: &Kube, plan: &mut Plan) -> Result<Service> {
         Err(e) if is_reason(&e, "AlreadyExists") && !plan.service_name_chosen => {
             let fallback = plan.fallback_service_name();
             plan.set_service_name(&fallback)?;
-            kube.create_service(&plan.service, true).await.map_err(|e2| {
-                if is_reason(&e2, "AlreadyExists") {
-                    with_hint(e2, "choose a free name with --service-name NAME")
-                } else {
-                    e2
-                }
-            })
+            kube.create_service(&plan.service, true)
+                .await
+                .map_err(|e2| {
+                    if is_reason(&e2, "AlreadyExists") {
+                        with_hint(e2, "choose a free name with --service-name NAME")
+                    } else {
+                        e2
+                    }
+                })
         }
-        Err(e) if is_reason(&e, "AlreadyExists") => Err(with_hint(e, "choose a free name with --service-name NAME")),
+        Err(e) if is_reason(&e, "AlreadyExists") => {
+            Err(with_hint(e, "choose a free name with --service-name NAME"))
+        }
         Err(e) => Err(e),
     }
 }
 
-fn print_result(objs: &[serde_json::Value], output: Option<OutputFormat>, plan: &Plan, suffix: &str) -> Result<()> {
+fn print_result(
+    objs: &[serde_json::Value],
+    output: Option<OutputFormat>,
+    plan: &Plan,
+    suffix: &str,
+) -> Result<()> {
     match output {
         Some(OutputFormat::Yaml) => render::out(&render::objects_yaml(objs)?),
         Some(OutputFormat::Json) => render::out(&render::objects_json(objs)?),
-        Some(OutputFormat::Name) => render::out(&format!("service/{}\nstatefulset.apps/{}", plan.service_name(), plan.name())),
+        Some(OutputFormat::Name) => render::out(&format!(
+            "service/{}\nstatefulset.apps/{}",
+            plan.service_name(),
+            plan.name()
+        )),
         _ => render::out(&format!(
             "service/{} created{suffix}\nstatefulset.apps/{} created{suffix}",
             plan.service_name(),
@@ -153,11 +190,15 @@ fn fill_missing_interactively(args: &mut CreateArgs, ctx: &Ctx) -> Result<()> {
         return Ok(());
     }
     if args.name.is_none() {
-        let n: String = dialoguer::Input::new().with_prompt("Name").interact_text()?;
+        let n: String = dialoguer::Input::new()
+            .with_prompt("Name")
+            .interact_text()?;
         args.name = Some(n);
     }
     if args.image.is_none() {
-        let i: String = dialoguer::Input::new().with_prompt("Image").interact_text()?;
+        let i: String = dialoguer::Input::new()
+            .with_prompt("Image")
+            .interact_text()?;
         args.image = Some(i);
     }
     Ok(())
@@ -169,20 +210,41 @@ pub async fn wait_ready(kube: &Kube, name: &str, timeout: Duration, ctx: &Ctx) -
     let mut progress = Progress::new(ctx.stderr_tty, 1);
     loop {
         let sts = kube.get_statefulset(name).await?;
-        let desired = sts.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1).max(0) as u64;
+        let desired = sts
+            .spec
+            .as_ref()
+            .and_then(|s| s.replicas)
+            .unwrap_or(1)
+            .max(0) as u64;
         let st = sts.status.as_ref();
         let ready = st.and_then(|s| s.ready_replicas).unwrap_or(0).max(0) as u64;
         let observed = st.and_then(|s| s.observed_generation).unwrap_or(0);
         let generation = sts.metadata.generation.unwrap_or(0);
-        let pods = kube.list_pods(&super::list::selector(&sts)).await.unwrap_or_default();
+        let pods = kube
+            .list_pods(&super::list::selector(&sts))
+            .await
+            .unwrap_or_default();
         let msg = pods
             .iter()
-            .filter(|p| status::pod_status(p).0 != "Running" || status::pod_status(p).1.split('/').next() != status::pod_status(p).1.split('/').nth(1))
+            .filter(|p| {
+                status::pod_status(p).0 != "Running"
+                    || status::pod_status(p).1.split('/').next()
+                        != status::pod_status(p).1.split('/').nth(1)
+            })
             .min_by_key(|p| status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()))
-            .map(|p| format!("{}: {}", p.metadata.name.as_deref().unwrap_or_default(), status::pod_status(p).0))
+            .map(|p| {
+                format!(
+                    "{}: {}",
+                    p.metadata.name.as_deref().unwrap_or_default(),
+                    status::pod_status(p).0
+                )
+            })
             .unwrap_or_default();
         progress.update(ready, desired, &msg);
-        if observed >= generation && ready == desired && status::statefulset_status(&sts) != "Updating" {
+        if observed >= generation
+            && ready == desired
+            && status::statefulset_status(&sts) != "Updating"
+        {
             progress.finish();
             eprintln!("statefulset {name:?}: {ready}/{desired} ready");
             return Ok(());

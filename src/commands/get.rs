@@ -14,11 +14,19 @@ pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
     let sts = kube.get_statefulset(&name).await?;
     match ctx.global.output {
         Some(OutputFormat::Yaml) => {
-            let v = crate::manifest::typed(&render::object_value(&sts, args.show_managed_fields), "apps/v1", "StatefulSet");
+            let v = crate::manifest::typed(
+                &render::object_value(&sts, args.show_managed_fields),
+                "apps/v1",
+                "StatefulSet",
+            );
             return render::out(&render::to_yaml(&v)?);
         }
         Some(OutputFormat::Json) => {
-            let v = crate::manifest::typed(&render::object_value(&sts, args.show_managed_fields), "apps/v1", "StatefulSet");
+            let v = crate::manifest::typed(
+                &render::object_value(&sts, args.show_managed_fields),
+                "apps/v1",
+                "StatefulSet",
+            );
             return render::out(&render::to_json(&v)?);
         }
         Some(OutputFormat::Name) => return render::out(&format!("statefulset.apps/{name}")),
@@ -37,7 +45,10 @@ pub fn detail(sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) -> St
     let n = |v: Option<i32>| v.unwrap_or(0);
     let mut rows: Vec<(&str, String)> = vec![
         ("Name", name.clone()),
-        ("Namespace", sts.metadata.namespace.clone().unwrap_or_default()),
+        (
+            "Namespace",
+            sts.metadata.namespace.clone().unwrap_or_default(),
+        ),
         ("Status", status::statefulset_status(sts).to_string()),
         (
             "Replicas",
@@ -52,24 +63,37 @@ pub fn detail(sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) -> St
             "Revisions",
             format!(
                 "current {}, update {}",
-                st.and_then(|s| s.current_revision.clone()).unwrap_or_else(|| "<none>".into()),
-                st.and_then(|s| s.update_revision.clone()).unwrap_or_else(|| "<none>".into()),
+                st.and_then(|s| s.current_revision.clone())
+                    .unwrap_or_else(|| "<none>".into()),
+                st.and_then(|s| s.update_revision.clone())
+                    .unwrap_or_else(|| "<none>".into()),
             ),
         ),
         ("Update strategy", update_strategy(sts)),
         (
             "Pod management",
-            spec.and_then(|s| s.pod_management_policy.clone()).unwrap_or_else(|| "OrderedReady".into()),
+            spec.and_then(|s| s.pod_management_policy.clone())
+                .unwrap_or_else(|| "OrderedReady".into()),
         ),
         (
             "Service",
-            spec.and_then(|s| s.service_name.clone()).filter(|s| !s.is_empty()).unwrap_or_else(|| "<none>".into()),
+            spec.and_then(|s| s.service_name.clone())
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "<none>".into()),
         ),
         ("Selector", selector(sts)),
         ("Images", images(sts)),
-        ("Age", render::age(sts.metadata.creation_timestamp.as_ref(), now)),
+        (
+            "Age",
+            render::age(sts.metadata.creation_timestamp.as_ref(), now),
+        ),
     ];
-    if let Some(alias) = sts.metadata.annotations.as_ref().and_then(|a| a.get(crate::manifest::create::ALIAS_ANNOTATION)) {
+    if let Some(alias) = sts
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(crate::manifest::create::ALIAS_ANNOTATION))
+    {
         rows.insert(1, ("Alias", alias.clone()));
     }
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0) + 2;
@@ -79,7 +103,11 @@ pub fn detail(sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) -> St
     }
 
     let mut port_rows = Vec::new();
-    for c in spec.and_then(|s| s.template.spec.as_ref()).map(|p| p.containers.clone()).unwrap_or_default() {
+    for c in spec
+        .and_then(|s| s.template.spec.as_ref())
+        .map(|p| p.containers.clone())
+        .unwrap_or_default()
+    {
         for p in c.ports.unwrap_or_default() {
             port_rows.push(vec![
                 c.name.clone(),
@@ -93,7 +121,10 @@ pub fn detail(sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) -> St
     if port_rows.is_empty() {
         out.push_str("  <none>\n");
     } else {
-        out.push_str(&indent(&render::table(&["container", "name", "port", "protocol"], port_rows)));
+        out.push_str(&indent(&render::table(
+            &["container", "name", "port", "protocol"],
+            port_rows,
+        )));
     }
 
     out.push_str("\nPods:\n");
@@ -103,13 +134,26 @@ pub fn detail(sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) -> St
         out.push_str(&indent(&pod_table(sts, pods, now)));
     }
 
-    if let Some(conds) = st.and_then(|s| s.conditions.as_ref()).filter(|c| !c.is_empty()) {
+    if let Some(conds) = st
+        .and_then(|s| s.conditions.as_ref())
+        .filter(|c| !c.is_empty())
+    {
         out.push_str("\nConditions:\n");
         let rows = conds
             .iter()
-            .map(|c| vec![c.type_.clone(), c.status.clone(), c.reason.clone().unwrap_or_default(), c.message.clone().unwrap_or_default()])
+            .map(|c| {
+                vec![
+                    c.type_.clone(),
+                    c.status.clone(),
+                    c.reason.clone().unwrap_or_default(),
+                    c.message.clone().unwrap_or_default(),
+                ]
+            })
             .collect();
-        out.push_str(&indent(&render::table(&["type", "status", "reason", "message"], rows)));
+        out.push_str(&indent(&render::table(
+            &["type", "status", "reason", "message"],
+            rows,
+        )));
     }
     out
 }
@@ -124,7 +168,9 @@ pub fn pod_table(sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) ->
     let name = sts.metadata.name.clone().unwrap_or_default();
     let update = sts.status.as_ref().and_then(|s| s.update_revision.clone());
     let mut pods: Vec<&Pod> = pods.iter().collect();
-    pods.sort_by_key(|p| status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()).unwrap_or(i64::MAX));
+    pods.sort_by_key(|p| {
+        status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()).unwrap_or(i64::MAX)
+    });
     let rows = pods
         .iter()
         .map(|p| {
@@ -137,21 +183,38 @@ pub fn pod_table(sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) ->
                 .and_then(|l| l.get("controller-revision-hash"))
                 .map(|r| {
                     let hash = status::revision_hash(&name, r).to_string();
-                    if Some(r) == update.as_ref() { format!("{hash}*") } else { hash }
+                    if Some(r) == update.as_ref() {
+                        format!("{hash}*")
+                    } else {
+                        hash
+                    }
                 })
                 .unwrap_or_else(|| "<none>".into());
             vec![
-                status::pod_ordinal(&pname).map(|o| o.to_string()).unwrap_or_else(|| "-".into()),
+                status::pod_ordinal(&pname)
+                    .map(|o| o.to_string())
+                    .unwrap_or_else(|| "-".into()),
                 pname,
                 st,
                 ready,
                 restarts.to_string(),
-                p.spec.as_ref().and_then(|s| s.node_name.clone()).unwrap_or_else(|| "<none>".into()),
-                p.status.as_ref().and_then(|s| s.pod_ip.clone()).unwrap_or_else(|| "<none>".into()),
+                p.spec
+                    .as_ref()
+                    .and_then(|s| s.node_name.clone())
+                    .unwrap_or_else(|| "<none>".into()),
+                p.status
+                    .as_ref()
+                    .and_then(|s| s.pod_ip.clone())
+                    .unwrap_or_else(|| "<none>".into()),
                 render::age(p.metadata.creation_timestamp.as_ref(), now),
                 rev,
             ]
         })
         .collect();
-    render::table(&["ordinal", "pod", "status", "ready", "restarts", "node", "ip", "age", "revision"], rows)
+    render::table(
+        &[
+            "ordinal", "pod", "status", "ready", "restarts", "node", "ip", "age", "revision",
+        ],
+        rows,
+    )
 }

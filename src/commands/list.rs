@@ -19,13 +19,22 @@ pub async fn run(args: ListArgs, ctx: &Ctx) -> Result<()> {
                 "metadata": {},
                 "items": items.iter().map(|s| crate::manifest::typed(&render::object_value(s, false), "apps/v1", "StatefulSet")).collect::<Vec<_>>(),
             });
-            let text = if output == OutputFormat::Yaml { render::to_yaml(&list)? } else { render::to_json(&list)? };
+            let text = if output == OutputFormat::Yaml {
+                render::to_yaml(&list)?
+            } else {
+                render::to_json(&list)?
+            };
             render::out(&text)
         }
         OutputFormat::Name => {
             let names: Vec<String> = items
                 .iter()
-                .map(|s| format!("statefulset.apps/{}", s.metadata.name.as_deref().unwrap_or_default()))
+                .map(|s| {
+                    format!(
+                        "statefulset.apps/{}",
+                        s.metadata.name.as_deref().unwrap_or_default()
+                    )
+                })
                 .collect();
             if names.is_empty() {
                 return Ok(());
@@ -75,7 +84,11 @@ pub async fn run(args: ListArgs, ctx: &Ctx) -> Result<()> {
                         render::age(s.metadata.creation_timestamp.as_ref(), now),
                     ]);
                     if wide {
-                        row.push(spec.and_then(|sp| sp.service_name.clone()).filter(|n| !n.is_empty()).unwrap_or_else(|| "<none>".into()));
+                        row.push(
+                            spec.and_then(|sp| sp.service_name.clone())
+                                .filter(|n| !n.is_empty())
+                                .unwrap_or_else(|| "<none>".into()),
+                        );
                         row.push(update_strategy(s));
                         row.push(selector(s));
                     }
@@ -103,8 +116,13 @@ pub fn images(s: &k8s_openapi::api::apps::v1::StatefulSet) -> String {
 
 pub fn update_strategy(s: &k8s_openapi::api::apps::v1::StatefulSet) -> String {
     let us = s.spec.as_ref().and_then(|sp| sp.update_strategy.as_ref());
-    let ty = us.and_then(|u| u.type_.clone()).unwrap_or_else(|| "RollingUpdate".into());
-    match us.and_then(|u| u.rolling_update.as_ref()).and_then(|r| r.partition) {
+    let ty = us
+        .and_then(|u| u.type_.clone())
+        .unwrap_or_else(|| "RollingUpdate".into());
+    match us
+        .and_then(|u| u.rolling_update.as_ref())
+        .and_then(|r| r.partition)
+    {
         Some(p) if ty == "RollingUpdate" && p > 0 => format!("{ty}(partition={p})"),
         _ => ty,
     }

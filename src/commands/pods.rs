@@ -12,7 +12,8 @@ pub async fn run(args: PodsArgs, ctx: &Ctx) -> Result<()> {
     let sts = kube.get_statefulset(&name).await?;
     let mut pods = kube.list_pods(&selector(&sts)).await?;
     pods.sort_by_key(|p| {
-        crate::render::status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()).unwrap_or(i64::MAX)
+        crate::render::status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default())
+            .unwrap_or(i64::MAX)
     });
     match ctx.global.output {
         Some(OutputFormat::Name) => {
@@ -30,7 +31,11 @@ pub async fn run(args: PodsArgs, ctx: &Ctx) -> Result<()> {
                 "apiVersion": "v1", "kind": "List", "metadata": {},
                 "items": pods.iter().map(|p| crate::manifest::typed(&render::object_value(p, false), "v1", "Pod")).collect::<Vec<_>>(),
             });
-            let text = if ctx.global.output == Some(OutputFormat::Yaml) { render::to_yaml(&list)? } else { render::to_json(&list)? };
+            let text = if ctx.global.output == Some(OutputFormat::Yaml) {
+                render::to_yaml(&list)?
+            } else {
+                render::to_json(&list)?
+            };
             render::out(&text)
         }
         _ => {

@@ -55,7 +55,10 @@ where
         let line = format!(
             "{} {}",
             req.method(),
-            req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/")
+            req.uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/")
         );
         let start = Instant::now();
         let fut = self.inner.call(req);

@@ -112,7 +112,11 @@ impl Kube {
             .map_err(|e| api_error(e, "statefulset", Some(name), &self.namespace))
     }
 
-    pub async fn list_statefulsets(&self, all: bool, selector: Option<&str>) -> Result<Vec<StatefulSet>> {
+    pub async fn list_statefulsets(
+        &self,
+        all: bool,
+        selector: Option<&str>,
+    ) -> Result<Vec<StatefulSet>> {
         let mut lp = ListParams::default();
         if let Some(s) = selector {
             lp = lp.labels(s);
@@ -147,7 +151,11 @@ impl Kube {
     }
 
     pub async fn create_service(&self, svc: &Service, dry_run: bool) -> Result<Service> {
-        let ns = svc.metadata.namespace.clone().unwrap_or_else(|| self.namespace.clone());
+        let ns = svc
+            .metadata
+            .namespace
+            .clone()
+            .unwrap_or_else(|| self.namespace.clone());
         let name = svc.metadata.name.clone().unwrap_or_default();
         self.services(&ns)
             .create(&post_params(dry_run), svc)
@@ -155,8 +163,16 @@ impl Kube {
             .map_err(|e| api_error(e, "service", Some(&name), &ns))
     }
 
-    pub async fn create_statefulset(&self, sts: &StatefulSet, dry_run: bool) -> Result<StatefulSet> {
-        let ns = sts.metadata.namespace.clone().unwrap_or_else(|| self.namespace.clone());
+    pub async fn create_statefulset(
+        &self,
+        sts: &StatefulSet,
+        dry_run: bool,
+    ) -> Result<StatefulSet> {
+        let ns = sts
+            .metadata
+            .namespace
+            .clone()
+            .unwrap_or_else(|| self.namespace.clone());
         let name = sts.metadata.name.clone().unwrap_or_default();
         self.statefulsets(Some(&ns))
             .create(&post_params(dry_run), sts)
@@ -206,6 +222,9 @@ pub fn api_error(err: kube::Error, kind: &str, name: Option<&str>, ns: &str) -> 
                 message: resp.message.clone(),
             };
             let headline = match (resp.code, resp.reason.as_str(), name) {
+                (404, _, _) if resp.message.starts_with("namespaces ") => {
+                    format!("namespace {ns:?} not found")
+                }
                 (404, _, Some(n)) => format!("{kind} {n:?} not found in namespace {ns:?}"),
                 (409, "AlreadyExists", Some(n)) => {
                     format!("{kind} {n:?} already exists in namespace {ns:?}")

@@ -28,10 +28,9 @@ pub const DESCRIPTION_ANNOTATION: &str = "kubesphere.io/description";
 
 /// Builds the plan for `create NAME --image IMG ...`. `namespace` is the resolved namespace.
 pub fn plan_from_args(args: &CreateArgs, namespace: &str) -> Result<Plan> {
-    let name = args
-        .name
-        .as_deref()
-        .ok_or_else(|| anyhow!("a name is required: kubectl statefulset create NAME --image IMAGE"))?;
+    let name = args.name.as_deref().ok_or_else(|| {
+        anyhow!("a name is required: kubectl statefulset create NAME --image IMAGE")
+    })?;
     validate::dns1123_label(name)
         .map_err(|e| anyhow!("invalid StatefulSet name {name:?}: {e} (the NAME argument)"))?;
     let image = args
@@ -73,8 +72,7 @@ pub fn plan_from_args(args: &CreateArgs, namespace: &str) -> Result<Plan> {
     // The main container.
     let container_name = match &args.container_name {
         Some(n) => {
-            validate::dns1123_label(n)
-                .map_err(|e| anyhow!("--container-name {n:?}: {e}"))?;
+            validate::dns1123_label(n).map_err(|e| anyhow!("--container-name {n:?}: {e}"))?;
             n.clone()
         }
         None => container_name_from_image(image),
@@ -95,7 +93,12 @@ pub fn plan_from_args(args: &CreateArgs, namespace: &str) -> Result<Plan> {
     let cargs = split_words(args.args.as_deref(), "--args")?;
     let port_names: BTreeSet<String> = ports.iter().filter_map(|p| p.name.clone()).collect();
     let liveness = probe(&args.liveness, &args.liveness_opts, "liveness", &port_names)?;
-    let readiness = probe(&args.readiness, &args.readiness_opts, "readiness", &port_names)?;
+    let readiness = probe(
+        &args.readiness,
+        &args.readiness_opts,
+        "readiness",
+        &port_names,
+    )?;
     let startup = probe(&args.startup, &args.startup_opts, "startup", &port_names)?;
 
     let security_context = security_context(args)?;
@@ -118,7 +121,10 @@ pub fn plan_from_args(args: &CreateArgs, namespace: &str) -> Result<Plan> {
     for spec in &args.init_container {
         let mut c = parse_init_container(spec)?;
         if !container_names.insert(c.name.clone()) {
-            bail!("--init-container {spec:?}: the container name {:?} is already used", c.name);
+            bail!(
+                "--init-container {spec:?}: the container name {:?} is already used",
+                c.name
+            );
         }
         if args.sync_host_timezone {
             c.volume_mounts = Some(vec![timezone_mount()]);
@@ -151,22 +157,27 @@ pub fn plan_from_args(args: &CreateArgs, namespace: &str) -> Result<Plan> {
         node_selector.insert(k.to_string(), v.to_string());
     }
 
-    let affinity = match args.deployment_mode.as_deref().map(str::to_ascii_lowercase).as_deref() {
+    let affinity = match args
+        .deployment_mode
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         None | Some("default") => None,
         Some("spread") | Some("decentralized") => Some(Affinity {
             pod_anti_affinity: Some(PodAntiAffinity {
-                preferred_during_scheduling_ignored_during_execution: Some(vec![
-                    weighted_term(&labels),
-                ]),
+                preferred_during_scheduling_ignored_during_execution: Some(vec![weighted_term(
+                    &labels,
+                )]),
                 ..Default::default()
             }),
             ..Default::default()
         }),
         Some("pack") | Some("centralized") => Some(Affinity {
             pod_affinity: Some(PodAffinity {
-                preferred_during_scheduling_ignored_during_execution: Some(vec![
-                    weighted_term(&labels),
-                ]),
+                preferred_during_scheduling_ignored_during_execution: Some(vec![weighted_term(
+                    &labels,
+                )]),
                 ..Default::default()
             }),
             ..Default::default()
@@ -325,12 +336,16 @@ pub fn parse_ports(specs: &[String]) -> Result<Vec<ContainerPort>> {
         }
         let name = match name {
             Some(n) => {
-                validate::port_name(&n).map_err(|e| anyhow!("--port {spec:?}: the name {n:?} {e}"))?;
+                validate::port_name(&n)
+                    .map_err(|e| anyhow!("--port {spec:?}: the name {n:?} {e}"))?;
                 n
             }
             None => format!("{}-{port}", proto.to_ascii_lowercase()),
         };
-        if out.iter().any(|p| p.container_port == port && p.protocol.as_deref() == Some(&proto)) {
+        if out
+            .iter()
+            .any(|p| p.container_port == port && p.protocol.as_deref() == Some(&proto))
+        {
             bail!("--port {spec:?}: port {port}/{proto} is given twice");
         }
         if out.iter().any(|p| p.name.as_deref() == Some(&name)) {
@@ -356,9 +371,9 @@ pub fn parse_env(specs: &[String]) -> Result<Vec<EnvVar>> {
             bail!("--env {spec:?}: {k} is given twice");
         }
         let reference = |kind: &str, rest: &str| -> Result<(String, String)> {
-            let (obj, key) = rest.split_once(':').ok_or_else(|| {
-                anyhow!("--env {spec:?}: expected {k}={kind}:NAME:KEY")
-            })?;
+            let (obj, key) = rest
+                .split_once(':')
+                .ok_or_else(|| anyhow!("--env {spec:?}: expected {k}={kind}:NAME:KEY"))?;
             validate::dns1123_subdomain(obj)
                 .map_err(|e| anyhow!("--env {spec:?}: the {kind} name {obj:?} {e}"))?;
             if key.is_empty()
@@ -375,7 +390,11 @@ pub fn parse_env(specs: &[String]) -> Result<Vec<EnvVar>> {
             EnvVar {
                 name: k.into(),
                 value_from: Some(EnvVarSource {
-                    secret_key_ref: Some(SecretKeySelector { name, key, optional: None }),
+                    secret_key_ref: Some(SecretKeySelector {
+                        name,
+                        key,
+                        optional: None,
+                    }),
                     ..Default::default()
                 }),
                 ..Default::default()
@@ -385,7 +404,11 @@ pub fn parse_env(specs: &[String]) -> Result<Vec<EnvVar>> {
             EnvVar {
                 name: k.into(),
                 value_from: Some(EnvVarSource {
-                    config_map_key_ref: Some(ConfigMapKeySelector { name, key, optional: None }),
+                    config_map_key_ref: Some(ConfigMapKeySelector {
+                        name,
+                        key,
+                        optional: None,
+                    }),
                     ..Default::default()
                 }),
                 ..Default::default()
@@ -625,23 +648,32 @@ fn parse_volumes(
             bail!("--volume {spec:?}: expected name:size:mountPath[:storageClass][:accessMode]");
         }
         let (name, size, path) = (parts[0], parts[1], parts[2]);
-        validate::dns1123_label(name).map_err(|e| anyhow!("--volume {spec:?}: the name {name:?} {e}"))?;
+        validate::dns1123_label(name)
+            .map_err(|e| anyhow!("--volume {spec:?}: the name {name:?} {e}"))?;
         if timezone && name == "host-time" {
             bail!("--volume {spec:?}: the name host-time is used by --sync-host-timezone");
         }
-        validate::non_negative_quantity(size).map_err(|e| anyhow!("--volume {spec:?}: the size {size:?} {e}"))?;
+        validate::non_negative_quantity(size)
+            .map_err(|e| anyhow!("--volume {spec:?}: the size {size:?} {e}"))?;
         if !path.starts_with('/') {
             bail!("--volume {spec:?}: the mount path {path:?} must be absolute");
         }
-        if claims.iter().any(|c: &PersistentVolumeClaim| c.metadata.name.as_deref() == Some(name)) {
+        if claims
+            .iter()
+            .any(|c: &PersistentVolumeClaim| c.metadata.name.as_deref() == Some(name))
+        {
             bail!("--volume {spec:?}: the volume name {name:?} is given twice");
         }
         if mounts.iter().any(|m| m.mount_path == path) || (timezone && path == "/etc/localtime") {
             bail!("--volume {spec:?}: the mount path {path} is used twice");
         }
-        let class = parts.get(3).filter(|s| !s.is_empty()).map(|s| s.to_string());
+        let class = parts
+            .get(3)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.to_string());
         if let Some(c) = &class {
-            validate::dns1123_subdomain(c).map_err(|e| anyhow!("--volume {spec:?}: the storage class {c:?} {e}"))?;
+            validate::dns1123_subdomain(c)
+                .map_err(|e| anyhow!("--volume {spec:?}: the storage class {c:?} {e}"))?;
         }
         let mode = match parts.get(4).map(|s| s.to_ascii_lowercase()).as_deref() {
             None | Some("") | Some("rwo") | Some("readwriteonce") => "ReadWriteOnce",
@@ -659,7 +691,10 @@ fn parse_volumes(
                 access_modes: Some(vec![mode.into()]),
                 storage_class_name: class,
                 resources: Some(VolumeResourceRequirements {
-                    requests: Some(BTreeMap::from([("storage".to_string(), Quantity(size.into()))])),
+                    requests: Some(BTreeMap::from([(
+                        "storage".to_string(),
+                        Quantity(size.into()),
+                    )])),
                     ..Default::default()
                 }),
                 ..Default::default()
@@ -679,7 +714,8 @@ fn parse_init_container(spec: &str) -> Result<Container> {
     let (name, rest) = spec
         .split_once('=')
         .ok_or_else(|| anyhow!("--init-container {spec:?}: expected NAME=IMAGE[ COMMAND...]"))?;
-    validate::dns1123_label(name).map_err(|e| anyhow!("--init-container {spec:?}: the name {name:?} {e}"))?;
+    validate::dns1123_label(name)
+        .map_err(|e| anyhow!("--init-container {spec:?}: the name {name:?} {e}"))?;
     let rest = rest.trim();
     let (image, cmd) = match rest.split_once(char::is_whitespace) {
         Some((i, c)) => (i, Some(c.trim())),
@@ -698,7 +734,12 @@ fn parse_init_container(spec: &str) -> Result<Container> {
 }
 
 fn update_strategy(args: &CreateArgs) -> Result<StatefulSetUpdateStrategy> {
-    let ty = match args.update_strategy.as_deref().map(str::to_ascii_lowercase).as_deref() {
+    let ty = match args
+        .update_strategy
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         None | Some("rollingupdate") | Some("rolling") => "RollingUpdate",
         Some("ondelete") => "OnDelete",
         Some(_) => bail!(
@@ -727,7 +768,10 @@ fn security_context(args: &CreateArgs) -> Result<Option<SecurityContext>> {
     if args.run_as_non_root && args.run_as_user == Some(0) {
         bail!("--run-as-non-root contradicts --run-as-user 0");
     }
-    for (flag, v) in [("--run-as-user", args.run_as_user), ("--run-as-group", args.run_as_group)] {
+    for (flag, v) in [
+        ("--run-as-user", args.run_as_user),
+        ("--run-as-group", args.run_as_group),
+    ] {
         if matches!(v, Some(n) if !(0..=2147483647).contains(&n)) {
             bail!("{flag} must be between 0 and 2147483647");
         }
@@ -768,7 +812,10 @@ mod tests {
         let app = BTreeMap::from([("app".to_string(), "web".to_string())]);
         assert_eq!(sts.metadata.labels.as_ref(), Some(&app));
         assert_eq!(spec.selector.match_labels.as_ref(), Some(&app));
-        assert_eq!(spec.template.metadata.as_ref().unwrap().labels.as_ref(), Some(&app));
+        assert_eq!(
+            spec.template.metadata.as_ref().unwrap().labels.as_ref(),
+            Some(&app)
+        );
         assert_eq!(spec.replicas, Some(1));
         assert_eq!(spec.service_name.as_deref(), Some("web"));
         let c = &spec.template.spec.as_ref().unwrap().containers[0];
@@ -777,14 +824,23 @@ mod tests {
         assert_eq!(sts.metadata.namespace.as_deref(), Some("ns1"));
         let svc = &plan.service;
         assert_eq!(svc.metadata.name.as_deref(), Some("web"));
-        assert_eq!(svc.spec.as_ref().unwrap().cluster_ip.as_deref(), Some("None"));
+        assert_eq!(
+            svc.spec.as_ref().unwrap().cluster_ip.as_deref(),
+            Some("None")
+        );
     }
 
     #[test]
     fn container_names_from_images() {
         assert_eq!(container_name_from_image("nginx"), "nginx");
-        assert_eq!(container_name_from_image("docker.io/library/nginx:1.27"), "nginx");
-        assert_eq!(container_name_from_image("ghcr.io/org/My_App:v1@sha256:abc"), "my-app");
+        assert_eq!(
+            container_name_from_image("docker.io/library/nginx:1.27"),
+            "nginx"
+        );
+        assert_eq!(
+            container_name_from_image("ghcr.io/org/My_App:v1@sha256:abc"),
+            "my-app"
+        );
         assert_eq!(container_name_from_image("localhost:5000/x.y"), "x-y");
         assert_eq!(container_name_from_image("___"), "container");
     }
@@ -812,9 +868,21 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(e[0].value.as_deref(), Some("1"));
-        let s = e[1].value_from.as_ref().unwrap().secret_key_ref.as_ref().unwrap();
+        let s = e[1]
+            .value_from
+            .as_ref()
+            .unwrap()
+            .secret_key_ref
+            .as_ref()
+            .unwrap();
         assert_eq!((s.name.as_str(), s.key.as_str()), ("s1", "k"));
-        let c = e[2].value_from.as_ref().unwrap().config_map_key_ref.as_ref().unwrap();
+        let c = e[2]
+            .value_from
+            .as_ref()
+            .unwrap()
+            .config_map_key_ref
+            .as_ref()
+            .unwrap();
         assert_eq!((c.name.as_str(), c.key.as_str()), ("c1", "k2"));
         assert_eq!(e[3].value.as_deref(), Some("x=y"));
         assert!(parse_env(&["1A=1".into()]).is_err());
@@ -824,25 +892,63 @@ mod tests {
     #[test]
     fn probes_get_console_defaults() {
         let names = BTreeSet::from(["http".to_string()]);
-        let p = probe(&Some("http:8080/healthz".into()), &None, "liveness", &names).unwrap().unwrap();
+        let p = probe(&Some("http:8080/healthz".into()), &None, "liveness", &names)
+            .unwrap()
+            .unwrap();
         let h = p.http_get.unwrap();
         assert_eq!(h.port, IntOrString::Int(8080));
         assert_eq!(h.path.as_deref(), Some("/healthz"));
         assert_eq!(
-            (p.initial_delay_seconds, p.timeout_seconds, p.period_seconds, p.success_threshold, p.failure_threshold),
+            (
+                p.initial_delay_seconds,
+                p.timeout_seconds,
+                p.period_seconds,
+                p.success_threshold,
+                p.failure_threshold
+            ),
             (Some(0), Some(1), Some(10), Some(1), Some(3))
         );
-        let p = probe(&Some("tcp:http".into()), &Some("delay=5,failure=6".into()), "readiness", &names)
-            .unwrap()
-            .unwrap();
-        assert_eq!(p.tcp_socket.unwrap().port, IntOrString::String("http".into()));
-        assert_eq!((p.initial_delay_seconds, p.failure_threshold), (Some(5), Some(6)));
-        let p = probe(&Some("exec:cat '/tmp/a b'".into()), &None, "startup", &names).unwrap().unwrap();
+        let p = probe(
+            &Some("tcp:http".into()),
+            &Some("delay=5,failure=6".into()),
+            "readiness",
+            &names,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            p.tcp_socket.unwrap().port,
+            IntOrString::String("http".into())
+        );
+        assert_eq!(
+            (p.initial_delay_seconds, p.failure_threshold),
+            (Some(5), Some(6))
+        );
+        let p = probe(
+            &Some("exec:cat '/tmp/a b'".into()),
+            &None,
+            "startup",
+            &names,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(p.exec.unwrap().command.unwrap(), vec!["cat", "/tmp/a b"]);
         assert!(probe(&Some("grpc:1".into()), &None, "liveness", &names).is_err());
         assert!(probe(&Some("tcp:nope".into()), &None, "liveness", &names).is_err());
-        assert!(probe(&Some("tcp:80".into()), &Some("success=2".into()), "liveness", &names).is_err());
-        assert!(probe(&Some("tcp:80".into()), &Some("period=0".into()), "readiness", &names).is_err());
+        assert!(probe(
+            &Some("tcp:80".into()),
+            &Some("success=2".into()),
+            "liveness",
+            &names
+        )
+        .is_err());
+        assert!(probe(
+            &Some("tcp:80".into()),
+            &Some("period=0".into()),
+            "readiness",
+            &names
+        )
+        .is_err());
     }
 
     #[test]
@@ -875,11 +981,23 @@ mod tests {
         let spec = plan.statefulset.spec.as_ref().unwrap();
         assert_eq!(spec.replicas, Some(3));
         assert_eq!(spec.pod_management_policy.as_deref(), Some("Parallel"));
-        assert_eq!(spec.update_strategy.as_ref().unwrap().rolling_update.as_ref().unwrap().partition, Some(2));
+        assert_eq!(
+            spec.update_strategy
+                .as_ref()
+                .unwrap()
+                .rolling_update
+                .as_ref()
+                .unwrap()
+                .partition,
+            Some(2)
+        );
         let pod = spec.template.spec.as_ref().unwrap();
         let c = &pod.containers[0];
         assert_eq!(c.name, "postgres");
-        assert_eq!(c.command.as_ref().unwrap(), &vec!["sh", "-c", "exec postgres"]);
+        assert_eq!(
+            c.command.as_ref().unwrap(),
+            &vec!["sh", "-c", "exec postgres"]
+        );
         assert_eq!(c.args.as_ref().unwrap(), &vec!["--port", "5432"]);
         let res = c.resources.as_ref().unwrap();
         assert_eq!(res.requests.as_ref().unwrap()["cpu"].0, "100m");
@@ -893,22 +1011,55 @@ mod tests {
         let vs = vct.spec.as_ref().unwrap();
         assert_eq!(vs.access_modes.as_ref().unwrap(), &vec!["ReadWriteMany"]);
         assert_eq!(vs.storage_class_name.as_deref(), Some("fast"));
-        assert_eq!(pod.volumes.as_ref().unwrap()[0].host_path.as_ref().unwrap().path, "/etc/localtime");
+        assert_eq!(
+            pod.volumes.as_ref().unwrap()[0]
+                .host_path
+                .as_ref()
+                .unwrap()
+                .path,
+            "/etc/localtime"
+        );
         assert_eq!(pod.node_selector.as_ref().unwrap()["disk"], "ssd");
-        let anti = pod.affinity.as_ref().unwrap().pod_anti_affinity.as_ref().unwrap();
-        let term = &anti.preferred_during_scheduling_ignored_during_execution.as_ref().unwrap()[0];
+        let anti = pod
+            .affinity
+            .as_ref()
+            .unwrap()
+            .pod_anti_affinity
+            .as_ref()
+            .unwrap();
+        let term = &anti
+            .preferred_during_scheduling_ignored_during_execution
+            .as_ref()
+            .unwrap()[0];
         assert_eq!(term.weight, 100);
-        assert_eq!(term.pod_affinity_term.topology_key, "kubernetes.io/hostname");
+        assert_eq!(
+            term.pod_affinity_term.topology_key,
+            "kubernetes.io/hostname"
+        );
         assert_eq!(pod.image_pull_secrets.as_ref().unwrap()[0].name, "regcred");
         let sc = c.security_context.as_ref().unwrap();
-        assert_eq!((sc.run_as_user, sc.run_as_non_root, sc.read_only_root_filesystem), (Some(999), Some(true), Some(true)));
+        assert_eq!(
+            (
+                sc.run_as_user,
+                sc.run_as_non_root,
+                sc.read_only_root_filesystem
+            ),
+            (Some(999), Some(true), Some(true))
+        );
         let init = &pod.init_containers.as_ref().unwrap()[0];
         assert_eq!(init.command.as_ref().unwrap(), &vec!["sh", "-c", "echo hi"]);
         let ann = plan.statefulset.metadata.annotations.as_ref().unwrap();
         assert_eq!(ann[ALIAS_ANNOTATION], "Database");
         assert_eq!(ann[DESCRIPTION_ANNOTATION], "main db");
         // The Service selector drops `version`.
-        let sel = plan.service.spec.as_ref().unwrap().selector.as_ref().unwrap();
+        let sel = plan
+            .service
+            .spec
+            .as_ref()
+            .unwrap()
+            .selector
+            .as_ref()
+            .unwrap();
         assert_eq!(sel.len(), 1);
         assert_eq!(sel["app"], "db");
     }

@@ -13,8 +13,12 @@ use super::{validate, Plan};
 pub fn parse_documents(text: &str, source: &str) -> Result<Vec<serde_json::Value>> {
     let mut out = Vec::new();
     for (i, doc) in serde_yaml::Deserializer::from_str(text).enumerate() {
-        let value = serde_yaml::Value::deserialize(doc)
-            .map_err(|e| anyhow!("{source}: document {} is not valid YAML or JSON: {e}", i + 1))?;
+        let value = serde_yaml::Value::deserialize(doc).map_err(|e| {
+            anyhow!(
+                "{source}: document {} is not valid YAML or JSON: {e}",
+                i + 1
+            )
+        })?;
         if value.is_null() {
             continue;
         }
@@ -54,28 +58,50 @@ pub fn plan_from_documents(
     let mut sts: Option<StatefulSet> = None;
     let mut svc: Option<Service> = None;
     for (i, doc) in docs.into_iter().enumerate() {
-        let kind = doc.get("kind").and_then(|k| k.as_str()).unwrap_or("").to_string();
-        let api_version = doc.get("apiVersion").and_then(|k| k.as_str()).unwrap_or("").to_string();
+        let kind = doc
+            .get("kind")
+            .and_then(|k| k.as_str())
+            .unwrap_or("")
+            .to_string();
+        let api_version = doc
+            .get("apiVersion")
+            .and_then(|k| k.as_str())
+            .unwrap_or("")
+            .to_string();
         let what = format!("{source}: object {}", i + 1);
         match (api_version.as_str(), kind.as_str()) {
             ("apps/v1", "StatefulSet") => {
                 if sts.is_some() {
                     bail!("{what}: a second StatefulSet; -f takes one StatefulSet (and optionally its Service)");
                 }
-                sts = Some(serde_json::from_value(doc).with_context(|| format!("{what}: not a valid apps/v1 StatefulSet"))?);
+                sts = Some(
+                    serde_json::from_value(doc)
+                        .with_context(|| format!("{what}: not a valid apps/v1 StatefulSet"))?,
+                );
             }
             ("v1", "Service") => {
                 if svc.is_some() {
                     bail!("{what}: a second Service; -f takes one StatefulSet and at most one Service");
                 }
-                svc = Some(serde_json::from_value(doc).with_context(|| format!("{what}: not a valid v1 Service"))?);
+                svc = Some(
+                    serde_json::from_value(doc)
+                        .with_context(|| format!("{what}: not a valid v1 Service"))?,
+                );
             }
-            (_, "StatefulSet") => bail!("{what}: apiVersion {api_version:?} is not served; use apps/v1"),
-            (_, "") => bail!("{what}: has no kind; expected kind: StatefulSet (apiVersion: apps/v1)"),
-            (_, other) => bail!("{what}: is a {other}; -f accepts a StatefulSet and optionally its Service"),
+            (_, "StatefulSet") => {
+                bail!("{what}: apiVersion {api_version:?} is not served; use apps/v1")
+            }
+            (_, "") => {
+                bail!("{what}: has no kind; expected kind: StatefulSet (apiVersion: apps/v1)")
+            }
+            (_, other) => {
+                bail!("{what}: is a {other}; -f accepts a StatefulSet and optionally its Service")
+            }
         }
     }
-    let mut sts = sts.ok_or_else(|| anyhow!("{source}: no StatefulSet found (kind: StatefulSet, apiVersion: apps/v1)"))?;
+    let mut sts = sts.ok_or_else(|| {
+        anyhow!("{source}: no StatefulSet found (kind: StatefulSet, apiVersion: apps/v1)")
+    })?;
     sts.status = None;
 
     let name = sts
@@ -83,7 +109,8 @@ pub fn plan_from_documents(
         .name
         .clone()
         .ok_or_else(|| anyhow!("{source}: the StatefulSet has no metadata.name"))?;
-    validate::dns1123_label(&name).map_err(|e| anyhow!("{source}: the StatefulSet name {name:?} {e}"))?;
+    validate::dns1123_label(&name)
+        .map_err(|e| anyhow!("{source}: the StatefulSet name {name:?} {e}"))?;
     let ns = match (&sts.metadata.namespace, namespace_explicit) {
         (Some(obj_ns), true) if obj_ns != namespace => bail!(
             "{source}: the StatefulSet's namespace {obj_ns:?} does not match --namespace {namespace:?}; drop one of them"
@@ -103,10 +130,13 @@ pub fn plan_from_documents(
         .as_ref()
         .ok_or_else(|| anyhow!("{source}: spec.template.spec is missing"))?;
     if pod.containers.is_empty() {
-        bail!("{source}: spec.template.spec.containers is empty; a pod needs at least one container");
+        bail!(
+            "{source}: spec.template.spec.containers is empty; a pod needs at least one container"
+        );
     }
     for c in &pod.containers {
-        validate::dns1123_label(&c.name).map_err(|e| anyhow!("{source}: container name {:?} {e}", c.name))?;
+        validate::dns1123_label(&c.name)
+            .map_err(|e| anyhow!("{source}: container name {:?} {e}", c.name))?;
         if c.image.as_deref().is_none_or(|i| i.trim().is_empty()) {
             bail!("{source}: container {:?} has no image", c.name);
         }
@@ -124,8 +154,16 @@ pub fn plan_from_documents(
             }
         }
     }
-    if spec.selector.match_labels.as_ref().is_none_or(|m| m.is_empty())
-        && spec.selector.match_expressions.as_ref().is_none_or(|m| m.is_empty())
+    if spec
+        .selector
+        .match_labels
+        .as_ref()
+        .is_none_or(|m| m.is_empty())
+        && spec
+            .selector
+            .match_expressions
+            .as_ref()
+            .is_none_or(|m| m.is_empty())
     {
         bail!("{source}: spec.selector is empty; set spec.selector.matchLabels to the pod labels");
     }
@@ -137,7 +175,8 @@ pub fn plan_from_documents(
                 .name
                 .clone()
                 .ok_or_else(|| anyhow!("{source}: the Service has no metadata.name"))?;
-            validate::dns1123_label(&sname).map_err(|e| anyhow!("{source}: the Service name {sname:?} {e}"))?;
+            validate::dns1123_label(&sname)
+                .map_err(|e| anyhow!("{source}: the Service name {sname:?} {e}"))?;
             if let Some(s_ns) = &s.metadata.namespace {
                 if s_ns != &ns {
                     bail!("{source}: the Service is in namespace {s_ns:?} but the StatefulSet in {ns:?}");
@@ -155,7 +194,11 @@ pub fn plan_from_documents(
         }
         None => {
             let chosen = spec.service_name.as_deref().is_some_and(|n| !n.is_empty());
-            let sname = if chosen { spec.service_name.clone().unwrap() } else { name.clone() };
+            let sname = if chosen {
+                spec.service_name.clone().unwrap()
+            } else {
+                name.clone()
+            };
             spec.service_name = Some(sname.clone());
             (headless_service(&sts, &sname), chosen)
         }
@@ -208,7 +251,10 @@ spec:
         let text = format!("{STS}---\napiVersion: v1\nkind: Service\nmetadata: {{name: web-svc}}\nspec: {{clusterIP: None}}\n");
         let p = plan(&text).unwrap();
         assert_eq!(p.service_name(), "web-svc");
-        assert_eq!(p.statefulset.spec.as_ref().unwrap().service_name.as_deref(), Some("web-svc"));
+        assert_eq!(
+            p.statefulset.spec.as_ref().unwrap().service_name.as_deref(),
+            Some("web-svc")
+        );
     }
 
     #[test]
@@ -225,12 +271,17 @@ spec:
         assert!(e.to_string().contains("is a Deployment"), "{e}");
         let e = plan(&STS.replace("apps/v1", "apps/v1beta1")).unwrap_err();
         assert!(e.to_string().contains("use apps/v1"), "{e}");
-        let e = plan(&STS.replace("matchLabels: {app: web}", "matchLabels: {app: other}")).unwrap_err();
+        let e =
+            plan(&STS.replace("matchLabels: {app: web}", "matchLabels: {app: other}")).unwrap_err();
         assert!(e.to_string().contains("selector"), "{e}");
         assert!(plan("a: [").is_err());
         assert!(plan("").is_err());
         let e = plan_from_documents(
-            parse_documents(&STS.replace("name: web\n", "name: web\n  namespace: a\n"), "f").unwrap(),
+            parse_documents(
+                &STS.replace("name: web\n", "name: web\n  namespace: a\n"),
+                "f",
+            )
+            .unwrap(),
             "f",
             "b",
             true,

@@ -28,11 +28,19 @@ pub struct Plan {
 
 impl Plan {
     pub fn name(&self) -> &str {
-        self.statefulset.metadata.name.as_deref().unwrap_or_default()
+        self.statefulset
+            .metadata
+            .name
+            .as_deref()
+            .unwrap_or_default()
     }
 
     pub fn namespace(&self) -> &str {
-        self.statefulset.metadata.namespace.as_deref().unwrap_or("default")
+        self.statefulset
+            .metadata
+            .namespace
+            .as_deref()
+            .unwrap_or("default")
     }
 
     pub fn service_name(&self) -> &str {
@@ -41,8 +49,9 @@ impl Plan {
 
     /// Renames the Service and points `spec.serviceName` at it.
     pub fn set_service_name(&mut self, name: &str) -> Result<()> {
-        validate::dns1123_label(name)
-            .map_err(|e| anyhow!("the Service name {name:?} {e}; choose one with --service-name"))?;
+        validate::dns1123_label(name).map_err(|e| {
+            anyhow!("the Service name {name:?} {e}; choose one with --service-name")
+        })?;
         self.service.metadata.name = Some(name.to_string());
         if let Some(spec) = self.statefulset.spec.as_mut() {
             spec.service_name = Some(name.to_string());
@@ -57,7 +66,10 @@ impl Plan {
 
     /// Both objects with apiVersion/kind set, Service first.
     pub fn objects(&self) -> Vec<serde_json::Value> {
-        vec![typed(&self.service, "v1", "Service"), typed(&self.statefulset, "apps/v1", "StatefulSet")]
+        vec![
+            typed(&self.service, "v1", "Service"),
+            typed(&self.statefulset, "apps/v1", "StatefulSet"),
+        ]
     }
 }
 

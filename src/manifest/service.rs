@@ -28,11 +28,9 @@ pub fn headless_service(sts: &StatefulSet, name: &str) -> Service {
             for p in c.ports.iter().flatten() {
                 let proto = p.protocol.clone().unwrap_or_else(|| "TCP".into());
                 ports.push(ServicePort {
-                    name: Some(
-                        p.name
-                            .clone()
-                            .unwrap_or_else(|| format!("{}-{}", proto.to_ascii_lowercase(), p.container_port)),
-                    ),
+                    name: Some(p.name.clone().unwrap_or_else(|| {
+                        format!("{}-{}", proto.to_ascii_lowercase(), p.container_port)
+                    })),
                     protocol: Some(proto),
                     port: p.container_port,
                     target_port: Some(IntOrString::Int(p.container_port)),

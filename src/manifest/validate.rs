@@ -10,7 +10,10 @@ pub fn dns1123_label(value: &str) -> Result<(), String> {
         return Err("must not be empty".into());
     }
     if value.len() > 63 {
-        return Err(format!("must be at most 63 characters (it has {})", value.len()));
+        return Err(format!(
+            "must be at most 63 characters (it has {})",
+            value.len()
+        ));
     }
     let ok_chars = value
         .chars()
@@ -129,7 +132,21 @@ pub fn quantity(value: &str) -> Result<(), String> {
     }
     let suffix_ok = matches!(
         suffix,
-        "" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" | "n" | "u" | "m" | "k" | "M" | "G" | "T" | "P" | "E"
+        "" | "Ki"
+            | "Mi"
+            | "Gi"
+            | "Ti"
+            | "Pi"
+            | "Ei"
+            | "n"
+            | "u"
+            | "m"
+            | "k"
+            | "M"
+            | "G"
+            | "T"
+            | "P"
+            | "E"
     ) || {
         let exp = suffix.strip_prefix(['e', 'E']);
         matches!(exp, Some(e) if {

@@ -61,7 +61,11 @@ pub fn human_duration(d: chrono::Duration) -> String {
     let minutes = secs / 60;
     if minutes < 10 {
         let s = secs % 60;
-        return if s == 0 { format!("{minutes}m") } else { format!("{minutes}m{s}s") };
+        return if s == 0 {
+            format!("{minutes}m")
+        } else {
+            format!("{minutes}m{s}s")
+        };
     }
     if minutes < 60 * 3 {
         return format!("{minutes}m");
@@ -69,7 +73,11 @@ pub fn human_duration(d: chrono::Duration) -> String {
     let hours = minutes / 60;
     if hours < 8 {
         let m = minutes % 60;
-        return if m == 0 { format!("{hours}h") } else { format!("{hours}h{m}m") };
+        return if m == 0 {
+            format!("{hours}h")
+        } else {
+            format!("{hours}h{m}m")
+        };
     }
     if hours < 48 {
         return format!("{hours}h");
@@ -77,7 +85,11 @@ pub fn human_duration(d: chrono::Duration) -> String {
     if hours < 24 * 8 {
         let h = hours % 24;
         let d = hours / 24;
-        return if h == 0 { format!("{d}d") } else { format!("{d}d{h}h") };
+        return if h == 0 {
+            format!("{d}d")
+        } else {
+            format!("{d}d{h}h")
+        };
     }
     if hours < 24 * 365 * 2 {
         return format!("{}d", hours / 24);
@@ -85,7 +97,11 @@ pub fn human_duration(d: chrono::Duration) -> String {
     if hours < 24 * 365 * 8 {
         let dy = (hours / 24) % 365;
         let y = hours / 24 / 365;
-        return if dy == 0 { format!("{y}y") } else { format!("{y}y{dy}d") };
+        return if dy == 0 {
+            format!("{y}y")
+        } else {
+            format!("{y}y{dy}d")
+        };
     }
     format!("{}y", hours / 24 / 365)
 }

@@ -19,7 +19,9 @@ impl Progress {
             bar.enable_steady_tick(std::time::Duration::from_millis(120));
             Progress::Bar(bar)
         } else {
-            Progress::Plain { last: String::new() }
+            Progress::Plain {
+                last: String::new(),
+            }
         }
     }
 
@@ -33,7 +35,9 @@ impl Progress {
                 bar.set_message(msg.to_string());
             }
             Progress::Plain { last } => {
-                let line = format!("{ready}/{desired} ready  {msg}");
+                let line = format!("{ready}/{desired} ready  {msg}")
+                    .trim_end()
+                    .to_string();
                 if *last != line {
                     eprintln!("{line}");
                     *last = line;

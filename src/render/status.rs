@@ -25,7 +25,11 @@ pub fn statefulset_status(sts: &StatefulSet) -> &'static str {
 /// `ready/desired`.
 pub fn ready_column(sts: &StatefulSet) -> String {
     let desired = sts.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
-    let ready = sts.status.as_ref().and_then(|s| s.ready_replicas).unwrap_or(0);
+    let ready = sts
+        .status
+        .as_ref()
+        .and_then(|s| s.ready_replicas)
+        .unwrap_or(0);
     format!("{ready}/{desired}")
 }
 
@@ -48,15 +52,23 @@ pub fn pod_status(pod: &Pod) -> (String, String, i32) {
     let spec = pod.spec.as_ref();
     let status = pod.status.as_ref();
     let total = spec.map(|s| s.containers.len()).unwrap_or(0);
-    let n_init = spec.and_then(|s| s.init_containers.as_ref()).map(|v| v.len()).unwrap_or(0);
+    let n_init = spec
+        .and_then(|s| s.init_containers.as_ref())
+        .map(|v| v.len())
+        .unwrap_or(0);
     let mut restarts = 0;
     let mut ready_containers = 0;
     let mut reason = status.and_then(|s| s.phase.clone()).unwrap_or_default();
-    if let Some(r) = status.and_then(|s| s.reason.clone()).filter(|r| !r.is_empty()) {
+    if let Some(r) = status
+        .and_then(|s| s.reason.clone())
+        .filter(|r| !r.is_empty())
+    {
         reason = r;
     }
 
-    let init_specs = spec.and_then(|s| s.init_containers.clone()).unwrap_or_default();
+    let init_specs = spec
+        .and_then(|s| s.init_containers.clone())
+        .unwrap_or_default();
     let mut initializing = false;
     for (i, c) in status
         .and_then(|s| s.init_container_statuses.clone())
@@ -82,7 +94,9 @@ pub fn pod_status(pod: &Pod) -> (String, String, i32) {
         if let Some(t) = terminated {
             reason = match t.reason.as_deref().filter(|r| !r.is_empty()) {
                 Some(r) => format!("Init:{r}"),
-                None if t.signal.unwrap_or(0) != 0 => format!("Init:Signal:{}", t.signal.unwrap_or(0)),
+                None if t.signal.unwrap_or(0) != 0 => {
+                    format!("Init:Signal:{}", t.signal.unwrap_or(0))
+                }
                 None => format!("Init:ExitCode:{}", t.exit_code),
             };
         } else if let Some(r) = waiting
@@ -99,19 +113,30 @@ pub fn pod_status(pod: &Pod) -> (String, String, i32) {
 
     let initialized = status
         .and_then(|s| s.conditions.as_ref())
-        .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Initialized" && c.status == "True"));
+        .is_some_and(|cs| {
+            cs.iter()
+                .any(|c| c.type_ == "Initialized" && c.status == "True")
+        });
     if !initializing || initialized {
         restarts = 0;
         let mut has_running = false;
-        let statuses = status.and_then(|s| s.container_statuses.clone()).unwrap_or_default();
+        let statuses = status
+            .and_then(|s| s.container_statuses.clone())
+            .unwrap_or_default();
         for c in statuses.iter().rev() {
             restarts += c.restart_count;
             let state = c.state.as_ref();
             let waiting = state.and_then(|s| s.waiting.as_ref());
             let terminated = state.and_then(|s| s.terminated.as_ref());
-            if let Some(r) = waiting.and_then(|w| w.reason.clone()).filter(|r| !r.is_empty()) {
+            if let Some(r) = waiting
+                .and_then(|w| w.reason.clone())
+                .filter(|r| !r.is_empty())
+            {
                 reason = r;
-            } else if let Some(r) = terminated.and_then(|t| t.reason.clone()).filter(|r| !r.is_empty()) {
+            } else if let Some(r) = terminated
+                .and_then(|t| t.reason.clone())
+                .filter(|r| !r.is_empty())
+            {
                 reason = r;
             } else if let Some(t) = terminated {
                 reason = if t.signal.unwrap_or(0) != 0 {
@@ -128,12 +153,20 @@ pub fn pod_status(pod: &Pod) -> (String, String, i32) {
             let pod_ready = status
                 .and_then(|s| s.conditions.as_ref())
                 .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
-            reason = if pod_ready { "Running".into() } else { "NotReady".into() };
+            reason = if pod_ready {
+                "Running".into()
+            } else {
+                "NotReady".into()
+            };
         }
     }
 
     if pod.metadata.deletion_timestamp.is_some() {
-        reason = if reason == "NodeLost" { "Unknown".into() } else { "Terminating".into() };
+        reason = if reason == "NodeLost" {
+            "Unknown".into()
+        } else {
+            "Terminating".into()
+        };
     }
     if reason.is_empty() {
         reason = "Pending".into();
@@ -152,17 +185,25 @@ mod tests {
 
     #[test]
     fn console_status_rules() {
-        let s = sts(json!({"metadata": {"name": "w"}, "spec": {"replicas": 0, "selector": {}, "template": {}, "serviceName": ""}, "status": {"replicas": 0}}));
+        let s = sts(
+            json!({"metadata": {"name": "w"}, "spec": {"replicas": 0, "selector": {}, "template": {}, "serviceName": ""}, "status": {"replicas": 0}}),
+        );
         assert_eq!(statefulset_status(&s), "Stopped");
-        let s = sts(json!({"metadata": {"name": "w"}, "spec": {"replicas": 2, "selector": {}, "template": {}, "serviceName": ""},
-            "status": {"replicas": 2, "readyReplicas": 2, "currentRevision": "w-1", "updateRevision": "w-1"}}));
+        let s = sts(
+            json!({"metadata": {"name": "w"}, "spec": {"replicas": 2, "selector": {}, "template": {}, "serviceName": ""},
+            "status": {"replicas": 2, "readyReplicas": 2, "currentRevision": "w-1", "updateRevision": "w-1"}}),
+        );
         assert_eq!(statefulset_status(&s), "Running");
         assert_eq!(ready_column(&s), "2/2");
-        let s = sts(json!({"metadata": {"name": "w"}, "spec": {"replicas": 2, "selector": {}, "template": {}, "serviceName": ""},
-            "status": {"replicas": 2, "readyReplicas": 2, "currentRevision": "w-1", "updateRevision": "w-2"}}));
+        let s = sts(
+            json!({"metadata": {"name": "w"}, "spec": {"replicas": 2, "selector": {}, "template": {}, "serviceName": ""},
+            "status": {"replicas": 2, "readyReplicas": 2, "currentRevision": "w-1", "updateRevision": "w-2"}}),
+        );
         assert_eq!(statefulset_status(&s), "Updating");
-        let s = sts(json!({"metadata": {"name": "w"}, "spec": {"replicas": 0, "selector": {}, "template": {}, "serviceName": ""},
-            "status": {"replicas": 1, "readyReplicas": 1}}));
+        let s = sts(
+            json!({"metadata": {"name": "w"}, "spec": {"replicas": 0, "selector": {}, "template": {}, "serviceName": ""},
+            "status": {"replicas": 1, "readyReplicas": 1}}),
+        );
         assert_eq!(statefulset_status(&s), "Updating");
     }
 
@@ -172,24 +213,37 @@ mod tests {
 
     #[test]
     fn pod_status_reasons() {
-        let p = pod(json!({"metadata": {"name": "w-0"}, "spec": {"containers": [{"name": "c"}]},
+        let p = pod(
+            json!({"metadata": {"name": "w-0"}, "spec": {"containers": [{"name": "c"}]},
             "status": {"phase": "Pending", "containerStatuses": [{"name": "c", "ready": false, "restartCount": 0, "image": "x", "imageID": "",
-                "state": {"waiting": {"reason": "ContainerCreating"}}}]}}));
-        assert_eq!(pod_status(&p), ("ContainerCreating".into(), "0/1".into(), 0));
-        let p = pod(json!({"metadata": {"name": "w-0"}, "spec": {"containers": [{"name": "c"}]},
+                "state": {"waiting": {"reason": "ContainerCreating"}}}]}}),
+        );
+        assert_eq!(
+            pod_status(&p),
+            ("ContainerCreating".into(), "0/1".into(), 0)
+        );
+        let p = pod(
+            json!({"metadata": {"name": "w-0"}, "spec": {"containers": [{"name": "c"}]},
             "status": {"phase": "Running", "containerStatuses": [{"name": "c", "ready": true, "restartCount": 2, "image": "x", "imageID": "",
-                "state": {"running": {}}}]}}));
+                "state": {"running": {}}}]}}),
+        );
         assert_eq!(pod_status(&p), ("Running".into(), "1/1".into(), 2));
-        let p = pod(json!({"metadata": {"name": "w-0", "deletionTimestamp": "2024-01-01T00:00:00Z"}, "spec": {"containers": [{"name": "c"}]},
-            "status": {"phase": "Running"}}));
+        let p = pod(
+            json!({"metadata": {"name": "w-0", "deletionTimestamp": "2024-01-01T00:00:00Z"}, "spec": {"containers": [{"name": "c"}]},
+            "status": {"phase": "Running"}}),
+        );
         assert_eq!(pod_status(&p).0, "Terminating");
-        let p = pod(json!({"metadata": {"name": "w-0"}, "spec": {"containers": [{"name": "c"}], "initContainers": [{"name": "i"}]},
+        let p = pod(
+            json!({"metadata": {"name": "w-0"}, "spec": {"containers": [{"name": "c"}], "initContainers": [{"name": "i"}]},
             "status": {"phase": "Pending", "initContainerStatuses": [{"name": "i", "ready": false, "restartCount": 0, "image": "x", "imageID": "",
-                "state": {"running": {}}}]}}));
+                "state": {"running": {}}}]}}),
+        );
         assert_eq!(pod_status(&p).0, "Init:0/1");
-        let p = pod(json!({"metadata": {"name": "w-0"}, "spec": {"containers": [{"name": "c"}]},
+        let p = pod(
+            json!({"metadata": {"name": "w-0"}, "spec": {"containers": [{"name": "c"}]},
             "status": {"phase": "Running", "containerStatuses": [{"name": "c", "ready": false, "restartCount": 5, "image": "x", "imageID": "",
-                "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]}}));
+                "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]}}),
+        );
         assert_eq!(pod_status(&p), ("CrashLoopBackOff".into(), "0/1".into(), 5));
     }
 

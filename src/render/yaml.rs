@@ -72,9 +72,9 @@ fn scalar(v: &Value) -> String {
 }
 
 const SPECIAL: &[&str] = &[
-    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False",
-    "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~", ".inf", ".Inf", ".INF",
-    "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN", "<<", "=",
+    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
+    "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~", ".inf",
+    ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN", "<<", "=",
 ];
 
 fn looks_numeric(s: &str) -> bool {
@@ -91,7 +91,8 @@ fn looks_numeric(s: &str) -> bool {
     }
     // Digits with '_' or ':' (YAML 1.1 ints like 1_000, sexagesimal 1:20).
     t.starts_with(|c: char| c.is_ascii_digit())
-        && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '_' | ':' | '.' | 'e' | 'E' | '+' | '-'))
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '_' | ':' | '.' | 'e' | 'E' | '+' | '-'))
 }
 
 fn plain_ok(s: &str) -> bool {

@@ -22,8 +22,15 @@ pub struct Output {
 impl TestEnv {
     pub fn new() -> TestEnv {
         // TLS: kubectl sends the bearer token only over https.
-        let sim = KubeSim::start(SimOptions { tls: true, ..Default::default() }).expect("start kube-sim");
-        TestEnv { sim, home: tempfile::tempdir().unwrap() }
+        let sim = KubeSim::start(SimOptions {
+            tls: true,
+            ..Default::default()
+        })
+        .expect("start kube-sim");
+        TestEnv {
+            sim,
+            home: tempfile::tempdir().unwrap(),
+        }
     }
 
     /// A simulator whose clock runs `speed` times faster than real time.
@@ -71,7 +78,12 @@ impl TestEnv {
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
-        let out = self.cmd(args).write_stdin(stdin.to_string()).timeout(Duration::from_secs(60)).output().unwrap();
+        let out = self
+            .cmd(args)
+            .write_stdin(stdin.to_string())
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
         Output {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -91,16 +103,26 @@ impl TestEnv {
     }
 
     pub fn sts(&self, ns: &str, name: &str) -> Option<Value> {
-        self.sim.cluster().get(&kube_sim::resources::STATEFULSETS, Some(ns), name).ok()
+        self.sim
+            .cluster()
+            .get(&kube_sim::resources::STATEFULSETS, Some(ns), name)
+            .ok()
     }
 
     pub fn svc(&self, ns: &str, name: &str) -> Option<Value> {
-        self.sim.cluster().get(&kube_sim::resources::SERVICES, Some(ns), name).ok()
+        self.sim
+            .cluster()
+            .get(&kube_sim::resources::SERVICES, Some(ns), name)
+            .ok()
     }
 
     /// Requests of the simulator's log that change something (not GET/LIST/WATCH).
     pub fn writes(&self) -> Vec<kube_sim::server::RequestRecord> {
-        self.sim.requests().into_iter().filter(|r| r.method != "GET").collect()
+        self.sim
+            .requests()
+            .into_iter()
+            .filter(|r| r.method != "GET")
+            .collect()
     }
 
     /// Waits until the StatefulSet has `n` ready replicas.
@@ -112,6 +134,28 @@ impl TestEnv {
                 == Some(n)
         });
         assert!(ok, "statefulset {ns}/{name} never got {n} ready replicas");
+    }
+}
+
+impl TestEnv {
+    /// Replaces the revision hashes of the StatefulSets in `ns` with `<hash>` (the hash depends
+    /// on the simulator's serialization of the template).
+    pub fn filter_hashes(&self, ns: &str, text: &str) -> String {
+        let mut out = text.to_string();
+        for sts in self
+            .sim
+            .cluster()
+            .list_items(&kube_sim::resources::STATEFULSETS, Some(ns), None)
+        {
+            let name = sts["metadata"]["name"].as_str().unwrap_or_default();
+            for key in ["updateRevision", "currentRevision"] {
+                if let Some(rev) = sts["status"][key].as_str() {
+                    let hash = rev.strip_prefix(&format!("{name}-")).unwrap_or(rev);
+                    out = out.replace(hash, "<hash>");
+                }
+            }
+        }
+        out
     }
 }
 

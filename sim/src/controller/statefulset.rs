@@ -144,13 +144,12 @@ pub async fn run(cluster: Arc<Cluster>) {
                         store[i].remove(&key_of(&ev.object));
                         dirty = true;
                     }
-                    "BOOKMARK" => {
+                    "BOOKMARK"
                         if ev.object["metadata"]["annotations"]["k8s.io/initial-events-end"]
-                            == "true"
-                        {
-                            synced[i] = true;
-                            dirty = true;
-                        }
+                            == "true" =>
+                    {
+                        synced[i] = true;
+                        dirty = true;
                     }
                     _ => {}
                 },
@@ -246,6 +245,7 @@ fn sync_namespaces(
                 ns: &ns,
                 now: cluster.clock().now(),
                 cache: &mut cache,
+                failed: false,
             };
             if let Some(at) = ctl.sync(set) {
                 due = Some(due.map_or(at, |d| d.min(at)));
@@ -382,11 +382,11 @@ fn min_ready_seconds(set: &Value) -> i64 {
     set["spec"]["minReadySeconds"].as_i64().unwrap_or(0)
 }
 
-fn claim_templates(set: &Value) -> Vec<Value> {
+fn claim_templates(set: &Value) -> &[Value] {
     set["spec"]["volumeClaimTemplates"]
         .as_array()
-        .cloned()
-        .unwrap_or_default()
+        .map(|a| a.as_slice())
+        .unwrap_or(&[])
 }
 
 /// getPersistentVolumeClaimName: `<template>-<set>-<ordinal>`.
@@ -398,9 +398,9 @@ pub fn claim_name(set: &Value, template: &Value, ordinal: i64) -> String {
 /// template's labels with the selector's matchLabels merged in.
 pub fn persistent_volume_claims(set: &Value, ordinal: i64) -> Vec<(String, Value)> {
     claim_templates(set)
-        .into_iter()
+        .iter()
         .map(|t| {
-            let tname = name_of(&t).to_string();
+            let tname = name_of(t).to_string();
             let mut claim = t.clone();
             if let Some(m) = claim.as_object_mut() {
                 m.remove("status");
@@ -414,7 +414,7 @@ pub fn persistent_volume_claims(set: &Value, ordinal: i64) -> Vec<(String, Value
             if let Some(m) = meta.as_object_mut() {
                 m.remove("creationTimestamp");
             }
-            meta["name"] = json!(claim_name(set, &t, ordinal));
+            meta["name"] = json!(claim_name(set, t, ordinal));
             meta["namespace"] = set["metadata"]["namespace"].clone();
             let mut labels = meta["labels"].as_object().cloned().unwrap_or_default();
             if let Some(ml) = set["spec"]["selector"]["matchLabels"].as_object() {
@@ -485,7 +485,7 @@ pub fn update_identity(set: &Value, pod: &mut Value) {
     pod["metadata"]["labels"][POD_INDEX_LABEL] = json!(ordinal.to_string());
 }
 
-/// identityMatches.
+/// identityMatches (upstream checks the pod-name label only, not the pod-index label).
 pub fn identity_matches(set: &Value, pod: &Value) -> bool {
     let (parent, ordinal) = parent_and_ordinal(name_of(pod));
     ordinal >= 0
@@ -493,7 +493,6 @@ pub fn identity_matches(set: &Value, pod: &Value) -> bool {
         && name_of(pod) == pod_name(set, ordinal)
         && pod["metadata"]["namespace"] == set["metadata"]["namespace"]
         && pod["metadata"]["labels"][POD_NAME_LABEL].as_str() == Some(name_of(pod))
-        && pod["metadata"]["labels"][POD_INDEX_LABEL].as_str() == Some(&ordinal.to_string())
 }
 
 /// newStatefulSetPod: controller.GetPodFromTemplate (labels, annotations, finalizers,
@@ -832,7 +831,12 @@ struct Ctl<'a> {
     ns: &'a str,
     now: DateTime<Utc>,
     cache: &'a mut NsCache,
+    /// A write failed during this sync: requeue (upstream's rate-limited AddRateLimited).
+    failed: bool,
 }
+
+/// How long after a failed sync the set is synced again (simulated time).
+const RETRY_AFTER_MS: i64 = 1000;
 
 type Step = Result<bool, String>;
 
@@ -849,7 +853,8 @@ impl Ctl<'_> {
     }
 
     /// recordPodEvent.
-    fn pod_event(&self, verb: &str, set: &Value, pod: &Value, err: Option<&str>) {
+    fn pod_event(&mut self, verb: &str, set: &Value, pod: &Value, err: Option<&str>) {
+        self.failed |= err.is_some();
         let title = format!("{}{}", verb[..1].to_uppercase(), &verb[1..]);
         match err {
             None => self.event(
@@ -876,7 +881,15 @@ impl Ctl<'_> {
     }
 
     /// recordClaimEvent.
-    fn claim_event(&self, verb: &str, set: &Value, pod: &Value, claim: &str, err: Option<&str>) {
+    fn claim_event(
+        &mut self,
+        verb: &str,
+        set: &Value,
+        pod: &Value,
+        claim: &str,
+        err: Option<&str>,
+    ) {
+        self.failed |= err.is_some();
         let title = format!("{}{}", verb[..1].to_uppercase(), &verb[1..]);
         match err {
             None => self.event(
@@ -914,10 +927,13 @@ impl Ctl<'_> {
         self.adopt_orphan_revisions(&set, &selector);
         let pods = self.pods_for_set(&set, &selector);
         self.update_stateful_set(&set, &selector, &pods);
+        let now = self.cluster.clock().now();
+        let retry = self
+            .failed
+            .then(|| now + ChronoDuration::milliseconds(RETRY_AFTER_MS));
         // Requeue for minReadySeconds: the earliest moment a ready pod becomes available.
         let min_ready = min_ready_seconds(&set);
-        if min_ready > 0 {
-            let now = self.cluster.clock().now();
+        let available = if min_ready > 0 {
             self.cache
                 .pods
                 .iter()
@@ -928,7 +944,8 @@ impl Ctl<'_> {
                 .min()
         } else {
             None
-        }
+        };
+        [retry, available].into_iter().flatten().min()
     }
 
     /// canAdoptFunc: RecheckDeletionTimestamp on a fresh read of the set.
@@ -1102,6 +1119,15 @@ impl Ctl<'_> {
                     }
                 }
             }
+        } else if !set["metadata"]["deletionTimestamp"].is_null() {
+            // kube-sim: this controller re-syncs on every cluster change (upstream syncs on pod
+            // and set events only), so re-creating the revision the garbage collector just
+            // deleted would livelock a foreground deletion (kubectl delete --cascade=foreground
+            // hanging). A set being deleted only gets its status (kubernetes.md §5.10): use the
+            // candidate without persisting it.
+            let mut rev = candidate;
+            history::rename_for_collision(&mut rev, name_of(set), collision_count as i32);
+            rev
         } else {
             self.create_revision(set, candidate, &mut collision_count)?
         };
@@ -1285,8 +1311,10 @@ impl Ctl<'_> {
         for target in (update_min..replicas.len()).rev() {
             let pod = &replicas[target];
             if pod_revision(pod) != upd_name && !is_terminating(pod) {
-                let _ = self.delete_pod(set, pod);
-                status.counts.current -= 1;
+                // NotFound counts as deleted; other errors leave the counter alone.
+                if self.delete_pod(set, pod).is_ok() {
+                    status.counts.current -= 1;
+                }
                 return status;
             }
             if is_unavailable(pod, min_ready, now) {
@@ -1362,7 +1390,10 @@ impl Ctl<'_> {
                 Ok(())
             }
             // "sink already exists errors" (no event).
-            Err(e) if e.code == 409 => Err(e.message),
+            Err(e) if e.code == 409 => {
+                self.failed = true;
+                Err(e.message)
+            }
             Err(e) => {
                 self.pod_event("create", set, pod, Some(&e.message));
                 Err(e.message)
@@ -1413,6 +1444,8 @@ impl Ctl<'_> {
                 self.pod_event("update", set, &p, Some(&e));
                 return Err(e);
             }
+            // Upstream dirties the pod too, so the (no-op) pod update and its event follow.
+            consistent = false;
         }
         if consistent {
             return Ok(());
@@ -1485,7 +1518,7 @@ impl Ctl<'_> {
     fn update_claims_for_retention(&mut self, set: &Value, pod: &Value) -> Result<(), String> {
         let ordinal = get_ordinal(pod);
         for t in claim_templates(set) {
-            let cname = claim_name(set, &t, ordinal);
+            let cname = claim_name(set, t, ordinal);
             let Some(claim) = self.cache.claims.get(&cname) else {
                 continue;
             };
@@ -1562,9 +1595,10 @@ impl Ctl<'_> {
                         Err(_) => return,
                     }
                 }
-                Err(_) => return,
+                Err(_) => break,
             }
         }
+        self.failed = true;
     }
 
     /// truncateHistory.

@@ -29,7 +29,9 @@ pub use scale::SCALE;
 /// clusterIP allocation: `assign_cluster_ip(obj, attempt)` re-picks for attempt > 0 (call it
 /// when the address from `prepare_for_create` collides with another Service's);
 /// `cluster_ip_taken` is the 422 for a user-requested address that is in use.
-pub use strategy::{apply_limit_ranges, assign_cluster_ip, cluster_ip_for};
+pub use strategy::{
+    add_service_account_token_volume, apply_limit_ranges, assign_cluster_ip, cluster_ip_for,
+};
 pub use validation::{cluster_ip_taken, PVC_SPEC_IMMUTABLE, STS_UPDATE_FORBIDDEN};
 
 // Contract used by `api` (the core). Metadata bookkeeping (uid, creationTimestamp,

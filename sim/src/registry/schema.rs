@@ -26,18 +26,97 @@ pub fn unknown_fields(rt: &ResourceType, obj: &Value) -> Result<Vec<String>, Str
     let Some(out) = out else {
         return Ok(Vec::new());
     };
-    let mut input = obj.clone();
     let mut found = Vec::new();
-    walk(&mut input, &out, "", &mut found, false);
+    let mut path = Vec::new();
+    find_unknown(obj, &out, &mut path, &mut found);
+    // The core prunes right after asking: remember the answer for that call (the decoded
+    // form when there is something to prune).
+    let keep = (!found.is_empty()).then_some(out);
+    LAST.with(|l| *l.borrow_mut() = Some((rt.group, rt.kind, obj.clone(), keep)));
     Ok(found)
+}
+
+type Cached = Option<(&'static str, &'static str, Value, Option<Value>)>;
+
+thread_local! {
+    /// The last body with unknown fields and its round-tripped form.
+    static LAST: std::cell::RefCell<Cached> = const { std::cell::RefCell::new(None) };
 }
 
 /// Remove the unknown fields from `obj` (a body that does not decode is left alone).
 pub fn prune_unknown(rt: &ResourceType, obj: &mut Value) {
-    if let Ok(Some(out)) = roundtrip_for(rt, obj) {
-        let mut found = Vec::new();
-        walk(obj, &out, "", &mut found, true);
+    let cached = LAST.with(|l| {
+        let mut l = l.borrow_mut();
+        match l.take() {
+            Some((g, k, body, out)) if g == rt.group && k == rt.kind && body == *obj => Some(out),
+            _ => None,
+        }
+    });
+    let out = match cached {
+        Some(Some(out)) => out,
+        Some(None) => return,
+        None => match roundtrip_for(rt, obj) {
+            Ok(Some(out)) => out,
+            _ => return,
+        },
+    };
+    let mut found = Vec::new();
+    walk(obj, &out, "", &mut found, true);
+}
+
+/// Read-only variant of `walk` that formats a path only for what it reports.
+fn find_unknown<'a>(
+    input: &'a Value,
+    output: &Value,
+    path: &mut Vec<PathPart<'a>>,
+    found: &mut Vec<String>,
+) {
+    match (input, output) {
+        (Value::Object(im), Value::Object(om)) => {
+            for (k, v) in im {
+                if v.is_null() {
+                    continue;
+                }
+                path.push(PathPart::Key(k));
+                match om.get(k) {
+                    None => found.push(render(path)),
+                    Some(o) => find_unknown(v, o, path, found),
+                }
+                path.pop();
+            }
+        }
+        (Value::Array(ia), Value::Array(oa)) => {
+            for (i, (x, o)) in ia.iter().zip(oa).enumerate() {
+                if x.is_object() || x.is_array() {
+                    path.push(PathPart::Index(i));
+                    find_unknown(x, o, path, found);
+                    path.pop();
+                }
+            }
+        }
+        _ => {}
     }
+}
+
+enum PathPart<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn render(path: &[PathPart]) -> String {
+    let mut s = String::new();
+    for p in path {
+        match p {
+            PathPart::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            PathPart::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
 }
 
 /// The 400 message for a body that cannot be decoded.
@@ -85,6 +164,16 @@ fn roundtrip<T: DeserializeOwned + Serialize>(
     rt: &ResourceType,
     obj: &Value,
 ) -> Result<Value, String> {
+    // Fast path: a well-formed body decodes straight from the borrowed value.
+    if obj.get("apiVersion").and_then(Value::as_str) == Some(rt.api_version().as_str())
+        && obj.get("kind").and_then(Value::as_str) == Some(rt.kind)
+    {
+        if let Ok(t) = T::deserialize(obj) {
+            return serde_json::to_value(&t).map_err(|e| e.to_string());
+        }
+    }
+    // Slow path: nulls dropped, apiVersion/kind fixed, required members filled in, and the
+    // path of a real type error found.
     let mut scratch = obj.clone();
     strip_nulls(&mut scratch);
     if let Some(m) = scratch.as_object_mut() {
@@ -332,6 +421,24 @@ mod tests {
             .is_none());
         assert_eq!(pruned["metadata"]["labels"]["any"], "thing");
         assert_eq!(unknown_fields(&STATEFULSETS, &pruned).unwrap().len(), 0);
+    }
+
+    #[test]
+    fn prune_cache_only_serves_the_same_body() {
+        let a = json!({"metadata": {"name": "a"}, "data": {"k": "v"}, "junk": 1});
+        let mut b = json!({"metadata": {"name": "b"}, "data": {"k": "v"}, "other": 2});
+        assert_eq!(unknown_fields(&CONFIGMAPS, &a).unwrap(), vec!["junk"]);
+        prune_unknown(&CONFIGMAPS, &mut b);
+        assert_eq!(b, json!({"metadata": {"name": "b"}, "data": {"k": "v"}}));
+        let mut a2 = a.clone();
+        assert_eq!(unknown_fields(&CONFIGMAPS, &a2).unwrap(), vec!["junk"]);
+        prune_unknown(&CONFIGMAPS, &mut a2);
+        assert_eq!(a2, json!({"metadata": {"name": "a"}, "data": {"k": "v"}}));
+        // same body, other kind: no reuse
+        let mut c = json!({"metadata": {"name": "a"}, "data": {"k": "dg=="}, "junk": 1});
+        assert_eq!(unknown_fields(&SECRETS, &c).unwrap(), vec!["junk"]);
+        prune_unknown(&CONFIGMAPS, &mut c);
+        assert!(c.get("junk").is_none());
     }
 
     #[test]

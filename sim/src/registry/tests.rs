@@ -421,6 +421,8 @@ fn pod_strategy_sets_phase_qos_and_admission_fields() {
     assert_eq!(p["spec"]["serviceAccountName"], "default");
     assert_eq!(p["spec"]["serviceAccount"], "default");
     assert_eq!(p["spec"]["tolerations"].as_array().unwrap().len(), 2);
+    assert!(p["spec"].get("volumes").is_none());
+    add_service_account_token_volume(&mut p);
     let vol = p["spec"]["volumes"][0]["name"].as_str().unwrap();
     assert!(
         vol.starts_with("kube-api-access-") && vol.len() == 21,
@@ -576,6 +578,24 @@ fn pvc_messages_and_resize() {
         ),
     );
     assert_eq!(got, vec![format!("spec: Forbidden: {PVC_SPEC_IMMUTABLE}")]);
+    // the binder may set volumeName once and a retroactive default class
+    let mut bind = with(base.clone(), "/spec/volumeName", json!("pvc-1"));
+    bind["spec"]
+        .as_object_mut()
+        .unwrap()
+        .remove("storageClassName");
+    let mut unset = base.clone();
+    unset["spec"]
+        .as_object_mut()
+        .unwrap()
+        .remove("storageClassName");
+    let mut bind2 = with(bind.clone(), "/spec/storageClassName", json!("standard"));
+    apply_defaults(&PVCS, &mut unset);
+    prepare_for_update(&PVCS, &mut bind2, &unset);
+    assert!(validate_update(&PVCS, &bind2, &unset, None).is_empty());
+    let mut rebind = with(bind2.clone(), "/spec/volumeName", json!("pvc-2"));
+    prepare_for_update(&PVCS, &mut rebind, &bind2);
+    assert_eq!(validate_update(&PVCS, &rebind, &bind2, None).len(), 1);
     // bound claims may grow but not shrink (44)
     let mut old = base.clone();
     apply_defaults(&PVCS, &mut old);
@@ -686,6 +706,16 @@ fn configmap_secret_namespace_storageclass_messages() {
         json!({"metadata": {"name": "web-1"}, "revision": 1}),
     );
     assert_eq!(got, vec!["data: Required value: data is mandatory"]);
+    // 53: annotations over 256 KiB
+    let big = "x".repeat(300 * 1024);
+    let got = create_errs(
+        &CONFIGMAPS,
+        json!({"metadata": {"name": "c", "annotations": {"a": big}}}),
+    );
+    assert_eq!(
+        got,
+        vec!["metadata.annotations: Too long: may not be more than 262144 bytes"]
+    );
     // 52
     let got = create_errs(&CONFIGMAPS, json!({"metadata": {}}));
     assert_eq!(

@@ -96,12 +96,7 @@ pub fn validate_annotations(m: Option<&Map<String, Value>>, field: &str) -> Errs
     }
     const LIMIT: usize = 256 * 1024;
     if total > LIMIT {
-        errs.push(FieldError::new(
-            FieldErrorType::TooLong,
-            field,
-            None,
-            format!("must have at most {LIMIT} bytes"),
-        ));
+        errs.push(FieldError::too_long(field, LIMIT));
     }
     errs
 }
@@ -1300,27 +1295,43 @@ fn pvc_spec_at(spec: &Value, path: &str) -> Errs {
 /// The Forbidden message of ValidatePersistentVolumeClaimUpdate for spec changes.
 pub const PVC_SPEC_IMMUTABLE: &str = "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims";
 
-/// PVC update: spec immutable except (for bound claims) resources.requests, which may only
-/// grow. Whether the StorageClass allows expansion is an admission check the core makes with
-/// `super::pvc_resize_forbidden`.
+/// PVC update (ValidatePersistentVolumeClaimUpdate): spec immutable except
+/// - spec.volumeName, settable once (the PV binder),
+/// - spec.storageClassName, settable once from unset (retroactive default StorageClass),
+/// - for bound claims, resources.requests.storage (resize) and volumeAttributesClassName.
+///
+/// Whether the StorageClass allows expansion is an admission check the core makes with
+/// `super::pvc_resize_forbidden`. (Upstream appends a spec diff to the Forbidden message.)
 fn pvc_update(new: &Value, old: &Value) -> Errs {
     let mut errs = Vec::new();
+    let bound = get_str(new, &["status", "phase"]) == Some("Bound");
+    let old_vol_empty = get_str(old, &["spec", "volumeName"]).is_none_or(str::is_empty);
+    let old_sc_unset = get(old, &["spec", "storageClassName"]).is_none_or(Value::is_null);
     let strip = |v: &Value| {
         let mut s = v.get("spec").cloned().unwrap_or(json!({}));
-        if let Some(r) = s.get_mut("resources").and_then(Value::as_object_mut) {
-            r.remove("requests");
-        }
         if let Some(m) = s.as_object_mut() {
-            m.remove("volumeAttributesClassName");
+            if old_vol_empty {
+                m.remove("volumeName");
+            }
+            if old_sc_unset {
+                m.remove("storageClassName");
+            }
+            if bound {
+                m.remove("volumeAttributesClassName");
+            }
+        }
+        if bound {
+            if let Some(r) = s
+                .get_mut("resources")
+                .and_then(|r| r.get_mut("requests"))
+                .and_then(Value::as_object_mut)
+            {
+                r.remove("storage");
+            }
         }
         s
     };
-    let bound = get_str(old, &["status", "phase"]) == Some("Bound");
-    let req_changed = !semantic_eq(
-        get(new, &["spec", "resources", "requests"]).unwrap_or(&Value::Null),
-        get(old, &["spec", "resources", "requests"]).unwrap_or(&Value::Null),
-    );
-    if !semantic_eq(&strip(new), &strip(old)) || (req_changed && !bound) {
+    if !semantic_eq(&strip(new), &strip(old)) {
         errs.push(FieldError::forbidden("spec", PVC_SPEC_IMMUTABLE));
         return errs;
     }
@@ -1378,12 +1389,7 @@ fn config_map(obj: &Value) -> Errs {
         .map(|v| v.as_str().map(str::len).unwrap_or_default())
         .sum();
     if total > 1024 * 1024 {
-        errs.push(FieldError::new(
-            FieldErrorType::TooLong,
-            "",
-            None,
-            format!("must have at most {} bytes", 1024 * 1024),
-        ));
+        errs.push(FieldError::too_long("", 1024 * 1024));
     }
     errs
 }

@@ -248,7 +248,9 @@ async fn route(state: &Arc<ServerState>, ctx: &Ctx, body: Bytes) -> Result<Resp,
             Some(v) => discovery_aggregated(ctx, false, v),
             None => get_only(crate::discovery::api_group_list()),
         },
-        ["api", "v1"] => get_only(crate::discovery::resource_list("", "v1").ok_or_else(ApiError::no_route)?),
+        ["api", "v1"] => {
+            get_only(crate::discovery::resource_list("", "v1").ok_or_else(ApiError::no_route)?)
+        }
         ["apis", g] => get_only(crate::discovery::api_group(g).ok_or_else(ApiError::no_route)?),
         ["apis", g, v] => {
             get_only(crate::discovery::resource_list(g, v).ok_or_else(ApiError::no_route)?)
@@ -470,7 +472,10 @@ async fn subresource(
             let b = decode_body(ctx, &body)?;
             let node = b["target"]["name"].as_str().unwrap_or_default().to_string();
             let mut pod = cluster.get(rt, ns, name)?;
-            if pod["spec"]["nodeName"].as_str().is_some_and(|n| !n.is_empty()) {
+            if pod["spec"]["nodeName"]
+                .as_str()
+                .is_some_and(|n| !n.is_empty())
+            {
                 return Err(ApiError::new(
                     409,
                     "Conflict",
@@ -543,7 +548,13 @@ fn respond_object(
                 it["kind"] = json!(rt.kind);
                 it["apiVersion"] = json!(rt.api_version());
             }
-            crate::printers::table(rt, &items, now, obj["metadata"].clone(), include_object(ctx))
+            crate::printers::table(
+                rt,
+                &items,
+                now,
+                obj["metadata"].clone(),
+                include_object(ctx),
+            )
         } else {
             let meta = json!({"resourceVersion": obj["metadata"]["resourceVersion"]});
             crate::printers::table(rt, &[obj], now, meta, include_object(ctx))
@@ -591,8 +602,8 @@ fn watch(
         } else {
             ev.object
         };
-        let mut line = serde_json::to_vec(&json!({"type": ev.kind, "object": object}))
-            .unwrap_or_default();
+        let mut line =
+            serde_json::to_vec(&json!({"type": ev.kind, "object": object})).unwrap_or_default();
         line.push(b'\n');
         Ok::<_, std::io::Error>(Bytes::from(line))
     });
@@ -650,9 +661,9 @@ fn write_options(ctx: &Ctx, _verb: &str) -> Result<WriteOptions, ApiError> {
 fn patch_type(ctx: &Ctx) -> Result<PatchType, ApiError> {
     let ct = ctx.header("content-type").unwrap_or("");
     PatchType::from_content_type(ct).ok_or_else(|| {
-        ApiError::unsupported_media_type(format!(
-            "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json"
-        ))
+        ApiError::unsupported_media_type(
+            "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json",
+        )
     })
 }
 
@@ -679,9 +690,9 @@ fn decode_body(ctx: &Ctx, body: &[u8]) -> Result<Value, ApiError> {
         "application/vnd.kubernetes.protobuf" => super::protobuf::decode(body)
             .map_err(|e| ApiError::bad_request(format!("couldn't decode protobuf body: {e}")))?,
         _ => {
-            return Err(ApiError::unsupported_media_type(format!(
-                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf, application/cbor"
-            )))
+            return Err(ApiError::unsupported_media_type(
+                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf, application/cbor",
+            ))
         }
     };
     if !v.is_object() {
@@ -716,7 +727,10 @@ fn delete_options(ctx: &Ctx, body: &[u8]) -> Result<DeleteOptions, ApiError> {
             )),
         }
     };
-    if let Some(p) = b["propagationPolicy"].as_str().or(ctx.q("propagationPolicy")) {
+    if let Some(p) = b["propagationPolicy"]
+        .as_str()
+        .or(ctx.q("propagationPolicy"))
+    {
         o.propagation = Some(parse_prop(p)?);
     } else if let Some(orphan) = b["orphanDependents"]
         .as_bool()
@@ -745,7 +759,12 @@ fn delete_options(ctx: &Ctx, body: &[u8]) -> Result<DeleteOptions, ApiError> {
 }
 
 /// `/_sim/...`: the test-control endpoints (request log, faults, clock).
-fn sim_route(state: &Arc<ServerState>, ctx: &Ctx, rest: &str, body: &[u8]) -> Result<Resp, ApiError> {
+fn sim_route(
+    state: &Arc<ServerState>,
+    ctx: &Ctx,
+    rest: &str,
+    body: &[u8],
+) -> Result<Resp, ApiError> {
     let parse = || -> Result<Value, ApiError> {
         if body.is_empty() {
             return Ok(json!({}));
@@ -782,7 +801,10 @@ fn sim_route(state: &Arc<ServerState>, ctx: &Ctx, rest: &str, body: &[u8]) -> Re
         ("clock", &Method::POST) => {
             let v = parse()?;
             let clock = state.cluster.clock();
-            if let Some(s) = v["advance_seconds"].as_f64().or(v["advanceSeconds"].as_f64()) {
+            if let Some(s) = v["advance_seconds"]
+                .as_f64()
+                .or(v["advanceSeconds"].as_f64())
+            {
                 clock.advance(std::time::Duration::from_secs_f64(s.max(0.0)));
             }
             if let Some(s) = v["speed"].as_f64() {

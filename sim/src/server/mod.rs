@@ -74,7 +74,12 @@ fn one() -> usize {
 }
 
 impl FaultRule {
-    pub fn new(method: Option<&str>, path_contains: &str, action: FaultAction, count: usize) -> Self {
+    pub fn new(
+        method: Option<&str>,
+        path_contains: &str,
+        action: FaultAction,
+        count: usize,
+    ) -> Self {
         Self {
             method: method.map(str::to_string),
             path_contains: path_contains.to_string(),

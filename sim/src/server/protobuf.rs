@@ -121,9 +121,9 @@ fn schema_for(kind: &str) -> Option<&'static [Field]> {
 
 /// Decode a protobuf request body into the JSON object it stands for.
 pub fn decode(body: &[u8]) -> Result<Value, String> {
-    let rest = body
-        .strip_prefix(b"k8s\0")
-        .ok_or("provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]")?;
+    let rest = body.strip_prefix(b"k8s\0").ok_or(
+        "provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]",
+    )?;
     let mut type_meta = Value::Null;
     let mut raw: &[u8] = &[];
     for (num, wire) in fields(rest)? {
@@ -172,7 +172,10 @@ fn fields(b: &[u8]) -> Result<Vec<(u32, Wire<'_>)>, String> {
             0 => Wire::Varint(varint(b, &mut pos)?),
             2 => {
                 let len = varint(b, &mut pos)? as usize;
-                let end = pos.checked_add(len).filter(|e| *e <= b.len()).ok_or("truncated field")?;
+                let end = pos
+                    .checked_add(len)
+                    .filter(|e| *e <= b.len())
+                    .ok_or("truncated field")?;
                 let s = &b[pos..end];
                 pos = end;
                 Wire::Len(s)
@@ -198,14 +201,12 @@ fn string(b: &[u8]) -> Result<String, String> {
 
 fn map_entry(b: &[u8], bytes_value: bool) -> Result<(String, Value), String> {
     let mut k = String::new();
-    let mut v = if bytes_value { json!("") } else { json!("") };
+    let mut v = json!("");
     for (num, w) in fields(b)? {
         if let Wire::Len(x) = w {
             match num {
                 1 => k = string(x)?,
-                2 if bytes_value => {
-                    v = json!(base64::engine::general_purpose::STANDARD.encode(x))
-                }
+                2 if bytes_value => v = json!(base64::engine::general_purpose::STANDARD.encode(x)),
                 2 => v = json!(string(x)?),
                 _ => {}
             }
@@ -305,7 +306,11 @@ mod tests {
 
     #[test]
     fn decodes_a_configmap_envelope() {
-        let meta = [len_field(1, b"cm"), len_field(11, &[len_field(1, b"a"), len_field(2, b"b")].concat())].concat();
+        let meta = [
+            len_field(1, b"cm"),
+            len_field(11, &[len_field(1, b"a"), len_field(2, b"b")].concat()),
+        ]
+        .concat();
         let raw = [
             len_field(1, &meta),
             len_field(2, &[len_field(1, b"k"), len_field(2, b"v")].concat()),

@@ -78,9 +78,11 @@ impl<'a> Req<'a> {
         self
     }
     fn build(&self) -> hyper::Request<Full<Bytes>> {
-        let mut b = hyper::Request::builder()
-            .method(self.method)
-            .uri(format!("{}{}", self.sim.base_url(), self.path));
+        let mut b = hyper::Request::builder().method(self.method).uri(format!(
+            "{}{}",
+            self.sim.base_url(),
+            self.path
+        ));
         if self.auth {
             b = b.header("authorization", format!("Bearer {}", self.sim.token()));
         }
@@ -92,10 +94,9 @@ impl<'a> Req<'a> {
     pub fn send(self) -> Resp {
         let req = self.build();
         self.sim.runtime().block_on(async move {
-            let client = hyper_util::client::legacy::Client::builder(
-                hyper_util::rt::TokioExecutor::new(),
-            )
-            .build_http::<Full<Bytes>>();
+            let client =
+                hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                    .build_http::<Full<Bytes>>();
             let r = client.request(req).await.expect("request");
             let status = r.status().as_u16();
             let headers = r.headers().clone();
@@ -111,10 +112,9 @@ impl<'a> Req<'a> {
     pub fn try_send(self) -> Result<Resp, String> {
         let req = self.build();
         self.sim.runtime().block_on(async move {
-            let client = hyper_util::client::legacy::Client::builder(
-                hyper_util::rt::TokioExecutor::new(),
-            )
-            .build_http::<Full<Bytes>>();
+            let client =
+                hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                    .build_http::<Full<Bytes>>();
             let r = client.request(req).await.map_err(|e| e.to_string())?;
             let status = r.status().as_u16();
             let headers = r.headers().clone();
@@ -133,13 +133,17 @@ impl<'a> Req<'a> {
     }
     /// Open a watch and collect its events until `n` arrived, the stream ended or `wait` passed.
     /// `during` runs once the response head arrived (to make changes while watching).
-    pub fn watch(self, n: usize, wait: Duration, during: impl FnOnce() + Send + 'static) -> (u16, Vec<Value>) {
+    pub fn watch(
+        self,
+        n: usize,
+        wait: Duration,
+        during: impl FnOnce() + Send + 'static,
+    ) -> (u16, Vec<Value>) {
         let req = self.build();
         self.sim.runtime().block_on(async move {
-            let client = hyper_util::client::legacy::Client::builder(
-                hyper_util::rt::TokioExecutor::new(),
-            )
-            .build_http::<Full<Bytes>>();
+            let client =
+                hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                    .build_http::<Full<Bytes>>();
             let r = client.request(req).await.expect("request");
             let status = r.status().as_u16();
             tokio::task::spawn_blocking(during);
