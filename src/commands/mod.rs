@@ -3,10 +3,18 @@
 pub mod complete;
 pub mod completions;
 pub mod create;
+pub mod delete;
 pub mod get;
 pub mod list;
 pub mod man;
+pub mod mutate;
 pub mod pods;
+pub mod redeploy;
+pub mod revisions;
+pub mod rollback;
+pub mod scale;
+pub mod update_strategy;
+pub mod wait;
 pub mod wizard;
 
 use anyhow::{bail, Result};

@@ -2,8 +2,12 @@
 //! Everything is validated here, before any request; nothing in this module does I/O.
 
 pub mod create;
+pub mod delete;
 pub mod file;
+pub mod revisions;
+pub mod rollout;
 pub mod service;
+pub mod stuck;
 pub mod validate;
 
 use anyhow::{anyhow, Result};
