@@ -1,1 +1,110 @@
-//! kubectl-statefulset library (under construction).
+//! kubectl-statefulset: a kubectl plugin for the whole StatefulSet workflow of the KubeSphere
+//! console. Data flows args (`cli`) → plan (`manifest`) → API calls (`kube`) → output (`render`).
+
+pub mod cli;
+pub mod commands;
+pub mod errors;
+pub mod kube;
+pub mod manifest;
+pub mod render;
+
+use std::ffi::OsString;
+use std::io::IsTerminal;
+
+use clap::FromArgMatches;
+
+use cli::{Cli, Command, GlobalArgs};
+
+/// What every command gets besides its own arguments.
+pub struct Ctx {
+    pub global: GlobalArgs,
+    /// stdin and stdout are terminals: prompts are allowed.
+    pub interactive: bool,
+    /// stderr is a terminal: progress bars are allowed.
+    pub stderr_tty: bool,
+    /// colour on stdout.
+    pub color: bool,
+}
+
+impl Ctx {
+    pub async fn kube(&self) -> anyhow::Result<kube::Kube> {
+        kube::Kube::connect(&self.global).await
+    }
+}
+
+/// The usage name: `kubectl statefulset` when run as a kubectl plugin.
+fn display_name(argv0: Option<&OsString>) -> &'static str {
+    let base = argv0
+        .and_then(|a| {
+            std::path::Path::new(a)
+                .file_name()
+                .map(|f| f.to_string_lossy().to_string())
+        })
+        .unwrap_or_default();
+    if base.starts_with("kubectl-") {
+        "kubectl statefulset"
+    } else {
+        "kubectl-statefulset"
+    }
+}
+
+/// Runs the program and returns the exit code (0 ok, 1 error, 2 usage, 3 wait timed out).
+pub fn run_main(args: Vec<OsString>) -> i32 {
+    let name = display_name(args.first());
+    let matches = match cli::command().bin_name(name).try_get_matches_from(&args) {
+        Ok(m) => m,
+        Err(e) => {
+            let code = e.exit_code();
+            let _ = e.print();
+            return code;
+        }
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return 2;
+        }
+    };
+    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    let ctx = Ctx {
+        color: render::color_enabled(cli.global.no_color, std::io::stdout().is_terminal()),
+        stderr_tty: std::io::stderr().is_terminal(),
+        interactive,
+        global: cli.global.clone(),
+    };
+    let err_color = render::color_enabled(cli.global.no_color, std::io::stderr().is_terminal());
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return 1;
+        }
+    };
+    let result = runtime.block_on(dispatch(cli.command, &ctx));
+    match result {
+        Ok(()) => 0,
+        Err(e) => errors::report(&e, err_color),
+    }
+}
+
+async fn dispatch(command: Command, ctx: &Ctx) -> anyhow::Result<()> {
+    match command {
+        Command::Create(args) => commands::create::run(*args, ctx).await,
+        Command::List(args) => commands::list::run(args, ctx).await,
+        Command::Get(args) => commands::get::run(args, ctx).await,
+        Command::Pods(args) => commands::pods::run(args, ctx).await,
+        Command::Scale(args) => commands::scale::run(args, ctx).await,
+        Command::Redeploy(args) => commands::redeploy::run(args, ctx).await,
+        Command::Revisions(args) => commands::revisions::run(args, ctx).await,
+        Command::Rollback(args) => commands::rollback::run(args, ctx).await,
+        Command::UpdateStrategy(args) => commands::update_strategy::run(args, ctx).await,
+        Command::Delete(args) => commands::delete::run(args, ctx).await,
+        Command::Completions(args) => commands::completions::run(args, ctx),
+        Command::Man(args) => commands::man::run(args, ctx),
+        Command::Complete(args) => commands::complete::run(args, ctx).await,
+    }
+}

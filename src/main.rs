@@ -1,3 +1,3 @@
 fn main() {
-    println!("kubectl-statefulset: under construction");
+    std::process::exit(kubectl_statefulset::run_main(std::env::args_os().collect()));
 }

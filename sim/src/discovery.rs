@@ -61,7 +61,9 @@ pub fn subresource_info(rt: &ResourceType, sub: &str) -> SubresourceInfo {
     }
 }
 
-/// GET /version. A v1.32.4 server's version.Info.
+/// GET /version. A v1.32.4 server's version.Info (gitCommit and buildDate are shaped like a
+/// release build's but not checked against the v1.32.4 tag; clients only read major/minor/
+/// gitVersion).
 pub fn version() -> Value {
     json!({
         "major": "1",

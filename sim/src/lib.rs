@@ -50,6 +50,9 @@ pub struct SimOptions {
     pub namespace: String,
     /// Run the controllers (statefulset, kubelet, gc).
     pub controllers: bool,
+    /// Refuse requests without a bearer token. Default (None): only when serving TLS, because
+    /// client-go does not send tokens over plain HTTP (a wrong token is always refused).
+    pub require_token: Option<bool>,
     pub cluster: ClusterOptions,
 }
 
@@ -64,6 +67,7 @@ impl Default for SimOptions {
             kubeconfig_path: None,
             namespace: "default".into(),
             controllers: true,
+            require_token: None,
             cluster: ClusterOptions::default(),
         }
     }
@@ -104,6 +108,10 @@ impl KubeSim {
         } else {
             None
         };
+        server.require_token.store(
+            options.require_token.unwrap_or(options.tls),
+            std::sync::atomic::Ordering::Relaxed,
+        );
         let scheme = if tls.is_some() { "https" } else { "http" };
         let base_url = format!("{scheme}://{addr}");
         {
@@ -199,9 +207,8 @@ impl KubeSim {
             }
             let av = v["apiVersion"].as_str().unwrap_or_default();
             let kind = v["kind"].as_str().unwrap_or_default();
-            let rt = resources::lookup_kind(av, kind).ok_or_else(|| {
-                ApiError::bad_request(format!("no resource for {av} {kind}"))
-            })?;
+            let rt = resources::lookup_kind(av, kind)
+                .ok_or_else(|| ApiError::bad_request(format!("no resource for {av} {kind}")))?;
             let ns = v["metadata"]["namespace"]
                 .as_str()
                 .unwrap_or("default")
@@ -212,7 +219,12 @@ impl KubeSim {
     }
 
     /// Create one object (namespace ignored for cluster-scoped resources).
-    pub fn create(&self, rt: &'static ResourceType, ns: &str, obj: Value) -> Result<Value, ApiError> {
+    pub fn create(
+        &self,
+        rt: &'static ResourceType,
+        ns: &str,
+        obj: Value,
+    ) -> Result<Value, ApiError> {
         let opts = WriteOptions {
             field_manager: Some("kube-sim-test".into()),
             ..Default::default()
@@ -231,7 +243,7 @@ impl KubeSim {
             if Instant::now() >= end {
                 return false;
             }
-            std::thread::sleep(Duration::from_millis(20));
+            std::thread::sleep(Duration::from_millis(50));
         }
     }
 

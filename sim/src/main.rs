@@ -7,7 +7,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(Parser)]
-#[command(name = "kube-sim", version, about = "A Kubernetes v1.32 API-server simulator")]
+#[command(
+    name = "kube-sim",
+    version,
+    about = "A Kubernetes v1.32 API-server simulator"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Cmd,
@@ -260,7 +264,10 @@ fn main() -> anyhow::Result<()> {
                 paths.extend(std::env::split_paths(&path));
                 let new_path = std::env::join_paths(paths)?;
                 let sh = std::env::var("SHELL").unwrap_or_else(|_| "/bin/sh".into());
-                eprintln!("kube-sim playground at {} — exit the shell to stop it", sim.base_url());
+                eprintln!(
+                    "kube-sim playground at {} — exit the shell to stop it",
+                    sim.base_url()
+                );
                 let status = std::process::Command::new(sh)
                     .env("KUBECONFIG", &kubeconfig)
                     .env("PATH", new_path)

@@ -32,6 +32,11 @@ fn group_version_paths() -> Vec<(&'static str, &'static str, String)> {
 
 /// GET /openapi/v3: the index of group-version documents.
 pub fn index() -> Value {
+    static INDEX: OnceLock<Value> = OnceLock::new();
+    INDEX.get_or_init(build_index).clone()
+}
+
+fn build_index() -> Value {
     let mut paths = Map::new();
     for (_, _, path) in group_version_paths() {
         let hash = document(&path).map(|d| hash_of(&d)).unwrap_or_default();
@@ -164,128 +169,39 @@ fn normalize(v: &mut Value) {
 /// Patch strategies and list types upstream declares on fields (`+patchMergeKey`,
 /// `+patchStrategy`, `+listType`, `+listMapKey` markers in k8s.io/api types.go files).
 /// (schema, field, merge key, strategy, list-map keys)
+#[rustfmt::skip]
 const PATCH_META: &[(&str, &str, &str, &str, &[&str])] = &[
-    (
-        "io.k8s.api.core.v1.PodSpec",
-        "containers",
-        "name",
-        "merge",
-        &[],
-    ),
-    (
-        "io.k8s.api.core.v1.PodSpec",
-        "initContainers",
-        "name",
-        "merge",
-        &[],
-    ),
-    (
-        "io.k8s.api.core.v1.PodSpec",
-        "ephemeralContainers",
-        "name",
-        "merge",
-        &[],
-    ),
-    (
-        "io.k8s.api.core.v1.PodSpec",
-        "volumes",
-        "name",
-        "merge,retainKeys",
-        &[],
-    ),
-    (
-        "io.k8s.api.core.v1.PodSpec",
-        "imagePullSecrets",
-        "name",
-        "merge",
-        &[],
-    ),
-    (
-        "io.k8s.api.core.v1.PodSpec",
-        "hostAliases",
-        "ip",
-        "merge",
-        &["ip"],
-    ),
+    ("io.k8s.api.core.v1.PodSpec", "containers", "name", "merge", &[]),
+    ("io.k8s.api.core.v1.PodSpec", "initContainers", "name", "merge", &[]),
+    ("io.k8s.api.core.v1.PodSpec", "ephemeralContainers", "name", "merge", &[]),
+    ("io.k8s.api.core.v1.PodSpec", "volumes", "name", "merge,retainKeys", &[]),
+    ("io.k8s.api.core.v1.PodSpec", "imagePullSecrets", "name", "merge", &[]),
+    ("io.k8s.api.core.v1.PodSpec", "hostAliases", "ip", "merge", &["ip"]),
     ("io.k8s.api.core.v1.Container", "env", "name", "merge", &[]),
-    (
-        "io.k8s.api.core.v1.Container",
-        "ports",
-        "containerPort",
-        "merge",
-        &["containerPort", "protocol"],
-    ),
-    (
-        "io.k8s.api.core.v1.Container",
-        "volumeMounts",
-        "mountPath",
-        "merge",
-        &[],
-    ),
-    (
-        "io.k8s.api.core.v1.Container",
-        "volumeDevices",
-        "devicePath",
-        "merge",
-        &[],
-    ),
-    (
-        "io.k8s.api.core.v1.PodStatus",
-        "conditions",
-        "type",
-        "merge",
-        &[],
-    ),
-    ("io.k8s.api.core.v1.PodStatus", "podIPs", "ip", "merge", &[]),
-    (
-        "io.k8s.api.core.v1.NodeStatus",
-        "conditions",
-        "type",
-        "merge",
-        &[],
-    ),
-    (
-        "io.k8s.api.core.v1.NodeStatus",
-        "addresses",
-        "type",
-        "merge",
-        &[],
-    ),
-    (
-        "io.k8s.api.core.v1.ServiceSpec",
-        "ports",
-        "port",
-        "merge",
-        &["port", "protocol"],
-    ),
-    (
-        "io.k8s.api.core.v1.PersistentVolumeClaimStatus",
-        "conditions",
-        "type",
-        "merge",
-        &[],
-    ),
-    (
-        "io.k8s.api.apps.v1.StatefulSetStatus",
-        "conditions",
-        "type",
-        "merge",
-        &["type"],
-    ),
-    (
-        "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
-        "ownerReferences",
-        "uid",
-        "merge",
-        &[],
-    ),
-    (
-        "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
-        "finalizers",
-        "",
-        "merge",
-        &[],
-    ),
+    ("io.k8s.api.core.v1.Container", "ports", "containerPort", "merge", &["containerPort", "protocol"]),
+    ("io.k8s.api.core.v1.Container", "volumeMounts", "mountPath", "merge", &[]),
+    ("io.k8s.api.core.v1.Container", "volumeDevices", "devicePath", "merge", &[]),
+    ("io.k8s.api.core.v1.PodSpec", "topologySpreadConstraints", "topologyKey", "merge", &["topologyKey", "whenUnsatisfiable"]),
+    ("io.k8s.api.core.v1.PodSpec", "resourceClaims", "name", "merge,retainKeys", &["name"]),
+    ("io.k8s.api.core.v1.PodSpec", "schedulingGates", "name", "merge", &["name"]),
+    ("io.k8s.api.core.v1.EphemeralContainer", "env", "name", "merge", &[]),
+    ("io.k8s.api.core.v1.EphemeralContainer", "ports", "containerPort", "merge", &["containerPort", "protocol"]),
+    ("io.k8s.api.core.v1.EphemeralContainer", "volumeMounts", "mountPath", "merge", &[]),
+    ("io.k8s.api.core.v1.EphemeralContainer", "volumeDevices", "devicePath", "merge", &[]),
+    ("io.k8s.api.core.v1.PodStatus", "conditions", "type", "merge", &["type"]),
+    ("io.k8s.api.core.v1.PodStatus", "hostIPs", "ip", "merge", &[]),
+    ("io.k8s.api.core.v1.PodStatus", "resourceClaimStatuses", "name", "merge,retainKeys", &["name"]),
+    ("io.k8s.api.core.v1.NodeSpec", "podCIDRs", "", "merge", &[]),
+    ("io.k8s.api.core.v1.NamespaceStatus", "conditions", "type", "merge", &[]),
+    ("io.k8s.api.core.v1.ServiceStatus", "conditions", "type", "merge", &["type"]),
+    ("io.k8s.api.core.v1.PodStatus", "podIPs", "ip", "merge", &["ip"]),
+    ("io.k8s.api.core.v1.NodeStatus", "conditions", "type", "merge", &["type"]),
+    ("io.k8s.api.core.v1.NodeStatus", "addresses", "type", "merge", &["type"]),
+    ("io.k8s.api.core.v1.ServiceSpec", "ports", "port", "merge", &["port", "protocol"]),
+    ("io.k8s.api.core.v1.PersistentVolumeClaimStatus", "conditions", "type", "merge", &[]),
+    ("io.k8s.api.apps.v1.StatefulSetStatus", "conditions", "type", "merge", &["type"]),
+    ("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", "ownerReferences", "uid", "merge", &["uid"]),
+    ("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", "finalizers", "", "merge", &[]),
 ];
 
 fn annotate_patch_meta(schemas: &mut Map<String, Value>) {
@@ -304,6 +220,9 @@ fn annotate_patch_meta(schemas: &mut Map<String, Value>) {
         if !map_keys.is_empty() {
             prop.insert("x-kubernetes-list-map-keys".into(), json!(map_keys));
             prop.insert("x-kubernetes-list-type".into(), json!("map"));
+        } else if key.is_empty() {
+            // a merged list of scalars (finalizers): +listType=set
+            prop.insert("x-kubernetes-list-type".into(), json!("set"));
         }
     }
 }
@@ -382,10 +301,10 @@ fn schema_of_kind(group: &str, version: &str, kind: &str) -> String {
 fn build_schemas(group: &str, version: &str, resources: &[&ResourceType]) -> Map<String, Value> {
     use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
     let mut g = SchemaGenerator::new(SchemaSettings::openapi3().with(|s| s.meta_schema = None));
-    let mut kinds: Vec<(String, &str, &str, &str)> = Vec::new(); // (schema, group, version, kind)
+    let mut kinds: Vec<(String, &str, &str, String)> = Vec::new(); // (schema, group, version, kind)
     for rt in resources {
         if let Some(name) = add_kind(&mut g, rt.group, rt.kind) {
-            kinds.push((name, rt.group, rt.version, rt.kind));
+            kinds.push((name, rt.group, rt.version, rt.kind.to_string()));
         }
         for sub in rt.subresources {
             let info = crate::discovery::subresource_info(rt, sub);
@@ -396,7 +315,7 @@ fn build_schemas(group: &str, version: &str, resources: &[&ResourceType]) -> Map
                     (info.group, info.version)
                 };
                 if let Some(name) = add_kind(&mut g, sg, &info.kind) {
-                    kinds.push((name, sg, sv, leak(info.kind)));
+                    kinds.push((name, sg, sv, info.kind));
                 }
             }
         }
@@ -443,11 +362,6 @@ fn build_schemas(group: &str, version: &str, resources: &[&ResourceType]) -> Map
         );
     }
     schemas
-}
-
-fn leak(s: String) -> &'static str {
-    // A handful of short kind names per process, generated once per cached document.
-    Box::leak(s.into_boxed_str())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -510,14 +424,13 @@ fn schema_ref(name: &str) -> Value {
     json!({"$ref": format!("{REF_PREFIX}{name}")})
 }
 
-struct OpCtx<'a> {
+struct OpCtx {
     tag: String,
     gvk: Value,
     /// e.g. "AppsV1"
     gv_camel: String,
     /// e.g. "NamespacedStatefulSet" / "Namespace"
     subject: String,
-    kind_schema: &'a str,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -544,7 +457,6 @@ fn op(
     if let Some(b) = body {
         o["requestBody"] = b;
     }
-    let _ = ctx.kind_schema;
     o
 }
 
@@ -643,7 +555,6 @@ fn build_paths(group: &str, version: &str, resources: &[&ResourceType]) -> Map<S
             gvk: gvk(group, version, rt.kind),
             gv_camel: gv_camel.clone(),
             subject: format!("{ns_word}{}", rt.kind),
-            kind_schema: &kind_schema,
         };
         let (coll, ns_params) = if rt.namespaced {
             (
@@ -801,7 +712,6 @@ fn build_paths(group: &str, version: &str, resources: &[&ResourceType]) -> Map<S
                 gvk: gvk(sg, sv, &info.kind),
                 gv_camel: gv_camel.clone(),
                 subject: format!("{}{sub_camel}", ctx.subject),
-                kind_schema: &sub_schema,
             };
             let mut s = Map::new();
             s.insert("parameters".into(), Value::Array(item_params.clone()));
@@ -1003,13 +913,12 @@ fn build_paths(group: &str, version: &str, resources: &[&ResourceType]) -> Map<S
     paths
 }
 
-fn ctx_clone<'a>(c: &OpCtx<'a>) -> OpCtx<'a> {
+fn ctx_clone(c: &OpCtx) -> OpCtx {
     OpCtx {
         tag: c.tag.clone(),
         gvk: c.gvk.clone(),
         gv_camel: c.gv_camel.clone(),
         subject: c.subject.clone(),
-        kind_schema: c.kind_schema,
     }
 }
 
@@ -1153,6 +1062,12 @@ mod tests {
             pod_spec["properties"]["containers"]["x-kubernetes-patch-merge-key"],
             "name"
         );
+        let om = &schemas["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"]["properties"];
+        assert_eq!(
+            om["ownerReferences"]["x-kubernetes-list-map-keys"],
+            json!(["uid"])
+        );
+        assert_eq!(om["finalizers"]["x-kubernetes-list-type"], "set");
         // no dangling references
         let text = doc.to_string();
         for part in text.split("\"$ref\":\"").skip(1) {
@@ -1169,6 +1084,32 @@ mod tests {
                 ["kind"]
                 == "StatefulSetList"
         );
+    }
+
+    #[test]
+    fn every_patch_strategy_lands_on_a_real_field() {
+        let docs = [
+            document("api/v1").unwrap(),
+            document("apis/apps/v1").unwrap(),
+        ];
+        for (schema, field, key, strategy, _) in PATCH_META {
+            let prop = docs
+                .iter()
+                .find_map(|d| {
+                    d.pointer(&format!("/components/schemas/{schema}/properties/{field}"))
+                })
+                .unwrap_or_else(|| panic!("{schema}.{field} not in any document"));
+            assert_eq!(
+                prop["x-kubernetes-patch-strategy"], *strategy,
+                "{schema}.{field}"
+            );
+            if !key.is_empty() {
+                assert_eq!(
+                    prop["x-kubernetes-patch-merge-key"], *key,
+                    "{schema}.{field}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -868,7 +868,7 @@ fn event_v1_to_core(e: &Value) -> Value {
         "source": g("deprecatedSource"),
         "eventTime": g("eventTime"),
         "series": g("series"),
-        "reportingController": g("reportingController"),
+        "reportingComponent": g("reportingController"),
         "reportingInstance": g("reportingInstance"),
     })
 }
@@ -909,7 +909,7 @@ fn event_cells(e: &Value, now: DateTime<Utc>) -> Vec<Value> {
             a.to_string()
         }
     };
-    let component = first_non_empty(st(e, "/source/component"), st(e, "/reportingController"));
+    let component = first_non_empty(st(e, "/source/component"), st(e, "/reportingComponent"));
     let instance = first_non_empty(st(e, "/source/host"), st(e, "/reportingInstance"));
     let source = if instance.is_empty() {
         component
@@ -1471,6 +1471,16 @@ mod tests {
                 json!("web.123")
             ]
         );
+        // a core/v1 view of an events.k8s.io event (scheduler): empty source, reportingComponent
+        let sched = json!({"metadata": {"name": "web-0.1"}, "involvedObject": {"kind": "Pod", "name": "web-0"},
+            "reason": "Scheduled", "type": "Normal", "message": "Successfully assigned default/web-0 to node-1",
+            "source": {}, "eventTime": "2026-01-10T11:59:00.123456Z",
+            "reportingComponent": "default-scheduler", "reportingInstance": "default-scheduler-cp"});
+        let c = cells(&EVENTS, sched);
+        assert_eq!(c[0], "59s"); // 59.88s truncates
+        assert_eq!(c[5], "default-scheduler, default-scheduler-cp");
+        assert_eq!(c[7], "59s");
+        assert_eq!(c[8], 1);
         let v1 = json!({"metadata": {"name": "x"}, "regarding": {"kind": "Pod", "name": "web-0", "fieldPath": "spec.containers{a}"},
             "reason": "Pulled", "type": "Normal", "note": "pulled", "eventTime": ago(5),
             "reportingController": "kubelet", "reportingInstance": "node-1"});

@@ -33,11 +33,25 @@ pub struct Requirement {
 impl Requirement {
     /// labels.NewRequirement: validates key, values and their count.
     pub fn new(key: &str, op: Operator, values: Vec<String>) -> Result<Self, String> {
+        Self::new_impl(key, op, values, false)
+    }
+
+    /// `nil_values`: the values slice is a Go nil slice when empty (metav1.LabelSelector
+    /// expressions without values), printed `[]string(nil)` in errors.
+    fn new_impl(
+        key: &str,
+        op: Operator,
+        values: Vec<String>,
+        nil_values: bool,
+    ) -> Result<Self, String> {
         let mut errs: Vec<String> = Vec::new();
         if let Some(e) = validate_label_key(key, "key") {
             errs.push(e);
         }
         let go_list = |v: &[String]| {
+            if v.is_empty() && nil_values {
+                return "[]string(nil)".to_string();
+            }
             format!(
                 "[]string{{{}}}",
                 v.iter()
@@ -618,7 +632,7 @@ impl LabelSelector {
                             .collect()
                     })
                     .unwrap_or_default();
-                reqs.push(Requirement::new(key, op, values)?);
+                reqs.push(Requirement::new_impl(key, op, values, true)?);
             }
         }
         reqs.sort_by(|a, b| a.key.cmp(&b.key));
@@ -738,8 +752,8 @@ fn split_term(term: &str) -> Option<(String, &'static str, String)> {
     for (i, _) in term.char_indices() {
         let rest = &term[i..];
         for op in ["!=", "==", "="] {
-            if rest.starts_with(op) {
-                return Some((term[..i].to_string(), op, rest[op.len()..].to_string()));
+            if let Some(rhs) = rest.strip_prefix(op) {
+                return Some((term[..i].to_string(), op, rhs.to_string()));
             }
         }
     }
@@ -796,7 +810,8 @@ impl FieldSelector {
                     "spec.host",
                 ]),
                 ("", "Node") => Some(&["metadata.name", "spec.unschedulable"]),
-                ("", "Event") | ("events.k8s.io", "Event") => Some(EVENT_FIELDS),
+                ("", "Event") => Some(EVENT_FIELDS),
+                ("events.k8s.io", "Event") => Some(EVENT_V1_FIELDS),
                 ("", "Namespace") => Some(&["status.phase", "metadata.name"]),
                 ("", "Secret") => Some(&["type", "metadata.namespace", "metadata.name"]),
                 ("", "Service") => Some(&[
@@ -848,6 +863,34 @@ const EVENT_FIELDS: &[&str] = &[
     "metadata.namespace",
     "metadata.name",
 ];
+
+/// events.k8s.io/v1 field labels (pkg/apis/events/v1/conversion.go), converted to the core
+/// event labels of the shared storage by `event_v1_label`.
+const EVENT_V1_FIELDS: &[&str] = &[
+    "reason",
+    "regarding.kind",
+    "regarding.namespace",
+    "regarding.name",
+    "regarding.uid",
+    "regarding.apiVersion",
+    "regarding.resourceVersion",
+    "regarding.fieldPath",
+    "reportingController",
+    "source",
+    "type",
+    "metadata.namespace",
+    "metadata.name",
+];
+
+fn event_v1_label(label: &str) -> String {
+    if let Some(rest) = label.strip_prefix("regarding.") {
+        format!("involvedObject.{rest}")
+    } else if label == "reportingController" {
+        "reportingComponent".to_string()
+    } else {
+        label.to_string()
+    }
+}
 
 impl fmt::Display for FieldSelector {
     /// fields.Selector.String(): terms (sorted) joined by ",", values escaped.
@@ -928,12 +971,20 @@ pub fn field_value(rt: &ResourceType, obj: &Value, field: &str) -> String {
             _ => String::new(),
         },
         ("", "Event") | ("events.k8s.io", "Event") => {
-            // events.k8s.io/v1 objects are stored as core events upstream: map the
-            // core field names onto the v1 shape (regarding / reportingController).
-            let v1 = obj.get("regarding").is_some() || rt.group == "events.k8s.io";
+            // events.k8s.io/v1 objects are stored as core events upstream: v1 labels are
+            // converted to the core ones, and the core field names are read from either
+            // object shape (involvedObject/source or regarding/deprecatedSource).
+            let label = if rt.group == "events.k8s.io" {
+                event_v1_label(field)
+            } else {
+                field.to_string()
+            };
+            let field = label.as_str();
+            let path: Vec<&str> = field.split('.').collect();
+            let v1 = obj.get("regarding").is_some() && obj.get("involvedObject").is_none();
             match field {
                 "source" => {
-                    if v1 {
+                    if v1 || obj.get("source").is_none() {
                         str_at(obj, &["deprecatedSource", "component"])
                     } else {
                         str_at(obj, &["source", "component"])
@@ -950,7 +1001,7 @@ pub fn field_value(rt: &ResourceType, obj: &Value, field: &str) -> String {
                 "reason" | "type" => str_at(obj, &path),
                 f if f.starts_with("involvedObject.") => {
                     let sub = &f["involvedObject.".len()..];
-                    if v1 && obj.get("involvedObject").is_none() {
+                    if v1 {
                         str_at(obj, &["regarding", sub])
                     } else {
                         str_at(obj, &["involvedObject", sub])
@@ -969,7 +1020,7 @@ pub fn field_value(rt: &ResourceType, obj: &Value, field: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resources::{EVENTS, NODES, PODS, SECRETS, STATEFULSETS};
+    use crate::resources::{EVENTS, EVENTS_V1, NODES, PODS, SECRETS, STATEFULSETS};
     use serde_json::json;
 
     fn labels(v: Value) -> Map<String, Value> {
@@ -1091,7 +1142,12 @@ mod tests {
             &json!({"matchExpressions": [{"key": "a", "operator": "In"}]}),
         )
         .unwrap_err();
-        assert_eq!(e, "values: Invalid value: []string{}: for 'in', 'notin' operators, values set can't be empty");
+        assert_eq!(e, "values: Invalid value: []string(nil): for 'in', 'notin' operators, values set can't be empty");
+        let e = LabelSelector::from_object(
+            &json!({"matchExpressions": [{"key": "a", "operator": "Exists", "values": ["x"]}]}),
+        )
+        .unwrap_err();
+        assert_eq!(e, "values: Invalid value: []string{\"x\"}: values set must be empty for exists and does not exist");
         let empty = LabelSelector::from_object(&json!({})).unwrap();
         assert!(empty.is_empty() && empty.matches(None));
         let nothing = LabelSelector::from_object(&Value::Null).unwrap();
@@ -1188,6 +1244,25 @@ mod tests {
         assert!(!FieldSelector::parse("involvedObject.name=db")
             .unwrap()
             .matches(&EVENTS, &ev));
+        let ev1 = json!({"metadata": {"name": "e", "namespace": "default"},
+            "regarding": {"kind": "StatefulSet", "name": "web"}, "reportingController": "statefulset-controller",
+            "type": "Normal"});
+        let f = FieldSelector::parse(
+            "regarding.kind=StatefulSet,reportingController=statefulset-controller",
+        )
+        .unwrap();
+        assert!(f.validate_for(&EVENTS_V1).is_ok());
+        assert!(f.matches(&EVENTS_V1, &ev1));
+        assert!(!FieldSelector::parse("regarding.name=db")
+            .unwrap()
+            .matches(&EVENTS_V1, &ev1));
+        assert_eq!(
+            FieldSelector::parse("involvedObject.kind=Pod")
+                .unwrap()
+                .validate_for(&EVENTS_V1)
+                .unwrap_err(),
+            "field label not supported: involvedObject.kind"
+        );
         let sts = json!({"metadata": {"name": "web", "namespace": "default"}});
         assert!(FieldSelector::parse("metadata.name=web")
             .unwrap()

@@ -62,6 +62,7 @@ impl State {
     }
 
     /// Record a write: `object` already carries its new resourceVersion `rv`.
+    #[allow(clippy::too_many_arguments)]
     pub fn put(
         &mut self,
         resource: &str,
@@ -122,7 +123,15 @@ mod tests {
         assert_eq!(s.oldest_resumable(), 2);
         assert!(s.get("pods", "default", "p0").is_some());
         let rv = s.next_rv();
-        s.put("pods", "default", "p0", "DELETED", Arc::new(json!({})), rv, 3);
+        s.put(
+            "pods",
+            "default",
+            "p0",
+            "DELETED",
+            Arc::new(json!({})),
+            rv,
+            3,
+        );
         assert!(s.get("pods", "default", "p0").is_none());
         assert!(s.history.back().unwrap().prev.is_some());
     }

@@ -11,9 +11,7 @@ pub struct TlsMaterial {
 
 /// A fresh CA and a serving certificate for 127.0.0.1 and localhost signed by it.
 pub fn generate() -> anyhow::Result<TlsMaterial> {
-    use rcgen::{
-        BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, KeyUsagePurpose,
-    };
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, KeyUsagePurpose};
     let ca_key = KeyPair::generate()?;
     let mut ca_params = CertificateParams::new(Vec::<String>::new())?;
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);

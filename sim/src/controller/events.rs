@@ -15,7 +15,6 @@
 
 use crate::api::{Cluster, WriteOptions};
 use crate::clock::format_time;
-use crate::patch::PatchType;
 use crate::resources::EVENTS;
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
@@ -259,19 +258,14 @@ pub fn record(
         return;
     }
     if d.patch {
-        let body = json!({"count": d.count, "lastTimestamp": now_s, "message": d.message});
-        match cluster.patch(
-            &EVENTS,
-            Some(&ns),
-            &d.name,
-            None,
-            PatchType::Merge,
-            body.to_string().as_bytes(),
-            &opts,
-        ) {
-            Ok(_) => return,
-            Err(e) if e.code == 404 => {}
-            Err(_) => return,
+        // Upstream PATCHes count/lastTimestamp/message; a read-modify-write has the same result
+        // and does not depend on the patch machinery.
+        if let Ok(mut e) = cluster.get(&EVENTS, Some(&ns), &d.name) {
+            e["count"] = json!(d.count);
+            e["lastTimestamp"] = json!(now_s);
+            e["message"] = json!(d.message);
+            let _ = cluster.update(&EVENTS, Some(&ns), &d.name, None, e, &opts);
+            return;
         }
     }
     let mut involved_ref = json!({

@@ -15,11 +15,11 @@
 //! The controller reads through the cluster's verbs like upstream reads its informer caches:
 //! one list of pods, revisions and claims per namespace per pass.
 
-use crate::api::{Cluster, DeleteOptions, WriteOptions};
+use crate::api::{Cluster, DeleteOptions, WatchEvent, WatchOptions, WriteOptions};
 use crate::clock::parse_time;
 use crate::controller::events;
 use crate::controller::history;
-use crate::resources::{CONTROLLERREVISIONS, PODS, PVCS, STATEFULSETS};
+use crate::resources::{ResourceType, CONTROLLERREVISIONS, PODS, PVCS, STATEFULSETS};
 use crate::selectors::LabelSelector;
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use serde_json::{json, Map, Value};
@@ -38,23 +38,69 @@ pub const REVISION_LABEL: &str = "controller-revision-hash";
 /// slowStartBatch's MaxBatchSize.
 const MAX_BATCH_SIZE: usize = 500;
 
-/// Reconcile every StatefulSet whenever the cluster changes (and when a timed condition such as
-/// minReadySeconds falls due). Bursts of changes are coalesced: every wake syncs all sets once.
-pub async fn run(cluster: Arc<Cluster>) {
-    let mut rx = cluster.subscribe();
-    loop {
-        rx.borrow_and_update();
-        let c = cluster.clone();
-        let due = match tokio::task::spawn_blocking(move || sync_all(&c)).await {
-            Ok(due) => due,
-            Err(_) => {
-                // A panic in a pass (e.g. an unimplemented verb): retry later, don't spin.
+/// The resources the controller watches (its informers).
+static WATCHED: [&ResourceType; 4] = [&STATEFULSETS, &PODS, &CONTROLLERREVISIONS, &PVCS];
+
+type Key = (String, String);
+
+fn key_of(v: &Value) -> Key {
+    (
+        v["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or("")
+            .to_string(),
+        name_of(v).to_string(),
+    )
+}
+
+/// Start (or restart) the watch of `WATCHED[i]`, forwarding its events into `tx`; a final
+/// `(i, None)` says the watch ended (timeout, 410 Gone, error) and must be restarted.
+fn start_watch(
+    cluster: &Arc<Cluster>,
+    i: usize,
+    tx: tokio::sync::mpsc::UnboundedSender<(usize, Option<WatchEvent>)>,
+) {
+    let opts = WatchOptions {
+        send_initial_events: true,
+        allow_watch_bookmarks: true,
+        ..Default::default()
+    };
+    match cluster.watch(WATCHED[i], None, &opts) {
+        Ok(mut w) => {
+            tokio::spawn(async move {
+                while let Some(ev) = w.recv().await {
+                    if tx.send((i, Some(ev))).is_err() {
+                        return;
+                    }
+                }
+                let _ = tx.send((i, None));
+            });
+        }
+        Err(_) => {
+            tokio::spawn(async move {
                 tokio::time::sleep(Duration::from_millis(500)).await;
-                continue;
-            }
-        };
-        // Wait for the next change, or until a pod becomes available (minReadySeconds). The
-        // timed wait is capped so that tests advancing the simulated clock are noticed.
+                let _ = tx.send((i, None));
+            });
+        }
+    }
+}
+
+/// Reconcile every StatefulSet whenever the cluster changes (and when a timed condition such as
+/// minReadySeconds falls due). Like upstream, the controller reads from informer caches (a
+/// watch per resource with the initial list as events; passes wait until every cache has
+/// synced); bursts of changes are coalesced and every wake syncs all sets once.
+pub async fn run(cluster: Arc<Cluster>) {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, Option<WatchEvent>)>();
+    let mut store: Vec<HashMap<Key, Arc<Value>>> =
+        (0..WATCHED.len()).map(|_| HashMap::new()).collect();
+    let mut synced = [false; 4];
+    for i in 0..WATCHED.len() {
+        start_watch(&cluster, i, tx.clone());
+    }
+    let mut due: Option<DateTime<Utc>> = None;
+    let mut dirty = false;
+    let mut last_pass = Duration::ZERO;
+    loop {
         let wait = match due {
             Some(at) => cluster
                 .clock()
@@ -63,51 +109,143 @@ pub async fn run(cluster: Arc<Cluster>) {
                 .max(Duration::from_millis(1)),
             None => Duration::from_secs(3600),
         };
+        let mut msgs = Vec::new();
         tokio::select! {
-            r = rx.changed() => {
-                if r.is_err() {
-                    return;
-                }
-            }
+            m = rx.recv() => match m {
+                Some(m) => msgs.push(m),
+                None => return,
+            },
             _ = tokio::time::sleep(wait) => {}
         }
+        if !msgs.is_empty() {
+            // Coalesce a burst of changes into one pass; after an expensive pass wait about as
+            // long as it took, so that big sets leave CPU to the kubelet and the API.
+            tokio::time::sleep(
+                last_pass.clamp(Duration::from_millis(5), Duration::from_millis(250)),
+            )
+            .await;
+        }
+        while let Ok(m) = rx.try_recv() {
+            msgs.push(m);
+        }
+        for (i, ev) in msgs {
+            match ev {
+                None => {
+                    store[i].clear();
+                    synced[i] = false;
+                    start_watch(&cluster, i, tx.clone());
+                }
+                Some(ev) => match ev.kind {
+                    "ADDED" | "MODIFIED" => {
+                        store[i].insert(key_of(&ev.object), Arc::new(ev.object));
+                        dirty = true;
+                    }
+                    "DELETED" => {
+                        store[i].remove(&key_of(&ev.object));
+                        dirty = true;
+                    }
+                    "BOOKMARK"
+                        if ev.object["metadata"]["annotations"]["k8s.io/initial-events-end"]
+                            == "true" =>
+                    {
+                        synced[i] = true;
+                        dirty = true;
+                    }
+                    _ => {}
+                },
+            }
+        }
+        let timed = due.is_some_and(|at| cluster.clock().now() >= at);
+        if !synced.iter().all(|s| *s) || !(dirty || timed) {
+            continue;
+        }
+        dirty = false;
+        // Snapshot the caches (cheap Arc clones) and run the pass off the async workers.
+        let mut by_ns: BTreeMap<String, (Vec<Value>, NsCache)> = BTreeMap::new();
+        for s in store[0].values() {
+            let ns = s["metadata"]["namespace"].as_str().unwrap_or("default");
+            by_ns
+                .entry(ns.to_string())
+                .or_insert_with(|| (Vec::new(), NsCache::default()))
+                .0
+                .push((**s).clone());
+        }
+        for ((ns, _), p) in &store[1] {
+            if let Some((_, c)) = by_ns.get_mut(ns) {
+                c.pods.push(p.clone());
+            }
+        }
+        for ((ns, _), r) in &store[2] {
+            if let Some((_, c)) = by_ns.get_mut(ns) {
+                c.revisions.push((**r).clone());
+            }
+        }
+        for ((ns, name), pvc) in &store[3] {
+            if let Some((_, c)) = by_ns.get_mut(ns) {
+                c.claims.insert(name.clone(), pvc.clone());
+            }
+        }
+        let c = cluster.clone();
+        let t0 = std::time::Instant::now();
+        due = tokio::task::spawn_blocking(move || sync_namespaces(&c, by_ns))
+            .await
+            .unwrap_or(None);
+        last_pass = t0.elapsed();
     }
 }
 
-/// One pass over every StatefulSet (deterministic; for tests).
+/// One pass over every StatefulSet (deterministic; for tests): reads by listing.
 pub fn sync_once(cluster: &Cluster) {
     let _ = sync_all(cluster);
 }
 
-/// One pass; returns the earliest simulated time at which a pass is due again because a ready
-/// pod becomes available (minReadySeconds).
+/// One pass by listing; returns the earliest simulated time at which a pass is due again
+/// because a ready pod becomes available (minReadySeconds).
 pub fn sync_all(cluster: &Cluster) -> Option<DateTime<Utc>> {
-    let sets = cluster.list_items(&STATEFULSETS, None, None);
-    let mut by_ns: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-    for s in sets {
+    let mut by_ns: BTreeMap<String, (Vec<Value>, NsCache)> = BTreeMap::new();
+    for s in cluster.list_items(&STATEFULSETS, None, None) {
         let ns = s["metadata"]["namespace"]
             .as_str()
             .unwrap_or("default")
             .to_string();
-        by_ns.entry(ns).or_default().push(s);
+        by_ns
+            .entry(ns)
+            .or_insert_with(|| (Vec::new(), NsCache::default()))
+            .0
+            .push(s);
     }
-    let mut due: Option<DateTime<Utc>> = None;
-    for (ns, sets) in by_ns {
-        let mut cache = NsCache {
-            pods: cluster.list_items(&PODS, Some(&ns), None),
-            revisions: cluster.list_items(&CONTROLLERREVISIONS, Some(&ns), None),
-            claims: cluster
-                .list_items(&PVCS, Some(&ns), None)
+    for (ns, (_, cache)) in by_ns.iter_mut() {
+        *cache = NsCache {
+            pods: cluster
+                .list_items(&PODS, Some(ns), None)
                 .into_iter()
-                .map(|c| (name_of(&c).to_string(), c))
+                .map(Arc::new)
+                .collect(),
+            revisions: cluster.list_items(&CONTROLLERREVISIONS, Some(ns), None),
+            claims: cluster
+                .list_items(&PVCS, Some(ns), None)
+                .into_iter()
+                .map(|c| (name_of(&c).to_string(), Arc::new(c)))
                 .collect(),
         };
+    }
+    sync_namespaces(cluster, by_ns)
+}
+
+fn sync_namespaces(
+    cluster: &Cluster,
+    by_ns: BTreeMap<String, (Vec<Value>, NsCache)>,
+) -> Option<DateTime<Utc>> {
+    let mut due: Option<DateTime<Utc>> = None;
+    for (ns, (mut sets, mut cache)) in by_ns {
+        sets.sort_by(|a, b| name_of(a).cmp(name_of(b)));
         for set in sets {
             let mut ctl = Ctl {
                 cluster,
                 ns: &ns,
                 now: cluster.clock().now(),
                 cache: &mut cache,
+                failed: false,
             };
             if let Some(at) = ctl.sync(set) {
                 due = Some(due.map_or(at, |d| d.min(at)));
@@ -244,11 +382,11 @@ fn min_ready_seconds(set: &Value) -> i64 {
     set["spec"]["minReadySeconds"].as_i64().unwrap_or(0)
 }
 
-fn claim_templates(set: &Value) -> Vec<Value> {
+fn claim_templates(set: &Value) -> &[Value] {
     set["spec"]["volumeClaimTemplates"]
         .as_array()
-        .cloned()
-        .unwrap_or_default()
+        .map(|a| a.as_slice())
+        .unwrap_or(&[])
 }
 
 /// getPersistentVolumeClaimName: `<template>-<set>-<ordinal>`.
@@ -260,9 +398,9 @@ pub fn claim_name(set: &Value, template: &Value, ordinal: i64) -> String {
 /// template's labels with the selector's matchLabels merged in.
 pub fn persistent_volume_claims(set: &Value, ordinal: i64) -> Vec<(String, Value)> {
     claim_templates(set)
-        .into_iter()
+        .iter()
         .map(|t| {
-            let tname = name_of(&t).to_string();
+            let tname = name_of(t).to_string();
             let mut claim = t.clone();
             if let Some(m) = claim.as_object_mut() {
                 m.remove("status");
@@ -276,7 +414,7 @@ pub fn persistent_volume_claims(set: &Value, ordinal: i64) -> Vec<(String, Value
             if let Some(m) = meta.as_object_mut() {
                 m.remove("creationTimestamp");
             }
-            meta["name"] = json!(claim_name(set, &t, ordinal));
+            meta["name"] = json!(claim_name(set, t, ordinal));
             meta["namespace"] = set["metadata"]["namespace"].clone();
             let mut labels = meta["labels"].as_object().cloned().unwrap_or_default();
             if let Some(ml) = set["spec"]["selector"]["matchLabels"].as_object() {
@@ -347,7 +485,7 @@ pub fn update_identity(set: &Value, pod: &mut Value) {
     pod["metadata"]["labels"][POD_INDEX_LABEL] = json!(ordinal.to_string());
 }
 
-/// identityMatches.
+/// identityMatches (upstream checks the pod-name label only, not the pod-index label).
 pub fn identity_matches(set: &Value, pod: &Value) -> bool {
     let (parent, ordinal) = parent_and_ordinal(name_of(pod));
     ordinal >= 0
@@ -355,7 +493,6 @@ pub fn identity_matches(set: &Value, pod: &Value) -> bool {
         && name_of(pod) == pod_name(set, ordinal)
         && pod["metadata"]["namespace"] == set["metadata"]["namespace"]
         && pod["metadata"]["labels"][POD_NAME_LABEL].as_str() == Some(name_of(pod))
-        && pod["metadata"]["labels"][POD_INDEX_LABEL].as_str() == Some(&ordinal.to_string())
 }
 
 /// newStatefulSetPod: controller.GetPodFromTemplate (labels, annotations, finalizers,
@@ -682,10 +819,11 @@ fn has_stale_pod_ref(claim: &Value, pod: &Value) -> bool {
 // ------------------------------------------------------------------------------------------
 
 /// The per-namespace "informer cache" of one pass.
-struct NsCache {
-    pods: Vec<Value>,
-    revisions: Vec<Value>,
-    claims: HashMap<String, Value>,
+#[derive(Default)]
+pub struct NsCache {
+    pub pods: Vec<Arc<Value>>,
+    pub revisions: Vec<Value>,
+    pub claims: HashMap<String, Arc<Value>>,
 }
 
 struct Ctl<'a> {
@@ -693,7 +831,12 @@ struct Ctl<'a> {
     ns: &'a str,
     now: DateTime<Utc>,
     cache: &'a mut NsCache,
+    /// A write failed during this sync: requeue (upstream's rate-limited AddRateLimited).
+    failed: bool,
 }
+
+/// How long after a failed sync the set is synced again (simulated time).
+const RETRY_AFTER_MS: i64 = 1000;
 
 type Step = Result<bool, String>;
 
@@ -710,7 +853,8 @@ impl Ctl<'_> {
     }
 
     /// recordPodEvent.
-    fn pod_event(&self, verb: &str, set: &Value, pod: &Value, err: Option<&str>) {
+    fn pod_event(&mut self, verb: &str, set: &Value, pod: &Value, err: Option<&str>) {
+        self.failed |= err.is_some();
         let title = format!("{}{}", verb[..1].to_uppercase(), &verb[1..]);
         match err {
             None => self.event(
@@ -737,7 +881,15 @@ impl Ctl<'_> {
     }
 
     /// recordClaimEvent.
-    fn claim_event(&self, verb: &str, set: &Value, pod: &Value, claim: &str, err: Option<&str>) {
+    fn claim_event(
+        &mut self,
+        verb: &str,
+        set: &Value,
+        pod: &Value,
+        claim: &str,
+        err: Option<&str>,
+    ) {
+        self.failed |= err.is_some();
         let title = format!("{}{}", verb[..1].to_uppercase(), &verb[1..]);
         match err {
             None => self.event(
@@ -775,10 +927,13 @@ impl Ctl<'_> {
         self.adopt_orphan_revisions(&set, &selector);
         let pods = self.pods_for_set(&set, &selector);
         self.update_stateful_set(&set, &selector, &pods);
+        let now = self.cluster.clock().now();
+        let retry = self
+            .failed
+            .then(|| now + ChronoDuration::milliseconds(RETRY_AFTER_MS));
         // Requeue for minReadySeconds: the earliest moment a ready pod becomes available.
         let min_ready = min_ready_seconds(&set);
-        if min_ready > 0 {
-            let now = self.cluster.clock().now();
+        let available = if min_ready > 0 {
             self.cache
                 .pods
                 .iter()
@@ -789,7 +944,8 @@ impl Ctl<'_> {
                 .min()
         } else {
             None
-        }
+        };
+        [retry, available].into_iter().flatten().min()
     }
 
     /// canAdoptFunc: RecheckDeletionTimestamp on a fresh read of the set.
@@ -840,7 +996,7 @@ impl Ctl<'_> {
 
     /// getPodsForStatefulSet: ClaimPods with selector && isMemberOf; adopt orphans, release
     /// owned pods that no longer match.
-    fn pods_for_set(&mut self, set: &Value, selector: &LabelSelector) -> Vec<Value> {
+    fn pods_for_set(&mut self, set: &Value, selector: &LabelSelector) -> Vec<Arc<Value>> {
         let uid = uid_of(set).to_string();
         let set_deleting = !set["metadata"]["deletionTimestamp"].is_null();
         let mut claimed = Vec::new();
@@ -855,7 +1011,7 @@ impl Ctl<'_> {
                         claimed.push(pod.clone());
                     } else if !set_deleting {
                         // release: drop our ownerReference.
-                        let mut p = pod.clone();
+                        let mut p = (**pod).clone();
                         if let Some(a) = p["metadata"]["ownerReferences"].as_array_mut() {
                             a.retain(|r| r["uid"] != uid.as_str());
                         }
@@ -864,7 +1020,7 @@ impl Ctl<'_> {
                             self.cluster
                                 .update(&PODS, Some(self.ns), &name, None, p, &wopts())
                         {
-                            self.cache.pods[i] = w.object;
+                            self.cache.pods[i] = Arc::new(w.object);
                         }
                     }
                 }
@@ -876,15 +1032,16 @@ impl Ctl<'_> {
                     if !ok {
                         continue;
                     }
-                    let mut p = self.cache.pods[i].clone();
+                    let mut p = (*self.cache.pods[i]).clone();
                     push_owner_ref(&mut p, history::controller_ref(set));
                     let name = name_of(&p).to_string();
                     if let Ok(w) =
                         self.cluster
                             .update(&PODS, Some(self.ns), &name, None, p, &wopts())
                     {
-                        self.cache.pods[i] = w.object.clone();
-                        claimed.push(w.object);
+                        let o = Arc::new(w.object);
+                        self.cache.pods[i] = o.clone();
+                        claimed.push(o);
                     }
                 }
             }
@@ -893,7 +1050,7 @@ impl Ctl<'_> {
     }
 
     /// UpdateStatefulSet: revisions, the update pass, status, then truncateHistory.
-    fn update_stateful_set(&mut self, set: &Value, selector: &LabelSelector, pods: &[Value]) {
+    fn update_stateful_set(&mut self, set: &Value, selector: &LabelSelector, pods: &[Arc<Value>]) {
         let uid = uid_of(set).to_string();
         let mut revisions: Vec<Value> = self
             .cache
@@ -962,6 +1119,15 @@ impl Ctl<'_> {
                     }
                 }
             }
+        } else if !set["metadata"]["deletionTimestamp"].is_null() {
+            // kube-sim: this controller re-syncs on every cluster change (upstream syncs on pod
+            // and set events only), so re-creating the revision the garbage collector just
+            // deleted would livelock a foreground deletion (kubectl delete --cascade=foreground
+            // hanging). A set being deleted only gets its status (kubernetes.md §5.10): use the
+            // candidate without persisting it.
+            let mut rev = candidate;
+            history::rename_for_collision(&mut rev, name_of(set), collision_count as i32);
+            rev
         } else {
             self.create_revision(set, candidate, &mut collision_count)?
         };
@@ -1023,7 +1189,7 @@ impl Ctl<'_> {
         current_rev: &Value,
         update_rev: &Value,
         collision_count: i64,
-        pods: &[Value],
+        pods: &[Arc<Value>],
     ) -> SetStatus {
         let current_set = history::apply_revision(set, current_rev);
         let update_set = history::apply_revision(set, update_rev);
@@ -1033,7 +1199,13 @@ impl Ctl<'_> {
         let now = self.now;
         let mut status = SetStatus {
             observed_generation: set["metadata"]["generation"].as_i64().unwrap_or(0),
-            counts: compute_replica_status(pods, min_ready, now, &cur_name, &upd_name),
+            counts: compute_replica_status(
+                pods.iter().map(|p| &**p),
+                min_ready,
+                now,
+                &cur_name,
+                &upd_name,
+            ),
             current_revision: cur_name.clone(),
             update_revision: upd_name.clone(),
             collision_count: Some(collision_count),
@@ -1041,8 +1213,8 @@ impl Ctl<'_> {
 
         let start = start_ordinal(set);
         let count = spec_replicas(set).max(0) as usize;
-        let mut replicas: Vec<Option<Value>> = vec![None; count];
-        let mut condemned: Vec<Value> = Vec::new();
+        let mut replicas: Vec<Option<Arc<Value>>> = vec![None; count];
+        let mut condemned: Vec<Arc<Value>> = Vec::new();
         for pod in pods {
             if in_ordinal_range(pod, set) {
                 replicas[(get_ordinal(pod) - start) as usize] = Some(pod.clone());
@@ -1050,18 +1222,18 @@ impl Ctl<'_> {
                 condemned.push(pod.clone());
             }
         }
-        let mut replicas: Vec<Value> = replicas
+        let mut replicas: Vec<Arc<Value>> = replicas
             .into_iter()
             .enumerate()
             .map(|(i, p)| {
                 p.unwrap_or_else(|| {
-                    new_versioned_pod(
+                    Arc::new(new_versioned_pod(
                         &current_set,
                         &update_set,
                         &cur_name,
                         &upd_name,
                         start + i as i64,
-                    )
+                    ))
                 })
             })
             .collect();
@@ -1078,15 +1250,16 @@ impl Ctl<'_> {
             return status;
         }
         let monotonic = set["spec"]["podManagementPolicy"] != "Parallel";
-        let recount = |status: &mut SetStatus, replicas: &[Value], condemned: &[Value]| {
-            status.counts = compute_replica_status(
-                replicas.iter().chain(condemned.iter()),
-                min_ready,
-                now,
-                &cur_name,
-                &upd_name,
-            );
-        };
+        let recount =
+            |status: &mut SetStatus, replicas: &[Arc<Value>], condemned: &[Arc<Value>]| {
+                status.counts = compute_replica_status(
+                    replicas.iter().chain(condemned.iter()).map(|p| &**p),
+                    min_ready,
+                    now,
+                    &cur_name,
+                    &upd_name,
+                );
+            };
 
         // Living replicas.
         let exit = run_for_all(replicas.len(), monotonic, |i| {
@@ -1138,8 +1311,10 @@ impl Ctl<'_> {
         for target in (update_min..replicas.len()).rev() {
             let pod = &replicas[target];
             if pod_revision(pod) != upd_name && !is_terminating(pod) {
-                let _ = self.delete_pod(set, pod);
-                status.counts.current -= 1;
+                // NotFound counts as deleted; other errors leave the counter alone.
+                if self.delete_pod(set, pod).is_ok() {
+                    status.counts.current -= 1;
+                }
                 return status;
             }
             if is_unavailable(pod, min_ready, now) {
@@ -1155,7 +1330,7 @@ impl Ctl<'_> {
         set: &Value,
         update_set: &Value,
         monotonic: bool,
-        replicas: &mut [Value],
+        replicas: &mut [Arc<Value>],
         i: usize,
     ) -> Step {
         let min_ready = min_ready_seconds(set);
@@ -1205,8 +1380,9 @@ impl Ctl<'_> {
             .create(&PODS, Some(self.ns), pod.clone(), &wopts())
         {
             Ok(w) => {
-                self.cache.pods.push(w.object.clone());
-                if let Err(e) = self.update_claims_for_retention(set, &w.object) {
+                let created = Arc::new(w.object);
+                self.cache.pods.push(created.clone());
+                if let Err(e) = self.update_claims_for_retention(set, &created) {
                     self.pod_event("update", set, pod, Some(&e));
                     return Err(e);
                 }
@@ -1214,7 +1390,10 @@ impl Ctl<'_> {
                 Ok(())
             }
             // "sink already exists errors" (no event).
-            Err(e) if e.code == 409 => Err(e.message),
+            Err(e) if e.code == 409 => {
+                self.failed = true;
+                Err(e.message)
+            }
             Err(e) => {
                 self.pod_event("create", set, pod, Some(&e.message));
                 Err(e.message)
@@ -1265,6 +1444,8 @@ impl Ctl<'_> {
                 self.pod_event("update", set, &p, Some(&e));
                 return Err(e);
             }
+            // Upstream dirties the pod too, so the (no-op) pod update and its event follow.
+            consistent = false;
         }
         if consistent {
             return Ok(());
@@ -1298,7 +1479,7 @@ impl Ctl<'_> {
                 }
                 None => match self.cluster.create(&PVCS, Some(self.ns), claim, &wopts()) {
                     Ok(w) => {
-                        self.cache.claims.insert(cname.clone(), w.object);
+                        self.cache.claims.insert(cname.clone(), Arc::new(w.object));
                         self.claim_event("create", set, pod, &cname, None);
                     }
                     Err(e) => {
@@ -1337,7 +1518,7 @@ impl Ctl<'_> {
     fn update_claims_for_retention(&mut self, set: &Value, pod: &Value) -> Result<(), String> {
         let ordinal = get_ordinal(pod);
         for t in claim_templates(set) {
-            let cname = claim_name(set, &t, ordinal);
+            let cname = claim_name(set, t, ordinal);
             let Some(claim) = self.cache.claims.get(&cname) else {
                 continue;
             };
@@ -1353,14 +1534,14 @@ impl Ctl<'_> {
             if claim_owner_up_to_date(claim, set, pod) {
                 continue;
             }
-            let mut c = claim.clone();
+            let mut c = (**claim).clone();
             update_claim_owner_refs(&mut c, set, pod);
             match self
                 .cluster
                 .update(&PVCS, Some(self.ns), &cname, None, c, &wopts())
             {
                 Ok(w) => {
-                    self.cache.claims.insert(cname, w.object);
+                    self.cache.claims.insert(cname, Arc::new(w.object));
                 }
                 Err(e) => {
                     return Err(format!(
@@ -1414,16 +1595,17 @@ impl Ctl<'_> {
                         Err(_) => return,
                     }
                 }
-                Err(_) => return,
+                Err(_) => break,
             }
         }
+        self.failed = true;
     }
 
     /// truncateHistory.
     fn truncate_history(
         &mut self,
         set: &Value,
-        pods: &[Value],
+        pods: &[Arc<Value>],
         sorted: &[Value],
         current: Option<&Value>,
         update: Option<&Value>,

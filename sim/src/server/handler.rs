@@ -141,10 +141,22 @@ pub(crate) async fn handle(
             };
             let limit = state.cluster.options().max_body_bytes;
             match read_body(body, limit).await {
-                Ok(bytes) => match route(&state, &ctx, bytes).await {
-                    Ok(r) => r,
-                    Err(e) => status_resp(&e),
-                },
+                Ok(bytes) => {
+                    // A panic in a module (e.g. a contract not yet implemented) becomes a 500.
+                    let fut = std::panic::AssertUnwindSafe(route(&state, &ctx, bytes));
+                    match futures::FutureExt::catch_unwind(fut).await {
+                        Ok(Ok(r)) => r,
+                        Ok(Err(e)) => status_resp(&e),
+                        Err(p) => {
+                            let msg = p
+                                .downcast_ref::<String>()
+                                .cloned()
+                                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                                .unwrap_or_else(|| "panic".into());
+                            status_resp(&ApiError::internal(format!("internal error: {msg}")))
+                        }
+                    }
+                }
                 Err(e) => status_resp(&e),
             }
         }
@@ -201,10 +213,14 @@ async fn route(state: &Arc<ServerState>, ctx: &Ctx, body: Bytes) -> Result<Resp,
     // (system:public-info-viewer), everything else needs the bearer token.
     let public = matches!(path, "/version" | "/healthz" | "/readyz" | "/livez");
     if !public {
-        let ok = ctx
-            .header("authorization")
-            .and_then(|a| a.strip_prefix("Bearer "))
-            .is_some_and(|t| t.trim() == state.token);
+        let ok = match ctx.header("authorization") {
+            Some(a) => a
+                .strip_prefix("Bearer ")
+                .is_some_and(|t| t.trim() == state.token),
+            None => !state
+                .require_token
+                .load(std::sync::atomic::Ordering::Relaxed),
+        };
         if !ok {
             return Err(ApiError::unauthorized());
         }
@@ -232,7 +248,9 @@ async fn route(state: &Arc<ServerState>, ctx: &Ctx, body: Bytes) -> Result<Resp,
             Some(v) => discovery_aggregated(ctx, false, v),
             None => get_only(crate::discovery::api_group_list()),
         },
-        ["api", "v1"] => get_only(crate::discovery::resource_list("", "v1").ok_or_else(ApiError::no_route)?),
+        ["api", "v1"] => {
+            get_only(crate::discovery::resource_list("", "v1").ok_or_else(ApiError::no_route)?)
+        }
         ["apis", g] => get_only(crate::discovery::api_group(g).ok_or_else(ApiError::no_route)?),
         ["apis", g, v] => {
             get_only(crate::discovery::resource_list(g, v).ok_or_else(ApiError::no_route)?)
@@ -454,7 +472,10 @@ async fn subresource(
             let b = decode_body(ctx, &body)?;
             let node = b["target"]["name"].as_str().unwrap_or_default().to_string();
             let mut pod = cluster.get(rt, ns, name)?;
-            if pod["spec"]["nodeName"].as_str().is_some_and(|n| !n.is_empty()) {
+            if pod["spec"]["nodeName"]
+                .as_str()
+                .is_some_and(|n| !n.is_empty())
+            {
                 return Err(ApiError::new(
                     409,
                     "Conflict",
@@ -527,7 +548,13 @@ fn respond_object(
                 it["kind"] = json!(rt.kind);
                 it["apiVersion"] = json!(rt.api_version());
             }
-            crate::printers::table(rt, &items, now, obj["metadata"].clone(), include_object(ctx))
+            crate::printers::table(
+                rt,
+                &items,
+                now,
+                obj["metadata"].clone(),
+                include_object(ctx),
+            )
         } else {
             let meta = json!({"resourceVersion": obj["metadata"]["resourceVersion"]});
             crate::printers::table(rt, &[obj], now, meta, include_object(ctx))
@@ -575,8 +602,8 @@ fn watch(
         } else {
             ev.object
         };
-        let mut line = serde_json::to_vec(&json!({"type": ev.kind, "object": object}))
-            .unwrap_or_default();
+        let mut line =
+            serde_json::to_vec(&json!({"type": ev.kind, "object": object})).unwrap_or_default();
         line.push(b'\n');
         Ok::<_, std::io::Error>(Bytes::from(line))
     });
@@ -634,9 +661,9 @@ fn write_options(ctx: &Ctx, _verb: &str) -> Result<WriteOptions, ApiError> {
 fn patch_type(ctx: &Ctx) -> Result<PatchType, ApiError> {
     let ct = ctx.header("content-type").unwrap_or("");
     PatchType::from_content_type(ct).ok_or_else(|| {
-        ApiError::unsupported_media_type(format!(
-            "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json"
-        ))
+        ApiError::unsupported_media_type(
+            "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json",
+        )
     })
 }
 
@@ -660,10 +687,12 @@ fn decode_body(ctx: &Ctx, body: &[u8]) -> Result<Value, ApiError> {
             .map_err(|e| {
                 ApiError::bad_request(format!("couldn't get version/kind; yaml parse error: {e}"))
             })?,
+        "application/vnd.kubernetes.protobuf" => super::protobuf::decode(body)
+            .map_err(|e| ApiError::bad_request(format!("couldn't decode protobuf body: {e}")))?,
         _ => {
-            return Err(ApiError::unsupported_media_type(format!(
-                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf, application/cbor"
-            )))
+            return Err(ApiError::unsupported_media_type(
+                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf, application/cbor",
+            ))
         }
     };
     if !v.is_object() {
@@ -698,7 +727,10 @@ fn delete_options(ctx: &Ctx, body: &[u8]) -> Result<DeleteOptions, ApiError> {
             )),
         }
     };
-    if let Some(p) = b["propagationPolicy"].as_str().or(ctx.q("propagationPolicy")) {
+    if let Some(p) = b["propagationPolicy"]
+        .as_str()
+        .or(ctx.q("propagationPolicy"))
+    {
         o.propagation = Some(parse_prop(p)?);
     } else if let Some(orphan) = b["orphanDependents"]
         .as_bool()
@@ -727,7 +759,12 @@ fn delete_options(ctx: &Ctx, body: &[u8]) -> Result<DeleteOptions, ApiError> {
 }
 
 /// `/_sim/...`: the test-control endpoints (request log, faults, clock).
-fn sim_route(state: &Arc<ServerState>, ctx: &Ctx, rest: &str, body: &[u8]) -> Result<Resp, ApiError> {
+fn sim_route(
+    state: &Arc<ServerState>,
+    ctx: &Ctx,
+    rest: &str,
+    body: &[u8],
+) -> Result<Resp, ApiError> {
     let parse = || -> Result<Value, ApiError> {
         if body.is_empty() {
             return Ok(json!({}));
@@ -764,7 +801,10 @@ fn sim_route(state: &Arc<ServerState>, ctx: &Ctx, rest: &str, body: &[u8]) -> Re
         ("clock", &Method::POST) => {
             let v = parse()?;
             let clock = state.cluster.clock();
-            if let Some(s) = v["advance_seconds"].as_f64().or(v["advanceSeconds"].as_f64()) {
+            if let Some(s) = v["advance_seconds"]
+                .as_f64()
+                .or(v["advanceSeconds"].as_f64())
+            {
                 clock.advance(std::time::Duration::from_secs_f64(s.max(0.0)));
             }
             if let Some(s) = v["speed"].as_f64() {

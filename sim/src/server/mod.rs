@@ -5,6 +5,7 @@
 //! update.go, patch.go, delete.go, watch.go), pkg/endpoints/handlers/negotiation.
 
 mod handler;
+pub mod protobuf;
 
 use crate::api::Cluster;
 use axum::body::Body;
@@ -73,7 +74,12 @@ fn one() -> usize {
 }
 
 impl FaultRule {
-    pub fn new(method: Option<&str>, path_contains: &str, action: FaultAction, count: usize) -> Self {
+    pub fn new(
+        method: Option<&str>,
+        path_contains: &str,
+        action: FaultAction,
+        count: usize,
+    ) -> Self {
         Self {
             method: method.map(str::to_string),
             path_contains: path_contains.to_string(),
@@ -93,6 +99,9 @@ pub struct ServerState {
     pub faults: Mutex<Vec<FaultRule>>,
     /// Injected latency before every response.
     pub latency: Mutex<Duration>,
+    /// Whether a request without `Authorization` is refused. client-go (kubectl) never sends
+    /// bearer tokens over plain HTTP, so over HTTP only a WRONG token is refused by default.
+    pub require_token: std::sync::atomic::AtomicBool,
 }
 
 impl ServerState {
@@ -104,6 +113,7 @@ impl ServerState {
             requests: Mutex::new(Vec::new()),
             faults: Mutex::new(Vec::new()),
             latency: Mutex::new(latency),
+            require_token: std::sync::atomic::AtomicBool::new(true),
         })
     }
 

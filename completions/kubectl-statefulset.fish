@@ -1,0 +1,239 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_kubectl_statefulset_global_optspecs
+    string join \n n/namespace= context= kubeconfig= o/output= request-timeout= no-color v/verbose y/yes h/help V/version
+end
+
+function __fish_kubectl_statefulset_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_kubectl_statefulset_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_kubectl_statefulset_using_subcommand
+    set -l cmd (__fish_kubectl_statefulset_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -s h -l help -d 'Print help'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "create" -d 'Create a StatefulSet and its headless Service (from flags, a file, or a wizard)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "list" -d 'List StatefulSets: NAME, STATUS, READY, REVISION, IMAGES, AGE'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "ls" -d 'List StatefulSets: NAME, STATUS, READY, REVISION, IMAGES, AGE'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "get" -d 'Show one StatefulSet: summary, ports, service and pods'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "status" -d 'Show one StatefulSet: summary, ports, service and pods'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "pods" -d 'The pods of a StatefulSet'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "man" -d 'Write the man pages into a directory'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "__complete" -d 'Cobra-style completion protocol used by `kubectl statefulset <TAB>`'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l image -d 'Container image (required unless -f or -i)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s r -l replicas -d 'Number of replicas [default: 1]' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l container-name -d 'Container name [default: derived from the image]' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s p -l port -d 'Container port `[name:]port[/TCP|UDP|SCTP]` (repeatable); the Service gets one port each' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s e -l env -d 'Environment variable `K=V`, `K=secret:NAME:KEY` or `K=configmap:NAME:KEY` (repeatable)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l requests -d 'Resource requests, e.g. cpu=100m,memory=128Mi' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l limits -d 'Resource limits, e.g. cpu=1,memory=512Mi' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l requests-cpu -d 'CPU request, e.g. 250m' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l requests-memory -d 'Memory request, e.g. 256Mi' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l limits-cpu -d 'CPU limit, e.g. 1' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l limits-memory -d 'Memory limit, e.g. 1Gi' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l pull-policy -d 'Image pull policy: Always, IfNotPresent or Never [default: IfNotPresent]' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l command -d 'Start command, a shell-like string (e.g. "sh -c \'sleep 3600\'")' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l args -d 'Arguments, a shell-like string' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l liveness -d 'Liveness probe: `http:[https://]PORT[/PATH]`, `tcp:PORT` or `exec:COMMAND`' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l readiness -d 'Readiness probe (same syntax as --liveness)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l startup -d 'Startup probe (same syntax as --liveness)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l liveness-opts -d 'Liveness probe timing: delay=0,timeout=1,period=10,success=1,failure=3' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l readiness-opts -d 'Readiness probe timing (same syntax as --liveness-opts)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l startup-opts -d 'Startup probe timing (same syntax as --liveness-opts)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l volume -d 'Volume claim template `name:size:mountPath[:storageClass][:accessMode]` (repeatable)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l node-selector -d 'Node selector `key=value` (repeatable)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l deployment-mode -d 'Deployment mode: default, spread (decentralized) or pack (centralized)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s l -l label -d 'Label `key=value` for the StatefulSet, its selector and pods (repeatable) [default: app=NAME]' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l annotation -d 'Annotation `key=value` on the StatefulSet (repeatable)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l alias -d 'Alias shown by the console (annotation kubesphere.io/alias-name)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l description -d 'Description (annotation kubesphere.io/description)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l update-strategy -d 'Update strategy: RollingUpdate or OnDelete [default: RollingUpdate]' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l partition -d 'Rolling update partition: pods with an ordinal below it keep the old revision' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l pod-management-policy -d 'Pod management policy: OrderedReady or Parallel [default: OrderedReady]' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l image-pull-secret -d 'Image pull secret (repeatable)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l service-name -d 'Name of the headless Service [default: NAME when free, else NAME-headless]' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l run-as-user -d 'Container runs as this user id' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l run-as-group -d 'Container runs as this group id' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l init-container -d 'Init container `NAME=IMAGE[ COMMAND...]`, e.g. \'init=busybox:1.36 sh -c "sleep 1"\' (repeatable)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s f -l filename -d 'Create from a manifest (YAML or JSON; `-` for stdin): a StatefulSet, optionally with its Service' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l save -d 'Write the final manifest to this file (wizard, or with any input)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l dry-run -d 'Only build (client) or only validate on the server (server); nothing is stored' -r -f -a "client\t'Build the objects locally; send nothing'
+server\t'Send the objects with dryRun=All; the server validates but stores nothing'
+none\t'No dry run'"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l timeout -d 'How long --wait waits, e.g. 5m, 30s' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l sync-host-timezone -d 'Mount the host\'s /etc/localtime read-only (console: Sync Host Timezone)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l run-as-non-root -d 'Refuse to start containers running as root'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l privileged -d 'Run the container privileged'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l read-only-root-fs -d 'Mount the container\'s root filesystem read-only'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s i -l interactive -d 'Run the interactive wizard (terminal only)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l wait -d 'Wait until all replicas are ready'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s l -l selector -d 'Label selector, e.g. app=web,tier!=cache' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s A -l all-namespaces -d 'List StatefulSets in all namespaces'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s h -l help -d 'Print help'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s l -l selector -d 'Label selector, e.g. app=web,tier!=cache' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s A -l all-namespaces -d 'List StatefulSets in all namespaces'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s h -l help -d 'Print help'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l show-managed-fields -d 'Keep metadata.managedFields in -o yaml|json'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -s h -l help -d 'Print help'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l show-managed-fields -d 'Keep metadata.managedFields in -o yaml|json'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s h -l help -d 'Print help'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s h -l help -d 'Print help'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l dir -d 'Write every shell\'s script (and kubectl_complete-statefulset) into this directory' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -l dir -d 'Directory to write the man pages into' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -s h -l help -d 'Print help'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s h -l help -d 'Print help'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods completions man __complete help" -f -a "create" -d 'Create a StatefulSet and its headless Service (from flags, a file, or a wizard)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods completions man __complete help" -f -a "list" -d 'List StatefulSets: NAME, STATUS, READY, REVISION, IMAGES, AGE'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods completions man __complete help" -f -a "get" -d 'Show one StatefulSet: summary, ports, service and pods'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods completions man __complete help" -f -a "pods" -d 'The pods of a StatefulSet'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods completions man __complete help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods completions man __complete help" -f -a "man" -d 'Write the man pages into a directory'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods completions man __complete help" -f -a "__complete" -d 'Cobra-style completion protocol used by `kubectl statefulset <TAB>`'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods completions man __complete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

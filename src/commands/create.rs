@@ -1,0 +1,266 @@
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context, Result};
+use k8s_openapi::api::core::v1::Service;
+
+use crate::cli::{CreateArgs, DryRun, OutputFormat};
+use crate::errors::{with_hint, WaitTimedOut};
+use crate::kube::{is_reason, Kube};
+use crate::manifest::{self, file, validate, Plan};
+use crate::render::{self, progress::Progress, status};
+use crate::Ctx;
+
+pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
+    // Everything is validated before the first request.
+    if args.interactive && args.filename.is_some() {
+        bail!("-i and -f exclude each other");
+    }
+    let wait_timeout = if args.wait {
+        Some(
+            validate::duration(&args.timeout)
+                .map_err(|e| anyhow!("--timeout {:?}: {e}", args.timeout))?,
+        )
+    } else {
+        None
+    };
+    if let Some(t) = &ctx.global.request_timeout {
+        validate::duration(t).map_err(|e| anyhow!("--request-timeout {t:?}: {e}"))?;
+    }
+    let dry_run = args.dry_run.unwrap_or(DryRun::None);
+    if dry_run != DryRun::None && args.wait {
+        bail!("--wait cannot be combined with --dry-run");
+    }
+
+    // Connecting builds the client only (no request). A configuration error is reported after
+    // the input checks, and not at all for client dry runs (they work without a cluster).
+    let kube = ctx.kube().await;
+    let namespace = kube
+        .as_ref()
+        .ok()
+        .map(|k| k.namespace.clone())
+        .or_else(|| ctx.global.namespace.clone())
+        .unwrap_or_else(|| "default".into());
+    let ns_explicit = ctx.global.namespace.is_some();
+
+    let mut plan = if args.interactive {
+        if !ctx.interactive {
+            bail!("-i/--interactive needs a terminal (stdin and stdout); give the flags instead");
+        }
+        super::wizard::run(&mut args, &namespace)?
+    } else if let Some(path) = &args.filename {
+        let (text, source) = if path.as_os_str() == "-" {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .context("cannot read the manifest from stdin")?;
+            (s, "stdin".to_string())
+        } else {
+            (
+                std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?,
+                path.display().to_string(),
+            )
+        };
+        let docs = file::parse_documents(&text, &source)?;
+        let mut plan = file::plan_from_documents(docs, &source, &namespace, ns_explicit)?;
+        if let Some(svc) = &args.service_name {
+            plan.set_service_name(svc)?;
+            plan.service_name_chosen = true;
+        }
+        plan
+    } else {
+        fill_missing_interactively(&mut args, ctx)?;
+        manifest::plan_from_args(&args, &namespace)?
+    };
+
+    if let Some(path) = &args.save {
+        std::fs::write(path, render::objects_yaml(&plan.objects())?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("saved the manifest to {}", path.display());
+    }
+
+    let output = ctx.global.output;
+    if dry_run == DryRun::Client {
+        return print_result(&plan.objects(), output, &plan, " (dry run)");
+    }
+    let kube = kube?;
+
+    // 1-2: server-side dry runs of both objects (the Service name may move to NAME-headless).
+    let svc_dry = dry_run_service(&kube, &mut plan).await?;
+    let sts_dry = kube.create_statefulset(&plan.statefulset, true).await?;
+    if dry_run == DryRun::Server {
+        let svc_value = manifest::typed(&render::object_value(&svc_dry, false), "v1", "Service");
+        let objs = vec![
+            svc_value,
+            manifest::typed(
+                &render::object_value(&sts_dry, false),
+                "apps/v1",
+                "StatefulSet",
+            ),
+        ];
+        return print_result(&objs, output, &plan, " (server dry run)");
+    }
+
+    // 3-4: for real, the Service first; if the StatefulSet is rejected, the Service goes again.
+    let svc = kube.create_service(&plan.service, false).await?;
+    let sts = match kube.create_statefulset(&plan.statefulset, false).await {
+        Ok(s) => s,
+        Err(e) => {
+            let cleanup = kube
+                .delete_service(plan.namespace(), plan.service_name())
+                .await;
+            let note = match cleanup {
+                Ok(()) => format!(
+                    "the Service {:?} created for it was deleted again",
+                    plan.service_name()
+                ),
+                Err(d) => format!(
+                    "the Service {:?} created for it could not be deleted: {d:#}",
+                    plan.service_name()
+                ),
+            };
+            return Err(e.context(format!(
+                "creating statefulset {:?} failed; {note}",
+                plan.name()
+            )));
+        }
+    };
+    let objs = vec![
+        manifest::typed(&render::object_value(&svc, false), "v1", "Service"),
+        manifest::typed(&render::object_value(&sts, false), "apps/v1", "StatefulSet"),
+    ];
+    print_result(&objs, output, &plan, "")?;
+
+    if let Some(timeout) = wait_timeout {
+        wait_ready(&kube, plan.name(), timeout, ctx).await?;
+    }
+    Ok(())
+}
+
+/// Dry-runs the Service; when its default name is taken, tries `NAME-headless`.
+async fn dry_run_service(kube: &Kube, plan: &mut Plan) -> Result<Service> {
+    match kube.create_service(&plan.service, true).await {
+        Ok(s) => Ok(s),
+        Err(e) if is_reason(&e, "AlreadyExists") && !plan.service_name_chosen => {
+            let fallback = plan.fallback_service_name();
+            plan.set_service_name(&fallback)?;
+            kube.create_service(&plan.service, true)
+                .await
+                .map_err(|e2| {
+                    if is_reason(&e2, "AlreadyExists") {
+                        with_hint(e2, "choose a free name with --service-name NAME")
+                    } else {
+                        e2
+                    }
+                })
+        }
+        Err(e) if is_reason(&e, "AlreadyExists") => {
+            Err(with_hint(e, "choose a free name with --service-name NAME"))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn print_result(
+    objs: &[serde_json::Value],
+    output: Option<OutputFormat>,
+    plan: &Plan,
+    suffix: &str,
+) -> Result<()> {
+    match output {
+        Some(OutputFormat::Yaml) => render::out(&render::objects_yaml(objs)?),
+        Some(OutputFormat::Json) => render::out(&render::objects_json(objs)?),
+        Some(OutputFormat::Name) => render::out(&format!(
+            "service/{}\nstatefulset.apps/{}",
+            plan.service_name(),
+            plan.name()
+        )),
+        _ => render::out(&format!(
+            "service/{} created{suffix}\nstatefulset.apps/{} created{suffix}",
+            plan.service_name(),
+            plan.name()
+        )),
+    }
+}
+
+/// On a terminal, asks for a missing NAME or --image; otherwise the builder's error names the flag.
+fn fill_missing_interactively(args: &mut CreateArgs, ctx: &Ctx) -> Result<()> {
+    if !ctx.interactive {
+        return Ok(());
+    }
+    if args.name.is_none() {
+        let n: String = dialoguer::Input::new()
+            .with_prompt("Name")
+            .interact_text()?;
+        args.name = Some(n);
+    }
+    if args.image.is_none() {
+        let i: String = dialoguer::Input::new()
+            .with_prompt("Image")
+            .interact_text()?;
+        args.image = Some(i);
+    }
+    Ok(())
+}
+
+/// Polls until readyReplicas == replicas on the newest generation; exit code 3 on timeout.
+pub async fn wait_ready(kube: &Kube, name: &str, timeout: Duration, ctx: &Ctx) -> Result<()> {
+    let start = Instant::now();
+    let mut progress = Progress::new(ctx.stderr_tty, 1);
+    loop {
+        let sts = kube.get_statefulset(name).await?;
+        let desired = sts
+            .spec
+            .as_ref()
+            .and_then(|s| s.replicas)
+            .unwrap_or(1)
+            .max(0) as u64;
+        let st = sts.status.as_ref();
+        let ready = st.and_then(|s| s.ready_replicas).unwrap_or(0).max(0) as u64;
+        let observed = st.and_then(|s| s.observed_generation).unwrap_or(0);
+        let generation = sts.metadata.generation.unwrap_or(0);
+        let pods = kube
+            .list_pods(&super::list::selector(&sts))
+            .await
+            .unwrap_or_default();
+        let msg = pods
+            .iter()
+            .filter(|p| {
+                status::pod_status(p).0 != "Running"
+                    || status::pod_status(p).1.split('/').next()
+                        != status::pod_status(p).1.split('/').nth(1)
+            })
+            .min_by_key(|p| status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()))
+            .map(|p| {
+                format!(
+                    "{}: {}",
+                    p.metadata.name.as_deref().unwrap_or_default(),
+                    status::pod_status(p).0
+                )
+            })
+            .unwrap_or_default();
+        progress.update(ready, desired, &msg);
+        if observed >= generation
+            && ready == desired
+            && status::statefulset_status(&sts) != "Updating"
+        {
+            progress.finish();
+            eprintln!("statefulset {name:?}: {ready}/{desired} ready");
+            return Ok(());
+        }
+        if start.elapsed() >= timeout {
+            progress.finish();
+            return Err(anyhow!(WaitTimedOut(format!(
+                "timed out after {} waiting for statefulset {name:?}: {ready}/{desired} ready",
+                args_duration(timeout)
+            ))))
+            .map_err(|e| with_hint(e, format!("see why with: kubectl statefulset get {name}")));
+        }
+        crate::kube::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+fn args_duration(d: Duration) -> String {
+    render::human_duration(chrono::Duration::from_std(d).unwrap_or_default())
+}

@@ -1,0 +1,216 @@
+use anyhow::Result;
+use chrono::Utc;
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::Pod;
+
+use super::list::{images, selector, update_strategy};
+use crate::cli::{GetArgs, OutputFormat};
+use crate::render::{self, status};
+use crate::Ctx;
+
+pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
+    let kube = ctx.kube().await?;
+    let name = super::name_or_pick(args.name, ctx, &kube).await?;
+    let (sts, raw) = kube.get_statefulset_raw(&name).await?;
+    match ctx.global.output {
+        Some(OutputFormat::Yaml) => {
+            return render::out(&render::to_yaml(&render::strip_managed_fields(
+                raw,
+                args.show_managed_fields,
+            ))?);
+        }
+        Some(OutputFormat::Json) => {
+            return render::out(&render::to_json(&render::strip_managed_fields(
+                raw,
+                args.show_managed_fields,
+            ))?);
+        }
+        Some(OutputFormat::Name) => return render::out(&format!("statefulset.apps/{name}")),
+        _ => {}
+    }
+    let pods = kube.list_pods(&selector(&sts)).await?;
+    render::out(&detail(&sts, &pods, Utc::now()))
+}
+
+/// The detail page: summary, ports, pods, conditions.
+pub fn detail(sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) -> String {
+    let name = sts.metadata.name.clone().unwrap_or_default();
+    let spec = sts.spec.as_ref();
+    let st = sts.status.as_ref();
+    let desired = spec.and_then(|s| s.replicas).unwrap_or(1);
+    let n = |v: Option<i32>| v.unwrap_or(0);
+    let mut rows: Vec<(&str, String)> = vec![
+        ("Name", name.clone()),
+        (
+            "Namespace",
+            sts.metadata.namespace.clone().unwrap_or_default(),
+        ),
+        ("Status", status::statefulset_status(sts).to_string()),
+        (
+            "Replicas",
+            format!(
+                "{desired} desired | {} ready | {} current | {} updated",
+                n(st.and_then(|s| s.ready_replicas)),
+                n(st.and_then(|s| s.current_replicas)),
+                n(st.and_then(|s| s.updated_replicas)),
+            ),
+        ),
+        (
+            "Revisions",
+            format!(
+                "current {}, update {}",
+                st.and_then(|s| s.current_revision.clone())
+                    .unwrap_or_else(|| "<none>".into()),
+                st.and_then(|s| s.update_revision.clone())
+                    .unwrap_or_else(|| "<none>".into()),
+            ),
+        ),
+        ("Update strategy", update_strategy(sts)),
+        (
+            "Pod management",
+            spec.and_then(|s| s.pod_management_policy.clone())
+                .unwrap_or_else(|| "OrderedReady".into()),
+        ),
+        (
+            "Service",
+            spec.and_then(|s| s.service_name.clone())
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "<none>".into()),
+        ),
+        ("Selector", selector(sts)),
+        ("Images", images(sts)),
+        (
+            "Age",
+            render::age(sts.metadata.creation_timestamp.as_ref(), now),
+        ),
+    ];
+    if let Some(alias) = sts
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(crate::manifest::create::ALIAS_ANNOTATION))
+    {
+        rows.insert(1, ("Alias", alias.clone()));
+    }
+    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0) + 2;
+    let mut out = String::new();
+    for (k, v) in &rows {
+        out.push_str(&format!("{:<width$}{v}\n", format!("{k}:")));
+    }
+
+    let mut port_rows = Vec::new();
+    for c in spec
+        .and_then(|s| s.template.spec.as_ref())
+        .map(|p| p.containers.clone())
+        .unwrap_or_default()
+    {
+        for p in c.ports.unwrap_or_default() {
+            port_rows.push(vec![
+                c.name.clone(),
+                p.name.unwrap_or_else(|| "<none>".into()),
+                p.container_port.to_string(),
+                p.protocol.unwrap_or_else(|| "TCP".into()),
+            ]);
+        }
+    }
+    out.push_str("\nPorts:\n");
+    if port_rows.is_empty() {
+        out.push_str("  <none>\n");
+    } else {
+        out.push_str(&indent(&render::table(
+            &["container", "name", "port", "protocol"],
+            port_rows,
+        )));
+    }
+
+    out.push_str("\nPods:\n");
+    if pods.is_empty() {
+        out.push_str("  <none>\n");
+    } else {
+        out.push_str(&indent(&pod_table(sts, pods, now)));
+    }
+
+    if let Some(conds) = st
+        .and_then(|s| s.conditions.as_ref())
+        .filter(|c| !c.is_empty())
+    {
+        out.push_str("\nConditions:\n");
+        let rows = conds
+            .iter()
+            .map(|c| {
+                vec![
+                    c.type_.clone(),
+                    c.status.clone(),
+                    c.reason.clone().unwrap_or_default(),
+                    c.message.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        out.push_str(&indent(&render::table(
+            &["type", "status", "reason", "message"],
+            rows,
+        )));
+    }
+    out
+}
+
+fn indent(s: &str) -> String {
+    s.lines().map(|l| format!("  {l}\n")).collect()
+}
+
+/// Pods sorted by ordinal: ORDINAL POD STATUS READY RESTARTS NODE IP AGE REVISION.
+/// REVISION is the hash of the pod's controller-revision-hash, `*` marking the update revision.
+pub fn pod_table(sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) -> String {
+    let name = sts.metadata.name.clone().unwrap_or_default();
+    let update = sts.status.as_ref().and_then(|s| s.update_revision.clone());
+    let mut pods: Vec<&Pod> = pods.iter().collect();
+    pods.sort_by_key(|p| {
+        status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()).unwrap_or(i64::MAX)
+    });
+    let rows = pods
+        .iter()
+        .map(|p| {
+            let pname = p.metadata.name.clone().unwrap_or_default();
+            let (st, ready, restarts) = status::pod_status(p);
+            let rev = p
+                .metadata
+                .labels
+                .as_ref()
+                .and_then(|l| l.get("controller-revision-hash"))
+                .map(|r| {
+                    let hash = status::revision_hash(&name, r).to_string();
+                    if Some(r) == update.as_ref() {
+                        format!("{hash}*")
+                    } else {
+                        hash
+                    }
+                })
+                .unwrap_or_else(|| "<none>".into());
+            vec![
+                status::pod_ordinal(&pname)
+                    .map(|o| o.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                pname,
+                st,
+                ready,
+                restarts.to_string(),
+                p.spec
+                    .as_ref()
+                    .and_then(|s| s.node_name.clone())
+                    .unwrap_or_else(|| "<none>".into()),
+                p.status
+                    .as_ref()
+                    .and_then(|s| s.pod_ip.clone())
+                    .unwrap_or_else(|| "<none>".into()),
+                render::age(p.metadata.creation_timestamp.as_ref(), now),
+                rev,
+            ]
+        })
+        .collect();
+    render::table(
+        &[
+            "ordinal", "pod", "status", "ready", "restarts", "node", "ip", "age", "revision",
+        ],
+        rows,
+    )
+}

@@ -1,0 +1,158 @@
+use anyhow::Result;
+use chrono::Utc;
+
+use crate::cli::{ListArgs, OutputFormat};
+use crate::render::{self, status};
+use crate::Ctx;
+
+pub async fn run(args: ListArgs, ctx: &Ctx) -> Result<()> {
+    let kube = ctx.kube().await?;
+    let (items, raw): (Vec<_>, Vec<_>) = kube
+        .list_statefulsets_raw(args.all_namespaces, args.selector.as_deref())
+        .await?
+        .into_iter()
+        .unzip();
+    let output = ctx.global.output.unwrap_or(OutputFormat::Table);
+    match output {
+        OutputFormat::Yaml | OutputFormat::Json => {
+            let list = serde_json::json!({
+                "apiVersion": "v1",
+                "kind": "List",
+                "metadata": {},
+                "items": raw.into_iter().map(|v| render::strip_managed_fields(v, false)).collect::<Vec<_>>(),
+            });
+            let text = if output == OutputFormat::Yaml {
+                render::to_yaml(&list)?
+            } else {
+                render::to_json(&list)?
+            };
+            render::out(&text)
+        }
+        OutputFormat::Name => {
+            let names: Vec<String> = items
+                .iter()
+                .map(|s| {
+                    format!(
+                        "statefulset.apps/{}",
+                        s.metadata.name.as_deref().unwrap_or_default()
+                    )
+                })
+                .collect();
+            if names.is_empty() {
+                return Ok(());
+            }
+            render::out(&names.join("\n"))
+        }
+        OutputFormat::Table | OutputFormat::Wide => {
+            if items.is_empty() {
+                if args.all_namespaces {
+                    eprintln!("No StatefulSets found.");
+                } else {
+                    eprintln!("No StatefulSets found in namespace {}.", kube.namespace);
+                }
+                return Ok(());
+            }
+            let wide = output == OutputFormat::Wide;
+            let mut headers = vec![];
+            if args.all_namespaces {
+                headers.push("NAMESPACE");
+            }
+            headers.extend(["NAME", "STATUS", "READY", "REVISION", "IMAGES", "AGE"]);
+            if wide {
+                headers.extend(["SERVICE", "UPDATE STRATEGY", "SELECTOR"]);
+            }
+            let now = Utc::now();
+            let rows = items
+                .iter()
+                .map(|s| {
+                    let name = s.metadata.name.clone().unwrap_or_default();
+                    let spec = s.spec.as_ref();
+                    let mut row = vec![];
+                    if args.all_namespaces {
+                        row.push(s.metadata.namespace.clone().unwrap_or_default());
+                    }
+                    let revision = s
+                        .status
+                        .as_ref()
+                        .and_then(|st| st.update_revision.as_deref())
+                        .map(|r| status::revision_hash(&name, r).to_string())
+                        .unwrap_or_else(|| "<none>".into());
+                    row.extend([
+                        name.clone(),
+                        status::statefulset_status(s).to_string(),
+                        status::ready_column(s),
+                        revision,
+                        images(s),
+                        render::age(s.metadata.creation_timestamp.as_ref(), now),
+                    ]);
+                    if wide {
+                        row.push(
+                            spec.and_then(|sp| sp.service_name.clone())
+                                .filter(|n| !n.is_empty())
+                                .unwrap_or_else(|| "<none>".into()),
+                        );
+                        row.push(update_strategy(s));
+                        row.push(selector(s));
+                    }
+                    row
+                })
+                .collect();
+            render::out(&render::table(&headers, rows))
+        }
+    }
+}
+
+pub fn images(s: &k8s_openapi::api::apps::v1::StatefulSet) -> String {
+    s.spec
+        .as_ref()
+        .and_then(|sp| sp.template.spec.as_ref())
+        .map(|p| {
+            p.containers
+                .iter()
+                .filter_map(|c| c.image.clone())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default()
+}
+
+pub fn update_strategy(s: &k8s_openapi::api::apps::v1::StatefulSet) -> String {
+    let us = s.spec.as_ref().and_then(|sp| sp.update_strategy.as_ref());
+    let ty = us
+        .and_then(|u| u.type_.clone())
+        .unwrap_or_else(|| "RollingUpdate".into());
+    match us
+        .and_then(|u| u.rolling_update.as_ref())
+        .and_then(|r| r.partition)
+    {
+        Some(p) if ty == "RollingUpdate" && p > 0 => format!("{ty}(partition={p})"),
+        _ => ty,
+    }
+}
+
+pub fn selector(s: &k8s_openapi::api::apps::v1::StatefulSet) -> String {
+    let Some(sel) = s.spec.as_ref().map(|sp| &sp.selector) else {
+        return "<none>".into();
+    };
+    let mut parts: Vec<String> = sel
+        .match_labels
+        .iter()
+        .flatten()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    for e in sel.match_expressions.iter().flatten() {
+        let values = e.values.clone().unwrap_or_default().join(",");
+        parts.push(match e.operator.as_str() {
+            "In" => format!("{} in ({values})", e.key),
+            "NotIn" => format!("{} notin ({values})", e.key),
+            "Exists" => e.key.clone(),
+            "DoesNotExist" => format!("!{}", e.key),
+            op => format!("{} {op} ({values})", e.key),
+        });
+    }
+    if parts.is_empty() {
+        "<none>".into()
+    } else {
+        parts.join(",")
+    }
+}

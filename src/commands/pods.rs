@@ -1,0 +1,49 @@
+use anyhow::Result;
+use chrono::Utc;
+
+use super::list::selector;
+use crate::cli::{OutputFormat, PodsArgs};
+use crate::render;
+use crate::Ctx;
+
+pub async fn run(args: PodsArgs, ctx: &Ctx) -> Result<()> {
+    let kube = ctx.kube().await?;
+    let name = super::name_or_pick(args.name, ctx, &kube).await?;
+    let sts = kube.get_statefulset(&name).await?;
+    let mut pods = kube.list_pods(&selector(&sts)).await?;
+    pods.sort_by_key(|p| {
+        crate::render::status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default())
+            .unwrap_or(i64::MAX)
+    });
+    match ctx.global.output {
+        Some(OutputFormat::Name) => {
+            let names: Vec<String> = pods
+                .iter()
+                .map(|p| format!("pod/{}", p.metadata.name.as_deref().unwrap_or_default()))
+                .collect();
+            if names.is_empty() {
+                return Ok(());
+            }
+            render::out(&names.join("\n"))
+        }
+        Some(OutputFormat::Yaml) | Some(OutputFormat::Json) => {
+            let list = serde_json::json!({
+                "apiVersion": "v1", "kind": "List", "metadata": {},
+                "items": pods.iter().map(|p| crate::manifest::typed(&render::object_value(p, false), "v1", "Pod")).collect::<Vec<_>>(),
+            });
+            let text = if ctx.global.output == Some(OutputFormat::Yaml) {
+                render::to_yaml(&list)?
+            } else {
+                render::to_json(&list)?
+            };
+            render::out(&text)
+        }
+        _ => {
+            if pods.is_empty() {
+                eprintln!("No pods found for statefulset {name}.");
+                return Ok(());
+            }
+            render::out(&super::get::pod_table(&sts, &pods, Utc::now()))
+        }
+    }
+}

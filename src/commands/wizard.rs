@@ -1,0 +1,408 @@
+//! The `create -i` wizard: the console's steps (basic information → pod settings → volumes →
+//! advanced settings), filling a `CreateArgs` that goes through the same builder as the flags,
+//! so every answer is checked the same way and the equivalent command line can be printed.
+
+use anyhow::{bail, Result};
+use dialoguer::theme::ColorfulTheme;
+use dialoguer::{Confirm, Editor, Input, Select};
+
+use crate::cli::CreateArgs;
+use crate::manifest::{self, create, file, validate, Plan};
+use crate::render;
+
+pub fn run(args: &mut CreateArgs, namespace: &str) -> Result<Plan> {
+    let theme = ColorfulTheme::default();
+    eprintln!("Create a StatefulSet in namespace {namespace:?} (Ctrl-C to abort)\n");
+
+    eprintln!("Step 1/4: basic information");
+    let name: String = Input::with_theme(&theme)
+        .with_prompt("Name")
+        .with_initial_text(args.name.clone().unwrap_or_default())
+        .validate_with(|s: &String| validate::dns1123_label(s))
+        .interact_text()?;
+    args.name = Some(name.clone());
+    args.alias = optional(&theme, "Alias (optional)", args.alias.clone())?;
+    args.description = optional(&theme, "Description (optional)", args.description.clone())?;
+
+    eprintln!("\nStep 2/4: pod settings");
+    let replicas: i32 = Input::with_theme(&theme)
+        .with_prompt("Replicas")
+        .default(args.replicas.unwrap_or(1))
+        .validate_with(|n: &i32| {
+            if *n >= 0 {
+                Ok(())
+            } else {
+                Err("must be 0 or more")
+            }
+        })
+        .interact_text()?;
+    args.replicas = Some(replicas);
+    let image: String = Input::with_theme(&theme)
+        .with_prompt("Image")
+        .with_initial_text(args.image.clone().unwrap_or_default())
+        .validate_with(|s: &String| {
+            if s.trim().is_empty() || s.contains(char::is_whitespace) {
+                Err("an image reference, e.g. nginx:1.27")
+            } else {
+                Ok(())
+            }
+        })
+        .interact_text()?;
+    let default_container = args
+        .container_name
+        .clone()
+        .unwrap_or_else(|| create::container_name_from_image(&image));
+    args.image = Some(image);
+    let cname: String = Input::with_theme(&theme)
+        .with_prompt("Container name")
+        .default(default_container)
+        .validate_with(|s: &String| validate::dns1123_label(s))
+        .interact_text()?;
+    args.container_name = Some(cname);
+    let policies = ["IfNotPresent", "Always", "Never"];
+    let p = Select::with_theme(&theme)
+        .with_prompt("Image pull policy")
+        .items(&policies)
+        .default(0)
+        .interact()?;
+    args.pull_policy = Some(policies[p].to_string());
+    args.port = repeated(
+        &theme,
+        "Port [name:]port[/protocol] (empty: done)",
+        &args.port,
+        |s| {
+            create::parse_ports(&[s.to_string()])
+                .map(|_| ())
+                .map_err(|e| format!("{e:#}"))
+        },
+    )?;
+    args.env = repeated(
+        &theme,
+        "Environment K=V, K=secret:NAME:KEY or K=configmap:NAME:KEY (empty: done)",
+        &args.env,
+        |s| {
+            create::parse_env(&[s.to_string()])
+                .map(|_| ())
+                .map_err(|e| format!("{e:#}"))
+        },
+    )?;
+    args.requests_cpu = quantity(
+        &theme,
+        "CPU request (e.g. 250m, optional)",
+        args.requests_cpu.clone(),
+    )?;
+    args.limits_cpu = quantity(&theme, "CPU limit (optional)", args.limits_cpu.clone())?;
+    args.requests_memory = quantity(
+        &theme,
+        "Memory request (e.g. 256Mi, optional)",
+        args.requests_memory.clone(),
+    )?;
+    args.limits_memory = quantity(
+        &theme,
+        "Memory limit (optional)",
+        args.limits_memory.clone(),
+    )?;
+    for (label, slot) in [
+        (
+            "Liveness probe http:PORT/PATH, tcp:PORT or exec:COMMAND (optional)",
+            &mut args.liveness,
+        ),
+        ("Readiness probe (optional)", &mut args.readiness),
+        ("Startup probe (optional)", &mut args.startup),
+    ] {
+        *slot = optional(&theme, label, slot.clone())?;
+    }
+    args.command = optional(
+        &theme,
+        "Start command, shell-like (optional)",
+        args.command.clone(),
+    )?;
+    if let Some(c) = &args.command {
+        eprintln!("  → {:?}", shell_words::split(c).unwrap_or_default());
+    }
+    args.args = optional(
+        &theme,
+        "Arguments, shell-like (optional)",
+        args.args.clone(),
+    )?;
+    let strategies = ["RollingUpdate", "OnDelete"];
+    let s = Select::with_theme(&theme)
+        .with_prompt("Update strategy")
+        .items(&strategies)
+        .default(0)
+        .interact()?;
+    args.update_strategy = Some(strategies[s].to_string());
+    if s == 0 {
+        let partition: i32 = Input::with_theme(&theme)
+            .with_prompt("Partition")
+            .default(args.partition.unwrap_or(0))
+            .validate_with(|n: &i32| {
+                if *n >= 0 {
+                    Ok(())
+                } else {
+                    Err("must be 0 or more")
+                }
+            })
+            .interact_text()?;
+        args.partition = (partition > 0).then_some(partition);
+    }
+    let modes = ["default", "spread (decentralized)", "pack (centralized)"];
+    let m = Select::with_theme(&theme)
+        .with_prompt("Deployment mode")
+        .items(&modes)
+        .default(0)
+        .interact()?;
+    args.deployment_mode = (m > 0).then(|| ["default", "spread", "pack"][m].to_string());
+    args.sync_host_timezone = Confirm::with_theme(&theme)
+        .with_prompt("Sync host timezone")
+        .default(args.sync_host_timezone)
+        .interact()?;
+
+    eprintln!("\nStep 3/4: volumes");
+    args.volume = repeated(
+        &theme,
+        "Volume claim name:size:mountPath[:storageClass][:accessMode] (empty: done)",
+        &args.volume,
+        |s| {
+            let probe = CreateArgs {
+                name: Some("x".into()),
+                image: Some("x".into()),
+                volume: vec![s.to_string()],
+                ..Default::default()
+            };
+            create::plan_from_args(&probe, "default")
+                .map(|_| ())
+                .map_err(|e| format!("{e:#}"))
+        },
+    )?;
+
+    eprintln!("\nStep 4/4: advanced settings");
+    let kv = |s: &str| -> Result<(), String> {
+        let (k, v) = s.split_once('=').ok_or("expected key=value")?;
+        validate::label_key(k)?;
+        validate::label_value(v)
+    };
+    args.node_selector = repeated(
+        &theme,
+        "Node selector key=value (empty: done)",
+        &args.node_selector,
+        kv,
+    )?;
+    args.label = repeated(
+        &theme,
+        &format!("Label key=value (empty: done; default app={name})"),
+        &args.label,
+        kv,
+    )?;
+    args.annotation = repeated(
+        &theme,
+        "Annotation key=value (empty: done)",
+        &args.annotation,
+        |s| {
+            s.split_once('=')
+                .map(|_| ())
+                .ok_or_else(|| "expected key=value".to_string())
+        },
+    )?;
+
+    let mut plan = manifest::plan_from_args(args, namespace)?;
+    let mut edited = false;
+    loop {
+        let yaml = render::objects_yaml(&plan.objects())?;
+        eprintln!("\n{yaml}");
+        let choices = ["Create", "Edit the YAML in $EDITOR", "Cancel"];
+        match Select::with_theme(&theme)
+            .with_prompt("Create it?")
+            .items(&choices)
+            .default(0)
+            .interact()?
+        {
+            0 => break,
+            1 => {
+                let Some(text) = Editor::new().extension(".yaml").edit(&yaml)? else {
+                    eprintln!("(no change)");
+                    continue;
+                };
+                match file::parse_documents(&text, "the edited YAML").and_then(|docs| {
+                    file::plan_from_documents(docs, "the edited YAML", namespace, true)
+                }) {
+                    Ok(p) => {
+                        plan = p;
+                        edited = true;
+                    }
+                    Err(e) => eprintln!("error: {e:#}\n(the previous version is kept)"),
+                }
+            }
+            _ => bail!("cancelled; nothing was created"),
+        }
+    }
+    if edited {
+        eprintln!("The YAML was edited; use --save FILE and `create -f FILE` to repeat it.");
+    } else {
+        eprintln!("Equivalent command:\n  {}", command_line(args));
+    }
+    Ok(plan)
+}
+
+fn optional(
+    theme: &ColorfulTheme,
+    prompt: &str,
+    initial: Option<String>,
+) -> Result<Option<String>> {
+    let s: String = Input::with_theme(theme)
+        .with_prompt(prompt)
+        .with_initial_text(initial.unwrap_or_default())
+        .allow_empty(true)
+        .interact_text()?;
+    Ok((!s.trim().is_empty()).then(|| s.trim().to_string()))
+}
+
+fn quantity(
+    theme: &ColorfulTheme,
+    prompt: &str,
+    initial: Option<String>,
+) -> Result<Option<String>> {
+    let s: String = Input::with_theme(theme)
+        .with_prompt(prompt)
+        .with_initial_text(initial.unwrap_or_default())
+        .allow_empty(true)
+        .validate_with(|s: &String| {
+            if s.is_empty() {
+                Ok(())
+            } else {
+                validate::non_negative_quantity(s)
+            }
+        })
+        .interact_text()?;
+    Ok((!s.is_empty()).then_some(s))
+}
+
+fn repeated(
+    theme: &ColorfulTheme,
+    prompt: &str,
+    initial: &[String],
+    check: impl Fn(&str) -> Result<(), String>,
+) -> Result<Vec<String>> {
+    let mut out: Vec<String> = initial.to_vec();
+    for v in &out {
+        eprintln!("  {v}");
+    }
+    loop {
+        let s: String = Input::with_theme(theme)
+            .with_prompt(prompt)
+            .allow_empty(true)
+            .validate_with(|s: &String| if s.is_empty() { Ok(()) } else { check(s) })
+            .interact_text()?;
+        if s.is_empty() {
+            return Ok(out);
+        }
+        out.push(s);
+    }
+}
+
+/// The flags that build the same objects.
+pub fn command_line(a: &CreateArgs) -> String {
+    let mut words: Vec<String> = vec!["kubectl".into(), "statefulset".into(), "create".into()];
+    let mut push = |flag: &str, v: Option<String>| {
+        if let Some(v) = v {
+            words.push(flag.to_string());
+            words.push(v);
+        }
+    };
+    push("--image", a.image.clone());
+    push(
+        "--replicas",
+        a.replicas.filter(|r| *r != 1).map(|r| r.to_string()),
+    );
+    let derived = a.image.as_deref().map(create::container_name_from_image);
+    push(
+        "--container-name",
+        a.container_name
+            .clone()
+            .filter(|c| Some(c) != derived.as_ref()),
+    );
+    push(
+        "--pull-policy",
+        a.pull_policy.clone().filter(|p| p != "IfNotPresent"),
+    );
+    for (flag, list) in [
+        ("--port", &a.port),
+        ("--env", &a.env),
+        ("--volume", &a.volume),
+        ("--node-selector", &a.node_selector),
+        ("--label", &a.label),
+        ("--annotation", &a.annotation),
+        ("--init-container", &a.init_container),
+        ("--image-pull-secret", &a.image_pull_secret),
+    ] {
+        for v in list {
+            push(flag, Some(v.clone()));
+        }
+    }
+    push("--requests-cpu", a.requests_cpu.clone());
+    push("--requests-memory", a.requests_memory.clone());
+    push("--limits-cpu", a.limits_cpu.clone());
+    push("--limits-memory", a.limits_memory.clone());
+    push("--liveness", a.liveness.clone());
+    push("--readiness", a.readiness.clone());
+    push("--startup", a.startup.clone());
+    push("--command", a.command.clone());
+    push("--args", a.args.clone());
+    push(
+        "--update-strategy",
+        a.update_strategy.clone().filter(|s| s != "RollingUpdate"),
+    );
+    push("--partition", a.partition.map(|p| p.to_string()));
+    push("--deployment-mode", a.deployment_mode.clone());
+    push("--alias", a.alias.clone());
+    push("--description", a.description.clone());
+    push("--service-name", a.service_name.clone());
+    if a.sync_host_timezone {
+        words.push("--sync-host-timezone".into());
+    }
+    let mut line = shell_words::join(&words[..3]);
+    line.push(' ');
+    line.push_str(&shell_words::quote(a.name.as_deref().unwrap_or("NAME")));
+    if words.len() > 3 {
+        line.push(' ');
+        line.push_str(&shell_words::join(&words[3..]));
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::anyhow;
+    use clap::Parser;
+
+    #[test]
+    fn command_line_round_trips_through_the_parser() {
+        let a = CreateArgs {
+            name: Some("db".into()),
+            image: Some("postgres:16".into()),
+            replicas: Some(3),
+            port: vec!["5432".into()],
+            env: vec!["A=b c".into()],
+            command: Some("sh -c 'x y'".into()),
+            alias: Some("My DB".into()),
+            sync_host_timezone: true,
+            timeout: "5m".into(),
+            ..Default::default()
+        };
+        let line = command_line(&a);
+        let words = shell_words::split(&line).unwrap();
+        assert_eq!(&words[..3], ["kubectl", "statefulset", "create"]);
+        let cli = crate::cli::Cli::try_parse_from(
+            std::iter::once("k".to_string()).chain(words[2..].iter().cloned()),
+        )
+        .map_err(|e| anyhow!("{e}"))
+        .unwrap();
+        let crate::cli::Command::Create(parsed) = cli.command else {
+            panic!()
+        };
+        let p1 = manifest::plan_from_args(&a, "default").unwrap();
+        let p2 = manifest::plan_from_args(&parsed, "default").unwrap();
+        assert_eq!(p1.objects(), p2.objects());
+    }
+}

@@ -1,0 +1,338 @@
+//! The only module that talks to the API server: one kube `Client` built from
+//! --kubeconfig/KUBECONFIG/--context/-n, typed `Api`s, no discovery, and `-v` request logging.
+
+pub mod lifecycle;
+mod log;
+
+use std::time::Duration;
+
+use anyhow::{anyhow, Context, Result};
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{Namespace, Pod, Service};
+use kube::api::{DeleteParams, ListParams, PostParams};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::{Api, Client, Config};
+
+use crate::cli::GlobalArgs;
+
+pub const FIELD_MANAGER: &str = "kubectl-statefulset";
+
+/// A connected client and the namespace commands work in.
+#[derive(Clone)]
+pub struct Kube {
+    pub client: Client,
+    pub namespace: String,
+    /// The user passed -n.
+    pub namespace_explicit: bool,
+}
+
+/// Reads the kubeconfig the way kubectl does: --kubeconfig, else $KUBECONFIG (several files
+/// merged), else ~/.kube/config.
+pub fn load_kubeconfig(global: &GlobalArgs) -> Result<Kubeconfig> {
+    match &global.kubeconfig {
+        Some(path) => Kubeconfig::read_from(path)
+            .with_context(|| format!("cannot read the kubeconfig {}", path.display())),
+        None => Kubeconfig::read().context(
+            "cannot read a kubeconfig (looked at $KUBECONFIG and ~/.kube/config); pass --kubeconfig FILE",
+        ),
+    }
+}
+
+/// The context names of the kubeconfig (for completion; no request).
+pub fn context_names(global: &GlobalArgs) -> Vec<String> {
+    load_kubeconfig(global)
+        .map(|k| k.contexts.into_iter().map(|c| c.name).collect())
+        .unwrap_or_default()
+}
+
+impl Kube {
+    pub async fn connect(global: &GlobalArgs) -> Result<Kube> {
+        let options = KubeConfigOptions {
+            context: global.context.clone(),
+            ..Default::default()
+        };
+        let have_file = global.kubeconfig.is_some()
+            || std::env::var_os("KUBECONFIG").is_some()
+            || Kubeconfig::read().is_ok();
+        let mut config = if have_file {
+            let kubeconfig = load_kubeconfig(global)?;
+            Config::from_custom_kubeconfig(kubeconfig, &options)
+                .await
+                .map_err(|e| match (&global.context, &e) {
+                    (Some(ctx), kube::config::KubeconfigError::LoadContext(_)) => {
+                        anyhow!("context {ctx:?} not found in the kubeconfig")
+                    }
+                    _ => anyhow!(e).context("cannot use the kubeconfig"),
+                })?
+        } else {
+            Config::incluster().context(
+                "no kubeconfig found and not running in a cluster; set KUBECONFIG or pass --kubeconfig",
+            )?
+        };
+        // kubectl's --request-timeout bounds each whole request (0 = no limit).
+        let mut timeout = None;
+        if let Some(t) = &global.request_timeout {
+            let d = crate::manifest::validate::duration(t)
+                .map_err(|e| anyhow!("--request-timeout {t:?}: {e}"))?;
+            if !d.is_zero() {
+                config.connect_timeout = Some(d);
+                timeout = Some(d);
+            }
+        }
+        let namespace = global
+            .namespace
+            .clone()
+            .unwrap_or_else(|| config.default_namespace.clone());
+        let builder = kube::client::ClientBuilder::try_from(config.clone())
+            .context("cannot set up the HTTP client")?;
+        let client = match timeout {
+            Some(d) => builder
+                .with_layer(&tower::timeout::TimeoutLayer::new(d))
+                .with_layer(&log::LogLayer::new(global.verbose))
+                .build(),
+            None => builder
+                .with_layer(&log::LogLayer::new(global.verbose))
+                .build(),
+        };
+        Ok(Kube {
+            client,
+            namespace,
+            namespace_explicit: global.namespace.is_some(),
+        })
+    }
+
+    pub fn statefulsets(&self, ns: Option<&str>) -> Api<StatefulSet> {
+        match ns {
+            Some(ns) => Api::namespaced(self.client.clone(), ns),
+            None => Api::all(self.client.clone()),
+        }
+    }
+
+    fn services(&self, ns: &str) -> Api<Service> {
+        Api::namespaced(self.client.clone(), ns)
+    }
+
+    pub async fn get_statefulset(&self, name: &str) -> Result<StatefulSet> {
+        Ok(self.get_statefulset_raw(name).await?.0)
+    }
+
+    /// The StatefulSet typed, and exactly as the server sent it (for -o yaml|json).
+    pub async fn get_statefulset_raw(
+        &self,
+        name: &str,
+    ) -> Result<(StatefulSet, serde_json::Value)> {
+        let url = format!("/apis/apps/v1/namespaces/{}/statefulsets", self.namespace);
+        let req = kube::core::Request::new(url)
+            .get(name, &kube::api::GetParams::default())
+            .map_err(|e| anyhow!("cannot build the request: {e}"))?;
+        let raw: serde_json::Value = self
+            .client
+            .request(req)
+            .await
+            .map_err(|e| api_error(e, "statefulset", Some(name), &self.namespace))?;
+        let typed = serde_json::from_value(raw.clone())
+            .with_context(|| format!("the server's statefulset {name:?} could not be read"))?;
+        Ok((typed, raw))
+    }
+
+    pub async fn list_statefulsets(
+        &self,
+        all: bool,
+        selector: Option<&str>,
+    ) -> Result<Vec<StatefulSet>> {
+        Ok(self
+            .list_statefulsets_raw(all, selector)
+            .await?
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect())
+    }
+
+    /// Typed and raw items of one list request.
+    pub async fn list_statefulsets_raw(
+        &self,
+        all: bool,
+        selector: Option<&str>,
+    ) -> Result<Vec<(StatefulSet, serde_json::Value)>> {
+        let mut lp = ListParams::default();
+        if let Some(s) = selector {
+            lp = lp.labels(s);
+        }
+        let url = if all {
+            "/apis/apps/v1/statefulsets".to_string()
+        } else {
+            format!("/apis/apps/v1/namespaces/{}/statefulsets", self.namespace)
+        };
+        let req = kube::core::Request::new(url)
+            .list(&lp)
+            .map_err(|e| anyhow!("cannot build the request: {e}"))?;
+        let raw: serde_json::Value = self
+            .client
+            .request(req)
+            .await
+            .map_err(|e| api_error(e, "statefulsets", None, &self.namespace))?;
+        let items = raw
+            .get("items")
+            .and_then(|i| i.as_array())
+            .cloned()
+            .unwrap_or_default();
+        items
+            .into_iter()
+            .map(|mut item| {
+                // List items carry no apiVersion/kind on the wire; add them for output.
+                if let Some(m) = item.as_object_mut() {
+                    m.entry("apiVersion").or_insert("apps/v1".into());
+                    m.entry("kind").or_insert("StatefulSet".into());
+                }
+                let typed = serde_json::from_value(item.clone())
+                    .context("the server sent a statefulset that could not be read")?;
+                Ok((typed, item))
+            })
+            .collect()
+    }
+
+    pub async fn list_pods(&self, selector: &str) -> Result<Vec<Pod>> {
+        let api: Api<Pod> = Api::namespaced(self.client.clone(), &self.namespace);
+        Ok(api
+            .list(&ListParams::default().labels(selector))
+            .await
+            .map_err(|e| api_error(e, "pods", None, &self.namespace))?
+            .items)
+    }
+
+    pub async fn list_namespaces(&self) -> Result<Vec<String>> {
+        let api: Api<Namespace> = Api::all(self.client.clone());
+        Ok(api
+            .list(&ListParams::default())
+            .await
+            .map_err(|e| api_error(e, "namespaces", None, ""))?
+            .items
+            .into_iter()
+            .filter_map(|n| n.metadata.name)
+            .collect())
+    }
+
+    pub async fn create_service(&self, svc: &Service, dry_run: bool) -> Result<Service> {
+        let ns = svc
+            .metadata
+            .namespace
+            .clone()
+            .unwrap_or_else(|| self.namespace.clone());
+        let name = svc.metadata.name.clone().unwrap_or_default();
+        self.services(&ns)
+            .create(&post_params(dry_run), svc)
+            .await
+            .map_err(|e| api_error(e, "service", Some(&name), &ns))
+    }
+
+    pub async fn create_statefulset(
+        &self,
+        sts: &StatefulSet,
+        dry_run: bool,
+    ) -> Result<StatefulSet> {
+        let ns = sts
+            .metadata
+            .namespace
+            .clone()
+            .unwrap_or_else(|| self.namespace.clone());
+        let name = sts.metadata.name.clone().unwrap_or_default();
+        self.statefulsets(Some(&ns))
+            .create(&post_params(dry_run), sts)
+            .await
+            .map_err(|e| api_error(e, "statefulset", Some(&name), &ns))
+    }
+
+    pub async fn delete_service(&self, ns: &str, name: &str) -> Result<()> {
+        self.services(ns)
+            .delete(name, &DeleteParams::default())
+            .await
+            .map_err(|e| api_error(e, "service", Some(name), ns))?;
+        Ok(())
+    }
+}
+
+fn post_params(dry_run: bool) -> PostParams {
+    PostParams {
+        dry_run,
+        field_manager: Some(FIELD_MANAGER.to_string()),
+    }
+}
+
+/// An API Status failure, kept for callers that branch on it (e.g. AlreadyExists).
+#[derive(Debug)]
+pub struct ApiFailure {
+    pub code: u16,
+    pub reason: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ApiFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ApiFailure {}
+
+/// Maps a kube error to a sentence a person can act on.
+pub fn api_error(err: kube::Error, kind: &str, name: Option<&str>, ns: &str) -> anyhow::Error {
+    match err {
+        kube::Error::Api(resp) => {
+            let failure = ApiFailure {
+                code: resp.code,
+                reason: resp.reason.clone(),
+                message: resp.message.clone(),
+            };
+            let headline = match (resp.code, resp.reason.as_str(), name) {
+                (404, _, _) if resp.message.starts_with("namespaces ") => {
+                    format!("namespace {ns:?} not found")
+                }
+                (404, _, Some(n)) => format!("{kind} {n:?} not found in namespace {ns:?}"),
+                (409, "AlreadyExists", Some(n)) => {
+                    format!("{kind} {n:?} already exists in namespace {ns:?}")
+                }
+                (409, _, Some(n)) => format!("{kind} {n:?} was changed by someone else (conflict)"),
+                (401, _, _) => "the server rejected the credentials (401 Unauthorized)".to_string(),
+                (403, _, _) => format!("forbidden: {}", resp.message),
+                (422, _, Some(n)) => format!("the server rejected {kind} {n:?} as invalid"),
+                (404, _, None) => format!("the server does not serve {kind} (404)"),
+                (code, _, _) => format!("the server answered {code} {}", resp.reason),
+            };
+            let mut e = anyhow::Error::new(failure);
+            if !resp.message.is_empty() && !matches!(resp.code, 403) {
+                e = e.context(headline);
+            } else {
+                e = anyhow!("{headline}");
+            }
+            e
+        }
+        other => {
+            let mut text = other.to_string();
+            let mut source = std::error::Error::source(&other);
+            while let Some(s) = source {
+                text.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            let hint = if text.contains("timed out") || text.contains("elapsed") {
+                "the request timed out; raise --request-timeout (0 = no limit)"
+            } else if text.contains("onnect") || text.contains("dns") || text.contains("tcp") {
+                "cannot reach the API server; check the kubeconfig's server address and that the cluster is up"
+            } else {
+                "the request failed"
+            };
+            anyhow!(other).context(hint.to_string())
+        }
+    }
+}
+
+/// Whether the error is an API Status with this reason.
+pub fn is_reason(err: &anyhow::Error, reason: &str) -> bool {
+    err.chain()
+        .filter_map(|e| e.downcast_ref::<ApiFailure>())
+        .any(|f| f.reason == reason)
+}
+
+/// A pause between polls.
+pub async fn sleep(d: Duration) {
+    tokio::time::sleep(d).await
+}

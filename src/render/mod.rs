@@ -1,0 +1,192 @@
+//! Rendering: kubectl-like tables, YAML/JSON object output, status words, ages, progress.
+
+pub mod progress;
+pub mod status;
+pub mod yaml;
+
+use std::io::Write;
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use serde::Serialize;
+
+/// Writes to stdout; a failed write (e.g. a closed pipe) becomes an error the printer handles.
+pub fn out(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    if !text.ends_with('\n') {
+        stdout.write_all(b"\n")?;
+    }
+    stdout.flush()?;
+    Ok(())
+}
+
+/// A kubectl-like table: no borders, upper-case headers, columns three spaces apart.
+pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
+    let mut t = Table::new();
+    t.load_preset(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(headers.iter().map(|h| h.to_uppercase()));
+    for row in rows {
+        t.add_row(row);
+    }
+    for col in t.column_iter_mut() {
+        col.set_padding((0, 3));
+        col.set_cell_alignment(CellAlignment::Left);
+    }
+    let mut text: String = t
+        .to_string()
+        .lines()
+        .map(|l| l.trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    text.push('\n');
+    text
+}
+
+/// kubectl's HumanDuration (k8s.io/apimachinery/pkg/util/duration/duration.go).
+pub fn human_duration(d: chrono::Duration) -> String {
+    let secs = d.num_seconds();
+    if secs < -1 {
+        return "<invalid>".into();
+    }
+    if secs < 0 {
+        return "0s".into();
+    }
+    if secs < 60 * 2 {
+        return format!("{secs}s");
+    }
+    let minutes = secs / 60;
+    if minutes < 10 {
+        let s = secs % 60;
+        return if s == 0 {
+            format!("{minutes}m")
+        } else {
+            format!("{minutes}m{s}s")
+        };
+    }
+    if minutes < 60 * 3 {
+        return format!("{minutes}m");
+    }
+    let hours = minutes / 60;
+    if hours < 8 {
+        let m = minutes % 60;
+        return if m == 0 {
+            format!("{hours}h")
+        } else {
+            format!("{hours}h{m}m")
+        };
+    }
+    if hours < 48 {
+        return format!("{hours}h");
+    }
+    if hours < 24 * 8 {
+        let h = hours % 24;
+        let d = hours / 24;
+        return if h == 0 {
+            format!("{d}d")
+        } else {
+            format!("{d}d{h}h")
+        };
+    }
+    if hours < 24 * 365 * 2 {
+        return format!("{}d", hours / 24);
+    }
+    if hours < 24 * 365 * 8 {
+        let dy = (hours / 24) % 365;
+        let y = hours / 24 / 365;
+        return if dy == 0 {
+            format!("{y}y")
+        } else {
+            format!("{y}y{dy}d")
+        };
+    }
+    format!("{}y", hours / 24 / 365)
+}
+
+pub fn age(t: Option<&Time>, now: DateTime<Utc>) -> String {
+    match t {
+        Some(t) => human_duration(now.signed_duration_since(t.0)),
+        None => "<unknown>".into(),
+    }
+}
+
+/// Object output; with `keep_managed_fields` false, metadata.managedFields is dropped.
+pub fn object_value<T: Serialize>(obj: &T, keep_managed_fields: bool) -> serde_json::Value {
+    let mut v = serde_json::to_value(obj).unwrap_or(serde_json::Value::Null);
+    if !keep_managed_fields {
+        if let Some(m) = v.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+            m.remove("managedFields");
+        }
+    }
+    v
+}
+
+/// The object as the server sent it, without metadata.managedFields unless asked.
+pub fn strip_managed_fields(mut v: serde_json::Value, keep: bool) -> serde_json::Value {
+    if !keep {
+        if let Some(m) = v.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+            m.remove("managedFields");
+        }
+    }
+    v
+}
+
+pub fn to_yaml(v: &serde_json::Value) -> Result<String> {
+    Ok(yaml::to_string(v))
+}
+
+pub fn to_json(v: &serde_json::Value) -> Result<String> {
+    Ok(serde_json::to_string_pretty(v)? + "\n")
+}
+
+/// Several objects: YAML documents separated by `---`, or a JSON `List`.
+pub fn objects_yaml(objs: &[serde_json::Value]) -> Result<String> {
+    let mut s = String::new();
+    for (i, o) in objs.iter().enumerate() {
+        if i > 0 {
+            s.push_str("---\n");
+        }
+        s.push_str(&to_yaml(o)?);
+    }
+    Ok(s)
+}
+
+pub fn objects_json(objs: &[serde_json::Value]) -> Result<String> {
+    if objs.len() == 1 {
+        return to_json(&objs[0]);
+    }
+    to_json(&serde_json::json!({"apiVersion": "v1", "kind": "List", "metadata": {}, "items": objs}))
+}
+
+/// Whether colour is wanted on this stream.
+pub fn color_enabled(no_color_flag: bool, is_tty: bool) -> bool {
+    is_tty && !no_color_flag && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_durations_match_kubectl() {
+        let s = chrono::Duration::seconds;
+        assert_eq!(human_duration(s(5)), "5s");
+        assert_eq!(human_duration(s(119)), "119s");
+        assert_eq!(human_duration(s(150)), "2m30s");
+        assert_eq!(human_duration(s(600)), "10m");
+        assert_eq!(human_duration(s(3 * 3600 + 60)), "3h1m");
+        assert_eq!(human_duration(s(20 * 3600)), "20h");
+        assert_eq!(human_duration(s(3 * 86400 + 3600)), "3d1h");
+        assert_eq!(human_duration(s(30 * 86400)), "30d");
+        assert_eq!(human_duration(s(-5)), "<invalid>");
+    }
+
+    #[test]
+    fn tables_have_no_borders_and_caps_headers() {
+        let t = table(&["name", "ready"], vec![vec!["web".into(), "1/1".into()]]);
+        assert_eq!(t, "NAME   READY\nweb    1/1\n");
+    }
+}

@@ -1,0 +1,251 @@
+//! End-to-end: `list`, `get`, `pods` against kube-sim: tables (insta snapshots, ages filtered),
+//! object output, errors, and request economy from the simulator's log.
+
+mod common;
+
+use common::{filter_table, TestEnv};
+use serde_json::Value;
+
+fn env_with_web() -> TestEnv {
+    let env = TestEnv::new();
+    env.ok([
+        "create",
+        "web",
+        "--image",
+        "nginx:1.27",
+        "--replicas",
+        "2",
+        "--port",
+        "80",
+    ]);
+    env.ok([
+        "create",
+        "db",
+        "--image",
+        "postgres:16",
+        "--replicas",
+        "0",
+        "-n",
+        "default",
+    ]);
+    env.wait_ready("default", "web", 2);
+    env
+}
+
+#[test]
+fn list_table_and_request_economy() {
+    let env = env_with_web();
+    env.sim.clear_requests();
+    let out = env.ok(["list"]);
+    assert_eq!(env.sim.requests().len(), 1, "{:#?}", env.sim.requests());
+    insta::assert_snapshot!("list", env.filter_hashes("default", &filter_table(&out)));
+    let wide = env.ok(["ls", "-o", "wide", "-A"]);
+    insta::assert_snapshot!(
+        "list_wide_all_namespaces",
+        env.filter_hashes("default", &filter_table(&wide))
+    );
+}
+
+#[test]
+fn list_selector_name_and_json() {
+    let env = env_with_web();
+    assert_eq!(
+        env.ok(["list", "-l", "app=web", "-o", "name"]),
+        "statefulset.apps/web\n"
+    );
+    let v: Value = serde_json::from_str(&env.ok(["list", "-o", "json"])).unwrap();
+    assert_eq!(v["kind"], "List");
+    assert_eq!(v["items"].as_array().unwrap().len(), 2);
+    assert!(v["items"][0]["metadata"].get("managedFields").is_none());
+    let o = env.run(["list", "-n", "empty-ns"]);
+    assert_eq!(o.code, 0);
+    assert_eq!(o.stdout, "");
+    assert!(
+        o.stderr
+            .contains("No StatefulSets found in namespace empty-ns."),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn get_detail_page_makes_two_requests() {
+    let env = env_with_web();
+    env.sim.clear_requests();
+    let out = env.ok(["get", "web"]);
+    let reqs = env.sim.requests();
+    assert_eq!(reqs.len(), 2, "{reqs:#?}");
+    assert!(
+        reqs[1].path.ends_with("/pods")
+            && reqs[1].param("labelSelector").as_deref() == Some("app=web")
+    );
+    assert!(out.contains("Status:"), "{out}");
+    assert!(out.contains("2 desired | 2 ready"), "{out}");
+    assert!(out.contains("web-0") && out.contains("web-1"), "{out}");
+    // Revision hashes and IPs vary with the template; keep the structure in the snapshot.
+    let filtered: String = filter_table(&out)
+        .lines()
+        .map(|l| {
+            l.split(' ')
+                .map(|w| if w.starts_with("10.") { "<ip>" } else { w })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    insta::assert_snapshot!("get_web", env.filter_hashes("default", &filtered));
+}
+
+#[test]
+fn get_object_output_strips_managed_fields() {
+    let env = env_with_web();
+    let v: Value = serde_json::from_str(&env.ok(["get", "web", "-o", "json"])).unwrap();
+    assert_eq!(v["kind"], "StatefulSet");
+    assert_eq!(v["apiVersion"], "apps/v1");
+    assert!(v["metadata"].get("managedFields").is_none());
+    let with: Value =
+        serde_json::from_str(&env.ok(["status", "web", "-o", "json", "--show-managed-fields"]))
+            .unwrap();
+    assert_eq!(
+        with["metadata"]["managedFields"][0]["manager"],
+        "kubectl-statefulset"
+    );
+    let yaml = env.ok(["get", "web", "-o", "yaml"]);
+    let back: Value = serde_yaml::from_str(&yaml).unwrap();
+    assert_eq!(back["metadata"]["name"], "web");
+}
+
+#[test]
+fn get_missing_and_without_name() {
+    let env = TestEnv::new();
+    let o = env.run(["get", "nope", "-n", "prod"]);
+    assert_eq!(o.code, 1);
+    assert_eq!(
+        o.stderr.lines().next().unwrap(),
+        "error: statefulset \"nope\" not found in namespace \"prod\""
+    );
+    let o = env.run(["get"]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr.contains("a StatefulSet NAME is required"),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn pods_table_and_names() {
+    let env = env_with_web();
+    assert_eq!(
+        env.ok(["pods", "web", "-o", "name"]),
+        "pod/web-0\npod/web-1\n"
+    );
+    let out = env.ok(["pods", "web"]);
+    let header = out.lines().next().unwrap();
+    assert_eq!(
+        header.split_whitespace().collect::<Vec<_>>(),
+        ["ORDINAL", "POD", "STATUS", "READY", "RESTARTS", "NODE", "IP", "AGE", "REVISION"]
+    );
+    assert!(out.lines().nth(1).unwrap().starts_with("0 "), "{out}");
+    assert!(out.contains("Running"), "{out}");
+}
+
+#[test]
+fn verbose_logs_each_request_without_token() {
+    let env = env_with_web();
+    let o = env.run(["list", "-v"]);
+    assert_eq!(o.code, 0);
+    let line = o
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("GET /apis/apps/v1/namespaces/default/statefulsets"))
+        .unwrap_or_else(|| panic!("{}", o.stderr));
+    assert!(line.contains(" 200 ") && line.ends_with("ms"), "{line}");
+    assert!(!o.stderr.contains(env.sim.token()));
+}
+
+#[test]
+fn broken_pipe_is_success() {
+    let env = env_with_web();
+    // Many names through a pipe closed after the first read.
+    let mut child = env
+        .std_cmd(["list", "-o", "name"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn create_in_missing_namespace_says_so() {
+    let env = TestEnv::new();
+    let o = env.run(["create", "web", "--image", "nginx", "-n", "nope"]);
+    assert_eq!(o.code, 1);
+    assert_eq!(
+        o.stderr.lines().next().unwrap(),
+        "error: namespace \"nope\" not found",
+        "{}",
+        o.stderr
+    );
+    assert!(env
+        .writes()
+        .iter()
+        .all(|r| r.param("dryRun").as_deref() == Some("All")));
+}
+
+#[test]
+fn request_timeout_bounds_each_request() {
+    let env = TestEnv::new();
+    env.sim.set_latency(std::time::Duration::from_millis(1500));
+    let o = env.run(["list", "--request-timeout", "300ms"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .starts_with("error: the request timed out; raise --request-timeout"),
+        "{}",
+        o.stderr
+    );
+    env.sim.set_latency(std::time::Duration::ZERO);
+    assert_eq!(env.run(["list", "--request-timeout", "10s"]).code, 0);
+}
+
+#[test]
+fn parity_with_kubectl_get() {
+    let env = env_with_web();
+    let Some(mut k) = env.sim.kubectl(["get", "statefulset", "web", "-o", "json"]) else {
+        return;
+    };
+    let out = k.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let theirs: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ours: Value = serde_json::from_str(&env.ok(["get", "web", "-o", "json"])).unwrap();
+    assert_eq!(ours["spec"], theirs["spec"]);
+    assert_eq!(ours["metadata"]["uid"], theirs["metadata"]["uid"]);
+    assert_eq!(
+        ours["status"]["readyReplicas"],
+        theirs["status"]["readyReplicas"]
+    );
+    // READY column: kubectl's server-side table and ours agree.
+    let mut k = env
+        .sim
+        .kubectl(["get", "statefulset", "web", "--no-headers"])
+        .unwrap();
+    let table = String::from_utf8(k.output().unwrap().stdout).unwrap();
+    let their_ready = table.split_whitespace().nth(1).unwrap().to_string();
+    let ours_table = env.ok(["list"]);
+    let our_ready = ours_table
+        .lines()
+        .find(|l| l.starts_with("web "))
+        .unwrap()
+        .split_whitespace()
+        .nth(2)
+        .unwrap()
+        .to_string();
+    assert_eq!(our_ready, their_ready);
+}
