@@ -725,6 +725,20 @@ pub fn build_status(
         };
         c["lastTransitionTime"] = ltt;
     }
+    // Conditions other components own (e.g. DisruptionTarget, readiness gates) are kept, as
+    // the kubelet's status manager merges them (pkg/kubelet/status/status_manager.go).
+    const OWN: [&str; 5] = [
+        "PodReadyToStartContainers",
+        "Initialized",
+        "Ready",
+        "ContainersReady",
+        "PodScheduled",
+    ];
+    for o in old["conditions"].as_array().into_iter().flatten() {
+        if !OWN.iter().any(|t| o["type"] == *t) {
+            conds.push(o.clone());
+        }
+    }
     let started_any = plan.regular.iter().any(|(_, st)| {
         st.as_ref().is_some_and(|s| {
             matches!(s.state, CState::Running { .. } | CState::Terminated(_)) || s.last.is_some()
@@ -1660,6 +1674,13 @@ mod tests {
                 "PodScheduled"
             ]
         );
+        let mut other = pod2.clone();
+        other["status"]["conditions"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"type": "DisruptionTarget", "status": "True"}));
+        let kept = build_status(&other, &p2, t0(), "10.0.0.1", "10.244.1.5", at(5000));
+        assert_eq!(kept["conditions"][5]["type"], "DisruptionTarget");
         let term = terminated_status(&pod2, at(9000));
         assert_eq!(term["phase"], "Succeeded");
         assert_eq!(
