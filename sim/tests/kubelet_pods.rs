@@ -228,7 +228,8 @@ fn kubelet_graceful_delete_finishes() {
         get_pod(&s, "bye").is_some_and(|p| p["status"]["phase"] == "Running")
     }));
     let uid = get_pod(&s, "bye").unwrap()["metadata"]["uid"].clone();
-    s.cluster()
+    let d = s
+        .cluster()
         .delete(
             &PODS,
             Some("default"),
@@ -239,6 +240,8 @@ fn kubelet_graceful_delete_finishes() {
             },
         )
         .unwrap();
+    // Graceful: the pod lingers with a deletionTimestamp until the kubelet finishes it.
+    assert!(d["metadata"]["deletionTimestamp"].is_string(), "{d}");
     assert!(s.wait_until(Duration::from_secs(5), |_| {
         get_pod(&s, "bye").is_none_or(|p| p["metadata"]["uid"] != uid)
     }));
