@@ -69,6 +69,10 @@ pub struct GlobalArgs {
     /// Answer yes to confirmations
     #[arg(short = 'y', long, global = true)]
     pub yes: bool,
+
+    /// Do not verify the server's certificate (insecure; for test clusters only)
+    #[arg(long, global = true)]
+    pub insecure_skip_tls_verify: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

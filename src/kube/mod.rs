@@ -3,6 +3,7 @@
 
 pub mod lifecycle;
 mod log;
+pub mod retry;
 
 use std::time::Duration;
 
@@ -69,6 +70,11 @@ impl Kube {
                 "no kubeconfig found and not running in a cluster; set KUBECONFIG or pass --kubeconfig",
             )?
         };
+        // Certificates are verified unless asked otherwise (the flag or the kubeconfig's
+        // insecure-skip-tls-verify), as kubectl does.
+        if global.insecure_skip_tls_verify {
+            config.accept_invalid_certs = true;
+        }
         // kubectl's --request-timeout bounds each whole request (0 = no limit).
         let mut timeout = None;
         if let Some(t) = &global.request_timeout {
@@ -85,6 +91,8 @@ impl Kube {
             .unwrap_or_else(|| config.default_namespace.clone());
         let builder = kube::client::ClientBuilder::try_from(config.clone())
             .context("cannot set up the HTTP client")?;
+        // Retries of reads sit inside the timeout: all attempts share --request-timeout.
+        let builder = builder.with_layer(&retry::RetryLayer::new(global.verbose));
         let client = match timeout {
             Some(d) => builder
                 .with_layer(&tower::timeout::TimeoutLayer::new(d))
