@@ -89,6 +89,8 @@ fn retryable_error(e: &BoxError) -> bool {
     }
     t.contains("reset")
         || t.contains("connection closed")
+        || t.contains("closed connection")
+        || t.contains("close_notify")
         || t.contains("broken pipe")
         || t.contains("incomplete message")
         || t.contains("unexpected eof")
@@ -222,6 +224,8 @@ mod tests {
         let e: BoxError = "invalid peer certificate: UnknownIssuer".into();
         assert!(!retryable_error(&e));
         let e: BoxError = "connection reset by peer".into();
+        assert!(retryable_error(&e));
+        let e: BoxError = "peer closed connection without sending TLS close_notify".into();
         assert!(retryable_error(&e));
     }
 }
