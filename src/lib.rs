@@ -91,7 +91,30 @@ pub fn run_main(args: Vec<OsString>) -> i32 {
     }
 }
 
+/// The NAME of a command addressing one StatefulSet: it becomes a path segment of every request,
+/// so anything that is not a valid object name (`web?x=1` would address `web`, `a/../b` another
+/// path) is refused before any request.
+fn check_target_name(command: &Command) -> anyhow::Result<()> {
+    let name = match command {
+        Command::Get(a) => a.name.as_deref(),
+        Command::Pods(a) => a.name.as_deref(),
+        Command::Scale(a) => Some(a.name.as_str()),
+        Command::Redeploy(a) => a.name.as_deref(),
+        Command::Revisions(a) => a.name.as_deref(),
+        Command::Rollback(a) => a.name.as_deref(),
+        Command::UpdateStrategy(a) => Some(a.name.as_str()),
+        Command::Delete(a) => Some(a.name.as_str()),
+        _ => None,
+    };
+    if let Some(n) = name {
+        crate::manifest::validate::dns1123_subdomain(n)
+            .map_err(|e| anyhow::anyhow!("invalid StatefulSet name {n:?}: {e}"))?;
+    }
+    Ok(())
+}
+
 async fn dispatch(command: Command, ctx: &Ctx) -> anyhow::Result<()> {
+    check_target_name(&command)?;
     match command {
         Command::Create(args) => commands::create::run(*args, ctx).await,
         Command::List(args) => commands::list::run(args, ctx).await,

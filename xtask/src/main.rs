@@ -573,7 +573,13 @@ fn bench(opts: &BenchOpts) -> Result<(), String> {
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
     let plugin = target.join("release/kubectl-statefulset");
-    let sim_bin = target.join("release/kube-sim");
+    let mut sim_bin = target.join("release/kube-sim");
+    let mut sim_note = "release build";
+    if !sim_bin.is_file() && target.join("debug/kube-sim").is_file() {
+        // `--no-build` without a release simulator: the debug one slows both tools alike
+        sim_bin = target.join("debug/kube-sim");
+        sim_note = "debug build (slower server: absolute times are inflated for both tools)";
+    }
     for b in [&plugin, &sim_bin] {
         if !b.is_file() {
             return Err(format!("{} is missing (run without --no-build)", b.display()));
@@ -769,9 +775,10 @@ fn bench(opts: &BenchOpts) -> Result<(), String> {
     p(
         &mut md,
         format!(
-            "Machine: {} CPU(s), shared with other builds (numbers are noisy; ratios matter). kubectl: {}. Runs per measurement: {}.",
+            "Machine: {} CPU(s), shared with other builds (numbers are noisy; ratios matter). kubectl: {}. kube-sim: {}. Runs per measurement: {}.",
             std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
             kubectl_version,
+            sim_note,
             opts.runs
         ),
     );
