@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_statefulset_global_optspecs
-    string join \n n/namespace= context= kubeconfig= o/output= request-timeout= no-color v/verbose y/yes h/help V/version
+    string join \n n/namespace= context= kubeconfig= o/output= request-timeout= no-color v/verbose y/yes insecure-skip-tls-verify h/help V/version
 end
 
 function __fish_kubectl_statefulset_needs_command
@@ -36,6 +36,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -l
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "create" -d 'Create a StatefulSet and its headless Service (from flags, a file, or a wizard)'
@@ -113,6 +114,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s l -l selector -d 'Label selector, e.g. app=web,tier!=cache' -r
@@ -129,6 +131,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s l -l selector -d 'Label selector, e.g. app=web,tier!=cache' -r
@@ -145,6 +148,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
@@ -160,6 +164,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
@@ -175,6 +180,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
@@ -189,6 +195,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l current-replicas -d 'Precondition: only scale when the current replicas are this many' -r
@@ -209,6 +216,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l dry-run -d 'Only show (client) or only validate on the server (server); nothing is stored' -r -f -a "client\t'Build the objects locally; send nothing'
@@ -229,6 +237,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l diff -d 'Coloured unified diff between two revisions (default: REV against REV-1, or the newest against the one before)' -r
@@ -244,6 +253,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l to-revision -d 'The revision to go back to (default: the one before the newest, as kubectl rollout undo)' -r
@@ -264,6 +274,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l partition -d 'Only pods with an ordinal >= N are updated (with --rolling)' -r
@@ -287,6 +298,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l dry-run -d 'Only show (client) or only validate on the server (server); nothing is stored' -r -f -a "client\t'Build the objects locally; send nothing'
@@ -309,6 +321,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l dir -d 'Write every shell\'s script (and kubectl_complete-statefulset) into this directory' -r -F
@@ -324,6 +337,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -l dir -d 'Directory to write the man pages into' -r -F
@@ -339,6 +353,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
@@ -353,6 +368,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "create" -d 'Create a StatefulSet and its headless Service (from flags, a file, or a wizard)'
