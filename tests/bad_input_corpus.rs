@@ -48,7 +48,9 @@ fn non_utf8() -> OsString {
 }
 
 fn billion_laughs() -> String {
-    let mut s = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    let mut s = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
     let names = ["b", "c", "d", "e", "f", "g", "h", "i"];
     let mut prev = "a";
     for n in names {
@@ -101,7 +103,14 @@ fn corpus(dir: &std::path::Path) -> Vec<Case> {
     for r in ["-1", "abc", "1.5", "99999999999", "", "1e3", "0x10", "two"] {
         c.push(case(&["scale", "web", r, "--yes"]));
     }
-    c.push(case(&["scale", "web", "2", "--current-replicas", "x", "--yes"]));
+    c.push(case(&[
+        "scale",
+        "web",
+        "2",
+        "--current-replicas",
+        "x",
+        "--yes",
+    ]));
     for r in ["-1", "abc", "99999", "1.0"] {
         c.push(case(&["rollback", "web", "--to-revision", r, "--yes"]));
     }
@@ -130,20 +139,48 @@ fn corpus(dir: &std::path::Path) -> Vec<Case> {
         ]));
     }
     c.push(case(&["update-strategy", "web", "--yes"]));
-    c.push(case(&["update-strategy", "web", "--rolling", "--on-delete", "--yes"]));
+    c.push(case(&[
+        "update-strategy",
+        "web",
+        "--rolling",
+        "--on-delete",
+        "--yes",
+    ]));
     // -- quantities (create)
     for q in ["1.2.3", "1e", "NaN", "1 Gi", "∞", "0x1F"] {
-        c.push(case(&["create", "web2", "--image", "nginx", "--requests-memory", q]));
+        c.push(case(&[
+            "create",
+            "web2",
+            "--image",
+            "nginx",
+            "--requests-memory",
+            q,
+        ]));
     }
     for q in ["2..5", "cpu", "-"] {
-        c.push(case(&["create", "web2", "--image", "nginx", "--limits-cpu", q]));
+        c.push(case(&[
+            "create",
+            "web2",
+            "--image",
+            "nginx",
+            "--limits-cpu",
+            q,
+        ]));
     }
     // -- durations
     for d in ["abc", "-1s", "5x", "1.5.s", "s"] {
         c.push(case(&["list", "--request-timeout", d]));
     }
     for d in ["soon", "-5m", "10 minutes"] {
-        c.push(case(&["scale", "web", "2", "--wait", "--timeout", d, "--yes"]));
+        c.push(case(&[
+            "scale",
+            "web",
+            "2",
+            "--wait",
+            "--timeout",
+            d,
+            "--yes",
+        ]));
     }
     // -- selectors
     for s in ["a in (", "=x", "a==b==c", "!!a", "a notin b", "a,,b", "a b"] {
@@ -155,11 +192,7 @@ fn corpus(dir: &std::path::Path) -> Vec<Case> {
         file_case(deep_yaml),
         "100,000 nested YAML sequences: create -f does not finish within 60 s",
     ));
-    let deep_json = format!(
-        "{}1{}",
-        "{\"a\":".repeat(100_000),
-        "}".repeat(100_000)
-    );
+    let deep_json = format!("{}1{}", "{\"a\":".repeat(100_000), "}".repeat(100_000));
     c.push(gap(
         file_case(deep_json),
         "100,000 nested JSON objects: create -f does not finish within 60 s",
@@ -182,7 +215,8 @@ fn corpus(dir: &std::path::Path) -> Vec<Case> {
         "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: s}\nspec: just-a-string\n".into(),
     ));
     c.push(file_case(
-        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: s}\nspec:\n  replicas: three\n".into(),
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: s}\nspec:\n  replicas: three\n"
+            .into(),
     ));
     c.push(file_case(
         "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec: {containers: [{name: c, image: nginx}]}\n".into(),
@@ -193,7 +227,9 @@ fn corpus(dir: &std::path::Path) -> Vec<Case> {
     c.push(file_case(
         "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n\tname: s\n".into(),
     ));
-    c.push(file_case("{\"kind\": \"StatefulSet\", \"apiVersion\": \"apps/v1\",".into()));
+    c.push(file_case(
+        "{\"kind\": \"StatefulSet\", \"apiVersion\": \"apps/v1\",".into(),
+    ));
     c.push(file_case(
         "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: a}\n- apiVersion: v1\n  kind: Service\n  metadata: {name: b}\n".into(),
     ));
@@ -256,7 +292,13 @@ fn corpus(dir: &std::path::Path) -> Vec<Case> {
     #[cfg(unix)]
     {
         let bad = non_utf8();
-        for pre in [&["get"][..], &["delete"], &["redeploy"], &["list", "-l"], &["list", "-n"]] {
+        for pre in [
+            &["get"][..],
+            &["delete"],
+            &["redeploy"],
+            &["list", "-l"],
+            &["list", "-n"],
+        ] {
             let mut args: Vec<OsString> = pre.iter().map(OsString::from).collect();
             args.push(bad.clone());
             args.push("--yes".into());
@@ -272,7 +314,12 @@ fn corpus(dir: &std::path::Path) -> Vec<Case> {
             gap: None,
         });
         c.push(Case {
-            args: vec!["create".into(), bad.clone(), "--image".into(), "nginx".into()],
+            args: vec![
+                "create".into(),
+                bad.clone(),
+                "--image".into(),
+                "nginx".into(),
+            ],
             stdin: String::new(),
             gap: None,
         });
@@ -388,7 +435,10 @@ fn check(cases: &[Case]) {
         }
         if !problems.is_empty() {
             let short: String = stderr.chars().take(300).collect();
-            failures.push(format!("{shown:?}: {}\n  stderr: {short}", problems.join("; ")));
+            failures.push(format!(
+                "{shown:?}: {}\n  stderr: {short}",
+                problems.join("; ")
+            ));
         }
     }
     assert!(

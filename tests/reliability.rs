@@ -47,7 +47,11 @@ fn get_succeeds_after_two_500s() {
     let gets = matching(&env, "GET", "/statefulsets/web");
     let codes: Vec<u16> = gets.iter().map(|r| r.status).collect();
     assert_eq!(&codes[..3], &[500, 500, 200], "{codes:?}");
-    assert!(o.stderr.contains("retrying"), "-v shows retries: {}", o.stderr);
+    assert!(
+        o.stderr.contains("retrying"),
+        "-v shows retries: {}",
+        o.stderr
+    );
 }
 
 #[test]

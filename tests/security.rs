@@ -56,7 +56,10 @@ fn run_with(env: &TestEnv, cfg: &Path, args: &[&str]) -> Output {
 }
 
 fn show(o: &Output) -> String {
-    format!("exit {}\nstdout:\n{}\nstderr:\n{}", o.code, o.stdout, o.stderr)
+    format!(
+        "exit {}\nstdout:\n{}\nstderr:\n{}",
+        o.code, o.stdout, o.stderr
+    )
 }
 
 fn assert_no_token(o: &Output, token: &str) {
@@ -97,7 +100,11 @@ fn tls_is_verified_by_default_and_an_unknown_ca_is_refused() {
     let wrong_ca = kubeconfig(&env, other.ca_pem(), &token_user(&env));
     let o = run_with(&env, &wrong_ca, &["get", "web"]);
     assert_ne!(o.code, 0, "{}", show(&o));
-    assert!(o.stderr.to_lowercase().contains("certificate"), "{}", o.stderr);
+    assert!(
+        o.stderr.to_lowercase().contains("certificate"),
+        "{}",
+        o.stderr
+    );
 
     // the right CA works
     let right = kubeconfig(&env, env.sim.ca_pem(), &token_user(&env));
@@ -191,7 +198,11 @@ fn exec_credential_plugins_work_and_their_token_is_not_printed() {
     let o = run_with(&env, &cfg, &["get", "web", "-v", "-v"]);
     assert_eq!(o.code, 0, "{}", show(&o));
     assert!(o.stdout.contains("web"), "{}", o.stdout);
-    assert!(o.stderr.contains("GET "), "-v should log requests: {}", o.stderr);
+    assert!(
+        o.stderr.contains("GET "),
+        "-v should log requests: {}",
+        o.stderr
+    );
     assert_no_token(&o, &token);
 
     // the exec token is really what authenticates: a wrong one is refused (401)

@@ -37,7 +37,9 @@ fn main() {
             }
         }
         _ => {
-            eprintln!("usage: cargo run --release -p xtask -- bench [--runs N] [--no-build] [--out FILE]");
+            eprintln!(
+                "usage: cargo run --release -p xtask -- bench [--runs N] [--no-build] [--out FILE]"
+            );
             std::process::exit(2);
         }
     }
@@ -219,8 +221,8 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
             break;
         };
         let size_str = String::from_utf8_lossy(&b[..nl]);
-        let size = usize::from_str_radix(size_str.split(';').next().unwrap_or("").trim(), 16)
-            .unwrap_or(0);
+        let size =
+            usize::from_str_radix(size_str.split(';').next().unwrap_or("").trim(), 16).unwrap_or(0);
         if size == 0 || b.len() < nl + 2 + size {
             break;
         }
@@ -302,7 +304,10 @@ fn jobs() -> Vec<Job> {
         Job {
             name: "get",
             plugin: vec!["get", "web"],
-            kubectl: vec![vec!["get", "sts", "web"], vec!["get", "pods", "-l", "app=web"]],
+            kubectl: vec![
+                vec!["get", "sts", "web"],
+                vec!["get", "pods", "-l", "app=web"],
+            ],
             min: 3,
             min_why: "GET sts, LIST pods, GET service (the page shows the Service)",
         },
@@ -517,9 +522,8 @@ impl Ctx<'_> {
             cold: None,
         };
         if self.available(job.name) {
-            row.plugin = Some(self.measure(job, |v| {
-                vec![self.plugin_cmd(&Ctx::subst(&job.plugin, v))]
-            }));
+            row.plugin =
+                Some(self.measure(job, |v| vec![self.plugin_cmd(&Ctx::subst(&job.plugin, v))]));
         }
         if self.kubectl.is_some() {
             let warm_dir = self.scratch.join(format!("kubectl-warm-{}", job.name));
@@ -582,7 +586,10 @@ fn bench(opts: &BenchOpts) -> Result<(), String> {
     }
     for b in [&plugin, &sim_bin] {
         if !b.is_file() {
-            return Err(format!("{} is missing (run without --no-build)", b.display()));
+            return Err(format!(
+                "{} is missing (run without --no-build)",
+                b.display()
+            ));
         }
     }
     let kubectl = std::env::var_os("PATH").and_then(|p| {
@@ -734,12 +741,7 @@ fn bench(opts: &BenchOpts) -> Result<(), String> {
     let size = std::fs::metadata(&plugin).map(|m| m.len()).unwrap_or(0);
     let kubectl_version = kubectl
         .as_ref()
-        .and_then(|k| {
-            Command::new(k)
-                .args(["version", "--client"])
-                .output()
-                .ok()
-        })
+        .and_then(|k| Command::new(k).args(["version", "--client"]).output().ok())
         .map(|o| {
             String::from_utf8_lossy(&o.stdout)
                 .lines()
@@ -757,7 +759,10 @@ fn bench(opts: &BenchOpts) -> Result<(), String> {
         md.push_str(&s);
         md.push('\n');
     };
-    p(&mut md, "# Benchmarks: kubectl-statefulset vs kubectl".into());
+    p(
+        &mut md,
+        "# Benchmarks: kubectl-statefulset vs kubectl".into(),
+    );
     p(&mut md, String::new());
     p(
         &mut md,
@@ -797,7 +802,10 @@ fn bench(opts: &BenchOpts) -> Result<(), String> {
         p(&mut md, format!("## API latency {latency} ms"));
         p(&mut md, String::new());
         p(&mut md, "| job | kubectl equivalent | plugin requests (min) | plugin ms | kubectl warm requests | kubectl warm ms | kubectl cold requests | kubectl cold ms | speed-up vs warm | speed-up vs cold | target (at 50 ms: requests at minimum, ≥ 2× vs warm kubectl) |".into());
-        p(&mut md, "|---|---|---|---|---|---|---|---|---|---|---|".into());
+        p(
+            &mut md,
+            "|---|---|---|---|---|---|---|---|---|---|---|".into(),
+        );
         for r in rows {
             let Some(pl) = &r.plugin else {
                 p(
@@ -880,7 +888,10 @@ fn bench(opts: &BenchOpts) -> Result<(), String> {
 
     p(&mut md, "## Start-up, scale, size".into());
     p(&mut md, String::new());
-    p(&mut md, "| measurement | plugin | kubectl | target | result |".into());
+    p(
+        &mut md,
+        "| measurement | plugin | kubectl | target | result |".into(),
+    );
     p(&mut md, "|---|---|---|---|---|".into());
     let startup_ratio = kubectl_version_ms.map(|k| k / help_ms.max(version_ms));
     p(
@@ -927,7 +938,11 @@ fn bench(opts: &BenchOpts) -> Result<(), String> {
             logs_follow
                 .map(|l| format!("{l:.0} lines/s over 5 s"))
                 .unwrap_or("not yet available".into()),
-            if logs_follow.is_some() { "measured" } else { "not yet available" }
+            if logs_follow.is_some() {
+                "measured"
+            } else {
+                "not yet available"
+            }
         ),
     );
     p(
@@ -948,7 +963,10 @@ fn bench(opts: &BenchOpts) -> Result<(), String> {
         }
     }
     p(&mut md, String::new());
-    p(&mut md, "Request minimum per job (what the output or effect needs at least): ".into());
+    p(
+        &mut md,
+        "Request minimum per job (what the output or effect needs at least): ".into(),
+    );
     for j in jobs() {
         p(&mut md, format!("- {}: {} — {}", j.name, j.min, j.min_why));
     }
