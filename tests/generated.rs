@@ -137,6 +137,10 @@ fn kubectl_plugin_completion_lists_live_names() {
         Some("web"),
         "{names}"
     );
+    let names = run(&["pods", ""]).unwrap();
+    assert!(names.lines().any(|l| l.starts_with("web\t")), "{names}");
+    let nothing = run(&["create", ""]).unwrap();
+    assert_eq!(nothing, ":4\n", "create NAME is new, nothing to complete");
     let ns = run(&["list", "-n", "kube-"]).unwrap();
     assert!(ns.lines().any(|l| l == "kube-system"), "{ns}");
     assert!(

@@ -2536,7 +2536,7 @@ mod tests {
     }
 
     #[test]
-    fn listing_a_thousand_pods_is_cheap() {
+    fn listing_a_thousand_pods_returns_them_all() {
         let c = cluster();
         let o = WriteOptions::default();
         for i in 0..1000 {
@@ -2544,14 +2544,12 @@ mod tests {
                              "spec": {"containers": [{"name": "c", "image": "nginx"}]}});
             c.create(&PODS, Some("default"), pod, &o).unwrap();
         }
-        let t = std::time::Instant::now();
+        // Its speed (< 50 ms in release) is measured by the benchmarks, not asserted here.
         let l = c
             .list(&PODS, Some("default"), &ListOptions::default())
             .unwrap();
-        let took = t.elapsed();
-        assert_eq!(l["items"].as_array().unwrap().len(), 1000);
-        // The budget is 50 ms in release; unoptimized builds are ~20x slower.
-        let budget = if cfg!(debug_assertions) { 2000 } else { 50 };
-        assert!(took < std::time::Duration::from_millis(budget), "{took:?}");
+        let items = l["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1000);
+        assert!(items.iter().all(|p| p["metadata"]["labels"]["app"] == "x"));
     }
 }

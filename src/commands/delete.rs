@@ -5,7 +5,7 @@ use anyhow::{bail, Result};
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod, Service};
 
 use super::mutate::{confirm, print_object, suffix};
-use super::wait::{self, Goal};
+use super::wait;
 use crate::cli::{DeleteArgs, DryRun};
 use crate::manifest::delete::{plan, Inputs};
 use crate::Ctx;
@@ -77,7 +77,7 @@ pub async fn run(args: DeleteArgs, ctx: &Ctx) -> Result<()> {
         eprintln!("persistentvolumeclaim/{c} deleted{sfx}");
     }
     if args.wait.wait {
-        wait::wait(&kube, &name, Goal::Gone, deadline, ctx).await?;
+        wait::wait_gone(&kube, &sts, deadline, ctx).await?;
         eprintln!("statefulset {name:?} and its pods are gone");
     }
     Ok(())

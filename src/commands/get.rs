@@ -97,6 +97,7 @@ pub fn detail(sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) -> St
     for (k, v) in &rows {
         out.push_str(&format!("{:<width$}{v}\n", format!("{k}:")));
     }
+    out.push_str(&stuck_section(&name, sts, pods, now));
 
     let mut port_rows = Vec::new();
     for c in spec
@@ -213,4 +214,18 @@ pub fn pod_table(sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) ->
         ],
         rows,
     )
+}
+
+/// A stuck rollout, plainly: which pod, which revision, why, for how long, and the command
+/// that recovers (the analysis is `manifest::stuck`). Empty when nothing is stuck.
+fn stuck_section(name: &str, sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) -> String {
+    use crate::manifest::stuck;
+    let now = now.max(stuck::newest_timestamp(sts, pods).unwrap_or(now));
+    match stuck::analyze(sts, pods, now, chrono::Duration::minutes(5)) {
+        Some(s) => {
+            let (text, fix) = stuck::explain(name, &s, sts);
+            format!("\nStuck: {text}\n  recover with: {fix}\n")
+        }
+        None => String::new(),
+    }
 }

@@ -46,7 +46,7 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
     let stuck = if unsettled {
         let pods = kube.list_pods(&super::list::selector(&sts)).await?;
         let now = chrono::Utc::now().max(stuck::newest_timestamp(&sts, &pods).unwrap_or_default());
-        stuck::analyze(&sts, &pods, now, chrono::Duration::minutes(STUCK_AFTER_MINUTES)).filter(|s| s.on_update_revision)
+        stuck::analyze(&sts, &pods, now, chrono::Duration::minutes(STUCK_AFTER_MINUTES)).filter(|s| s.revision != target.name())
     } else {
         None
     };

@@ -143,7 +143,16 @@ pub async fn wait_for(
     mut check: impl FnMut(&StatefulSet, &BTreeMap<String, Pod>) -> Option<bool>,
 ) -> Result<()> {
     let mut show = Show::new(ctx);
-    let result = run_loop(kube, name, goal, deadline, &mut show, &mut check).await;
+    let result = run_loop(kube, name, goal, deadline, &mut show, &mut check, None).await;
+    show.finish();
+    result
+}
+
+/// Waits until the StatefulSet (as it was before its deletion) and its pods are gone.
+pub async fn wait_gone(kube: &Kube, sts: &StatefulSet, deadline: Option<Instant>, ctx: &Ctx) -> Result<()> {
+    let name = sts.metadata.name.clone().unwrap_or_default();
+    let mut show = Show::new(ctx);
+    let result = run_loop(kube, &name, Goal::Gone, deadline, &mut show, &mut |_, _| None, Some(sts.clone())).await;
     show.finish();
     result
 }
@@ -155,8 +164,8 @@ async fn run_loop(
     deadline: Option<Instant>,
     show: &mut Show,
     check: &mut impl FnMut(&StatefulSet, &BTreeMap<String, Pod>) -> Option<bool>,
+    mut last_sts: Option<StatefulSet>,
 ) -> Result<()> {
-    let mut last_sts: Option<StatefulSet> = None;
     loop {
         // (Re)list, then watch from the lists' resourceVersions.
         let sts = match kube.get_statefulset(name).await {

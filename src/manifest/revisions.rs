@@ -306,7 +306,7 @@ mod tests {
         let b = rev(2, "b", "nginx:1.27").template();
         let d = diff(&a, &b, "revision 1", "revision 2", false);
         assert!(d.starts_with("--- revision 1\n+++ revision 2\n@@"), "{d}");
-        assert!(d.contains("-    image: nginx:1.25\n+    image: nginx:1.27\n"), "{d}");
+        assert!(d.contains("-  - image: nginx:1.25\n+  - image: nginx:1.27\n"), "{d}");
         assert_eq!(diff(&a, &a, "x", "y", false), "");
         assert!(diff(&a, &b, "x", "y", true).contains("\u{1b}["));
     }

@@ -102,3 +102,16 @@ pub fn update_revision(env: &TestEnv, name: &str) -> String {
 pub fn pos(text: &str, needle: &str) -> usize {
     text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in:\n{text}"))
 }
+
+/// Position of the first line starting with `prefix` that does not report a ready pod (the
+/// first change of that pod).
+pub fn first(text: &str, prefix: &str) -> usize {
+    let mut at = 0;
+    for l in text.split_inclusive('\n') {
+        if l.starts_with(prefix) && !l.contains("Running 1/1") {
+            return at;
+        }
+        at += l.len();
+    }
+    panic!("no change of {prefix:?} in:\n{text}")
+}
