@@ -323,6 +323,22 @@ fn stuck_rollout_is_explained_and_recovered() {
         "{out}"
     );
     assert!(out.contains("kubectl statefulset rollback web"), "{out}");
+    // The pod table numbers revisions: web-2 runs revision 2 (the update), web-0 revision 1.
+    let rev_of = |p: &str| {
+        out.lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+            .find(|w| w.get(1) == Some(&p))
+            .map(|w| w[w.len() - 2..].join(" "))
+            .unwrap_or_default()
+    };
+    assert!(
+        rev_of("web-2").starts_with("2 (") && rev_of("web-2").ends_with(")*"),
+        "{out}"
+    );
+    assert!(
+        rev_of("web-0").starts_with("1 (") && !rev_of("web-0").ends_with('*'),
+        "{out}"
+    );
 
     let stuck_uid = pods(&env, "web")[2].2.clone();
     env.sim.clear_requests();
