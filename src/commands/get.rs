@@ -11,23 +11,19 @@ use crate::Ctx;
 pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
     let name = super::name_or_pick(args.name, ctx, &kube).await?;
-    let sts = kube.get_statefulset(&name).await?;
+    let (sts, raw) = kube.get_statefulset_raw(&name).await?;
     match ctx.global.output {
         Some(OutputFormat::Yaml) => {
-            let v = crate::manifest::typed(
-                &render::object_value(&sts, args.show_managed_fields),
-                "apps/v1",
-                "StatefulSet",
-            );
-            return render::out(&render::to_yaml(&v)?);
+            return render::out(&render::to_yaml(&render::strip_managed_fields(
+                raw,
+                args.show_managed_fields,
+            ))?);
         }
         Some(OutputFormat::Json) => {
-            let v = crate::manifest::typed(
-                &render::object_value(&sts, args.show_managed_fields),
-                "apps/v1",
-                "StatefulSet",
-            );
-            return render::out(&render::to_json(&v)?);
+            return render::out(&render::to_json(&render::strip_managed_fields(
+                raw,
+                args.show_managed_fields,
+            ))?);
         }
         Some(OutputFormat::Name) => return render::out(&format!("statefulset.apps/{name}")),
         _ => {}
