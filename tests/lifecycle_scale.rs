@@ -163,8 +163,21 @@ fn redeploy_rolls_every_pod_with_one_request() {
         "{at}"
     );
 
-    let o = env.run(["status", "web"]);
-    assert_eq!(o.code, 0);
+    wait_settled(&env, "web");
+    let before = pods(&env, "web");
+    let old_rev = update_revision(&env, "web");
+    // restartedAt has second precision (as kubectl's): a second redeploy within the same
+    // second changes nothing, which is an error (kubectl: "already been triggered within the
+    // past second").
+    let o = env.run(["redeploy", "web"]);
+    if o.code != 0 {
+        assert!(o.stderr.contains("within the past second"), "{}", o.stderr);
+        assert_eq!(update_revision(&env, "web"), old_rev);
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    wait_settled(&env, "web");
+    let before = pods(&env, "web");
+    let old_rev = update_revision(&env, "web");
     // --wait follows it to the end with kubectl's messages.
     let o = env.run(["redeploy", "web", "--wait", "--timeout", "90s"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
@@ -184,7 +197,7 @@ fn redeploy_rolls_every_pod_with_one_request() {
     }
     // Highest ordinal replaced first.
     assert!(
-        first(&o.stderr, "pod web-2: ") < first(&o.stderr, "pod web-1: "),
+        pos(&o.stderr, "pod web-2: ") < first(&o.stderr, "pod web-1: "),
         "{}",
         o.stderr
     );

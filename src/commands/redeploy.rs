@@ -42,6 +42,15 @@ pub async fn run(args: RedeployArgs, ctx: &Ctx) -> Result<()> {
         kube.patch_statefulset_strategic(&name, &patch, dry == DryRun::Server)
             .await?
     };
+    // A real template change bumps metadata.generation past what the controller observed; equal
+    // numbers mean the patch changed nothing (the same restartedAt second), as kubectl's
+    // `if restart has already been triggered within the past second` error.
+    if dry == DryRun::None
+        && sts.metadata.generation.is_some()
+        && sts.metadata.generation == sts.status.as_ref().and_then(|s| s.observed_generation)
+    {
+        bail!("statefulset {name:?} was already restarted within the past second; please wait before redeploying again");
+    }
     print_object(
         ctx,
         &sts,
