@@ -304,3 +304,103 @@ fn on_delete_needs_restart_pods() {
     assert!(after.iter().all(|p| p.1 == rev), "{after:?}");
     assert!(after.iter().zip(&before).all(|(a, b)| a.2 != b.2));
 }
+
+#[test]
+fn dry_runs_print_objects_and_write_nothing() {
+    let env = env();
+    create(&env, "web", "nginx:1.27", 1);
+    let gen = env.sts("default", "web").unwrap()["metadata"]["generation"].clone();
+    env.sim.clear_requests();
+    let y = env.ok(["redeploy", "web", "--dry-run", "-o", "yaml"]);
+    let v: serde_json::Value = serde_yaml::from_str(&y).unwrap();
+    assert_eq!(v["kind"], "StatefulSet");
+    assert!(
+        v["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"]
+            .is_string(),
+        "{y}"
+    );
+    let j = env.ok([
+        "update-strategy",
+        "web",
+        "--on-delete",
+        "--dry-run=server",
+        "-o",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&j).unwrap();
+    assert_eq!(v["spec"]["updateStrategy"]["type"], "OnDelete");
+    let o = env.run(["redeploy", "web", "--dry-run=server"]);
+    assert_eq!(
+        o.stdout, "statefulset.apps/web restarted (server dry run)\n",
+        "{}",
+        o.stderr
+    );
+    assert!(
+        env.writes()
+            .iter()
+            .all(|w| w.param("dryRun").as_deref() == Some("All")),
+        "{:#?}",
+        env.writes()
+    );
+    let s = env.sts("default", "web").unwrap();
+    assert_eq!(s["metadata"]["generation"], gen);
+    assert_eq!(s["spec"]["updateStrategy"]["type"], "RollingUpdate");
+}
+
+#[test]
+fn wait_timeout_exits_3() {
+    let env = env();
+    create(&env, "web", "nginx:1.27", 1);
+    let o = env.run(["scale", "web", "4", "--wait", "--timeout", "30ms"]);
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("error: timed out waiting for statefulset \"web\""),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr
+            .contains("hint: see why with: kubectl statefulset get web"),
+        "{}",
+        o.stderr
+    );
+    // The change itself was made.
+    assert_eq!(env.sts("default", "web").unwrap()["spec"]["replicas"], 4);
+}
+
+#[test]
+fn parallel_on_delete_restart_pods_one_at_a_time() {
+    let env = env();
+    env.ok([
+        "create",
+        "par",
+        "--image",
+        "nginx:1.27",
+        "--replicas",
+        "3",
+        "--pod-management-policy",
+        "Parallel",
+        "--update-strategy",
+        "OnDelete",
+    ]);
+    env.wait_ready("default", "par", 3);
+    let before = pods(&env, "par");
+    let o = env.run(["redeploy", "par", "--restart-pods", "--timeout", "60s"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        pos(&o.stderr, "pod/par-2 deleted") < pos(&o.stderr, "pod/par-1 deleted"),
+        "{}",
+        o.stderr
+    );
+    // par-1 is only deleted once par-2 is back and ready.
+    assert!(
+        pos(&o.stderr, "pod par-2: Running 1/1") < pos(&o.stderr, "pod/par-1 deleted"),
+        "{}",
+        o.stderr
+    );
+    let rev = update_revision(&env, "par");
+    let after = pods(&env, "par");
+    assert!(after.iter().all(|p| p.1 == rev), "{after:?}");
+    assert!(after.iter().zip(&before).all(|(a, b)| a.2 != b.2));
+}
