@@ -379,3 +379,47 @@ fn stuck_rollout_is_explained_and_recovered() {
     let s = env.sts("default", "web").unwrap();
     assert_eq!(s["status"]["readyReplicas"], 3);
 }
+
+#[test]
+fn revisions_show_change_cause_when_set() {
+    let env = env();
+    create(&env, "web", "nginx:1.25", 1);
+    // The controller copies the set's annotations into the new revision (kubectl --record).
+    let c = container_name(&env, "web");
+    patch(
+        &env,
+        "web",
+        serde_json::json!({"metadata": {"annotations": {"kubernetes.io/change-cause": "upgrade to 1.26"}},
+            "spec": {"template": {"spec": {"containers": [{"name": c, "image": "nginx:1.26"}]}}}}),
+    );
+    wait_settled(&env, "web");
+    let out = env.ok(["revisions", "web"]);
+    let header: Vec<&str> = out.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(
+        header,
+        [
+            "REVISION",
+            "HASH",
+            "CURRENT",
+            "UPDATE",
+            "PODS",
+            "AGE",
+            "CHANGE-CAUSE",
+            "CHANGE"
+        ],
+        "{out}"
+    );
+    assert!(
+        out.lines().nth(1).unwrap().contains("upgrade to 1.26"),
+        "{out}"
+    );
+    assert!(out.lines().nth(2).unwrap().contains("<none>"), "{out}");
+    // PODS: the one pod runs revision 2.
+    let at = out.lines().next().unwrap().find("PODS").unwrap();
+    let pods_col: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l[at..].split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(pods_col, ["1", "0"], "{out}");
+}
