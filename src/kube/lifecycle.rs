@@ -1,7 +1,7 @@
 //! API calls of the lifecycle commands (scale, redeploy, revisions, rollback, update-strategy,
-//! delete, --wait). Every write carries `fieldManager=kubectl-statefulset` except the rollback
-//! patch, which is sent exactly like `kubectl rollout undo` (revision data verbatim, strategic
-//! merge, no fieldManager — kubectl's `staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollback.go`).
+//! delete, --wait). Every patch carries `fieldManager=kubectl-statefulset`; the rollback body is
+//! `kubectl rollout undo`'s (the revision's data verbatim as a strategic merge patch —
+//! kubectl's `staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollback.go`).
 
 use anyhow::Result;
 use futures::{Stream, StreamExt};
@@ -118,7 +118,7 @@ impl Kube {
     }
 
     /// `kubectl rollout undo`'s request: the revision's data bytes verbatim as a strategic
-    /// merge patch (no fieldManager, as kubectl).
+    /// merge patch (plus our fieldManager in the query, which kubectl leaves out).
     pub async fn patch_statefulset_revision(
         &self,
         name: &str,
@@ -127,7 +127,7 @@ impl Kube {
     ) -> Result<StatefulSet> {
         let raw: Box<RawValue> = RawValue::from_string(data.to_string())?;
         self.sts_api()
-            .patch(name, &patch_params(dry_run, false), &Patch::Strategic(&raw))
+            .patch(name, &patch_params(dry_run, true), &Patch::Strategic(&raw))
             .await
             .map_err(|e| api_error(e, "statefulset", Some(name), &self.namespace))
     }
