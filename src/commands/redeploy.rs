@@ -45,7 +45,9 @@ pub async fn run(args: RedeployArgs, ctx: &Ctx) -> Result<()> {
     // A real template change bumps metadata.generation past what the controller observed; equal
     // numbers mean the patch changed nothing (the same restartedAt second), as kubectl's
     // `if restart has already been triggered within the past second` error.
+    // With --restart-pods the pods are replaced anyway (the template was just restarted).
     if dry == DryRun::None
+        && !args.restart_pods
         && sts.metadata.generation.is_some()
         && sts.metadata.generation == sts.status.as_ref().and_then(|s| s.observed_generation)
     {
