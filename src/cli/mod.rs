@@ -5,7 +5,10 @@ mod create;
 mod lifecycle;
 
 pub use create::{CreateArgs, DryRun};
-pub use lifecycle::{DeleteArgs, DryRunArg, RedeployArgs, RevisionsArgs, RollbackArgs, ScaleArgs, UpdateStrategyArgs, WaitArgs};
+pub use lifecycle::{
+    DeleteArgs, DryRunArg, RedeployArgs, RevisionsArgs, RollbackArgs, ScaleArgs,
+    UpdateStrategyArgs, WaitArgs,
+};
 
 use std::path::PathBuf;
 
