@@ -2,8 +2,10 @@
 //! Validation and derivation of values happen in `crate::manifest`, never here.
 
 mod create;
+mod logs;
 
 pub use create::{CreateArgs, DryRun};
+pub use logs::{EventsArgs, LogsArgs, TopArgs};
 
 use std::path::PathBuf;
 
@@ -90,6 +92,13 @@ pub enum Command {
     Get(GetArgs),
     /// The pods of a StatefulSet
     Pods(PodsArgs),
+    /// Logs of the pods, merged with a `[pod/container]` prefix; -f follows
+    Logs(LogsArgs),
+    /// Events of the StatefulSet (--pods: and of its pods and claims)
+    Events(EventsArgs),
+    /// CPU and memory per pod from metrics.k8s.io
+    #[command(visible_alias = "monitor")]
+    Top(TopArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell)
     #[command(hide = true)]
     Completions(CompletionsArgs),
@@ -120,6 +129,10 @@ pub struct GetArgs {
     /// Keep metadata.managedFields in -o yaml|json
     #[arg(long)]
     pub show_managed_fields: bool,
+
+    /// Redraw on every change of the StatefulSet or its pods (one line per change without a terminal)
+    #[arg(short = 'w', long)]
+    pub watch: bool,
 }
 
 #[derive(Debug, Args)]

@@ -3,10 +3,14 @@
 pub mod complete;
 pub mod completions;
 pub mod create;
+pub mod events;
 pub mod get;
 pub mod list;
+pub mod logs;
 pub mod man;
 pub mod pods;
+pub mod top;
+pub mod watch;
 pub mod wizard;
 
 use anyhow::{bail, Result};

@@ -3,6 +3,7 @@
 
 pub mod create;
 pub mod file;
+pub mod observe;
 pub mod service;
 pub mod validate;
 
