@@ -2,17 +2,19 @@
 //! Validation and derivation of values happen in `crate::manifest`, never here.
 
 mod create;
+mod lifecycle;
 mod logs;
 
 pub use create::{CreateArgs, DryRun};
 pub use logs::{EventsArgs, LogsArgs, TopArgs};
+pub use lifecycle::{DeleteArgs, DryRunArg, RedeployArgs, RevisionsArgs, RollbackArgs, ScaleArgs, UpdateStrategyArgs, WaitArgs};
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub const AFTER_HELP: &str = "\
-Exit codes: 0 success, 1 error, 2 usage error, 3 --wait timed out.
+Exit codes: 0 success, 1 error, 2 usage error, 3 --wait timed out or the rollout is stuck.
 Environment: KUBECONFIG (kubeconfig files), NO_COLOR (disable colour).";
 
 /// Manage StatefulSets the way the KubeSphere console does, from the command line.
@@ -99,6 +101,18 @@ pub enum Command {
     /// CPU and memory per pod from metrics.k8s.io
     #[command(visible_alias = "monitor")]
     Top(TopArgs),
+    /// Change the number of replicas (through the scale subresource)
+    Scale(ScaleArgs),
+    /// Restart every pod with a rolling update (kubectl.kubernetes.io/restartedAt)
+    Redeploy(RedeployArgs),
+    /// The revision history: list, show one (REV) or diff two (--diff)
+    Revisions(RevisionsArgs),
+    /// Go back to an earlier revision of the pod template
+    Rollback(RollbackArgs),
+    /// RollingUpdate (with partition) or OnDelete
+    UpdateStrategy(UpdateStrategyArgs),
+    /// Delete the StatefulSet, its pods, and on request its Service and PVCs
+    Delete(DeleteArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell)
     #[command(hide = true)]
     Completions(CompletionsArgs),

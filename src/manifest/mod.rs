@@ -2,9 +2,13 @@
 //! Everything is validated here, before any request; nothing in this module does I/O.
 
 pub mod create;
+pub mod delete;
 pub mod file;
 pub mod observe;
+pub mod revisions;
+pub mod rollout;
 pub mod service;
+pub mod stuck;
 pub mod validate;
 
 use anyhow::{anyhow, Result};
