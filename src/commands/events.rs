@@ -54,10 +54,10 @@ fn key(ev: &Event) -> (String, String) {
 pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
     let name = super::name_or_pick(args.name, ctx, &kube).await?;
-    let (mut events, sts_rv) = kube.list_events(Some(&sts_fields(&name))).await?;
+    let (mut events, sts_rv) = kube.obs_list_events(Some(&sts_fields(&name))).await?;
     let mut ns_rv = None;
     if args.pods {
-        let (all, rv) = kube.list_events(None).await?;
+        let (all, rv) = kube.obs_list_events(None).await?;
         events.extend(all.into_iter().filter(|e| logic::event_is_for_pods(e, &name)));
         ns_rv = Some(rv);
     }
@@ -140,7 +140,7 @@ async fn watch(
     let pods = fields.is_none();
     loop {
         let mut gone = false;
-        match kube.watch_events(fields.as_deref(), &rv).await {
+        match kube.obs_watch_events(fields.as_deref(), &rv).await {
             Ok(mut stream) => {
                 while let Some(item) = stream.next().await {
                     match item {
@@ -172,7 +172,7 @@ async fn watch(
             Err(e) => return Err(e),
         }
         if gone {
-            let (mut events, v) = kube.list_events(fields.as_deref()).await?;
+            let (mut events, v) = kube.obs_list_events(fields.as_deref()).await?;
             rv = v;
             logic::sort_events(&mut events);
             for ev in events.iter().filter(|e| wanted(e, name, pods)) {

@@ -51,15 +51,15 @@ pub async fn run(kube: &Kube, name: &str, ctx: &Ctx) -> Result<()> {
     let tty = std::io::stdout().is_terminal();
     let mut sts = kube.get_statefulset(name).await?;
     let sel = selector(&sts);
-    let (list, mut pod_rv) = kube.list_pods_rv(&sel).await?;
+    let (list, mut pod_rv) = kube.obs_list_pods(&sel).await?;
     let mut pods: BTreeMap<String, Pod> = list
         .into_iter()
         .map(|p| (p.metadata.name.clone().unwrap_or_default(), p))
         .collect();
     let mut sts_rv = sts.metadata.resource_version.clone().unwrap_or_default();
     let mut last = String::new();
-    let mut sts_watch = kube.watch_statefulset(name, &sts_rv).await?.boxed();
-    let mut pod_watch = kube.watch_pods(&sel, &pod_rv).await?.boxed();
+    let mut sts_watch = kube.obs_watch_statefulset(name, &sts_rv).await?.boxed();
+    let mut pod_watch = kube.obs_watch_pods(&sel, &pod_rv).await?.boxed();
     loop {
         let text = if tty {
             let all: Vec<Pod> = pods.values().cloned().collect();
@@ -90,11 +90,11 @@ pub async fn run(kube: &Kube, name: &str, ctx: &Ctx) -> Result<()> {
                 Some(Ok(WatchEvent::Error(e))) if e.code == 410 => {
                     sts = kube.get_statefulset(name).await?;
                     sts_rv = sts.metadata.resource_version.clone().unwrap_or_default();
-                    sts_watch = kube.watch_statefulset(name, &sts_rv).await?.boxed();
+                    sts_watch = kube.obs_watch_statefulset(name, &sts_rv).await?.boxed();
                 }
                 _ => {
                     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-                    sts_watch = kube.watch_statefulset(name, &sts_rv).await?.boxed();
+                    sts_watch = kube.obs_watch_statefulset(name, &sts_rv).await?.boxed();
                 }
             },
             ev = pod_watch.next() => match ev {
@@ -108,14 +108,14 @@ pub async fn run(kube: &Kube, name: &str, ctx: &Ctx) -> Result<()> {
                 }
                 Some(Ok(WatchEvent::Bookmark(b))) => pod_rv = b.metadata.resource_version,
                 Some(Ok(WatchEvent::Error(e))) if e.code == 410 => {
-                    let (list, rv) = kube.list_pods_rv(&sel).await?;
+                    let (list, rv) = kube.obs_list_pods(&sel).await?;
                     pods = list.into_iter().map(|p| (p.metadata.name.clone().unwrap_or_default(), p)).collect();
                     pod_rv = rv;
-                    pod_watch = kube.watch_pods(&sel, &pod_rv).await?.boxed();
+                    pod_watch = kube.obs_watch_pods(&sel, &pod_rv).await?.boxed();
                 }
                 _ => {
                     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-                    pod_watch = kube.watch_pods(&sel, &pod_rv).await?.boxed();
+                    pod_watch = kube.obs_watch_pods(&sel, &pod_rv).await?.boxed();
                 }
             },
         }

@@ -20,7 +20,7 @@ pub enum WatchFailure {
 }
 
 impl Kube {
-    pub fn pods_api(&self) -> Api<Pod> {
+    pub fn obs_pods_api(&self) -> Api<Pod> {
         Api::namespaced(self.client.clone(), &self.namespace)
     }
 
@@ -30,7 +30,7 @@ impl Kube {
         pod: &str,
         lp: &LogParams,
     ) -> Result<impl AsyncBufRead + Unpin + use<>> {
-        let s = self.pods_api().log_stream(pod, lp).await.map_err(|e| match e {
+        let s = self.obs_pods_api().log_stream(pod, lp).await.map_err(|e| match e {
             kube::Error::Api(resp) if resp.code == 404 => {
                 anyhow!("pod {pod:?} not found in namespace {:?}", self.namespace)
             }
@@ -40,17 +40,17 @@ impl Kube {
         Ok(Box::pin(s))
     }
 
-    pub async fn get_pod(&self, name: &str) -> Result<Option<Pod>> {
-        self.pods_api()
+    pub async fn obs_get_pod(&self, name: &str) -> Result<Option<Pod>> {
+        self.obs_pods_api()
             .get_opt(name)
             .await
             .map_err(|e| api_error(e, "pod", Some(name), &self.namespace))
     }
 
     /// Pods by label selector with the list's resourceVersion (to watch from).
-    pub async fn list_pods_rv(&self, selector: &str) -> Result<(Vec<Pod>, String)> {
+    pub async fn obs_list_pods(&self, selector: &str) -> Result<(Vec<Pod>, String)> {
         let l = self
-            .pods_api()
+            .obs_pods_api()
             .list(&ListParams::default().labels(selector))
             .await
             .map_err(|e| api_error(e, "pods", None, &self.namespace))?;
@@ -58,14 +58,14 @@ impl Kube {
     }
 
     /// A watch of pods by label selector from `rv`.
-    pub async fn watch_pods(
+    pub async fn obs_watch_pods(
         &self,
         selector: &str,
         rv: &str,
     ) -> Result<impl Stream<Item = Result<WatchEvent<Pod>, kube::Error>> + use<>> {
         let wp = WatchParams::default().labels(selector).timeout(290);
         Ok(self
-            .pods_api()
+            .obs_pods_api()
             .watch(&wp, rv)
             .await
             .map_err(|e| api_error(e, "pods", None, &self.namespace))?
@@ -77,7 +77,7 @@ impl Kube {
     }
 
     /// Events of the namespace, optionally by field selector, with the list's resourceVersion.
-    pub async fn list_events(&self, fields: Option<&str>) -> Result<(Vec<Event>, String)> {
+    pub async fn obs_list_events(&self, fields: Option<&str>) -> Result<(Vec<Event>, String)> {
         let mut lp = ListParams::default();
         if let Some(f) = fields {
             lp = lp.fields(f);
@@ -91,7 +91,7 @@ impl Kube {
     }
 
     /// A watch of events; `Err(WatchFailure::Gone)` when `rv` is too old.
-    pub async fn watch_events(
+    pub async fn obs_watch_events(
         &self,
         fields: Option<&str>,
         rv: &str,
@@ -109,7 +109,7 @@ impl Kube {
     }
 
     /// A watch of one StatefulSet from `rv`.
-    pub async fn watch_statefulset(
+    pub async fn obs_watch_statefulset(
         &self,
         name: &str,
         rv: &str,
