@@ -326,7 +326,77 @@ fn bad_input_is_refused_clearly() {
     let o = env.run(["top", "nosuch"]);
     assert_ne!(o.code, 0);
     assert!(o.stderr.contains("not found"), "{}", o.stderr);
-    // The metrics API answering 404 (no metrics-server).
-    env.sim.add_fault(FaultRule::new(Some("GET"), "metrics.k8s.io", FaultAction::InternalError, 0));
-    env.sim.clear_faults();
+}
+
+/// A cluster without metrics-server: a stub API server that serves an empty pod list and 404
+/// for everything else.
+#[test]
+fn top_without_metrics_api_says_so() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { break };
+            let mut buf = [0u8; 8192];
+            let n = s.read(&mut buf).unwrap_or(0);
+            let head = String::from_utf8_lossy(&buf[..n]).to_string();
+            let path = head.split_whitespace().nth(1).unwrap_or_default().to_string();
+            let (code, body) = if path.starts_with("/api/v1/namespaces/default/pods") {
+                ("200 OK", r#"{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"1"},"items":[]}"#.to_string())
+            } else {
+                ("404 Not Found", r#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"the server could not find the requested resource","reason":"NotFound","code":404}"#.to_string())
+            };
+            let _ = write!(
+                s,
+                "HTTP/1.1 {code}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("config");
+    std::fs::write(
+        &kc,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: http://127.0.0.1:{port}\nusers:\n- name: u\n  user: {{}}\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\n    namespace: default\ncurrent-context: c\n"
+        ),
+    )
+    .unwrap();
+    let env = TestEnv::new();
+    let out = env
+        .std_cmd(["top", "web"])
+        .env("KUBECONFIG", &kc)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        stderr.contains("error: metrics API not available (is metrics-server installed?)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn get_watch_prints_a_line_per_change_without_a_terminal() {
+    let env = TestEnv::with_speed(5.0);
+    create(&env, "web", "nginx:1.27", "1");
+    env.wait_ready("default", "web", 1);
+    let (mut child, rx) = spawn(&env, &["get", "web", "--watch"]);
+    let first = read_until(&rx, |l| l.iter().any(|l| l.contains("1/1 ready")));
+    assert!(first.iter().any(|l| l.starts_with("web: 1/1 ready")), "{first:?}");
+    env.sim.clear_requests();
+    scale(&env, "web", 2);
+    let more = read_until(&rx, |l| l.iter().any(|l| l.contains("2/2 ready")));
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(more.iter().any(|l| l.contains("web-1=Running")), "{more:?}");
+    // Watches, not polling: no GET of the StatefulSet or list of pods while it ran.
+    let polls = env
+        .sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET" && r.param("watch").is_none() && !r.path.starts_with("/_sim"))
+        .count();
+    assert_eq!(polls, 0, "{:#?}", env.sim.requests());
 }

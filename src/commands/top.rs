@@ -198,9 +198,13 @@ mod tests {
             ("web-2".into(), None),
         ];
         let v = view("web", &s, &BTreeMap::new(), 5);
-        assert!(v.contains("web-0   4m"), "{v}");
-        assert!(v.contains("<none>"), "{v}");
-        assert!(v.contains("TOTAL (web)   11m"), "{v}");
+        let flat: Vec<String> = v
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        assert!(flat.contains(&"web-0 4m 10Mi".to_string()), "{v}");
+        assert!(flat.contains(&"web-2 <none> <none>".to_string()), "{v}");
+        assert!(flat.contains(&"TOTAL (web) 11m 30Mi".to_string()), "{v}");
         assert!(v.contains("Top 2 by CPU: web-1 7m, web-0 4m"), "{v}");
         let mut h = BTreeMap::new();
         h.insert("web-0".to_string(), vec![(1.0, 1.0), (2.0, 2.0)]);
