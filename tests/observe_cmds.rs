@@ -103,9 +103,13 @@ fn logs_merged_with_aligned_prefixes_and_tail_matches_the_server() {
     env.wait_ready("default", "web", 3);
     std::thread::sleep(Duration::from_millis(600));
     let c = container(&env, "web-0");
-    let before: Vec<Vec<String>> = (0..3).map(|i| sim_log(&env, &format!("web-{i}"), false)).collect();
+    let before: Vec<Vec<String>> = (0..3)
+        .map(|i| sim_log(&env, &format!("web-{i}"), false))
+        .collect();
     let out = env.ok(["logs", "web", "--tail", "2", "--timestamps"]);
-    let after: Vec<Vec<String>> = (0..3).map(|i| sim_log(&env, &format!("web-{i}"), false)).collect();
+    let after: Vec<Vec<String>> = (0..3)
+        .map(|i| sim_log(&env, &format!("web-{i}"), false))
+        .collect();
     let width = format!("[web-0/{c}]").len();
     for i in 0..3 {
         let prefix = format!("[web-{i}/{c}]");
@@ -119,7 +123,11 @@ fn logs_merged_with_aligned_prefixes_and_tail_matches_the_server() {
             .collect();
         assert_eq!(mine.len(), 2, "{out}");
         // The last two lines of the server's log at some moment between the two snapshots.
-        assert!(contiguous(&after[i], &mine), "{mine:?} not in {:?}", after[i]);
+        assert!(
+            contiguous(&after[i], &mine),
+            "{mine:?} not in {:?}",
+            after[i]
+        );
         assert!(mine[1] >= *before[i].last().unwrap(), "{mine:?}");
     }
     assert_eq!(out.lines().count(), 6, "{out}");
@@ -136,7 +144,11 @@ fn logs_merged_with_aligned_prefixes_and_tail_matches_the_server() {
         .collect();
     let got: Vec<String> = one.lines().map(str::to_string).collect();
     assert!(!got.is_empty());
-    assert_eq!(got[..], stripped[..got.len()], "every line from the start, in order");
+    assert_eq!(
+        got[..],
+        stripped[..got.len()],
+        "every line from the start, in order"
+    );
 
     // -o json: one object per line.
     let js = env.ok(["logs", "web", "--pod", "web-2", "--tail", "1", "-o", "json"]);
@@ -152,13 +164,24 @@ fn logs_previous_matches_the_crashed_instance() {
     let env = TestEnv::with_speed(10.0);
     create(&env, "crashy", "busybox:crash", "1");
     let ok = env.sim.wait_until(Duration::from_secs(40), |c| {
-        c.get(&PODS, Some("default"), "crashy-0").ok().is_some_and(|p| {
-            p["status"]["containerStatuses"][0]["restartCount"].as_i64().unwrap_or(0) >= 1
-        })
+        c.get(&PODS, Some("default"), "crashy-0")
+            .ok()
+            .is_some_and(|p| {
+                p["status"]["containerStatuses"][0]["restartCount"]
+                    .as_i64()
+                    .unwrap_or(0)
+                    >= 1
+            })
     });
     assert!(ok, "the container never restarted");
     let before = sim_log(&env, "crashy-0", true);
-    let out = env.ok(["logs", "crashy", "--previous", "--no-prefix", "--timestamps"]);
+    let out = env.ok([
+        "logs",
+        "crashy",
+        "--previous",
+        "--no-prefix",
+        "--timestamps",
+    ]);
     let after = sim_log(&env, "crashy-0", true);
     let got: Vec<String> = out.lines().map(str::to_string).collect();
     assert!(got == before || got == after, "{got:?}\nvs {before:?}");
@@ -179,7 +202,11 @@ fn follow_picks_up_a_new_pod_after_a_scale_up() {
     let _ = child.wait();
     assert!(more.iter().any(|l| l.starts_with("[web-1/")), "{more:?}");
     // web-0 keeps streaming in order alongside.
-    let web0: Vec<&String> = first.iter().chain(&more).filter(|l| l.starts_with("[web-0/")).collect();
+    let web0: Vec<&String> = first
+        .iter()
+        .chain(&more)
+        .filter(|l| l.starts_with("[web-0/"))
+        .collect();
     assert!(web0.len() >= 2);
 }
 
@@ -207,10 +234,17 @@ fn a_cut_stream_resumes_without_duplicates_or_gaps() {
         .into_iter()
         .filter(|r| r.path.ends_with("/log") && r.param("follow").as_deref() == Some("true"))
         .count();
-    assert!(follows >= 3, "the stream was reconnected ({follows} follow requests)");
+    assert!(
+        follows >= 3,
+        "the stream was reconnected ({follows} follow requests)"
+    );
     let all = sim_log(&env, "web-0", false);
     assert!(lines.len() >= 40);
-    assert_eq!(all[..lines.len()], lines[..], "exactly the server's lines, once each");
+    assert_eq!(
+        all[..lines.len()],
+        lines[..],
+        "exactly the server's lines, once each"
+    );
 }
 
 #[test]
@@ -218,9 +252,9 @@ fn events_show_image_pull_warnings_with_request_economy() {
     let env = TestEnv::with_speed(5.0);
     create(&env, "broken", "nginx:bad", "1");
     let ok = env.sim.wait_until(Duration::from_secs(30), |c| {
-        c.list_items(&EVENTS, Some("default"), None).iter().any(|e| {
-            e["type"] == "Warning" && e["involvedObject"]["name"] == "broken-0"
-        })
+        c.list_items(&EVENTS, Some("default"), None)
+            .iter()
+            .any(|e| e["type"] == "Warning" && e["involvedObject"]["name"] == "broken-0")
     });
     assert!(ok, "no warning event for broken-0");
     env.sim.clear_requests();
@@ -247,12 +281,19 @@ fn events_show_image_pull_warnings_with_request_economy() {
         .find(|l| l.starts_with("Warning") && l.contains("pod/broken-0"))
         .unwrap_or_else(|| panic!("{with_pods}"));
     assert!(
-        warning.contains("nginx:bad") || warning.contains("ImagePull") || warning.contains("ErrImagePull"),
+        warning.contains("nginx:bad")
+            || warning.contains("ImagePull")
+            || warning.contains("ErrImagePull"),
         "{warning}"
     );
 
-    let js: Value = serde_json::from_str(&env.ok(["events", "broken", "--pods", "-o", "json"])).unwrap();
-    assert!(js["items"].as_array().unwrap().iter().any(|e| e["type"] == "Warning"));
+    let js: Value =
+        serde_json::from_str(&env.ok(["events", "broken", "--pods", "-o", "json"])).unwrap();
+    assert!(js["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["type"] == "Warning"));
 }
 
 #[test]
@@ -262,12 +303,19 @@ fn events_watch_sees_a_new_event() {
     env.wait_ready("default", "web", 1);
     let (mut child, rx) = spawn(&env, &["events", "web", "-w"]);
     let first = read_until(&rx, |l| l.iter().any(|l| l.contains("web-0")));
-    assert!(first.iter().any(|l| l.contains("SuccessfulCreate")), "{first:?}");
+    assert!(
+        first.iter().any(|l| l.contains("SuccessfulCreate")),
+        "{first:?}"
+    );
     scale(&env, "web", 2);
     let more = read_until(&rx, |l| l.iter().any(|l| l.contains("web-1")));
     let _ = child.kill();
     let _ = child.wait();
-    assert!(more.iter().any(|l| l.contains("web-1") && l.contains("SuccessfulCreate")), "{more:?}");
+    assert!(
+        more.iter()
+            .any(|l| l.contains("web-1") && l.contains("SuccessfulCreate")),
+        "{more:?}"
+    );
 }
 
 #[test]
@@ -297,12 +345,20 @@ fn top_matches_pod_metrics_in_two_requests() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["cpuMillicores"].as_f64().unwrap(), p["memoryBytes"].as_f64().unwrap()))
+        .map(|p| {
+            (
+                p["cpuMillicores"].as_f64().unwrap(),
+                p["memoryBytes"].as_f64().unwrap(),
+            )
+        })
         .collect();
     assert!(got == before || got == after, "{got:?} vs {before:?}");
     assert_eq!(v["pods"][0]["pod"], "web-0");
     let table = env.ok(["monitor", "web"]);
-    assert!(table.contains("CPU(CORES)") && table.contains("TOTAL (web)"), "{table}");
+    assert!(
+        table.contains("CPU(CORES)") && table.contains("TOTAL (web)"),
+        "{table}"
+    );
     assert!(table.contains("Top 2 by CPU"), "{table}");
 }
 
@@ -316,10 +372,20 @@ fn bad_input_is_refused_clearly() {
     assert!(o.stderr.contains("no pod \"web-7\""), "{}", o.stderr);
     let o = env.run(["logs", "web", "-c", "nope"]);
     assert_ne!(o.code, 0);
-    assert!(o.stderr.contains("container nope is not valid for pod web-0"), "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("container nope is not valid for pod web-0"),
+        "{}",
+        o.stderr
+    );
     let o = env.run(["logs", "web", "--since", "abc"]);
     assert_ne!(o.code, 0);
-    assert!(o.stderr.contains("invalid argument \"abc\" for \"--since\" flag"), "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("invalid argument \"abc\" for \"--since\" flag"),
+        "{}",
+        o.stderr
+    );
     let o = env.run(["logs", "nosuch"]);
     assert_ne!(o.code, 0);
     assert!(o.stderr.contains("not found"), "{}", o.stderr);
@@ -341,7 +407,11 @@ fn top_without_metrics_api_says_so() {
             let mut buf = [0u8; 8192];
             let n = s.read(&mut buf).unwrap_or(0);
             let head = String::from_utf8_lossy(&buf[..n]).to_string();
-            let path = head.split_whitespace().nth(1).unwrap_or_default().to_string();
+            let path = head
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or_default()
+                .to_string();
             let (code, body) = if path.starts_with("/api/v1/namespaces/default/pods") {
                 ("200 OK", r#"{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"1"},"items":[]}"#.to_string())
             } else {
@@ -384,7 +454,10 @@ fn get_watch_prints_a_line_per_change_without_a_terminal() {
     env.wait_ready("default", "web", 1);
     let (mut child, rx) = spawn(&env, &["get", "web", "--watch"]);
     let first = read_until(&rx, |l| l.iter().any(|l| l.contains("1/1 ready")));
-    assert!(first.iter().any(|l| l.starts_with("web: 1/1 ready")), "{first:?}");
+    assert!(
+        first.iter().any(|l| l.starts_with("web: 1/1 ready")),
+        "{first:?}"
+    );
     env.sim.clear_requests();
     scale(&env, "web", 2);
     let more = read_until(&rx, |l| l.iter().any(|l| l.contains("2/2 ready")));

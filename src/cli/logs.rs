@@ -12,7 +12,12 @@ pub struct LogsArgs {
     pub pod: Option<String>,
 
     /// The container (default: the only one, else the first)
-    #[arg(short = 'c', long, value_name = "CONTAINER", conflicts_with = "all_containers")]
+    #[arg(
+        short = 'c',
+        long,
+        value_name = "CONTAINER",
+        conflicts_with = "all_containers"
+    )]
     pub container: Option<String>,
 
     /// Every container of each pod

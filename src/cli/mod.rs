@@ -6,8 +6,11 @@ mod lifecycle;
 mod logs;
 
 pub use create::{CreateArgs, DryRun};
+pub use lifecycle::{
+    DeleteArgs, DryRunArg, RedeployArgs, RevisionsArgs, RollbackArgs, ScaleArgs,
+    UpdateStrategyArgs, WaitArgs,
+};
 pub use logs::{EventsArgs, LogsArgs, TopArgs};
-pub use lifecycle::{DeleteArgs, DryRunArg, RedeployArgs, RevisionsArgs, RollbackArgs, ScaleArgs, UpdateStrategyArgs, WaitArgs};
 
 use std::path::PathBuf;
 

@@ -37,7 +37,11 @@ fn row(ev: &Event, now: chrono::DateTime<Utc>, color: bool) -> Vec<String> {
         ev.reason.clone().unwrap_or_default(),
         logic::event_object(ev),
         logic::event_age(ev, now),
-        ev.message.clone().unwrap_or_default().trim_end().to_string(),
+        ev.message
+            .clone()
+            .unwrap_or_default()
+            .trim_end()
+            .to_string(),
     ]
 }
 
@@ -58,7 +62,10 @@ pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
     let mut ns_rv = None;
     if args.pods {
         let (all, rv) = kube.obs_list_events(None).await?;
-        events.extend(all.into_iter().filter(|e| logic::event_is_for_pods(e, &name)));
+        events.extend(
+            all.into_iter()
+                .filter(|e| logic::event_is_for_pods(e, &name)),
+        );
         ns_rv = Some(rv);
     }
     logic::sort_events(&mut events);
@@ -166,7 +173,9 @@ async fn watch(
                     }
                 }
             }
-            Err(e) if crate::kube::is_reason(&e, "Expired") || crate::kube::is_reason(&e, "Gone") => {
+            Err(e)
+                if crate::kube::is_reason(&e, "Expired") || crate::kube::is_reason(&e, "Gone") =>
+            {
                 gone = true
             }
             Err(e) => return Err(e),

@@ -256,7 +256,11 @@ fn container_started(pod: &Pod, container: &str) -> bool {
     st.and_then(|s| s.container_statuses.as_ref())
         .into_iter()
         .flatten()
-        .chain(st.and_then(|s| s.init_container_statuses.as_ref()).into_iter().flatten())
+        .chain(
+            st.and_then(|s| s.init_container_statuses.as_ref())
+                .into_iter()
+                .flatten(),
+        )
         .any(|c| {
             c.name == container
                 && c.state

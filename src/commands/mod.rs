@@ -3,22 +3,22 @@
 pub mod complete;
 pub mod completions;
 pub mod create;
-pub mod events;
 pub mod delete;
+pub mod events;
 pub mod get;
 pub mod list;
 pub mod logs;
 pub mod man;
 pub mod mutate;
 pub mod pods;
-pub mod top;
-pub mod watch;
 pub mod redeploy;
 pub mod revisions;
 pub mod rollback;
 pub mod scale;
+pub mod top;
 pub mod update_strategy;
 pub mod wait;
+pub mod watch;
 pub mod wizard;
 
 use anyhow::{bail, Result};

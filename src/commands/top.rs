@@ -22,9 +22,11 @@ const HISTORY: usize = 30;
 pub type Sample = Vec<(String, Option<(f64, f64)>)>;
 
 fn owned_by(p: &Pod, name: &str) -> bool {
-    p.metadata.owner_references.iter().flatten().any(|o| {
-        o.kind == "StatefulSet" && o.name == name && o.controller == Some(true)
-    })
+    p.metadata
+        .owner_references
+        .iter()
+        .flatten()
+        .any(|o| o.kind == "StatefulSet" && o.name == name && o.controller == Some(true))
 }
 
 async fn sample(kube: &Kube, name: &str) -> Result<Sample> {
@@ -99,10 +101,8 @@ pub fn view(
     }
     rows.push(total);
     let mut out = render::table(&headers, rows);
-    let mut ranked: Vec<(&String, f64)> = s
-        .iter()
-        .filter_map(|(p, u)| u.map(|u| (p, u.0)))
-        .collect();
+    let mut ranked: Vec<(&String, f64)> =
+        s.iter().filter_map(|(p, u)| u.map(|u| (p, u.0))).collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     if !ranked.is_empty() {
         let list: Vec<String> = ranked
@@ -110,7 +110,11 @@ pub fn view(
             .take(top)
             .map(|(p, c)| format!("{p} {}", cpu(*c)))
             .collect();
-        out.push_str(&format!("\nTop {} by CPU: {}\n", list.len(), list.join(", ")));
+        out.push_str(&format!(
+            "\nTop {} by CPU: {}\n",
+            list.len(),
+            list.join(", ")
+        ));
     }
     out
 }
@@ -165,7 +169,9 @@ pub async fn run(args: TopArgs, ctx: &Ctx) -> Result<()> {
         history.retain(|p, _| s.iter().any(|(n, _)| n == p));
         match ctx.global.output {
             Some(OutputFormat::Json) => render::out(&serde_json::to_string(&json(&name, &s))?)?,
-            Some(OutputFormat::Yaml) => render::out(&format!("---\n{}", render::to_yaml(&json(&name, &s))?))?,
+            Some(OutputFormat::Yaml) => {
+                render::out(&format!("---\n{}", render::to_yaml(&json(&name, &s))?))?
+            }
             _ => {
                 if s.is_empty() {
                     eprintln!("No pods found for statefulset {name}.");

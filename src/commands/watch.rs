@@ -43,7 +43,11 @@ pub fn summary(sts: &StatefulSet, pods: &BTreeMap<String, Pod>) -> String {
         .collect();
     format!(
         "{name}: {ready}/{desired} ready, {updated}/{desired} updated, {rollout}; pods: {}",
-        if states.is_empty() { "none".to_string() } else { states.join(" ") }
+        if states.is_empty() {
+            "none".to_string()
+        } else {
+            states.join(" ")
+        }
     )
 }
 

@@ -30,13 +30,17 @@ impl Kube {
         pod: &str,
         lp: &LogParams,
     ) -> Result<impl AsyncBufRead + Unpin + use<>> {
-        let s = self.obs_pods_api().log_stream(pod, lp).await.map_err(|e| match e {
-            kube::Error::Api(resp) if resp.code == 404 => {
-                anyhow!("pod {pod:?} not found in namespace {:?}", self.namespace)
-            }
-            kube::Error::Api(resp) => anyhow!("{}", resp.message),
-            other => api_error(other, "pod", Some(pod), &self.namespace),
-        })?;
+        let s = self
+            .obs_pods_api()
+            .log_stream(pod, lp)
+            .await
+            .map_err(|e| match e {
+                kube::Error::Api(resp) if resp.code == 404 => {
+                    anyhow!("pod {pod:?} not found in namespace {:?}", self.namespace)
+                }
+                kube::Error::Api(resp) => anyhow!("{}", resp.message),
+                other => api_error(other, "pod", Some(pod), &self.namespace),
+            })?;
         Ok(Box::pin(s))
     }
 
@@ -132,9 +136,7 @@ impl Kube {
             "/apis/metrics.k8s.io/v1beta1/namespaces/{}/pods?",
             self.namespace
         );
-        url.push_str(
-            &form_urlencoded_pair("labelSelector", selector),
-        );
+        url.push_str(&form_urlencoded_pair("labelSelector", selector));
         let req = http::Request::get(url)
             .body(Vec::new())
             .map_err(|e| anyhow!(e))?;
@@ -143,7 +145,12 @@ impl Kube {
             Err(kube::Error::Api(resp)) if resp.code == 404 => Err(anyhow!(
                 "metrics API not available (is metrics-server installed?)"
             )),
-            Err(e) => Err(api_error(e, "podmetrics.metrics.k8s.io", None, &self.namespace)),
+            Err(e) => Err(api_error(
+                e,
+                "podmetrics.metrics.k8s.io",
+                None,
+                &self.namespace,
+            )),
         }
     }
 }

@@ -29,7 +29,9 @@ pub fn since_time(value: &str) -> Result<DateTime<Utc>> {
 /// `--pod ORDINAL|NAME`: the pods of the StatefulSet `sts` to read.
 pub fn choose_pods<'a>(sts: &str, pods: &'a [Pod], wanted: Option<&str>) -> Result<Vec<&'a Pod>> {
     let mut all: Vec<&Pod> = pods.iter().collect();
-    all.sort_by_key(|p| pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()).unwrap_or(i64::MAX));
+    all.sort_by_key(|p| {
+        pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()).unwrap_or(i64::MAX)
+    });
     let Some(w) = wanted else {
         return Ok(all);
     };
@@ -38,13 +40,23 @@ pub fn choose_pods<'a>(sts: &str, pods: &'a [Pod], wanted: Option<&str>) -> Resu
     } else {
         w.to_string()
     };
-    match all.iter().find(|p| p.metadata.name.as_deref() == Some(name.as_str())) {
+    match all
+        .iter()
+        .find(|p| p.metadata.name.as_deref() == Some(name.as_str()))
+    {
         Some(p) => Ok(vec![*p]),
         None => {
-            let names: Vec<&str> = all.iter().filter_map(|p| p.metadata.name.as_deref()).collect();
+            let names: Vec<&str> = all
+                .iter()
+                .filter_map(|p| p.metadata.name.as_deref())
+                .collect();
             bail!(
                 "statefulset {sts} has no pod {name:?} (pods: {})",
-                if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
             )
         }
     }
@@ -95,7 +107,9 @@ impl Dedupe {
 
 /// The colour index of a pod's prefix: stable per ordinal.
 pub fn color_index(pod: &str) -> usize {
-    pod_ordinal(pod).map(|o| o.rem_euclid(6) as usize).unwrap_or(0)
+    pod_ordinal(pod)
+        .map(|o| o.rem_euclid(6) as usize)
+        .unwrap_or(0)
 }
 
 /// `--max-log-requests`: kubectl's check for followed streams.
@@ -134,7 +148,12 @@ pub fn event_last_time(ev: &Event) -> Option<DateTime<Utc>> {
     ev.last_timestamp
         .as_ref()
         .map(|t| t.0)
-        .or_else(|| ev.series.as_ref().and_then(|s| s.last_observed_time.as_ref()).map(|t| t.0))
+        .or_else(|| {
+            ev.series
+                .as_ref()
+                .and_then(|s| s.last_observed_time.as_ref())
+                .map(|t| t.0)
+        })
         .or_else(|| ev.event_time.as_ref().map(|t| t.0))
         .or_else(|| ev.first_timestamp.as_ref().map(|t| t.0))
         .or_else(|| ev.metadata.creation_timestamp.as_ref().map(|t| t.0))
@@ -184,7 +203,11 @@ pub fn event_age(ev: &Event, now: DateTime<Utc>) -> String {
 pub fn event_object(ev: &Event) -> String {
     format!(
         "{}/{}",
-        ev.involved_object.kind.as_deref().unwrap_or_default().to_lowercase(),
+        ev.involved_object
+            .kind
+            .as_deref()
+            .unwrap_or_default()
+            .to_lowercase(),
         ev.involved_object.name.as_deref().unwrap_or_default()
     )
 }
@@ -227,8 +250,14 @@ pub fn pod_usage(metrics: &serde_json::Value) -> (f64, f64) {
     let mut cpu = 0.0;
     let mut mem = 0.0;
     for c in metrics["containers"].as_array().into_iter().flatten() {
-        cpu += c["usage"]["cpu"].as_str().and_then(cpu_millicores).unwrap_or(0.0);
-        mem += c["usage"]["memory"].as_str().and_then(memory_bytes).unwrap_or(0.0);
+        cpu += c["usage"]["cpu"]
+            .as_str()
+            .and_then(cpu_millicores)
+            .unwrap_or(0.0);
+        mem += c["usage"]["memory"]
+            .as_str()
+            .and_then(memory_bytes)
+            .unwrap_or(0.0);
     }
     (cpu, mem)
 }
@@ -279,14 +308,22 @@ mod tests {
     fn pods_by_ordinal_or_name_sorted() {
         let pods = vec![pod("web-10"), pod("web-2"), pod("web-0")];
         let all = choose_pods("web", &pods, None).unwrap();
-        let names: Vec<_> = all.iter().map(|p| p.metadata.name.clone().unwrap()).collect();
+        let names: Vec<_> = all
+            .iter()
+            .map(|p| p.metadata.name.clone().unwrap())
+            .collect();
         assert_eq!(names, ["web-0", "web-2", "web-10"]);
         assert_eq!(choose_pods("web", &pods, Some("2")).unwrap().len(), 1);
         assert_eq!(
-            choose_pods("web", &pods, Some("web-10")).unwrap()[0].metadata.name.as_deref(),
+            choose_pods("web", &pods, Some("web-10")).unwrap()[0]
+                .metadata
+                .name
+                .as_deref(),
             Some("web-10")
         );
-        let e = choose_pods("web", &pods, Some("7")).unwrap_err().to_string();
+        let e = choose_pods("web", &pods, Some("7"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("\"web-7\""), "{e}");
     }
 
@@ -340,10 +377,22 @@ mod tests {
         assert!(!event_is_for_pods(&ev("Pod", "web-x"), "web"));
         assert!(!event_is_for_pods(&ev("Pod", "webapp-0"), "web"));
         assert!(!event_is_for_pods(&ev("Pod", "other-web-0"), "web"));
-        assert!(event_is_for_pods(&ev("PersistentVolumeClaim", "data-web-0"), "web"));
-        assert!(event_is_for_pods(&ev("PersistentVolumeClaim", "my-data-web-3"), "web"));
-        assert!(!event_is_for_pods(&ev("PersistentVolumeClaim", "web-0"), "web"));
-        assert!(!event_is_for_pods(&ev("PersistentVolumeClaim", "data-web-x"), "web"));
+        assert!(event_is_for_pods(
+            &ev("PersistentVolumeClaim", "data-web-0"),
+            "web"
+        ));
+        assert!(event_is_for_pods(
+            &ev("PersistentVolumeClaim", "my-data-web-3"),
+            "web"
+        ));
+        assert!(!event_is_for_pods(
+            &ev("PersistentVolumeClaim", "web-0"),
+            "web"
+        ));
+        assert!(!event_is_for_pods(
+            &ev("PersistentVolumeClaim", "data-web-x"),
+            "web"
+        ));
         assert!(!event_is_for_pods(&ev("StatefulSet", "web"), "web"));
     }
 
