@@ -221,12 +221,7 @@ pub fn pod_table(sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) ->
 
 /// A stuck rollout, plainly: which pod, which revision, why, for how long, and the command
 /// that recovers (the analysis is `manifest::stuck`). Empty when nothing is stuck.
-fn stuck_section(
-    name: &str,
-    sts: &StatefulSet,
-    pods: &[Pod],
-    now: chrono::DateTime<Utc>,
-) -> String {
+fn stuck_section(name: &str, sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) -> String {
     use crate::manifest::stuck;
     let now = now.max(stuck::newest_timestamp(sts, pods).unwrap_or(now));
     match stuck::analyze(sts, pods, now, chrono::Duration::minutes(5)) {

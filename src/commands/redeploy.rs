@@ -23,11 +23,7 @@ pub async fn run(args: RedeployArgs, ctx: &Ctx) -> Result<()> {
 
     let sts = if dry == DryRun::Client {
         let mut sts = kube.get_statefulset(&name).await?;
-        let at = patch["spec"]["template"]["metadata"]["annotations"]
-            [crate::manifest::revisions::RESTARTED_AT]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
+        let at = patch["spec"]["template"]["metadata"]["annotations"][crate::manifest::revisions::RESTARTED_AT].as_str().unwrap_or_default().to_string();
         if let Some(spec) = sts.spec.as_mut() {
             spec.template
                 .metadata
@@ -39,16 +35,9 @@ pub async fn run(args: RedeployArgs, ctx: &Ctx) -> Result<()> {
         eprintln!("would send: {patch}");
         sts
     } else {
-        kube.patch_statefulset_strategic(&name, &patch, dry == DryRun::Server)
-            .await?
+        kube.patch_statefulset_strategic(&name, &patch, dry == DryRun::Server).await?
     };
-    print_object(
-        ctx,
-        &sts,
-        "apps/v1",
-        "StatefulSet",
-        &format!("statefulset.apps/{name} restarted{}", suffix(dry)),
-    )?;
+    print_object(ctx, &sts, "apps/v1", "StatefulSet", &format!("statefulset.apps/{name} restarted{}", suffix(dry)))?;
     if dry != DryRun::None {
         return Ok(());
     }
