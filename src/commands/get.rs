@@ -28,6 +28,9 @@ pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
         Some(OutputFormat::Name) => return render::out(&format!("statefulset.apps/{name}")),
         _ => {}
     }
+    if args.watch {
+        return super::watch::run(&kube, &name, ctx).await;
+    }
     let pods = kube.list_pods(&selector(&sts)).await?;
     // Revision numbers for the pod table (a failure only loses the numbers).
     let numbers: Numbers = kube
