@@ -2,8 +2,13 @@
 //! Validation and derivation of values happen in `crate::manifest`, never here.
 
 mod create;
+mod edit;
 
 pub use create::{CreateArgs, DryRun};
+pub use edit::{
+    EditArgs, EditServiceArgs, EditYamlArgs, EnvAction, EnvArgs, EnvSetArgs, EnvUnsetArgs,
+    ResizeVolumeArgs, ServerDryRun,
+};
 
 use std::path::PathBuf;
 
@@ -90,6 +95,16 @@ pub enum Command {
     Get(GetArgs),
     /// The pods of a StatefulSet
     Pods(PodsArgs),
+    /// Edit the StatefulSet's YAML in an editor, or upload/download a manifest
+    EditYaml(EditYamlArgs),
+    /// Environment variables of the containers: list, set, unset
+    Env(EnvArgs),
+    /// Alias, description, labels and annotations
+    Edit(EditArgs),
+    /// Ports of the headless Service
+    EditService(EditServiceArgs),
+    /// Grow a volume claim template and its PVCs without restarting pods
+    ResizeVolume(ResizeVolumeArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell)
     #[command(hide = true)]
     Completions(CompletionsArgs),

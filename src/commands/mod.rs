@@ -3,10 +3,15 @@
 pub mod complete;
 pub mod completions;
 pub mod create;
+pub mod edit;
+pub mod edit_service;
+pub mod edit_yaml;
+pub mod env;
 pub mod get;
 pub mod list;
 pub mod man;
 pub mod pods;
+pub mod resize_volume;
 pub mod wizard;
 
 use anyhow::{bail, Result};

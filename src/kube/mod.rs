@@ -2,6 +2,7 @@
 //! --kubeconfig/KUBECONFIG/--context/-n, typed `Api`s, no discovery, and `-v` request logging.
 
 mod log;
+pub mod raw;
 
 use std::time::Duration;
 

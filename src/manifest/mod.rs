@@ -2,7 +2,12 @@
 //! Everything is validated here, before any request; nothing in this module does I/O.
 
 pub mod create;
+pub mod edit;
+pub mod env;
+pub mod labels;
+pub mod ports;
 pub mod file;
+pub mod resize;
 pub mod service;
 pub mod validate;
 
