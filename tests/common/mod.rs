@@ -33,6 +33,14 @@ impl TestEnv {
         }
     }
 
+    /// A started simulator (e.g. with other `SimOptions`).
+    pub fn with_sim(sim: KubeSim) -> TestEnv {
+        TestEnv {
+            sim,
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
     /// `kubectl-statefulset ARGS` against the simulator.
     pub fn cmd<I, S>(&self, args: I) -> Command
     where
