@@ -11,6 +11,12 @@ pub use lifecycle::{
     UpdateStrategyArgs, WaitArgs,
 };
 pub use logs::{EventsArgs, LogsArgs, TopArgs};
+mod edit;
+
+pub use edit::{
+    EditArgs, EditServiceArgs, EditYamlArgs, EnvAction, EnvArgs, EnvSetArgs, EnvUnsetArgs,
+    ResizeVolumeArgs, ServerDryRun,
+};
 
 use std::path::PathBuf;
 
@@ -116,6 +122,16 @@ pub enum Command {
     UpdateStrategy(UpdateStrategyArgs),
     /// Delete the StatefulSet, its pods, and on request its Service and PVCs
     Delete(DeleteArgs),
+    /// Edit the StatefulSet's YAML in an editor, or upload/download a manifest
+    EditYaml(EditYamlArgs),
+    /// Environment variables of the containers: list, set, unset
+    Env(EnvArgs),
+    /// Alias, description, labels and annotations
+    Edit(EditArgs),
+    /// Ports of the headless Service
+    EditService(EditServiceArgs),
+    /// Grow a volume claim template and its PVCs without restarting pods
+    ResizeVolume(ResizeVolumeArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell)
     #[command(hide = true)]
     Completions(CompletionsArgs),

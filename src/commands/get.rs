@@ -11,7 +11,7 @@ use crate::Ctx;
 pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
     let name = super::name_or_pick(args.name, ctx, &kube).await?;
-    let (sts, raw) = kube.get_statefulset_raw(&name).await?;
+    let (sts, raw) = kube.get_statefulset_and_raw(&name).await?;
     match ctx.global.output {
         Some(OutputFormat::Yaml) => {
             return render::out(&render::to_yaml(&render::strip_managed_fields(
