@@ -3,6 +3,7 @@
 
 pub mod lifecycle;
 mod log;
+pub mod observe;
 
 use std::time::Duration;
 

@@ -4,6 +4,7 @@
 pub mod create;
 pub mod delete;
 pub mod file;
+pub mod observe;
 pub mod revisions;
 pub mod rollout;
 pub mod service;
