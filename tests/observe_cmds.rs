@@ -65,10 +65,18 @@ fn scale(env: &TestEnv, name: &str, n: i64) {
 
 /// Starts the binary with stdout read line by line into a channel.
 fn spawn(env: &TestEnv, args: &[&str]) -> (std::process::Child, mpsc::Receiver<String>) {
+    spawn_with_stderr(env, args, Stdio::null())
+}
+
+fn spawn_with_stderr(
+    env: &TestEnv,
+    args: &[&str],
+    stderr: Stdio,
+) -> (std::process::Child, mpsc::Receiver<String>) {
     let mut child = env
         .std_cmd(args)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let out = child.stdout.take().unwrap();
@@ -193,14 +201,36 @@ fn follow_picks_up_a_new_pod_after_a_scale_up() {
     let env = TestEnv::with_speed(10.0);
     create(&env, "web", "nginx:1.27", "1");
     env.wait_ready("default", "web", 1);
-    let (mut child, rx) = spawn(&env, &["logs", "web", "-f"]);
+    let dir = tempfile::tempdir().unwrap();
+    let err_path = dir.path().join("stderr");
+    let err_file = std::fs::File::create(&err_path).unwrap();
+    let (mut child, rx) = spawn_with_stderr(&env, &["logs", "web", "-f"], Stdio::from(err_file));
     let first = read_until(&rx, |l| l.iter().any(|l| l.starts_with("[web-0/")));
     assert!(first.iter().any(|l| l.starts_with("[web-0/")), "{first:?}");
     scale(&env, "web", 2);
     let more = read_until(&rx, |l| l.iter().any(|l| l.starts_with("[web-1/")));
+    assert!(more.iter().any(|l| l.starts_with("[web-1/")), "{more:?}");
+    // Scaling down again: web-1's stream ends with a note on stderr; web-0 goes on.
+    scale(&env, "web", 1);
+    let noted = |p: &std::path::Path| {
+        let e = std::fs::read_to_string(p).unwrap_or_default();
+        e.contains("Pod web-1 went away") || e.contains("Pod web-1 is terminating")
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline && !noted(&err_path) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let later = read_until(&rx, |l| {
+        l.iter().filter(|l| l.starts_with("[web-0/")).count() >= 2
+    });
     let _ = child.kill();
     let _ = child.wait();
-    assert!(more.iter().any(|l| l.starts_with("[web-1/")), "{more:?}");
+    assert!(
+        noted(&err_path),
+        "{}",
+        std::fs::read_to_string(&err_path).unwrap()
+    );
+    assert!(later.iter().any(|l| l.starts_with("[web-0/")), "{later:?}");
     // web-0 keeps streaming in order alongside.
     let web0: Vec<&String> = first
         .iter()
@@ -301,6 +331,14 @@ fn events_watch_sees_a_new_event() {
     let env = TestEnv::with_speed(5.0);
     create(&env, "web", "nginx:1.27", "1");
     env.wait_ready("default", "web", 1);
+    // The first two watches are cut at once: the command must resume, not stop.
+    env.sim.add_fault(FaultRule::new(
+        Some("GET"),
+        "watch=true",
+        FaultAction::CutWatchAfter { events: 0 },
+        2,
+    ));
+    env.sim.clear_requests();
     let (mut child, rx) = spawn(&env, &["events", "web", "-w"]);
     let first = read_until(&rx, |l| l.iter().any(|l| l.contains("web-0")));
     assert!(
@@ -316,6 +354,20 @@ fn events_watch_sees_a_new_event() {
             .any(|l| l.contains("web-1") && l.contains("SuccessfulCreate")),
         "{more:?}"
     );
+    let watches = env
+        .sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/events") && r.param("watch").as_deref() == Some("true"))
+        .count();
+    assert!(watches >= 3, "{watches} watches");
+    // Each event shows once.
+    let created_web1 = first
+        .iter()
+        .chain(&more)
+        .filter(|l| l.contains("create Pod web-1"))
+        .count();
+    assert_eq!(created_web1, 1, "{more:?}");
 }
 
 #[test]
