@@ -438,6 +438,13 @@ fn bad_input_is_refused_clearly() {
         "{}",
         o.stderr
     );
+    let o = env.run(["logs", "web", "-f", "--max-log-requests", "0"]);
+    assert_ne!(o.code, 0);
+    assert!(
+        o.stderr.contains("you are attempting to follow 1 log streams, but maximum allowed concurrency is 0, use --max-log-requests to increase the limit"),
+        "{}",
+        o.stderr
+    );
     let o = env.run(["logs", "nosuch"]);
     assert_ne!(o.code, 0);
     assert!(o.stderr.contains("not found"), "{}", o.stderr);
@@ -524,4 +531,39 @@ fn get_watch_prints_a_line_per_change_without_a_terminal() {
         .filter(|r| r.method == "GET" && r.param("watch").is_none() && !r.path.starts_with("/_sim"))
         .count();
     assert_eq!(polls, 0, "{:#?}", env.sim.requests());
+}
+
+#[test]
+fn top_watch_draws_sparklines_with_two_requests_per_refresh() {
+    let env = TestEnv::with_speed(5.0);
+    create(&env, "web", "nginx:1.27", "2");
+    env.wait_ready("default", "web", 2);
+    env.sim.clear_requests();
+    let (mut child, rx) = spawn(&env, &["top", "web", "--watch", "--interval", "300ms"]);
+    let lines = read_until(&rx, |l| {
+        l.iter().filter(|l| l.contains("CPU HISTORY")).count() >= 2
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let bars = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let web0: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.starts_with("web-0") && l.contains(bars))
+        .collect();
+    assert!(!web0.is_empty(), "{lines:#?}");
+    let reqs = env.sim.requests();
+    let pods = reqs
+        .iter()
+        .filter(|r| r.path == "/api/v1/namespaces/default/pods")
+        .count();
+    let metrics = reqs
+        .iter()
+        .filter(|r| r.path.starts_with("/apis/metrics.k8s.io/"))
+        .count();
+    assert!(pods >= 3, "{reqs:#?}");
+    assert!(
+        pods.abs_diff(metrics) <= 1,
+        "{pods} pod lists, {metrics} metrics lists"
+    );
+    assert_eq!(reqs.len(), pods + metrics, "{reqs:#?}");
 }
