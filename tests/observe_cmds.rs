@@ -194,6 +194,20 @@ fn logs_previous_matches_the_crashed_instance() {
     let got: Vec<String> = out.lines().map(str::to_string).collect();
     assert!(got == before || got == after, "{got:?}\nvs {before:?}");
     assert!(got.last().unwrap().contains("simulated crash"), "{out}");
+
+    // The same as real kubectl, when it is on PATH (unless the container crashed again between).
+    let restarts = |env: &TestEnv| {
+        pod(env, "crashy-0")["status"]["containerStatuses"][0]["restartCount"].as_i64()
+    };
+    let r0 = restarts(&env);
+    if let Some(mut k) = env.sim.kubectl(["logs", "crashy-0", "--previous"]) {
+        let theirs = k.output().unwrap();
+        assert!(theirs.status.success(), "{theirs:?}");
+        let ours = env.ok(["logs", "crashy", "--previous", "--no-prefix"]);
+        if restarts(&env) == r0 {
+            assert_eq!(ours, String::from_utf8_lossy(&theirs.stdout));
+        }
+    }
 }
 
 #[test]
