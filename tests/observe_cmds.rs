@@ -581,3 +581,28 @@ fn top_watch_draws_sparklines_with_two_requests_per_refresh() {
     );
     assert_eq!(reqs.len(), pods + metrics, "{reqs:#?}");
 }
+
+#[test]
+fn all_containers_include_started_init_containers() {
+    let env = TestEnv::with_speed(5.0);
+    env.ok([
+        "create",
+        "web",
+        "--image",
+        "nginx:1.27",
+        "--init-container",
+        "setup=busybox:1.36 echo hi",
+    ]);
+    env.wait_ready("default", "web", 1);
+    let main = container(&env, "web-0");
+    let out = env.ok(["logs", "web", "--all-containers", "--tail", "1"]);
+    assert!(out.lines().any(|l| l.starts_with("[web-0/setup]")), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with(&format!("[web-0/{main}]"))),
+        "{out}"
+    );
+    let only = env.ok(["logs", "web", "-c", "setup", "--no-prefix"]);
+    assert!(!only.is_empty());
+    assert!(only.lines().all(|l| l.contains("[web-0/setup]")), "{only}");
+}
