@@ -65,10 +65,18 @@ fn scale(env: &TestEnv, name: &str, n: i64) {
 
 /// Starts the binary with stdout read line by line into a channel.
 fn spawn(env: &TestEnv, args: &[&str]) -> (std::process::Child, mpsc::Receiver<String>) {
+    spawn_with_stderr(env, args, Stdio::null())
+}
+
+fn spawn_with_stderr(
+    env: &TestEnv,
+    args: &[&str],
+    stderr: Stdio,
+) -> (std::process::Child, mpsc::Receiver<String>) {
     let mut child = env
         .std_cmd(args)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let out = child.stdout.take().unwrap();
@@ -186,6 +194,20 @@ fn logs_previous_matches_the_crashed_instance() {
     let got: Vec<String> = out.lines().map(str::to_string).collect();
     assert!(got == before || got == after, "{got:?}\nvs {before:?}");
     assert!(got.last().unwrap().contains("simulated crash"), "{out}");
+
+    // The same as real kubectl, when it is on PATH (unless the container crashed again between).
+    let restarts = |env: &TestEnv| {
+        pod(env, "crashy-0")["status"]["containerStatuses"][0]["restartCount"].as_i64()
+    };
+    let r0 = restarts(&env);
+    if let Some(mut k) = env.sim.kubectl(["logs", "crashy-0", "--previous"]) {
+        let theirs = k.output().unwrap();
+        assert!(theirs.status.success(), "{theirs:?}");
+        let ours = env.ok(["logs", "crashy", "--previous", "--no-prefix"]);
+        if restarts(&env) == r0 {
+            assert_eq!(ours, String::from_utf8_lossy(&theirs.stdout));
+        }
+    }
 }
 
 #[test]
@@ -193,14 +215,36 @@ fn follow_picks_up_a_new_pod_after_a_scale_up() {
     let env = TestEnv::with_speed(10.0);
     create(&env, "web", "nginx:1.27", "1");
     env.wait_ready("default", "web", 1);
-    let (mut child, rx) = spawn(&env, &["logs", "web", "-f"]);
+    let dir = tempfile::tempdir().unwrap();
+    let err_path = dir.path().join("stderr");
+    let err_file = std::fs::File::create(&err_path).unwrap();
+    let (mut child, rx) = spawn_with_stderr(&env, &["logs", "web", "-f"], Stdio::from(err_file));
     let first = read_until(&rx, |l| l.iter().any(|l| l.starts_with("[web-0/")));
     assert!(first.iter().any(|l| l.starts_with("[web-0/")), "{first:?}");
     scale(&env, "web", 2);
     let more = read_until(&rx, |l| l.iter().any(|l| l.starts_with("[web-1/")));
+    assert!(more.iter().any(|l| l.starts_with("[web-1/")), "{more:?}");
+    // Scaling down again: web-1's stream ends with a note on stderr; web-0 goes on.
+    scale(&env, "web", 1);
+    let noted = |p: &std::path::Path| {
+        let e = std::fs::read_to_string(p).unwrap_or_default();
+        e.contains("Pod web-1 went away") || e.contains("Pod web-1 is terminating")
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline && !noted(&err_path) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let later = read_until(&rx, |l| {
+        l.iter().filter(|l| l.starts_with("[web-0/")).count() >= 2
+    });
     let _ = child.kill();
     let _ = child.wait();
-    assert!(more.iter().any(|l| l.starts_with("[web-1/")), "{more:?}");
+    assert!(
+        noted(&err_path),
+        "{}",
+        std::fs::read_to_string(&err_path).unwrap()
+    );
+    assert!(later.iter().any(|l| l.starts_with("[web-0/")), "{later:?}");
     // web-0 keeps streaming in order alongside.
     let web0: Vec<&String> = first
         .iter()
@@ -301,6 +345,14 @@ fn events_watch_sees_a_new_event() {
     let env = TestEnv::with_speed(5.0);
     create(&env, "web", "nginx:1.27", "1");
     env.wait_ready("default", "web", 1);
+    // The first two watches are cut at once: the command must resume, not stop.
+    env.sim.add_fault(FaultRule::new(
+        Some("GET"),
+        "watch=true",
+        FaultAction::CutWatchAfter { events: 0 },
+        2,
+    ));
+    env.sim.clear_requests();
     let (mut child, rx) = spawn(&env, &["events", "web", "-w"]);
     let first = read_until(&rx, |l| l.iter().any(|l| l.contains("web-0")));
     assert!(
@@ -316,6 +368,20 @@ fn events_watch_sees_a_new_event() {
             .any(|l| l.contains("web-1") && l.contains("SuccessfulCreate")),
         "{more:?}"
     );
+    let watches = env
+        .sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/events") && r.param("watch").as_deref() == Some("true"))
+        .count();
+    assert!(watches >= 3, "{watches} watches");
+    // Each event shows once.
+    let created_web1 = first
+        .iter()
+        .chain(&more)
+        .filter(|l| l.contains("create Pod web-1"))
+        .count();
+    assert_eq!(created_web1, 1, "{more:?}");
 }
 
 #[test]
@@ -352,7 +418,18 @@ fn top_matches_pod_metrics_in_two_requests() {
             )
         })
         .collect();
-    assert!(got == before || got == after, "{got:?} vs {before:?}");
+    // JSON parsing may be one ULP off: compare to a millionth.
+    let same = |a: &[(f64, f64)], b: &[(f64, f64)]| {
+        a.len() == b.len()
+            && a.iter().zip(b).all(|(x, y)| {
+                (x.0 - y.0).abs() <= 1e-6 * y.0.abs().max(1.0)
+                    && (x.1 - y.1).abs() <= 1e-6 * y.1.abs().max(1.0)
+            })
+    };
+    assert!(
+        same(&got, &before) || same(&got, &after),
+        "{got:?} vs {before:?}"
+    );
     assert_eq!(v["pods"][0]["pod"], "web-0");
     let table = env.ok(["monitor", "web"]);
     assert!(
@@ -383,6 +460,13 @@ fn bad_input_is_refused_clearly() {
     assert!(
         o.stderr
             .contains("invalid argument \"abc\" for \"--since\" flag"),
+        "{}",
+        o.stderr
+    );
+    let o = env.run(["logs", "web", "-f", "--max-log-requests", "0"]);
+    assert_ne!(o.code, 0);
+    assert!(
+        o.stderr.contains("you are attempting to follow 1 log streams, but maximum allowed concurrency is 0, use --max-log-requests to increase the limit"),
         "{}",
         o.stderr
     );
@@ -472,4 +556,64 @@ fn get_watch_prints_a_line_per_change_without_a_terminal() {
         .filter(|r| r.method == "GET" && r.param("watch").is_none() && !r.path.starts_with("/_sim"))
         .count();
     assert_eq!(polls, 0, "{:#?}", env.sim.requests());
+}
+
+#[test]
+fn top_watch_draws_sparklines_with_two_requests_per_refresh() {
+    let env = TestEnv::with_speed(5.0);
+    create(&env, "web", "nginx:1.27", "2");
+    env.wait_ready("default", "web", 2);
+    env.sim.clear_requests();
+    let (mut child, rx) = spawn(&env, &["top", "web", "--watch", "--interval", "300ms"]);
+    let lines = read_until(&rx, |l| {
+        l.iter().filter(|l| l.contains("CPU HISTORY")).count() >= 2
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let bars = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let web0: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.starts_with("web-0") && l.contains(bars))
+        .collect();
+    assert!(!web0.is_empty(), "{lines:#?}");
+    let reqs = env.sim.requests();
+    let pods = reqs
+        .iter()
+        .filter(|r| r.path == "/api/v1/namespaces/default/pods")
+        .count();
+    let metrics = reqs
+        .iter()
+        .filter(|r| r.path.starts_with("/apis/metrics.k8s.io/"))
+        .count();
+    assert!(pods >= 3, "{reqs:#?}");
+    assert!(
+        pods.abs_diff(metrics) <= 1,
+        "{pods} pod lists, {metrics} metrics lists"
+    );
+    assert_eq!(reqs.len(), pods + metrics, "{reqs:#?}");
+}
+
+#[test]
+fn all_containers_include_started_init_containers() {
+    let env = TestEnv::with_speed(5.0);
+    env.ok([
+        "create",
+        "web",
+        "--image",
+        "nginx:1.27",
+        "--init-container",
+        "setup=busybox:1.36 echo hi",
+    ]);
+    env.wait_ready("default", "web", 1);
+    let main = container(&env, "web-0");
+    let out = env.ok(["logs", "web", "--all-containers", "--tail", "1"]);
+    assert!(out.lines().any(|l| l.starts_with("[web-0/setup]")), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with(&format!("[web-0/{main}]"))),
+        "{out}"
+    );
+    let only = env.ok(["logs", "web", "-c", "setup", "--no-prefix"]);
+    assert!(!only.is_empty());
+    assert!(only.lines().all(|l| l.contains("[web-0/setup]")), "{only}");
 }
