@@ -11,7 +11,7 @@ use crate::Ctx;
 pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
     let name = super::name_or_pick(args.name, ctx, &kube).await?;
-    let (sts, raw) = kube.get_statefulset_raw(&name).await?;
+    let (sts, raw) = kube.get_statefulset_and_raw(&name).await?;
     match ctx.global.output {
         Some(OutputFormat::Yaml) => {
             return render::out(&render::to_yaml(&render::strip_managed_fields(
@@ -27,6 +27,9 @@ pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
         }
         Some(OutputFormat::Name) => return render::out(&format!("statefulset.apps/{name}")),
         _ => {}
+    }
+    if args.watch {
+        return super::watch::run(&kube, &name, ctx).await;
     }
     let pods = kube.list_pods(&selector(&sts)).await?;
     // Revision numbers for the pod table (a failure only loses the numbers).

@@ -41,6 +41,11 @@ impl TestEnv {
             ..Default::default()
         })
         .expect("start kube-sim");
+        Self::with_sim(sim)
+    }
+
+    /// A started simulator (e.g. with other `SimOptions`).
+    pub fn with_sim(sim: KubeSim) -> TestEnv {
         TestEnv {
             sim,
             home: tempfile::tempdir().unwrap(),
