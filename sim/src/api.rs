@@ -1200,6 +1200,14 @@ impl Cluster {
             return Err(e);
         }
         let applied = crate::patch::apply::parse_apply_body(body)?;
+        // managedfields internal/structuredmerge.go Apply: the configuration may not carry
+        // ownership itself.
+        if applied["metadata"]
+            .get("managedFields")
+            .is_some_and(|v| !v.is_null())
+        {
+            return Err(ApiError::bad_request("metadata.managedFields must be nil"));
+        }
         check_name_ns(rt, ns, Some(name), &applied)?;
         let srt = storage_rt(rt);
         // A concurrent writer between the read and the write: apply again on the newer object
@@ -2307,6 +2315,21 @@ mod tests {
         assert_eq!(
             e.message,
             "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch"
+        );
+        let e = c
+            .patch(
+                &CONFIGMAPS,
+                Some("default"),
+                "x",
+                None,
+                PatchType::Apply,
+                br#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x","managedFields":[]}}"#,
+                &opts("m"),
+            )
+            .unwrap_err();
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (400, "metadata.managedFields must be nil")
         );
         let w = c
             .create(
