@@ -323,6 +323,7 @@ fn stuck_rollout_is_explained_and_recovered() {
         "{out}"
     );
     assert!(out.contains("kubectl statefulset rollback web"), "{out}");
+    assert!(out.contains("pod web-2 (revision 2 ("), "{out}");
     // The pod table numbers revisions: web-2 runs revision 2 (the update), web-0 revision 1.
     let rev_of = |p: &str| {
         out.lines()

@@ -142,8 +142,7 @@ fn scale_bad_input_writes_nothing() {
 fn redeploy_rolls_every_pod_with_one_request() {
     let env = env();
     create(&env, "web", "nginx:1.27", 3);
-    let before = pods(&env, "web");
-    let old_rev = update_revision(&env, "web");
+    let first_rev = update_revision(&env, "web");
 
     env.sim.clear_requests();
     let o = env.run(["redeploy", "web"]);
@@ -164,8 +163,8 @@ fn redeploy_rolls_every_pod_with_one_request() {
     );
 
     wait_settled(&env, "web");
-    let before = pods(&env, "web");
     let old_rev = update_revision(&env, "web");
+    assert_ne!(old_rev, first_rev, "the redeploy made a new revision");
     // restartedAt has second precision (as kubectl's): a second redeploy within the same
     // second changes nothing, which is an error (kubectl: "already been triggered within the
     // past second").

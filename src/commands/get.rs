@@ -123,7 +123,7 @@ pub fn detail_numbered(
     for (k, v) in &rows {
         out.push_str(&format!("{:<width$}{v}\n", format!("{k}:")));
     }
-    out.push_str(&stuck_section(&name, sts, pods, now));
+    out.push_str(&stuck_section(&name, sts, pods, numbers, now));
 
     let mut port_rows = Vec::new();
     for c in spec
@@ -261,13 +261,15 @@ fn stuck_section(
     name: &str,
     sts: &StatefulSet,
     pods: &[Pod],
+    numbers: &Numbers,
     now: chrono::DateTime<Utc>,
 ) -> String {
     use crate::manifest::stuck;
     let now = now.max(stuck::newest_timestamp(sts, pods).unwrap_or(now));
     match stuck::analyze(sts, pods, now, chrono::Duration::minutes(5)) {
         Some(s) => {
-            let (text, fix) = stuck::explain(name, &s, sts);
+            let (text, fix) =
+                stuck::explain_numbered(name, &s, sts, numbers.get(&s.revision).copied());
             format!("\nStuck: {text}\n  recover with: {fix}\n")
         }
         None => String::new(),

@@ -344,7 +344,7 @@ fn evaluate(
                     st.replicas
                 ));
                 // The pod watch may lag the set's: also wait until the pods seen agree.
-            rollout::scale_done(sts) && pods.len() == rollout::desired(sts).max(0) as usize
+                rollout::scale_done(sts) && pods.len() == rollout::desired(sts).max(0) as usize
             }
             Goal::Rollout => match rollout::status_viewer(sts) {
                 Viewer::Waiting(m) => {

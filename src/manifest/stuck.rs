@@ -186,13 +186,26 @@ pub fn newest_timestamp(sts: &StatefulSet, pods: &[Pod]) -> Option<DateTime<Utc>
 
 /// The human explanation and the recovering command.
 pub fn explain(sts_name: &str, s: &Stuck, sts: &StatefulSet) -> (String, String) {
+    explain_numbered(sts_name, s, sts, None)
+}
+
+/// [`explain`] naming the revision by its number when known: `revision 2 (59b8f57)`.
+pub fn explain_numbered(
+    sts_name: &str,
+    s: &Stuck,
+    sts: &StatefulSet,
+    number: Option<i64>,
+) -> (String, String) {
     let ordered = !crate::manifest::rollout::is_parallel(sts);
     let how_long = crate::render::human_duration(s.for_);
+    let hash = crate::render::status::revision_hash(sts_name, &s.revision);
+    let revision = match number {
+        Some(n) => format!("{n} ({hash})"),
+        None => hash.to_string(),
+    };
     let mut text = format!(
-        "pod {} (revision {}) is not ready: {} for {how_long}",
-        s.pod,
-        crate::render::status::revision_hash(sts_name, &s.revision),
-        s.reason
+        "pod {} (revision {revision}) is not ready: {} for {how_long}",
+        s.pod, s.reason
     );
     if !s.message.is_empty() {
         text.push_str(&format!(" ({})", s.message));
@@ -269,6 +282,11 @@ mod tests {
             "{text}"
         );
         assert!(fix.starts_with("kubectl statefulset rollback web"), "{fix}");
+        let (text, _) = explain_numbered("web", &s, &sts("OrderedReady"), Some(2));
+        assert!(
+            text.starts_with("pod web-2 (revision 2 (2)) is not ready"),
+            "{text}"
+        );
     }
 
     #[test]
