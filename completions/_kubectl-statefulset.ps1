@@ -43,6 +43,12 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-statefulset' -ScriptBlo
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show one StatefulSet: summary, ports, service and pods')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show one StatefulSet: summary, ports, service and pods')
             [CompletionResult]::new('pods', 'pods', [CompletionResultType]::ParameterValue, 'The pods of a StatefulSet')
+            [CompletionResult]::new('scale', 'scale', [CompletionResultType]::ParameterValue, 'Change the number of replicas (through the scale subresource)')
+            [CompletionResult]::new('redeploy', 'redeploy', [CompletionResultType]::ParameterValue, 'Restart every pod with a rolling update (kubectl.kubernetes.io/restartedAt)')
+            [CompletionResult]::new('revisions', 'revisions', [CompletionResultType]::ParameterValue, 'The revision history: list, show one (REV) or diff two (--diff)')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Go back to an earlier revision of the pod template')
+            [CompletionResult]::new('update-strategy', 'update-strategy', [CompletionResultType]::ParameterValue, 'RollingUpdate (with partition) or OnDelete')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete the StatefulSet, its pods, and on request its Service and PVCs')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages into a directory')
             [CompletionResult]::new('__complete', '__complete', [CompletionResultType]::ParameterValue, 'Cobra-style completion protocol used by `kubectl statefulset <TAB>`')
@@ -224,6 +230,146 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-statefulset' -ScriptBlo
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kubectl-statefulset;scale' {
+            [CompletionResult]::new('--current-replicas', '--current-replicas', [CompletionResultType]::ParameterName, 'Precondition: only scale when the current replicas are this many')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Only show (client) or only validate on the server (server); nothing is stored')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits, e.g. 5m, 30s (0 = no limit)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also: NO_COLOR)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each API request to stderr (repeat for more detail)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-statefulset;redeploy' {
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Only show (client) or only validate on the server (server); nothing is stored')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits, e.g. 5m, 30s (0 = no limit)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)')
+            [CompletionResult]::new('--restart-pods', '--restart-pods', [CompletionResultType]::ParameterName, 'OnDelete (or to push a stuck rollout): delete the pods one at a time, highest ordinal first, waiting for each replacement to be ready')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also: NO_COLOR)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each API request to stderr (repeat for more detail)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-statefulset;revisions' {
+            [CompletionResult]::new('--diff', '--diff', [CompletionResultType]::ParameterName, 'Coloured unified diff between two revisions (default: REV against REV-1, or the newest against the one before)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also: NO_COLOR)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each API request to stderr (repeat for more detail)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-statefulset;rollback' {
+            [CompletionResult]::new('--to-revision', '--to-revision', [CompletionResultType]::ParameterName, 'The revision to go back to (default: the one before the newest, as kubectl rollout undo)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Only show (client) or only validate on the server (server); nothing is stored')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits, e.g. 5m, 30s (0 = no limit)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also: NO_COLOR)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each API request to stderr (repeat for more detail)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-statefulset;update-strategy' {
+            [CompletionResult]::new('--partition', '--partition', [CompletionResultType]::ParameterName, 'Only pods with an ordinal >= N are updated (with --rolling)')
+            [CompletionResult]::new('--max-unavailable', '--max-unavailable', [CompletionResultType]::ParameterName, 'Pods that may be unavailable during an update, a number or a percentage (with --rolling; the MaxUnavailableStatefulSet feature gate must be on in the cluster)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Only show (client) or only validate on the server (server); nothing is stored')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits, e.g. 5m, 30s (0 = no limit)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)')
+            [CompletionResult]::new('--rolling', '--rolling', [CompletionResultType]::ParameterName, 'RollingUpdate: pods are replaced one at a time, highest ordinal first')
+            [CompletionResult]::new('--on-delete', '--on-delete', [CompletionResultType]::ParameterName, 'OnDelete: pods are only replaced when you delete them')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also: NO_COLOR)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each API request to stderr (repeat for more detail)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-statefulset;delete' {
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Only show (client) or only validate on the server (server); nothing is stored')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits, e.g. 5m, 30s (0 = no limit)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)')
+            [CompletionResult]::new('--with-service', '--with-service', [CompletionResultType]::ParameterName, 'Also delete its headless Service (kept when other workloads select it)')
+            [CompletionResult]::new('--keep-service', '--keep-service', [CompletionResultType]::ParameterName, 'Keep the headless Service (the default)')
+            [CompletionResult]::new('--with-pvcs', '--with-pvcs', [CompletionResultType]::ParameterName, 'Also delete the PersistentVolumeClaims made from its volume claim templates')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also: NO_COLOR)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each API request to stderr (repeat for more detail)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'kubectl-statefulset;completions' {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write every shell''s script (and kubectl_complete-statefulset) into this directory')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else `default`)')
@@ -288,6 +434,12 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-statefulset' -ScriptBlo
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List StatefulSets: NAME, STATUS, READY, REVISION, IMAGES, AGE')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show one StatefulSet: summary, ports, service and pods')
             [CompletionResult]::new('pods', 'pods', [CompletionResultType]::ParameterValue, 'The pods of a StatefulSet')
+            [CompletionResult]::new('scale', 'scale', [CompletionResultType]::ParameterValue, 'Change the number of replicas (through the scale subresource)')
+            [CompletionResult]::new('redeploy', 'redeploy', [CompletionResultType]::ParameterValue, 'Restart every pod with a rolling update (kubectl.kubernetes.io/restartedAt)')
+            [CompletionResult]::new('revisions', 'revisions', [CompletionResultType]::ParameterValue, 'The revision history: list, show one (REV) or diff two (--diff)')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Go back to an earlier revision of the pod template')
+            [CompletionResult]::new('update-strategy', 'update-strategy', [CompletionResultType]::ParameterValue, 'RollingUpdate (with partition) or OnDelete')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete the StatefulSet, its pods, and on request its Service and PVCs')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages into a directory')
             [CompletionResult]::new('__complete', '__complete', [CompletionResultType]::ParameterValue, 'Cobra-style completion protocol used by `kubectl statefulset <TAB>`')
@@ -304,6 +456,24 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-statefulset' -ScriptBlo
             break
         }
         'kubectl-statefulset;help;pods' {
+            break
+        }
+        'kubectl-statefulset;help;scale' {
+            break
+        }
+        'kubectl-statefulset;help;redeploy' {
+            break
+        }
+        'kubectl-statefulset;help;revisions' {
+            break
+        }
+        'kubectl-statefulset;help;rollback' {
+            break
+        }
+        'kubectl-statefulset;help;update-strategy' {
+            break
+        }
+        'kubectl-statefulset;help;delete' {
             break
         }
         'kubectl-statefulset;help;completions' {

@@ -44,6 +44,12 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "get" -d 'Show one StatefulSet: summary, ports, service and pods'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "status" -d 'Show one StatefulSet: summary, ports, service and pods'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "pods" -d 'The pods of a StatefulSet'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "scale" -d 'Change the number of replicas (through the scale subresource)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "redeploy" -d 'Restart every pod with a rolling update (kubectl.kubernetes.io/restartedAt)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "revisions" -d 'The revision history: list, show one (REV) or diff two (--diff)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "rollback" -d 'Go back to an earlier revision of the pod template'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "update-strategy" -d 'RollingUpdate (with partition) or OnDelete'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "delete" -d 'Delete the StatefulSet, its pods, and on request its Service and PVCs'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "man" -d 'Write the man pages into a directory'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "__complete" -d 'Cobra-style completion protocol used by `kubectl statefulset <TAB>`'
@@ -185,6 +191,126 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s y -l yes -d 'Answer yes to confirmations'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l current-replicas -d 'Precondition: only scale when the current replicas are this many' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l dry-run -d 'Only show (client) or only validate on the server (server); nothing is stored' -r -f -a "client\t'Build the objects locally; send nothing'
+server\t'Send the objects with dryRun=All; the server validates but stores nothing'
+none\t'No dry run'"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l timeout -d 'How long --wait waits, e.g. 5m, 30s (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l dry-run -d 'Only show (client) or only validate on the server (server); nothing is stored' -r -f -a "client\t'Build the objects locally; send nothing'
+server\t'Send the objects with dryRun=All; the server validates but stores nothing'
+none\t'No dry run'"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l timeout -d 'How long --wait waits, e.g. 5m, 30s (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l restart-pods -d 'OnDelete (or to push a stuck rollout): delete the pods one at a time, highest ordinal first, waiting for each replacement to be ready'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l diff -d 'Coloured unified diff between two revisions (default: REV against REV-1, or the newest against the one before)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -s h -l help -d 'Print help'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l to-revision -d 'The revision to go back to (default: the one before the newest, as kubectl rollout undo)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l dry-run -d 'Only show (client) or only validate on the server (server); nothing is stored' -r -f -a "client\t'Build the objects locally; send nothing'
+server\t'Send the objects with dryRun=All; the server validates but stores nothing'
+none\t'No dry run'"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l timeout -d 'How long --wait waits, e.g. 5m, 30s (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l partition -d 'Only pods with an ordinal >= N are updated (with --rolling)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l max-unavailable -d 'Pods that may be unavailable during an update, a number or a percentage (with --rolling; the MaxUnavailableStatefulSet feature gate must be on in the cluster)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l dry-run -d 'Only show (client) or only validate on the server (server); nothing is stored' -r -f -a "client\t'Build the objects locally; send nothing'
+server\t'Send the objects with dryRun=All; the server validates but stores nothing'
+none\t'No dry run'"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l timeout -d 'How long --wait waits, e.g. 5m, 30s (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l rolling -d 'RollingUpdate: pods are replaced one at a time, highest ordinal first'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l on-delete -d 'OnDelete: pods are only replaced when you delete them'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l dry-run -d 'Only show (client) or only validate on the server (server); nothing is stored' -r -f -a "client\t'Build the objects locally; send nothing'
+server\t'Send the objects with dryRun=All; the server validates but stores nothing'
+none\t'No dry run'"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l timeout -d 'How long --wait waits, e.g. 5m, 30s (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l with-service -d 'Also delete its headless Service (kept when other workloads select it)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l keep-service -d 'Keep the headless Service (the default)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l with-pvcs -d 'Also delete the PersistentVolumeClaims made from its volume claim templates'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l dir -d 'Write every shell\'s script (and kubectl_complete-statefulset) into this directory' -r -F
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l context -d 'The kubeconfig context to use' -r
@@ -229,11 +355,17 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s y -l yes -d 'Answer yes to confirmations'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s V -l version -d 'Print version'
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods completions man __complete help" -f -a "create" -d 'Create a StatefulSet and its headless Service (from flags, a file, or a wizard)'
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods completions man __complete help" -f -a "list" -d 'List StatefulSets: NAME, STATUS, READY, REVISION, IMAGES, AGE'
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods completions man __complete help" -f -a "get" -d 'Show one StatefulSet: summary, ports, service and pods'
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods completions man __complete help" -f -a "pods" -d 'The pods of a StatefulSet'
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods completions man __complete help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods completions man __complete help" -f -a "man" -d 'Write the man pages into a directory'
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods completions man __complete help" -f -a "__complete" -d 'Cobra-style completion protocol used by `kubectl statefulset <TAB>`'
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods completions man __complete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "create" -d 'Create a StatefulSet and its headless Service (from flags, a file, or a wizard)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "list" -d 'List StatefulSets: NAME, STATUS, READY, REVISION, IMAGES, AGE'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "get" -d 'Show one StatefulSet: summary, ports, service and pods'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "pods" -d 'The pods of a StatefulSet'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "scale" -d 'Change the number of replicas (through the scale subresource)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "redeploy" -d 'Restart every pod with a rolling update (kubectl.kubernetes.io/restartedAt)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "revisions" -d 'The revision history: list, show one (REV) or diff two (--diff)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "rollback" -d 'Go back to an earlier revision of the pod template'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "update-strategy" -d 'RollingUpdate (with partition) or OnDelete'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "delete" -d 'Delete the StatefulSet, its pods, and on request its Service and PVCs'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "man" -d 'Write the man pages into a directory'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "__complete" -d 'Cobra-style completion protocol used by `kubectl statefulset <TAB>`'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

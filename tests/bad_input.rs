@@ -190,4 +190,11 @@ fn usage_errors_exit_2() {
         assert_eq!(o.code, 2, "{args:?}: {}", o.stderr);
         assert!(env.writes().is_empty());
     }
+    let help = env.run(["create", "--help"]);
+    assert_eq!(help.code, 0);
+    assert!(
+        help.stdout.contains("Usage: kubectl statefulset create"),
+        "usage names the plugin: {}",
+        help.stdout
+    );
 }

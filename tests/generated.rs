@@ -137,6 +137,10 @@ fn kubectl_plugin_completion_lists_live_names() {
         Some("web"),
         "{names}"
     );
+    let names = run(&["pods", ""]).unwrap();
+    assert!(names.lines().any(|l| l.starts_with("web\t")), "{names}");
+    let nothing = run(&["create", ""]).unwrap();
+    assert_eq!(nothing, ":4\n", "create NAME is new, nothing to complete");
     let ns = run(&["list", "-n", "kube-"]).unwrap();
     assert!(ns.lines().any(|l| l == "kube-system"), "{ns}");
     assert!(
@@ -146,6 +150,8 @@ fn kubectl_plugin_completion_lists_live_names() {
     );
     let outputs = run(&["list", "-o", ""]).unwrap();
     assert!(outputs.lines().any(|l| l == "wide"), "{outputs}");
+    let contexts = run(&["list", "--context", ""]).unwrap();
+    assert!(contexts.lines().any(|l| l == "kube-sim"), "{contexts}");
     let flags = run(&["create", "--repl"]).unwrap();
     assert!(flags.starts_with("--replicas\t"), "{flags}");
 }

@@ -194,3 +194,58 @@ fn create_in_missing_namespace_says_so() {
         .iter()
         .all(|r| r.param("dryRun").as_deref() == Some("All")));
 }
+
+#[test]
+fn request_timeout_bounds_each_request() {
+    let env = TestEnv::new();
+    env.sim.set_latency(std::time::Duration::from_millis(1500));
+    let o = env.run(["list", "--request-timeout", "300ms"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .starts_with("error: the request timed out; raise --request-timeout"),
+        "{}",
+        o.stderr
+    );
+    env.sim.set_latency(std::time::Duration::ZERO);
+    assert_eq!(env.run(["list", "--request-timeout", "10s"]).code, 0);
+}
+
+#[test]
+fn parity_with_kubectl_get() {
+    let env = env_with_web();
+    let Some(mut k) = env.sim.kubectl(["get", "statefulset", "web", "-o", "json"]) else {
+        return;
+    };
+    let out = k.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let theirs: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ours: Value = serde_json::from_str(&env.ok(["get", "web", "-o", "json"])).unwrap();
+    assert_eq!(ours["spec"], theirs["spec"]);
+    assert_eq!(ours["metadata"]["uid"], theirs["metadata"]["uid"]);
+    assert_eq!(
+        ours["status"]["readyReplicas"],
+        theirs["status"]["readyReplicas"]
+    );
+    // READY column: kubectl's server-side table and ours agree.
+    let mut k = env
+        .sim
+        .kubectl(["get", "statefulset", "web", "--no-headers"])
+        .unwrap();
+    let table = String::from_utf8(k.output().unwrap().stdout).unwrap();
+    let their_ready = table.split_whitespace().nth(1).unwrap().to_string();
+    let ours_table = env.ok(["list"]);
+    let our_ready = ours_table
+        .lines()
+        .find(|l| l.starts_with("web "))
+        .unwrap()
+        .split_whitespace()
+        .nth(2)
+        .unwrap()
+        .to_string();
+    assert_eq!(our_ready, their_ready);
+}

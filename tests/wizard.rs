@@ -80,3 +80,30 @@ fn wizard_walks_the_console_steps_and_creates() {
         "{saved}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn get_without_name_offers_a_picker_on_a_terminal() {
+    let env = TestEnv::new();
+    env.ok(["create", "alpha", "--image", "nginx"]);
+    env.ok(["create", "beta", "--image", "nginx"]);
+    env.wait_ready("default", "alpha", 1);
+    env.wait_ready("default", "beta", 1);
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("kubectl-statefulset"));
+    cmd.arg("get");
+    cmd.env("KUBECONFIG", env.sim.kubeconfig_path())
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    p.expect("StatefulSet in default").unwrap();
+    p.expect("beta").unwrap();
+    // Down to the second entry, then Enter.
+    p.send("\x1b[B").unwrap();
+    p.send("\r").unwrap();
+    p.expect("Name:").unwrap();
+    // The detail page of the picked one: its pod, not the other's.
+    let rest = p.expect("beta-0").unwrap();
+    assert!(!String::from_utf8_lossy(rest.before()).contains("alpha-0"));
+    p.expect(expectrl::Eof).unwrap();
+}

@@ -243,7 +243,7 @@ impl KubeSim {
             if Instant::now() >= end {
                 return false;
             }
-            std::thread::sleep(Duration::from_millis(20));
+            std::thread::sleep(Duration::from_millis(50));
         }
     }
 

@@ -524,3 +524,35 @@ fn tls_serving_writes_a_ca_into_the_kubeconfig() {
     assert!(kc.contains("certificate-authority-data"));
     assert!(kc.contains(s.token()));
 }
+
+#[test]
+fn deletecollection_honours_selectors() {
+    let s = sim();
+    for (n, tier) in [("a", "web"), ("b", "web"), ("c", "db")] {
+        let mut o = cm(n);
+        o["metadata"]["labels"] = json!({"tier": tier});
+        assert_eq!(req(&s, "POST", CMS).json(&o).send().status, 201);
+    }
+    let r = req(&s, "DELETE", &format!("{CMS}?labelSelector=tier%3Dweb")).send();
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["kind"], "ConfigMapList");
+    assert_eq!(r.json()["items"].as_array().unwrap().len(), 2);
+    let left = req(&s, "GET", CMS).send().json();
+    let names: Vec<&str> = left["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["c"]);
+}
+
+#[test]
+fn injected_latency_delays_responses() {
+    let s = sim();
+    s.set_latency(Duration::from_millis(150));
+    let t = std::time::Instant::now();
+    assert_eq!(req(&s, "GET", CMS).send().status, 200);
+    assert!(t.elapsed() >= Duration::from_millis(150));
+    assert!(s.requests().last().unwrap().latency_ms >= 150.0);
+}

@@ -487,6 +487,31 @@ fn conformance_rollout_history_undo_restart_set_env() {
         "error: unable to find specified revision 7 in history\n"
     );
 
+    // client dry run: the template that would be restored, nothing sent
+    s.clear_requests();
+    let o = ok(
+        &s,
+        &[
+            "rollout",
+            "undo",
+            "sts/web",
+            "--to-revision=2",
+            "--dry-run=client",
+        ],
+    );
+    assert!(
+        o.stdout.starts_with(
+            "statefulset.apps/web will roll back to Pod Template:\n  Labels:\tapp=nginx\n"
+        ),
+        "{o:?}"
+    );
+    assert!(
+        o.stdout
+            .contains("    Environment:\n      A:\t1\n    Mounts:"),
+        "{o:?}"
+    );
+    assert!(o.stdout.ends_with(" (dry run)\n"), "{o:?}");
+    assert!(s.requests().iter().all(|r| r.method == "GET"));
     // server dry run changes nothing
     let gen = sts(&s)["metadata"]["generation"].clone();
     let o = ok(
@@ -577,6 +602,32 @@ fn conformance_rollout_history_undo_restart_set_env() {
             p["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"],
             ann
         );
+    }
+    // partition 2: only web-2 moves to the new revision
+    ok(
+        &s,
+        &[
+            "patch",
+            "sts/web",
+            "-p",
+            r#"{"spec":{"updateStrategy":{"rollingUpdate":{"partition":2}}}}"#,
+        ],
+    );
+    ok(&s, &["set", "env", "sts/web", "P=1"]);
+    let o = ok(&s, &["rollout", "status", "sts/web", "--timeout=60s"]);
+    assert!(
+        o.stdout
+            .ends_with("partitioned roll out complete: 1 new pods have been updated...\n"),
+        "{o:?}"
+    );
+    let st = sts(&s);
+    let upd = st["status"]["updateRevision"].as_str().unwrap().to_string();
+    assert_ne!(st["status"]["currentRevision"], upd.as_str());
+    for p in s.cluster().list_items(&PODS, NS, Some("app=nginx")) {
+        let rev = p["metadata"]["labels"]["controller-revision-hash"]
+            .as_str()
+            .unwrap();
+        assert_eq!(rev == upd, p["metadata"]["name"] == "web-2", "{p}");
     }
     // partition and OnDelete status texts
     ok(
@@ -1105,9 +1156,31 @@ fn conformance_delete_cascades() {
     // PVCs are retained (whenDeleted: Retain).
     assert_eq!(s.cluster().list_items(&PVCS, NS, None).len(), 3);
 
-    // background (default): returns at once, GC removes pods and revisions.
-    ok(&s, &["create", "-f", &f]);
-    rollout_complete(&s, 3);
+    // background (default): returns at once, GC removes pods and revisions. This set names
+    // `type: RollingUpdate` without rollingUpdate, so rollout status takes the non-partitioned
+    // branch (StatefulSetStatusViewer).
+    let f2 = write_file(
+        &s,
+        "sts2.yaml",
+        &WEB.split("---\n").nth(1).unwrap().replace(
+            "  serviceName: nginx\n",
+            "  serviceName: nginx\n  updateStrategy:\n    type: RollingUpdate\n",
+        ),
+    );
+    ok(&s, &["create", "-f", &f2]);
+    let o = ok(&s, &["rollout", "status", "sts/web", "--timeout=60s"]);
+    let st = sts(&s);
+    assert!(
+        st["spec"]["updateStrategy"]["rollingUpdate"].is_null(),
+        "{st}"
+    );
+    assert!(
+        o.stdout.ends_with(&format!(
+            "statefulset rolling update complete 3 pods at revision {}...\n",
+            st["status"]["currentRevision"].as_str().unwrap()
+        )),
+        "{o:?}"
+    );
     let o = ok(&s, &["delete", "sts", "web", "--timeout=30s"]);
     assert_eq!(o.stdout, "statefulset.apps \"web\" deleted\n");
     assert!(s.cluster().get(&STATEFULSETS, NS, "web").is_err());

@@ -3,19 +3,21 @@
 
 mod create;
 mod edit;
+mod lifecycle;
 
 pub use create::{CreateArgs, DryRun};
 pub use edit::{
     EditArgs, EditServiceArgs, EditYamlArgs, EnvAction, EnvArgs, EnvSetArgs, EnvUnsetArgs,
     ResizeVolumeArgs, ServerDryRun,
 };
+pub use lifecycle::{DeleteArgs, DryRunArg, RedeployArgs, RevisionsArgs, RollbackArgs, ScaleArgs, UpdateStrategyArgs, WaitArgs};
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub const AFTER_HELP: &str = "\
-Exit codes: 0 success, 1 error, 2 usage error, 3 --wait timed out.
+Exit codes: 0 success, 1 error, 2 usage error, 3 --wait timed out or the rollout is stuck.
 Environment: KUBECONFIG (kubeconfig files), NO_COLOR (disable colour).";
 
 /// Manage StatefulSets the way the KubeSphere console does, from the command line.
@@ -95,6 +97,18 @@ pub enum Command {
     Get(GetArgs),
     /// The pods of a StatefulSet
     Pods(PodsArgs),
+    /// Change the number of replicas (through the scale subresource)
+    Scale(ScaleArgs),
+    /// Restart every pod with a rolling update (kubectl.kubernetes.io/restartedAt)
+    Redeploy(RedeployArgs),
+    /// The revision history: list, show one (REV) or diff two (--diff)
+    Revisions(RevisionsArgs),
+    /// Go back to an earlier revision of the pod template
+    Rollback(RollbackArgs),
+    /// RollingUpdate (with partition) or OnDelete
+    UpdateStrategy(UpdateStrategyArgs),
+    /// Delete the StatefulSet, its pods, and on request its Service and PVCs
+    Delete(DeleteArgs),
     /// Edit the StatefulSet's YAML in an editor, or upload/download a manifest
     EditYaml(EditYamlArgs),
     /// Environment variables of the containers: list, set, unset

@@ -122,7 +122,14 @@ async fn candidates(words: &[String], current: &str) -> Vec<Candidate> {
                 )
             })
             .collect(),
-        Some(s) if matches!(s.get_name(), "get" | "pods") && positionals.len() == 1 => {
+        // Every command whose first positional is the StatefulSet NAME (get, pods, scale, …).
+        Some(s)
+            if positionals.len() == 1
+                && s.get_positionals()
+                    .next()
+                    .is_some_and(|a| a.get_id() == "name")
+                && s.get_name() != "create" =>
+        {
             statefulsets(&global).await
         }
         _ => Vec::new(),

@@ -18,7 +18,7 @@ use crate::Ctx;
 pub async fn run(args: EditYamlArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
     let name = super::name_or_pick(args.name.clone(), ctx, &kube).await?;
-    let live = kube.get_statefulset_raw(&name).await?;
+    let live = kube.get_sts_json(&name).await?;
     let clean = edit::clean(&live);
 
     let export_stdout = matches!(
@@ -207,7 +207,7 @@ impl Session<'_> {
                     return Ok(Submitted::Done);
                 }
                 Err(RawError::Status(s)) if s.code == 409 && s.reason == "Conflict" => {
-                    let latest = self.kube.get_statefulset_raw(&self.name).await?;
+                    let latest = self.kube.get_sts_json(&self.name).await?;
                     let latest_clean = edit::clean(&latest);
                     match edit::rebase(&base_clean, &edited, &latest_clean) {
                         Rebase::Merged(merged) => {

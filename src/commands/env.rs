@@ -13,7 +13,7 @@ use crate::Ctx;
 
 pub async fn run(args: EnvArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
-    let sts = kube.get_statefulset_raw(&args.name).await?;
+    let sts = kube.get_sts_json(&args.name).await?;
     match &args.action {
         None => list(&args, &kube, &sts, ctx).await,
         Some(EnvAction::Set(set)) => {

@@ -11,23 +11,19 @@ use crate::Ctx;
 pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
     let name = super::name_or_pick(args.name, ctx, &kube).await?;
-    let sts = kube.get_statefulset(&name).await?;
+    let (sts, raw) = kube.get_statefulset_raw(&name).await?;
     match ctx.global.output {
         Some(OutputFormat::Yaml) => {
-            let v = crate::manifest::typed(
-                &render::object_value(&sts, args.show_managed_fields),
-                "apps/v1",
-                "StatefulSet",
-            );
-            return render::out(&render::to_yaml(&v)?);
+            return render::out(&render::to_yaml(&render::strip_managed_fields(
+                raw,
+                args.show_managed_fields,
+            ))?);
         }
         Some(OutputFormat::Json) => {
-            let v = crate::manifest::typed(
-                &render::object_value(&sts, args.show_managed_fields),
-                "apps/v1",
-                "StatefulSet",
-            );
-            return render::out(&render::to_json(&v)?);
+            return render::out(&render::to_json(&render::strip_managed_fields(
+                raw,
+                args.show_managed_fields,
+            ))?);
         }
         Some(OutputFormat::Name) => return render::out(&format!("statefulset.apps/{name}")),
         _ => {}
@@ -101,6 +97,7 @@ pub fn detail(sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) -> St
     for (k, v) in &rows {
         out.push_str(&format!("{:<width$}{v}\n", format!("{k}:")));
     }
+    out.push_str(&stuck_section(&name, sts, pods, now));
 
     let mut port_rows = Vec::new();
     for c in spec
@@ -217,4 +214,18 @@ pub fn pod_table(sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) ->
         ],
         rows,
     )
+}
+
+/// A stuck rollout, plainly: which pod, which revision, why, for how long, and the command
+/// that recovers (the analysis is `manifest::stuck`). Empty when nothing is stuck.
+fn stuck_section(name: &str, sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) -> String {
+    use crate::manifest::stuck;
+    let now = now.max(stuck::newest_timestamp(sts, pods).unwrap_or(now));
+    match stuck::analyze(sts, pods, now, chrono::Duration::minutes(5)) {
+        Some(s) => {
+            let (text, fix) = stuck::explain(name, &s, sts);
+            format!("\nStuck: {text}\n  recover with: {fix}\n")
+        }
+        None => String::new(),
+    }
 }

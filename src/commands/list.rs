@@ -7,9 +7,11 @@ use crate::Ctx;
 
 pub async fn run(args: ListArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
-    let items = kube
-        .list_statefulsets(args.all_namespaces, args.selector.as_deref())
-        .await?;
+    let (items, raw): (Vec<_>, Vec<_>) = kube
+        .list_statefulsets_raw(args.all_namespaces, args.selector.as_deref())
+        .await?
+        .into_iter()
+        .unzip();
     let output = ctx.global.output.unwrap_or(OutputFormat::Table);
     match output {
         OutputFormat::Yaml | OutputFormat::Json => {
@@ -17,7 +19,7 @@ pub async fn run(args: ListArgs, ctx: &Ctx) -> Result<()> {
                 "apiVersion": "v1",
                 "kind": "List",
                 "metadata": {},
-                "items": items.iter().map(|s| crate::manifest::typed(&render::object_value(s, false), "apps/v1", "StatefulSet")).collect::<Vec<_>>(),
+                "items": raw.into_iter().map(|v| render::strip_managed_fields(v, false)).collect::<Vec<_>>(),
             });
             let text = if output == OutputFormat::Yaml {
                 render::to_yaml(&list)?

@@ -258,7 +258,7 @@ async fn step_recreate(kube: &Kube, name: &str, body: &Value, plan: &Plan) -> Re
         Ok(_) => Ok(()),
         Err(RawError::Status(s)) if s.code == 409 => {
             // Already recreated (by an earlier run or by hand): fine if it has the new size.
-            let live = kube.get_statefulset_raw(name).await?;
+            let live = kube.get_sts_json(name).await?;
             match resize::template_size(&live, &plan.claim) {
                 Some(sz) if resize::same_size(&sz, &plan.new_size) => Ok(()),
                 other => bail!(

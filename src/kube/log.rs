@@ -52,14 +52,14 @@ where
 
     fn call(&mut self, req: Request<B>) -> Self::Future {
         let verbose = self.verbose;
-        let line = format!(
-            "{} {}",
-            req.method(),
-            req.uri()
-                .path_and_query()
-                .map(|p| p.as_str())
-                .unwrap_or("/")
-        );
+        // kube writes `?&a=b` and a bare trailing `?`; show them as kubectl would.
+        let target = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/")
+            .replacen("?&", "?", 1);
+        let line = format!("{} {}", req.method(), target.trim_end_matches('?'));
         let start = Instant::now();
         let fut = self.inner.call(req);
         Box::pin(async move {

@@ -1,6 +1,7 @@
 //! The only module that talks to the API server: one kube `Client` built from
 //! --kubeconfig/KUBECONFIG/--context/-n, typed `Api`s, no discovery, and `-v` request logging.
 
+pub mod lifecycle;
 mod log;
 pub mod raw;
 
@@ -69,13 +70,14 @@ impl Kube {
                 "no kubeconfig found and not running in a cluster; set KUBECONFIG or pass --kubeconfig",
             )?
         };
+        // kubectl's --request-timeout bounds each whole request (0 = no limit).
+        let mut timeout = None;
         if let Some(t) = &global.request_timeout {
             let d = crate::manifest::validate::duration(t)
                 .map_err(|e| anyhow!("--request-timeout {t:?}: {e}"))?;
             if !d.is_zero() {
-                config.read_timeout = Some(d);
-                config.write_timeout = Some(d);
                 config.connect_timeout = Some(d);
+                timeout = Some(d);
             }
         }
         let namespace = global
@@ -84,9 +86,15 @@ impl Kube {
             .unwrap_or_else(|| config.default_namespace.clone());
         let builder = kube::client::ClientBuilder::try_from(config.clone())
             .context("cannot set up the HTTP client")?;
-        let client = builder
-            .with_layer(&log::LogLayer::new(global.verbose))
-            .build();
+        let client = match timeout {
+            Some(d) => builder
+                .with_layer(&tower::timeout::TimeoutLayer::new(d))
+                .with_layer(&log::LogLayer::new(global.verbose))
+                .build(),
+            None => builder
+                .with_layer(&log::LogLayer::new(global.verbose))
+                .build(),
+        };
         Ok(Kube {
             client,
             namespace,
@@ -106,10 +114,26 @@ impl Kube {
     }
 
     pub async fn get_statefulset(&self, name: &str) -> Result<StatefulSet> {
-        self.statefulsets(Some(&self.namespace))
-            .get(name)
+        Ok(self.get_statefulset_raw(name).await?.0)
+    }
+
+    /// The StatefulSet typed, and exactly as the server sent it (for -o yaml|json).
+    pub async fn get_statefulset_raw(
+        &self,
+        name: &str,
+    ) -> Result<(StatefulSet, serde_json::Value)> {
+        let url = format!("/apis/apps/v1/namespaces/{}/statefulsets", self.namespace);
+        let req = kube::core::Request::new(url)
+            .get(name, &kube::api::GetParams::default())
+            .map_err(|e| anyhow!("cannot build the request: {e}"))?;
+        let raw: serde_json::Value = self
+            .client
+            .request(req)
             .await
-            .map_err(|e| api_error(e, "statefulset", Some(name), &self.namespace))
+            .map_err(|e| api_error(e, "statefulset", Some(name), &self.namespace))?;
+        let typed = serde_json::from_value(raw.clone())
+            .with_context(|| format!("the server's statefulset {name:?} could not be read"))?;
+        Ok((typed, raw))
     }
 
     pub async fn list_statefulsets(
@@ -117,16 +141,55 @@ impl Kube {
         all: bool,
         selector: Option<&str>,
     ) -> Result<Vec<StatefulSet>> {
+        Ok(self
+            .list_statefulsets_raw(all, selector)
+            .await?
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect())
+    }
+
+    /// Typed and raw items of one list request.
+    pub async fn list_statefulsets_raw(
+        &self,
+        all: bool,
+        selector: Option<&str>,
+    ) -> Result<Vec<(StatefulSet, serde_json::Value)>> {
         let mut lp = ListParams::default();
         if let Some(s) = selector {
             lp = lp.labels(s);
         }
-        let api = self.statefulsets((!all).then_some(self.namespace.as_str()));
-        Ok(api
+        let url = if all {
+            "/apis/apps/v1/statefulsets".to_string()
+        } else {
+            format!("/apis/apps/v1/namespaces/{}/statefulsets", self.namespace)
+        };
+        let req = kube::core::Request::new(url)
             .list(&lp)
+            .map_err(|e| anyhow!("cannot build the request: {e}"))?;
+        let raw: serde_json::Value = self
+            .client
+            .request(req)
             .await
-            .map_err(|e| api_error(e, "statefulsets", None, &self.namespace))?
-            .items)
+            .map_err(|e| api_error(e, "statefulsets", None, &self.namespace))?;
+        let items = raw
+            .get("items")
+            .and_then(|i| i.as_array())
+            .cloned()
+            .unwrap_or_default();
+        items
+            .into_iter()
+            .map(|mut item| {
+                // List items carry no apiVersion/kind on the wire; add them for output.
+                if let Some(m) = item.as_object_mut() {
+                    m.entry("apiVersion").or_insert("apps/v1".into());
+                    m.entry("kind").or_insert("StatefulSet".into());
+                }
+                let typed = serde_json::from_value(item.clone())
+                    .context("the server sent a statefulset that could not be read")?;
+                Ok((typed, item))
+            })
+            .collect()
     }
 
     pub async fn list_pods(&self, selector: &str) -> Result<Vec<Pod>> {
@@ -245,11 +308,16 @@ pub fn api_error(err: kube::Error, kind: &str, name: Option<&str>, ns: &str) -> 
             e
         }
         other => {
-            let text = other.to_string();
-            let hint = if text.contains("onnect") || text.contains("dns") || text.contains("tcp") {
+            let mut text = other.to_string();
+            let mut source = std::error::Error::source(&other);
+            while let Some(s) = source {
+                text.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            let hint = if text.contains("timed out") || text.contains("elapsed") {
+                "the request timed out; raise --request-timeout (0 = no limit)"
+            } else if text.contains("onnect") || text.contains("dns") || text.contains("tcp") {
                 "cannot reach the API server; check the kubeconfig's server address and that the cluster is up"
-            } else if text.contains("timed out") || text.contains("elapsed") {
-                "the request timed out; raise --request-timeout"
             } else {
                 "the request failed"
             };

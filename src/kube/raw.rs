@@ -198,7 +198,7 @@ impl Kube {
     }
 
     /// GET a StatefulSet as raw JSON with a readable not-found error.
-    pub async fn get_statefulset_raw(&self, name: &str) -> Result<Value> {
+    pub async fn get_sts_json(&self, name: &str) -> Result<Value> {
         match self.get_raw(&self.statefulset_path(name)).await {
             Ok(v) => Ok(v),
             Err(RawError::Status(s)) if s.code == 404 => Err(anyhow::Error::new(s).context(

@@ -2,13 +2,17 @@
 //! Everything is validated here, before any request; nothing in this module does I/O.
 
 pub mod create;
+pub mod delete;
 pub mod edit;
 pub mod env;
+pub mod file;
 pub mod labels;
 pub mod ports;
-pub mod file;
 pub mod resize;
+pub mod revisions;
+pub mod rollout;
 pub mod service;
+pub mod stuck;
 pub mod validate;
 
 use anyhow::{anyhow, Result};

@@ -125,6 +125,16 @@ pub fn object_value<T: Serialize>(obj: &T, keep_managed_fields: bool) -> serde_j
     v
 }
 
+/// The object as the server sent it, without metadata.managedFields unless asked.
+pub fn strip_managed_fields(mut v: serde_json::Value, keep: bool) -> serde_json::Value {
+    if !keep {
+        if let Some(m) = v.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+            m.remove("managedFields");
+        }
+    }
+    v
+}
+
 pub fn to_yaml(v: &serde_json::Value) -> Result<String> {
     Ok(yaml::to_string(v))
 }

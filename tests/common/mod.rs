@@ -41,6 +41,12 @@ impl TestEnv {
         }
     }
 
+    /// A simulator whose clock runs `speed` times faster than real time.
+    pub fn with_speed(speed: f64) -> TestEnv {
+        let sim = KubeSim::start(SimOptions { tls: true, speed, ..Default::default() }).expect("start kube-sim");
+        TestEnv { sim, home: tempfile::tempdir().unwrap() }
+    }
+
     /// `kubectl-statefulset ARGS` against the simulator.
     pub fn cmd<I, S>(&self, args: I) -> Command
     where

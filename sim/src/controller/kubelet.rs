@@ -128,6 +128,8 @@ pub struct CtrPlan {
     pub begin: DateTime<Utc>,
     /// Whether it pulls the image (first use on the node, or imagePullPolicy Always).
     pub pull: bool,
+    /// restartPolicy Never: a failed container stays terminated.
+    pub never_restart: bool,
 }
 
 /// A terminated instance.
@@ -367,6 +369,11 @@ pub fn container_at(p: &CtrPlan, t: DateTime<Utc>) -> CtrAt {
                 };
                 out.ready = false;
                 let shown = f + ms(SHOW_ERR_MS);
+                if p.never_restart {
+                    out.state = CState::Terminated(term);
+                    out.next = None;
+                    break;
+                }
                 if t < shown {
                     out.state = CState::Terminated(term);
                     out.next = Some(shown);
@@ -534,6 +541,7 @@ pub fn plan_pod(
         ready_delay: if init { None } else { ready_delay(c) },
         begin: b,
         pull,
+        never_restart: pod["spec"]["restartPolicy"] == "Never",
     };
     let mut out = PodPlan {
         init: Vec::new(),
@@ -717,12 +725,43 @@ pub fn build_status(
         };
         c["lastTransitionTime"] = ltt;
     }
+    // Conditions other components own (e.g. DisruptionTarget, readiness gates) are kept, as
+    // the kubelet's status manager merges them (pkg/kubelet/status/status_manager.go).
+    const OWN: [&str; 5] = [
+        "PodReadyToStartContainers",
+        "Initialized",
+        "Ready",
+        "ContainersReady",
+        "PodScheduled",
+    ];
+    for o in old["conditions"].as_array().into_iter().flatten() {
+        if !OWN.iter().any(|t| o["type"] == *t) {
+            conds.push(o.clone());
+        }
+    }
     let started_any = plan.regular.iter().any(|(_, st)| {
         st.as_ref().is_some_and(|s| {
             matches!(s.state, CState::Running { .. } | CState::Terminated(_)) || s.last.is_some()
         })
     });
-    let phase = if plan.init_done.is_some() && started_any {
+    // getPhase: with every container terminated for good (restartPolicy Never) the pod is
+    // Failed when one failed, else Succeeded.
+    let all_done = !plan.regular.is_empty()
+        && pod["spec"]["restartPolicy"] == "Never"
+        && plan
+            .regular
+            .iter()
+            .all(|(_, st)| matches!(st.as_ref().map(|s| &s.state), Some(CState::Terminated(_))));
+    let phase = if all_done {
+        let failed = plan.regular.iter().any(|(_, st)| {
+            matches!(st.as_ref().map(|s| &s.state), Some(CState::Terminated(t)) if t.exit_code != 0)
+        });
+        if failed {
+            "Failed"
+        } else {
+            "Succeeded"
+        }
+    } else if plan.init_done.is_some() && started_any {
         "Running"
     } else {
         "Pending"
@@ -831,7 +870,7 @@ pub fn node_object(i: usize, now: &str) -> Value {
     let cond = |t: &str, s: &str, r: &str, m: &str| json!({"type": t, "status": s, "lastHeartbeatTime": now, "lastTransitionTime": now, "reason": r, "message": m});
     let res = json!({
         "cpu": "4", "ephemeral-storage": "102626232Ki", "hugepages-1Gi": "0",
-        "hugepages-2Mi": "0", "memory": "16369404Ki", "pods": "110",
+        "hugepages-2Mi": "0", "memory": "16369404Ki", "pods": "1000",
     });
     json!({
         "apiVersion": "v1",
@@ -1376,6 +1415,7 @@ mod tests {
             ready_delay: ready.map(Duration::seconds),
             begin: t0(),
             pull: true,
+            never_restart: false,
         }
     }
 
@@ -1520,6 +1560,24 @@ mod tests {
         );
     }
 
+    #[test]
+    fn never_restart_crash_fails_the_pod() {
+        let pod = json!({"metadata": {"name": "job", "namespace": "default", "uid": "u2"},
+            "spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "x/crash"}]},
+            "status": {"phase": "Pending"}});
+        let mut pulls = |_: &str, _: &str| false;
+        let at = t0() + Duration::seconds(30);
+        let plan = plan_pod(&pod, t0(), at, &mut pulls);
+        assert_eq!(plan.next, None);
+        let st = build_status(&pod, &plan, t0(), "10.0.0.1", "10.244.1.2", at);
+        assert_eq!(st["phase"], "Failed");
+        assert_eq!(st["containerStatuses"][0]["restartCount"], 0);
+        assert_eq!(
+            st["containerStatuses"][0]["state"]["terminated"]["exitCode"],
+            1
+        );
+    }
+
     fn pod_with_init() -> Value {
         json!({"metadata": {"name": "web-0", "namespace": "default", "uid": "u1"},
             "spec": {"initContainers": [{"name": "init", "image": "busybox:1"}],
@@ -1616,6 +1674,13 @@ mod tests {
                 "PodScheduled"
             ]
         );
+        let mut other = pod2.clone();
+        other["status"]["conditions"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"type": "DisruptionTarget", "status": "True"}));
+        let kept = build_status(&other, &p2, t0(), "10.0.0.1", "10.244.1.5", at(5000));
+        assert_eq!(kept["conditions"][5]["type"], "DisruptionTarget");
         let term = terminated_status(&pod2, at(9000));
         assert_eq!(term["phase"], "Succeeded");
         assert_eq!(

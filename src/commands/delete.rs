@@ -1,0 +1,84 @@
+//! `delete NAME`: shows what goes (the StatefulSet, its pods, on request its Service and PVCs),
+//! asks (or --yes), deletes with propagationPolicy Background, `--wait` until the pods are gone.
+
+use anyhow::{bail, Result};
+use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod, Service};
+
+use super::mutate::{confirm, print_object, suffix};
+use super::wait;
+use crate::cli::{DeleteArgs, DryRun};
+use crate::manifest::delete::{plan, Inputs};
+use crate::Ctx;
+
+pub async fn run(args: DeleteArgs, ctx: &Ctx) -> Result<()> {
+    let dry = args.dry_run.mode();
+    if dry != DryRun::None && args.wait.wait {
+        bail!("--wait cannot be combined with --dry-run");
+    }
+    let deadline = wait::deadline(&args.wait.timeout)?;
+    let kube = ctx.kube().await?;
+    let name = args.name;
+    let sts = kube.get_statefulset(&name).await?;
+    let pods = kube.list_pods(&super::list::selector(&sts)).await?;
+    let service: Option<Service> = match (args.with_service, sts.spec.as_ref().and_then(|s| s.service_name.clone()).filter(|s| !s.is_empty())) {
+        (true, Some(svc)) => kube.get_service_opt(&svc).await?,
+        _ => None,
+    };
+    let all_pods: Vec<Pod> = if service.is_some() { kube.list_all_pods().await? } else { Vec::new() };
+    let pvcs: Vec<PersistentVolumeClaim> = kube.list_pvcs().await.unwrap_or_default();
+    let others = kube.list_statefulsets(false, None).await?;
+    let p = plan(&Inputs {
+        sts: &sts,
+        pods: &pods,
+        with_service: args.with_service,
+        service: service.as_ref(),
+        all_pods: &all_pods,
+        with_pvcs: args.with_pvcs,
+        pvcs: &pvcs,
+        others: &others,
+    });
+
+    eprintln!("will delete:");
+    eprintln!("  statefulset.apps/{name}");
+    for pod in &p.pods {
+        eprintln!("  pod/{pod}");
+    }
+    if let Some(s) = &p.service {
+        eprintln!("  service/{s}");
+    }
+    for c in &p.pvcs {
+        eprintln!("  persistentvolumeclaim/{c}");
+    }
+    if !p.kept.is_empty() {
+        eprintln!("kept:");
+        for k in &p.kept {
+            eprintln!("  {k}");
+        }
+    }
+    if dry == DryRun::None && !confirm(ctx, &format!("Delete statefulset {name:?}"))? {
+        bail!("nothing deleted");
+    }
+    let server_dry = dry == DryRun::Server;
+    let sfx = suffix(dry);
+    if dry != DryRun::Client {
+        kube.delete_statefulset(&name, sts.metadata.uid.as_deref(), server_dry).await?;
+    }
+    print_object(ctx, &sts, "apps/v1", "StatefulSet", &format!("statefulset.apps/{name} deleted{sfx}"))?;
+    if let Some(s) = &p.service {
+        if dry != DryRun::Client {
+            kube.delete_service_dry(s, server_dry).await?;
+        }
+        eprintln!("service/{s} deleted{sfx}");
+    }
+    for c in &p.pvcs {
+        if dry != DryRun::Client {
+            kube.delete_pvc(c, server_dry).await?;
+        }
+        eprintln!("persistentvolumeclaim/{c} deleted{sfx}");
+    }
+    if args.wait.wait {
+        wait::wait_gone(&kube, &sts, deadline, ctx).await?;
+        eprintln!("statefulset {name:?} and its pods are gone");
+    }
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! `rollback NAME [--to-revision N]`: kubectl rollout undo's semantics
+//! (kubectl's polymorphichelpers/rollback.go, StatefulSetRollbacker): the target is the
+//! second-highest revision by default, the revision's `data` is sent verbatim as a strategic
+//! merge patch. Requests: GET sts, LIST revisions, PATCH; a stuck set adds a LIST of its pods
+//! and, on confirmation, the deletion of the stuck pod after the template is restored.
+
+use anyhow::{anyhow, bail, Result};
+
+use super::mutate::{confirm, print_object, suffix};
+use super::wait::{self, Goal};
+use crate::cli::{DryRun, OutputFormat, RollbackArgs};
+use crate::manifest::{revisions, rollout, stuck};
+use crate::render;
+use crate::Ctx;
+
+/// How long a pod may fail its readiness (without a back-off or scheduling failure) before
+/// the set counts as stuck.
+const STUCK_AFTER_MINUTES: i64 = 5;
+
+pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
+    let dry = args.dry_run.mode();
+    if dry != DryRun::None && args.wait.wait {
+        bail!("--wait cannot be combined with --dry-run");
+    }
+    let deadline = wait::deadline(&args.wait.timeout)?;
+    let kube = ctx.kube().await?;
+    let name = super::name_or_pick(args.name, ctx, &kube).await?;
+    let sts = kube.get_statefulset(&name).await?;
+    let revs = kube.list_revisions(&sts).await?;
+    let target = revisions::rollback_target(&revs, args.to_revision.unwrap_or(0))
+        .map_err(|e| anyhow!("cannot roll back statefulset {name:?}: {e}"))?
+        .clone();
+
+    let current = revisions::current_template(&sts);
+    let wanted = target.template();
+    if current == wanted {
+        return render::out(&format!(
+            "statefulset.apps/{name} skipped rollback (current template already matches revision {})",
+            target.number
+        ));
+    }
+
+    // Stuck? Only looked at when the status says something is not ready or not updated.
+    let st = sts.status.clone().unwrap_or_default();
+    let unsettled = st.ready_replicas.unwrap_or(0) < rollout::desired(&sts) || st.current_revision != st.update_revision;
+    let stuck = if unsettled {
+        let pods = kube.list_pods(&super::list::selector(&sts)).await?;
+        let now = chrono::Utc::now().max(stuck::newest_timestamp(&sts, &pods).unwrap_or_default());
+        stuck::analyze(&sts, &pods, now, chrono::Duration::minutes(STUCK_AFTER_MINUTES)).filter(|s| s.revision != target.name())
+    } else {
+        None
+    };
+
+    let diff = revisions::diff(
+        &current,
+        &wanted,
+        "current template",
+        &format!("revision {} ({})", target.number, target.hash()),
+        ctx.color,
+    );
+    let to_stderr = matches!(ctx.global.output, Some(OutputFormat::Yaml | OutputFormat::Json | OutputFormat::Name));
+    if to_stderr {
+        eprint!("{diff}");
+    } else {
+        render::out(&diff)?;
+    }
+    if let Some(s) = &stuck {
+        let (text, _) = stuck::explain(&name, s, &sts);
+        eprintln!("statefulset {name:?} is stuck: {text}");
+        eprintln!("restoring the template does not replace {} by itself; it will be deleted after the rollback so the controller recreates it", s.pod);
+    }
+    if dry == DryRun::Client {
+        if let Some(s) = &stuck {
+            eprintln!("would delete pod {}", s.pod);
+        }
+        return print_object(ctx, &sts, "apps/v1", "StatefulSet", &format!("statefulset.apps/{name} rolled back{}", suffix(dry)));
+    }
+    if dry == DryRun::None {
+        let question = match &stuck {
+            Some(s) => format!("Roll back statefulset {name:?} to revision {} and delete the stuck pod {}?", target.number, s.pod),
+            None => format!("Roll back statefulset {name:?} to revision {}?", target.number),
+        };
+        if !confirm(ctx, &question)? {
+            bail!("rollback cancelled");
+        }
+    }
+    let result = kube
+        .patch_statefulset_revision(&name, &target.data, dry == DryRun::Server)
+        .await
+        .map_err(|e| e.context(format!("failed restoring revision {}", target.number)))?;
+    print_object(ctx, &result, "apps/v1", "StatefulSet", &format!("statefulset.apps/{name} rolled back{}", suffix(dry)))?;
+    if let Some(s) = &stuck {
+        kube.delete_pod(&s.pod, s.uid.as_deref(), dry == DryRun::Server).await?;
+        eprintln!("pod/{} deleted{}", s.pod, suffix(dry));
+    }
+    if args.wait.wait {
+        wait::wait(&kube, &name, Goal::Rollout, deadline, ctx).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,377 @@
+//! `--wait`: follows a StatefulSet and its pods with two watches (no polling) until a goal is
+//! reached, showing progress (an indicatif bar on a terminal, plain lines otherwise). A rollout
+//! is judged by kubectl's StatefulSet status viewer ([`rollout::status_viewer`]); a rollout that
+//! is stuck (a pod in back-off or unschedulable) ends the wait with exit code 3.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use anyhow::{anyhow, Result};
+use futures::StreamExt;
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::Pod;
+use tokio::time::Instant;
+
+use crate::errors::{with_hint, WaitTimedOut};
+use crate::kube::lifecycle::Change;
+use crate::kube::Kube;
+use crate::manifest::rollout::{self, Viewer};
+use crate::manifest::stuck;
+use crate::manifest::validate;
+use crate::render::status;
+use crate::Ctx;
+
+/// What the wait is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Goal {
+    /// kubectl's status viewer says done (OnDelete: every pod updated and ready).
+    Rollout,
+    /// replicas == ready == desired.
+    Scale,
+    /// The StatefulSet and its pods are gone.
+    Gone,
+}
+
+/// Parses `--timeout` (0 = none) into a deadline.
+pub fn deadline(timeout: &str) -> Result<Option<Instant>> {
+    let d = validate::duration(timeout).map_err(|e| anyhow!("--timeout {timeout:?}: {e}"))?;
+    Ok((!d.is_zero()).then(|| Instant::now() + d))
+}
+
+/// Progress output.
+struct Show {
+    bar: Option<indicatif::ProgressBar>,
+    last_line: String,
+    pod_states: BTreeMap<String, String>,
+}
+
+impl Show {
+    fn new(ctx: &Ctx) -> Show {
+        let bar = ctx.stderr_tty.then(|| {
+            let b = indicatif::ProgressBar::new(1);
+            b.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} updated  {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            b.enable_steady_tick(Duration::from_millis(120));
+            b
+        });
+        Show { bar, last_line: String::new(), pod_states: BTreeMap::new() }
+    }
+
+    fn line(&mut self, text: &str) {
+        if self.last_line == text {
+            return;
+        }
+        self.last_line = text.to_string();
+        match &self.bar {
+            Some(b) => b.println(text),
+            None => eprintln!("{text}"),
+        }
+    }
+
+    /// One line per pod state change (created, Pending, Running 1/1, Terminating, deleted).
+    fn pod(&mut self, name: &str, state: Option<String>) {
+        let text = state.clone().unwrap_or_else(|| "deleted".into());
+        if self.pod_states.get(name) == Some(&text) {
+            return;
+        }
+        match state {
+            Some(s) => self.pod_states.insert(name.to_string(), s),
+            None => self.pod_states.remove(name),
+        };
+        let line = format!("pod {name}: {text}");
+        match &self.bar {
+            Some(b) => b.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    fn status(&mut self, sts: &StatefulSet, pods: &BTreeMap<String, Pod>, goal: Goal) {
+        let desired = rollout::desired(sts).max(0) as u64;
+        let st = sts.status.clone().unwrap_or_default();
+        let (updated, ready) = (st.updated_replicas.unwrap_or(0), st.ready_replicas.unwrap_or(0));
+        let busy = pods
+            .values()
+            .filter(|p| p.metadata.deletion_timestamp.is_some() || !stuck::is_ready(p))
+            .min_by_key(|p| status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()))
+            .map(|p| format!(", replacing {} ({})", p.metadata.name.as_deref().unwrap_or_default(), pod_state(p)))
+            .unwrap_or_default();
+        if let Some(b) = &self.bar {
+            b.set_length(desired.max(1));
+            b.set_position(if goal == Goal::Scale { ready.max(0) as u64 } else { updated.max(0) as u64 });
+            b.set_message(format!("updated {updated}/{desired}, ready {ready}/{desired}{busy}"));
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+/// The state word of a pod: kubectl's STATUS column plus READY, or Terminating.
+fn pod_state(p: &Pod) -> String {
+    if p.metadata.deletion_timestamp.is_some() {
+        return "Terminating".into();
+    }
+    let (st, ready, _) = status::pod_status(p);
+    format!("{st} {ready}")
+}
+
+enum Ev {
+    Sts(Change<StatefulSet>),
+    Pod(Change<Pod>),
+    End,
+}
+
+/// Waits for `goal`.
+pub async fn wait(kube: &Kube, name: &str, goal: Goal, deadline: Option<Instant>, ctx: &Ctx) -> Result<()> {
+    wait_for(kube, name, goal, deadline, ctx, |_, _| None).await
+}
+
+/// The loop under [`wait`]: `check` sees the set and its pods after every change and, when it
+/// returns `Some(done)`, decides instead of `goal`.
+pub async fn wait_for(
+    kube: &Kube,
+    name: &str,
+    goal: Goal,
+    deadline: Option<Instant>,
+    ctx: &Ctx,
+    mut check: impl FnMut(&StatefulSet, &BTreeMap<String, Pod>) -> Option<bool>,
+) -> Result<()> {
+    let mut show = Show::new(ctx);
+    let result = run_loop(kube, name, goal, deadline, &mut show, &mut check, None).await;
+    show.finish();
+    result
+}
+
+/// Waits until the StatefulSet (as it was before its deletion) and its pods are gone.
+pub async fn wait_gone(kube: &Kube, sts: &StatefulSet, deadline: Option<Instant>, ctx: &Ctx) -> Result<()> {
+    let name = sts.metadata.name.clone().unwrap_or_default();
+    let mut show = Show::new(ctx);
+    let result = run_loop(kube, &name, Goal::Gone, deadline, &mut show, &mut |_, _| None, Some(sts.clone())).await;
+    show.finish();
+    result
+}
+
+async fn run_loop(
+    kube: &Kube,
+    name: &str,
+    goal: Goal,
+    deadline: Option<Instant>,
+    show: &mut Show,
+    check: &mut impl FnMut(&StatefulSet, &BTreeMap<String, Pod>) -> Option<bool>,
+    mut last_sts: Option<StatefulSet>,
+) -> Result<()> {
+    loop {
+        // (Re)list, then watch from the lists' resourceVersions.
+        let sts = match kube.get_statefulset(name).await {
+            Ok(s) => Some(s),
+            Err(e) if goal == Goal::Gone && crate::kube::is_reason(&e, "NotFound") => None,
+            Err(e) => return Err(e),
+        };
+        let selector = match (&sts, &last_sts) {
+            (Some(s), _) | (None, Some(s)) => crate::commands::list::selector(s),
+            (None, None) => return Ok(()),
+        };
+        let (pod_list, pods_rv) = kube.list_pods_rv(&selector).await?;
+        let uid = sts.as_ref().or(last_sts.as_ref()).and_then(|s| s.metadata.uid.clone());
+        let mut pods: BTreeMap<String, Pod> = BTreeMap::new();
+        for p in pod_list.into_iter().filter(|p| owned_by(p, uid.as_deref())) {
+            pods.insert(p.metadata.name.clone().unwrap_or_default(), p);
+        }
+        for p in pods.values() {
+            show.pod(p.metadata.name.as_deref().unwrap_or_default(), Some(pod_state(p)));
+        }
+        let mut current = sts.clone();
+        if let Some(s) = &current {
+            last_sts = Some(s.clone());
+        }
+        if let Some(done) = evaluate(name, current.as_ref(), &pods, goal, show, check)? {
+            if done {
+                return Ok(());
+            }
+        }
+        let sts_rv = match &sts {
+            Some(s) => s.metadata.resource_version.clone().unwrap_or_default(),
+            None => "0".into(),
+        };
+        let sw = kube.watch_statefulset(name, &sts_rv).await?.map(Ev::Sts);
+        let pw = kube.watch_pods(&selector, &pods_rv).await?.map(Ev::Pod);
+        let mut events = Box::pin(futures::stream::select(sw.chain(futures::stream::once(async { Ev::End })), pw.chain(futures::stream::once(async { Ev::End }))));
+        loop {
+            let next = match deadline {
+                Some(d) => match tokio::time::timeout_at(d, events.next()).await {
+                    Ok(n) => n,
+                    Err(_) => return Err(timed_out(name, current.as_ref(), &pods, goal)),
+                },
+                None => events.next().await,
+            };
+            match next {
+                None | Some(Ev::End) | Some(Ev::Sts(Change::Restart)) | Some(Ev::Pod(Change::Restart)) => break,
+                Some(Ev::Sts(Change::Nothing)) | Some(Ev::Pod(Change::Nothing)) => continue,
+                Some(Ev::Sts(Change::Applied(s))) => {
+                    last_sts = Some(s.clone());
+                    current = Some(s);
+                }
+                Some(Ev::Sts(Change::Deleted(_))) => {
+                    if goal != Goal::Gone {
+                        return Err(anyhow!("statefulset {name:?} was deleted while waiting"));
+                    }
+                    current = None;
+                }
+                Some(Ev::Pod(Change::Applied(p))) => {
+                    if !owned_by(&p, uid.as_deref()) {
+                        continue;
+                    }
+                    let pname = p.metadata.name.clone().unwrap_or_default();
+                    show.pod(&pname, Some(pod_state(&p)));
+                    pods.insert(pname, p);
+                }
+                Some(Ev::Pod(Change::Deleted(p))) => {
+                    let pname = p.metadata.name.clone().unwrap_or_default();
+                    if pods.remove(&pname).is_some() {
+                        show.pod(&pname, None);
+                    }
+                }
+            }
+            if let Some(true) = evaluate(name, current.as_ref(), &pods, goal, show, check)? {
+                return Ok(());
+            }
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return Err(timed_out(name, current.as_ref(), &pods, goal));
+        }
+    }
+}
+
+fn owned_by(p: &Pod, uid: Option<&str>) -> bool {
+    match uid {
+        None => true,
+        Some(u) => p
+            .metadata
+            .owner_references
+            .as_ref()
+            .is_none_or(|refs| refs.is_empty() || refs.iter().any(|o| o.uid == u)),
+    }
+}
+
+/// `Some(true)` done, `Some(false)`/`None` not yet; an error when the rollout is stuck.
+fn evaluate(
+    name: &str,
+    sts: Option<&StatefulSet>,
+    pods: &BTreeMap<String, Pod>,
+    goal: Goal,
+    show: &mut Show,
+    check: &mut impl FnMut(&StatefulSet, &BTreeMap<String, Pod>) -> Option<bool>,
+) -> Result<Option<bool>> {
+    let Some(sts) = sts else {
+        return Ok(Some(goal == Goal::Gone && pods.is_empty()));
+    };
+    if goal == Goal::Gone {
+        return Ok(Some(false));
+    }
+    show.status(sts, pods, goal);
+    let decided = check(sts, pods);
+    let done = if let Some(d) = decided {
+        d
+    } else {
+        match goal {
+        Goal::Scale => {
+            let st = sts.status.clone().unwrap_or_default();
+            show.line(&format!(
+                "{} of {} pods ready ({} exist)",
+                st.ready_replicas.unwrap_or(0),
+                rollout::desired(sts),
+                st.replicas
+            ));
+            rollout::scale_done(sts)
+        }
+        Goal::Rollout => match rollout::status_viewer(sts) {
+            Viewer::Waiting(m) => {
+                show.line(&m);
+                false
+            }
+            Viewer::Done(m) => {
+                show.line(&m);
+                true
+            }
+            Viewer::NotRolling(_) => rollout::on_delete_done(sts),
+        },
+        Goal::Gone => false,
+        }
+    };
+    if done {
+        return Ok(Some(true));
+    }
+    let list: Vec<Pod> = pods.values().cloned().collect();
+    let now = chrono::Utc::now().max(stuck::newest_timestamp(sts, &list).unwrap_or_default());
+    if let Some(s) = stuck::analyze(sts, &list, now, chrono::Duration::days(365)) {
+        if s.definitive {
+            let (text, fix) = stuck::explain(name, &s, sts);
+            return Err(with_hint(
+                anyhow!(WaitTimedOut(format!("the rollout of statefulset {name:?} is stuck: {text}"))),
+                fix,
+            ));
+        }
+    }
+    Ok(Some(false))
+}
+
+fn timed_out(name: &str, sts: Option<&StatefulSet>, pods: &BTreeMap<String, Pod>, goal: Goal) -> anyhow::Error {
+    let what = match (goal, sts) {
+        (Goal::Gone, _) => format!("{} pods remain", pods.len()),
+        (_, Some(s)) => {
+            let st = s.status.clone().unwrap_or_default();
+            format!(
+                "{} updated, {} ready of {}",
+                st.updated_replicas.unwrap_or(0),
+                st.ready_replicas.unwrap_or(0),
+                rollout::desired(s)
+            )
+        }
+        (_, None) => "deleted".into(),
+    };
+    with_hint(
+        anyhow!(WaitTimedOut(format!("timed out waiting for statefulset {name:?}: {what}"))),
+        format!("see why with: kubectl statefulset get {name}"),
+    )
+}
+
+/// `--restart-pods`: deletes the pods one at a time from the highest ordinal, each time
+/// waiting until the pod of that name is back, at the update revision, Running and Ready.
+pub async fn restart_pods(kube: &Kube, name: &str, deadline: Option<Instant>, ctx: &Ctx, dry_run: bool) -> Result<()> {
+    let sts = kube.get_statefulset(name).await?;
+    let uid = sts.metadata.uid.clone();
+    let mut pods: Vec<Pod> = kube
+        .list_pods(&crate::commands::list::selector(&sts))
+        .await?
+        .into_iter()
+        .filter(|p| owned_by(p, uid.as_deref()))
+        .collect();
+    pods.sort_by_key(|p| std::cmp::Reverse(status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default())));
+    for p in pods {
+        let pname = p.metadata.name.clone().unwrap_or_default();
+        let old_uid = p.metadata.uid.clone();
+        kube.delete_pod(&pname, old_uid.as_deref(), dry_run).await?;
+        eprintln!("pod/{pname} deleted{}", if dry_run { " (server dry run)" } else { "" });
+        if dry_run {
+            continue;
+        }
+        wait_for(kube, name, Goal::Rollout, deadline, ctx, |sts, pods| {
+            let update = sts.status.as_ref().and_then(|s| s.update_revision.clone());
+            let back = pods.get(&pname).is_some_and(|np| {
+                np.metadata.uid != old_uid
+                    && np.metadata.deletion_timestamp.is_none()
+                    && stuck::is_ready(np)
+                    && np.metadata.labels.as_ref().and_then(|l| l.get("controller-revision-hash")) == update.as_ref()
+            });
+            Some(back)
+        })
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,290 @@
+//! API calls of the lifecycle commands (scale, redeploy, revisions, rollback, update-strategy,
+//! delete, --wait). Every write carries `fieldManager=kubectl-statefulset` except the rollback
+//! patch, which is sent exactly like `kubectl rollout undo` (revision data verbatim, strategic
+//! merge, no fieldManager — kubectl's `staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollback.go`).
+
+use anyhow::Result;
+use futures::{Stream, StreamExt};
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::autoscaling::v1::Scale;
+use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod, Service};
+use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PostParams, Preconditions, PropagationPolicy, WatchEvent, WatchParams};
+use kube::Api;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::{api_error, Kube, FIELD_MANAGER};
+use crate::manifest::revisions::Revision;
+
+/// A ControllerRevision as listed, `data` kept as the exact bytes the server stored.
+#[derive(Deserialize)]
+struct RawRevision {
+    metadata: kube::api::ObjectMeta,
+    data: Option<Box<RawValue>>,
+    #[serde(default)]
+    revision: i64,
+}
+
+#[derive(Deserialize)]
+struct RawRevisionList {
+    items: Vec<RawRevision>,
+}
+
+fn patch_params(dry_run: bool, field_manager: bool) -> PatchParams {
+    PatchParams {
+        dry_run,
+        field_manager: field_manager.then(|| FIELD_MANAGER.to_string()),
+        ..Default::default()
+    }
+}
+
+/// One change of a watched collection.
+pub enum Change<K> {
+    Applied(K),
+    Deleted(K),
+    /// The watch failed (410 Gone, a decode error): re-list and watch again.
+    Restart,
+    /// A bookmark.
+    Nothing,
+}
+
+impl Kube {
+    fn sts_api(&self) -> Api<StatefulSet> {
+        self.statefulsets(Some(&self.namespace))
+    }
+
+    fn pod_api(&self) -> Api<Pod> {
+        Api::namespaced(self.client.clone(), &self.namespace)
+    }
+
+    /// `PATCH .../statefulsets/NAME/scale`, a JSON merge patch `{"spec":{"replicas":N}}`.
+    pub async fn patch_scale(&self, name: &str, replicas: i32, dry_run: bool) -> Result<Scale> {
+        let body = serde_json::json!({"spec": {"replicas": replicas}});
+        self.sts_api()
+            .patch_scale(name, &patch_params(dry_run, true), &Patch::Merge(&body))
+            .await
+            .map_err(|e| api_error(e, "statefulset", Some(name), &self.namespace))
+    }
+
+    pub async fn get_scale(&self, name: &str) -> Result<Scale> {
+        self.sts_api()
+            .get_scale(name)
+            .await
+            .map_err(|e| api_error(e, "statefulset", Some(name), &self.namespace))
+    }
+
+    /// `PUT .../scale` with the Scale read before (its resourceVersion is the precondition).
+    pub async fn replace_scale(&self, name: &str, scale: &Scale, dry_run: bool) -> Result<Scale> {
+        let pp = PostParams {
+            dry_run,
+            field_manager: Some(FIELD_MANAGER.to_string()),
+        };
+        let mut v = serde_json::to_value(scale)?;
+        v["apiVersion"] = "autoscaling/v1".into();
+        v["kind"] = "Scale".into();
+        self.sts_api()
+            .replace_scale(name, &pp, serde_json::to_vec(&v)?)
+            .await
+            .map_err(|e| api_error(e, "statefulset", Some(name), &self.namespace))
+    }
+
+    /// A strategic merge patch of the StatefulSet with our field manager.
+    pub async fn patch_statefulset_strategic(&self, name: &str, body: &serde_json::Value, dry_run: bool) -> Result<StatefulSet> {
+        self.sts_api()
+            .patch(name, &patch_params(dry_run, true), &Patch::Strategic(body))
+            .await
+            .map_err(|e| api_error(e, "statefulset", Some(name), &self.namespace))
+    }
+
+    /// A JSON merge patch of the StatefulSet with our field manager.
+    pub async fn patch_statefulset_merge(&self, name: &str, body: &serde_json::Value, dry_run: bool) -> Result<StatefulSet> {
+        self.sts_api()
+            .patch(name, &patch_params(dry_run, true), &Patch::Merge(body))
+            .await
+            .map_err(|e| api_error(e, "statefulset", Some(name), &self.namespace))
+    }
+
+    /// `kubectl rollout undo`'s request: the revision's data bytes verbatim as a strategic
+    /// merge patch (no fieldManager, as kubectl).
+    pub async fn patch_statefulset_revision(&self, name: &str, data: &str, dry_run: bool) -> Result<StatefulSet> {
+        let raw: Box<RawValue> = RawValue::from_string(data.to_string())?;
+        self.sts_api()
+            .patch(name, &patch_params(dry_run, false), &Patch::Strategic(&raw))
+            .await
+            .map_err(|e| api_error(e, "statefulset", Some(name), &self.namespace))
+    }
+
+    /// ControllerRevisions listed by the set's selector and kept only when their controller
+    /// ownerReference is the set's UID (metav1.IsControlledBy, as kubectl's history.go).
+    pub async fn list_revisions(&self, sts: &StatefulSet) -> Result<Vec<Revision>> {
+        let selector = crate::commands::list::selector(sts);
+        let uid = sts.metadata.uid.clone().unwrap_or_default();
+        let mut url = format!("/apis/apps/v1/namespaces/{}/controllerrevisions", self.namespace);
+        if !selector.is_empty() {
+            url.push_str("?labelSelector=");
+            url.push_str(&percent_encode(&selector));
+        }
+        let req = http::Request::get(url).body(Vec::new())?;
+        let list: RawRevisionList = self
+            .client
+            .request(req)
+            .await
+            .map_err(|e| api_error(e, "controllerrevisions", None, &self.namespace))?;
+        let mut out = Vec::new();
+        for r in list.items {
+            let controlled = r
+                .metadata
+                .owner_references
+                .as_ref()
+                .is_some_and(|refs| refs.iter().any(|o| o.controller == Some(true) && o.uid == uid));
+            if !controlled {
+                continue;
+            }
+            let data = r.data.map(|d| d.get().to_string()).unwrap_or_else(|| "{}".into());
+            out.push(Revision::new(r.metadata, r.revision, data));
+        }
+        Ok(out)
+    }
+
+    /// Deletes a pod, with its UID as a precondition (never a newer pod of the same name).
+    pub async fn delete_pod(&self, name: &str, uid: Option<&str>, dry_run: bool) -> Result<()> {
+        let dp = DeleteParams {
+            dry_run,
+            preconditions: uid.map(|u| Preconditions {
+                uid: Some(u.to_string()),
+                resource_version: None,
+            }),
+            ..Default::default()
+        };
+        self.pod_api()
+            .delete(name, &dp)
+            .await
+            .map_err(|e| api_error(e, "pod", Some(name), &self.namespace))?;
+        Ok(())
+    }
+
+    pub async fn get_pod(&self, name: &str) -> Result<Option<Pod>> {
+        self.pod_api()
+            .get_opt(name)
+            .await
+            .map_err(|e| api_error(e, "pod", Some(name), &self.namespace))
+    }
+
+    /// Deletes the StatefulSet with propagationPolicy Background (as the console).
+    pub async fn delete_statefulset(&self, name: &str, uid: Option<&str>, dry_run: bool) -> Result<()> {
+        let dp = DeleteParams {
+            dry_run,
+            propagation_policy: Some(PropagationPolicy::Background),
+            preconditions: uid.map(|u| Preconditions {
+                uid: Some(u.to_string()),
+                resource_version: None,
+            }),
+            ..Default::default()
+        };
+        self.sts_api()
+            .delete(name, &dp)
+            .await
+            .map_err(|e| api_error(e, "statefulset", Some(name), &self.namespace))?;
+        Ok(())
+    }
+
+    pub async fn get_service_opt(&self, name: &str) -> Result<Option<Service>> {
+        let api: Api<Service> = Api::namespaced(self.client.clone(), &self.namespace);
+        api.get_opt(name)
+            .await
+            .map_err(|e| api_error(e, "service", Some(name), &self.namespace))
+    }
+
+    pub async fn delete_service_dry(&self, name: &str, dry_run: bool) -> Result<()> {
+        let api: Api<Service> = Api::namespaced(self.client.clone(), &self.namespace);
+        api.delete(name, &DeleteParams { dry_run, ..Default::default() })
+            .await
+            .map_err(|e| api_error(e, "service", Some(name), &self.namespace))?;
+        Ok(())
+    }
+
+    pub async fn list_pvcs(&self) -> Result<Vec<PersistentVolumeClaim>> {
+        let api: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), &self.namespace);
+        Ok(api
+            .list(&ListParams::default())
+            .await
+            .map_err(|e| api_error(e, "persistentvolumeclaims", None, &self.namespace))?
+            .items)
+    }
+
+    pub async fn delete_pvc(&self, name: &str, dry_run: bool) -> Result<()> {
+        let api: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), &self.namespace);
+        api.delete(name, &DeleteParams { dry_run, ..Default::default() })
+            .await
+            .map_err(|e| api_error(e, "persistentvolumeclaim", Some(name), &self.namespace))?;
+        Ok(())
+    }
+
+    /// All pods of the namespace (to find pods a Service selects).
+    pub async fn list_all_pods(&self) -> Result<Vec<Pod>> {
+        Ok(self
+            .pod_api()
+            .list(&ListParams::default())
+            .await
+            .map_err(|e| api_error(e, "pods", None, &self.namespace))?
+            .items)
+    }
+
+    /// Watches the one StatefulSet (`fieldSelector=metadata.name=NAME`, as kubectl rollout
+    /// status) from `version`.
+    pub async fn watch_statefulset(
+        &self,
+        name: &str,
+        version: &str,
+    ) -> Result<impl Stream<Item = Change<StatefulSet>> + use<>> {
+        let wp = WatchParams::default().fields(&format!("metadata.name={name}")).timeout(290);
+        let stream = self
+            .sts_api()
+            .watch(&wp, version)
+            .await
+            .map_err(|e| api_error(e, "statefulsets", None, &self.namespace))?;
+        Ok(stream.map(to_change))
+    }
+
+    /// Watches pods by label selector from `version`.
+    pub async fn watch_pods(&self, selector: &str, version: &str) -> Result<impl Stream<Item = Change<Pod>> + use<>> {
+        let wp = WatchParams::default().labels(selector).timeout(290);
+        let stream = self
+            .pod_api()
+            .watch(&wp, version)
+            .await
+            .map_err(|e| api_error(e, "pods", None, &self.namespace))?;
+        Ok(stream.map(to_change))
+    }
+
+    /// Lists pods by selector, returning the list's resourceVersion for a watch.
+    pub async fn list_pods_rv(&self, selector: &str) -> Result<(Vec<Pod>, String)> {
+        let list = self
+            .pod_api()
+            .list(&ListParams::default().labels(selector))
+            .await
+            .map_err(|e| api_error(e, "pods", None, &self.namespace))?;
+        Ok((list.items, list.metadata.resource_version.unwrap_or_default()))
+    }
+}
+
+fn to_change<K>(ev: kube::Result<WatchEvent<K>>) -> Change<K> {
+    match ev {
+        Ok(WatchEvent::Added(o)) | Ok(WatchEvent::Modified(o)) => Change::Applied(o),
+        Ok(WatchEvent::Deleted(o)) => Change::Deleted(o),
+        Ok(WatchEvent::Bookmark(_)) => Change::Nothing,
+        Ok(WatchEvent::Error(_)) | Err(_) => Change::Restart,
+    }
+}
+
+/// Percent-encodes a label selector for a query string.
+fn percent_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

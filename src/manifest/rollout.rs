@@ -1,0 +1,237 @@
+//! Pure rollout logic: kubectl's StatefulSet status viewer (exact messages), the "done"
+//! condition of a scale, and the patches of redeploy and update-strategy.
+
+use anyhow::{bail, Result};
+use k8s_openapi::api::apps::v1::StatefulSet;
+use serde_json::{json, Value};
+
+use super::revisions::RESTARTED_AT;
+
+/// What the status viewer says about a StatefulSet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Viewer {
+    /// Still rolling: kubectl's message.
+    Waiting(String),
+    /// Finished: kubectl's message.
+    Done(String),
+    /// kubectl refuses (OnDelete).
+    NotRolling(String),
+}
+
+/// `StatefulSetStatusViewer.Status` of kubectl v1.32
+/// (`staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go`), branch for branch.
+pub fn status_viewer(sts: &StatefulSet) -> Viewer {
+    let spec = sts.spec.clone().unwrap_or_default();
+    let st = sts.status.clone().unwrap_or_default();
+    let strategy = spec.update_strategy.clone().unwrap_or_default();
+    if strategy.type_.as_deref().unwrap_or("RollingUpdate") != "RollingUpdate" {
+        return Viewer::NotRolling("rollout status is only available for RollingUpdate strategy type".into());
+    }
+    let observed = st.observed_generation.unwrap_or(0);
+    if observed == 0 || sts.metadata.generation.unwrap_or(0) > observed {
+        return Viewer::Waiting("Waiting for statefulset spec update to be observed...".into());
+    }
+    let ready = st.ready_replicas.unwrap_or(0);
+    if let Some(r) = spec.replicas {
+        if ready < r {
+            return Viewer::Waiting(format!("Waiting for {} pods to be ready...", r - ready));
+        }
+    }
+    let updated = st.updated_replicas.unwrap_or(0);
+    if let Some(ru) = &strategy.rolling_update {
+        if let (Some(r), Some(p)) = (spec.replicas, ru.partition) {
+            if updated < r - p {
+                return Viewer::Waiting(format!(
+                    "Waiting for partitioned roll out to finish: {updated} out of {} new pods have been updated...",
+                    r - p
+                ));
+            }
+        }
+        return Viewer::Done(format!("partitioned roll out complete: {updated} new pods have been updated..."));
+    }
+    let update_rev = st.update_revision.clone().unwrap_or_default();
+    if update_rev != st.current_revision.clone().unwrap_or_default() {
+        return Viewer::Waiting(format!(
+            "waiting for statefulset rolling update to complete {updated} pods at revision {update_rev}..."
+        ));
+    }
+    Viewer::Done(format!(
+        "statefulset rolling update complete {} pods at revision {}...",
+        st.current_replicas.unwrap_or(0),
+        st.current_revision.clone().unwrap_or_default()
+    ))
+}
+
+/// Done condition for OnDelete sets (kubectl has none): the spec is observed, every replica
+/// runs the update revision and is ready.
+pub fn on_delete_done(sts: &StatefulSet) -> bool {
+    let st = sts.status.clone().unwrap_or_default();
+    let r = desired(sts);
+    observed(sts) && st.ready_replicas.unwrap_or(0) == r && st.updated_replicas.unwrap_or(0) == r && st.replicas == r
+}
+
+/// Done condition of `scale --wait`: observed, replicas == ready == desired.
+pub fn scale_done(sts: &StatefulSet) -> bool {
+    let st = sts.status.clone().unwrap_or_default();
+    let r = desired(sts);
+    observed(sts) && st.replicas == r && st.ready_replicas.unwrap_or(0) == r
+}
+
+pub fn observed(sts: &StatefulSet) -> bool {
+    let o = sts.status.as_ref().and_then(|s| s.observed_generation).unwrap_or(0);
+    o > 0 && o >= sts.metadata.generation.unwrap_or(0)
+}
+
+pub fn desired(sts: &StatefulSet) -> i32 {
+    sts.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1)
+}
+
+pub fn is_on_delete(sts: &StatefulSet) -> bool {
+    sts.spec
+        .as_ref()
+        .and_then(|s| s.update_strategy.as_ref())
+        .and_then(|u| u.type_.as_deref())
+        == Some("OnDelete")
+}
+
+pub fn is_parallel(sts: &StatefulSet) -> bool {
+    sts.spec.as_ref().and_then(|s| s.pod_management_policy.as_deref()) == Some("Parallel")
+}
+
+/// Parses a replica count: a non-negative integer.
+pub fn parse_replicas(s: &str) -> Result<i32> {
+    match s.trim().parse::<i64>() {
+        Ok(n) if n < 0 => bail!("replicas must be 0 or more, got {n}"),
+        Ok(n) if n > i32::MAX as i64 => bail!("replicas {n} is too large"),
+        Ok(n) => Ok(n as i32),
+        Err(_) => bail!("replicas must be a whole number, got {s:?}"),
+    }
+}
+
+/// Redeploy: the template annotation `kubectl.kubernetes.io/restartedAt` (RFC 3339, seconds),
+/// the same body as `kubectl rollout restart` (kubectl's objectrestarter.go).
+pub fn redeploy_patch(now: chrono::DateTime<chrono::Local>) -> Value {
+    let at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    json!({"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: at}}}}})
+}
+
+/// The update strategy a user asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Strategy {
+    Rolling { partition: Option<i32>, max_unavailable: Option<String> },
+    OnDelete,
+}
+
+/// A JSON merge patch of `spec.updateStrategy`. OnDelete removes `rollingUpdate` (validation
+/// forbids it with OnDelete); Rolling leaves unspecified fields as they are.
+pub fn strategy_patch(s: &Strategy) -> Result<Value> {
+    Ok(match s {
+        Strategy::OnDelete => json!({"spec": {"updateStrategy": {"type": "OnDelete", "rollingUpdate": null}}}),
+        Strategy::Rolling { partition, max_unavailable } => {
+            let mut ru = serde_json::Map::new();
+            if let Some(p) = partition {
+                if *p < 0 {
+                    bail!("--partition must be 0 or more, got {p}");
+                }
+                ru.insert("partition".into(), json!(p));
+            }
+            if let Some(m) = max_unavailable {
+                let v = if let Some(pct) = m.strip_suffix('%') {
+                    match pct.parse::<u32>() {
+                        Ok(n) if n > 0 && n <= 100 => json!(m),
+                        _ => bail!("--max-unavailable must be a positive number or a percentage of 1-100%, got {m:?}"),
+                    }
+                } else {
+                    match m.parse::<i64>() {
+                        Ok(n) if n >= 1 => json!(n),
+                        _ => bail!("--max-unavailable must be a positive number or a percentage of 1-100%, got {m:?}"),
+                    }
+                };
+                ru.insert("maxUnavailable".into(), v);
+            }
+            let mut us = json!({"type": "RollingUpdate"});
+            if !ru.is_empty() {
+                us["rollingUpdate"] = Value::Object(ru);
+            }
+            json!({"spec": {"updateStrategy": us}})
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sts(v: Value) -> StatefulSet {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn viewer_follows_kubectl_branches() {
+        let base = json!({"metadata": {"name": "web", "generation": 2},
+            "spec": {"replicas": 3, "selector": {}, "template": {}, "serviceName": "web",
+                     "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}},
+            "status": {"replicas": 3, "observedGeneration": 1}});
+        assert_eq!(status_viewer(&sts(base.clone())), Viewer::Waiting("Waiting for statefulset spec update to be observed...".into()));
+        let mut v = base.clone();
+        v["status"] = json!({"replicas": 3, "observedGeneration": 2, "readyReplicas": 2, "updatedReplicas": 1});
+        assert_eq!(status_viewer(&sts(v.clone())), Viewer::Waiting("Waiting for 1 pods to be ready...".into()));
+        v["status"]["readyReplicas"] = json!(3);
+        assert_eq!(
+            status_viewer(&sts(v.clone())),
+            Viewer::Waiting("Waiting for partitioned roll out to finish: 1 out of 3 new pods have been updated...".into())
+        );
+        v["status"]["updatedReplicas"] = json!(3);
+        assert_eq!(status_viewer(&sts(v.clone())), Viewer::Done("partitioned roll out complete: 3 new pods have been updated...".into()));
+        v["spec"]["updateStrategy"]["rollingUpdate"]["partition"] = json!(2);
+        v["status"]["updatedReplicas"] = json!(1);
+        assert_eq!(status_viewer(&sts(v.clone())), Viewer::Done("partitioned roll out complete: 1 new pods have been updated...".into()));
+        v["spec"]["updateStrategy"] = json!({"type": "RollingUpdate"});
+        v["status"]["currentRevision"] = json!("web-1");
+        v["status"]["updateRevision"] = json!("web-2");
+        assert_eq!(
+            status_viewer(&sts(v.clone())),
+            Viewer::Waiting("waiting for statefulset rolling update to complete 1 pods at revision web-2...".into())
+        );
+        v["status"]["currentRevision"] = json!("web-2");
+        v["status"]["currentReplicas"] = json!(3);
+        assert_eq!(status_viewer(&sts(v.clone())), Viewer::Done("statefulset rolling update complete 3 pods at revision web-2...".into()));
+        v["spec"]["updateStrategy"] = json!({"type": "OnDelete"});
+        assert!(matches!(status_viewer(&sts(v)), Viewer::NotRolling(_)));
+    }
+
+    #[test]
+    fn replicas_parse() {
+        assert_eq!(parse_replicas("3").unwrap(), 3);
+        assert_eq!(parse_replicas("0").unwrap(), 0);
+        assert_eq!(parse_replicas("-1").unwrap_err().to_string(), "replicas must be 0 or more, got -1");
+        assert!(parse_replicas("three").unwrap_err().to_string().contains("whole number"));
+    }
+
+    #[test]
+    fn redeploy_is_kubectl_restart_body() {
+        let t = chrono::DateTime::parse_from_rfc3339("2026-11-25T18:58:02Z").unwrap().with_timezone(&chrono::Utc);
+        let p = redeploy_patch(t.with_timezone(&chrono::Local));
+        let at = p["spec"]["template"]["metadata"]["annotations"][RESTARTED_AT].as_str().unwrap();
+        assert_eq!(chrono::DateTime::parse_from_rfc3339(at).unwrap(), t);
+        assert!(!at.contains('.'));
+    }
+
+    #[test]
+    fn strategy_patches() {
+        assert_eq!(
+            strategy_patch(&Strategy::OnDelete).unwrap(),
+            json!({"spec": {"updateStrategy": {"type": "OnDelete", "rollingUpdate": null}}})
+        );
+        assert_eq!(
+            strategy_patch(&Strategy::Rolling { partition: Some(2), max_unavailable: Some("50%".into()) }).unwrap(),
+            json!({"spec": {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 2, "maxUnavailable": "50%"}}}})
+        );
+        assert_eq!(
+            strategy_patch(&Strategy::Rolling { partition: None, max_unavailable: None }).unwrap(),
+            json!({"spec": {"updateStrategy": {"type": "RollingUpdate"}}})
+        );
+        assert!(strategy_patch(&Strategy::Rolling { partition: Some(-1), max_unavailable: None }).is_err());
+        assert!(strategy_patch(&Strategy::Rolling { partition: None, max_unavailable: Some("0".into()) }).is_err());
+    }
+}

@@ -1,0 +1,117 @@
+//! Helpers of the lifecycle tests: a fast simulator, template changes through the simulator's
+//! own API (as another client would make them), pods and revisions as stored.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use kube_sim::api::WriteOptions;
+use kube_sim::patch::PatchType;
+use kube_sim::resources::{CONTROLLERREVISIONS, PODS, STATEFULSETS};
+use serde_json::{json, Value};
+
+use crate::common::TestEnv;
+
+/// Simulated time runs this much faster than real time.
+pub const SPEED: f64 = 40.0;
+
+pub fn env() -> TestEnv {
+    TestEnv::with_speed(SPEED)
+}
+
+/// `create NAME --image IMAGE --replicas N` and waits until all are ready.
+pub fn create(env: &TestEnv, name: &str, image: &str, replicas: i64) {
+    env.ok(["create", name, "--image", image, "--replicas", &replicas.to_string()]);
+    if replicas > 0 {
+        env.wait_ready("default", name, replicas);
+        wait_settled(env, name);
+    }
+}
+
+/// Strategic merge patch of the StatefulSet through the simulator (another client's change).
+pub fn patch(env: &TestEnv, name: &str, body: Value) {
+    env.sim
+        .cluster()
+        .patch(&STATEFULSETS, Some("default"), name, None, PatchType::Strategic, body.to_string().as_bytes(), &WriteOptions::default())
+        .expect("patch");
+}
+
+/// Changes the first container's image (as `kubectl set image` would).
+pub fn set_image(env: &TestEnv, name: &str, image: &str) {
+    let c = container_name(env, name);
+    patch(env, name, json!({"spec": {"template": {"spec": {"containers": [{"name": c, "image": image}]}}}}));
+}
+
+pub fn container_name(env: &TestEnv, name: &str) -> String {
+    env.sts("default", name).unwrap()["spec"]["template"]["spec"]["containers"][0]["name"].as_str().unwrap().to_string()
+}
+
+/// Waits until the rollout is complete: observed, all ready, all at the update revision.
+pub fn wait_settled(env: &TestEnv, name: &str) {
+    let ok = env.sim.wait_until(Duration::from_secs(40), |c| {
+        let Ok(s) = c.get(&STATEFULSETS, Some("default"), name) else { return false };
+        let r = s["spec"]["replicas"].as_i64().unwrap_or(1);
+        let st = &s["status"];
+        st["observedGeneration"] == s["metadata"]["generation"]
+            && st["readyReplicas"].as_i64().unwrap_or(0) == r
+            && st["updatedReplicas"].as_i64().unwrap_or(0) == r
+            && st["replicas"].as_i64().unwrap_or(0) == r
+    });
+    assert!(ok, "statefulset {name} never settled: {:#}", env.sts("default", name).unwrap()["status"]);
+}
+
+/// The pods of a set as stored: (name, revision label, uid), by ordinal.
+pub fn pods(env: &TestEnv, name: &str) -> Vec<(String, String, String)> {
+    let list = env.sim.cluster().list_items(&PODS, Some("default"), None);
+    let mut out: Vec<(String, String, String)> = list
+        .into_iter()
+        .filter(|p| p["metadata"]["labels"]["app"] == name && p["metadata"]["deletionTimestamp"].is_null())
+        .map(|p| {
+            (
+                p["metadata"]["name"].as_str().unwrap_or("").to_string(),
+                p["metadata"]["labels"]["controller-revision-hash"].as_str().unwrap_or("").to_string(),
+                p["metadata"]["uid"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    out.sort_by_key(|(n, _, _)| n.rsplit('-').next().and_then(|o| o.parse::<i64>().ok()));
+    out
+}
+
+/// The set's ControllerRevisions: (number, name), ascending.
+pub fn revisions(env: &TestEnv, name: &str) -> Vec<(i64, String)> {
+    let list = env.sim.cluster().list_items(&CONTROLLERREVISIONS, Some("default"), None);
+    let mut out: Vec<(i64, String)> = list
+        .into_iter()
+        .filter(|r| r["metadata"]["ownerReferences"][0]["name"] == name)
+        .map(|r| (r["revision"].as_i64().unwrap_or(0), r["metadata"]["name"].as_str().unwrap_or("").to_string()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The stored pod template.
+pub fn template(env: &TestEnv, name: &str) -> Value {
+    env.sts("default", name).unwrap()["spec"]["template"].clone()
+}
+
+pub fn update_revision(env: &TestEnv, name: &str) -> String {
+    env.sts("default", name).unwrap()["status"]["updateRevision"].as_str().unwrap_or("").to_string()
+}
+
+/// Line numbers of `needle` in `text` (first occurrence), for order assertions.
+pub fn pos(text: &str, needle: &str) -> usize {
+    text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in:\n{text}"))
+}
+
+/// Position of the first line starting with `prefix` that does not report a ready pod (the
+/// first change of that pod).
+pub fn first(text: &str, prefix: &str) -> usize {
+    let mut at = 0;
+    for l in text.split_inclusive('\n') {
+        if l.starts_with(prefix) && !l.contains("Running 1/1") {
+            return at;
+        }
+        at += l.len();
+    }
+    panic!("no change of {prefix:?} in:\n{text}")
+}
