@@ -30,7 +30,10 @@ pub async fn run(args: EditArgs, ctx: &Ctx) -> Result<()> {
         ctx.color,
     );
     if diff.is_empty() {
-        println!("No changes: statefulset {:?} already looks like that.", args.name);
+        println!(
+            "No changes: statefulset {:?} already looks like that.",
+            args.name
+        );
         return Ok(());
     }
     render::out(&diff)?;

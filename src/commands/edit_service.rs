@@ -18,7 +18,10 @@ pub async fn run(args: EditServiceArgs, ctx: &Ctx) -> Result<()> {
         .collect::<Result<_>>()?;
     let kube = ctx.kube().await?;
     let sts = kube.get_sts_json(&args.name).await?;
-    let Some(svc_name) = sts["spec"]["serviceName"].as_str().filter(|s| !s.is_empty()) else {
+    let Some(svc_name) = sts["spec"]["serviceName"]
+        .as_str()
+        .filter(|s| !s.is_empty())
+    else {
         bail!("statefulset {:?} has no spec.serviceName", args.name);
     };
     let path = format!(

@@ -122,7 +122,11 @@ async fn reveal(
     }
     let obj = &cache[&id];
     if obj.is_null() {
-        let kind = if plural == "secrets" { "secret" } else { "configmap" };
+        let kind = if plural == "secrets" {
+            "secret"
+        } else {
+            "configmap"
+        };
         return Ok(format!("<{kind}/{name} not found>"));
     }
     let secret = plural == "secrets";
@@ -135,10 +139,11 @@ async fn reveal(
             }
             obj["stringData"][key].as_str().map(str::to_string)
         } else {
-            obj["data"][key]
-                .as_str()
-                .map(str::to_string)
-                .or_else(|| obj["binaryData"][key].as_str().map(|_| "<binary>".to_string()))
+            obj["data"][key].as_str().map(str::to_string).or_else(|| {
+                obj["binaryData"][key]
+                    .as_str()
+                    .map(|_| "<binary>".to_string())
+            })
         }
     };
     Ok(match source {
@@ -196,7 +201,12 @@ async fn change_env(
     )
     .await
     .map_err(anyhow::Error::from)
-    .with_context(|| format!("cannot change the environment of statefulset {:?}", args.name))?;
+    .with_context(|| {
+        format!(
+            "cannot change the environment of statefulset {:?}",
+            args.name
+        )
+    })?;
     println!(
         "statefulset.apps/{} env updated (container {container}); the pods are replaced by a rolling update",
         args.name

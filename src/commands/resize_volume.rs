@@ -115,9 +115,15 @@ pub async fn run(args: ResizeVolumeArgs, ctx: &Ctx) -> Result<()> {
                     e.context(format!("its object is saved in {}", state_file.display())),
                 )
             })?;
-        println!("  [3/4] statefulset {:?} recreated with {} {}", args.name, plan.claim, plan.new_size);
+        println!(
+            "  [3/4] statefulset {:?} recreated with {} {}",
+            args.name, plan.claim, plan.new_size
+        );
     } else {
-        println!("  [2/4] statefulset {:?} already has {} {}", args.name, plan.claim, plan.new_size);
+        println!(
+            "  [2/4] statefulset {:?} already has {} {}",
+            args.name, plan.claim, plan.new_size
+        );
     }
     let _ = std::fs::remove_file(&state_file);
 
@@ -131,7 +137,11 @@ pub async fn run(args: ResizeVolumeArgs, ctx: &Ctx) -> Result<()> {
     if !restarted.is_empty() {
         bail!(
             "pods were replaced during the resize: {}",
-            restarted.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            restarted
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     let pending = wait_capacity(&kube, &plan, Duration::from_secs(30)).await?;
@@ -155,11 +165,24 @@ fn print_plan(args: &ResizeVolumeArgs, plan: &Plan, template_done: bool) {
         "Resize {} of statefulset {:?}: {} -> {}",
         plan.claim, args.name, plan.old_size, plan.new_size
     );
-    println!("  1. patch the PVCs: {}", if plan.pvcs.is_empty() { "(none)".to_string() } else { plan.pvcs.join(", ") });
+    println!(
+        "  1. patch the PVCs: {}",
+        if plan.pvcs.is_empty() {
+            "(none)".to_string()
+        } else {
+            plan.pvcs.join(", ")
+        }
+    );
     if template_done {
-        println!("  2. the StatefulSet's template already has {}", plan.new_size);
+        println!(
+            "  2. the StatefulSet's template already has {}",
+            plan.new_size
+        );
     } else {
-        println!("  2. delete statefulset {:?} with propagationPolicy=Orphan (pods keep running)", args.name);
+        println!(
+            "  2. delete statefulset {:?} with propagationPolicy=Orphan (pods keep running)",
+            args.name
+        );
         println!("  3. recreate it with {} {}", plan.claim, plan.new_size);
     }
     println!("  4. verify: same pod UIDs, PVC capacity {}", plan.new_size);
@@ -212,7 +235,9 @@ async fn step_pvc(kube: &Kube, name: &str, size: &str) -> Result<()> {
             println!("  [1/4] pvc/{name} does not exist yet (created with the new size later)");
             return Ok(());
         }
-        Err(e) => return Err(anyhow::Error::from(e)).with_context(|| format!("cannot read pvc/{name}")),
+        Err(e) => {
+            return Err(anyhow::Error::from(e)).with_context(|| format!("cannot read pvc/{name}"))
+        }
     };
     let have = pvc["spec"]["resources"]["requests"]["storage"]
         .as_str()
@@ -248,7 +273,9 @@ async fn step_delete(kube: &Kube, name: &str) -> Result<()> {
             Ok(_) => crate::kube::sleep(Duration::from_millis(200)).await,
         }
     }
-    println!("  [2/4] statefulset {name:?} deleted with propagationPolicy=Orphan; its pods keep running");
+    println!(
+        "  [2/4] statefulset {name:?} deleted with propagationPolicy=Orphan; its pods keep running"
+    );
     Ok(())
 }
 
@@ -304,7 +331,9 @@ async fn wait_capacity(kube: &Kube, plan: &Plan, timeout: Duration) -> Result<Ve
             );
             match kube.get_raw(&path).await {
                 Ok(p) => {
-                    let cap = p["status"]["capacity"]["storage"].as_str().unwrap_or_default();
+                    let cap = p["status"]["capacity"]["storage"]
+                        .as_str()
+                        .unwrap_or_default();
                     if !resize::same_size(cap, &plan.new_size) {
                         pending.push(format!("{name} ({cap})"));
                     }

@@ -43,8 +43,16 @@ impl TestEnv {
 
     /// A simulator whose clock runs `speed` times faster than real time.
     pub fn with_speed(speed: f64) -> TestEnv {
-        let sim = KubeSim::start(SimOptions { tls: true, speed, ..Default::default() }).expect("start kube-sim");
-        TestEnv { sim, home: tempfile::tempdir().unwrap() }
+        let sim = KubeSim::start(SimOptions {
+            tls: true,
+            speed,
+            ..Default::default()
+        })
+        .expect("start kube-sim");
+        TestEnv {
+            sim,
+            home: tempfile::tempdir().unwrap(),
+        }
     }
 
     /// `kubectl-statefulset ARGS` against the simulator.
