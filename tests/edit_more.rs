@@ -85,7 +85,35 @@ fn env_set_unset_and_references() {
         .unwrap();
     assert_eq!(pw, serde_json::json!({"name": "PW", "value": "plain"}));
 
-    env.ok(["env", "web", "unset", "LOG", "PW"]);
+    // --wait follows the rolling update: the pod runs with the new variables afterwards.
+    env.ok([
+        "env",
+        "web",
+        "unset",
+        "LOG",
+        "PW",
+        "--wait",
+        "--timeout",
+        "60s",
+    ]);
+    let sts = env.sts("default", "web").unwrap();
+    assert_eq!(sts["status"]["updatedReplicas"], 1, "{sts}");
+    assert_eq!(
+        sts["status"]["currentRevision"],
+        sts["status"]["updateRevision"]
+    );
+    let pod = env
+        .sim
+        .cluster()
+        .get(&PODS, Some("default"), "web-0")
+        .unwrap();
+    let pod_env: Vec<&str> = pod["spec"]["containers"][0]["env"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(pod_env, ["A", "MODE"]);
     let names: Vec<String> = container_env(&env)
         .iter()
         .map(|e| e["name"].as_str().unwrap().to_string())

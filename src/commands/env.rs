@@ -18,14 +18,44 @@ pub async fn run(args: EnvArgs, ctx: &Ctx) -> Result<()> {
         None => list(&args, &kube, &sts, ctx).await,
         Some(EnvAction::Set(set)) => {
             let vars = env::parse_set(&set.vars, &set.from_secret, &set.from_configmap)?;
-            change_env(&args, &kube, &sts, ctx, &vars, &[], set.dry_run).await
+            let deadline = wait_deadline(&set.wait, set.dry_run)?;
+            change_env(&args, &kube, &sts, ctx, &vars, &[], set.dry_run).await?;
+            finish_wait(&kube, &args.name, deadline, ctx).await
         }
         Some(EnvAction::Unset(unset)) => {
             for n in &unset.names {
                 env::check_name(n)?;
             }
-            change_env(&args, &kube, &sts, ctx, &[], &unset.names, unset.dry_run).await
+            let deadline = wait_deadline(&unset.wait, unset.dry_run)?;
+            change_env(&args, &kube, &sts, ctx, &[], &unset.names, unset.dry_run).await?;
+            finish_wait(&kube, &args.name, deadline, ctx).await
         }
+    }
+}
+
+/// `--wait`: Some(deadline) when the rollout is to be followed.
+fn wait_deadline(
+    w: &crate::cli::WaitArgs,
+    dry_run: bool,
+) -> Result<Option<Option<tokio::time::Instant>>> {
+    if !w.wait {
+        return Ok(None);
+    }
+    if dry_run {
+        anyhow::bail!("--wait cannot be combined with --dry-run");
+    }
+    Ok(Some(super::wait::deadline(&w.timeout)?))
+}
+
+async fn finish_wait(
+    kube: &Kube,
+    name: &str,
+    deadline: Option<Option<tokio::time::Instant>>,
+    ctx: &Ctx,
+) -> Result<()> {
+    match deadline {
+        Some(d) => super::wait::wait(kube, name, super::wait::Goal::Rollout, d, ctx).await,
+        None => Ok(()),
     }
 }
 
