@@ -417,3 +417,33 @@ fn interrupted_resize_is_resumed() {
     assert!(out.contains("Resuming"), "{out}");
     assert_resized(&env, &before);
 }
+
+#[test]
+fn resize_refused_when_the_class_cannot_expand() {
+    let env = TestEnv::new();
+    env.sim
+        .apply_yaml(
+            "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fixed\nprovisioner: sim.k8s.io/hostpath\nallowVolumeExpansion: false\n",
+        )
+        .unwrap();
+    env.ok([
+        "create",
+        "db",
+        "--image",
+        "postgres:16",
+        "--replicas",
+        "1",
+        "--volume",
+        "data:1Gi:/data:fixed",
+    ]);
+    env.sim.clear_requests();
+    let o = env.run(["resize-volume", "db", "data", "2Gi", "--yes"]);
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(
+        o.stderr.contains("does not allow volume expansion"),
+        "{}",
+        o.stderr
+    );
+    assert!(env.writes().is_empty(), "{:?}", env.writes());
+    assert!(env.sts("default", "db").is_some());
+}

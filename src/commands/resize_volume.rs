@@ -91,14 +91,17 @@ pub async fn run(args: ResizeVolumeArgs, ctx: &Ctx) -> Result<()> {
     let _ = class;
 
     // Step 2: delete the StatefulSet, orphaning its pods (state saved first).
-    if saved.is_none() && !template_done {
-        let state = json!({"statefulset": sts, "pods": pods_before});
-        if let Some(dir) = state_file.parent() {
-            std::fs::create_dir_all(dir).ok();
+    if !template_done {
+        if saved.is_none() {
+            let state = json!({"statefulset": sts, "pods": pods_before});
+            if let Some(dir) = state_file.parent() {
+                std::fs::create_dir_all(dir).ok();
+            }
+            std::fs::write(&state_file, serde_json::to_vec_pretty(&state)?)
+                .with_context(|| format!("cannot save the state to {}", state_file.display()))
+                .map_err(|e| fail("2 (save the StatefulSet)", e))?;
         }
-        std::fs::write(&state_file, serde_json::to_vec_pretty(&state)?)
-            .with_context(|| format!("cannot save the state to {}", state_file.display()))
-            .map_err(|e| fail("2 (save the StatefulSet)", e))?;
+        // On a resume the StatefulSet is usually gone already; a terminating one is waited for.
         step_delete(&kube, &args.name)
             .await
             .map_err(|e| fail("2 (delete the StatefulSet, orphaning its pods)", e))?;
@@ -259,7 +262,10 @@ async fn step_delete(kube: &Kube, name: &str) -> Result<()> {
     let path = kube.statefulset_path(name);
     match kube.delete_raw(&path, "Orphan").await {
         Ok(_) => {}
-        Err(RawError::Status(s)) if s.code == 404 => {}
+        Err(RawError::Status(s)) if s.code == 404 => {
+            println!("  [2/4] statefulset {name:?} is already deleted");
+            return Ok(());
+        }
         Err(e) => return Err(anyhow::Error::from(e)).context("cannot delete the statefulset"),
     }
     let end = Instant::now() + Duration::from_secs(60);
