@@ -40,6 +40,9 @@ _kubectl__statefulset() {
             kubectl__statefulset,env)
                 cmd="kubectl__statefulset__subcmd__env"
                 ;;
+            kubectl__statefulset,events)
+                cmd="kubectl__statefulset__subcmd__events"
+                ;;
             kubectl__statefulset,get)
                 cmd="kubectl__statefulset__subcmd__get"
                 ;;
@@ -49,11 +52,17 @@ _kubectl__statefulset() {
             kubectl__statefulset,list)
                 cmd="kubectl__statefulset__subcmd__list"
                 ;;
+            kubectl__statefulset,logs)
+                cmd="kubectl__statefulset__subcmd__logs"
+                ;;
             kubectl__statefulset,ls)
                 cmd="kubectl__statefulset__subcmd__list"
                 ;;
             kubectl__statefulset,man)
                 cmd="kubectl__statefulset__subcmd__man"
+                ;;
+            kubectl__statefulset,monitor)
+                cmd="kubectl__statefulset__subcmd__top"
                 ;;
             kubectl__statefulset,pods)
                 cmd="kubectl__statefulset__subcmd__pods"
@@ -75,6 +84,9 @@ _kubectl__statefulset() {
                 ;;
             kubectl__statefulset,status)
                 cmd="kubectl__statefulset__subcmd__get"
+                ;;
+            kubectl__statefulset,top)
+                cmd="kubectl__statefulset__subcmd__top"
                 ;;
             kubectl__statefulset,update-strategy)
                 cmd="kubectl__statefulset__subcmd__update__subcmd__strategy"
@@ -121,6 +133,9 @@ _kubectl__statefulset() {
             kubectl__statefulset__subcmd__help,env)
                 cmd="kubectl__statefulset__subcmd__help__subcmd__env"
                 ;;
+            kubectl__statefulset__subcmd__help,events)
+                cmd="kubectl__statefulset__subcmd__help__subcmd__events"
+                ;;
             kubectl__statefulset__subcmd__help,get)
                 cmd="kubectl__statefulset__subcmd__help__subcmd__get"
                 ;;
@@ -129,6 +144,9 @@ _kubectl__statefulset() {
                 ;;
             kubectl__statefulset__subcmd__help,list)
                 cmd="kubectl__statefulset__subcmd__help__subcmd__list"
+                ;;
+            kubectl__statefulset__subcmd__help,logs)
+                cmd="kubectl__statefulset__subcmd__help__subcmd__logs"
                 ;;
             kubectl__statefulset__subcmd__help,man)
                 cmd="kubectl__statefulset__subcmd__help__subcmd__man"
@@ -151,6 +169,9 @@ _kubectl__statefulset() {
             kubectl__statefulset__subcmd__help,scale)
                 cmd="kubectl__statefulset__subcmd__help__subcmd__scale"
                 ;;
+            kubectl__statefulset__subcmd__help,top)
+                cmd="kubectl__statefulset__subcmd__help__subcmd__top"
+                ;;
             kubectl__statefulset__subcmd__help,update-strategy)
                 cmd="kubectl__statefulset__subcmd__help__subcmd__update__subcmd__strategy"
                 ;;
@@ -167,7 +188,7 @@ _kubectl__statefulset() {
 
     case "${cmd}" in
         kubectl__statefulset)
-            opts="-n -o -v -y -h -V --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version create list ls get status pods scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help"
+            opts="-n -o -v -y -h -V --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version create list ls get status pods logs events top monitor scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -952,8 +973,50 @@ _kubectl__statefulset() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kubectl__subcmd__statefulset__subcmd__events)
+            opts="-w -n -o -v -y -h -V --pods --watch --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kubectl__subcmd__statefulset__subcmd__get)
-            opts="-n -o -v -y -h -V --show-managed-fields --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-w -n -o -v -y -h -V --show-managed-fields --watch --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -995,7 +1058,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__help)
-            opts="create list get pods scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help"
+            opts="create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1148,6 +1211,20 @@ _kubectl__statefulset() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kubectl__subcmd__statefulset__subcmd__help__subcmd__events)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kubectl__subcmd__statefulset__subcmd__help__subcmd__get)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1177,6 +1254,20 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__statefulset__subcmd__help__subcmd__logs)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1288,6 +1379,20 @@ _kubectl__statefulset() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kubectl__subcmd__statefulset__subcmd__help__subcmd__top)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kubectl__subcmd__statefulset__subcmd__help__subcmd__update__subcmd__strategy)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1314,6 +1419,76 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__statefulset__subcmd__logs)
+            opts="-c -f -p -n -o -v -y -h -V --pod --container --all-containers --follow --since --since-time --tail --timestamps --previous --no-prefix --max-log-requests --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pod)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --container)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-log-requests)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1648,6 +1823,60 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__statefulset__subcmd__top)
+            opts="-w -n -o -v -y -h -V --watch --interval --top --prometheus --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prometheus)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1058,7 +1058,6 @@ fn conformance_edit_patch_label_annotate_apply() {
 /// (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/fieldmanager): `spec.replicas` last set
 /// by `kubectl-patch` cannot be taken over by manager `kubectl` without --force-conflicts.
 #[test]
-#[ignore = "kube-sim: server-side apply does not detect field manager conflicts (409 FieldManagerConflict)"]
 fn conformance_server_side_apply_conflict() {
     let s = sim();
     if !kubectl_present(&s) {
@@ -1088,6 +1087,27 @@ fn conformance_server_side_apply_conflict() {
         "{o:?}"
     );
     assert_eq!(sts(&s)["spec"]["replicas"], 2);
+
+    // --force-conflicts: the value and the ownership of .spec.replicas move to "kubectl".
+    let o = ok(
+        &s,
+        &["apply", "--server-side", "--force-conflicts", "-f", &ssa],
+    );
+    assert_eq!(o.stdout, "statefulset.apps/web serverside-applied\n");
+    let st = sts(&s);
+    assert_eq!(st["spec"]["replicas"], 4);
+    let mf = st["metadata"]["managedFields"].as_array().unwrap();
+    let owns_replicas = |e: &Value| e["fieldsV1"]["f:spec"].get("f:replicas").is_some();
+    assert!(
+        mf.iter()
+            .any(|e| e["manager"] == "kubectl" && e["operation"] == "Apply" && owns_replicas(e)),
+        "{mf:?}"
+    );
+    assert!(
+        !mf.iter()
+            .any(|e| e["manager"] == "kubectl-patch" && owns_replicas(e)),
+        "{mf:?}"
+    );
 }
 
 #[test]

@@ -2,15 +2,21 @@
 //! Validation and derivation of values happen in `crate::manifest`, never here.
 
 mod create;
-mod edit;
 mod lifecycle;
+mod logs;
 
 pub use create::{CreateArgs, DryRun};
+pub use lifecycle::{
+    DeleteArgs, DryRunArg, RedeployArgs, RevisionsArgs, RollbackArgs, ScaleArgs,
+    UpdateStrategyArgs, WaitArgs,
+};
+pub use logs::{EventsArgs, LogsArgs, TopArgs};
+mod edit;
+
 pub use edit::{
     EditArgs, EditServiceArgs, EditYamlArgs, EnvAction, EnvArgs, EnvSetArgs, EnvUnsetArgs,
     ResizeVolumeArgs, ServerDryRun,
 };
-pub use lifecycle::{DeleteArgs, DryRunArg, RedeployArgs, RevisionsArgs, RollbackArgs, ScaleArgs, UpdateStrategyArgs, WaitArgs};
 
 use std::path::PathBuf;
 
@@ -97,6 +103,13 @@ pub enum Command {
     Get(GetArgs),
     /// The pods of a StatefulSet
     Pods(PodsArgs),
+    /// Logs of the pods, merged with a `[pod/container]` prefix; -f follows
+    Logs(LogsArgs),
+    /// Events of the StatefulSet (--pods: and of its pods and claims)
+    Events(EventsArgs),
+    /// CPU and memory per pod from metrics.k8s.io
+    #[command(visible_alias = "monitor")]
+    Top(TopArgs),
     /// Change the number of replicas (through the scale subresource)
     Scale(ScaleArgs),
     /// Restart every pod with a rolling update (kubectl.kubernetes.io/restartedAt)
@@ -149,6 +162,10 @@ pub struct GetArgs {
     /// Keep metadata.managedFields in -o yaml|json
     #[arg(long)]
     pub show_managed_fields: bool,
+
+    /// Redraw on every change of the StatefulSet or its pods (one line per change without a terminal)
+    #[arg(short = 'w', long)]
+    pub watch: bool,
 }
 
 #[derive(Debug, Args)]

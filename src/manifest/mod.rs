@@ -7,6 +7,7 @@ pub mod edit;
 pub mod env;
 pub mod file;
 pub mod labels;
+pub mod observe;
 pub mod ports;
 pub mod resize;
 pub mod revisions;

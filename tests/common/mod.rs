@@ -33,14 +33,6 @@ impl TestEnv {
         }
     }
 
-    /// A started simulator (e.g. with other `SimOptions`).
-    pub fn with_sim(sim: KubeSim) -> TestEnv {
-        TestEnv {
-            sim,
-            home: tempfile::tempdir().unwrap(),
-        }
-    }
-
     /// A simulator whose clock runs `speed` times faster than real time.
     pub fn with_speed(speed: f64) -> TestEnv {
         let sim = KubeSim::start(SimOptions {
@@ -49,6 +41,11 @@ impl TestEnv {
             ..Default::default()
         })
         .expect("start kube-sim");
+        Self::with_sim(sim)
+    }
+
+    /// A started simulator (e.g. with other `SimOptions`).
+    pub fn with_sim(sim: KubeSim) -> TestEnv {
         TestEnv {
             sim,
             home: tempfile::tempdir().unwrap(),
