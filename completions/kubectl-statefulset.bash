@@ -858,7 +858,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__env__subcmd__set)
-            opts="-c -n -o -v -y -h -V --from-secret --from-configmap --dry-run --container --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-c -n -o -v -y -h -V --from-secret --from-configmap --wait --timeout --dry-run --container --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -869,6 +869,10 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --from-configmap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -916,12 +920,16 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__env__subcmd__unset)
-            opts="-c -n -o -v -y -h -V --dry-run --container --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-c -n -o -v -y -h -V --wait --timeout --dry-run --container --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --container)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -438,6 +438,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l from-secret -d 'A variable from a Secret key: SECRET:KEY (variable name: the key, upper-cased) or VAR=SECRET:KEY' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l from-configmap -d 'A variable from a ConfigMap key: CONFIGMAP:KEY or VAR=CONFIGMAP:KEY' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l timeout -d 'How long --wait waits, e.g. 5m, 30s (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -s c -l container -d 'Only this container (default: every container; `set`/`unset`: the first one)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l context -d 'The kubeconfig context to use' -r
@@ -448,12 +449,14 @@ yaml\t''
 json\t''
 name\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l dry-run -d 'Show the change but send nothing'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -s y -l yes -d 'Answer yes to confirmations'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l timeout -d 'How long --wait waits, e.g. 5m, 30s (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -s c -l container -d 'Only this container (default: every container; `set`/`unset`: the first one)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l context -d 'The kubeconfig context to use' -r
@@ -464,6 +467,7 @@ yaml\t''
 json\t''
 name\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l dry-run -d 'Show the change but send nothing'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'

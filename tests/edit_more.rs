@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::TestEnv;
-use kube_sim::resources::{PVCS, PODS};
+use kube_sim::resources::{PODS, PVCS};
 use kube_sim::FaultAction;
 use serde_json::Value;
 
@@ -20,7 +20,15 @@ fn env_with_secret() -> TestEnv {
         )
         .unwrap();
     env.ok([
-        "create", "web", "--image", "nginx:1.27", "--replicas", "1", "--port", "80", "--env",
+        "create",
+        "web",
+        "--image",
+        "nginx:1.27",
+        "--replicas",
+        "1",
+        "--port",
+        "80",
+        "--env",
         "A=1",
     ]);
     env
@@ -37,8 +45,14 @@ fn container_env(env: &TestEnv) -> Vec<Value> {
 fn env_set_unset_and_references() {
     let env = env_with_secret();
     let out = env.ok([
-        "env", "web", "set", "LOG=debug", "--from-secret", "PW=db-creds:password",
-        "--from-configmap", "cfg:mode",
+        "env",
+        "web",
+        "set",
+        "LOG=debug",
+        "--from-secret",
+        "PW=db-creds:password",
+        "--from-configmap",
+        "cfg:mode",
     ]);
     assert!(out.contains("+- name: LOG"), "{out}");
     let names: Vec<String> = container_env(&env)
@@ -71,7 +85,35 @@ fn env_set_unset_and_references() {
         .unwrap();
     assert_eq!(pw, serde_json::json!({"name": "PW", "value": "plain"}));
 
-    env.ok(["env", "web", "unset", "LOG", "PW"]);
+    // --wait follows the rolling update: the pod runs with the new variables afterwards.
+    env.ok([
+        "env",
+        "web",
+        "unset",
+        "LOG",
+        "PW",
+        "--wait",
+        "--timeout",
+        "60s",
+    ]);
+    let sts = env.sts("default", "web").unwrap();
+    assert_eq!(sts["status"]["updatedReplicas"], 1, "{sts}");
+    assert_eq!(
+        sts["status"]["currentRevision"],
+        sts["status"]["updateRevision"]
+    );
+    let pod = env
+        .sim
+        .cluster()
+        .get(&PODS, Some("default"), "web-0")
+        .unwrap();
+    let pod_env: Vec<&str> = pod["spec"]["containers"][0]["env"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(pod_env, ["A", "MODE"]);
     let names: Vec<String> = container_env(&env)
         .iter()
         .map(|e| e["name"].as_str().unwrap().to_string())
@@ -84,7 +126,15 @@ fn secret_values_appear_only_with_reveal() {
     let env = env_with_secret();
     let mut captured = String::new();
     for args in [
-        vec!["env", "web", "set", "--from-secret", "db-creds:password", "-v", "-v"],
+        vec![
+            "env",
+            "web",
+            "set",
+            "--from-secret",
+            "db-creds:password",
+            "-v",
+            "-v",
+        ],
         vec!["env", "web", "-v", "-v"],
         vec!["env", "web", "-o", "yaml", "-vv"],
         vec!["get", "web", "-o", "yaml"],
@@ -96,7 +146,10 @@ fn secret_values_appear_only_with_reveal() {
         captured.push_str(&o.stderr);
     }
     assert!(captured.contains("secret/db-creds:password"), "{captured}");
-    assert!(!captured.contains(SECRET), "secret value leaked:\n{captured}");
+    assert!(
+        !captured.contains(SECRET),
+        "secret value leaked:\n{captured}"
+    );
     let o = env.run(["env", "web", "--reveal", "-vv"]);
     assert!(o.stdout.contains(SECRET));
     assert!(!o.stderr.contains(SECRET), "{}", o.stderr);
@@ -108,9 +161,15 @@ fn env_bad_input() {
     for (args, expect) in [
         (vec!["env", "web", "set", "1BAD=x"], "invalid variable name"),
         (vec!["env", "web", "set", "NOEQUALS"], "expected NAME=VALUE"),
-        (vec!["env", "web", "set", "--from-secret", "nokey"], "NAME:KEY"),
+        (
+            vec!["env", "web", "set", "--from-secret", "nokey"],
+            "NAME:KEY",
+        ),
         (vec!["env", "web", "unset", "NOPE"], "no variable \"NOPE\""),
-        (vec!["env", "web", "set", "X=1", "-c", "nope"], "no container \"nope\""),
+        (
+            vec!["env", "web", "set", "X=1", "-c", "nope"],
+            "no container \"nope\"",
+        ),
         (vec!["env", "nope"], "not found"),
     ] {
         let o = env.run(&args);
@@ -124,24 +183,40 @@ fn env_bad_input() {
 fn env_twin_with_kubectl() {
     let env = env_with_secret();
     env.ok([
-        "env", "web", "set", "LOG=debug", "--from-secret", "PW=db-creds:password",
+        "env",
+        "web",
+        "set",
+        "LOG=debug",
+        "--from-secret",
+        "PW=db-creds:password",
     ]);
     let Some(mut list) = env.sim.kubectl(["set", "env", "statefulset/web", "--list"]) else {
         return;
     };
     let out = list.output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(text.contains("A=1\n"), "{text}");
     assert!(text.contains("LOG=debug\n"), "{text}");
-    assert!(text.contains("# PW from secret db-creds, key password"), "{text}");
+    assert!(
+        text.contains("# PW from secret db-creds, key password"),
+        "{text}"
+    );
     let out = env
         .sim
         .kubectl(["set", "env", "statefulset/web", "FROM_KUBECTL=yes"])
         .unwrap()
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let ours = env.ok(["env", "web"]);
     assert!(
         ours.lines()
@@ -164,8 +239,16 @@ fn edit_labels_annotations_alias_in_one_patch() {
     let env = env_with_secret();
     env.sim.clear_requests();
     let out = env.ok([
-        "edit", "web", "--alias", "Web front", "--description", "public site", "--label",
-        "tier=front", "--annotation", "example.com/x=1",
+        "edit",
+        "web",
+        "--alias",
+        "Web front",
+        "--description",
+        "public site",
+        "--label",
+        "tier=front",
+        "--annotation",
+        "example.com/x=1",
     ]);
     assert!(out.contains("statefulset.apps/web edited"), "{out}");
     let patches: Vec<_> = env
@@ -211,7 +294,10 @@ fn edit_service_ports() {
     assert_eq!(ports.as_array().unwrap().len(), 2, "{ports}");
     assert_eq!(ports[1]["targetPort"], 9091);
     let listed = env.ok(["edit-service", "web"]);
-    assert!(listed.contains("metrics") && listed.contains("9091"), "{listed}");
+    assert!(
+        listed.contains("metrics") && listed.contains("9091"),
+        "{listed}"
+    );
     env.ok(["edit-service", "web", "--remove", "metrics"]);
     let ports = env.svc("default", &svc_name).unwrap()["spec"]["ports"].clone();
     assert_eq!(ports.as_array().unwrap().len(), 1, "{ports}");
@@ -223,7 +309,13 @@ fn edit_service_ports() {
 fn env_with_volumes() -> TestEnv {
     let env = TestEnv::new();
     env.ok([
-        "create", "db", "--image", "postgres:16", "--replicas", "2", "--volume",
+        "create",
+        "db",
+        "--image",
+        "postgres:16",
+        "--replicas",
+        "2",
+        "--volume",
         "data:1Gi:/var/lib/postgresql/data",
     ]);
     env.wait_ready("default", "db", 2);
@@ -310,11 +402,48 @@ fn interrupted_resize_is_resumed() {
     let o = env.run(["resize-volume", "db", "data", "2Gi", "--yes"]);
     assert_eq!(o.code, 1, "{}", o.stdout);
     assert!(o.stderr.contains("stopped at step 3"), "{}", o.stderr);
-    assert!(o.stderr.contains("run the same command again"), "{}", o.stderr);
-    assert!(env.sts("default", "db").is_none(), "the fault did not hit the recreate");
+    assert!(
+        o.stderr.contains("run the same command again"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        env.sts("default", "db").is_none(),
+        "the fault did not hit the recreate"
+    );
     // Pods keep running while the StatefulSet is gone.
     assert_eq!(pod_uids(&env), before);
     let out = env.ok(["resize-volume", "db", "data", "2Gi", "--yes"]);
     assert!(out.contains("Resuming"), "{out}");
     assert_resized(&env, &before);
+}
+
+#[test]
+fn resize_refused_when_the_class_cannot_expand() {
+    let env = TestEnv::new();
+    env.sim
+        .apply_yaml(
+            "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fixed\nprovisioner: sim.k8s.io/hostpath\nallowVolumeExpansion: false\n",
+        )
+        .unwrap();
+    env.ok([
+        "create",
+        "db",
+        "--image",
+        "postgres:16",
+        "--replicas",
+        "1",
+        "--volume",
+        "data:1Gi:/data:fixed",
+    ]);
+    env.sim.clear_requests();
+    let o = env.run(["resize-volume", "db", "data", "2Gi", "--yes"]);
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(
+        o.stderr.contains("does not allow volume expansion"),
+        "{}",
+        o.stderr
+    );
+    assert!(env.writes().is_empty(), "{:?}", env.writes());
+    assert!(env.sts("default", "db").is_some());
 }

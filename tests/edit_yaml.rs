@@ -145,7 +145,10 @@ fn normal_edit_lands_with_diff_and_0600_temp_file() {
     assert_eq!(mode.trim(), "600");
     let name = std::fs::read_to_string(t.dir.path().join("name")).unwrap();
     assert!(name.starts_with("kubectl-statefulset-edit-") && name.trim().ends_with(".yaml"));
-    assert!(t.leftovers().is_empty(), "temp file not removed after success");
+    assert!(
+        t.leftovers().is_empty(),
+        "temp file not removed after success"
+    );
     // The PUT carried the original resourceVersion and no status was lost.
     let put = t
         .env
@@ -166,7 +169,9 @@ fn no_terminal_without_yes_keeps_the_file() {
     let kept = t.leftovers();
     assert_eq!(kept.len(), 1, "{err}");
     assert!(err.contains(&kept[0].display().to_string()), "{err}");
-    assert!(std::fs::read_to_string(&kept[0]).unwrap().contains("replicas: 3"));
+    assert!(std::fs::read_to_string(&kept[0])
+        .unwrap()
+        .contains("replicas: 3"));
     assert_eq!(t.replicas(), 1);
 }
 
@@ -188,13 +193,18 @@ fn disjoint_concurrent_change_is_rebased() {
     let ed = t.editor(
         "if [ ! -f $D/opened ]; then sed -i 's/^  replicas: 1$/  replicas: 2/' \"$F\"; touch $D/opened; while [ ! -f $D/go ]; do sleep 0.05; done; fi",
     );
-    let (code, out, err) =
-        t.run_with_concurrent_change(&ed, serde_json::json!({"metadata": {"labels": {"tier": "x"}}}));
+    let (code, out, err) = t.run_with_concurrent_change(
+        &ed,
+        serde_json::json!({"metadata": {"labels": {"tier": "x"}}}),
+    );
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("rebased"), "{out}");
     let sts = t.env.sts("default", "web").unwrap();
     assert_eq!(sts["spec"]["replicas"], 2);
-    assert_eq!(sts["metadata"]["labels"]["tier"], "x", "their change was lost");
+    assert_eq!(
+        sts["metadata"]["labels"]["tier"], "x",
+        "their change was lost"
+    );
 }
 
 #[test]
@@ -208,8 +218,14 @@ fn overlapping_concurrent_change_reopens_the_editor() {
         t.run_with_concurrent_change(&ed, serde_json::json!({"spec": {"replicas": 3}}));
     let reopened = std::fs::read_to_string(t.dir.path().join("reopened"))
         .unwrap_or_else(|_| panic!("editor not reopened\n{out}\n{err}"));
-    assert!(reopened.contains("# and both of you changed: /spec/replicas"), "{reopened}");
-    assert!(reopened.contains("\n  replicas: 2\n"), "user's text lost: {reopened}");
+    assert!(
+        reopened.contains("# and both of you changed: /spec/replicas"),
+        "{reopened}"
+    );
+    assert!(
+        reopened.contains("\n  replicas: 2\n"),
+        "user's text lost: {reopened}"
+    );
     // Saved unchanged after the explanation: nothing is saved, the file is kept.
     assert_eq!(code, 1, "{out}\n{err}");
     assert_eq!(t.replicas(), 3);
@@ -227,7 +243,10 @@ fn rejection_reopens_with_the_servers_message() {
     let (code, out, err) = t.run(&ed, &["edit-yaml", "web", "--yes"]);
     assert_eq!(code, 0, "{out}\n{err}");
     let reopened = std::fs::read_to_string(t.dir.path().join("reopened")).unwrap();
-    assert!(reopened.contains("# * spec.replicas: Invalid value: -1"), "{reopened}");
+    assert!(
+        reopened.contains("# * spec.replicas: Invalid value: -1"),
+        "{reopened}"
+    );
     assert_eq!(t.replicas(), 4);
 }
 
@@ -241,7 +260,9 @@ fn immutable_field_is_explained_and_the_file_kept() {
     assert!(err.contains("Forbidden"), "{err}");
     let kept = t.leftovers();
     assert_eq!(kept.len(), 1);
-    assert!(std::fs::read_to_string(&kept[0]).unwrap().contains("serviceName: other"));
+    assert!(std::fs::read_to_string(&kept[0])
+        .unwrap()
+        .contains("serviceName: other"));
 }
 
 #[test]
@@ -249,8 +270,14 @@ fn invalid_yaml_and_other_name_or_kind_are_refused() {
     let t = Edit::new();
     for (i, (script, expect)) in [
         ("echo 'spec: [' >> \"$F\"", "invalid YAML"),
-        ("sed -i 's/^  name: web$/  name: other/' \"$F\"", "metadata.name was changed"),
-        ("sed -i 's/^kind: StatefulSet$/kind: Deployment/' \"$F\"", "the kind was changed"),
+        (
+            "sed -i 's/^  name: web$/  name: other/' \"$F\"",
+            "metadata.name was changed",
+        ),
+        (
+            "sed -i 's/^kind: StatefulSet$/kind: Deployment/' \"$F\"",
+            "the kind was changed",
+        ),
     ]
     .into_iter()
     .enumerate()
@@ -284,8 +311,10 @@ fn unknown_fields_survive_on_a_newer_server() {
     let t = Edit::with(sim_env);
     // Fields this client's types do not have (spec.* other than the mutable ones cannot change
     // after creation, so they go where an update may put them).
-    t.patch_live(serde_json::json!({"spec": {"updateStrategy": {"futureField": {"nested": [1, "two"]}},
-        "template": {"spec": {"futureSpec": true}}}}));
+    t.patch_live(
+        serde_json::json!({"spec": {"updateStrategy": {"futureField": {"nested": [1, "two"]}},
+        "template": {"spec": {"futureSpec": true}}}}),
+    );
     let ed = t.editor("sed -i 's/^  replicas: 1$/  replicas: 2/' \"$F\"");
     let (code, out, err) = t.run(&ed, &["edit-yaml", "web", "--yes"]);
     assert_eq!(code, 0, "{out}\n{err}");
@@ -303,24 +332,43 @@ fn export_and_file_round_trip() {
     let t = Edit::new();
     let f = t.dir.path().join("web.yaml");
     let none = t.editor("exit 9");
-    let (code, _, err) = t.run(&none, &["edit-yaml", "web", "--export", f.to_str().unwrap()]);
+    let (code, _, err) = t.run(
+        &none,
+        &["edit-yaml", "web", "--export", f.to_str().unwrap()],
+    );
     assert_eq!(code, 0, "{err}");
     let text = std::fs::read_to_string(&f).unwrap();
-    assert!(!text.contains("managedFields") && !text.contains("status:"), "{text}");
+    assert!(
+        !text.contains("managedFields") && !text.contains("status:"),
+        "{text}"
+    );
     // Uploading the export unchanged changes nothing.
-    let (code, out, err) = t.run(&none, &["edit-yaml", "web", "--file", f.to_str().unwrap(), "--yes"]);
+    let (code, out, err) = t.run(
+        &none,
+        &["edit-yaml", "web", "--file", f.to_str().unwrap(), "--yes"],
+    );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("No changes"), "{out}");
     // A change in the file lands; a server dry run first stores nothing.
     std::fs::write(&f, text.replace("\n  replicas: 1\n", "\n  replicas: 2\n")).unwrap();
     let (code, out, err) = t.run(
         &none,
-        &["edit-yaml", "web", "--file", f.to_str().unwrap(), "--yes", "--dry-run=server"],
+        &[
+            "edit-yaml",
+            "web",
+            "--file",
+            f.to_str().unwrap(),
+            "--yes",
+            "--dry-run=server",
+        ],
     );
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("(server dry run)"), "{out}");
     assert_eq!(t.replicas(), 1);
-    let (code, out, err) = t.run(&none, &["edit-yaml", "web", "--file", f.to_str().unwrap(), "--yes"]);
+    let (code, out, err) = t.run(
+        &none,
+        &["edit-yaml", "web", "--file", f.to_str().unwrap(), "--yes"],
+    );
     assert_eq!(code, 0, "{out}\n{err}");
     assert_eq!(t.replicas(), 2);
     // Export again: the same object as the file.

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 
+use super::WaitArgs;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ServerDryRun {
     /// Send with dryRun=All: the server validates but stores nothing
@@ -90,6 +92,9 @@ pub struct EnvSetArgs {
     #[arg(long, value_name = "CONFIGMAP:KEY")]
     pub from_configmap: Vec<String>,
 
+    #[command(flatten)]
+    pub wait: WaitArgs,
+
     /// Show the change but send nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -100,6 +105,9 @@ pub struct EnvUnsetArgs {
     /// Variable names
     #[arg(value_name = "NAME", required = true)]
     pub names: Vec<String>,
+
+    #[command(flatten)]
+    pub wait: WaitArgs,
 
     /// Show the change but send nothing
     #[arg(long)]

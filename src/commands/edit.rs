@@ -17,7 +17,7 @@ pub async fn run(args: EditArgs, ctx: &Ctx) -> Result<()> {
         args.pod_template,
     )?;
     let kube = ctx.kube().await?;
-    let live = kube.get_statefulset_raw(&args.name).await?;
+    let live = kube.get_sts_json(&args.name).await?;
     labels::check_selector(&live, &patch)?;
     let before = clean_view::clean(&live);
     let mut after = before.clone();
@@ -30,7 +30,10 @@ pub async fn run(args: EditArgs, ctx: &Ctx) -> Result<()> {
         ctx.color,
     );
     if diff.is_empty() {
-        println!("No changes: statefulset {:?} already looks like that.", args.name);
+        println!(
+            "No changes: statefulset {:?} already looks like that.",
+            args.name
+        );
         return Ok(());
     }
     render::out(&diff)?;

@@ -17,8 +17,11 @@ pub async fn run(args: EditServiceArgs, ctx: &Ctx) -> Result<()> {
         .map(|s| ports::parse(s))
         .collect::<Result<_>>()?;
     let kube = ctx.kube().await?;
-    let sts = kube.get_statefulset_raw(&args.name).await?;
-    let Some(svc_name) = sts["spec"]["serviceName"].as_str().filter(|s| !s.is_empty()) else {
+    let sts = kube.get_sts_json(&args.name).await?;
+    let Some(svc_name) = sts["spec"]["serviceName"]
+        .as_str()
+        .filter(|s| !s.is_empty())
+    else {
         bail!("statefulset {:?} has no spec.serviceName", args.name);
     };
     let path = format!(

@@ -18,7 +18,7 @@ use crate::Ctx;
 pub async fn run(args: EditYamlArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
     let name = super::name_or_pick(args.name.clone(), ctx, &kube).await?;
-    let live = kube.get_statefulset_raw(&name).await?;
+    let live = kube.get_sts_json(&name).await?;
     let clean = edit::clean(&live);
 
     let export_stdout = matches!(
@@ -91,13 +91,18 @@ impl Session<'_> {
         edit::check_identity(&clean, &edited)
             .with_context(|| format!("cannot upload {}", file.display()))?;
         if edited == clean {
-            println!("No changes: {} matches statefulset {:?}.", file.display(), self.name);
+            println!(
+                "No changes: {} matches statefulset {:?}.",
+                file.display(),
+                self.name
+            );
             return Ok(());
         }
         match self.submit(live, clean, edited).await? {
             Submitted::Done => Ok(()),
-            Submitted::Reopen { lines, .. } => Err(anyhow!(lines.join("\n"))
-                .context(format!("{} was not saved", file.display()))),
+            Submitted::Reopen { lines, .. } => {
+                Err(anyhow!(lines.join("\n")).context(format!("{} was not saved", file.display())))
+            }
         }
     }
 
@@ -154,7 +159,10 @@ impl Session<'_> {
             {
                 Submitted::Done => {
                     if self.dry_run {
-                        eprintln!("(server dry run: nothing saved; your edit is kept in {})", file.display());
+                        eprintln!(
+                            "(server dry run: nothing saved; your edit is kept in {})",
+                            file.display()
+                        );
                     } else {
                         let _ = std::fs::remove_file(&file);
                     }
@@ -202,12 +210,16 @@ impl Session<'_> {
             let body = edit::restore(&base_live, &edited);
             match self.kube.put_raw(&self.path, &body, self.dry_run).await {
                 Ok(_) => {
-                    let suffix = if self.dry_run { " (server dry run)" } else { "" };
+                    let suffix = if self.dry_run {
+                        " (server dry run)"
+                    } else {
+                        ""
+                    };
                     println!("statefulset.apps/{} edited{suffix}", self.name);
                     return Ok(Submitted::Done);
                 }
                 Err(RawError::Status(s)) if s.code == 409 && s.reason == "Conflict" => {
-                    let latest = self.kube.get_statefulset_raw(&self.name).await?;
+                    let latest = self.kube.get_sts_json(&self.name).await?;
                     let latest_clean = edit::clean(&latest);
                     match edit::rebase(&base_clean, &edited, &latest_clean) {
                         Rebase::Merged(merged) => {
@@ -257,7 +269,10 @@ fn rejection(s: &StatusError) -> Vec<String> {
                 .into(),
         );
         lines.push("updateStrategy, persistentVolumeClaimRetentionPolicy and minReadySeconds can). To change".into());
-        lines.push("volumeClaimTemplates sizes use `resize-volume`; otherwise recreate the StatefulSet.".into());
+        lines.push(
+            "volumeClaimTemplates sizes use `resize-volume`; otherwise recreate the StatefulSet."
+                .into(),
+        );
     }
     lines
 }
@@ -282,9 +297,14 @@ pub fn editor_command() -> Result<Vec<String>> {
     let raw = std::env::var("KUBE_EDITOR")
         .ok()
         .filter(|s| !s.trim().is_empty())
-        .or_else(|| std::env::var("EDITOR").ok().filter(|s| !s.trim().is_empty()))
+        .or_else(|| {
+            std::env::var("EDITOR")
+                .ok()
+                .filter(|s| !s.trim().is_empty())
+        })
         .unwrap_or_else(|| "vi".to_string());
-    let words = shell_words::split(&raw).map_err(|e| anyhow!("cannot parse the editor command {raw:?}: {e}"))?;
+    let words = shell_words::split(&raw)
+        .map_err(|e| anyhow!("cannot parse the editor command {raw:?}: {e}"))?;
     if words.is_empty() {
         bail!("the editor command is empty");
     }
@@ -297,7 +317,12 @@ fn open_editor(file: &Path) -> Result<()> {
         .args(&words[1..])
         .arg(file)
         .status()
-        .with_context(|| format!("cannot start the editor {:?} (set KUBE_EDITOR or EDITOR)", words[0]))?;
+        .with_context(|| {
+            format!(
+                "cannot start the editor {:?} (set KUBE_EDITOR or EDITOR)",
+                words[0]
+            )
+        })?;
     if !status.success() {
         bail!("the editor {:?} exited with {status}", words.join(" "));
     }

@@ -13,19 +13,49 @@ use crate::Ctx;
 
 pub async fn run(args: EnvArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
-    let sts = kube.get_statefulset_raw(&args.name).await?;
+    let sts = kube.get_sts_json(&args.name).await?;
     match &args.action {
         None => list(&args, &kube, &sts, ctx).await,
         Some(EnvAction::Set(set)) => {
             let vars = env::parse_set(&set.vars, &set.from_secret, &set.from_configmap)?;
-            change_env(&args, &kube, &sts, ctx, &vars, &[], set.dry_run).await
+            let deadline = wait_deadline(&set.wait, set.dry_run)?;
+            change_env(&args, &kube, &sts, ctx, &vars, &[], set.dry_run).await?;
+            finish_wait(&kube, &args.name, deadline, ctx).await
         }
         Some(EnvAction::Unset(unset)) => {
             for n in &unset.names {
                 env::check_name(n)?;
             }
-            change_env(&args, &kube, &sts, ctx, &[], &unset.names, unset.dry_run).await
+            let deadline = wait_deadline(&unset.wait, unset.dry_run)?;
+            change_env(&args, &kube, &sts, ctx, &[], &unset.names, unset.dry_run).await?;
+            finish_wait(&kube, &args.name, deadline, ctx).await
         }
+    }
+}
+
+/// `--wait`: Some(deadline) when the rollout is to be followed.
+fn wait_deadline(
+    w: &crate::cli::WaitArgs,
+    dry_run: bool,
+) -> Result<Option<Option<tokio::time::Instant>>> {
+    if !w.wait {
+        return Ok(None);
+    }
+    if dry_run {
+        anyhow::bail!("--wait cannot be combined with --dry-run");
+    }
+    Ok(Some(super::wait::deadline(&w.timeout)?))
+}
+
+async fn finish_wait(
+    kube: &Kube,
+    name: &str,
+    deadline: Option<Option<tokio::time::Instant>>,
+    ctx: &Ctx,
+) -> Result<()> {
+    match deadline {
+        Some(d) => super::wait::wait(kube, name, super::wait::Goal::Rollout, d, ctx).await,
+        None => Ok(()),
     }
 }
 
@@ -122,7 +152,11 @@ async fn reveal(
     }
     let obj = &cache[&id];
     if obj.is_null() {
-        let kind = if plural == "secrets" { "secret" } else { "configmap" };
+        let kind = if plural == "secrets" {
+            "secret"
+        } else {
+            "configmap"
+        };
         return Ok(format!("<{kind}/{name} not found>"));
     }
     let secret = plural == "secrets";
@@ -135,10 +169,11 @@ async fn reveal(
             }
             obj["stringData"][key].as_str().map(str::to_string)
         } else {
-            obj["data"][key]
-                .as_str()
-                .map(str::to_string)
-                .or_else(|| obj["binaryData"][key].as_str().map(|_| "<binary>".to_string()))
+            obj["data"][key].as_str().map(str::to_string).or_else(|| {
+                obj["binaryData"][key]
+                    .as_str()
+                    .map(|_| "<binary>".to_string())
+            })
         }
     };
     Ok(match source {
@@ -196,7 +231,12 @@ async fn change_env(
     )
     .await
     .map_err(anyhow::Error::from)
-    .with_context(|| format!("cannot change the environment of statefulset {:?}", args.name))?;
+    .with_context(|| {
+        format!(
+            "cannot change the environment of statefulset {:?}",
+            args.name
+        )
+    })?;
     println!(
         "statefulset.apps/{} env updated (container {container}); the pods are replaced by a rolling update",
         args.name

@@ -91,14 +91,17 @@ pub async fn run(args: ResizeVolumeArgs, ctx: &Ctx) -> Result<()> {
     let _ = class;
 
     // Step 2: delete the StatefulSet, orphaning its pods (state saved first).
-    if saved.is_none() && !template_done {
-        let state = json!({"statefulset": sts, "pods": pods_before});
-        if let Some(dir) = state_file.parent() {
-            std::fs::create_dir_all(dir).ok();
+    if !template_done {
+        if saved.is_none() {
+            let state = json!({"statefulset": sts, "pods": pods_before});
+            if let Some(dir) = state_file.parent() {
+                std::fs::create_dir_all(dir).ok();
+            }
+            std::fs::write(&state_file, serde_json::to_vec_pretty(&state)?)
+                .with_context(|| format!("cannot save the state to {}", state_file.display()))
+                .map_err(|e| fail("2 (save the StatefulSet)", e))?;
         }
-        std::fs::write(&state_file, serde_json::to_vec_pretty(&state)?)
-            .with_context(|| format!("cannot save the state to {}", state_file.display()))
-            .map_err(|e| fail("2 (save the StatefulSet)", e))?;
+        // On a resume the StatefulSet is usually gone already; a terminating one is waited for.
         step_delete(&kube, &args.name)
             .await
             .map_err(|e| fail("2 (delete the StatefulSet, orphaning its pods)", e))?;
@@ -115,9 +118,15 @@ pub async fn run(args: ResizeVolumeArgs, ctx: &Ctx) -> Result<()> {
                     e.context(format!("its object is saved in {}", state_file.display())),
                 )
             })?;
-        println!("  [3/4] statefulset {:?} recreated with {} {}", args.name, plan.claim, plan.new_size);
+        println!(
+            "  [3/4] statefulset {:?} recreated with {} {}",
+            args.name, plan.claim, plan.new_size
+        );
     } else {
-        println!("  [2/4] statefulset {:?} already has {} {}", args.name, plan.claim, plan.new_size);
+        println!(
+            "  [2/4] statefulset {:?} already has {} {}",
+            args.name, plan.claim, plan.new_size
+        );
     }
     let _ = std::fs::remove_file(&state_file);
 
@@ -131,7 +140,11 @@ pub async fn run(args: ResizeVolumeArgs, ctx: &Ctx) -> Result<()> {
     if !restarted.is_empty() {
         bail!(
             "pods were replaced during the resize: {}",
-            restarted.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            restarted
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     let pending = wait_capacity(&kube, &plan, Duration::from_secs(30)).await?;
@@ -155,11 +168,24 @@ fn print_plan(args: &ResizeVolumeArgs, plan: &Plan, template_done: bool) {
         "Resize {} of statefulset {:?}: {} -> {}",
         plan.claim, args.name, plan.old_size, plan.new_size
     );
-    println!("  1. patch the PVCs: {}", if plan.pvcs.is_empty() { "(none)".to_string() } else { plan.pvcs.join(", ") });
+    println!(
+        "  1. patch the PVCs: {}",
+        if plan.pvcs.is_empty() {
+            "(none)".to_string()
+        } else {
+            plan.pvcs.join(", ")
+        }
+    );
     if template_done {
-        println!("  2. the StatefulSet's template already has {}", plan.new_size);
+        println!(
+            "  2. the StatefulSet's template already has {}",
+            plan.new_size
+        );
     } else {
-        println!("  2. delete statefulset {:?} with propagationPolicy=Orphan (pods keep running)", args.name);
+        println!(
+            "  2. delete statefulset {:?} with propagationPolicy=Orphan (pods keep running)",
+            args.name
+        );
         println!("  3. recreate it with {} {}", plan.claim, plan.new_size);
     }
     println!("  4. verify: same pod UIDs, PVC capacity {}", plan.new_size);
@@ -212,7 +238,9 @@ async fn step_pvc(kube: &Kube, name: &str, size: &str) -> Result<()> {
             println!("  [1/4] pvc/{name} does not exist yet (created with the new size later)");
             return Ok(());
         }
-        Err(e) => return Err(anyhow::Error::from(e)).with_context(|| format!("cannot read pvc/{name}")),
+        Err(e) => {
+            return Err(anyhow::Error::from(e)).with_context(|| format!("cannot read pvc/{name}"))
+        }
     };
     let have = pvc["spec"]["resources"]["requests"]["storage"]
         .as_str()
@@ -234,7 +262,10 @@ async fn step_delete(kube: &Kube, name: &str) -> Result<()> {
     let path = kube.statefulset_path(name);
     match kube.delete_raw(&path, "Orphan").await {
         Ok(_) => {}
-        Err(RawError::Status(s)) if s.code == 404 => {}
+        Err(RawError::Status(s)) if s.code == 404 => {
+            println!("  [2/4] statefulset {name:?} is already deleted");
+            return Ok(());
+        }
         Err(e) => return Err(anyhow::Error::from(e)).context("cannot delete the statefulset"),
     }
     let end = Instant::now() + Duration::from_secs(60);
@@ -248,7 +279,9 @@ async fn step_delete(kube: &Kube, name: &str) -> Result<()> {
             Ok(_) => crate::kube::sleep(Duration::from_millis(200)).await,
         }
     }
-    println!("  [2/4] statefulset {name:?} deleted with propagationPolicy=Orphan; its pods keep running");
+    println!(
+        "  [2/4] statefulset {name:?} deleted with propagationPolicy=Orphan; its pods keep running"
+    );
     Ok(())
 }
 
@@ -258,7 +291,7 @@ async fn step_recreate(kube: &Kube, name: &str, body: &Value, plan: &Plan) -> Re
         Ok(_) => Ok(()),
         Err(RawError::Status(s)) if s.code == 409 => {
             // Already recreated (by an earlier run or by hand): fine if it has the new size.
-            let live = kube.get_statefulset_raw(name).await?;
+            let live = kube.get_sts_json(name).await?;
             match resize::template_size(&live, &plan.claim) {
                 Some(sz) if resize::same_size(&sz, &plan.new_size) => Ok(()),
                 other => bail!(
@@ -304,7 +337,9 @@ async fn wait_capacity(kube: &Kube, plan: &Plan, timeout: Duration) -> Result<Ve
             );
             match kube.get_raw(&path).await {
                 Ok(p) => {
-                    let cap = p["status"]["capacity"]["storage"].as_str().unwrap_or_default();
+                    let cap = p["status"]["capacity"]["storage"]
+                        .as_str()
+                        .unwrap_or_default();
                     if !resize::same_size(cap, &plan.new_size) {
                         pending.push(format!("{name} ({cap})"));
                     }

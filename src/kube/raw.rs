@@ -106,11 +106,9 @@ impl Kube {
             RawError::Transport(super::api_error(e, "request", None, &self.namespace))
         })?;
         let status = resp.status().as_u16();
-        let data = resp
-            .into_body()
-            .collect_bytes()
-            .await
-            .map_err(|e| RawError::Transport(anyhow::Error::new(e).context("reading the answer")))?;
+        let data = resp.into_body().collect_bytes().await.map_err(|e| {
+            RawError::Transport(anyhow::Error::new(e).context("reading the answer"))
+        })?;
         let v: Value = serde_json::from_slice(&data).unwrap_or(Value::Null);
         if (200..300).contains(&status) {
             return Ok(v);
@@ -146,8 +144,13 @@ impl Kube {
     /// PUT the whole object (`?fieldManager=`, `&dryRun=All`).
     pub async fn put_raw(&self, path: &str, obj: &Value, dry_run: bool) -> RawResult {
         let q = write_query(dry_run);
-        self.raw(Method::PUT, &format!("{path}?{q}"), Some(obj), "application/json")
-            .await
+        self.raw(
+            Method::PUT,
+            &format!("{path}?{q}"),
+            Some(obj),
+            "application/json",
+        )
+        .await
     }
 
     pub async fn post_raw(&self, collection: &str, obj: &Value, dry_run: bool) -> RawResult {
@@ -198,12 +201,15 @@ impl Kube {
     }
 
     /// GET a StatefulSet as raw JSON with a readable not-found error.
-    pub async fn get_statefulset_raw(&self, name: &str) -> Result<Value> {
+    pub async fn get_sts_json(&self, name: &str) -> Result<Value> {
         match self.get_raw(&self.statefulset_path(name)).await {
             Ok(v) => Ok(v),
-            Err(RawError::Status(s)) if s.code == 404 => Err(anyhow::Error::new(s).context(
-                format!("statefulset {name:?} not found in namespace {:?}", self.namespace),
-            )),
+            Err(RawError::Status(s)) if s.code == 404 => {
+                Err(anyhow::Error::new(s).context(format!(
+                    "statefulset {name:?} not found in namespace {:?}",
+                    self.namespace
+                )))
+            }
             Err(e) => Err(anyhow::Error::from(e))
                 .with_context(|| format!("cannot read statefulset {name:?}")),
         }

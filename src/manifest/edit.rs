@@ -58,7 +58,10 @@ pub fn restore(live: &Value, edited: &Value) -> Value {
     };
     let Some(meta) = out
         .as_object_mut()
-        .map(|m| m.entry("metadata").or_insert_with(|| Value::Object(Map::new())))
+        .map(|m| {
+            m.entry("metadata")
+                .or_insert_with(|| Value::Object(Map::new()))
+        })
         .and_then(Value::as_object_mut)
     else {
         return out;
@@ -113,7 +116,10 @@ pub fn parse_edited(text: &str) -> Result<Edited> {
         return Ok(Edited::Empty);
     }
     if !v.is_object() {
-        bail!("the file must hold one object (a YAML mapping), not {}", kind_of(&v));
+        bail!(
+            "the file must hold one object (a YAML mapping), not {}",
+            kind_of(&v)
+        );
     }
     Ok(Edited::Object(v))
 }
@@ -142,7 +148,9 @@ pub fn check_identity(original: &Value, edited: &Value) -> Result<()> {
     }
     let group = |v: &Value| {
         let av = v["apiVersion"].as_str().unwrap_or_default();
-        av.rsplit_once('/').map(|(g, _)| g.to_string()).unwrap_or_default()
+        av.rsplit_once('/')
+            .map(|(g, _)| g.to_string())
+            .unwrap_or_default()
     };
     if group(original) != group(edited) {
         bail!(
@@ -302,10 +310,16 @@ mod tests {
         let o = clean(&live());
         let mut e = o.clone();
         e["metadata"]["name"] = json!("other");
-        assert!(check_identity(&o, &e).unwrap_err().to_string().contains("name"));
+        assert!(check_identity(&o, &e)
+            .unwrap_err()
+            .to_string()
+            .contains("name"));
         let mut e = o.clone();
         e["kind"] = json!("Deployment");
-        assert!(check_identity(&o, &e).unwrap_err().to_string().contains("kind"));
+        assert!(check_identity(&o, &e)
+            .unwrap_err()
+            .to_string()
+            .contains("kind"));
         assert!(check_identity(&o, &o).is_ok());
     }
 

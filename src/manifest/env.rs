@@ -12,13 +12,25 @@ use super::validate;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
     Literal(String),
-    SecretKey { name: String, key: String },
-    ConfigMapKey { name: String, key: String },
+    SecretKey {
+        name: String,
+        key: String,
+    },
+    ConfigMapKey {
+        name: String,
+        key: String,
+    },
     Field(String),
     Resource(String),
     /// `envFrom` of a whole Secret (with an optional prefix).
-    AllOfSecret { name: String, prefix: String },
-    AllOfConfigMap { name: String, prefix: String },
+    AllOfSecret {
+        name: String,
+        prefix: String,
+    },
+    AllOfConfigMap {
+        name: String,
+        prefix: String,
+    },
     Unknown,
 }
 
@@ -136,7 +148,11 @@ pub struct SetVar {
 }
 
 /// `K=V`, `--from-secret [VAR=]SECRET:KEY`, `--from-configmap [VAR=]CM:KEY`.
-pub fn parse_set(vars: &[String], secrets: &[String], configmaps: &[String]) -> Result<Vec<SetVar>> {
+pub fn parse_set(
+    vars: &[String],
+    secrets: &[String],
+    configmaps: &[String],
+) -> Result<Vec<SetVar>> {
     let mut out: Vec<SetVar> = Vec::new();
     for spec in vars {
         let (k, v) = spec
@@ -205,8 +221,14 @@ pub fn target_container(sts: &Value, container: Option<&str>) -> Result<(String,
             .iter()
             .find(|c| c["name"] == want)
             .ok_or_else(|| {
-                let names: Vec<&str> = containers.iter().filter_map(|c| c["name"].as_str()).collect();
-                anyhow!("no container {want:?} in the pod template (containers: {})", names.join(", "))
+                let names: Vec<&str> = containers
+                    .iter()
+                    .filter_map(|c| c["name"].as_str())
+                    .collect();
+                anyhow!(
+                    "no container {want:?} in the pod template (containers: {})",
+                    names.join(", ")
+                )
             })?,
         None => containers
             .first()
@@ -224,7 +246,11 @@ pub fn apply(env: &[Value], set: &[SetVar], unset: &[String]) -> Result<Vec<Valu
             let names: Vec<&str> = env.iter().filter_map(|e| e["name"].as_str()).collect();
             bail!(
                 "there is no variable {u:?} in the container (it has: {})",
-                if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
             );
         }
     }
@@ -248,12 +274,7 @@ pub fn apply(env: &[Value], set: &[SetVar], unset: &[String]) -> Result<Vec<Valu
 
 /// The strategic merge patch from `before` to `after` for one container, keeping the order of
 /// the other containers (`$setElementOrder/containers`).
-pub fn patch(
-    sts: &Value,
-    container: &str,
-    before: &[Value],
-    after: &[Value],
-) -> Value {
+pub fn patch(sts: &Value, container: &str, before: &[Value], after: &[Value]) -> Value {
     let order: Vec<Value> = sts["spec"]["template"]["spec"]["containers"]
         .as_array()
         .into_iter()
@@ -338,8 +359,10 @@ mod tests {
     #[test]
     fn rows_show_references() {
         let r = rows(&sts(), None).unwrap();
-        let shown: Vec<(String, String)> =
-            r.iter().map(|r| (r.name.clone(), r.source.display())).collect();
+        let shown: Vec<(String, String)> = r
+            .iter()
+            .map(|r| (r.name.clone(), r.source.display()))
+            .collect();
         assert_eq!(
             shown,
             vec![
@@ -383,7 +406,10 @@ mod tests {
             pc["$setElementOrder/env"],
             json!([{"name": "A"}, {"name": "PW"}, {"name": "B"}])
         );
-        assert_eq!(pc["env"][1], json!({"name": "PW", "value": "plain", "valueFrom": null}));
+        assert_eq!(
+            pc["env"][1],
+            json!({"name": "PW", "value": "plain", "valueFrom": null})
+        );
         assert_eq!(
             p["spec"]["template"]["spec"]["$setElementOrder/containers"],
             json!([{"name": "app"}, {"name": "side"}])

@@ -134,7 +134,10 @@ mod tests {
             }})
         );
         let p = patch(None, None, &["v=2".into()], &[], true).unwrap();
-        assert_eq!(p, json!({"spec": {"template": {"metadata": {"labels": {"v": "2"}}}}}));
+        assert_eq!(
+            p,
+            json!({"spec": {"template": {"metadata": {"labels": {"v": "2"}}}}})
+        );
     }
 
     #[test]

@@ -41,7 +41,9 @@ pub fn parse(spec: &str) -> Result<PortSpec> {
     let port = number(parts[1], "the port")?;
     let target = match parts.get(2) {
         None => None,
-        Some(t) if t.chars().all(|c| c.is_ascii_digit()) => Some(json!(number(t, "the target port")?)),
+        Some(t) if t.chars().all(|c| c.is_ascii_digit()) => {
+            Some(json!(number(t, "the target port")?))
+        }
         Some(t) => {
             validate::port_name(t)
                 .map_err(|e| anyhow!("--port {spec:?}: the target port name {t:?} {e}"))?;
@@ -61,7 +63,10 @@ pub fn apply(ports: &[Value], set: &[PortSpec], remove: &[String]) -> Result<Vec
     for r in remove {
         if !ports.iter().any(|p| p["name"] == r.as_str()) {
             let names: Vec<&str> = ports.iter().filter_map(|p| p["name"].as_str()).collect();
-            bail!("the service has no port named {r:?} (ports: {})", names.join(", "));
+            bail!(
+                "the service has no port named {r:?} (ports: {})",
+                names.join(", ")
+            );
         }
         if set.iter().any(|s| &s.name == r) {
             bail!("port {r:?} is both set and removed");
@@ -96,7 +101,11 @@ pub fn apply(ports: &[Value], set: &[PortSpec], remove: &[String]) -> Result<Vec
             );
         }
     }
-    if out.len() > 1 && out.iter().any(|p| p["name"].as_str().unwrap_or_default().is_empty()) {
+    if out.len() > 1
+        && out
+            .iter()
+            .any(|p| p["name"].as_str().unwrap_or_default().is_empty())
+    {
         bail!("every port needs a name when the service has more than one");
     }
     Ok(out)
@@ -109,8 +118,14 @@ mod tests {
     #[test]
     fn parse_specs() {
         let p = parse("http:80:8080/udp").unwrap();
-        assert_eq!((p.port, p.target, p.protocol.as_str()), (80, Some(json!(8080)), "UDP"));
-        assert_eq!(parse("m:9090:metrics").unwrap().target, Some(json!("metrics")));
+        assert_eq!(
+            (p.port, p.target, p.protocol.as_str()),
+            (80, Some(json!(8080)), "UDP")
+        );
+        assert_eq!(
+            parse("m:9090:metrics").unwrap().target,
+            Some(json!("metrics"))
+        );
         assert!(parse("80").is_err());
         assert!(parse("x:0").is_err());
         assert!(parse("x:80/ICMP").is_err());
@@ -118,8 +133,15 @@ mod tests {
 
     #[test]
     fn add_change_remove() {
-        let ports = vec![json!({"name": "http", "port": 80, "protocol": "TCP", "targetPort": 80, "appProtocol": "http"})];
-        let out = apply(&ports, &[parse("http:81").unwrap(), parse("m:9090").unwrap()], &[]).unwrap();
+        let ports = vec![
+            json!({"name": "http", "port": 80, "protocol": "TCP", "targetPort": 80, "appProtocol": "http"}),
+        ];
+        let out = apply(
+            &ports,
+            &[parse("http:81").unwrap(), parse("m:9090").unwrap()],
+            &[],
+        )
+        .unwrap();
         assert_eq!(out[0]["port"], 81);
         assert_eq!(out[0]["appProtocol"], "http");
         assert_eq!(out[1]["name"], "m");

@@ -133,7 +133,10 @@ mod tests {
         assert_eq!(p.pvcs, vec!["data-db-0", "data-db-1"]);
         assert_eq!(p.old_size, "1Gi");
         assert!(plan(&sts(), "data", "512Mi").is_err());
-        assert!(plan(&sts(), "logs", "2Gi").unwrap_err().to_string().contains("data"));
+        assert!(plan(&sts(), "logs", "2Gi")
+            .unwrap_err()
+            .to_string()
+            .contains("data"));
         assert!(plan(&sts(), "data", "lots").is_err());
     }
 

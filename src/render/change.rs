@@ -23,7 +23,9 @@ pub fn unified(old: &str, new: &str, old_name: &str, new_name: &str, color: bool
             let line = change.to_string_lossy();
             let line = line.trim_end_matches('\n');
             match change.tag() {
-                ChangeTag::Delete => out.push_str(&format!("{}\n", red.apply_to(format!("-{line}")))),
+                ChangeTag::Delete => {
+                    out.push_str(&format!("{}\n", red.apply_to(format!("-{line}"))))
+                }
                 ChangeTag::Insert => {
                     out.push_str(&format!("{}\n", green.apply_to(format!("+{line}"))))
                 }
@@ -56,7 +58,10 @@ mod tests {
     #[test]
     fn plain_unified_diff() {
         let d = unified("a: 1\nb: 2\n", "a: 1\nb: 3\n", "old", "new", false);
-        assert_eq!(d, "--- old\n+++ new\n@@ -1,2 +1,2 @@\n a: 1\n-b: 2\n+b: 3\n");
+        assert_eq!(
+            d,
+            "--- old\n+++ new\n@@ -1,2 +1,2 @@\n a: 1\n-b: 2\n+b: 3\n"
+        );
         assert_eq!(unified("x\n", "x\n", "a", "b", false), "");
     }
 
