@@ -31,11 +31,12 @@ pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
     if args.watch {
         return super::watch::run(&kube, &name, ctx).await;
     }
-    let pods = kube.list_pods(&selector(&sts)).await?;
-    // Revision numbers for the pod table (a failure only loses the numbers).
-    let numbers: Numbers = kube
-        .list_revisions(&sts)
-        .await
+    // The pods and the revisions (for the pod table's revision numbers) are listed
+    // concurrently: three requests, two round trips. A failure only loses the numbers.
+    let selector = selector(&sts);
+    let (pods, revisions) = tokio::join!(kube.list_pods(&selector), kube.list_revisions(&sts));
+    let pods = pods?;
+    let numbers: Numbers = revisions
         .map(|revs| {
             revs.into_iter()
                 .map(|r| (r.name().to_string(), r.number))
