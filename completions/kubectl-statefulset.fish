@@ -45,12 +45,21 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "get" -d 'Show one StatefulSet: summary, ports, service and pods'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "status" -d 'Show one StatefulSet: summary, ports, service and pods'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "pods" -d 'The pods of a StatefulSet'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "logs" -d 'Logs of the pods, merged with a `[pod/container]` prefix; -f follows'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "events" -d 'Events of the StatefulSet (--pods: and of its pods and claims)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "top" -d 'CPU and memory per pod from metrics.k8s.io'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "monitor" -d 'CPU and memory per pod from metrics.k8s.io'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "scale" -d 'Change the number of replicas (through the scale subresource)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "redeploy" -d 'Restart every pod with a rolling update (kubectl.kubernetes.io/restartedAt)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "revisions" -d 'The revision history: list, show one (REV) or diff two (--diff)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "rollback" -d 'Go back to an earlier revision of the pod template'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "update-strategy" -d 'RollingUpdate (with partition) or OnDelete'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "delete" -d 'Delete the StatefulSet, its pods, and on request its Service and PVCs'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "edit-yaml" -d 'Edit the StatefulSet\'s YAML in an editor, or upload/download a manifest'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "env" -d 'Environment variables of the containers: list, set, unset'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "edit" -d 'Alias, description, labels and annotations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "edit-service" -d 'Ports of the headless Service'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "resize-volume" -d 'Grow a volume claim template and its PVCs without restarting pods'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "man" -d 'Write the man pages into a directory'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -f -a "__complete" -d 'Cobra-style completion protocol used by `kubectl statefulset <TAB>`'
@@ -161,6 +170,7 @@ json\t''
 name\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l show-managed-fields -d 'Keep metadata.managedFields in -o yaml|json'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -s w -l watch -d 'Redraw on every change of the StatefulSet or its pods (one line per change without a terminal)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -s y -l yes -d 'Answer yes to confirmations'
@@ -177,6 +187,7 @@ json\t''
 name\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l show-managed-fields -d 'Keep metadata.managedFields in -o yaml|json'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s w -l watch -d 'Redraw on every change of the StatefulSet or its pods (one line per change without a terminal)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s y -l yes -d 'Answer yes to confirmations'
@@ -198,6 +209,83 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l pod -d 'Only this pod: its ordinal (`2`) or its name (`web-2`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s c -l container -d 'The container (default: the only one, else the first)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l since -d 'Only lines newer than this, e.g. 30s, 5m, 1h' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l since-time -d 'Only lines after this RFC 3339 time' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l tail -d 'The last N lines of each stream (-1 = all)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l max-log-requests -d 'Most concurrent streams when following' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l all-containers -d 'Every container of each pod'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s f -l follow -d 'Keep streaming; pods that appear are picked up, pods that go away end with a note'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l timestamps -d 'Print each line\'s timestamp'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s p -l previous -d 'The previous (terminated) instance of the container'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l no-prefix -d 'Without the `[pod/container]` prefix'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s h -l help -d 'Print help'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l pods -d 'Also the events of its pods and PersistentVolumeClaims'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s w -l watch -d 'Keep streaming new events'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s h -l help -d 'Print help'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l interval -d 'Time between refreshes with --watch' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l top -d 'How many pods the ranking shows' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l prometheus -d 'Prometheus URL for history ranges (not implemented yet: TODO)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -s w -l watch -d 'Refresh until interrupted, with sparklines of the history'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -s h -l help -d 'Print help'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l interval -d 'Time between refreshes with --watch' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l top -d 'How many pods the ranking shows' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l prometheus -d 'Prometheus URL for history ranges (not implemented yet: TODO)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -s w -l watch -d 'Refresh until interrupted, with sparklines of the history'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -s h -l help -d 'Print help'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l current-replicas -d 'Precondition: only scale when the current replicas are this many' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l dry-run -d 'Only show (client) or only validate on the server (server); nothing is stored' -r -f -a "client\t'Build the objects locally; send nothing'
 server\t'Send the objects with dryRun=All; the server validates but stores nothing'
@@ -324,6 +412,136 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -s f -l file -d 'Upload this manifest instead of opening an editor (same diff, confirm and conflict rules)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l export -d 'Write the clean manifest to this file (`-` for stdout) and exit' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l dry-run -d '`server`: the server validates the change but stores nothing' -r -f -a "server\t'Send with dryRun=All: the server validates but stores nothing'
+none\t'No dry run'"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -s c -l container -d 'Only this container (default: every container; `set`/`unset`: the first one)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -l reveal -d 'Resolve ConfigMap and Secret references to their values (Secret values only with this)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -s h -l help -d 'Print help'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -a "set" -d 'Add or change variables: K=V, --from-secret NAME:KEY, --from-configmap NAME:KEY'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -a "unset" -d 'Remove variables by name'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l from-secret -d 'A variable from a Secret key: SECRET:KEY (variable name: the key, upper-cased) or VAR=SECRET:KEY' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l from-configmap -d 'A variable from a ConfigMap key: CONFIGMAP:KEY or VAR=CONFIGMAP:KEY' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l timeout -d 'How long --wait waits, e.g. 5m, 30s (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -s c -l container -d 'Only this container (default: every container; `set`/`unset`: the first one)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l dry-run -d 'Show the change but send nothing'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l timeout -d 'How long --wait waits, e.g. 5m, 30s (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -s c -l container -d 'Only this container (default: every container; `set`/`unset`: the first one)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l dry-run -d 'Show the change but send nothing'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -s h -l help -d 'Print help'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "set" -d 'Add or change variables: K=V, --from-secret NAME:KEY, --from-configmap NAME:KEY'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "unset" -d 'Remove variables by name'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l alias -d 'The alias (kubesphere.io/alias-name); empty removes it' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l description -d 'The description (kubesphere.io/description); empty removes it' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l label -d 'Set a label KEY=VALUE, or remove one with KEY-' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l annotation -d 'Set an annotation KEY=VALUE, or remove one with KEY-' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l pod-template -d 'Apply --label/--annotation to the pod template instead (triggers a rolling update)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l dry-run -d 'Show the patch but send nothing'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -s h -l help -d 'Print help'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l port -d 'Add or change a port NAME:PORT[:TARGETPORT][/PROTOCOL] (matched by name)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l remove -d 'Remove the port with this name' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l dry-run -d 'Show the change but send nothing'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -s h -l help -d 'Print help'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+yaml\t''
+json\t''
+name\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -l dry-run -d 'Print the plan only'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -l no-color -d 'Disable colours (also: NO_COLOR)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -s h -l help -d 'Print help'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l dir -d 'Write every shell\'s script (and kubectl_complete-statefulset) into this directory' -r -F
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l context -d 'The kubeconfig context to use' -r
@@ -371,17 +589,27 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s V -l version -d 'Print version'
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "create" -d 'Create a StatefulSet and its headless Service (from flags, a file, or a wizard)'
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "list" -d 'List StatefulSets: NAME, STATUS, READY, REVISION, IMAGES, AGE'
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "get" -d 'Show one StatefulSet: summary, ports, service and pods'
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "pods" -d 'The pods of a StatefulSet'
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "scale" -d 'Change the number of replicas (through the scale subresource)'
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "redeploy" -d 'Restart every pod with a rolling update (kubectl.kubernetes.io/restartedAt)'
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "revisions" -d 'The revision history: list, show one (REV) or diff two (--diff)'
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "rollback" -d 'Go back to an earlier revision of the pod template'
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "update-strategy" -d 'RollingUpdate (with partition) or OnDelete'
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "delete" -d 'Delete the StatefulSet, its pods, and on request its Service and PVCs'
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "man" -d 'Write the man pages into a directory'
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "__complete" -d 'Cobra-style completion protocol used by `kubectl statefulset <TAB>`'
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods scale redeploy revisions rollback update-strategy delete completions man __complete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help" -f -a "create" -d 'Create a StatefulSet and its headless Service (from flags, a file, or a wizard)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help" -f -a "list" -d 'List StatefulSets: NAME, STATUS, READY, REVISION, IMAGES, AGE'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help" -f -a "get" -d 'Show one StatefulSet: summary, ports, service and pods'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help" -f -a "pods" -d 'The pods of a StatefulSet'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help" -f -a "logs" -d 'Logs of the pods, merged with a `[pod/container]` prefix; -f follows'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help" -f -a "events" -d 'Events of the StatefulSet (--pods: and of its pods and claims)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help" -f -a "top" -d 'CPU and memory per pod from metrics.k8s.io'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help" -f -a "scale" -d 'Change the number of replicas (through the scale subresource)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help" -f -a "redeploy" -d 'Restart every pod with a rolling update (kubectl.kubernetes.io/restartedAt)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help" -f -a "revisions" -d 'The revision history: list, show one (REV) or diff two (--diff)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help" -f -a "rollback" -d 'Go back to an earlier revision of the pod template'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help" -f -a "update-strategy" -d 'RollingUpdate (with partition) or OnDelete'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help" -f -a "delete" -d 'Delete the StatefulSet, its pods, and on request its Service and PVCs'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help" -f -a "edit-yaml" -d 'Edit the StatefulSet\'s YAML in an editor, or upload/download a manifest'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help" -f -a "env" -d 'Environment variables of the containers: list, set, unset'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help" -f -a "edit" -d 'Alias, description, labels and annotations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help" -f -a "edit-service" -d 'Ports of the headless Service'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help" -f -a "resize-volume" -d 'Grow a volume claim template and its PVCs without restarting pods'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help" -f -a "man" -d 'Write the man pages into a directory'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help" -f -a "__complete" -d 'Cobra-style completion protocol used by `kubectl statefulset <TAB>`'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and not __fish_seen_subcommand_from create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "set" -d 'Add or change variables: K=V, --from-secret NAME:KEY, --from-configmap NAME:KEY'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "unset" -d 'Remove variables by name'

@@ -6,19 +6,37 @@ mod lifecycle_util;
 use kube_sim::resources::{PODS, PVCS, SERVICES};
 use lifecycle_util::*;
 
-fn count(env: &common::TestEnv, rt: &'static kube_sim::resources::ResourceType, prefix: &str) -> usize {
+fn count(
+    env: &common::TestEnv,
+    rt: &'static kube_sim::resources::ResourceType,
+    prefix: &str,
+) -> usize {
     env.sim
         .cluster()
         .list_items(rt, Some("default"), None)
         .iter()
-        .filter(|o| o["metadata"]["name"].as_str().unwrap_or("").starts_with(prefix))
+        .filter(|o| {
+            o["metadata"]["name"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with(prefix)
+        })
         .count()
 }
 
 #[test]
 fn delete_asks_lists_and_keeps_pvcs_by_default() {
     let env = env();
-    env.ok(["create", "web", "--image", "nginx:1.27", "--replicas", "2", "--volume", "data:1Gi:/data"]);
+    env.ok([
+        "create",
+        "web",
+        "--image",
+        "nginx:1.27",
+        "--replicas",
+        "2",
+        "--volume",
+        "data:1Gi:/data",
+    ]);
     env.wait_ready("default", "web", 2);
     assert_eq!(count(&env, &PVCS, "data-web-"), 2);
 
@@ -26,8 +44,18 @@ fn delete_asks_lists_and_keeps_pvcs_by_default() {
     let o = env.run(["delete", "web"]);
     assert_eq!(o.code, 1);
     assert!(o.stderr.contains("--yes"), "{}", o.stderr);
-    assert!(o.stderr.contains("  statefulset.apps/web\n  pod/web-0\n  pod/web-1\n"), "{}", o.stderr);
-    assert!(o.stderr.contains("data-web-0, data-web-1 (pass --with-pvcs"), "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("  statefulset.apps/web\n  pod/web-0\n  pod/web-1\n"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr
+            .contains("data-web-0, data-web-1 (pass --with-pvcs"),
+        "{}",
+        o.stderr
+    );
     assert!(env.writes().is_empty(), "{:#?}", env.writes());
 
     let o = env.run(["delete", "web", "--dry-run=server"]);
@@ -38,7 +66,12 @@ fn delete_asks_lists_and_keeps_pvcs_by_default() {
     let o = env.run(["delete", "web", "--yes", "--wait", "--timeout", "60s"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(o.stdout, "statefulset.apps/web deleted\n");
-    let del = env.sim.requests().into_iter().find(|r| r.method == "DELETE").unwrap();
+    let del = env
+        .sim
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "DELETE")
+        .unwrap();
     assert!(del.path.ends_with("/statefulsets/web"), "{del:?}");
     assert!(env.sts("default", "web").is_none());
     assert_eq!(count(&env, &PODS, "web-"), 0);
@@ -50,8 +83,26 @@ fn delete_asks_lists_and_keeps_pvcs_by_default() {
 #[test]
 fn delete_with_service_and_pvcs_but_never_a_shared_service() {
     let env = env();
-    env.ok(["create", "web", "--image", "nginx:1.27", "--replicas", "1", "--volume", "data:1Gi:/data"]);
-    env.ok(["create", "db", "--image", "postgres:16", "--replicas", "1", "--volume", "data:1Gi:/data"]);
+    env.ok([
+        "create",
+        "web",
+        "--image",
+        "nginx:1.27",
+        "--replicas",
+        "1",
+        "--volume",
+        "data:1Gi:/data",
+    ]);
+    env.ok([
+        "create",
+        "db",
+        "--image",
+        "postgres:16",
+        "--replicas",
+        "1",
+        "--volume",
+        "data:1Gi:/data",
+    ]);
     env.wait_ready("default", "web", 1);
     env.wait_ready("default", "db", 1);
     // A bare pod selected by db's Service: db's Service is shared.
@@ -61,20 +112,52 @@ fn delete_with_service_and_pvcs_but_never_a_shared_service() {
 
     let o = env.run(["delete", "db", "--with-service", "--yes"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert!(o.stderr.contains("service/db (also selects db-debug)"), "{}", o.stderr);
-    assert!(env.svc("default", "db").is_some(), "a Service other pods use is kept");
+    assert!(
+        o.stderr.contains("service/db (also selects db-debug)"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        env.svc("default", "db").is_some(),
+        "a Service other pods use is kept"
+    );
 
-    let o = env.run(["delete", "web", "--with-service", "--with-pvcs", "--yes", "--wait", "--timeout", "60s"]);
+    let o = env.run([
+        "delete",
+        "web",
+        "--with-service",
+        "--with-pvcs",
+        "--yes",
+        "--wait",
+        "--timeout",
+        "60s",
+    ]);
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert!(o.stderr.contains("service/web deleted") && o.stderr.contains("persistentvolumeclaim/data-web-0 deleted"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("service/web deleted")
+            && o.stderr
+                .contains("persistentvolumeclaim/data-web-0 deleted"),
+        "{}",
+        o.stderr
+    );
     assert!(env.svc("default", "web").is_none());
     let gone = env.sim.wait_until(std::time::Duration::from_secs(20), |c| {
-        !c.list_items(&PVCS, Some("default"), None).iter().any(|p| p["metadata"]["name"] == "data-web-0")
+        !c.list_items(&PVCS, Some("default"), None)
+            .iter()
+            .any(|p| p["metadata"]["name"] == "data-web-0")
     });
     assert!(gone, "data-web-0 was not deleted");
     // db's claims were not touched by deleting web.
-    assert!(env.sim.cluster().get(&PVCS, Some("default"), "data-db-0").is_ok());
-    assert!(env.sim.cluster().get(&SERVICES, Some("default"), "db").is_ok());
+    assert!(env
+        .sim
+        .cluster()
+        .get(&PVCS, Some("default"), "data-db-0")
+        .is_ok());
+    assert!(env
+        .sim
+        .cluster()
+        .get(&SERVICES, Some("default"), "db")
+        .is_ok());
 }
 
 #[test]
@@ -82,17 +165,32 @@ fn delete_what_does_not_exist() {
     let env = env();
     let o = env.run(["delete", "nope", "--yes"]);
     assert_eq!(o.code, 1);
-    assert_eq!(o.stderr.lines().next().unwrap(), "error: statefulset \"nope\" not found in namespace \"default\"");
+    assert_eq!(
+        o.stderr.lines().next().unwrap(),
+        "error: statefulset \"nope\" not found in namespace \"default\""
+    );
     assert!(env.writes().is_empty());
     let o = env.run(["update-strategy", "nope", "--on-delete"]);
     assert_eq!(o.code, 1);
-    assert!(o.stderr.contains("statefulset \"nope\" not found"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("statefulset \"nope\" not found"),
+        "{}",
+        o.stderr
+    );
     let o = env.run(["update-strategy", "web", "--partition", "2"]);
     assert_eq!(o.code, 2, "clap: --partition needs --rolling");
     let o = env.run(["update-strategy", "web", "--rolling", "--on-delete"]);
     assert_eq!(o.code, 2);
     let o = env.run(["redeploy", "nope"]);
     assert_eq!(o.code, 1);
-    assert!(o.stderr.contains("statefulset \"nope\" not found"), "{}", o.stderr);
-    assert!(env.writes().iter().all(|w| w.status >= 400), "{:#?}", env.writes());
+    assert!(
+        o.stderr.contains("statefulset \"nope\" not found"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        env.writes().iter().all(|w| w.status >= 400),
+        "{:#?}",
+        env.writes()
+    );
 }

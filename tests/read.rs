@@ -69,12 +69,14 @@ fn list_selector_name_and_json() {
 }
 
 #[test]
-fn get_detail_page_makes_two_requests() {
+fn get_detail_page_makes_three_requests() {
     let env = env_with_web();
     env.sim.clear_requests();
     let out = env.ok(["get", "web"]);
     let reqs = env.sim.requests();
-    assert_eq!(reqs.len(), 2, "{reqs:#?}");
+    // GET the set, LIST its pods, LIST its revisions (for the pods' revision numbers).
+    assert_eq!(reqs.len(), 3, "{reqs:#?}");
+    assert!(reqs[2].path.ends_with("/controllerrevisions"), "{reqs:#?}");
     assert!(
         reqs[1].path.ends_with("/pods")
             && reqs[1].param("labelSelector").as_deref() == Some("app=web")

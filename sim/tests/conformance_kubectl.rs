@@ -1058,7 +1058,6 @@ fn conformance_edit_patch_label_annotate_apply() {
 /// (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/fieldmanager): `spec.replicas` last set
 /// by `kubectl-patch` cannot be taken over by manager `kubectl` without --force-conflicts.
 #[test]
-#[ignore = "kube-sim: server-side apply does not detect field manager conflicts (409 FieldManagerConflict)"]
 fn conformance_server_side_apply_conflict() {
     let s = sim();
     if !kubectl_present(&s) {
@@ -1088,6 +1087,27 @@ fn conformance_server_side_apply_conflict() {
         "{o:?}"
     );
     assert_eq!(sts(&s)["spec"]["replicas"], 2);
+
+    // --force-conflicts: the value and the ownership of .spec.replicas move to "kubectl".
+    let o = ok(
+        &s,
+        &["apply", "--server-side", "--force-conflicts", "-f", &ssa],
+    );
+    assert_eq!(o.stdout, "statefulset.apps/web serverside-applied\n");
+    let st = sts(&s);
+    assert_eq!(st["spec"]["replicas"], 4);
+    let mf = st["metadata"]["managedFields"].as_array().unwrap();
+    let owns_replicas = |e: &Value| e["fieldsV1"]["f:spec"].get("f:replicas").is_some();
+    assert!(
+        mf.iter()
+            .any(|e| e["manager"] == "kubectl" && e["operation"] == "Apply" && owns_replicas(e)),
+        "{mf:?}"
+    );
+    assert!(
+        !mf.iter()
+            .any(|e| e["manager"] == "kubectl-patch" && owns_replicas(e)),
+        "{mf:?}"
+    );
 }
 
 #[test]
@@ -1227,10 +1247,13 @@ fn conformance_pvc_default_storage_class() {
 
 /// Against a real cluster, ages kubectl computes itself (describe's Events section, `kubectl
 /// events`) are never `<invalid>`: server and client clocks agree.
+///
+/// Runs at real-time speed: a simulated clock running faster than real time necessarily runs
+/// ahead of kubectl's own clock (client-side ages would be `<invalid>`), which is why the
+/// playground and `kube-sim serve` default to speed 1.
 #[test]
-#[ignore = "kube-sim: at speed > 1 the simulated clock runs ahead of real time, so kubectl's client-side ages print <invalid>"]
 fn conformance_client_side_ages() {
-    let s = sim();
+    let s = KubeSim::start(SimOptions::default()).expect("simulator starts");
     if !kubectl_present(&s) {
         return;
     }

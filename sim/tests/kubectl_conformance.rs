@@ -261,8 +261,21 @@ fn scale_apply_rollout_logs_and_top() {
         "{mf:?}"
     );
 
-    // Server-side apply records an Apply entry for the manager "kubectl".
-    let text = ok(&kubectl(&s, &["apply", "--server-side", "-f", f]).unwrap());
+    // Server-side apply of replicas 2 conflicts with the scale write's ownership of
+    // .spec.replicas (upstream FieldManager: "kubectl" Update on /scale is another manager than
+    // "kubectl" Apply); with --force-conflicts it records an Apply entry for "kubectl".
+    let out = kubectl(&s, &["apply", "--server-side", "-f", f]).unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Apply failed with 1 conflict: conflict with \"kubectl\" with subresource \"scale\" using apps/v1: .spec.replicas"),
+        "{err}"
+    );
+    let text = ok(&kubectl(
+        &s,
+        &["apply", "--server-side", "--force-conflicts", "-f", f],
+    )
+    .unwrap());
     assert!(
         text.contains("statefulset.apps/web serverside-applied"),
         "{text}"

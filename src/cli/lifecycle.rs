@@ -109,7 +109,12 @@ pub struct UpdateStrategyArgs {
     pub rolling: bool,
 
     /// Only pods with an ordinal >= N are updated (with --rolling)
-    #[arg(long, value_name = "N", requires = "rolling", allow_hyphen_values = true)]
+    #[arg(
+        long,
+        value_name = "N",
+        requires = "rolling",
+        allow_hyphen_values = true
+    )]
     pub partition: Option<i32>,
 
     /// Pods that may be unavailable during an update, a number or a percentage (with --rolling;

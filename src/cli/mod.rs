@@ -3,9 +3,20 @@
 
 mod create;
 mod lifecycle;
+mod logs;
 
 pub use create::{CreateArgs, DryRun};
-pub use lifecycle::{DeleteArgs, DryRunArg, RedeployArgs, RevisionsArgs, RollbackArgs, ScaleArgs, UpdateStrategyArgs, WaitArgs};
+pub use lifecycle::{
+    DeleteArgs, DryRunArg, RedeployArgs, RevisionsArgs, RollbackArgs, ScaleArgs,
+    UpdateStrategyArgs, WaitArgs,
+};
+pub use logs::{EventsArgs, LogsArgs, TopArgs};
+mod edit;
+
+pub use edit::{
+    EditArgs, EditServiceArgs, EditYamlArgs, EnvAction, EnvArgs, EnvSetArgs, EnvUnsetArgs,
+    ResizeVolumeArgs, ServerDryRun,
+};
 
 use std::path::PathBuf;
 
@@ -96,6 +107,13 @@ pub enum Command {
     Get(GetArgs),
     /// The pods of a StatefulSet
     Pods(PodsArgs),
+    /// Logs of the pods, merged with a `[pod/container]` prefix; -f follows
+    Logs(LogsArgs),
+    /// Events of the StatefulSet (--pods: and of its pods and claims)
+    Events(EventsArgs),
+    /// CPU and memory per pod from metrics.k8s.io
+    #[command(visible_alias = "monitor")]
+    Top(TopArgs),
     /// Change the number of replicas (through the scale subresource)
     Scale(ScaleArgs),
     /// Restart every pod with a rolling update (kubectl.kubernetes.io/restartedAt)
@@ -108,6 +126,16 @@ pub enum Command {
     UpdateStrategy(UpdateStrategyArgs),
     /// Delete the StatefulSet, its pods, and on request its Service and PVCs
     Delete(DeleteArgs),
+    /// Edit the StatefulSet's YAML in an editor, or upload/download a manifest
+    EditYaml(EditYamlArgs),
+    /// Environment variables of the containers: list, set, unset
+    Env(EnvArgs),
+    /// Alias, description, labels and annotations
+    Edit(EditArgs),
+    /// Ports of the headless Service
+    EditService(EditServiceArgs),
+    /// Grow a volume claim template and its PVCs without restarting pods
+    ResizeVolume(ResizeVolumeArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell)
     #[command(hide = true)]
     Completions(CompletionsArgs),
@@ -138,6 +166,10 @@ pub struct GetArgs {
     /// Keep metadata.managedFields in -o yaml|json
     #[arg(long)]
     pub show_managed_fields: bool,
+
+    /// Redraw on every change of the StatefulSet or its pods (one line per change without a terminal)
+    #[arg(short = 'w', long)]
+    pub watch: bool,
 }
 
 #[derive(Debug, Args)]

@@ -20,11 +20,21 @@ pub async fn run(args: DeleteArgs, ctx: &Ctx) -> Result<()> {
     let name = args.name;
     let sts = kube.get_statefulset(&name).await?;
     let pods = kube.list_pods(&super::list::selector(&sts)).await?;
-    let service: Option<Service> = match (args.with_service, sts.spec.as_ref().and_then(|s| s.service_name.clone()).filter(|s| !s.is_empty())) {
+    let service: Option<Service> = match (
+        args.with_service,
+        sts.spec
+            .as_ref()
+            .and_then(|s| s.service_name.clone())
+            .filter(|s| !s.is_empty()),
+    ) {
         (true, Some(svc)) => kube.get_service_opt(&svc).await?,
         _ => None,
     };
-    let all_pods: Vec<Pod> = if service.is_some() { kube.list_all_pods().await? } else { Vec::new() };
+    let all_pods: Vec<Pod> = if service.is_some() {
+        kube.list_all_pods().await?
+    } else {
+        Vec::new()
+    };
     let pvcs: Vec<PersistentVolumeClaim> = kube.list_pvcs().await.unwrap_or_default();
     let others = kube.list_statefulsets(false, None).await?;
     let p = plan(&Inputs {
@@ -61,9 +71,16 @@ pub async fn run(args: DeleteArgs, ctx: &Ctx) -> Result<()> {
     let server_dry = dry == DryRun::Server;
     let sfx = suffix(dry);
     if dry != DryRun::Client {
-        kube.delete_statefulset(&name, sts.metadata.uid.as_deref(), server_dry).await?;
+        kube.delete_statefulset(&name, sts.metadata.uid.as_deref(), server_dry)
+            .await?;
     }
-    print_object(ctx, &sts, "apps/v1", "StatefulSet", &format!("statefulset.apps/{name} deleted{sfx}"))?;
+    print_object(
+        ctx,
+        &sts,
+        "apps/v1",
+        "StatefulSet",
+        &format!("statefulset.apps/{name} deleted{sfx}"),
+    )?;
     if let Some(s) = &p.service {
         if dry != DryRun::Client {
             kube.delete_service_dry(s, server_dry).await?;

@@ -11,7 +11,7 @@ use crate::Ctx;
 pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
     let name = super::name_or_pick(args.name, ctx, &kube).await?;
-    let (sts, raw) = kube.get_statefulset_raw(&name).await?;
+    let (sts, raw) = kube.get_statefulset_and_raw(&name).await?;
     match ctx.global.output {
         Some(OutputFormat::Yaml) => {
             return render::out(&render::to_yaml(&render::strip_managed_fields(
@@ -28,12 +28,39 @@ pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
         Some(OutputFormat::Name) => return render::out(&format!("statefulset.apps/{name}")),
         _ => {}
     }
-    let pods = kube.list_pods(&selector(&sts)).await?;
-    render::out(&detail(&sts, &pods, Utc::now()))
+    if args.watch {
+        return super::watch::run(&kube, &name, ctx).await;
+    }
+    // The pods and the revisions (for the pod table's revision numbers) are listed
+    // concurrently: three requests, two round trips. A failure only loses the numbers.
+    let selector = selector(&sts);
+    let (pods, revisions) = tokio::join!(kube.list_pods(&selector), kube.list_revisions(&sts));
+    let pods = pods?;
+    let numbers: Numbers = revisions
+        .map(|revs| {
+            revs.into_iter()
+                .map(|r| (r.name().to_string(), r.number))
+                .collect()
+        })
+        .unwrap_or_default();
+    render::out(&detail_numbered(&sts, &pods, &numbers, Utc::now()))
 }
+
+/// Revision name → revision number.
+pub type Numbers = std::collections::BTreeMap<String, i64>;
 
 /// The detail page: summary, ports, pods, conditions.
 pub fn detail(sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) -> String {
+    detail_numbered(sts, pods, &Numbers::new(), now)
+}
+
+/// [`detail`] with the pods' revision numbers.
+pub fn detail_numbered(
+    sts: &StatefulSet,
+    pods: &[Pod],
+    numbers: &Numbers,
+    now: chrono::DateTime<Utc>,
+) -> String {
     let name = sts.metadata.name.clone().unwrap_or_default();
     let spec = sts.spec.as_ref();
     let st = sts.status.as_ref();
@@ -97,7 +124,7 @@ pub fn detail(sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) -> St
     for (k, v) in &rows {
         out.push_str(&format!("{:<width$}{v}\n", format!("{k}:")));
     }
-    out.push_str(&stuck_section(&name, sts, pods, now));
+    out.push_str(&stuck_section(&name, sts, pods, numbers, now));
 
     let mut port_rows = Vec::new();
     for c in spec
@@ -128,7 +155,7 @@ pub fn detail(sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) -> St
     if pods.is_empty() {
         out.push_str("  <none>\n");
     } else {
-        out.push_str(&indent(&pod_table(sts, pods, now)));
+        out.push_str(&indent(&pod_table_numbered(sts, pods, numbers, now)));
     }
 
     if let Some(conds) = st
@@ -162,6 +189,16 @@ fn indent(s: &str) -> String {
 /// Pods sorted by ordinal: ORDINAL POD STATUS READY RESTARTS NODE IP AGE REVISION.
 /// REVISION is the hash of the pod's controller-revision-hash, `*` marking the update revision.
 pub fn pod_table(sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) -> String {
+    pod_table_numbered(sts, pods, &Numbers::new(), now)
+}
+
+/// [`pod_table`]; a known revision number is shown before the hash: `2 (59b8f57)*`.
+pub fn pod_table_numbered(
+    sts: &StatefulSet,
+    pods: &[Pod],
+    numbers: &Numbers,
+    now: chrono::DateTime<Utc>,
+) -> String {
     let name = sts.metadata.name.clone().unwrap_or_default();
     let update = sts.status.as_ref().and_then(|s| s.update_revision.clone());
     let mut pods: Vec<&Pod> = pods.iter().collect();
@@ -179,7 +216,10 @@ pub fn pod_table(sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) ->
                 .as_ref()
                 .and_then(|l| l.get("controller-revision-hash"))
                 .map(|r| {
-                    let hash = status::revision_hash(&name, r).to_string();
+                    let mut hash = status::revision_hash(&name, r).to_string();
+                    if let Some(n) = numbers.get(r) {
+                        hash = format!("{n} ({hash})");
+                    }
                     if Some(r) == update.as_ref() {
                         format!("{hash}*")
                     } else {
@@ -218,12 +258,19 @@ pub fn pod_table(sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) ->
 
 /// A stuck rollout, plainly: which pod, which revision, why, for how long, and the command
 /// that recovers (the analysis is `manifest::stuck`). Empty when nothing is stuck.
-fn stuck_section(name: &str, sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) -> String {
+fn stuck_section(
+    name: &str,
+    sts: &StatefulSet,
+    pods: &[Pod],
+    numbers: &Numbers,
+    now: chrono::DateTime<Utc>,
+) -> String {
     use crate::manifest::stuck;
     let now = now.max(stuck::newest_timestamp(sts, pods).unwrap_or(now));
     match stuck::analyze(sts, pods, now, chrono::Duration::minutes(5)) {
         Some(s) => {
-            let (text, fix) = stuck::explain(name, &s, sts);
+            let (text, fix) =
+                stuck::explain_numbered(name, &s, sts, numbers.get(&s.revision).copied());
             format!("\nStuck: {text}\n  recover with: {fix}\n")
         }
         None => String::new(),

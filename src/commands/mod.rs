@@ -4,17 +4,27 @@ pub mod complete;
 pub mod completions;
 pub mod create;
 pub mod delete;
+pub mod edit;
+pub mod edit_service;
+pub mod edit_yaml;
+pub mod env;
+pub mod events;
 pub mod get;
 pub mod list;
+pub mod logs;
 pub mod man;
 pub mod mutate;
 pub mod pods;
 pub mod redeploy;
+pub mod resize_volume;
 pub mod revisions;
 pub mod rollback;
 pub mod scale;
+pub mod top;
 pub mod update_strategy;
 pub mod wait;
+pub mod watch;
+
 pub mod wizard;
 
 use anyhow::{bail, Result};

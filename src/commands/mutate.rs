@@ -18,7 +18,13 @@ pub fn suffix(dry: DryRun) -> &'static str {
 }
 
 /// `-o yaml|json`: the object (without managedFields); `-o name` the name; else `line`.
-pub fn print_object<T: Serialize>(ctx: &Ctx, obj: &T, api_version: &str, kind: &str, line: &str) -> Result<()> {
+pub fn print_object<T: Serialize>(
+    ctx: &Ctx,
+    obj: &T,
+    api_version: &str,
+    kind: &str,
+    line: &str,
+) -> Result<()> {
     let v = || crate::manifest::typed(&render::object_value(obj, false), api_version, kind);
     match ctx.global.output {
         Some(OutputFormat::Yaml) => render::out(&render::to_yaml(&v())?),
@@ -40,5 +46,8 @@ pub fn confirm(ctx: &Ctx, question: &str) -> Result<bool> {
             "pass --yes to confirm",
         ));
     }
-    Ok(dialoguer::Confirm::new().with_prompt(question).default(false).interact()?)
+    Ok(dialoguer::Confirm::new()
+        .with_prompt(question)
+        .default(false)
+        .interact()?)
 }

@@ -23,7 +23,11 @@ pub async fn run(args: RedeployArgs, ctx: &Ctx) -> Result<()> {
 
     let sts = if dry == DryRun::Client {
         let mut sts = kube.get_statefulset(&name).await?;
-        let at = patch["spec"]["template"]["metadata"]["annotations"][crate::manifest::revisions::RESTARTED_AT].as_str().unwrap_or_default().to_string();
+        let at = patch["spec"]["template"]["metadata"]["annotations"]
+            [crate::manifest::revisions::RESTARTED_AT]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         if let Some(spec) = sts.spec.as_mut() {
             spec.template
                 .metadata
@@ -35,9 +39,27 @@ pub async fn run(args: RedeployArgs, ctx: &Ctx) -> Result<()> {
         eprintln!("would send: {patch}");
         sts
     } else {
-        kube.patch_statefulset_strategic(&name, &patch, dry == DryRun::Server).await?
+        kube.patch_statefulset_strategic(&name, &patch, dry == DryRun::Server)
+            .await?
     };
-    print_object(ctx, &sts, "apps/v1", "StatefulSet", &format!("statefulset.apps/{name} restarted{}", suffix(dry)))?;
+    // A real template change bumps metadata.generation past what the controller observed; equal
+    // numbers mean the patch changed nothing (the same restartedAt second), as kubectl's
+    // `if restart has already been triggered within the past second` error.
+    // With --restart-pods the pods are replaced anyway (the template was just restarted).
+    if dry == DryRun::None
+        && !args.restart_pods
+        && sts.metadata.generation.is_some()
+        && sts.metadata.generation == sts.status.as_ref().and_then(|s| s.observed_generation)
+    {
+        bail!("statefulset {name:?} was already restarted within the past second; please wait before redeploying again");
+    }
+    print_object(
+        ctx,
+        &sts,
+        "apps/v1",
+        "StatefulSet",
+        &format!("statefulset.apps/{name} restarted{}", suffix(dry)),
+    )?;
     if dry != DryRun::None {
         return Ok(());
     }

@@ -23,7 +23,10 @@ pub async fn run(args: RevisionsArgs, ctx: &Ctx) -> Result<()> {
 
     if let Some(d) = &args.diff {
         let (old, new) = match (d.as_slice(), args.revision.as_ref()) {
-            ([a, b], _) => (revisions::by_number(&revs, *a)?, revisions::by_number(&revs, *b)?),
+            ([a, b], _) => (
+                revisions::by_number(&revs, *a)?,
+                revisions::by_number(&revs, *b)?,
+            ),
             ([b], _) | ([], Some(b)) => {
                 let b = *b;
                 let new = revisions::by_number(&revs, b)?;
@@ -48,7 +51,10 @@ pub async fn run(args: RevisionsArgs, ctx: &Ctx) -> Result<()> {
             ctx.color,
         );
         if text.is_empty() {
-            eprintln!("revisions {} and {} have the same pod template", old.number, new.number);
+            eprintln!(
+                "revisions {} and {} have the same pod template",
+                old.number, new.number
+            );
             return Ok(());
         }
         return render::out(&text);
@@ -66,11 +72,21 @@ pub async fn run(args: RevisionsArgs, ctx: &Ctx) -> Result<()> {
     match ctx.global.output {
         Some(OutputFormat::Json) | Some(OutputFormat::Yaml) => {
             let list = json!({"apiVersion": "v1", "kind": "List", "metadata": {}, "items": revs.iter().map(object).collect::<Vec<_>>()});
-            let text = if ctx.global.output == Some(OutputFormat::Json) { render::to_json(&list)? } else { render::to_yaml(&list)? };
+            let text = if ctx.global.output == Some(OutputFormat::Json) {
+                render::to_json(&list)?
+            } else {
+                render::to_yaml(&list)?
+            };
             return render::out(&text);
         }
         Some(OutputFormat::Name) => {
-            return render::out(&revs.iter().map(|r| format!("controllerrevision.apps/{}", r.name())).collect::<Vec<_>>().join("\n"));
+            return render::out(
+                &revs
+                    .iter()
+                    .map(|r| format!("controllerrevision.apps/{}", r.name()))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
         }
         _ => {}
     }
@@ -88,14 +104,29 @@ pub async fn run(args: RevisionsArgs, ctx: &Ctx) -> Result<()> {
         .map(|r| {
             let running = pods
                 .iter()
-                .filter(|p| p.metadata.labels.as_ref().and_then(|l| l.get("controller-revision-hash")).map(|s| s.as_str()) == Some(r.name()))
+                .filter(|p| {
+                    p.metadata
+                        .labels
+                        .as_ref()
+                        .and_then(|l| l.get("controller-revision-hash"))
+                        .map(|s| s.as_str())
+                        == Some(r.name())
+                })
                 .count();
             let prev = revisions::previous(&revs, r.number).map(|p| p.template());
             let mut row = vec![
                 r.number.to_string(),
                 hash(r),
-                if st.current_revision.as_deref() == Some(r.name()) { "*".into() } else { String::new() },
-                if st.update_revision.as_deref() == Some(r.name()) { "*".into() } else { String::new() },
+                if st.current_revision.as_deref() == Some(r.name()) {
+                    "*".into()
+                } else {
+                    String::new()
+                },
+                if st.update_revision.as_deref() == Some(r.name()) {
+                    "*".into()
+                } else {
+                    String::new()
+                },
                 running.to_string(),
                 render::age(r.metadata.creation_timestamp.as_ref(), now),
             ];

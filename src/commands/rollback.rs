@@ -42,11 +42,18 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
 
     // Stuck? Only looked at when the status says something is not ready or not updated.
     let st = sts.status.clone().unwrap_or_default();
-    let unsettled = st.ready_replicas.unwrap_or(0) < rollout::desired(&sts) || st.current_revision != st.update_revision;
+    let unsettled = st.ready_replicas.unwrap_or(0) < rollout::desired(&sts)
+        || st.current_revision != st.update_revision;
     let stuck = if unsettled {
         let pods = kube.list_pods(&super::list::selector(&sts)).await?;
         let now = chrono::Utc::now().max(stuck::newest_timestamp(&sts, &pods).unwrap_or_default());
-        stuck::analyze(&sts, &pods, now, chrono::Duration::minutes(STUCK_AFTER_MINUTES)).filter(|s| s.revision != target.name())
+        stuck::analyze(
+            &sts,
+            &pods,
+            now,
+            chrono::Duration::minutes(STUCK_AFTER_MINUTES),
+        )
+        .filter(|s| s.revision != target.name())
     } else {
         None
     };
@@ -58,7 +65,10 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
         &format!("revision {} ({})", target.number, target.hash()),
         ctx.color,
     );
-    let to_stderr = matches!(ctx.global.output, Some(OutputFormat::Yaml | OutputFormat::Json | OutputFormat::Name));
+    let to_stderr = matches!(
+        ctx.global.output,
+        Some(OutputFormat::Yaml | OutputFormat::Json | OutputFormat::Name)
+    );
     if to_stderr {
         eprint!("{diff}");
     } else {
@@ -73,12 +83,24 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
         if let Some(s) = &stuck {
             eprintln!("would delete pod {}", s.pod);
         }
-        return print_object(ctx, &sts, "apps/v1", "StatefulSet", &format!("statefulset.apps/{name} rolled back{}", suffix(dry)));
+        return print_object(
+            ctx,
+            &sts,
+            "apps/v1",
+            "StatefulSet",
+            &format!("statefulset.apps/{name} rolled back{}", suffix(dry)),
+        );
     }
     if dry == DryRun::None {
         let question = match &stuck {
-            Some(s) => format!("Roll back statefulset {name:?} to revision {} and delete the stuck pod {}?", target.number, s.pod),
-            None => format!("Roll back statefulset {name:?} to revision {}?", target.number),
+            Some(s) => format!(
+                "Roll back statefulset {name:?} to revision {} and delete the stuck pod {}?",
+                target.number, s.pod
+            ),
+            None => format!(
+                "Roll back statefulset {name:?} to revision {}?",
+                target.number
+            ),
         };
         if !confirm(ctx, &question)? {
             bail!("rollback cancelled");
@@ -88,9 +110,16 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
         .patch_statefulset_revision(&name, &target.data, dry == DryRun::Server)
         .await
         .map_err(|e| e.context(format!("failed restoring revision {}", target.number)))?;
-    print_object(ctx, &result, "apps/v1", "StatefulSet", &format!("statefulset.apps/{name} rolled back{}", suffix(dry)))?;
+    print_object(
+        ctx,
+        &result,
+        "apps/v1",
+        "StatefulSet",
+        &format!("statefulset.apps/{name} rolled back{}", suffix(dry)),
+    )?;
     if let Some(s) = &stuck {
-        kube.delete_pod(&s.pod, s.uid.as_deref(), dry == DryRun::Server).await?;
+        kube.delete_pod(&s.pod, s.uid.as_deref(), dry == DryRun::Server)
+            .await?;
         eprintln!("pod/{} deleted{}", s.pod, suffix(dry));
     }
     if args.wait.wait {

@@ -21,7 +21,11 @@ pub async fn run(args: ScaleArgs, ctx: &Ctx) -> Result<()> {
     if dry != DryRun::None && args.wait.wait {
         bail!("--wait cannot be combined with --dry-run");
     }
-    let deadline = if args.wait.wait { wait::deadline(&args.wait.timeout)? } else { None };
+    let deadline = if args.wait.wait {
+        wait::deadline(&args.wait.timeout)?
+    } else {
+        None
+    };
     let kube = ctx.kube().await?;
     let name = args.name;
 
@@ -40,7 +44,9 @@ pub async fn run(args: ScaleArgs, ctx: &Ctx) -> Result<()> {
                 namespace: Some(kube.namespace.clone()),
                 ..Default::default()
             },
-            spec: Some(ScaleSpec { replicas: Some(replicas) }),
+            spec: Some(ScaleSpec {
+                replicas: Some(replicas),
+            }),
             status: None,
         }
     } else if let Some(c) = args.current_replicas {
@@ -49,12 +55,21 @@ pub async fn run(args: ScaleArgs, ctx: &Ctx) -> Result<()> {
         if c != current {
             bail!("Expected replicas to be {c}, was {current}");
         }
-        s.spec = Some(ScaleSpec { replicas: Some(replicas) });
+        s.spec = Some(ScaleSpec {
+            replicas: Some(replicas),
+        });
         kube.replace_scale(&name, &s, dry == DryRun::Server).await?
     } else {
-        kube.patch_scale(&name, replicas, dry == DryRun::Server).await?
+        kube.patch_scale(&name, replicas, dry == DryRun::Server)
+            .await?
     };
-    print_object(ctx, &scale, "autoscaling/v1", "Scale", &format!("statefulset.apps/{name} scaled{}", suffix(dry)))?;
+    print_object(
+        ctx,
+        &scale,
+        "autoscaling/v1",
+        "Scale",
+        &format!("statefulset.apps/{name} scaled{}", suffix(dry)),
+    )?;
     if args.wait.wait {
         wait::wait(&kube, &name, Goal::Scale, deadline, ctx).await?;
     }

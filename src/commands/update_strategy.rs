@@ -14,7 +14,10 @@ pub async fn run(args: UpdateStrategyArgs, ctx: &Ctx) -> Result<()> {
     let strategy = if args.on_delete {
         Strategy::OnDelete
     } else {
-        Strategy::Rolling { partition: args.partition, max_unavailable: args.max_unavailable.clone() }
+        Strategy::Rolling {
+            partition: args.partition,
+            max_unavailable: args.max_unavailable.clone(),
+        }
     };
     let patch = rollout::strategy_patch(&strategy)?;
     let dry = args.dry_run.mode();
@@ -31,7 +34,8 @@ pub async fn run(args: UpdateStrategyArgs, ctx: &Ctx) -> Result<()> {
         eprintln!("would send: {patch}");
         serde_json::from_value(v)?
     } else {
-        kube.patch_statefulset_merge(&name, &patch, dry == DryRun::Server).await?
+        kube.patch_statefulset_merge(&name, &patch, dry == DryRun::Server)
+            .await?
     };
     let what = match &strategy {
         Strategy::OnDelete => "OnDelete".to_string(),
@@ -46,7 +50,16 @@ pub async fn run(args: UpdateStrategyArgs, ctx: &Ctx) -> Result<()> {
             format!("RollingUpdate, partition {p}")
         }
     };
-    print_object(ctx, &sts, "apps/v1", "StatefulSet", &format!("statefulset.apps/{name} update strategy set to {what}{}", suffix(dry)))?;
+    print_object(
+        ctx,
+        &sts,
+        "apps/v1",
+        "StatefulSet",
+        &format!(
+            "statefulset.apps/{name} update strategy set to {what}{}",
+            suffix(dry)
+        ),
+    )?;
     if args.wait.wait {
         if strategy == Strategy::OnDelete {
             eprintln!("note: with OnDelete nothing rolls by itself; nothing to wait for");

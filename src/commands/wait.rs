@@ -50,14 +50,20 @@ impl Show {
         let bar = ctx.stderr_tty.then(|| {
             let b = indicatif::ProgressBar::new(1);
             b.set_style(
-                indicatif::ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} updated  {msg}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                    .progress_chars("=> "),
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} [{bar:30}] {pos}/{len} updated  {msg}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
             );
             b.enable_steady_tick(Duration::from_millis(120));
             b
         });
-        Show { bar, last_line: String::new(), pod_states: BTreeMap::new() }
+        Show {
+            bar,
+            last_line: String::new(),
+            pod_states: BTreeMap::new(),
+        }
     }
 
     fn line(&mut self, text: &str) {
@@ -91,17 +97,32 @@ impl Show {
     fn status(&mut self, sts: &StatefulSet, pods: &BTreeMap<String, Pod>, goal: Goal) {
         let desired = rollout::desired(sts).max(0) as u64;
         let st = sts.status.clone().unwrap_or_default();
-        let (updated, ready) = (st.updated_replicas.unwrap_or(0), st.ready_replicas.unwrap_or(0));
+        let (updated, ready) = (
+            st.updated_replicas.unwrap_or(0),
+            st.ready_replicas.unwrap_or(0),
+        );
         let busy = pods
             .values()
             .filter(|p| p.metadata.deletion_timestamp.is_some() || !stuck::is_ready(p))
             .min_by_key(|p| status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()))
-            .map(|p| format!(", replacing {} ({})", p.metadata.name.as_deref().unwrap_or_default(), pod_state(p)))
+            .map(|p| {
+                format!(
+                    ", replacing {} ({})",
+                    p.metadata.name.as_deref().unwrap_or_default(),
+                    pod_state(p)
+                )
+            })
             .unwrap_or_default();
         if let Some(b) = &self.bar {
             b.set_length(desired.max(1));
-            b.set_position(if goal == Goal::Scale { ready.max(0) as u64 } else { updated.max(0) as u64 });
-            b.set_message(format!("updated {updated}/{desired}, ready {ready}/{desired}{busy}"));
+            b.set_position(if goal == Goal::Scale {
+                ready.max(0) as u64
+            } else {
+                updated.max(0) as u64
+            });
+            b.set_message(format!(
+                "updated {updated}/{desired}, ready {ready}/{desired}{busy}"
+            ));
         }
     }
 
@@ -121,6 +142,8 @@ fn pod_state(p: &Pod) -> String {
     format!("{st} {ready}")
 }
 
+// Short-lived values of a stream: boxing would only add allocations.
+#[allow(clippy::large_enum_variant)]
 enum Ev {
     Sts(Change<StatefulSet>),
     Pod(Change<Pod>),
@@ -128,7 +151,13 @@ enum Ev {
 }
 
 /// Waits for `goal`.
-pub async fn wait(kube: &Kube, name: &str, goal: Goal, deadline: Option<Instant>, ctx: &Ctx) -> Result<()> {
+pub async fn wait(
+    kube: &Kube,
+    name: &str,
+    goal: Goal,
+    deadline: Option<Instant>,
+    ctx: &Ctx,
+) -> Result<()> {
     wait_for(kube, name, goal, deadline, ctx, |_, _| None).await
 }
 
@@ -149,10 +178,24 @@ pub async fn wait_for(
 }
 
 /// Waits until the StatefulSet (as it was before its deletion) and its pods are gone.
-pub async fn wait_gone(kube: &Kube, sts: &StatefulSet, deadline: Option<Instant>, ctx: &Ctx) -> Result<()> {
+pub async fn wait_gone(
+    kube: &Kube,
+    sts: &StatefulSet,
+    deadline: Option<Instant>,
+    ctx: &Ctx,
+) -> Result<()> {
     let name = sts.metadata.name.clone().unwrap_or_default();
     let mut show = Show::new(ctx);
-    let result = run_loop(kube, &name, Goal::Gone, deadline, &mut show, &mut |_, _| None, Some(sts.clone())).await;
+    let result = run_loop(
+        kube,
+        &name,
+        Goal::Gone,
+        deadline,
+        &mut show,
+        &mut |_, _| None,
+        Some(sts.clone()),
+    )
+    .await;
     show.finish();
     result
 }
@@ -178,13 +221,19 @@ async fn run_loop(
             (None, None) => return Ok(()),
         };
         let (pod_list, pods_rv) = kube.list_pods_rv(&selector).await?;
-        let uid = sts.as_ref().or(last_sts.as_ref()).and_then(|s| s.metadata.uid.clone());
+        let uid = sts
+            .as_ref()
+            .or(last_sts.as_ref())
+            .and_then(|s| s.metadata.uid.clone());
         let mut pods: BTreeMap<String, Pod> = BTreeMap::new();
         for p in pod_list.into_iter().filter(|p| owned_by(p, uid.as_deref())) {
             pods.insert(p.metadata.name.clone().unwrap_or_default(), p);
         }
         for p in pods.values() {
-            show.pod(p.metadata.name.as_deref().unwrap_or_default(), Some(pod_state(p)));
+            show.pod(
+                p.metadata.name.as_deref().unwrap_or_default(),
+                Some(pod_state(p)),
+            );
         }
         let mut current = sts.clone();
         if let Some(s) = &current {
@@ -201,7 +250,10 @@ async fn run_loop(
         };
         let sw = kube.watch_statefulset(name, &sts_rv).await?.map(Ev::Sts);
         let pw = kube.watch_pods(&selector, &pods_rv).await?.map(Ev::Pod);
-        let mut events = Box::pin(futures::stream::select(sw.chain(futures::stream::once(async { Ev::End })), pw.chain(futures::stream::once(async { Ev::End }))));
+        let mut events = Box::pin(futures::stream::select(
+            sw.chain(futures::stream::once(async { Ev::End })),
+            pw.chain(futures::stream::once(async { Ev::End })),
+        ));
         loop {
             let next = match deadline {
                 Some(d) => match tokio::time::timeout_at(d, events.next()).await {
@@ -211,7 +263,10 @@ async fn run_loop(
                 None => events.next().await,
             };
             match next {
-                None | Some(Ev::End) | Some(Ev::Sts(Change::Restart)) | Some(Ev::Pod(Change::Restart)) => break,
+                None
+                | Some(Ev::End)
+                | Some(Ev::Sts(Change::Restart))
+                | Some(Ev::Pod(Change::Restart)) => break,
                 Some(Ev::Sts(Change::Nothing)) | Some(Ev::Pod(Change::Nothing)) => continue,
                 Some(Ev::Sts(Change::Applied(s))) => {
                     last_sts = Some(s.clone());
@@ -280,28 +335,29 @@ fn evaluate(
         d
     } else {
         match goal {
-        Goal::Scale => {
-            let st = sts.status.clone().unwrap_or_default();
-            show.line(&format!(
-                "{} of {} pods ready ({} exist)",
-                st.ready_replicas.unwrap_or(0),
-                rollout::desired(sts),
-                st.replicas
-            ));
-            rollout::scale_done(sts)
-        }
-        Goal::Rollout => match rollout::status_viewer(sts) {
-            Viewer::Waiting(m) => {
-                show.line(&m);
-                false
+            Goal::Scale => {
+                let st = sts.status.clone().unwrap_or_default();
+                show.line(&format!(
+                    "{} of {} pods ready ({} exist)",
+                    st.ready_replicas.unwrap_or(0),
+                    rollout::desired(sts),
+                    st.replicas
+                ));
+                // The pod watch may lag the set's: also wait until the pods seen agree.
+                rollout::scale_done(sts) && pods.len() == rollout::desired(sts).max(0) as usize
             }
-            Viewer::Done(m) => {
-                show.line(&m);
-                true
-            }
-            Viewer::NotRolling(_) => rollout::on_delete_done(sts),
-        },
-        Goal::Gone => false,
+            Goal::Rollout => match rollout::status_viewer(sts) {
+                Viewer::Waiting(m) => {
+                    show.line(&m);
+                    false
+                }
+                Viewer::Done(m) => {
+                    show.line(&m);
+                    true
+                }
+                Viewer::NotRolling(_) => rollout::on_delete_done(sts),
+            },
+            Goal::Gone => false,
         }
     };
     if done {
@@ -313,7 +369,9 @@ fn evaluate(
         if s.definitive {
             let (text, fix) = stuck::explain(name, &s, sts);
             return Err(with_hint(
-                anyhow!(WaitTimedOut(format!("the rollout of statefulset {name:?} is stuck: {text}"))),
+                anyhow!(WaitTimedOut(format!(
+                    "the rollout of statefulset {name:?} is stuck: {text}"
+                ))),
                 fix,
             ));
         }
@@ -321,7 +379,12 @@ fn evaluate(
     Ok(Some(false))
 }
 
-fn timed_out(name: &str, sts: Option<&StatefulSet>, pods: &BTreeMap<String, Pod>, goal: Goal) -> anyhow::Error {
+fn timed_out(
+    name: &str,
+    sts: Option<&StatefulSet>,
+    pods: &BTreeMap<String, Pod>,
+    goal: Goal,
+) -> anyhow::Error {
     let what = match (goal, sts) {
         (Goal::Gone, _) => format!("{} pods remain", pods.len()),
         (_, Some(s)) => {
@@ -336,14 +399,22 @@ fn timed_out(name: &str, sts: Option<&StatefulSet>, pods: &BTreeMap<String, Pod>
         (_, None) => "deleted".into(),
     };
     with_hint(
-        anyhow!(WaitTimedOut(format!("timed out waiting for statefulset {name:?}: {what}"))),
+        anyhow!(WaitTimedOut(format!(
+            "timed out waiting for statefulset {name:?}: {what}"
+        ))),
         format!("see why with: kubectl statefulset get {name}"),
     )
 }
 
 /// `--restart-pods`: deletes the pods one at a time from the highest ordinal, each time
 /// waiting until the pod of that name is back, at the update revision, Running and Ready.
-pub async fn restart_pods(kube: &Kube, name: &str, deadline: Option<Instant>, ctx: &Ctx, dry_run: bool) -> Result<()> {
+pub async fn restart_pods(
+    kube: &Kube,
+    name: &str,
+    deadline: Option<Instant>,
+    ctx: &Ctx,
+    dry_run: bool,
+) -> Result<()> {
     let sts = kube.get_statefulset(name).await?;
     let uid = sts.metadata.uid.clone();
     let mut pods: Vec<Pod> = kube
@@ -352,12 +423,19 @@ pub async fn restart_pods(kube: &Kube, name: &str, deadline: Option<Instant>, ct
         .into_iter()
         .filter(|p| owned_by(p, uid.as_deref()))
         .collect();
-    pods.sort_by_key(|p| std::cmp::Reverse(status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default())));
+    pods.sort_by_key(|p| {
+        std::cmp::Reverse(status::pod_ordinal(
+            p.metadata.name.as_deref().unwrap_or_default(),
+        ))
+    });
     for p in pods {
         let pname = p.metadata.name.clone().unwrap_or_default();
         let old_uid = p.metadata.uid.clone();
         kube.delete_pod(&pname, old_uid.as_deref(), dry_run).await?;
-        eprintln!("pod/{pname} deleted{}", if dry_run { " (server dry run)" } else { "" });
+        eprintln!(
+            "pod/{pname} deleted{}",
+            if dry_run { " (server dry run)" } else { "" }
+        );
         if dry_run {
             continue;
         }
@@ -367,7 +445,12 @@ pub async fn restart_pods(kube: &Kube, name: &str, deadline: Option<Instant>, ct
                 np.metadata.uid != old_uid
                     && np.metadata.deletion_timestamp.is_none()
                     && stuck::is_ready(np)
-                    && np.metadata.labels.as_ref().and_then(|l| l.get("controller-revision-hash")) == update.as_ref()
+                    && np
+                        .metadata
+                        .labels
+                        .as_ref()
+                        .and_then(|l| l.get("controller-revision-hash"))
+                        == update.as_ref()
             });
             Some(back)
         })

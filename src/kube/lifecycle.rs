@@ -1,14 +1,17 @@
 //! API calls of the lifecycle commands (scale, redeploy, revisions, rollback, update-strategy,
-//! delete, --wait). Every write carries `fieldManager=kubectl-statefulset` except the rollback
-//! patch, which is sent exactly like `kubectl rollout undo` (revision data verbatim, strategic
-//! merge, no fieldManager — kubectl's `staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollback.go`).
+//! delete, --wait). Every patch carries `fieldManager=kubectl-statefulset`; the rollback body is
+//! `kubectl rollout undo`'s (the revision's data verbatim as a strategic merge patch —
+//! kubectl's `staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollback.go`).
 
 use anyhow::Result;
 use futures::{Stream, StreamExt};
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::autoscaling::v1::Scale;
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod, Service};
-use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PostParams, Preconditions, PropagationPolicy, WatchEvent, WatchParams};
+use kube::api::{
+    DeleteParams, ListParams, Patch, PatchParams, PostParams, Preconditions, PropagationPolicy,
+    WatchEvent, WatchParams,
+};
 use kube::Api;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -89,7 +92,12 @@ impl Kube {
     }
 
     /// A strategic merge patch of the StatefulSet with our field manager.
-    pub async fn patch_statefulset_strategic(&self, name: &str, body: &serde_json::Value, dry_run: bool) -> Result<StatefulSet> {
+    pub async fn patch_statefulset_strategic(
+        &self,
+        name: &str,
+        body: &serde_json::Value,
+        dry_run: bool,
+    ) -> Result<StatefulSet> {
         self.sts_api()
             .patch(name, &patch_params(dry_run, true), &Patch::Strategic(body))
             .await
@@ -97,7 +105,12 @@ impl Kube {
     }
 
     /// A JSON merge patch of the StatefulSet with our field manager.
-    pub async fn patch_statefulset_merge(&self, name: &str, body: &serde_json::Value, dry_run: bool) -> Result<StatefulSet> {
+    pub async fn patch_statefulset_merge(
+        &self,
+        name: &str,
+        body: &serde_json::Value,
+        dry_run: bool,
+    ) -> Result<StatefulSet> {
         self.sts_api()
             .patch(name, &patch_params(dry_run, true), &Patch::Merge(body))
             .await
@@ -105,11 +118,16 @@ impl Kube {
     }
 
     /// `kubectl rollout undo`'s request: the revision's data bytes verbatim as a strategic
-    /// merge patch (no fieldManager, as kubectl).
-    pub async fn patch_statefulset_revision(&self, name: &str, data: &str, dry_run: bool) -> Result<StatefulSet> {
+    /// merge patch (plus our fieldManager in the query, which kubectl leaves out).
+    pub async fn patch_statefulset_revision(
+        &self,
+        name: &str,
+        data: &str,
+        dry_run: bool,
+    ) -> Result<StatefulSet> {
         let raw: Box<RawValue> = RawValue::from_string(data.to_string())?;
         self.sts_api()
-            .patch(name, &patch_params(dry_run, false), &Patch::Strategic(&raw))
+            .patch(name, &patch_params(dry_run, true), &Patch::Strategic(&raw))
             .await
             .map_err(|e| api_error(e, "statefulset", Some(name), &self.namespace))
     }
@@ -119,7 +137,10 @@ impl Kube {
     pub async fn list_revisions(&self, sts: &StatefulSet) -> Result<Vec<Revision>> {
         let selector = crate::commands::list::selector(sts);
         let uid = sts.metadata.uid.clone().unwrap_or_default();
-        let mut url = format!("/apis/apps/v1/namespaces/{}/controllerrevisions", self.namespace);
+        let mut url = format!(
+            "/apis/apps/v1/namespaces/{}/controllerrevisions",
+            self.namespace
+        );
         if !selector.is_empty() {
             url.push_str("?labelSelector=");
             url.push_str(&percent_encode(&selector));
@@ -132,15 +153,17 @@ impl Kube {
             .map_err(|e| api_error(e, "controllerrevisions", None, &self.namespace))?;
         let mut out = Vec::new();
         for r in list.items {
-            let controlled = r
-                .metadata
-                .owner_references
-                .as_ref()
-                .is_some_and(|refs| refs.iter().any(|o| o.controller == Some(true) && o.uid == uid));
+            let controlled = r.metadata.owner_references.as_ref().is_some_and(|refs| {
+                refs.iter()
+                    .any(|o| o.controller == Some(true) && o.uid == uid)
+            });
             if !controlled {
                 continue;
             }
-            let data = r.data.map(|d| d.get().to_string()).unwrap_or_else(|| "{}".into());
+            let data = r
+                .data
+                .map(|d| d.get().to_string())
+                .unwrap_or_else(|| "{}".into());
             out.push(Revision::new(r.metadata, r.revision, data));
         }
         Ok(out)
@@ -171,7 +194,12 @@ impl Kube {
     }
 
     /// Deletes the StatefulSet with propagationPolicy Background (as the console).
-    pub async fn delete_statefulset(&self, name: &str, uid: Option<&str>, dry_run: bool) -> Result<()> {
+    pub async fn delete_statefulset(
+        &self,
+        name: &str,
+        uid: Option<&str>,
+        dry_run: bool,
+    ) -> Result<()> {
         let dp = DeleteParams {
             dry_run,
             propagation_policy: Some(PropagationPolicy::Background),
@@ -197,9 +225,15 @@ impl Kube {
 
     pub async fn delete_service_dry(&self, name: &str, dry_run: bool) -> Result<()> {
         let api: Api<Service> = Api::namespaced(self.client.clone(), &self.namespace);
-        api.delete(name, &DeleteParams { dry_run, ..Default::default() })
-            .await
-            .map_err(|e| api_error(e, "service", Some(name), &self.namespace))?;
+        api.delete(
+            name,
+            &DeleteParams {
+                dry_run,
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(|e| api_error(e, "service", Some(name), &self.namespace))?;
         Ok(())
     }
 
@@ -214,9 +248,15 @@ impl Kube {
 
     pub async fn delete_pvc(&self, name: &str, dry_run: bool) -> Result<()> {
         let api: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), &self.namespace);
-        api.delete(name, &DeleteParams { dry_run, ..Default::default() })
-            .await
-            .map_err(|e| api_error(e, "persistentvolumeclaim", Some(name), &self.namespace))?;
+        api.delete(
+            name,
+            &DeleteParams {
+                dry_run,
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(|e| api_error(e, "persistentvolumeclaim", Some(name), &self.namespace))?;
         Ok(())
     }
 
@@ -237,7 +277,9 @@ impl Kube {
         name: &str,
         version: &str,
     ) -> Result<impl Stream<Item = Change<StatefulSet>> + use<>> {
-        let wp = WatchParams::default().fields(&format!("metadata.name={name}")).timeout(290);
+        let wp = WatchParams::default()
+            .fields(&format!("metadata.name={name}"))
+            .timeout(290);
         let stream = self
             .sts_api()
             .watch(&wp, version)
@@ -247,7 +289,11 @@ impl Kube {
     }
 
     /// Watches pods by label selector from `version`.
-    pub async fn watch_pods(&self, selector: &str, version: &str) -> Result<impl Stream<Item = Change<Pod>> + use<>> {
+    pub async fn watch_pods(
+        &self,
+        selector: &str,
+        version: &str,
+    ) -> Result<impl Stream<Item = Change<Pod>> + use<>> {
         let wp = WatchParams::default().labels(selector).timeout(290);
         let stream = self
             .pod_api()
@@ -264,7 +310,10 @@ impl Kube {
             .list(&ListParams::default().labels(selector))
             .await
             .map_err(|e| api_error(e, "pods", None, &self.namespace))?;
-        Ok((list.items, list.metadata.resource_version.unwrap_or_default()))
+        Ok((
+            list.items,
+            list.metadata.resource_version.unwrap_or_default(),
+        ))
     }
 }
 
@@ -282,7 +331,9 @@ fn percent_encode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }

@@ -3,6 +3,8 @@
 
 pub mod lifecycle;
 mod log;
+pub mod observe;
+pub mod raw;
 pub mod retry;
 
 use std::time::Duration;
@@ -121,11 +123,11 @@ impl Kube {
     }
 
     pub async fn get_statefulset(&self, name: &str) -> Result<StatefulSet> {
-        Ok(self.get_statefulset_raw(name).await?.0)
+        Ok(self.get_statefulset_and_raw(name).await?.0)
     }
 
     /// The StatefulSet typed, and exactly as the server sent it (for -o yaml|json).
-    pub async fn get_statefulset_raw(
+    pub async fn get_statefulset_and_raw(
         &self,
         name: &str,
     ) -> Result<(StatefulSet, serde_json::Value)> {

@@ -18,7 +18,10 @@ pub struct DeletePlan {
 }
 
 fn matches(selector: &BTreeMap<String, String>, labels: Option<&BTreeMap<String, String>>) -> bool {
-    !selector.is_empty() && selector.iter().all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
+    !selector.is_empty()
+        && selector
+            .iter()
+            .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
 }
 
 /// `name == <template>-<set>-<digits>`.
@@ -62,13 +65,27 @@ pub fn plan(i: &Inputs) -> DeletePlan {
             .is_some_and(|r| r.iter().any(|o| o.controller == Some(true) && o.uid == uid))
     };
     let mut out = DeletePlan {
-        pods: i.pods.iter().filter(|p| owned(p)).filter_map(|p| p.metadata.name.clone()).collect(),
+        pods: i
+            .pods
+            .iter()
+            .filter(|p| owned(p))
+            .filter_map(|p| p.metadata.name.clone())
+            .collect(),
         ..Default::default()
     };
-    let svc_name = i.sts.spec.as_ref().and_then(|s| s.service_name.clone()).filter(|s| !s.is_empty());
+    let svc_name = i
+        .sts
+        .spec
+        .as_ref()
+        .and_then(|s| s.service_name.clone())
+        .filter(|s| !s.is_empty());
     match (i.with_service, i.service) {
         (true, Some(svc)) => {
-            let sel = svc.spec.as_ref().and_then(|s| s.selector.clone()).unwrap_or_default();
+            let sel = svc
+                .spec
+                .as_ref()
+                .and_then(|s| s.selector.clone())
+                .unwrap_or_default();
             let mut users: Vec<String> = i
                 .all_pods
                 .iter()
@@ -79,14 +96,30 @@ pub fn plan(i: &Inputs) -> DeletePlan {
                 i.others
                     .iter()
                     .filter(|o| o.metadata.name.as_deref() != Some(&name))
-                    .filter(|o| matches(&sel, o.spec.as_ref().and_then(|s| s.template.metadata.as_ref()).and_then(|m| m.labels.as_ref())))
-                    .map(|o| format!("statefulset {}", o.metadata.name.as_deref().unwrap_or_default())),
+                    .filter(|o| {
+                        matches(
+                            &sel,
+                            o.spec
+                                .as_ref()
+                                .and_then(|s| s.template.metadata.as_ref())
+                                .and_then(|m| m.labels.as_ref()),
+                        )
+                    })
+                    .map(|o| {
+                        format!(
+                            "statefulset {}",
+                            o.metadata.name.as_deref().unwrap_or_default()
+                        )
+                    }),
             );
             let svc_n = svc.metadata.name.clone().unwrap_or_default();
             if users.is_empty() {
                 out.service = Some(svc_n);
             } else {
-                out.kept.push(format!("service/{svc_n} (also selects {})", users.join(", ")));
+                out.kept.push(format!(
+                    "service/{svc_n} (also selects {})",
+                    users.join(", ")
+                ));
             }
         }
         (true, None) => {
@@ -96,7 +129,8 @@ pub fn plan(i: &Inputs) -> DeletePlan {
         }
         (false, _) => {
             if let Some(n) = svc_name {
-                out.kept.push(format!("service/{n} (pass --with-service to delete it)"));
+                out.kept
+                    .push(format!("service/{n} (pass --with-service to delete it)"));
             }
         }
     }
@@ -116,17 +150,22 @@ pub fn plan(i: &Inputs) -> DeletePlan {
         if !sel.is_empty() && !matches(&sel, pvc.metadata.labels.as_ref()) {
             continue;
         }
-        let foreign_owner = pvc
-            .metadata
-            .owner_references
-            .as_ref()
-            .is_some_and(|r| r.iter().any(|o| o.controller == Some(true) && o.kind == "StatefulSet" && o.uid != uid));
-        let other_set = i.others.iter().filter(|o| o.metadata.name.as_deref() != Some(&name)).any(|o| {
-            let on = o.metadata.name.clone().unwrap_or_default();
-            claim_templates(o).iter().any(|t| claim_of(&pname, t, &on))
+        let foreign_owner = pvc.metadata.owner_references.as_ref().is_some_and(|r| {
+            r.iter()
+                .any(|o| o.controller == Some(true) && o.kind == "StatefulSet" && o.uid != uid)
         });
+        let other_set = i
+            .others
+            .iter()
+            .filter(|o| o.metadata.name.as_deref() != Some(&name))
+            .any(|o| {
+                let on = o.metadata.name.clone().unwrap_or_default();
+                claim_templates(o).iter().any(|t| claim_of(&pname, t, &on))
+            });
         if foreign_owner || other_set {
-            out.kept.push(format!("persistentvolumeclaim/{pname} (may belong to another StatefulSet)"));
+            out.kept.push(format!(
+                "persistentvolumeclaim/{pname} (may belong to another StatefulSet)"
+            ));
             continue;
         }
         mine.push(pname);
@@ -135,7 +174,11 @@ pub fn plan(i: &Inputs) -> DeletePlan {
     if i.with_pvcs {
         out.pvcs = mine;
     } else if !mine.is_empty() {
-        out.kept.push(format!("{} PersistentVolumeClaims: {} (pass --with-pvcs to delete them)", mine.len(), mine.join(", ")));
+        out.kept.push(format!(
+            "{} PersistentVolumeClaims: {} (pass --with-pvcs to delete them)",
+            mine.len(),
+            mine.join(", ")
+        ));
     }
     out
 }
@@ -149,7 +192,8 @@ mod tests {
         serde_json::from_value(json!({"metadata": {"name": name, "uid": uid},
             "spec": {"serviceName": name, "selector": {"matchLabels": {"app": name}},
                 "template": {"metadata": {"labels": {"app": name}}},
-                "volumeClaimTemplates": [{"metadata": {"name": tpl}}]}})).unwrap()
+                "volumeClaimTemplates": [{"metadata": {"name": tpl}}]}}))
+        .unwrap()
     }
     fn pod(name: &str, app: &str, owner: &str) -> Pod {
         serde_json::from_value(json!({"metadata": {"name": name, "labels": {"app": app},
@@ -159,19 +203,44 @@ mod tests {
         serde_json::from_value(json!({"metadata": {"name": name, "labels": {"app": app}}})).unwrap()
     }
     fn svc(name: &str, app: &str) -> Service {
-        serde_json::from_value(json!({"metadata": {"name": name}, "spec": {"selector": {"app": app}}})).unwrap()
+        serde_json::from_value(
+            json!({"metadata": {"name": name}, "spec": {"selector": {"app": app}}}),
+        )
+        .unwrap()
     }
 
     #[test]
     fn keeps_pvcs_and_service_by_default() {
         let s = sts("web", "u1", "data");
         let pods = vec![pod("web-0", "web", "u1"), pod("web-1", "web", "u1")];
-        let pvcs = vec![pvc("data-web-0", "web"), pvc("data-web-1", "web"), pvc("data-webx-0", "webx")];
-        let p = plan(&Inputs { sts: &s, pods: &pods, with_service: false, service: None, all_pods: &pods, with_pvcs: false, pvcs: &pvcs, others: &[] });
+        let pvcs = vec![
+            pvc("data-web-0", "web"),
+            pvc("data-web-1", "web"),
+            pvc("data-webx-0", "webx"),
+        ];
+        let p = plan(&Inputs {
+            sts: &s,
+            pods: &pods,
+            with_service: false,
+            service: None,
+            all_pods: &pods,
+            with_pvcs: false,
+            pvcs: &pvcs,
+            others: &[],
+        });
         assert_eq!(p.pods, vec!["web-0", "web-1"]);
         assert!(p.service.is_none() && p.pvcs.is_empty());
         assert_eq!(p.kept.len(), 2, "{:?}", p.kept);
-        let p = plan(&Inputs { sts: &s, pods: &pods, with_service: false, service: None, all_pods: &pods, with_pvcs: true, pvcs: &pvcs, others: &[] });
+        let p = plan(&Inputs {
+            sts: &s,
+            pods: &pods,
+            with_service: false,
+            service: None,
+            all_pods: &pods,
+            with_pvcs: true,
+            pvcs: &pvcs,
+            others: &[],
+        });
         assert_eq!(p.pvcs, vec!["data-web-0", "data-web-1"]);
     }
 
@@ -184,11 +253,29 @@ mod tests {
         all.push(pod("canary-0", "a-b", "u9"));
         let sv = svc("a-b", "a-b");
         let pvcs = vec![pvc("c-a-b-0", "a-b")];
-        let p = plan(&Inputs { sts: &s, pods: &pods, with_service: true, service: Some(&sv), all_pods: &all, with_pvcs: true, pvcs: &pvcs, others: &[other] });
+        let p = plan(&Inputs {
+            sts: &s,
+            pods: &pods,
+            with_service: true,
+            service: Some(&sv),
+            all_pods: &all,
+            with_pvcs: true,
+            pvcs: &pvcs,
+            others: &[other],
+        });
         assert!(p.service.is_none(), "{p:?}");
         assert!(p.kept.iter().any(|k| k.contains("canary-0")), "{p:?}");
         assert!(p.pvcs.is_empty(), "{p:?}");
-        let p = plan(&Inputs { sts: &s, pods: &pods, with_service: true, service: Some(&sv), all_pods: &pods, with_pvcs: true, pvcs: &pvcs, others: &[] });
+        let p = plan(&Inputs {
+            sts: &s,
+            pods: &pods,
+            with_service: true,
+            service: Some(&sv),
+            all_pods: &pods,
+            with_pvcs: true,
+            pvcs: &pvcs,
+            others: &[],
+        });
         assert_eq!(p.service.as_deref(), Some("a-b"));
         assert_eq!(p.pvcs, vec!["c-a-b-0"]);
     }

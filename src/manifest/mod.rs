@@ -3,7 +3,13 @@
 
 pub mod create;
 pub mod delete;
+pub mod edit;
+pub mod env;
 pub mod file;
+pub mod labels;
+pub mod observe;
+pub mod ports;
+pub mod resize;
 pub mod revisions;
 pub mod rollout;
 pub mod service;

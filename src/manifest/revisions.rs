@@ -23,7 +23,11 @@ pub struct Revision {
 
 impl Revision {
     pub fn new(metadata: ObjectMeta, number: i64, data: String) -> Revision {
-        Revision { metadata, number, data }
+        Revision {
+            metadata,
+            number,
+            data,
+        }
     }
 
     pub fn name(&self) -> &str {
@@ -37,11 +41,21 @@ impl Revision {
             .as_ref()
             .and_then(|l| l.get("controller.kubernetes.io/hash"))
             .cloned()
-            .unwrap_or_else(|| self.name().rsplit('-').next().unwrap_or_default().to_string())
+            .unwrap_or_else(|| {
+                self.name()
+                    .rsplit('-')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            })
     }
 
     pub fn change_cause(&self) -> Option<&str> {
-        self.metadata.annotations.as_ref().and_then(|a| a.get(CHANGE_CAUSE)).map(|s| s.as_str())
+        self.metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(CHANGE_CAUSE))
+            .map(|s| s.as_str())
     }
 
     /// The stored pod template without the `$patch` directive.
@@ -63,7 +77,11 @@ pub fn newest_first(mut revs: Vec<Revision>) -> Vec<Revision> {
 
 /// The current template of the set, in the same normal form as [`Revision::template`].
 pub fn current_template(sts: &StatefulSet) -> Value {
-    let t = sts.spec.as_ref().map(|s| serde_json::to_value(&s.template).unwrap_or(Value::Null)).unwrap_or(Value::Null);
+    let t = sts
+        .spec
+        .as_ref()
+        .map(|s| serde_json::to_value(&s.template).unwrap_or(Value::Null))
+        .unwrap_or(Value::Null);
     normalize(&t)
 }
 
@@ -104,7 +122,10 @@ pub fn rollback_target(revs: &[Revision], to: i64) -> Result<&Revision> {
             return Err(anyhow!("no last revision to roll back to"));
         }
         let number = sorted[1].number;
-        return revs.iter().find(|r| r.number == number).ok_or_else(|| anyhow!("no last revision to roll back to"));
+        return revs
+            .iter()
+            .find(|r| r.number == number)
+            .ok_or_else(|| anyhow!("no last revision to roll back to"));
     }
     revs.iter()
         .filter(|r| r.number == to)
@@ -117,29 +138,44 @@ pub fn by_number(revs: &[Revision], n: i64) -> Result<&Revision> {
     revs.iter().find(|r| r.number == n).ok_or_else(|| {
         let mut have: Vec<i64> = revs.iter().map(|r| r.number).collect();
         have.sort();
-        let list = have.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ");
+        let list = have
+            .iter()
+            .map(|n| n.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
         anyhow!("revision {n} not found (revisions: {list})")
     })
 }
 
 /// The previous revision (next lower number), if any.
-pub fn previous<'a>(revs: &'a [Revision], n: i64) -> Option<&'a Revision> {
-    revs.iter().filter(|r| r.number < n).max_by_key(|r| r.number)
+pub fn previous(revs: &[Revision], n: i64) -> Option<&Revision> {
+    revs.iter()
+        .filter(|r| r.number < n)
+        .max_by_key(|r| r.number)
 }
 
 /// One line: what changed from `old` to `new` (images, env, resources, restart, …).
 pub fn summary(old: Option<&Value>, new: &Value) -> String {
     let Some(old) = old else {
-        let imgs: Vec<String> = containers(new).into_iter().map(|(n, c)| format!("{n}={}", c["image"].as_str().unwrap_or(""))).collect();
+        let imgs: Vec<String> = containers(new)
+            .into_iter()
+            .map(|(n, c)| format!("{n}={}", c["image"].as_str().unwrap_or("")))
+            .collect();
         return format!("initial: {}", imgs.join(", "));
     };
     let mut parts: Vec<String> = Vec::new();
     let (oc, nc) = (containers(old), containers(new));
     for (name, c) in &nc {
         match oc.get(name) {
-            None => parts.push(format!("+container {name} ({})", c["image"].as_str().unwrap_or(""))),
+            None => parts.push(format!(
+                "+container {name} ({})",
+                c["image"].as_str().unwrap_or("")
+            )),
             Some(o) => {
-                let (oi, ni) = (o["image"].as_str().unwrap_or(""), c["image"].as_str().unwrap_or(""));
+                let (oi, ni) = (
+                    o["image"].as_str().unwrap_or(""),
+                    c["image"].as_str().unwrap_or(""),
+                );
                 if oi != ni {
                     parts.push(format!("image {name}: {oi} → {ni}"));
                 }
@@ -158,7 +194,15 @@ pub fn summary(old: Option<&Value>, new: &Value) -> String {
                 if !ch.is_empty() {
                     parts.push(format!("env {name}: {}", ch.join(" ")));
                 }
-                for (field, label) in [("resources", "resources"), ("ports", "ports"), ("command", "command"), ("args", "args"), ("volumeMounts", "mounts"), ("readinessProbe", "readiness probe"), ("livenessProbe", "liveness probe")] {
+                for (field, label) in [
+                    ("resources", "resources"),
+                    ("ports", "ports"),
+                    ("command", "command"),
+                    ("args", "args"),
+                    ("volumeMounts", "mounts"),
+                    ("readinessProbe", "readiness probe"),
+                    ("livenessProbe", "liveness probe"),
+                ] {
                     if o.get(field) != c.get(field) {
                         parts.push(format!("{label} {name}"));
                     }
@@ -169,7 +213,11 @@ pub fn summary(old: Option<&Value>, new: &Value) -> String {
     for name in oc.keys().filter(|k| !nc.contains_key(*k)) {
         parts.push(format!("-container {name}"));
     }
-    let ann = |v: &Value, k: &str| v.pointer("/metadata/annotations").and_then(|a| a.get(k)).cloned();
+    let ann = |v: &Value, k: &str| {
+        v.pointer("/metadata/annotations")
+            .and_then(|a| a.get(k))
+            .cloned()
+    };
     if ann(old, RESTARTED_AT) != ann(new, RESTARTED_AT) {
         parts.push("restarted".into());
     }
@@ -177,19 +225,29 @@ pub fn summary(old: Option<&Value>, new: &Value) -> String {
         parts.push("labels".into());
     }
     let strip_restart = |v: &Value| {
-        let mut a = v.pointer("/metadata/annotations").cloned().unwrap_or(Value::Null);
+        let mut a = v
+            .pointer("/metadata/annotations")
+            .cloned()
+            .unwrap_or(Value::Null);
         if let Some(m) = a.as_object_mut() {
             m.remove(RESTARTED_AT);
         }
-        a
+        normalize(&serde_json::json!({"a": a}))
     };
     if strip_restart(old) != strip_restart(new) {
         parts.push("annotations".into());
     }
     // Other pod spec fields.
-    let (os, ns) = (old.get("spec").and_then(|s| s.as_object()), new.get("spec").and_then(|s| s.as_object()));
+    let (os, ns) = (
+        old.get("spec").and_then(|s| s.as_object()),
+        new.get("spec").and_then(|s| s.as_object()),
+    );
     if let (Some(os), Some(ns)) = (os, ns) {
-        let mut keys: Vec<&String> = os.keys().chain(ns.keys()).filter(|k| *k != "containers").collect();
+        let mut keys: Vec<&String> = os
+            .keys()
+            .chain(ns.keys())
+            .filter(|k| *k != "containers")
+            .collect();
         keys.sort();
         keys.dedup();
         for k in keys {
@@ -208,14 +266,22 @@ pub fn summary(old: Option<&Value>, new: &Value) -> String {
 fn containers(t: &Value) -> BTreeMap<String, Value> {
     t.pointer("/spec/containers")
         .and_then(|c| c.as_array())
-        .map(|a| a.iter().map(|c| (c["name"].as_str().unwrap_or("").to_string(), c.clone())).collect())
+        .map(|a| {
+            a.iter()
+                .map(|c| (c["name"].as_str().unwrap_or("").to_string(), c.clone()))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 fn env_map(c: &Value) -> BTreeMap<String, Value> {
     c.get("env")
         .and_then(|e| e.as_array())
-        .map(|a| a.iter().map(|e| (e["name"].as_str().unwrap_or("").to_string(), e.clone())).collect())
+        .map(|a| {
+            a.iter()
+                .map(|e| (e["name"].as_str().unwrap_or("").to_string(), e.clone()))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -228,7 +294,11 @@ pub fn diff(old: &Value, new: &Value, old_label: &str, new_label: &str, color: b
         return String::new();
     }
     let text = similar::TextDiff::from_lines(&a, &b);
-    let unified = text.unified_diff().context_radius(3).header(old_label, new_label).to_string();
+    let unified = text
+        .unified_diff()
+        .context_radius(3)
+        .header(old_label, new_label)
+        .to_string();
     if !color {
         return unified;
     }
@@ -263,27 +333,59 @@ mod tests {
     fn rev(n: i64, name: &str, image: &str) -> Revision {
         let data = json!({"spec": {"template": {"$patch": "replace", "metadata": {"creationTimestamp": null, "labels": {"app": "web"}},
             "spec": {"containers": [{"name": "web", "image": image, "resources": {}}]}}}});
-        Revision::new(ObjectMeta { name: Some(name.into()), ..Default::default() }, n, data.to_string())
+        Revision::new(
+            ObjectMeta {
+                name: Some(name.into()),
+                ..Default::default()
+            },
+            n,
+            data.to_string(),
+        )
     }
 
     #[test]
     fn template_strips_directive_and_nulls() {
         let t = rev(1, "web-1", "nginx:1").template();
-        assert_eq!(t, json!({"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": "nginx:1"}]}}));
+        assert_eq!(
+            t,
+            json!({"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": "nginx:1"}]}})
+        );
     }
 
     #[test]
     fn rollback_target_rules_match_kubectl() {
-        let revs = vec![rev(1, "web-a", "a"), rev(3, "web-c", "c"), rev(4, "web-b", "b")];
+        let revs = vec![
+            rev(1, "web-a", "a"),
+            rev(3, "web-c", "c"),
+            rev(4, "web-b", "b"),
+        ];
         assert_eq!(rollback_target(&revs, 0).unwrap().name(), "web-c");
         assert_eq!(rollback_target(&revs, 1).unwrap().name(), "web-a");
-        assert_eq!(rollback_target(&revs, 2).unwrap_err().to_string(), "unable to find specified revision 2 in history");
-        assert_eq!(rollback_target(&revs, -1).unwrap_err().to_string(), "unable to find specified revision -1 in history");
-        assert_eq!(rollback_target(&revs[..1], 0).unwrap_err().to_string(), "no last revision to roll back to");
+        assert_eq!(
+            rollback_target(&revs, 2).unwrap_err().to_string(),
+            "unable to find specified revision 2 in history"
+        );
+        assert_eq!(
+            rollback_target(&revs, -1).unwrap_err().to_string(),
+            "unable to find specified revision -1 in history"
+        );
+        assert_eq!(
+            rollback_target(&revs[..1], 0).unwrap_err().to_string(),
+            "no last revision to roll back to"
+        );
         assert_eq!(previous(&revs, 4).unwrap().number, 3);
         assert!(previous(&revs, 1).is_none());
-        assert_eq!(newest_first(revs.clone()).iter().map(|r| r.number).collect::<Vec<_>>(), vec![4, 3, 1]);
-        assert!(by_number(&revs, 2).unwrap_err().to_string().contains("revisions: 1, 3, 4"));
+        assert_eq!(
+            newest_first(revs.clone())
+                .iter()
+                .map(|r| r.number)
+                .collect::<Vec<_>>(),
+            vec![4, 3, 1]
+        );
+        assert!(by_number(&revs, 2)
+            .unwrap_err()
+            .to_string()
+            .contains("revisions: 1, 3, 4"));
     }
 
     #[test]
@@ -296,7 +398,10 @@ mod tests {
         c["spec"]["containers"][0]["env"] = json!([{"name": "A", "value": "1"}]);
         c["metadata"]["annotations"] = json!({RESTARTED_AT: "now"});
         c["spec"]["nodeSelector"] = json!({"disk": "ssd"});
-        assert_eq!(summary(Some(&b), &c), "env web: +A; restarted; nodeSelector");
+        assert_eq!(
+            summary(Some(&b), &c),
+            "env web: +A; restarted; nodeSelector"
+        );
         assert_eq!(summary(Some(&b), &b), "no template change");
     }
 
@@ -306,7 +411,10 @@ mod tests {
         let b = rev(2, "b", "nginx:1.27").template();
         let d = diff(&a, &b, "revision 1", "revision 2", false);
         assert!(d.starts_with("--- revision 1\n+++ revision 2\n@@"), "{d}");
-        assert!(d.contains("-  - image: nginx:1.25\n+  - image: nginx:1.27\n"), "{d}");
+        assert!(
+            d.contains("-  - image: nginx:1.25\n+  - image: nginx:1.27\n"),
+            "{d}"
+        );
         assert_eq!(diff(&a, &a, "x", "y", false), "");
         assert!(diff(&a, &b, "x", "y", true).contains("\u{1b}["));
     }

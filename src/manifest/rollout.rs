@@ -25,7 +25,9 @@ pub fn status_viewer(sts: &StatefulSet) -> Viewer {
     let st = sts.status.clone().unwrap_or_default();
     let strategy = spec.update_strategy.clone().unwrap_or_default();
     if strategy.type_.as_deref().unwrap_or("RollingUpdate") != "RollingUpdate" {
-        return Viewer::NotRolling("rollout status is only available for RollingUpdate strategy type".into());
+        return Viewer::NotRolling(
+            "rollout status is only available for RollingUpdate strategy type".into(),
+        );
     }
     let observed = st.observed_generation.unwrap_or(0);
     if observed == 0 || sts.metadata.generation.unwrap_or(0) > observed {
@@ -47,7 +49,9 @@ pub fn status_viewer(sts: &StatefulSet) -> Viewer {
                 ));
             }
         }
-        return Viewer::Done(format!("partitioned roll out complete: {updated} new pods have been updated..."));
+        return Viewer::Done(format!(
+            "partitioned roll out complete: {updated} new pods have been updated..."
+        ));
     }
     let update_rev = st.update_revision.clone().unwrap_or_default();
     if update_rev != st.current_revision.clone().unwrap_or_default() {
@@ -67,7 +71,10 @@ pub fn status_viewer(sts: &StatefulSet) -> Viewer {
 pub fn on_delete_done(sts: &StatefulSet) -> bool {
     let st = sts.status.clone().unwrap_or_default();
     let r = desired(sts);
-    observed(sts) && st.ready_replicas.unwrap_or(0) == r && st.updated_replicas.unwrap_or(0) == r && st.replicas == r
+    observed(sts)
+        && st.ready_replicas.unwrap_or(0) == r
+        && st.updated_replicas.unwrap_or(0) == r
+        && st.replicas == r
 }
 
 /// Done condition of `scale --wait`: observed, replicas == ready == desired.
@@ -78,7 +85,11 @@ pub fn scale_done(sts: &StatefulSet) -> bool {
 }
 
 pub fn observed(sts: &StatefulSet) -> bool {
-    let o = sts.status.as_ref().and_then(|s| s.observed_generation).unwrap_or(0);
+    let o = sts
+        .status
+        .as_ref()
+        .and_then(|s| s.observed_generation)
+        .unwrap_or(0);
     o > 0 && o >= sts.metadata.generation.unwrap_or(0)
 }
 
@@ -95,7 +106,10 @@ pub fn is_on_delete(sts: &StatefulSet) -> bool {
 }
 
 pub fn is_parallel(sts: &StatefulSet) -> bool {
-    sts.spec.as_ref().and_then(|s| s.pod_management_policy.as_deref()) == Some("Parallel")
+    sts.spec
+        .as_ref()
+        .and_then(|s| s.pod_management_policy.as_deref())
+        == Some("Parallel")
 }
 
 /// Parses a replica count: a non-negative integer.
@@ -118,7 +132,10 @@ pub fn redeploy_patch(now: chrono::DateTime<chrono::Local>) -> Value {
 /// The update strategy a user asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Strategy {
-    Rolling { partition: Option<i32>, max_unavailable: Option<String> },
+    Rolling {
+        partition: Option<i32>,
+        max_unavailable: Option<String>,
+    },
     OnDelete,
 }
 
@@ -126,8 +143,13 @@ pub enum Strategy {
 /// forbids it with OnDelete); Rolling leaves unspecified fields as they are.
 pub fn strategy_patch(s: &Strategy) -> Result<Value> {
     Ok(match s {
-        Strategy::OnDelete => json!({"spec": {"updateStrategy": {"type": "OnDelete", "rollingUpdate": null}}}),
-        Strategy::Rolling { partition, max_unavailable } => {
+        Strategy::OnDelete => {
+            json!({"spec": {"updateStrategy": {"type": "OnDelete", "rollingUpdate": null}}})
+        }
+        Strategy::Rolling {
+            partition,
+            max_unavailable,
+        } => {
             let mut ru = serde_json::Map::new();
             if let Some(p) = partition {
                 if *p < 0 {
@@ -172,30 +194,48 @@ mod tests {
             "spec": {"replicas": 3, "selector": {}, "template": {}, "serviceName": "web",
                      "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}},
             "status": {"replicas": 3, "observedGeneration": 1}});
-        assert_eq!(status_viewer(&sts(base.clone())), Viewer::Waiting("Waiting for statefulset spec update to be observed...".into()));
+        assert_eq!(
+            status_viewer(&sts(base.clone())),
+            Viewer::Waiting("Waiting for statefulset spec update to be observed...".into())
+        );
         let mut v = base.clone();
         v["status"] = json!({"replicas": 3, "observedGeneration": 2, "readyReplicas": 2, "updatedReplicas": 1});
-        assert_eq!(status_viewer(&sts(v.clone())), Viewer::Waiting("Waiting for 1 pods to be ready...".into()));
+        assert_eq!(
+            status_viewer(&sts(v.clone())),
+            Viewer::Waiting("Waiting for 1 pods to be ready...".into())
+        );
         v["status"]["readyReplicas"] = json!(3);
         assert_eq!(
             status_viewer(&sts(v.clone())),
             Viewer::Waiting("Waiting for partitioned roll out to finish: 1 out of 3 new pods have been updated...".into())
         );
         v["status"]["updatedReplicas"] = json!(3);
-        assert_eq!(status_viewer(&sts(v.clone())), Viewer::Done("partitioned roll out complete: 3 new pods have been updated...".into()));
+        assert_eq!(
+            status_viewer(&sts(v.clone())),
+            Viewer::Done("partitioned roll out complete: 3 new pods have been updated...".into())
+        );
         v["spec"]["updateStrategy"]["rollingUpdate"]["partition"] = json!(2);
         v["status"]["updatedReplicas"] = json!(1);
-        assert_eq!(status_viewer(&sts(v.clone())), Viewer::Done("partitioned roll out complete: 1 new pods have been updated...".into()));
+        assert_eq!(
+            status_viewer(&sts(v.clone())),
+            Viewer::Done("partitioned roll out complete: 1 new pods have been updated...".into())
+        );
         v["spec"]["updateStrategy"] = json!({"type": "RollingUpdate"});
         v["status"]["currentRevision"] = json!("web-1");
         v["status"]["updateRevision"] = json!("web-2");
         assert_eq!(
             status_viewer(&sts(v.clone())),
-            Viewer::Waiting("waiting for statefulset rolling update to complete 1 pods at revision web-2...".into())
+            Viewer::Waiting(
+                "waiting for statefulset rolling update to complete 1 pods at revision web-2..."
+                    .into()
+            )
         );
         v["status"]["currentRevision"] = json!("web-2");
         v["status"]["currentReplicas"] = json!(3);
-        assert_eq!(status_viewer(&sts(v.clone())), Viewer::Done("statefulset rolling update complete 3 pods at revision web-2...".into()));
+        assert_eq!(
+            status_viewer(&sts(v.clone())),
+            Viewer::Done("statefulset rolling update complete 3 pods at revision web-2...".into())
+        );
         v["spec"]["updateStrategy"] = json!({"type": "OnDelete"});
         assert!(matches!(status_viewer(&sts(v)), Viewer::NotRolling(_)));
     }
@@ -204,15 +244,25 @@ mod tests {
     fn replicas_parse() {
         assert_eq!(parse_replicas("3").unwrap(), 3);
         assert_eq!(parse_replicas("0").unwrap(), 0);
-        assert_eq!(parse_replicas("-1").unwrap_err().to_string(), "replicas must be 0 or more, got -1");
-        assert!(parse_replicas("three").unwrap_err().to_string().contains("whole number"));
+        assert_eq!(
+            parse_replicas("-1").unwrap_err().to_string(),
+            "replicas must be 0 or more, got -1"
+        );
+        assert!(parse_replicas("three")
+            .unwrap_err()
+            .to_string()
+            .contains("whole number"));
     }
 
     #[test]
     fn redeploy_is_kubectl_restart_body() {
-        let t = chrono::DateTime::parse_from_rfc3339("2026-11-25T18:58:02Z").unwrap().with_timezone(&chrono::Utc);
+        let t = chrono::DateTime::parse_from_rfc3339("2026-11-25T18:58:02Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
         let p = redeploy_patch(t.with_timezone(&chrono::Local));
-        let at = p["spec"]["template"]["metadata"]["annotations"][RESTARTED_AT].as_str().unwrap();
+        let at = p["spec"]["template"]["metadata"]["annotations"][RESTARTED_AT]
+            .as_str()
+            .unwrap();
         assert_eq!(chrono::DateTime::parse_from_rfc3339(at).unwrap(), t);
         assert!(!at.contains('.'));
     }
@@ -224,14 +274,30 @@ mod tests {
             json!({"spec": {"updateStrategy": {"type": "OnDelete", "rollingUpdate": null}}})
         );
         assert_eq!(
-            strategy_patch(&Strategy::Rolling { partition: Some(2), max_unavailable: Some("50%".into()) }).unwrap(),
+            strategy_patch(&Strategy::Rolling {
+                partition: Some(2),
+                max_unavailable: Some("50%".into())
+            })
+            .unwrap(),
             json!({"spec": {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 2, "maxUnavailable": "50%"}}}})
         );
         assert_eq!(
-            strategy_patch(&Strategy::Rolling { partition: None, max_unavailable: None }).unwrap(),
+            strategy_patch(&Strategy::Rolling {
+                partition: None,
+                max_unavailable: None
+            })
+            .unwrap(),
             json!({"spec": {"updateStrategy": {"type": "RollingUpdate"}}})
         );
-        assert!(strategy_patch(&Strategy::Rolling { partition: Some(-1), max_unavailable: None }).is_err());
-        assert!(strategy_patch(&Strategy::Rolling { partition: None, max_unavailable: Some("0".into()) }).is_err());
+        assert!(strategy_patch(&Strategy::Rolling {
+            partition: Some(-1),
+            max_unavailable: None
+        })
+        .is_err());
+        assert!(strategy_patch(&Strategy::Rolling {
+            partition: None,
+            max_unavailable: Some("0".into())
+        })
+        .is_err());
     }
 }

@@ -44,10 +44,24 @@ pub struct Stuck {
 
 /// The first (lowest ordinal) non-terminating pod of the set that is not ready and either is
 /// in a blocking state or has not been ready for `threshold`. `None` when nothing is stuck.
-pub fn analyze(sts: &StatefulSet, pods: &[Pod], now: DateTime<Utc>, threshold: Duration) -> Option<Stuck> {
-    let update = sts.status.as_ref().and_then(|s| s.update_revision.clone()).unwrap_or_default();
-    let mut pods: Vec<&Pod> = pods.iter().filter(|p| p.metadata.deletion_timestamp.is_none()).collect();
-    pods.sort_by_key(|p| pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()).unwrap_or(i64::MAX));
+pub fn analyze(
+    sts: &StatefulSet,
+    pods: &[Pod],
+    now: DateTime<Utc>,
+    threshold: Duration,
+) -> Option<Stuck> {
+    let update = sts
+        .status
+        .as_ref()
+        .and_then(|s| s.update_revision.clone())
+        .unwrap_or_default();
+    let mut pods: Vec<&Pod> = pods
+        .iter()
+        .filter(|p| p.metadata.deletion_timestamp.is_none())
+        .collect();
+    pods.sort_by_key(|p| {
+        pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()).unwrap_or(i64::MAX)
+    });
     for p in pods {
         if is_ready(p) {
             continue;
@@ -64,7 +78,10 @@ pub fn analyze(sts: &StatefulSet, pods: &[Pod], now: DateTime<Utc>, threshold: D
         let mut reason = String::new();
         let mut message = String::new();
         let mut definitive = false;
-        if let Some(c) = conds.iter().find(|c| c.type_ == "PodScheduled" && c.status == "False") {
+        if let Some(c) = conds
+            .iter()
+            .find(|c| c.type_ == "PodScheduled" && c.status == "False")
+        {
             reason = c.reason.clone().unwrap_or_else(|| "Unschedulable".into());
             message = c.message.clone().unwrap_or_default();
             definitive = reason == "Unschedulable";
@@ -74,15 +91,22 @@ pub fn analyze(sts: &StatefulSet, pods: &[Pod], now: DateTime<Utc>, threshold: D
                 .and_then(|s| s.init_container_statuses.clone())
                 .unwrap_or_default()
                 .into_iter()
-                .chain(st.and_then(|s| s.container_statuses.clone()).unwrap_or_default());
+                .chain(
+                    st.and_then(|s| s.container_statuses.clone())
+                        .unwrap_or_default(),
+                );
             for cs in statuses {
                 if let Some(w) = cs.state.as_ref().and_then(|s| s.waiting.as_ref()) {
                     let r = w.reason.clone().unwrap_or_default();
                     if BLOCKING.contains(&r.as_str()) {
                         definitive = true;
-                        message = format!("container {}: {}", cs.name, w.message.clone().unwrap_or_default())
-                            .trim_end_matches([':', ' '])
-                            .to_string();
+                        message = format!(
+                            "container {}: {}",
+                            cs.name,
+                            w.message.clone().unwrap_or_default()
+                        )
+                        .trim_end_matches([':', ' '])
+                        .to_string();
                         reason = r;
                         break;
                     }
@@ -95,7 +119,11 @@ pub fn analyze(sts: &StatefulSet, pods: &[Pod], now: DateTime<Utc>, threshold: D
                 reason = "ReadinessFailing".into();
                 message = "running, but the readiness probe fails".into();
             } else {
-                reason = if phase.is_empty() { "Pending".into() } else { phase };
+                reason = if phase.is_empty() {
+                    "Pending".into()
+                } else {
+                    phase
+                };
                 message = "not running yet".into();
             }
         }
@@ -138,7 +166,12 @@ pub fn is_ready(p: &Pod) -> bool {
 /// The newest timestamp found in the objects: a floor for "now" when the client's clock is
 /// behind the server's.
 pub fn newest_timestamp(sts: &StatefulSet, pods: &[Pod]) -> Option<DateTime<Utc>> {
-    let mut ts: Vec<DateTime<Utc>> = sts.metadata.creation_timestamp.iter().map(|t| t.0).collect();
+    let mut ts: Vec<DateTime<Utc>> = sts
+        .metadata
+        .creation_timestamp
+        .iter()
+        .map(|t| t.0)
+        .collect();
     for p in pods {
         ts.extend(p.metadata.creation_timestamp.iter().map(|t| t.0));
         if let Some(st) = &p.status {
@@ -153,13 +186,26 @@ pub fn newest_timestamp(sts: &StatefulSet, pods: &[Pod]) -> Option<DateTime<Utc>
 
 /// The human explanation and the recovering command.
 pub fn explain(sts_name: &str, s: &Stuck, sts: &StatefulSet) -> (String, String) {
+    explain_numbered(sts_name, s, sts, None)
+}
+
+/// [`explain`] naming the revision by its number when known: `revision 2 (59b8f57)`.
+pub fn explain_numbered(
+    sts_name: &str,
+    s: &Stuck,
+    sts: &StatefulSet,
+    number: Option<i64>,
+) -> (String, String) {
     let ordered = !crate::manifest::rollout::is_parallel(sts);
     let how_long = crate::render::human_duration(s.for_);
+    let hash = crate::render::status::revision_hash(sts_name, &s.revision);
+    let revision = match number {
+        Some(n) => format!("{n} ({hash})"),
+        None => hash.to_string(),
+    };
     let mut text = format!(
-        "pod {} (revision {}) is not ready: {} for {how_long}",
-        s.pod,
-        crate::render::status::revision_hash(sts_name, &s.revision),
-        s.reason
+        "pod {} (revision {revision}) is not ready: {} for {how_long}",
+        s.pod, s.reason
     );
     if !s.message.is_empty() {
         text.push_str(&format!(" ({})", s.message));
@@ -170,7 +216,10 @@ pub fn explain(sts_name: &str, s: &Stuck, sts: &StatefulSet) -> (String, String)
     let fix = if s.on_update_revision {
         format!("kubectl statefulset rollback {sts_name}   (restores the previous template and deletes the stuck pod)")
     } else {
-        format!("fix the pod template, then delete the pod: kubectl delete pod {}", s.pod)
+        format!(
+            "fix the pod template, then delete the pod: kubectl delete pod {}",
+            s.pod
+        )
     };
     (text, fix)
 }
@@ -208,23 +257,55 @@ mod tests {
         let pods = vec![
             pod("web-0", "web-1", true, None, "2026-01-01T00:00:00Z"),
             pod("web-1", "web-1", true, None, "2026-01-01T00:00:00Z"),
-            pod("web-2", "web-2", false, Some("ImagePullBackOff"), "2026-01-01T00:01:00Z"),
+            pod(
+                "web-2",
+                "web-2",
+                false,
+                Some("ImagePullBackOff"),
+                "2026-01-01T00:01:00Z",
+            ),
         ];
-        let s = analyze(&sts("OrderedReady"), &pods, at("2026-01-01T00:03:00Z"), Duration::minutes(5)).unwrap();
+        let s = analyze(
+            &sts("OrderedReady"),
+            &pods,
+            at("2026-01-01T00:03:00Z"),
+            Duration::minutes(5),
+        )
+        .unwrap();
         assert_eq!(s.pod, "web-2");
         assert_eq!(s.reason, "ImagePullBackOff");
         assert!(s.on_update_revision && s.definitive);
         assert_eq!(s.for_, Duration::minutes(2));
         let (text, fix) = explain("web", &s, &sts("OrderedReady"));
-        assert!(text.starts_with("pod web-2 (revision 2) is not ready: ImagePullBackOff for 120s"), "{text}");
+        assert!(
+            text.starts_with("pod web-2 (revision 2) is not ready: ImagePullBackOff for 2m"),
+            "{text}"
+        );
         assert!(fix.starts_with("kubectl statefulset rollback web"), "{fix}");
+        let (text, _) = explain_numbered("web", &s, &sts("OrderedReady"), Some(2));
+        assert!(
+            text.starts_with("pod web-2 (revision 2 (2)) is not ready"),
+            "{text}"
+        );
     }
 
     #[test]
     fn readiness_failing_needs_the_threshold() {
         let pods = vec![pod("web-0", "web-2", false, None, "2026-01-01T00:00:00Z")];
-        assert!(analyze(&sts("OrderedReady"), &pods, at("2026-01-01T00:01:00Z"), Duration::minutes(5)).is_none());
-        let s = analyze(&sts("OrderedReady"), &pods, at("2026-01-01T00:06:00Z"), Duration::minutes(5)).unwrap();
+        assert!(analyze(
+            &sts("OrderedReady"),
+            &pods,
+            at("2026-01-01T00:01:00Z"),
+            Duration::minutes(5)
+        )
+        .is_none());
+        let s = analyze(
+            &sts("OrderedReady"),
+            &pods,
+            at("2026-01-01T00:06:00Z"),
+            Duration::minutes(5),
+        )
+        .unwrap();
         assert_eq!(s.reason, "ReadinessFailing");
         assert!(!s.definitive);
     }
@@ -232,13 +313,41 @@ mod tests {
     #[test]
     fn healthy_set_is_not_stuck() {
         let pods = vec![pod("web-0", "web-2", true, None, "2026-01-01T00:00:00Z")];
-        assert!(analyze(&sts("OrderedReady"), &pods, at("2026-01-02T00:00:00Z"), Duration::minutes(5)).is_none());
+        assert!(analyze(
+            &sts("OrderedReady"),
+            &pods,
+            at("2026-01-02T00:00:00Z"),
+            Duration::minutes(5)
+        )
+        .is_none());
         // OrderedReady: only the first unhealthy pod counts; Parallel looks further.
         let pods = vec![
             pod("web-0", "web-2", false, None, "2026-01-01T00:00:00Z"),
-            pod("web-1", "web-2", false, Some("CrashLoopBackOff"), "2026-01-01T00:00:00Z"),
+            pod(
+                "web-1",
+                "web-2",
+                false,
+                Some("CrashLoopBackOff"),
+                "2026-01-01T00:00:00Z",
+            ),
         ];
-        assert!(analyze(&sts("OrderedReady"), &pods, at("2026-01-01T00:00:10Z"), Duration::minutes(5)).is_none());
-        assert_eq!(analyze(&sts("Parallel"), &pods, at("2026-01-01T00:00:10Z"), Duration::minutes(5)).unwrap().pod, "web-1");
+        assert!(analyze(
+            &sts("OrderedReady"),
+            &pods,
+            at("2026-01-01T00:00:10Z"),
+            Duration::minutes(5)
+        )
+        .is_none());
+        assert_eq!(
+            analyze(
+                &sts("Parallel"),
+                &pods,
+                at("2026-01-01T00:00:10Z"),
+                Duration::minutes(5)
+            )
+            .unwrap()
+            .pod,
+            "web-1"
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! Rendering: kubectl-like tables, YAML/JSON object output, status words, ages, progress.
 
+pub mod change;
 pub mod progress;
 pub mod status;
 pub mod yaml;

@@ -35,8 +35,21 @@ impl TestEnv {
 
     /// A simulator whose clock runs `speed` times faster than real time.
     pub fn with_speed(speed: f64) -> TestEnv {
-        let sim = KubeSim::start(SimOptions { tls: true, speed, ..Default::default() }).expect("start kube-sim");
-        TestEnv { sim, home: tempfile::tempdir().unwrap() }
+        let sim = KubeSim::start(SimOptions {
+            tls: true,
+            speed,
+            ..Default::default()
+        })
+        .expect("start kube-sim");
+        Self::with_sim(sim)
+    }
+
+    /// A started simulator (e.g. with other `SimOptions`).
+    pub fn with_sim(sim: KubeSim) -> TestEnv {
+        TestEnv {
+            sim,
+            home: tempfile::tempdir().unwrap(),
+        }
     }
 
     /// `kubectl-statefulset ARGS` against the simulator.

@@ -20,7 +20,14 @@ pub fn env() -> TestEnv {
 
 /// `create NAME --image IMAGE --replicas N` and waits until all are ready.
 pub fn create(env: &TestEnv, name: &str, image: &str, replicas: i64) {
-    env.ok(["create", name, "--image", image, "--replicas", &replicas.to_string()]);
+    env.ok([
+        "create",
+        name,
+        "--image",
+        image,
+        "--replicas",
+        &replicas.to_string(),
+    ]);
     if replicas > 0 {
         env.wait_ready("default", name, replicas);
         wait_settled(env, name);
@@ -31,24 +38,41 @@ pub fn create(env: &TestEnv, name: &str, image: &str, replicas: i64) {
 pub fn patch(env: &TestEnv, name: &str, body: Value) {
     env.sim
         .cluster()
-        .patch(&STATEFULSETS, Some("default"), name, None, PatchType::Strategic, body.to_string().as_bytes(), &WriteOptions::default())
+        .patch(
+            &STATEFULSETS,
+            Some("default"),
+            name,
+            None,
+            PatchType::Strategic,
+            body.to_string().as_bytes(),
+            &WriteOptions::default(),
+        )
         .expect("patch");
 }
 
 /// Changes the first container's image (as `kubectl set image` would).
 pub fn set_image(env: &TestEnv, name: &str, image: &str) {
     let c = container_name(env, name);
-    patch(env, name, json!({"spec": {"template": {"spec": {"containers": [{"name": c, "image": image}]}}}}));
+    patch(
+        env,
+        name,
+        json!({"spec": {"template": {"spec": {"containers": [{"name": c, "image": image}]}}}}),
+    );
 }
 
 pub fn container_name(env: &TestEnv, name: &str) -> String {
-    env.sts("default", name).unwrap()["spec"]["template"]["spec"]["containers"][0]["name"].as_str().unwrap().to_string()
+    env.sts("default", name).unwrap()["spec"]["template"]["spec"]["containers"][0]["name"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 /// Waits until the rollout is complete: observed, all ready, all at the update revision.
 pub fn wait_settled(env: &TestEnv, name: &str) {
     let ok = env.sim.wait_until(Duration::from_secs(40), |c| {
-        let Ok(s) = c.get(&STATEFULSETS, Some("default"), name) else { return false };
+        let Ok(s) = c.get(&STATEFULSETS, Some("default"), name) else {
+            return false;
+        };
         let r = s["spec"]["replicas"].as_i64().unwrap_or(1);
         let st = &s["status"];
         st["observedGeneration"] == s["metadata"]["generation"]
@@ -56,7 +80,11 @@ pub fn wait_settled(env: &TestEnv, name: &str) {
             && st["updatedReplicas"].as_i64().unwrap_or(0) == r
             && st["replicas"].as_i64().unwrap_or(0) == r
     });
-    assert!(ok, "statefulset {name} never settled: {:#}", env.sts("default", name).unwrap()["status"]);
+    assert!(
+        ok,
+        "statefulset {name} never settled: {:#}",
+        env.sts("default", name).unwrap()["status"]
+    );
 }
 
 /// The pods of a set as stored: (name, revision label, uid), by ordinal.
@@ -64,11 +92,16 @@ pub fn pods(env: &TestEnv, name: &str) -> Vec<(String, String, String)> {
     let list = env.sim.cluster().list_items(&PODS, Some("default"), None);
     let mut out: Vec<(String, String, String)> = list
         .into_iter()
-        .filter(|p| p["metadata"]["labels"]["app"] == name && p["metadata"]["deletionTimestamp"].is_null())
+        .filter(|p| {
+            p["metadata"]["labels"]["app"] == name && p["metadata"]["deletionTimestamp"].is_null()
+        })
         .map(|p| {
             (
                 p["metadata"]["name"].as_str().unwrap_or("").to_string(),
-                p["metadata"]["labels"]["controller-revision-hash"].as_str().unwrap_or("").to_string(),
+                p["metadata"]["labels"]["controller-revision-hash"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
                 p["metadata"]["uid"].as_str().unwrap_or("").to_string(),
             )
         })
@@ -79,11 +112,19 @@ pub fn pods(env: &TestEnv, name: &str) -> Vec<(String, String, String)> {
 
 /// The set's ControllerRevisions: (number, name), ascending.
 pub fn revisions(env: &TestEnv, name: &str) -> Vec<(i64, String)> {
-    let list = env.sim.cluster().list_items(&CONTROLLERREVISIONS, Some("default"), None);
+    let list = env
+        .sim
+        .cluster()
+        .list_items(&CONTROLLERREVISIONS, Some("default"), None);
     let mut out: Vec<(i64, String)> = list
         .into_iter()
         .filter(|r| r["metadata"]["ownerReferences"][0]["name"] == name)
-        .map(|r| (r["revision"].as_i64().unwrap_or(0), r["metadata"]["name"].as_str().unwrap_or("").to_string()))
+        .map(|r| {
+            (
+                r["revision"].as_i64().unwrap_or(0),
+                r["metadata"]["name"].as_str().unwrap_or("").to_string(),
+            )
+        })
         .collect();
     out.sort();
     out
@@ -95,12 +136,16 @@ pub fn template(env: &TestEnv, name: &str) -> Value {
 }
 
 pub fn update_revision(env: &TestEnv, name: &str) -> String {
-    env.sts("default", name).unwrap()["status"]["updateRevision"].as_str().unwrap_or("").to_string()
+    env.sts("default", name).unwrap()["status"]["updateRevision"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
 }
 
 /// Line numbers of `needle` in `text` (first occurrence), for order assertions.
 pub fn pos(text: &str, needle: &str) -> usize {
-    text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in:\n{text}"))
+    text.find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in:\n{text}"))
 }
 
 /// Position of the first line starting with `prefix` that does not report a ready pod (the

@@ -516,7 +516,12 @@ fn pod_log(state: &Arc<ServerState>, ctx: &Ctx, ns: &str, name: &str) -> Result<
     };
     let rx = crate::controller::logs::stream(state.cluster.clone(), ns, name, opts)?;
     let stream = tokio_stream::wrappers::ReceiverStream::new(rx).map(Ok::<_, std::io::Error>);
-    let mut r = Response::new(Body::from_stream(stream));
+    // A CutWatchAfter fault also cuts a log stream after that many chunks (test hook).
+    let body = match ctx.watch_cut {
+        Some(n) => Body::from_stream(stream.take(n)),
+        None => Body::from_stream(stream),
+    };
+    let mut r = Response::new(body);
     r.headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
     Ok(r)

@@ -1,0 +1,94 @@
+//! Arguments of the observing commands: `logs`, `events`, `top`.
+
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// The StatefulSet (picked interactively on a terminal when omitted)
+    pub name: Option<String>,
+
+    /// Only this pod: its ordinal (`2`) or its name (`web-2`)
+    #[arg(long, value_name = "ORDINAL|NAME")]
+    pub pod: Option<String>,
+
+    /// The container (default: the only one, else the first)
+    #[arg(
+        short = 'c',
+        long,
+        value_name = "CONTAINER",
+        conflicts_with = "all_containers"
+    )]
+    pub container: Option<String>,
+
+    /// Every container of each pod
+    #[arg(long)]
+    pub all_containers: bool,
+
+    /// Keep streaming; pods that appear are picked up, pods that go away end with a note
+    #[arg(short = 'f', long)]
+    pub follow: bool,
+
+    /// Only lines newer than this, e.g. 30s, 5m, 1h
+    #[arg(long, value_name = "DURATION", conflicts_with = "since_time")]
+    pub since: Option<String>,
+
+    /// Only lines after this RFC 3339 time
+    #[arg(long, value_name = "TIME")]
+    pub since_time: Option<String>,
+
+    /// The last N lines of each stream (-1 = all)
+    #[arg(long, value_name = "N", default_value_t = -1, allow_negative_numbers = true)]
+    pub tail: i64,
+
+    /// Print each line's timestamp
+    #[arg(long)]
+    pub timestamps: bool,
+
+    /// The previous (terminated) instance of the container
+    #[arg(short = 'p', long)]
+    pub previous: bool,
+
+    /// Without the `[pod/container]` prefix
+    #[arg(long)]
+    pub no_prefix: bool,
+
+    /// Most concurrent streams when following
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub max_log_requests: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    /// The StatefulSet (picked interactively on a terminal when omitted)
+    pub name: Option<String>,
+
+    /// Also the events of its pods and PersistentVolumeClaims
+    #[arg(long)]
+    pub pods: bool,
+
+    /// Keep streaming new events
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TopArgs {
+    /// The StatefulSet (picked interactively on a terminal when omitted)
+    pub name: Option<String>,
+
+    /// Refresh until interrupted, with sparklines of the history
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+
+    /// Time between refreshes with --watch
+    #[arg(long, value_name = "DURATION", default_value = "5s")]
+    pub interval: String,
+
+    /// How many pods the ranking shows
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub top: usize,
+
+    /// Prometheus URL for history ranges (not implemented yet: TODO)
+    #[arg(long, value_name = "URL", hide = true)]
+    pub prometheus: Option<String>,
+}

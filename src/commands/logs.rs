@@ -1,0 +1,440 @@
+//! `logs NAME`: the pods' logs merged into one stream with a `[pod/container]` prefix.
+//! Following opens one streaming connection per (pod, container), picks up new pods from a pod
+//! watch, and resumes a cut stream with `sinceTime` + de-duplication.
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::time::Duration;
+
+use anyhow::{bail, Result};
+use chrono::{DateTime, Utc};
+use futures::{AsyncBufReadExt, StreamExt};
+use k8s_openapi::api::core::v1::Pod;
+use kube::api::{LogParams, WatchEvent};
+use tokio::sync::mpsc;
+
+use super::list::selector;
+use crate::cli::{LogsArgs, OutputFormat};
+use crate::kube::Kube;
+use crate::manifest::observe::{self as logic, Dedupe};
+use crate::Ctx;
+
+/// One line of one stream.
+#[derive(Debug, Clone)]
+pub struct LogLine {
+    pub pod: String,
+    pub container: String,
+    pub time: Option<DateTime<Utc>>,
+    /// The stamp as the server wrote it.
+    pub stamp: String,
+    pub text: String,
+}
+
+struct Printer {
+    json: bool,
+    prefix: bool,
+    timestamps: bool,
+    color: bool,
+    width: usize,
+}
+
+impl Printer {
+    fn line(&mut self, l: &LogLine) -> String {
+        if self.json {
+            return serde_json::json!({
+                "pod": l.pod, "container": l.container,
+                "timestamp": l.stamp, "message": l.text,
+            })
+            .to_string();
+        }
+        let mut out = String::new();
+        if self.prefix {
+            let p = format!("[{}/{}]", l.pod, l.container);
+            self.width = self.width.max(p.len());
+            let padded = format!("{p:<w$} ", w = self.width);
+            let colors = [
+                console::Color::Cyan,
+                console::Color::Green,
+                console::Color::Yellow,
+                console::Color::Magenta,
+                console::Color::Blue,
+                console::Color::Red,
+            ];
+            let style = console::Style::new()
+                .fg(colors[logic::color_index(&l.pod)])
+                .force_styling(self.color);
+            out.push_str(&style.apply_to(padded).to_string());
+        }
+        if self.timestamps && !l.stamp.is_empty() {
+            out.push_str(&l.stamp);
+            out.push(' ');
+        }
+        out.push_str(&l.text);
+        out
+    }
+
+    fn print(&mut self, l: &LogLine) -> Result<()> {
+        let text = self.line(l);
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{text}")?;
+        stdout.flush()?;
+        Ok(())
+    }
+}
+
+/// The containers to read in a pod: `-c`, `--all-containers` (started init containers, then
+/// the containers), else the default container (annotation, else the first).
+fn containers(pod: &Pod, args: &LogsArgs, note_default: bool) -> Vec<String> {
+    if let Some(c) = &args.container {
+        return vec![c.clone()];
+    }
+    let spec = pod.spec.clone().unwrap_or_default();
+    if args.all_containers {
+        let started: HashSet<String> = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.init_container_statuses.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| c.state.as_ref().is_some_and(|s| s.waiting.is_none()))
+            .map(|c| c.name)
+            .collect();
+        return spec
+            .init_containers
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| c.name)
+            .filter(|n| started.contains(n))
+            .chain(spec.containers.iter().map(|c| c.name.clone()))
+            .collect();
+    }
+    let default = pod
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get("kubectl.kubernetes.io/default-container"))
+        .cloned()
+        .or_else(|| spec.containers.first().map(|c| c.name.clone()));
+    if note_default && spec.containers.len() > 1 {
+        if let Some(d) = &default {
+            let all: Vec<&str> = spec.containers.iter().map(|c| c.name.as_str()).collect();
+            eprintln!("Defaulted container {d:?} out of: {}", all.join(", "));
+        }
+    }
+    default.into_iter().collect()
+}
+
+fn parse_line(pod: &str, container: &str, raw: &str) -> LogLine {
+    match logic::split_timestamp(raw) {
+        Some((t, rest)) => LogLine {
+            pod: pod.into(),
+            container: container.into(),
+            time: Some(t),
+            stamp: raw.split(' ').next().unwrap_or_default().to_string(),
+            text: rest.to_string(),
+        },
+        None => LogLine {
+            pod: pod.into(),
+            container: container.into(),
+            time: None,
+            stamp: String::new(),
+            text: raw.to_string(),
+        },
+    }
+}
+
+pub async fn run(args: LogsArgs, ctx: &Ctx) -> Result<()> {
+    check_args(&args)?;
+    let mut base = LogParams {
+        previous: args.previous,
+        timestamps: true,
+        tail_lines: (args.tail >= 0).then_some(args.tail),
+        ..Default::default()
+    };
+    if let Some(s) = &args.since {
+        base.since_seconds = Some(logic::since_seconds(s)?);
+    }
+    if let Some(s) = &args.since_time {
+        base.since_time = Some(logic::since_time(s)?);
+    }
+    let kube = ctx.kube().await?;
+    let name = super::name_or_pick(args.name.clone(), ctx, &kube).await?;
+    let sts = kube.get_statefulset(&name).await?;
+    let sel = selector(&sts);
+    let (pods, rv) = kube.obs_list_pods(&sel).await?;
+    let chosen = logic::choose_pods(&name, &pods, args.pod.as_deref())?;
+    if chosen.is_empty() && !args.follow {
+        eprintln!("No pods found for statefulset {name}.");
+        return Ok(());
+    }
+    let mut streams: Vec<(Pod, String)> = Vec::new();
+    for (i, p) in chosen.iter().enumerate() {
+        for c in containers(p, &args, i == 0) {
+            streams.push(((*p).clone(), c));
+        }
+    }
+    let mut printer = Printer {
+        json: ctx.global.output == Some(OutputFormat::Json),
+        prefix: !args.no_prefix,
+        timestamps: args.timestamps,
+        color: ctx.color,
+        width: streams
+            .iter()
+            .map(|(p, c)| p.metadata.name.as_deref().unwrap_or_default().len() + c.len() + 3)
+            .max()
+            .unwrap_or(0),
+    };
+
+    if !args.follow || args.previous {
+        return print_all(&kube, &streams, &base, &mut printer).await;
+    }
+
+    logic::check_max_log_requests(streams.len(), args.max_log_requests)?;
+    let (tx, mut rx) = mpsc::channel::<LogLine>(1024);
+    let mut started: HashSet<(String, String)> = HashSet::new();
+    for (p, c) in &streams {
+        start_if_running(&kube, p, c, &base, &tx, &mut started, false);
+    }
+    let only = args.pod.as_ref().map(|_| {
+        chosen
+            .first()
+            .and_then(|p| p.metadata.name.clone())
+            .unwrap_or_default()
+    });
+    tokio::spawn(watch_pods(
+        kube.clone(),
+        sel,
+        rv,
+        only,
+        args,
+        base,
+        tx,
+        started,
+    ));
+    while let Some(l) = rx.recv().await {
+        printer.print(&l)?;
+    }
+    Ok(())
+}
+
+/// Reads every stream to its end and prints the lines merged by time (each stream's order kept).
+async fn print_all(
+    kube: &Kube,
+    streams: &[(Pod, String)],
+    base: &LogParams,
+    printer: &mut Printer,
+) -> Result<()> {
+    let reads = streams.iter().map(|(p, c)| {
+        let pod = p.metadata.name.clone().unwrap_or_default();
+        let mut lp = base.clone();
+        lp.container = Some(c.clone());
+        async move {
+            let reader = kube.log_stream(&pod, &lp).await?;
+            let mut lines = reader.lines();
+            let mut out = Vec::new();
+            while let Some(l) = lines.next().await {
+                out.push(parse_line(&pod, c, &l?));
+            }
+            anyhow::Ok(out)
+        }
+    });
+    let results = futures::future::join_all(reads).await;
+    let mut all = Vec::new();
+    for r in results {
+        all.extend(r?);
+    }
+    // Stable: lines of one stream keep their order.
+    all.sort_by_key(|l| l.time);
+    for l in &all {
+        printer.print(l)?;
+    }
+    Ok(())
+}
+
+fn container_started(pod: &Pod, container: &str) -> bool {
+    let st = pod.status.as_ref();
+    st.and_then(|s| s.container_statuses.as_ref())
+        .into_iter()
+        .flatten()
+        .chain(
+            st.and_then(|s| s.init_container_statuses.as_ref())
+                .into_iter()
+                .flatten(),
+        )
+        .any(|c| {
+            c.name == container
+                && c.state
+                    .as_ref()
+                    .is_some_and(|s| s.running.is_some() || s.terminated.is_some())
+        })
+}
+
+/// Starts following (pod, container) once its container has started (once per pod uid).
+fn start_if_running(
+    kube: &Kube,
+    pod: &Pod,
+    container: &str,
+    base: &LogParams,
+    tx: &mpsc::Sender<LogLine>,
+    started: &mut HashSet<(String, String)>,
+    announce: bool,
+) {
+    let uid = pod.metadata.uid.clone().unwrap_or_default();
+    let name = pod.metadata.name.clone().unwrap_or_default();
+    if pod.metadata.deletion_timestamp.is_some() || !container_started(pod, container) {
+        return;
+    }
+    if !started.insert((uid.clone(), container.to_string())) {
+        return;
+    }
+    if announce {
+        eprintln!("Following pod {name} container {container}.");
+    }
+    let mut lp = base.clone();
+    lp.container = Some(container.to_string());
+    lp.follow = true;
+    tokio::spawn(follow_stream(
+        kube.clone(),
+        name,
+        uid,
+        container.to_string(),
+        lp,
+        tx.clone(),
+    ));
+}
+
+/// Follows one (pod, container): reconnects from the last line after a cut, ends with a note
+/// when the pod is gone or replaced.
+async fn follow_stream(
+    kube: Kube,
+    pod: String,
+    uid: String,
+    container: String,
+    lp: LogParams,
+    tx: mpsc::Sender<LogLine>,
+) {
+    let mut dedupe = Dedupe::default();
+    let mut failures = 0u32;
+    loop {
+        let mut req = lp.clone();
+        if let Some(t) = dedupe.resume_from() {
+            req.since_time = Some(t);
+            req.since_seconds = None;
+            req.tail_lines = None;
+        }
+        match kube.log_stream(&pod, &req).await {
+            Ok(reader) => {
+                failures = 0;
+                let mut lines = reader.lines();
+                while let Some(Ok(raw)) = lines.next().await {
+                    let l = parse_line(&pod, &container, &raw);
+                    let fresh = match l.time {
+                        Some(t) => dedupe.admit(t, &l.text),
+                        None => true,
+                    };
+                    if fresh && tx.send(l).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            Err(e) => {
+                failures += 1;
+                if failures > 50 {
+                    eprintln!("error: pod {pod} container {container}: {e:#}");
+                    return;
+                }
+            }
+        }
+        // Why did it end? Gone or replaced pods end here; anything else reconnects.
+        match kube.obs_get_pod(&pod).await {
+            Ok(None) => {
+                eprintln!("Pod {pod} went away; its log stream ended.");
+                return;
+            }
+            Ok(Some(p)) if p.metadata.uid.as_deref() != Some(uid.as_str()) => {
+                eprintln!("Pod {pod} was replaced; its log stream ended.");
+                return;
+            }
+            Ok(Some(p)) if p.metadata.deletion_timestamp.is_some() => {
+                eprintln!("Pod {pod} is terminating; its log stream ended.");
+                return;
+            }
+            _ => {}
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// Watches the StatefulSet's pods and starts streams for pods (or restarted containers) that
+/// appear; relists after a 410 or a cut watch.
+#[allow(clippy::too_many_arguments)]
+async fn watch_pods(
+    kube: Kube,
+    sel: String,
+    mut rv: String,
+    only: Option<String>,
+    args: LogsArgs,
+    base: LogParams,
+    tx: mpsc::Sender<LogLine>,
+    mut started: HashSet<(String, String)>,
+) {
+    let wanted = |p: &Pod| {
+        only.as_deref()
+            .is_none_or(|o| p.metadata.name.as_deref() == Some(o))
+    };
+    loop {
+        let mut relist = false;
+        match kube.obs_watch_pods(&sel, &rv).await {
+            Ok(mut events) => {
+                while let Some(ev) = events.next().await {
+                    match ev {
+                        Ok(WatchEvent::Added(p)) | Ok(WatchEvent::Modified(p)) => {
+                            if let Some(v) = p.metadata.resource_version.clone() {
+                                rv = v;
+                            }
+                            if wanted(&p) {
+                                for c in containers(&p, &args, false) {
+                                    start_if_running(&kube, &p, &c, &base, &tx, &mut started, true);
+                                }
+                            }
+                        }
+                        Ok(WatchEvent::Deleted(p)) => {
+                            if let Some(v) = p.metadata.resource_version.clone() {
+                                rv = v;
+                            }
+                        }
+                        Ok(WatchEvent::Bookmark(b)) => rv = b.metadata.resource_version,
+                        Ok(WatchEvent::Error(e)) => {
+                            relist = e.code == 410;
+                            break;
+                        }
+                        Err(_) => break,
+                    }
+                }
+            }
+            Err(_) => relist = true,
+        }
+        if tx.is_closed() {
+            return;
+        }
+        if relist {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            if let Ok((pods, v)) = kube.obs_list_pods(&sel).await {
+                rv = v;
+                for p in pods.iter().filter(|p| wanted(p)) {
+                    for c in containers(p, &args, false) {
+                        start_if_running(&kube, p, &c, &base, &tx, &mut started, true);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Refuses impossible combinations before any request.
+pub fn check_args(args: &LogsArgs) -> Result<()> {
+    if args.tail < -1 {
+        bail!("--tail must be -1 (all) or a number of lines");
+    }
+    Ok(())
+}

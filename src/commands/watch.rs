@@ -1,0 +1,127 @@
+//! `get NAME --watch`: the detail view redrawn in place whenever the StatefulSet or one of its
+//! pods changes (two watches, no polling), with the rollout's progress; without a terminal one
+//! summary line per change.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+
+use anyhow::Result;
+use chrono::Utc;
+use futures::StreamExt;
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::Pod;
+use kube::api::WatchEvent;
+
+use super::list::selector;
+use crate::kube::Kube;
+use crate::render;
+use crate::Ctx;
+
+/// `web: 2/3 ready, 1/3 updated, rolling out web-5d4 -> web-7c9` (or `up to date at web-7c9`).
+pub fn summary(sts: &StatefulSet, pods: &BTreeMap<String, Pod>) -> String {
+    let name = sts.metadata.name.clone().unwrap_or_default();
+    let desired = sts.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+    let st = sts.status.clone().unwrap_or_default();
+    let ready = st.ready_replicas.unwrap_or(0);
+    let updated = st.updated_replicas.unwrap_or(0);
+    let cur = st.current_revision.clone().unwrap_or_default();
+    let upd = st.update_revision.clone().unwrap_or_default();
+    let observed = st.observed_generation == sts.metadata.generation;
+    let rollout = if cur != upd && !upd.is_empty() {
+        format!("rolling out {cur} -> {upd}")
+    } else if !observed || ready != desired || st.replicas != desired {
+        "progressing".to_string()
+    } else {
+        format!("up to date at {upd}")
+    };
+    let states: Vec<String> = pods
+        .values()
+        .map(|p| {
+            let (s, _, _) = render::status::pod_status(p);
+            format!("{}={s}", p.metadata.name.as_deref().unwrap_or_default())
+        })
+        .collect();
+    format!(
+        "{name}: {ready}/{desired} ready, {updated}/{desired} updated, {rollout}; pods: {}",
+        if states.is_empty() {
+            "none".to_string()
+        } else {
+            states.join(" ")
+        }
+    )
+}
+
+pub async fn run(kube: &Kube, name: &str, ctx: &Ctx) -> Result<()> {
+    let tty = std::io::stdout().is_terminal();
+    let mut sts = kube.get_statefulset(name).await?;
+    let sel = selector(&sts);
+    let (list, mut pod_rv) = kube.obs_list_pods(&sel).await?;
+    let mut pods: BTreeMap<String, Pod> = list
+        .into_iter()
+        .map(|p| (p.metadata.name.clone().unwrap_or_default(), p))
+        .collect();
+    let mut sts_rv = sts.metadata.resource_version.clone().unwrap_or_default();
+    let mut last = String::new();
+    let mut sts_watch = kube.obs_watch_statefulset(name, &sts_rv).await?.boxed();
+    let mut pod_watch = kube.obs_watch_pods(&sel, &pod_rv).await?.boxed();
+    loop {
+        let text = if tty {
+            let all: Vec<Pod> = pods.values().cloned().collect();
+            format!(
+                "\x1b[H\x1b[2J{}\nRollout: {}\n",
+                super::get::detail(&sts, &all, Utc::now()),
+                summary(&sts, &pods)
+            )
+        } else {
+            summary(&sts, &pods)
+        };
+        if text != last {
+            render::out(&text)?;
+            last = text;
+        }
+        let _ = ctx;
+        tokio::select! {
+            ev = sts_watch.next() => match ev {
+                Some(Ok(WatchEvent::Added(s))) | Some(Ok(WatchEvent::Modified(s))) => {
+                    sts_rv = s.metadata.resource_version.clone().unwrap_or_default();
+                    sts = s;
+                }
+                Some(Ok(WatchEvent::Deleted(_))) => {
+                    eprintln!("statefulset {name} was deleted");
+                    return Ok(());
+                }
+                Some(Ok(WatchEvent::Bookmark(b))) => sts_rv = b.metadata.resource_version,
+                Some(Ok(WatchEvent::Error(e))) if e.code == 410 => {
+                    sts = kube.get_statefulset(name).await?;
+                    sts_rv = sts.metadata.resource_version.clone().unwrap_or_default();
+                    sts_watch = kube.obs_watch_statefulset(name, &sts_rv).await?.boxed();
+                }
+                _ => {
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                    sts_watch = kube.obs_watch_statefulset(name, &sts_rv).await?.boxed();
+                }
+            },
+            ev = pod_watch.next() => match ev {
+                Some(Ok(WatchEvent::Added(p))) | Some(Ok(WatchEvent::Modified(p))) => {
+                    pod_rv = p.metadata.resource_version.clone().unwrap_or_default();
+                    pods.insert(p.metadata.name.clone().unwrap_or_default(), p);
+                }
+                Some(Ok(WatchEvent::Deleted(p))) => {
+                    pod_rv = p.metadata.resource_version.clone().unwrap_or_default();
+                    pods.remove(p.metadata.name.as_deref().unwrap_or_default());
+                }
+                Some(Ok(WatchEvent::Bookmark(b))) => pod_rv = b.metadata.resource_version,
+                Some(Ok(WatchEvent::Error(e))) if e.code == 410 => {
+                    let (list, rv) = kube.obs_list_pods(&sel).await?;
+                    pods = list.into_iter().map(|p| (p.metadata.name.clone().unwrap_or_default(), p)).collect();
+                    pod_rv = rv;
+                    pod_watch = kube.obs_watch_pods(&sel, &pod_rv).await?.boxed();
+                }
+                _ => {
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                    pod_watch = kube.obs_watch_pods(&sel, &pod_rv).await?.boxed();
+                }
+            },
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! Requests of the observing commands: pod logs (one streaming connection per container),
+//! events (list + watch), PodMetrics (metrics.k8s.io), and watches of a StatefulSet and its pods.
+
+use anyhow::{anyhow, Result};
+use futures::{AsyncBufRead, Stream, StreamExt};
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{Event, Pod};
+use kube::api::{ListParams, LogParams, WatchEvent, WatchParams};
+use kube::Api;
+
+use super::{api_error, Kube};
+
+/// The label every StatefulSet pod carries (pkg/controller/statefulset/stateful_set_utils.go).
+pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
+
+/// The failure of a watch: 410 Gone means "relist".
+pub enum WatchFailure {
+    Gone,
+    Other(anyhow::Error),
+}
+
+impl Kube {
+    pub fn obs_pods_api(&self) -> Api<Pod> {
+        Api::namespaced(self.client.clone(), &self.namespace)
+    }
+
+    /// One pods/log request; the server's message is the error (as kubectl prints it).
+    pub async fn log_stream(
+        &self,
+        pod: &str,
+        lp: &LogParams,
+    ) -> Result<impl AsyncBufRead + Unpin + use<>> {
+        let s = self
+            .obs_pods_api()
+            .log_stream(pod, lp)
+            .await
+            .map_err(|e| match e {
+                kube::Error::Api(resp) if resp.code == 404 => {
+                    anyhow!("pod {pod:?} not found in namespace {:?}", self.namespace)
+                }
+                kube::Error::Api(resp) => anyhow!("{}", resp.message),
+                other => api_error(other, "pod", Some(pod), &self.namespace),
+            })?;
+        Ok(Box::pin(s))
+    }
+
+    pub async fn obs_get_pod(&self, name: &str) -> Result<Option<Pod>> {
+        self.obs_pods_api()
+            .get_opt(name)
+            .await
+            .map_err(|e| api_error(e, "pod", Some(name), &self.namespace))
+    }
+
+    /// Pods by label selector with the list's resourceVersion (to watch from).
+    pub async fn obs_list_pods(&self, selector: &str) -> Result<(Vec<Pod>, String)> {
+        let l = self
+            .obs_pods_api()
+            .list(&ListParams::default().labels(selector))
+            .await
+            .map_err(|e| api_error(e, "pods", None, &self.namespace))?;
+        Ok((l.items, l.metadata.resource_version.unwrap_or_default()))
+    }
+
+    /// A watch of pods by label selector from `rv`.
+    pub async fn obs_watch_pods(
+        &self,
+        selector: &str,
+        rv: &str,
+    ) -> Result<impl Stream<Item = Result<WatchEvent<Pod>, kube::Error>> + use<>> {
+        let wp = WatchParams::default().labels(selector).timeout(290);
+        Ok(self
+            .obs_pods_api()
+            .watch(&wp, rv)
+            .await
+            .map_err(|e| api_error(e, "pods", None, &self.namespace))?
+            .boxed())
+    }
+
+    fn events_api(&self) -> Api<Event> {
+        Api::namespaced(self.client.clone(), &self.namespace)
+    }
+
+    /// Events of the namespace, optionally by field selector, with the list's resourceVersion.
+    pub async fn obs_list_events(&self, fields: Option<&str>) -> Result<(Vec<Event>, String)> {
+        let mut lp = ListParams::default();
+        if let Some(f) = fields {
+            lp = lp.fields(f);
+        }
+        let l = self
+            .events_api()
+            .list(&lp)
+            .await
+            .map_err(|e| api_error(e, "events", None, &self.namespace))?;
+        Ok((l.items, l.metadata.resource_version.unwrap_or_default()))
+    }
+
+    /// A watch of events; `Err(WatchFailure::Gone)` when `rv` is too old.
+    pub async fn obs_watch_events(
+        &self,
+        fields: Option<&str>,
+        rv: &str,
+    ) -> Result<impl Stream<Item = Result<WatchEvent<Event>, kube::Error>> + use<>> {
+        let mut wp = WatchParams::default().timeout(290);
+        if let Some(f) = fields {
+            wp = wp.fields(f);
+        }
+        Ok(self
+            .events_api()
+            .watch(&wp, rv)
+            .await
+            .map_err(|e| api_error(e, "events", None, &self.namespace))?
+            .boxed())
+    }
+
+    /// A watch of one StatefulSet from `rv`.
+    pub async fn obs_watch_statefulset(
+        &self,
+        name: &str,
+        rv: &str,
+    ) -> Result<impl Stream<Item = Result<WatchEvent<StatefulSet>, kube::Error>> + use<>> {
+        let wp = WatchParams::default()
+            .fields(&format!("metadata.name={name}"))
+            .timeout(290);
+        Ok(self
+            .statefulsets(Some(&self.namespace))
+            .watch(&wp, rv)
+            .await
+            .map_err(|e| api_error(e, "statefulset", Some(name), &self.namespace))?
+            .boxed())
+    }
+
+    /// PodMetrics of the namespace by label selector (metrics.k8s.io/v1beta1), as JSON items.
+    /// A 404 means the metrics API is not served.
+    pub async fn list_pod_metrics(&self, selector: &str) -> Result<Vec<serde_json::Value>> {
+        let mut url = format!(
+            "/apis/metrics.k8s.io/v1beta1/namespaces/{}/pods?",
+            self.namespace
+        );
+        url.push_str(&form_urlencoded_pair("labelSelector", selector));
+        let req = http::Request::get(url)
+            .body(Vec::new())
+            .map_err(|e| anyhow!(e))?;
+        match self.client.request::<serde_json::Value>(req).await {
+            Ok(v) => Ok(v["items"].as_array().cloned().unwrap_or_default()),
+            Err(kube::Error::Api(resp)) if resp.code == 404 => Err(anyhow!(
+                "metrics API not available (is metrics-server installed?)"
+            )),
+            Err(e) => Err(api_error(
+                e,
+                "podmetrics.metrics.k8s.io",
+                None,
+                &self.namespace,
+            )),
+        }
+    }
+}
+
+/// `key=value` percent-encoded for a query string.
+fn form_urlencoded_pair(key: &str, value: &str) -> String {
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    format!("{}={}", enc(key), enc(value))
+}

@@ -1,0 +1,80 @@
+//! Showing a change before it is sent: a unified diff of two YAML texts (coloured on a TTY),
+//! and the confirmation that follows it.
+
+use anyhow::{bail, Result};
+use similar::{ChangeTag, TextDiff};
+
+/// A unified diff (3 lines of context); empty when the texts are equal.
+pub fn unified(old: &str, new: &str, old_name: &str, new_name: &str, color: bool) -> String {
+    if old == new {
+        return String::new();
+    }
+    let diff = TextDiff::from_lines(old, new);
+    let red = console::Style::new().red().force_styling(color);
+    let green = console::Style::new().green().force_styling(color);
+    let cyan = console::Style::new().cyan().force_styling(color);
+    let bold = console::Style::new().bold().force_styling(color);
+    let mut out = String::new();
+    out.push_str(&format!("{}\n", bold.apply_to(format!("--- {old_name}"))));
+    out.push_str(&format!("{}\n", bold.apply_to(format!("+++ {new_name}"))));
+    for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
+        out.push_str(&format!("{}\n", cyan.apply_to(hunk.header())));
+        for change in hunk.iter_changes() {
+            let line = change.to_string_lossy();
+            let line = line.trim_end_matches('\n');
+            match change.tag() {
+                ChangeTag::Delete => {
+                    out.push_str(&format!("{}\n", red.apply_to(format!("-{line}"))))
+                }
+                ChangeTag::Insert => {
+                    out.push_str(&format!("{}\n", green.apply_to(format!("+{line}"))))
+                }
+                ChangeTag::Equal => out.push_str(&format!(" {line}\n")),
+            }
+        }
+    }
+    out
+}
+
+/// Asks `prompt` on a terminal; `--yes` answers yes; without a terminal it is an error naming
+/// `--yes`.
+pub fn confirm(prompt: &str, yes: bool, interactive: bool) -> Result<bool> {
+    if yes {
+        return Ok(true);
+    }
+    if !interactive {
+        bail!("not confirmed: there is no terminal to ask on; pass --yes to apply the change");
+    }
+    Ok(dialoguer::Confirm::new()
+        .with_prompt(prompt)
+        .default(false)
+        .interact()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_unified_diff() {
+        let d = unified("a: 1\nb: 2\n", "a: 1\nb: 3\n", "old", "new", false);
+        assert_eq!(
+            d,
+            "--- old\n+++ new\n@@ -1,2 +1,2 @@\n a: 1\n-b: 2\n+b: 3\n"
+        );
+        assert_eq!(unified("x\n", "x\n", "a", "b", false), "");
+    }
+
+    #[test]
+    fn coloured_only_when_asked() {
+        let d = unified("b: 2\n", "b: 3\n", "old", "new", true);
+        assert!(d.contains("\u{1b}["));
+    }
+
+    #[test]
+    fn no_terminal_names_yes() {
+        let e = confirm("go?", false, false).unwrap_err().to_string();
+        assert!(e.contains("--yes"));
+        assert!(confirm("go?", true, false).unwrap());
+    }
+}
