@@ -188,7 +188,7 @@ _kubectl__statefulset() {
 
     case "${cmd}" in
         kubectl__statefulset)
-            opts="-n -o -v -y -h -V --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version create list ls get status pods logs events top monitor scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help"
+            opts="-n -o -v -y -h -V --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version create list ls get status pods logs events top monitor scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -230,7 +230,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd____complete)
-            opts="-n -o -v -y -h -V --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-n -o -v -y -h -V --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -272,7 +272,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__completions)
-            opts="-n -o -v -y -h -V --dir --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version bash elvish fish powershell zsh"
+            opts="-n -o -v -y -h -V --dir --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -318,7 +318,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__create)
-            opts="-r -p -e -l -f -i -n -o -v -y -h -V --image --replicas --container-name --port --env --requests --limits --requests-cpu --requests-memory --limits-cpu --limits-memory --pull-policy --command --args --liveness --readiness --startup --liveness-opts --readiness-opts --startup-opts --volume --sync-host-timezone --node-selector --deployment-mode --label --annotation --alias --description --update-strategy --partition --pod-management-policy --image-pull-secret --service-name --run-as-user --run-as-group --run-as-non-root --privileged --read-only-root-fs --init-container --filename --interactive --save --dry-run --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-r -p -e -l -f -i -n -o -v -y -h -V --image --replicas --container-name --port --env --requests --limits --requests-cpu --requests-memory --limits-cpu --limits-memory --pull-policy --command --args --liveness --readiness --startup --liveness-opts --readiness-opts --startup-opts --volume --sync-host-timezone --node-selector --deployment-mode --label --annotation --alias --description --update-strategy --partition --pod-management-policy --image-pull-secret --service-name --run-as-user --run-as-group --run-as-non-root --privileged --read-only-root-fs --init-container --filename --interactive --save --dry-run --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -536,7 +536,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__delete)
-            opts="-n -o -v -y -h -V --with-service --keep-service --with-pvcs --dry-run --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-n -o -v -y -h -V --with-service --keep-service --with-pvcs --dry-run --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -586,7 +586,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__edit)
-            opts="-n -o -v -y -h -V --alias --description --label --annotation --pod-template --dry-run --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-n -o -v -y -h -V --alias --description --label --annotation --pod-template --dry-run --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -644,7 +644,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__edit__subcmd__service)
-            opts="-n -o -v -y -h -V --port --remove --dry-run --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-n -o -v -y -h -V --port --remove --dry-run --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -694,7 +694,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__edit__subcmd__yaml)
-            opts="-f -n -o -v -y -h -V --file --export --dry-run --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-f -n -o -v -y -h -V --file --export --dry-run --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -752,7 +752,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__env)
-            opts="-c -n -o -v -y -h -V --container --reveal --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version set unset help"
+            opts="-c -n -o -v -y -h -V --container --reveal --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version set unset help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -858,7 +858,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__env__subcmd__set)
-            opts="-c -n -o -v -y -h -V --from-secret --from-configmap --wait --timeout --dry-run --container --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-c -n -o -v -y -h -V --from-secret --from-configmap --wait --timeout --dry-run --container --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -920,7 +920,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__env__subcmd__unset)
-            opts="-c -n -o -v -y -h -V --wait --timeout --dry-run --container --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-c -n -o -v -y -h -V --wait --timeout --dry-run --container --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -974,7 +974,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__events)
-            opts="-w -n -o -v -y -h -V --pods --watch --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-w -n -o -v -y -h -V --pods --watch --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1016,7 +1016,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__get)
-            opts="-w -n -o -v -y -h -V --show-managed-fields --watch --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-w -n -o -v -y -h -V --show-managed-fields --watch --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1408,7 +1408,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__list)
-            opts="-A -l -n -o -v -y -h -V --all-namespaces --selector --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-A -l -n -o -v -y -h -V --all-namespaces --selector --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1458,7 +1458,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__logs)
-            opts="-c -f -p -n -o -v -y -h -V --pod --container --all-containers --follow --since --since-time --tail --timestamps --previous --no-prefix --max-log-requests --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-c -f -p -n -o -v -y -h -V --pod --container --all-containers --follow --since --since-time --tail --timestamps --previous --no-prefix --max-log-requests --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1528,7 +1528,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__man)
-            opts="-n -o -v -y -h -V --dir --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-n -o -v -y -h -V --dir --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1574,7 +1574,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__pods)
-            opts="-n -o -v -y -h -V --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-n -o -v -y -h -V --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1616,7 +1616,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__redeploy)
-            opts="-n -o -v -y -h -V --restart-pods --dry-run --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-n -o -v -y -h -V --restart-pods --dry-run --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1666,7 +1666,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__resize__subcmd__volume)
-            opts="-n -o -v -y -h -V --dry-run --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-n -o -v -y -h -V --dry-run --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1708,7 +1708,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__revisions)
-            opts="-n -o -v -y -h -V --diff --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-n -o -v -y -h -V --diff --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1754,7 +1754,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__rollback)
-            opts="-n -o -v -y -h -V --to-revision --dry-run --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-n -o -v -y -h -V --to-revision --dry-run --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1808,7 +1808,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__scale)
-            opts="-n -o -v -y -h -V --current-replicas --dry-run --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-n -o -v -y -h -V --current-replicas --dry-run --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1862,7 +1862,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__top)
-            opts="-w -n -o -v -y -h -V --watch --interval --top --prometheus --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-w -n -o -v -y -h -V --watch --interval --top --prometheus --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1916,7 +1916,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__update__subcmd__strategy)
-            opts="-n -o -v -y -h -V --rolling --partition --max-unavailable --on-delete --dry-run --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --help --version"
+            opts="-n -o -v -y -h -V --rolling --partition --max-unavailable --on-delete --dry-run --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

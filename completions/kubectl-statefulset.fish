@@ -232,6 +232,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
@@ -248,6 +249,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l interval -d 'Time between refreshes with --watch' -r
@@ -266,6 +268,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l interval -d 'Time between refreshes with --watch' -r
@@ -284,6 +287,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l current-replicas -d 'Precondition: only scale when the current replicas are this many' -r
@@ -428,6 +432,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -s c -l container -d 'Only this container (default: every container; `set`/`unset`: the first one)' -r
@@ -444,6 +449,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -a "set" -d 'Add or change variables: K=V, --from-secret NAME:KEY, --from-configmap NAME:KEY'
@@ -467,6 +473,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l timeout -d 'How long --wait waits, e.g. 5m, 30s (0 = no limit)' -r
@@ -485,6 +492,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "set" -d 'Add or change variables: K=V, --from-secret NAME:KEY, --from-configmap NAME:KEY'
@@ -508,6 +516,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l port -d 'Add or change a port NAME:PORT[:TARGETPORT][/PROTOCOL] (matched by name)' -r
@@ -525,6 +534,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
@@ -540,6 +550,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -s y -l yes -d 'Answer yes to confirmations'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l dir -d 'Write every shell\'s script (and kubectl_complete-statefulset) into this directory' -r -F
