@@ -74,12 +74,22 @@ fn get_detail_page_makes_three_requests() {
     env.sim.clear_requests();
     let out = env.ok(["get", "web"]);
     let reqs = env.sim.requests();
-    // GET the set, LIST its pods, LIST its revisions (for the pods' revision numbers).
+    // GET the set, then (concurrently, in either order) LIST its pods and LIST its revisions
+    // (for the pods' revision numbers).
     assert_eq!(reqs.len(), 3, "{reqs:#?}");
-    assert!(reqs[2].path.ends_with("/controllerrevisions"), "{reqs:#?}");
-    assert!(
-        reqs[1].path.ends_with("/pods")
-            && reqs[1].param("labelSelector").as_deref() == Some("app=web")
+    assert!(reqs[0].path.ends_with("/statefulsets/web"), "{reqs:#?}");
+    let by_path = |suffix: &str| {
+        reqs[1..]
+            .iter()
+            .filter(|r| r.path.ends_with(suffix))
+            .collect::<Vec<_>>()
+    };
+    let (pods, revisions) = (by_path("/pods"), by_path("/controllerrevisions"));
+    assert_eq!((pods.len(), revisions.len()), (1, 1), "{reqs:#?}");
+    assert_eq!(pods[0].param("labelSelector").as_deref(), Some("app=web"));
+    assert_eq!(
+        revisions[0].param("labelSelector").as_deref(),
+        Some("app=web")
     );
     assert!(out.contains("Status:"), "{out}");
     assert!(out.contains("2 desired | 2 ready"), "{out}");
