@@ -104,6 +104,16 @@ fn check_target_name(command: &Command) -> anyhow::Result<()> {
         Command::Rollback(a) => a.name.as_deref(),
         Command::UpdateStrategy(a) => Some(a.name.as_str()),
         Command::Delete(a) => Some(a.name.as_str()),
+        Command::EditYaml(a) => a.name.as_deref(),
+        Command::Env(a) => Some(a.name.as_str()),
+        Command::Edit(a) => Some(a.name.as_str()),
+        Command::EditService(a) => Some(a.name.as_str()),
+        Command::ResizeVolume(a) => Some(a.name.as_str()),
+        Command::Logs(a) => a.name.as_deref(),
+        Command::Events(a) => a.name.as_deref(),
+        Command::Top(a) => a.name.as_deref(),
+        // create validates its NAME (a DNS-1123 label) with the rest of its flags; the other
+        // commands address no single StatefulSet.
         _ => None,
     };
     if let Some(n) = name {

@@ -96,6 +96,15 @@ fn corpus(dir: &std::path::Path) -> Vec<Case> {
     for n in ["Web", "web/../x", "web?x=1"] {
         c.push(case(&["scale", n, "2", "--yes"]));
         c.push(case(&["update-strategy", n, "--on-delete", "--yes"]));
+        // The editing and observing commands address the set by NAME too.
+        c.push(case(&["env", n, "set", "A=1", "--yes"]));
+        c.push(case(&["edit", n, "--label", "a=b", "--yes"]));
+        c.push(case(&["edit-service", n, "--remove", "web", "--yes"]));
+        c.push(case(&["resize-volume", n, "data", "2Gi", "--yes"]));
+        c.push(case(&["edit-yaml", n, "--export", "-"]));
+        c.push(case(&["logs", n]));
+        c.push(case(&["events", n]));
+        c.push(case(&["top", n]));
     }
     c.push(case(&["get", ""]));
     c.push(case(&["delete", "", "--yes"]));
