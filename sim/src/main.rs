@@ -254,11 +254,18 @@ fn main() -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("seeding the playground: {e}"))?;
             let kubeconfig = sim.kubeconfig_path().display().to_string();
             let tty = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+            // The plugin is built next to this binary (`cargo build --workspace`).
+            let bin_dir = std::env::current_exe()
+                .ok()
+                .and_then(|p| p.parent().map(|d| d.to_path_buf()))
+                .unwrap_or_else(|| PathBuf::from("target/debug"));
+            if !bin_dir.join("kubectl-statefulset").exists() {
+                eprintln!(
+                    "note: kubectl-statefulset is not built in {}; run `cargo build --workspace` to try the plugin",
+                    bin_dir.display()
+                );
+            }
             if (shell || tty) && !print_env {
-                let bin_dir = std::env::current_exe()
-                    .ok()
-                    .and_then(|p| p.parent().map(|d| d.to_path_buf()))
-                    .unwrap_or_else(|| PathBuf::from("target/debug"));
                 let path = std::env::var_os("PATH").unwrap_or_default();
                 let mut paths = vec![bin_dir, PathBuf::from("target/debug")];
                 paths.extend(std::env::split_paths(&path));
@@ -275,7 +282,11 @@ fn main() -> anyhow::Result<()> {
                 std::process::exit(status.code().unwrap_or(0));
             }
             println!("export KUBECONFIG={kubeconfig}");
-            eprintln!("kube-sim playground at {}; Ctrl-C to stop", sim.base_url());
+            println!("export PATH={}:$PATH", bin_dir.display());
+            eprintln!(
+                "kube-sim playground at {}; try `kubectl statefulset list`; Ctrl-C to stop",
+                sim.base_url()
+            );
             wait(common.exit_after);
             Ok(())
         }

@@ -231,6 +231,15 @@ fn playground_binary_prints_env_and_exits() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().next().unwrap();
+    let mut lines = text.lines();
+    let line = lines.next().unwrap();
     assert!(line.starts_with("export KUBECONFIG="), "{text}");
+    // The plugin, built next to kube-sim, is put on PATH.
+    let path = lines.next().unwrap_or_default();
+    let dir = std::path::Path::new(exe)
+        .parent()
+        .unwrap()
+        .display()
+        .to_string();
+    assert_eq!(path, format!("export PATH={dir}:$PATH"), "{text}");
 }
