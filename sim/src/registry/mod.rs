@@ -11,7 +11,7 @@
 mod defaults;
 mod events;
 mod labels;
-mod names;
+pub(crate) mod names;
 mod quantity;
 mod scale;
 mod schema;
