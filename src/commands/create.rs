@@ -50,17 +50,14 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
         super::wizard::run(&mut args, &namespace)?
     } else if let Some(path) = &args.filename {
         let (text, source) = if path.as_os_str() == "-" {
-            let mut s = String::new();
-            std::io::stdin()
-                .read_to_string(&mut s)
-                .context("cannot read the manifest from stdin")?;
-            (s, "stdin".to_string())
-        } else {
             (
-                std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read {}", path.display()))?,
-                path.display().to_string(),
+                read_manifest(std::io::stdin(), "stdin")?,
+                "stdin".to_string(),
             )
+        } else {
+            let source = path.display().to_string();
+            let f = std::fs::File::open(path).with_context(|| format!("cannot read {source}"))?;
+            (read_manifest(f, &source)?, source)
         };
         let docs = file::parse_documents(&text, &source)?;
         let mut plan = file::plan_from_documents(docs, &source, &namespace, ns_explicit)?;
@@ -263,4 +260,20 @@ pub async fn wait_ready(kube: &Kube, name: &str, timeout: Duration, ctx: &Ctx) -
 
 fn args_duration(d: Duration) -> String {
     render::human_duration(chrono::Duration::from_std(d).unwrap_or_default())
+}
+
+/// The API server refuses request bodies over 3 MiB (apiserver's `MaxRequestBodyBytes`), so a
+/// larger manifest is refused here, without reading all of it.
+const MAX_MANIFEST_BYTES: u64 = 3 * 1024 * 1024;
+
+fn read_manifest(reader: impl Read, source: &str) -> Result<String> {
+    let mut buf = Vec::new();
+    reader
+        .take(MAX_MANIFEST_BYTES + 1)
+        .read_to_end(&mut buf)
+        .with_context(|| format!("cannot read {source}"))?;
+    if buf.len() as u64 > MAX_MANIFEST_BYTES {
+        bail!("{source} is larger than 3 MiB, more than the API server accepts in one request");
+    }
+    String::from_utf8(buf).map_err(|_| anyhow!("{source} is not UTF-8 text"))
 }

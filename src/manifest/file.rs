@@ -9,8 +9,45 @@ use serde::Deserialize;
 use super::service::headless_service;
 use super::{validate, Plan};
 
+/// Deepest nesting of flow collections (`[`/`{`) accepted; serde_yaml stops at 128 anyway.
+const MAX_FLOW_DEPTH: usize = 100;
+
+/// Whether flow collections nest deeper than `limit`, found in one linear pass (quoted strings
+/// skipped). libyaml's scanner takes seconds to minutes on 100,000 nested `[`/`{` before
+/// serde_yaml's recursion limit applies, so such input is refused before it is parsed.
+fn flow_depth_exceeds(text: &str, limit: usize) -> bool {
+    let (mut depth, mut quote, mut escaped) = (0usize, None::<u8>, false);
+    for &b in text.as_bytes() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' && q == b'"' {
+                escaped = true;
+            } else if b == q {
+                quote = None;
+            }
+            continue;
+        }
+        match b {
+            b'"' | b'\'' => quote = Some(b),
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Splits the text into objects (YAML documents, JSON, `kind: List` items).
 pub fn parse_documents(text: &str, source: &str) -> Result<Vec<serde_json::Value>> {
+    if flow_depth_exceeds(text, MAX_FLOW_DEPTH) {
+        bail!("{source}: nested more than {MAX_FLOW_DEPTH} levels deep; not a Kubernetes manifest");
+    }
     let mut out = Vec::new();
     for (i, doc) in serde_yaml::Deserializer::from_str(text).enumerate() {
         let value = serde_yaml::Value::deserialize(doc).map_err(|e| {
@@ -288,5 +325,21 @@ spec:
         )
         .unwrap_err();
         assert!(e.to_string().contains("does not match"), "{e}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_quickly() {
+        let deep_json = format!("{}1{}", "{\"a\":".repeat(100_000), "}".repeat(100_000));
+        let deep_yaml = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        for text in [deep_json, deep_yaml] {
+            let e = parse_documents(&text, "f").unwrap_err().to_string();
+            assert!(e.contains("nested more than 100 levels"), "{e}");
+        }
+        // Brackets inside quoted strings do not count; ordinary manifests pass.
+        let quoted = format!("a: \"{}\"\nb: '{}'\n", "[".repeat(500), "{".repeat(500));
+        assert!(!flow_depth_exceeds(&quoted, MAX_FLOW_DEPTH));
+        // Four levels: within a limit of 4, over a limit of 3.
+        assert!(!flow_depth_exceeds("a: {b: [1, {c: [2]}]}", 4));
+        assert!(flow_depth_exceeds("a: {b: [1, {c: [2]}]}", 3));
     }
 }
