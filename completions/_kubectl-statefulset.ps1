@@ -649,6 +649,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-statefulset' -ScriptBlo
         'kubectl-statefulset;edit-service' {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Add or change a port NAME:PORT[:TARGETPORT][/PROTOCOL] (matched by name)')
             [CompletionResult]::new('--remove', '--remove', [CompletionResultType]::ParameterName, 'Remove the port with this name')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'The container whose ports --sync-container-ports changes (default: the first)')
+            [CompletionResult]::new('--container', '--container', [CompletionResultType]::ParameterName, 'The container whose ports --sync-container-ports changes (default: the first)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else `default`)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else `default`)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
@@ -656,6 +658,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-statefulset' -ScriptBlo
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)')
+            [CompletionResult]::new('--sync-container-ports', '--sync-container-ports', [CompletionResultType]::ParameterName, 'Also add/remove the matching container ports in the pod template')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the change but send nothing')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also: NO_COLOR)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (repeat for more detail)')

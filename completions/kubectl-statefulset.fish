@@ -521,6 +521,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l port -d 'Add or change a port NAME:PORT[:TARGETPORT][/PROTOCOL] (matched by name)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l remove -d 'Remove the port with this name' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -s c -l container -d 'The container whose ports --sync-container-ports changes (default: the first)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
@@ -530,6 +531,7 @@ yaml\t''
 json\t''
 name\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l sync-container-ports -d 'Also add/remove the matching container ports in the pod template'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l dry-run -d 'Show the change but send nothing'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'

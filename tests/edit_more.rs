@@ -306,6 +306,94 @@ fn edit_service_ports() {
     assert!(o.stderr.contains("no port named"), "{}", o.stderr);
 }
 
+#[test]
+fn edit_service_sync_container_ports() {
+    let env = env_with_secret();
+    let svc_name = env.sts("default", "web").unwrap()["spec"]["serviceName"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let cports = |env: &TestEnv| -> Vec<Value> {
+        env.sts("default", "web").unwrap()["spec"]["template"]["spec"]["containers"][0]["ports"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    let svc_ports = |env: &TestEnv| -> Vec<Value> {
+        env.svc("default", &svc_name).unwrap()["spec"]["ports"]
+            .as_array()
+            .cloned()
+            .unwrap()
+    };
+    let template_before = cports(&env);
+    assert!(template_before.iter().all(|p| p["containerPort"] != 9091));
+
+    // --dry-run shows both diffs and saves nothing.
+    let out = env.ok([
+        "edit-service",
+        "web",
+        "--port",
+        "metrics:9090:9091",
+        "--sync-container-ports",
+        "--dry-run",
+    ]);
+    assert!(out.contains("statefulset/web container"), "{out}");
+    assert_eq!(cports(&env), template_before);
+    assert_eq!(svc_ports(&env).len(), 1);
+
+    let o = env.run([
+        "edit-service",
+        "web",
+        "--port",
+        "metrics:9090:9091",
+        "--sync-container-ports",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(!o.stderr.contains("Warning"), "{}", o.stderr);
+    assert!(svc_ports(&env).iter().any(|p| p["targetPort"] == 9091));
+    let added: Vec<Value> = cports(&env)
+        .into_iter()
+        .filter(|p| p["containerPort"] == 9091)
+        .collect();
+    assert_eq!(added.len(), 1, "{added:?}");
+    assert_eq!(added[0]["name"], "metrics");
+    assert_eq!(added[0]["protocol"], "TCP");
+    assert_eq!(cports(&env).len(), template_before.len() + 1);
+
+    env.ok([
+        "edit-service",
+        "web",
+        "--remove",
+        "metrics",
+        "--sync-container-ports",
+    ]);
+    assert!(svc_ports(&env).iter().all(|p| p["name"] != "metrics"));
+    assert_eq!(cports(&env), template_before);
+
+    // Without the flag: a warning naming the flag, the template untouched.
+    let o = env.run(["edit-service", "web", "--port", "metrics:9090:9091"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("metrics") && o.stderr.contains("--sync-container-ports"),
+        "{}",
+        o.stderr
+    );
+    assert!(svc_ports(&env).iter().any(|p| p["name"] == "metrics"));
+    assert_eq!(cports(&env), template_before);
+
+    let o = env.run([
+        "edit-service",
+        "web",
+        "--remove",
+        "metrics",
+        "--sync-container-ports",
+        "-c",
+        "nope",
+    ]);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("no container"), "{}", o.stderr);
+}
+
 fn env_with_volumes() -> TestEnv {
     let env = TestEnv::new();
     env.ok([

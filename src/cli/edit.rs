@@ -170,6 +170,19 @@ pub struct EditServiceArgs {
     #[arg(long, value_name = "NAME")]
     pub remove: Vec<String>,
 
+    /// Also add/remove the matching container ports in the pod template
+    #[arg(long)]
+    pub sync_container_ports: bool,
+
+    /// The container whose ports --sync-container-ports changes (default: the first)
+    #[arg(
+        short = 'c',
+        long,
+        value_name = "NAME",
+        requires = "sync_container_ports"
+    )]
+    pub container: Option<String>,
+
     /// Show the change but send nothing
     #[arg(long)]
     pub dry_run: bool,

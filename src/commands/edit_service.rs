@@ -5,7 +5,7 @@ use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
 use crate::cli::EditServiceArgs;
-use crate::kube::raw::{collection, RawError};
+use crate::kube::raw::{collection, PatchType, RawError};
 use crate::manifest::ports;
 use crate::render::{self, change};
 use crate::Ctx;
@@ -62,6 +62,48 @@ pub async fn run(args: EditServiceArgs, ctx: &Ctx) -> Result<()> {
         ));
     }
     let after = ports::apply(&before, &set, &args.remove)?;
+    let containers: Vec<Value> = sts["spec"]["template"]["spec"]["containers"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    // With --sync-container-ports: the container and the plan for its ports.
+    let sync = if args.sync_container_ports {
+        let container = match &args.container {
+            Some(c) => containers.iter().find(|x| x["name"] == c.as_str()),
+            None => containers.first(),
+        };
+        let Some(container) = container else {
+            let names: Vec<&str> = containers
+                .iter()
+                .filter_map(|c| c["name"].as_str())
+                .collect();
+            bail!(
+                "statefulset {:?} has no container {:?} (containers: {})",
+                args.name,
+                args.container.as_deref().unwrap_or_default(),
+                names.join(", ")
+            );
+        };
+        let cname = container["name"].as_str().unwrap_or_default().to_string();
+        let cports: Vec<Value> = container["ports"].as_array().cloned().unwrap_or_default();
+        let removed: Vec<Value> = before
+            .iter()
+            .filter(|p| args.remove.iter().any(|r| p["name"] == r.as_str()))
+            .cloned()
+            .collect();
+        let plan = ports::plan_container_ports(&cports, &after, &set, &removed);
+        Some((cname, cports, plan))
+    } else {
+        let missing = ports::unexposed(&after, &containers);
+        if !missing.is_empty() {
+            eprintln!(
+                "Warning: service port(s) {} target a port no container of statefulset {:?} exposes; use --sync-container-ports to add it to the pod template.",
+                missing.join(", "),
+                args.name
+            );
+        }
+        None
+    };
     let diff = change::unified(
         &render::to_yaml(&serde_json::json!({"ports": before}))?,
         &render::to_yaml(&serde_json::json!({"ports": after}))?,
@@ -69,25 +111,74 @@ pub async fn run(args: EditServiceArgs, ctx: &Ctx) -> Result<()> {
         &format!("service/{svc_name} (new)"),
         ctx.color,
     );
-    if diff.is_empty() {
+    let sts_diff = match &sync {
+        Some((cname, cports, plan)) if !plan.is_empty() => change::unified(
+            &render::to_yaml(&serde_json::json!({"ports": cports}))?,
+            &render::to_yaml(&serde_json::json!({"ports": plan.applied(cports)}))?,
+            &format!("statefulset/{} container {cname} (live)", args.name),
+            &format!("statefulset/{} container {cname} (new)", args.name),
+            ctx.color,
+        ),
+        _ => String::new(),
+    };
+    if diff.is_empty() && sts_diff.is_empty() {
         println!("No changes: service {svc_name:?} already has these ports.");
         return Ok(());
     }
-    render::out(&diff)?;
+    if !diff.is_empty() {
+        render::out(&diff)?;
+    }
+    if !sts_diff.is_empty() {
+        render::out(&sts_diff)?;
+    }
+    let sts_patch = match &sync {
+        Some((cname, _, plan)) if !plan.is_empty() => Some(plan.patch(cname)),
+        _ => None,
+    };
+    let sts_path = kube.statefulset_path(&args.name);
     let mut body = svc.clone();
     body["spec"]["ports"] = Value::Array(after);
     if args.dry_run {
-        kube.put_raw(&path, &body, true)
-            .await
-            .map_err(anyhow::Error::from)
-            .with_context(|| format!("the server rejects the change of service {svc_name:?}"))?;
+        if !diff.is_empty() {
+            kube.put_raw(&path, &body, true)
+                .await
+                .map_err(anyhow::Error::from)
+                .with_context(|| {
+                    format!("the server rejects the change of service {svc_name:?}")
+                })?;
+        }
+        if let Some(patch) = &sts_patch {
+            kube.patch_raw(&sts_path, patch, PatchType::Strategic, true)
+                .await
+                .map_err(anyhow::Error::from)
+                .with_context(|| {
+                    format!(
+                        "the server rejects the change of statefulset {:?}",
+                        args.name
+                    )
+                })?;
+        }
         println!("(server dry run: the change is valid; nothing saved)");
         return Ok(());
     }
-    kube.put_raw(&path, &body, false)
-        .await
-        .map_err(anyhow::Error::from)
-        .with_context(|| format!("cannot update service {svc_name:?}"))?;
-    println!("service/{svc_name} updated");
+    if !diff.is_empty() {
+        kube.put_raw(&path, &body, false)
+            .await
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("cannot update service {svc_name:?}"))?;
+        println!("service/{svc_name} updated");
+    }
+    if let Some(patch) = &sts_patch {
+        kube.patch_raw(&sts_path, patch, PatchType::Strategic, false)
+            .await
+            .map_err(anyhow::Error::from)
+            .with_context(|| {
+                format!(
+                    "cannot update the container ports of statefulset {:?}",
+                    args.name
+                )
+            })?;
+        println!("statefulset.apps/{} patched (container ports)", args.name);
+    }
     Ok(())
 }
