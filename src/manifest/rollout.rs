@@ -122,10 +122,12 @@ pub fn parse_replicas(s: &str) -> Result<i32> {
     }
 }
 
-/// Redeploy: the template annotation `kubectl.kubernetes.io/restartedAt` (RFC 3339, seconds),
-/// the same body as `kubectl rollout restart` (kubectl's objectrestarter.go).
+/// Redeploy: the template annotation `kubectl.kubernetes.io/restartedAt`, the body of `kubectl
+/// rollout restart` (kubectl's objectrestarter.go), with one difference: milliseconds. kubectl
+/// writes whole seconds, so a second restart within the same second changes nothing and fails;
+/// RFC 3339 allows the fraction and every reader of the key (kubectl, k9s) takes it as is.
 pub fn redeploy_patch(now: chrono::DateTime<chrono::Local>) -> Value {
-    let at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let at = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     json!({"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: at}}}}})
 }
 
@@ -255,8 +257,8 @@ mod tests {
     }
 
     #[test]
-    fn redeploy_is_kubectl_restart_body() {
-        let t = chrono::DateTime::parse_from_rfc3339("2026-11-25T18:58:02Z")
+    fn redeploy_is_kubectl_restart_body_with_milliseconds() {
+        let t = chrono::DateTime::parse_from_rfc3339("2026-11-25T18:58:02.345Z")
             .unwrap()
             .with_timezone(&chrono::Utc);
         let p = redeploy_patch(t.with_timezone(&chrono::Local));
@@ -264,7 +266,11 @@ mod tests {
             .as_str()
             .unwrap();
         assert_eq!(chrono::DateTime::parse_from_rfc3339(at).unwrap(), t);
-        assert!(!at.contains('.'));
+        assert!(at.contains(".345"), "{at}");
+        // Two restarts in the same second differ.
+        let later =
+            redeploy_patch((t + chrono::Duration::milliseconds(1)).with_timezone(&chrono::Local));
+        assert_ne!(p, later);
     }
 
     #[test]
