@@ -736,7 +736,7 @@ fn bench(opts: &BenchOpts) -> Result<(), String> {
         let mut child = Command::new(&plugin)
             .env("KUBECONFIG", &sim.kubeconfig)
             .env("NO_COLOR", "1")
-            .args(["logs", "chatty", "-f"])
+            .args(["logs", "chatty", "-f", "--max-log-requests", "200"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
