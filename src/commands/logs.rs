@@ -161,7 +161,7 @@ pub async fn run(args: LogsArgs, ctx: &Ctx) -> Result<()> {
     let name = super::name_or_pick(args.name.clone(), ctx, &kube).await?;
     let sts = kube.get_statefulset(&name).await?;
     let sel = selector(&sts);
-    let (pods, rv) = kube.obs_list_pods(&sel).await?;
+    let (pods, rv) = kube.list_pods_rv(&sel).await?;
     let chosen = logic::choose_pods(&name, &pods, args.pod.as_deref())?;
     if chosen.is_empty() && !args.follow {
         eprintln!("No pods found for statefulset {name}.");
@@ -346,7 +346,7 @@ async fn follow_stream(
             }
         }
         // Why did it end? Gone or replaced pods end here; anything else reconnects.
-        match kube.obs_get_pod(&pod).await {
+        match kube.get_pod(&pod).await {
             Ok(None) => {
                 eprintln!("Pod {pod} went away; its log stream ended.");
                 return;
@@ -419,7 +419,7 @@ async fn watch_pods(
         }
         if relist {
             tokio::time::sleep(Duration::from_millis(250)).await;
-            if let Ok((pods, v)) = kube.obs_list_pods(&sel).await {
+            if let Ok((pods, v)) = kube.list_pods_rv(&sel).await {
                 rv = v;
                 for p in pods.iter().filter(|p| wanted(p)) {
                     for c in containers(p, &args, false) {

@@ -30,7 +30,7 @@ fn owned_by(p: &Pod, name: &str) -> bool {
 }
 
 async fn sample(kube: &Kube, name: &str) -> Result<Sample> {
-    let (pods, _) = kube.obs_list_pods(POD_NAME_LABEL).await?;
+    let (pods, _) = kube.list_pods_rv(POD_NAME_LABEL).await?;
     let mut pods: Vec<Pod> = pods.into_iter().filter(|p| owned_by(p, name)).collect();
     pods.sort_by_key(|p| {
         render::status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default())

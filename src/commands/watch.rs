@@ -55,7 +55,7 @@ pub async fn run(kube: &Kube, name: &str, ctx: &Ctx) -> Result<()> {
     let tty = std::io::stdout().is_terminal();
     let mut sts = kube.get_statefulset(name).await?;
     let sel = selector(&sts);
-    let (list, mut pod_rv) = kube.obs_list_pods(&sel).await?;
+    let (list, mut pod_rv) = kube.list_pods_rv(&sel).await?;
     let mut pods: BTreeMap<String, Pod> = list
         .into_iter()
         .map(|p| (p.metadata.name.clone().unwrap_or_default(), p))
@@ -112,7 +112,7 @@ pub async fn run(kube: &Kube, name: &str, ctx: &Ctx) -> Result<()> {
                 }
                 Some(Ok(WatchEvent::Bookmark(b))) => pod_rv = b.metadata.resource_version,
                 Some(Ok(WatchEvent::Error(e))) if e.code == 410 => {
-                    let (list, rv) = kube.obs_list_pods(&sel).await?;
+                    let (list, rv) = kube.list_pods_rv(&sel).await?;
                     pods = list.into_iter().map(|p| (p.metadata.name.clone().unwrap_or_default(), p)).collect();
                     pod_rv = rv;
                     pod_watch = kube.obs_watch_pods(&sel, &pod_rv).await?.boxed();

@@ -56,7 +56,7 @@ impl Kube {
         self.statefulsets(Some(&self.namespace))
     }
 
-    fn pod_api(&self) -> Api<Pod> {
+    pub(super) fn pod_api(&self) -> Api<Pod> {
         Api::namespaced(self.client.clone(), &self.namespace)
     }
 

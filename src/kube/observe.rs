@@ -20,10 +20,6 @@ pub enum WatchFailure {
 }
 
 impl Kube {
-    pub fn obs_pods_api(&self) -> Api<Pod> {
-        Api::namespaced(self.client.clone(), &self.namespace)
-    }
-
     /// One pods/log request; the server's message is the error (as kubectl prints it).
     pub async fn log_stream(
         &self,
@@ -31,7 +27,7 @@ impl Kube {
         lp: &LogParams,
     ) -> Result<impl AsyncBufRead + Unpin + use<>> {
         let s = self
-            .obs_pods_api()
+            .pod_api()
             .log_stream(pod, lp)
             .await
             .map_err(|e| match e {
@@ -44,23 +40,6 @@ impl Kube {
         Ok(Box::pin(s))
     }
 
-    pub async fn obs_get_pod(&self, name: &str) -> Result<Option<Pod>> {
-        self.obs_pods_api()
-            .get_opt(name)
-            .await
-            .map_err(|e| api_error(e, "pod", Some(name), &self.namespace))
-    }
-
-    /// Pods by label selector with the list's resourceVersion (to watch from).
-    pub async fn obs_list_pods(&self, selector: &str) -> Result<(Vec<Pod>, String)> {
-        let l = self
-            .obs_pods_api()
-            .list(&ListParams::default().labels(selector))
-            .await
-            .map_err(|e| api_error(e, "pods", None, &self.namespace))?;
-        Ok((l.items, l.metadata.resource_version.unwrap_or_default()))
-    }
-
     /// A watch of pods by label selector from `rv`.
     pub async fn obs_watch_pods(
         &self,
@@ -69,7 +48,7 @@ impl Kube {
     ) -> Result<impl Stream<Item = Result<WatchEvent<Pod>, kube::Error>> + use<>> {
         let wp = WatchParams::default().labels(selector).timeout(290);
         Ok(self
-            .obs_pods_api()
+            .pod_api()
             .watch(&wp, rv)
             .await
             .map_err(|e| api_error(e, "pods", None, &self.namespace))?
