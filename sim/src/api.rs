@@ -188,9 +188,89 @@ impl Cluster {
         if rt.is_metrics() {
             return self.list_metrics(rt, ns, &filter);
         }
+        let page = self.select_page(rt, ns, opts, &filter, false)?;
+        let items: Vec<Value> = page
+            .items
+            .iter()
+            .map(|(o, _)| {
+                let mut v = from_storage(rt, o);
+                if let Some(m) = v.as_object_mut() {
+                    m.remove("kind");
+                    m.remove("apiVersion");
+                }
+                v
+            })
+            .collect();
+        Ok(json!({
+            "kind": rt.list_kind(),
+            "apiVersion": rt.api_version(),
+            "metadata": page.metadata(),
+            "items": items,
+        }))
+    }
+
+    /// `list` already encoded as JSON, the same bytes `serde_json::to_vec(&list(..))` gives.
+    /// Each item's encoding is kept with the stored object until it changes, so a LIST of
+    /// many unchanged objects copies bytes instead of cloning and serialising every object
+    /// (the apiserver's watch cache serves LISTs from memory for the same reason). Kinds whose
+    /// items are converted on the way out (events.k8s.io/v1, metrics) take the plain path.
+    pub fn list_json(
+        &self,
+        rt: &'static ResourceType,
+        ns: Option<&str>,
+        opts: &ListOptions,
+    ) -> Result<Vec<u8>, ApiError> {
+        if rt.is_metrics() || is_events_v1(rt) {
+            return Ok(serde_json::to_vec(&self.list(rt, ns, opts)?).unwrap_or_default());
+        }
+        let filter = Filter::new(
+            rt,
+            opts.label_selector.as_deref(),
+            opts.field_selector.as_deref(),
+        )?;
+        let page = self.select_page(rt, ns, opts, &filter, true)?;
+        let total: usize = page
+            .items
+            .iter()
+            .map(|(_, s)| s.as_ref().and_then(|s| s.get()).map_or(4096, Vec::len) + 1)
+            .sum();
+        // Keys in serde_json's (sorted) order: apiVersion, items, kind, metadata.
+        let mut out = Vec::with_capacity(total + 256);
+        out.extend_from_slice(b"{\"apiVersion\":");
+        serde_json::to_writer(&mut out, &rt.api_version()).unwrap_or_default();
+        out.extend_from_slice(b",\"items\":[");
+        for (i, (obj, slot)) in page.items.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let bytes = slot
+                .as_ref()
+                .expect("slots were requested")
+                .get_or_init(|| encode_list_item(obj));
+            out.extend_from_slice(bytes);
+        }
+        out.extend_from_slice(b"],\"kind\":");
+        serde_json::to_writer(&mut out, &rt.list_kind()).unwrap_or_default();
+        out.extend_from_slice(b",\"metadata\":");
+        serde_json::to_writer(&mut out, &page.metadata()).unwrap_or_default();
+        out.push(b'}');
+        Ok(out)
+    }
+
+    /// The objects of one LIST page (paging models the etcd3 store's continue tokens:
+    /// pkg/storage/etcd3/store.go GetList, pkg/storage/continue.go — the token names the
+    /// list's revision and the last key; one older than the compacted history is 410 Expired).
+    fn select_page(
+        &self,
+        rt: &'static ResourceType,
+        ns: Option<&str>,
+        opts: &ListOptions,
+        filter: &Filter,
+        with_json: bool,
+    ) -> Result<Page, ApiError> {
         let srt = storage_rt(rt);
         let mut start_after: Option<ObjKey> = None;
-        let st = self.state.lock();
+        let mut st = self.state.lock();
         let mut list_rv = st.rv;
         if let Some(tok) = opts.continue_token.as_deref().filter(|t| !t.is_empty()) {
             if opts
@@ -212,10 +292,11 @@ impl Cluster {
             start_after = Some(key);
         }
         let limit = opts.limit.filter(|l| *l > 0).map(|l| l as usize);
-        let mut items = Vec::new();
+        let mut keys: Vec<(ObjKey, Arc<Value>)> = Vec::new();
         let mut next_key: Option<ObjKey> = None;
         let mut remaining = 0usize;
-        if let Some(bucket) = st.bucket(&srt.group_resource()) {
+        let resource = srt.group_resource();
+        if let Some(bucket) = st.bucket(&resource) {
             let nsf = if rt.namespaced { ns } else { None };
             let iter: Box<dyn Iterator<Item = (&ObjKey, &Arc<Value>)>> = match (&start_after, nsf) {
                 (Some(k), _) => Box::new(bucket.range((
@@ -235,42 +316,31 @@ impl Cluster {
                     continue;
                 }
                 if let Some(l) = limit {
-                    if items.len() >= l {
+                    if keys.len() >= l {
                         if next_key.is_none() {
-                            next_key = Some(items_last_key(&items, srt));
+                            next_key = keys.last().map(|(k, _)| k.clone());
                         }
                         remaining += 1;
                         continue;
                     }
                 }
-                items.push(obj.clone());
+                keys.push((key.clone(), obj.clone()));
             }
         }
-        drop(st);
-        let items: Vec<Value> = items
-            .iter()
-            .map(|o| {
-                let mut v = from_storage(rt, o);
-                if let Some(m) = v.as_object_mut() {
-                    m.remove("kind");
-                    m.remove("apiVersion");
-                }
-                v
+        let items = keys
+            .into_iter()
+            .map(|(key, obj)| {
+                let slot = with_json.then(|| st.item_json(&resource, &key));
+                (obj, slot)
             })
             .collect();
-        let mut meta = json!({"resourceVersion": list_rv.to_string()});
-        if let Some(k) = next_key {
-            meta["continue"] = json!(encode_continue(list_rv, &k));
-            if filter.is_empty() {
-                meta["remainingItemCount"] = json!(remaining);
-            }
-        }
-        Ok(json!({
-            "kind": rt.list_kind(),
-            "apiVersion": rt.api_version(),
-            "metadata": meta,
-            "items": items,
-        }))
+        Ok(Page {
+            list_rv,
+            items,
+            next_key,
+            remaining,
+            count_remaining: filter.is_empty(),
+        })
     }
 
     /// Like `list_items` but without copying the objects: the stored `Arc`s (with kind and
@@ -2069,18 +2139,50 @@ fn record_update_fields(
     }
 }
 
-fn items_last_key(items: &[Arc<Value>], _srt: &ResourceType) -> ObjKey {
-    let last = items.last().expect("page is non-empty");
-    (
-        last["metadata"]["namespace"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string(),
-        last["metadata"]["name"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string(),
-    )
+/// One LIST page as `Cluster::select_page` finds it.
+struct Page {
+    list_rv: u64,
+    /// The stored objects, each with its encoding slot when one was asked for.
+    items: Vec<(Arc<Value>, Option<crate::store::ItemJson>)>,
+    next_key: Option<ObjKey>,
+    remaining: usize,
+    /// remainingItemCount is only known without a selector (upstream omits it otherwise).
+    count_remaining: bool,
+}
+
+impl Page {
+    /// The ListMeta: resourceVersion, and continue (+ remainingItemCount) when cut.
+    fn metadata(&self) -> Value {
+        let mut meta = json!({"resourceVersion": self.list_rv.to_string()});
+        if let Some(k) = &self.next_key {
+            meta["continue"] = json!(encode_continue(self.list_rv, k));
+            if self.count_remaining {
+                meta["remainingItemCount"] = json!(self.remaining);
+            }
+        }
+        meta
+    }
+}
+
+/// A stored object as a list item: its JSON without `kind` and `apiVersion`.
+fn encode_list_item(obj: &Value) -> Vec<u8> {
+    struct Item<'a>(&'a serde_json::Map<String, Value>);
+    impl serde::Serialize for Item<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut m = s.serialize_map(None)?;
+            for (k, v) in self.0 {
+                if k != "kind" && k != "apiVersion" {
+                    m.serialize_entry(k, v)?;
+                }
+            }
+            m.end()
+        }
+    }
+    match obj.as_object() {
+        Some(map) => serde_json::to_vec(&Item(map)).unwrap_or_default(),
+        None => serde_json::to_vec(obj).unwrap_or_default(),
+    }
 }
 
 fn encode_continue(rv: u64, key: &ObjKey) -> String {
@@ -2574,5 +2676,89 @@ mod tests {
         let items = l["items"].as_array().unwrap();
         assert_eq!(items.len(), 1000);
         assert!(items.iter().all(|p| p["metadata"]["labels"]["app"] == "x"));
+    }
+
+    #[test]
+    fn list_json_is_the_list_encoded_and_follows_every_write() {
+        let c = cluster();
+        let o = WriteOptions::default();
+        for i in 0..5 {
+            let pod = json!({"metadata": {"name": format!("p{i}"), "labels": {"app": if i % 2 == 0 {"a"} else {"b"}}},
+                             "spec": {"containers": [{"name": "c", "image": "nginx"}]}});
+            c.create(&PODS, Some("default"), pod, &o).unwrap();
+        }
+        let same = |opts: &ListOptions| {
+            let plain = serde_json::to_vec(&c.list(&PODS, Some("default"), opts).unwrap()).unwrap();
+            let fast = c.list_json(&PODS, Some("default"), opts).unwrap();
+            assert_eq!(
+                String::from_utf8(fast).unwrap(),
+                String::from_utf8(plain).unwrap()
+            );
+        };
+        let all = ListOptions::default();
+        same(&all);
+        same(&ListOptions {
+            label_selector: Some("app=a".into()),
+            ..Default::default()
+        });
+        let page = ListOptions {
+            limit: Some(2),
+            ..Default::default()
+        };
+        same(&page);
+        let first = c.list(&PODS, Some("default"), &page).unwrap();
+        let tok = first["metadata"]["continue"].as_str().unwrap().to_string();
+        same(&ListOptions {
+            limit: Some(2),
+            continue_token: Some(tok),
+            ..Default::default()
+        });
+        // A change after a LIST encoded the object is seen by the next LIST, as is a delete.
+        let mut p1 = c.get(&PODS, Some("default"), "p1").unwrap();
+        p1["metadata"]["labels"]["app"] = json!("changed");
+        c.update(&PODS, Some("default"), "p1", None, p1, &o).unwrap();
+        c.delete(
+            &PODS,
+            Some("default"),
+            "p2",
+            &DeleteOptions {
+                grace_period_seconds: Some(0),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        same(&all);
+        let body: Value =
+            serde_json::from_slice(&c.list_json(&PODS, Some("default"), &all).unwrap()).unwrap();
+        let names: Vec<&str> = body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["metadata"]["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["p0", "p1", "p3", "p4"]);
+        assert_eq!(body["items"][1]["metadata"]["labels"]["app"], "changed");
+        assert!(body["items"][0].get("kind").is_none());
+        // events.k8s.io/v1 items are converted, not served from the core/v1 encoding.
+        same_events(&c);
+    }
+
+    fn same_events(c: &Cluster) {
+        let o = WriteOptions::default();
+        let ev = json!({"metadata": {"name": "e1"}, "involvedObject": {"kind": "Pod", "name": "p0"},
+                        "reason": "Started", "message": "m", "type": "Normal"});
+        c.create(&crate::resources::EVENTS, Some("default"), ev, &o)
+            .unwrap();
+        let v1 = &crate::resources::EVENTS_V1;
+        let plain = serde_json::to_vec(
+            &c.list(v1, Some("default"), &ListOptions::default())
+                .unwrap(),
+        )
+        .unwrap();
+        let fast = c
+            .list_json(v1, Some("default"), &ListOptions::default())
+            .unwrap();
+        assert_eq!(fast, plain);
+        assert!(String::from_utf8(fast).unwrap().contains("\"regarding\""));
     }
 }

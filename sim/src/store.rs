@@ -7,7 +7,11 @@
 
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+/// An object's JSON encoding as a list item (without `kind`/`apiVersion`), made on the first
+/// LIST that returns it and dropped with the stored version it encodes.
+pub type ItemJson = Arc<OnceLock<Vec<u8>>>;
 
 /// Key of an object inside one resource's map: (namespace or "", name).
 pub type ObjKey = (String, String);
@@ -35,6 +39,9 @@ pub struct State {
     pub objects: HashMap<String, BTreeMap<ObjKey, Arc<Value>>>,
     /// Recent events, oldest first.
     pub history: VecDeque<HistoryEvent>,
+    /// Per stored object, the slot for its list-item encoding (see `ItemJson`). A LIST of
+    /// 1,000 pods then copies bytes instead of cloning and re-serialising 1,000 objects.
+    item_json: HashMap<String, HashMap<ObjKey, ItemJson>>,
 }
 
 impl State {
@@ -51,6 +58,19 @@ impl State {
 
     pub fn bucket(&self, resource: &str) -> Option<&BTreeMap<ObjKey, Arc<Value>>> {
         self.objects.get(resource)
+    }
+
+    /// The encoding slot of the stored object at `key` (created empty on first use).
+    pub fn item_json(&mut self, resource: &str, key: &ObjKey) -> ItemJson {
+        if let Some(slot) = self.item_json.get(resource).and_then(|m| m.get(key)) {
+            return slot.clone();
+        }
+        self.item_json
+            .entry(resource.to_string())
+            .or_default()
+            .entry(key.clone())
+            .or_default()
+            .clone()
     }
 
     /// The oldest resourceVersion a watch can resume from (events after it are all kept).
@@ -74,6 +94,9 @@ impl State {
         history_cap: usize,
     ) {
         let key = (ns.to_string(), name.to_string());
+        if let Some(m) = self.item_json.get_mut(resource) {
+            m.remove(&key);
+        }
         let bucket = self.objects.entry(resource.to_string()).or_default();
         let prev = if kind == "DELETED" {
             bucket.remove(&key)

@@ -189,7 +189,12 @@ async fn read_body(body: hyper::body::Incoming, limit: usize) -> Result<Bytes, A
 }
 
 pub(crate) fn json_resp(code: u16, v: &Value) -> Resp {
-    let mut r = Response::new(Body::from(serde_json::to_vec(v).unwrap_or_default()));
+    bytes_resp(code, serde_json::to_vec(v).unwrap_or_default())
+}
+
+/// A response whose body is JSON already encoded.
+fn bytes_resp(code: u16, body: Vec<u8>) -> Resp {
+    let mut r = Response::new(Body::from(body));
     *r.status_mut() = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
     r.headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
@@ -367,9 +372,13 @@ async fn resource_route(
                 }
                 watch(state, ctx, rt, ns)
             }
-            Method::GET => {
+            Method::GET if ctx.wants_table() => {
                 let list = cluster.list(rt, ns, &list_options(ctx))?;
                 respond_object(state, ctx, rt, list, 200, &[], true)
+            }
+            Method::GET => {
+                let body = cluster.list_json(rt, ns, &list_options(ctx))?;
+                Ok(bytes_resp(200, body))
             }
             Method::POST if verbs_ok("create") => {
                 let obj = decode_body(ctx, &body)?;
