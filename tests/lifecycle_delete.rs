@@ -169,7 +169,12 @@ fn delete_what_does_not_exist() {
         o.stderr.lines().next().unwrap(),
         "error: statefulset \"nope\" not found in namespace \"default\""
     );
-    assert!(env.writes().is_empty());
+    // `--yes` sends the DELETE straight away (one request, like kubectl); it changes nothing.
+    assert!(
+        env.writes().iter().all(|w| w.status == 404),
+        "{:#?}",
+        env.writes()
+    );
     let o = env.run(["update-strategy", "nope", "--on-delete"]);
     assert_eq!(o.code, 1);
     assert!(
@@ -193,4 +198,56 @@ fn delete_what_does_not_exist() {
         "{:#?}",
         env.writes()
     );
+}
+
+#[test]
+fn delete_yes_sends_only_the_delete_and_says_what_stays() {
+    let env = env();
+    env.ok([
+        "create",
+        "web",
+        "--image",
+        "nginx:1.27",
+        "--replicas",
+        "2",
+        "--volume",
+        "data:1Gi:/data",
+    ]);
+    env.wait_ready("default", "web", 2);
+    env.sim.clear_requests();
+    let o = env.run(["delete", "web", "--yes"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stdout, "statefulset.apps/web deleted\n");
+    assert!(o.stderr.contains("its pods go with it"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("--with-service") && o.stderr.contains("--with-pvcs"),
+        "{}",
+        o.stderr
+    );
+    let reqs = env.sim.requests();
+    assert_eq!(reqs.len(), 1, "{reqs:#?}");
+    assert_eq!(reqs[0].method, "DELETE");
+    assert!(reqs[0].query.contains("Background") || reqs[0].path.ends_with("/statefulsets/web"));
+    assert!(env.sts("default", "web").is_none());
+    // The garbage collector removes the pods; the Service and the PVCs stay.
+    let gone = env.sim.wait_until(std::time::Duration::from_secs(20), |c| {
+        c.list_items(&PODS, Some("default"), None).iter().all(|p| {
+            !p["metadata"]["name"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("web-")
+        })
+    });
+    assert!(gone, "the pods were not garbage collected");
+    assert!(env.svc("default", "web").is_some());
+    assert_eq!(count(&env, &PVCS, "data-web-"), 2);
+    // Deleting it again: a clear error, nothing else sent.
+    env.sim.clear_requests();
+    let o = env.run(["delete", "web", "--yes"]);
+    assert_eq!(o.code, 1);
+    assert_eq!(
+        o.stderr.lines().next().unwrap(),
+        "error: statefulset \"web\" not found in namespace \"default\""
+    );
+    assert_eq!(env.sim.requests().len(), 1);
 }

@@ -6,7 +6,7 @@ use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod, Service};
 
 use super::mutate::{confirm, print_object, suffix};
 use super::wait;
-use crate::cli::{DeleteArgs, DryRun};
+use crate::cli::{DeleteArgs, DryRun, OutputFormat};
 use crate::manifest::delete::{plan, Inputs};
 use crate::Ctx;
 
@@ -18,6 +18,19 @@ pub async fn run(args: DeleteArgs, ctx: &Ctx) -> Result<()> {
     let deadline = wait::deadline(&args.wait.timeout)?;
     let kube = ctx.kube().await?;
     let name = args.name;
+    let plain_output = !matches!(
+        ctx.global.output,
+        Some(OutputFormat::Yaml | OutputFormat::Json)
+    );
+    if ctx.global.yes
+        && dry == DryRun::None
+        && !args.with_service
+        && !args.with_pvcs
+        && !args.wait.wait
+        && plain_output
+    {
+        return delete_confirmed(&kube, &name, ctx).await;
+    }
     let sts = kube.get_statefulset(&name).await?;
     let pods = kube.list_pods(&super::list::selector(&sts)).await?;
     let service: Option<Service> = match (
@@ -98,4 +111,31 @@ pub async fn run(args: DeleteArgs, ctx: &Ctx) -> Result<()> {
         eprintln!("statefulset {name:?} and its pods are gone");
     }
     Ok(())
+}
+
+/// `--yes` with nothing but the StatefulSet to delete and nothing to wait for: there is
+/// nothing to show or ask first, so one request (the DELETE, like `kubectl delete sts`).
+/// Upstream answers a StatefulSet DELETE with a Status (its store does not return deleted
+/// objects); when a server returns the object, what stays is named precisely.
+async fn delete_confirmed(kube: &crate::kube::Kube, name: &str, ctx: &Ctx) -> Result<()> {
+    let deleted = kube.delete_statefulset(name, None, false).await?;
+    eprintln!("its pods go with it (propagation Background)");
+    let kept = match &deleted {
+        Some(sts) => crate::manifest::delete::kept_without_listing(sts),
+        None => vec![
+            "its Service and PersistentVolumeClaims, if any (pass --with-service, --with-pvcs to delete them)"
+                .to_string(),
+        ],
+    };
+    if !kept.is_empty() {
+        eprintln!("kept:");
+        for k in &kept {
+            eprintln!("  {k}");
+        }
+    }
+    let line = format!("statefulset.apps/{name} deleted");
+    match ctx.global.output {
+        Some(OutputFormat::Name) => crate::render::out(&format!("statefulset.apps/{name}")),
+        _ => crate::render::out(&line),
+    }
 }

@@ -194,12 +194,15 @@ impl Kube {
     }
 
     /// Deletes the StatefulSet with propagationPolicy Background (as the console).
+    /// DELETE with propagation Background (and, when given, a uid precondition so what was
+    /// shown is what goes). Returns the object as the server answered it (None when the
+    /// server answered with a Status instead).
     pub async fn delete_statefulset(
         &self,
         name: &str,
         uid: Option<&str>,
         dry_run: bool,
-    ) -> Result<()> {
+    ) -> Result<Option<StatefulSet>> {
         let dp = DeleteParams {
             dry_run,
             propagation_policy: Some(PropagationPolicy::Background),
@@ -209,11 +212,12 @@ impl Kube {
             }),
             ..Default::default()
         };
-        self.sts_api()
+        let answer = self
+            .sts_api()
             .delete(name, &dp)
             .await
             .map_err(|e| api_error(e, "statefulset", Some(name), &self.namespace))?;
-        Ok(())
+        Ok(answer.left())
     }
 
     pub async fn get_service_opt(&self, name: &str) -> Result<Option<Service>> {

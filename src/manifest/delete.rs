@@ -183,6 +183,33 @@ pub fn plan(i: &Inputs) -> DeletePlan {
     out
 }
 
+/// What a `delete --yes` without `--with-service`/`--with-pvcs` leaves, known from the deleted
+/// object alone (that path sends only the DELETE): its Service and its claim templates' PVCs.
+pub fn kept_without_listing(sts: &StatefulSet) -> Vec<String> {
+    let name = sts.metadata.name.clone().unwrap_or_default();
+    let mut kept = Vec::new();
+    if let Some(svc) = sts
+        .spec
+        .as_ref()
+        .and_then(|s| s.service_name.clone())
+        .filter(|s| !s.is_empty())
+    {
+        kept.push(format!("service/{svc} (pass --with-service to delete it)"));
+    }
+    let templates = claim_templates(sts);
+    if !templates.is_empty() {
+        let patterns: Vec<String> = templates
+            .iter()
+            .map(|t| format!("{t}-{name}-<ordinal>"))
+            .collect();
+        kept.push(format!(
+            "its PersistentVolumeClaims {} (pass --with-pvcs to delete them)",
+            patterns.join(", ")
+        ));
+    }
+    kept
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,5 +305,23 @@ mod tests {
         });
         assert_eq!(p.service.as_deref(), Some("a-b"));
         assert_eq!(p.pvcs, vec!["c-a-b-0"]);
+    }
+
+    #[test]
+    fn kept_without_listing_names_the_service_and_claim_patterns() {
+        let s = sts("web", "u1", "data");
+        assert_eq!(
+            kept_without_listing(&s),
+            [
+                "service/web (pass --with-service to delete it)",
+                "its PersistentVolumeClaims data-web-<ordinal> (pass --with-pvcs to delete them)",
+            ]
+        );
+        let bare: StatefulSet = serde_json::from_value(
+            json!({"metadata": {"name": "x"}, "spec": {"serviceName": "",
+                "selector": {}, "template": {}}}),
+        )
+        .unwrap();
+        assert!(kept_without_listing(&bare).is_empty());
     }
 }
