@@ -424,3 +424,73 @@ fn revisions_show_change_cause_when_set() {
         .collect();
     assert_eq!(pods_col, ["1", "0"], "{out}");
 }
+
+/// PODS per revision: from the status when it accounts for every pod (2 requests), from the
+/// pods when one runs a third revision (an OnDelete set updated twice with one pod replaced).
+#[test]
+fn revisions_pods_column_from_status_or_pods() {
+    let env = env();
+    create(&env, "web", "nginx:1.25", 3);
+    env.sim.clear_requests();
+    let out = env.ok(["revisions", "web"]);
+    assert_eq!(env.sim.requests().len(), 2, "{:#?}", env.sim.requests());
+    let row: Vec<&str> = out.lines().nth(1).unwrap().split_whitespace().collect();
+    assert_eq!(row[0], "1", "{out}");
+    assert_eq!(row[4], "3", "PODS of the only revision: {out}");
+
+    patch(
+        &env,
+        "web",
+        serde_json::json!({"spec": {"updateStrategy": {"type": "OnDelete", "rollingUpdate": null}}}),
+    );
+    let rev1 = update_revision(&env, "web");
+    set_image(&env, "web", "nginx:1.26");
+    let seen = env.sim.wait_until(std::time::Duration::from_secs(30), |_| {
+        update_revision(&env, "web") != rev1
+    });
+    assert!(seen, "revision 2 never appeared");
+    // Replace web-2 by hand: it comes back on revision 2.
+    env.sim
+        .cluster()
+        .delete(
+            &kube_sim::resources::PODS,
+            Some("default"),
+            "web-2",
+            &kube_sim::api::DeleteOptions {
+                grace_period_seconds: Some(0),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let rev2 = update_revision(&env, "web");
+    let back = env.sim.wait_until(std::time::Duration::from_secs(30), |_| {
+        pods(&env, "web")
+            .iter()
+            .any(|(n, h, _)| n == "web-2" && *h == rev2)
+    });
+    assert!(back, "web-2 did not come back on {rev2}");
+    env.wait_ready("default", "web", 3);
+    set_image(&env, "web", "nginx:1.27");
+    let rev3_seen = env.sim.wait_until(std::time::Duration::from_secs(30), |_| {
+        update_revision(&env, "web") != rev2
+    });
+    assert!(rev3_seen);
+
+    env.sim.clear_requests();
+    let out = env.ok(["revisions", "web"]);
+    let reqs = env.sim.requests();
+    assert_eq!(reqs.len(), 3, "a third revision needs the pods: {reqs:#?}");
+    // The PODS column by its header's position (CURRENT/UPDATE cells may be blank).
+    let at = out.lines().next().unwrap().find("PODS").unwrap();
+    let pods_of = |n: &str| -> String {
+        out.lines()
+            .find(|l| l.split_whitespace().next() == Some(n))
+            .and_then(|l| l.get(at..))
+            .and_then(|rest| rest.split_whitespace().next())
+            .map(str::to_string)
+            .unwrap_or_else(|| panic!("no revision {n}: {out}"))
+    };
+    assert_eq!(pods_of("1"), "2", "{out}");
+    assert_eq!(pods_of("2"), "1", "{out}");
+    assert_eq!(pods_of("3"), "0", "{out}");
+}

@@ -90,7 +90,29 @@ pub async fn run(args: RevisionsArgs, ctx: &Ctx) -> Result<()> {
         }
         _ => {}
     }
-    let pods = kube.list_pods(&super::list::selector(&sts)).await?;
+    // PODS: from the status when it accounts for every pod (no request), else the pods.
+    let per_revision = match revisions::pods_per_revision_from_status(&sts) {
+        Some(m) => m,
+        None => {
+            let uid = sts.metadata.uid.clone();
+            let mut m = std::collections::BTreeMap::new();
+            for p in kube.list_pods(&super::list::selector(&sts)).await? {
+                let owned = p.metadata.owner_references.iter().flatten().any(|o| {
+                    o.controller == Some(true) && uid.is_some() && Some(&o.uid) == uid.as_ref()
+                });
+                if let Some(h) = p
+                    .metadata
+                    .labels
+                    .as_ref()
+                    .and_then(|l| l.get("controller-revision-hash"))
+                    .filter(|_| owned)
+                {
+                    *m.entry(h.clone()).or_insert(0) += 1;
+                }
+            }
+            m
+        }
+    };
     let st = sts.status.clone().unwrap_or_default();
     let with_cause = revs.iter().any(|r| r.change_cause().is_some());
     let now = Utc::now();
@@ -102,17 +124,7 @@ pub async fn run(args: RevisionsArgs, ctx: &Ctx) -> Result<()> {
     let rows = revs
         .iter()
         .map(|r| {
-            let running = pods
-                .iter()
-                .filter(|p| {
-                    p.metadata
-                        .labels
-                        .as_ref()
-                        .and_then(|l| l.get("controller-revision-hash"))
-                        .map(|s| s.as_str())
-                        == Some(r.name())
-                })
-                .count();
+            let running = per_revision.get(r.name()).copied().unwrap_or(0);
             let prev = revisions::previous(&revs, r.number).map(|p| p.template());
             let mut row = vec![
                 r.number.to_string(),

@@ -325,6 +325,38 @@ pub fn diff(old: &Value, new: &Value, old_label: &str, new_label: &str, color: b
         + "\n"
 }
 
+/// Pods per revision name as the StatefulSet's status counts them, when that accounts for
+/// every pod: the status is current (observedGeneration = generation) and each counted pod is
+/// on the current or the update revision (upstream's computeReplicaStatus in
+/// pkg/controller/statefulset/stateful_set_control.go counts currentReplicas and
+/// updatedReplicas among created, non-terminating pods, replicas among all created ones).
+/// None when a pod may be elsewhere (an interrupted rollout, a terminating pod): then only
+/// the pods themselves tell.
+pub fn pods_per_revision_from_status(sts: &StatefulSet) -> Option<BTreeMap<String, i32>> {
+    let st = sts.status.as_ref()?;
+    if st.observed_generation? != sts.metadata.generation? {
+        return None;
+    }
+    let current = st.current_revision.clone().filter(|s| !s.is_empty())?;
+    let update = st.update_revision.clone().filter(|s| !s.is_empty())?;
+    let cur = st.current_replicas.unwrap_or(0);
+    let upd = st.updated_replicas.unwrap_or(0);
+    let mut out = BTreeMap::new();
+    if current == update {
+        if upd != st.replicas || cur != st.replicas {
+            return None;
+        }
+        out.insert(current, st.replicas);
+    } else {
+        if cur + upd != st.replicas {
+            return None;
+        }
+        out.insert(current, cur);
+        out.insert(update, upd);
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -417,5 +449,47 @@ mod tests {
         );
         assert_eq!(diff(&a, &a, "x", "y", false), "");
         assert!(diff(&a, &b, "x", "y", true).contains("\u{1b}["));
+    }
+
+    fn with_status(status: serde_json::Value) -> StatefulSet {
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "web", "generation": 3},
+            "spec": {"selector": {}, "template": {}, "serviceName": "web"},
+            "status": status,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn pods_per_revision_comes_from_status_only_when_it_accounts_for_every_pod() {
+        let settled = with_status(serde_json::json!({"observedGeneration": 3, "replicas": 3,
+            "currentReplicas": 3, "updatedReplicas": 3,
+            "currentRevision": "web-a", "updateRevision": "web-a"}));
+        assert_eq!(
+            pods_per_revision_from_status(&settled),
+            Some(BTreeMap::from([("web-a".to_string(), 3)]))
+        );
+        let rolling = with_status(serde_json::json!({"observedGeneration": 3, "replicas": 3,
+            "currentReplicas": 2, "updatedReplicas": 1,
+            "currentRevision": "web-a", "updateRevision": "web-b"}));
+        assert_eq!(
+            pods_per_revision_from_status(&rolling),
+            Some(BTreeMap::from([
+                ("web-a".to_string(), 2),
+                ("web-b".to_string(), 1)
+            ]))
+        );
+        // A pod on a third revision (an interrupted rollout) or terminating: not accounted.
+        let third = with_status(serde_json::json!({"observedGeneration": 3, "replicas": 3,
+            "currentReplicas": 1, "updatedReplicas": 1,
+            "currentRevision": "web-a", "updateRevision": "web-c"}));
+        assert_eq!(pods_per_revision_from_status(&third), None);
+        // A status the controller has not written for this generation yet.
+        let stale = with_status(serde_json::json!({"observedGeneration": 2, "replicas": 3,
+            "currentReplicas": 3, "updatedReplicas": 3,
+            "currentRevision": "web-a", "updateRevision": "web-a"}));
+        assert_eq!(pods_per_revision_from_status(&stale), None);
+        let none = with_status(serde_json::json!({}));
+        assert_eq!(pods_per_revision_from_status(&none), None);
     }
 }
