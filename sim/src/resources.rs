@@ -323,6 +323,23 @@ impl ResourceType {
     pub fn is_metrics(&self) -> bool {
         self.group == "metrics.k8s.io"
     }
+
+    /// Whether a DELETE that removes the object answers with it (`ReturnDeletedObject: true`
+    /// in the resource's registry storage: pkg/registry/core/pod/storage/storage.go, service/,
+    /// persistentvolumeclaim/, namespace/, pkg/registry/storage/storageclass/storage/) rather
+    /// than with a Success Status (store.go finalizeDelete; e.g. statefulsets, configmaps).
+    pub fn returns_deleted_object(&self) -> bool {
+        matches!(
+            (self.group, self.plural),
+            ("", "pods")
+                | ("", "services")
+                | ("", "persistentvolumeclaims")
+                | ("", "persistentvolumes")
+                | ("", "namespaces")
+                | ("", "serviceaccounts")
+                | ("storage.k8s.io", "storageclasses")
+        )
+    }
 }
 
 /// Find a served resource by group, version and plural.

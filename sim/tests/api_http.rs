@@ -556,3 +556,48 @@ fn injected_latency_delays_responses() {
     assert!(t.elapsed() >= Duration::from_millis(150));
     assert!(s.requests().last().unwrap().latency_ms >= 150.0);
 }
+
+/// store.go finalizeDelete: an immediate deletion answers with the object only where the
+/// registry sets ReturnDeletedObject (pods, services, PVCs, …); elsewhere (configmaps,
+/// statefulsets, …) with a Success Status naming the resource; dry runs alike.
+#[test]
+fn delete_answers_like_the_resources_store() {
+    let s = sim();
+    let uid = req(&s, "POST", CMS).json(&cm("gone")).send().json()["metadata"]["uid"].clone();
+    let r = req(&s, "DELETE", &format!("{CMS}/gone")).send();
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.json(),
+        json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
+               "details": {"name": "gone", "group": "", "kind": "configmaps", "uid": uid}})
+    );
+    req(&s, "POST", CMS).json(&cm("dry")).send();
+    let r = req(&s, "DELETE", &format!("{CMS}/dry?dryRun=All")).send();
+    assert_eq!((r.status, r.json()["kind"].clone()), (200, json!("Status")));
+
+    let sts = json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
+        "metadata": {"name": "web"},
+        "spec": {"serviceName": "web", "replicas": 0, "selector": {"matchLabels": {"app": "web"}},
+                 "template": {"metadata": {"labels": {"app": "web"}},
+                              "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}});
+    let path = "/apis/apps/v1/namespaces/default/statefulsets";
+    assert_eq!(req(&s, "POST", path).json(&sts).send().status, 201);
+    let r = req(&s, "DELETE", &format!("{path}/web"))
+        .json(&json!({"propagationPolicy": "Background"}))
+        .send();
+    assert_eq!(r.status, 200);
+    let st = r.json();
+    assert_eq!(st["kind"], "Status");
+    assert_eq!(
+        st["details"],
+        json!({"name": "web", "group": "apps", "kind": "statefulsets", "uid": st["details"]["uid"]})
+    );
+    assert!(st["details"]["uid"].is_string());
+
+    let svc = json!({"metadata": {"name": "web"}, "spec": {"clusterIP": "None", "ports": [{"port": 80}]}});
+    let spath = "/api/v1/namespaces/default/services";
+    assert_eq!(req(&s, "POST", spath).json(&svc).send().status, 201);
+    let r = req(&s, "DELETE", &format!("{spath}/web")).send();
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["kind"], "Service");
+}

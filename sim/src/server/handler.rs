@@ -201,6 +201,23 @@ fn bytes_resp(code: u16, body: Vec<u8>) -> Resp {
     r
 }
 
+/// The Success Status of an immediate deletion (store.go finalizeDelete: details.kind is
+/// the resource, "Yes we set Kind field to resource"; no code).
+fn deleted_status(rt: &ResourceType, obj: &Value) -> Value {
+    json!({
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Success",
+        "details": {
+            "name": obj["metadata"]["name"],
+            "group": rt.group,
+            "kind": rt.plural,
+            "uid": obj["metadata"]["uid"],
+        },
+    })
+}
+
 fn status_resp(e: &ApiError) -> Resp {
     json_resp(e.code, &e.to_status())
 }
@@ -415,11 +432,23 @@ async fn resource_route(
             Method::DELETE if verbs_ok("delete") => {
                 let opts = delete_options(ctx, &body)?;
                 let obj = cluster.delete(rt, ns, name, &opts)?;
-                // delete.go: 202 Accepted when the object was not removed at once.
-                let lingering = !opts.dry_run
-                    && !obj["metadata"]["deletionTimestamp"].is_null()
-                    && cluster.get(rt, ns, name).is_ok();
-                Ok(json_resp(if lingering { 202 } else { 200 }, &obj))
+                // store.go Delete: an object that lingers (graceful deletion, finalizers) is
+                // answered as updated; one removed at once goes through finalizeDelete, which
+                // answers with the object only for ReturnDeletedObject stores, else a Status.
+                let lingering = !obj["metadata"]["deletionTimestamp"].is_null()
+                    && (opts.dry_run || cluster.get(rt, ns, name).is_ok());
+                // delete.go: 202 Accepted only when not removed at once and the deprecated
+                // orphanDependents=false was given; 200 otherwise.
+                let orphan_false = ctx.q("orphanDependents") == Some("false")
+                    || serde_json::from_slice::<Value>(&body)
+                        .ok()
+                        .is_some_and(|b| b["orphanDependents"] == json!(false));
+                let code = if lingering && orphan_false { 202 } else { 200 };
+                if lingering || rt.returns_deleted_object() {
+                    Ok(json_resp(code, &obj))
+                } else {
+                    Ok(json_resp(code, &deleted_status(rt, &obj)))
+                }
             }
             _ => Err(not_allowed()),
         },
