@@ -40,10 +40,14 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
         ));
     }
 
-    // Stuck? Only looked at when the status says something is not ready or not updated.
+    // Stuck? A stuck set has a pod that is not ready, so the pods are only looked at when
+    // the status counts one (or is older than the spec). A rollout in progress with every
+    // pod ready is moving, not stuck.
     let st = sts.status.clone().unwrap_or_default();
-    let unsettled = st.ready_replicas.unwrap_or(0) < rollout::desired(&sts)
-        || st.current_revision != st.update_revision;
+    let ready = st.ready_replicas.unwrap_or(0);
+    let unsettled = ready < rollout::desired(&sts)
+        || ready < st.replicas
+        || st.observed_generation != sts.metadata.generation;
     let stuck = if unsettled {
         let pods = kube.list_pods(&super::list::selector(&sts)).await?;
         let now = chrono::Utc::now().max(stuck::newest_timestamp(&sts, &pods).unwrap_or_default());
