@@ -384,6 +384,58 @@ fn events_watch_sees_a_new_event() {
     assert_eq!(created_web1, 1, "{more:?}");
 }
 
+/// A watch answered with 410 Expired (its resourceVersion left the watch cache): the command
+/// relists, prints only what it has not shown, and goes on watching.
+#[test]
+fn events_watch_relists_after_410_expired() {
+    let env = TestEnv::with_speed(5.0);
+    create(&env, "web", "nginx:1.27", "1");
+    env.wait_ready("default", "web", 1);
+    env.sim.add_fault(FaultRule::new(
+        Some("GET"),
+        "watch=true",
+        FaultAction::ExpireWatch,
+        1,
+    ));
+    env.sim.clear_requests();
+    let (mut child, rx) = spawn(&env, &["events", "web", "-w"]);
+    let first = read_until(&rx, |l| l.iter().any(|l| l.contains("web-0")));
+    scale(&env, "web", 2);
+    let more = read_until(&rx, |l| l.iter().any(|l| l.contains("web-1")));
+    let _ = child.kill();
+    let _ = child.wait();
+    let all: Vec<&String> = first.iter().chain(&more).collect();
+    assert!(
+        all.iter().any(|l| l.contains("create Pod web-1")),
+        "{all:?}"
+    );
+    assert_eq!(
+        all.iter()
+            .filter(|l| l.contains("create Pod web-0"))
+            .count(),
+        1,
+        "an event shown before the relist is not shown again: {all:?}"
+    );
+    let reqs = env.sim.requests();
+    let on_events = |watch: bool| {
+        reqs.iter()
+            .filter(|r| {
+                r.path.ends_with("/events")
+                    && (r.param("watch").as_deref() == Some("true")) == watch
+            })
+            .count()
+    };
+    assert_eq!(
+        on_events(false),
+        2,
+        "the first list and the relist: {reqs:#?}"
+    );
+    assert!(
+        on_events(true) >= 2,
+        "the expired watch and the next: {reqs:#?}"
+    );
+}
+
 #[test]
 fn top_matches_pod_metrics_in_two_requests() {
     let env = TestEnv::new();

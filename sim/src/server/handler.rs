@@ -120,6 +120,14 @@ pub(crate) async fn handle(
                 .insert("retry-after", HeaderValue::from(retry_after));
             Ok(r)
         }
+        Some(FaultAction::ExpireWatch) => {
+            let rv = state.cluster.resource_version();
+            let status = ApiError::gone(format!("too old resource version: 1 ({rv})")).to_status();
+            let mut line =
+                serde_json::to_vec(&json!({"type": "ERROR", "object": status})).unwrap_or_default();
+            line.push(b'\n');
+            Ok(bytes_resp(200, line))
+        }
         Some(FaultAction::CutWatchAfter { events }) => {
             watch_cut = Some(events);
             Err(ApiError::internal(""))

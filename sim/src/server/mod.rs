@@ -54,6 +54,10 @@ pub enum FaultAction {
     ResetConnection,
     /// Serve the watch normally but end the stream after `events` events.
     CutWatchAfter { events: usize },
+    /// Answer a watch as when its resourceVersion has left the watch cache: one ERROR event
+    /// carrying a 410 Expired Status, then the end of the stream (the cacher's
+    /// "too old resource version"). Makes a client's relist path testable on demand.
+    ExpireWatch,
 }
 
 /// Answer the next `count` requests matching `method` (None = any) and whose path+query
