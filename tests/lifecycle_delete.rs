@@ -24,19 +24,24 @@ fn count(
         .count()
 }
 
-#[test]
-fn delete_asks_lists_and_keeps_pvcs_by_default() {
-    let env = env();
+/// `create NAME --image IMAGE --replicas N --volume data:1Gi:/data`.
+fn create_with_volume(env: &common::TestEnv, name: &str, image: &str, replicas: &str) {
     env.ok([
         "create",
-        "web",
+        name,
         "--image",
-        "nginx:1.27",
+        image,
         "--replicas",
-        "2",
+        replicas,
         "--volume",
         "data:1Gi:/data",
     ]);
+}
+
+#[test]
+fn delete_asks_lists_and_keeps_pvcs_by_default() {
+    let env = env();
+    create_with_volume(&env, "web", "nginx:1.27", "2");
     env.wait_ready("default", "web", 2);
     assert_eq!(count(&env, &PVCS, "data-web-"), 2);
 
@@ -83,26 +88,8 @@ fn delete_asks_lists_and_keeps_pvcs_by_default() {
 #[test]
 fn delete_with_service_and_pvcs_but_never_a_shared_service() {
     let env = env();
-    env.ok([
-        "create",
-        "web",
-        "--image",
-        "nginx:1.27",
-        "--replicas",
-        "1",
-        "--volume",
-        "data:1Gi:/data",
-    ]);
-    env.ok([
-        "create",
-        "db",
-        "--image",
-        "postgres:16",
-        "--replicas",
-        "1",
-        "--volume",
-        "data:1Gi:/data",
-    ]);
+    create_with_volume(&env, "web", "nginx:1.27", "1");
+    create_with_volume(&env, "db", "postgres:16", "1");
     env.wait_ready("default", "web", 1);
     env.wait_ready("default", "db", 1);
     // A bare pod selected by db's Service: db's Service is shared.
@@ -203,16 +190,7 @@ fn delete_what_does_not_exist() {
 #[test]
 fn delete_yes_sends_only_the_delete_and_says_what_stays() {
     let env = env();
-    env.ok([
-        "create",
-        "web",
-        "--image",
-        "nginx:1.27",
-        "--replicas",
-        "2",
-        "--volume",
-        "data:1Gi:/data",
-    ]);
+    create_with_volume(&env, "web", "nginx:1.27", "2");
     env.wait_ready("default", "web", 2);
     env.sim.clear_requests();
     let o = env.run(["delete", "web", "--yes"]);
