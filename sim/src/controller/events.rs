@@ -193,7 +193,15 @@ impl Correlator {
     }
 }
 
-/// Record an event about `involved` (a full object with apiVersion/kind/metadata).
+/// Who reports an event: `component` (e.g. "kubelet") and `host` (the node, for the kubelet).
+#[derive(Debug, Clone, Default)]
+pub struct Source {
+    pub component: String,
+    pub host: Option<String>,
+}
+
+/// Record an event about `involved` (a full object with apiVersion/kind/metadata) as a
+/// control-plane component (no host, no fieldPath).
 pub fn record(
     cluster: &Cluster,
     involved: &Value,
@@ -202,6 +210,27 @@ pub fn record(
     message: &str,
     component: &str,
 ) {
+    let source = Source {
+        component: component.to_string(),
+        host: None,
+    };
+    record_from(cluster, involved, None, type_, reason, message, &source);
+}
+
+/// Record an event through the correlator, optionally with a `fieldPath` such as
+/// `spec.containers{nginx}` and a source host, as the kubelet's container events carry.
+pub fn record_from(
+    cluster: &Cluster,
+    involved: &Value,
+    field_path: Option<&str>,
+    type_: &str,
+    reason: &str,
+    message: &str,
+    source: &Source,
+) {
+    let component = source.component.as_str();
+    let host = source.host.as_deref().unwrap_or("");
+    let fp = field_path.unwrap_or("");
     let meta = &involved["metadata"];
     let ns = meta["namespace"].as_str().unwrap_or("default").to_string();
     let name = meta["name"].as_str().unwrap_or_default();
@@ -215,11 +244,11 @@ pub fn record(
         ..Default::default()
     };
     let nanos = now.timestamp_nanos_opt().unwrap_or_default();
-    // getSpamKey / EventAggregatorByReasonFunc / getEventKey (host and fieldPath are empty).
-    let spam_key = [component, "", kind, &ns, name, uid, api_version, type_].join("");
+    // getSpamKey / EventAggregatorByReasonFunc / getEventKey.
+    let spam_key = [component, host, kind, &ns, name, uid, api_version, type_].join("");
     let aggregate_key = [
         component,
-        "",
+        host,
         kind,
         &ns,
         name,
@@ -228,16 +257,16 @@ pub fn record(
         type_,
         reason,
         component,
-        "",
+        host,
     ]
     .join("");
     let event_key = [
         component,
-        "",
+        host,
         kind,
         &ns,
         name,
-        "",
+        fp,
         uid,
         api_version,
         type_,
@@ -279,6 +308,13 @@ pub fn record(
     if involved_ref["namespace"] == json!("") {
         involved_ref.as_object_mut().map(|m| m.remove("namespace"));
     }
+    if let Some(fp) = field_path {
+        involved_ref["fieldPath"] = json!(fp);
+    }
+    let mut src = json!({"component": component});
+    if let Some(h) = &source.host {
+        src["host"] = json!(h);
+    }
     // recordToSink: a patch that finds no event creates it again with count 1.
     let count = if d.patch { 1 } else { d.count };
     let first = d.first_timestamp.clone();
@@ -289,14 +325,14 @@ pub fn record(
         "involvedObject": involved_ref,
         "reason": reason,
         "message": d.message,
-        "source": {"component": component},
+        "source": src,
         "firstTimestamp": first,
         "lastTimestamp": now_s,
         "count": count,
         "type": type_,
         "eventTime": null,
         "reportingComponent": component,
-        "reportingInstance": "",
+        "reportingInstance": host,
     });
     let _ = cluster.create(&EVENTS, Some(&ns), ev, &opts);
 }

@@ -1,26 +1,21 @@
-//! An event recorder for the simulated node components (kubelet, scheduler, volume and
-//! namespace controllers), modelled on client-go's tools/record with its EventCorrelator:
-//! the aggregation cache lives in the recorder's memory (as upstream's LRU does), so a repeat
-//! of the same (object, fieldPath, type, reason, message, source) bumps `count` and
-//! `lastTimestamp` of the event already written instead of listing all events each time.
+//! The event recorder of the simulated node components (kubelet, scheduler, volume and
+//! namespace controllers). Core/v1 events go through the one EventCorrelator of
+//! `controller::events` (client-go tools/record: aggregation, count bumps, spam filter), with
+//! the kubelet's fieldPath and host. The events.k8s.io/v1 style (`record_v1`, the scheduler's
+//! and kubelet's new-style recorder) keeps its series per object in this recorder's memory.
 //! Upstream: staging/src/k8s.io/client-go/tools/record/event.go, events_cache.go,
-//! staging/src/k8s.io/client-go/tools/events (the events.k8s.io/v1 recorder the scheduler uses).
+//! staging/src/k8s.io/client-go/tools/events (the events.k8s.io/v1 recorder).
 
 use crate::api::{Cluster, WriteOptions};
 use crate::resources::EVENTS;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-/// Who reports: `component` (e.g. "kubelet") and `host` (the node, for the kubelet).
-#[derive(Debug, Clone, Default)]
-pub struct Source {
-    pub component: String,
-    pub host: Option<String>,
-}
+pub use crate::controller::events::Source;
 
 #[derive(Default)]
 pub struct Recorder {
-    /// aggregation key -> (namespace, event name)
+    /// series key (events.k8s.io/v1 style) -> (namespace, event name)
     cache: HashMap<String, (String, String)>,
 }
 
@@ -35,7 +30,8 @@ impl Recorder {
     }
 
     /// Record a core/v1 Event (client-go tools/record shape) about `involved`, optionally with
-    /// a `fieldPath` such as `spec.containers{nginx}` as the kubelet's container events carry.
+    /// a `fieldPath` such as `spec.containers{nginx}` as the kubelet's container events carry;
+    /// through the same EventCorrelator as the controllers' events (`events::record_from`).
     #[allow(clippy::too_many_arguments)]
     pub fn record(
         &mut self,
@@ -47,78 +43,9 @@ impl Recorder {
         message: &str,
         source: &Source,
     ) {
-        let meta = &involved["metadata"];
-        let ns = meta["namespace"].as_str().unwrap_or("default").to_string();
-        let name = meta["name"].as_str().unwrap_or_default().to_string();
-        let uid = meta["uid"].as_str().unwrap_or_default();
-        let key = format!(
-            "{uid}\u{0}{}\u{0}{type_}\u{0}{reason}\u{0}{message}\u{0}{}\u{0}{}",
-            field_path.unwrap_or(""),
-            source.component,
-            source.host.as_deref().unwrap_or("")
+        crate::controller::events::record_from(
+            cluster, involved, field_path, type_, reason, message, source,
         );
-        let now = cluster.clock().timestamp();
-        let opts = WriteOptions {
-            field_manager: Some(source.component.clone()),
-            ..Default::default()
-        };
-        if let Some((ens, ename)) = self.cache.get(&key) {
-            if let Ok(mut e) = cluster.get(&EVENTS, Some(ens), ename) {
-                let count = e["count"].as_i64().unwrap_or(1) + 1;
-                e["count"] = json!(count);
-                e["lastTimestamp"] = json!(now);
-                if cluster
-                    .update(&EVENTS, Some(ens), ename, None, e, &opts)
-                    .is_ok()
-                {
-                    return;
-                }
-            }
-        }
-        let nanos = cluster
-            .clock()
-            .now()
-            .timestamp_nanos_opt()
-            .unwrap_or_default();
-        let mut involved_ref = json!({
-            "kind": involved["kind"],
-            "namespace": ns,
-            "name": name,
-            "uid": uid,
-            "apiVersion": involved["apiVersion"],
-            "resourceVersion": meta["resourceVersion"],
-        });
-        if let Some(fp) = field_path {
-            involved_ref["fieldPath"] = json!(fp);
-        }
-        let mut src = json!({"component": source.component});
-        if let Some(h) = &source.host {
-            src["host"] = json!(h);
-        }
-        let ename = format!("{name}.{nanos:x}");
-        let ev: Value = json!({
-            "apiVersion": "v1",
-            "kind": "Event",
-            "metadata": {"name": ename, "namespace": ns},
-            "involvedObject": involved_ref,
-            "reason": reason,
-            "message": message,
-            "source": src,
-            "firstTimestamp": now,
-            "lastTimestamp": now,
-            "count": 1,
-            "type": type_,
-            "eventTime": null,
-            "reportingComponent": source.component,
-            "reportingInstance": source.host.clone().unwrap_or_default(),
-        });
-        if let Ok(w) = cluster.create(&EVENTS, Some(&ns), ev, &opts) {
-            let stored = w.object["metadata"]["name"]
-                .as_str()
-                .unwrap_or(&ename)
-                .to_string();
-            self.cache.insert(key, (ns, stored));
-        }
     }
 
     /// Record an events.k8s.io/v1 Event as the scheduler's new-style recorder does, stored as
