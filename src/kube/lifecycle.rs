@@ -10,7 +10,7 @@ use k8s_openapi::api::autoscaling::v1::Scale;
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod, Service};
 use kube::api::{
     DeleteParams, ListParams, Patch, PatchParams, PostParams, Preconditions, PropagationPolicy,
-    WatchEvent, WatchParams,
+    WatchEvent,
 };
 use kube::Api;
 use serde::Deserialize;
@@ -281,15 +281,10 @@ impl Kube {
         name: &str,
         version: &str,
     ) -> Result<impl Stream<Item = Change<StatefulSet>> + use<>> {
-        let wp = WatchParams::default()
-            .fields(&format!("metadata.name={name}"))
-            .timeout(290);
-        let stream = self
-            .sts_api()
-            .watch(&wp, version)
-            .await
-            .map_err(|e| api_error(e, "statefulsets", None, &self.namespace))?;
-        Ok(stream.map(to_change))
+        Ok(self
+            .obs_watch_statefulset(name, version)
+            .await?
+            .map(to_change))
     }
 
     /// Watches pods by label selector from `version`.
@@ -298,13 +293,7 @@ impl Kube {
         selector: &str,
         version: &str,
     ) -> Result<impl Stream<Item = Change<Pod>> + use<>> {
-        let wp = WatchParams::default().labels(selector).timeout(290);
-        let stream = self
-            .pod_api()
-            .watch(&wp, version)
-            .await
-            .map_err(|e| api_error(e, "pods", None, &self.namespace))?;
-        Ok(stream.map(to_change))
+        Ok(self.obs_watch_pods(selector, version).await?.map(to_change))
     }
 
     /// Lists pods by selector, returning the list's resourceVersion for a watch.
