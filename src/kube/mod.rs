@@ -325,6 +325,8 @@ pub fn api_error(err: kube::Error, kind: &str, name: Option<&str>, ns: &str) -> 
             }
             let hint = if text.contains("timed out") || text.contains("elapsed") {
                 "the request timed out; raise --request-timeout (0 = no limit)"
+            } else if retry::connection_lost(&text) {
+                "the connection to the API server was lost before it answered; a change may or may not have been applied"
             } else if text.contains("onnect") || text.contains("dns") || text.contains("tcp") {
                 "cannot reach the API server; check the kubeconfig's server address and that the cluster is up"
             } else {
