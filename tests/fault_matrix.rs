@@ -105,6 +105,26 @@ impl Key {
         }
     }
 
+    /// The kind words (any of them) and the name of the object a write is about: the
+    /// error of a failed write must name it.
+    fn object(&self) -> (&'static [&'static str], String) {
+        let segs: Vec<&str> = self.path.split('/').filter(|s| !s.is_empty()).collect();
+        let plurals = ["services", "statefulsets", "pods", "persistentvolumeclaims"];
+        let at = segs
+            .iter()
+            .rposition(|s| plurals.contains(s))
+            .expect("a known resource");
+        let kinds: &'static [&'static str] = match segs[at] {
+            "services" => &["service"],
+            "statefulsets" => &["statefulset"],
+            "pods" => &["pod"],
+            _ => &["pvc", "persistentvolumeclaim"],
+        };
+        // a POST names its object in the body: every row creates `web`
+        let name = segs.get(at + 1).copied().unwrap_or("web").to_string();
+        (kinds, name)
+    }
+
     fn show(&self) -> String {
         let q = if self.query.is_empty() {
             String::new()
@@ -510,6 +530,18 @@ fn check_cell(
             assert!(
                 says.iter().any(|w| cell.out.stderr.contains(w)),
                 "the error names the failure ({says:?})\n{}",
+                cell.show()
+            );
+            let error = cell
+                .out
+                .stderr
+                .split_once("error: ")
+                .map(|(_, e)| e)
+                .unwrap_or_default();
+            let (kinds, name) = target.object();
+            assert!(
+                kinds.iter().any(|k| error.contains(k)) && error.contains(&name),
+                "the error names the object whose write failed ({kinds:?} {name})\n{}",
                 cell.show()
             );
             (row.failed)(cell);
