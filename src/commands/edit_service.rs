@@ -161,23 +161,46 @@ pub async fn run(args: EditServiceArgs, ctx: &Ctx) -> Result<()> {
         println!("(server dry run: the change is valid; nothing saved)");
         return Ok(());
     }
-    if !diff.is_empty() {
-        kube.put_raw(&path, &body, false)
+    let updated = if diff.is_empty() {
+        None
+    } else {
+        Some(
+            kube.put_raw(&path, &body, false)
+                .await
+                .map_err(anyhow::Error::from)
+                .with_context(|| format!("cannot update service {svc_name:?}"))?,
+        )
+    };
+    if let Some(patch) = &sts_patch {
+        if let Err(e) = kube
+            .patch_raw(&sts_path, patch, PatchType::Strategic, false)
             .await
-            .map_err(anyhow::Error::from)
-            .with_context(|| format!("cannot update service {svc_name:?}"))?;
+        {
+            // All or nothing: the Service goes back to the ports it had (a PUT at the updated
+            // resourceVersion, so a concurrent change of it is not overwritten).
+            let note = match updated {
+                None => String::new(),
+                Some(mut restore) => {
+                    restore["spec"]["ports"] = Value::Array(before);
+                    match kube.put_raw(&path, &restore, false).await {
+                        Ok(_) => format!("; service/{svc_name} was restored to its previous ports"),
+                        Err(r) => format!(
+                            "; service/{svc_name} keeps the new ports (restoring them failed: {:#})",
+                            anyhow::Error::from(r)
+                        ),
+                    }
+                }
+            };
+            return Err(anyhow::Error::from(e).context(format!(
+                "cannot update the container ports of statefulset {:?}{note}",
+                args.name
+            )));
+        }
+    }
+    if updated.is_some() {
         println!("service/{svc_name} updated");
     }
-    if let Some(patch) = &sts_patch {
-        kube.patch_raw(&sts_path, patch, PatchType::Strategic, false)
-            .await
-            .map_err(anyhow::Error::from)
-            .with_context(|| {
-                format!(
-                    "cannot update the container ports of statefulset {:?}",
-                    args.name
-                )
-            })?;
+    if sts_patch.is_some() {
         println!("statefulset.apps/{} patched (container ports)", args.name);
     }
     Ok(())

@@ -306,7 +306,13 @@ pub fn api_error(err: kube::Error, kind: &str, name: Option<&str>, ns: &str) -> 
                 (403, _, _) => format!("forbidden: {}", resp.message),
                 (422, _, Some(n)) => format!("the server rejected {kind} {n:?} as invalid"),
                 (404, _, None) => format!("the server does not serve {kind} (404)"),
-                (code, _, _) => format!("the server answered {code} {}", resp.reason),
+                (code, _, Some(n)) => {
+                    format!(
+                        "the server answered {code} {} for {kind} {n:?}",
+                        resp.reason
+                    )
+                }
+                (code, _, None) => format!("the server answered {code} {}", resp.reason),
             };
             let mut e = anyhow::Error::new(failure);
             if !resp.message.is_empty() && !matches!(resp.code, 403) {
@@ -323,14 +329,18 @@ pub fn api_error(err: kube::Error, kind: &str, name: Option<&str>, ns: &str) -> 
                 text.push_str(&format!(": {s}"));
                 source = s.source();
             }
+            // which object the request was about, when known
+            let about = name.map(|n| format!(" ({kind} {n:?})")).unwrap_or_default();
             let hint = if text.contains("timed out") || text.contains("elapsed") {
-                "the request timed out; raise --request-timeout (0 = no limit)"
+                format!("the request timed out{about}; raise --request-timeout (0 = no limit)")
+            } else if retry::connection_lost(&text) {
+                format!("the connection to the API server was lost before it answered{about}; a change may or may not have been applied")
             } else if text.contains("onnect") || text.contains("dns") || text.contains("tcp") {
-                "cannot reach the API server; check the kubeconfig's server address and that the cluster is up"
+                "cannot reach the API server; check the kubeconfig's server address and that the cluster is up".to_string()
             } else {
-                "the request failed"
+                format!("the request failed{about}")
             };
-            anyhow!(other).context(hint.to_string())
+            anyhow!(other).context(hint)
         }
     }
 }

@@ -83,6 +83,13 @@ fn retryable_error(e: &BoxError) -> bool {
         text.push_str(&s.to_string());
         src = s.source();
     }
+    connection_lost(&text)
+}
+
+/// Whether an error text (its whole chain) says the connection died under a request, after it
+/// may have reached the server: a reset or a close before the answer. Not a refused connection,
+/// DNS or certificate failure (the request never left).
+pub fn connection_lost(text: &str) -> bool {
     let t = text.to_ascii_lowercase();
     if t.contains("refused") || t.contains("certificate") || t.contains("dns") {
         return false;
