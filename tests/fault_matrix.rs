@@ -1006,7 +1006,10 @@ fn delete() {
                 assert!(gone_or_deleting(c.sts()), "{}", c.show());
                 assert!(c.svc().is_some(), "{}", c.show());
                 assert!(
-                    c.out.stdout.contains("statefulset.apps/web deleted"),
+                    c.out.stdout.contains("statefulset.apps/web deleted")
+                        && c.out
+                            .stderr
+                            .contains("is deleted, but its Service web was not"),
                     "{}",
                     c.show()
                 );
@@ -1017,6 +1020,29 @@ fn delete() {
                     c.show()
                 );
             }
+        }),
+    });
+}
+
+/// `delete --yes` alone: one request, the DELETE; on failure nothing is gone.
+#[test]
+fn delete_yes_only() {
+    run_row(Row {
+        name: "delete --yes",
+        args: vec!["delete", "web", "--yes"],
+        polls: false,
+        input: Input::None,
+        setup: plain_set(),
+        ok: check(|c| {
+            assert!(gone_or_deleting(c.sts()), "{}", c.show());
+            assert!(c.svc().is_some(), "the Service is kept\n{}", c.show());
+        }),
+        failed: check(|c| {
+            assert!(
+                !gone_or_deleting(c.sts()) && c.svc().is_some(),
+                "nothing deleted when the DELETE failed\n{}",
+                c.show()
+            );
         }),
     });
 }
@@ -1061,7 +1087,13 @@ fn rollback_stuck() {
                 // the template is restored; the stuck pod is not deleted and the error says so
                 assert_eq!(image(c), "nginx:1.25", "{}", c.show());
                 assert_eq!(uid.as_deref(), Some(stuck.as_str()), "{}", c.show());
-                assert!(c.out.stderr.contains("web-0"), "{}", c.show());
+                assert!(
+                    c.out.stderr.contains(
+                        "is restored to revision 1, but the stuck pod web-0 was not deleted"
+                    ) && c.out.stderr.contains("kubectl delete pod web-0"),
+                    "{}",
+                    c.show()
+                );
             } else {
                 assert_eq!(image(c), "nginx:bad", "template untouched\n{}", c.show());
                 assert_eq!(

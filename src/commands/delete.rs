@@ -96,13 +96,21 @@ pub async fn run(args: DeleteArgs, ctx: &Ctx) -> Result<()> {
     )?;
     if let Some(s) = &p.service {
         if dry != DryRun::Client {
-            kube.delete_service_dry(s, server_dry).await?;
+            kube.delete_service_dry(s, server_dry).await.map_err(|e| {
+                e.context(format!(
+                    "statefulset.apps/{name} is deleted, but its Service {s} was not"
+                ))
+            })?;
         }
         eprintln!("service/{s} deleted{sfx}");
     }
     for c in &p.pvcs {
         if dry != DryRun::Client {
-            kube.delete_pvc(c, server_dry).await?;
+            kube.delete_pvc(c, server_dry).await.map_err(|e| {
+                e.context(format!(
+                    "statefulset.apps/{name} is deleted, but its PersistentVolumeClaim {c} was not"
+                ))
+            })?;
         }
         eprintln!("persistentvolumeclaim/{c} deleted{sfx}");
     }

@@ -123,7 +123,20 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
     )?;
     if let Some(s) = &stuck {
         kube.delete_pod(&s.pod, s.uid.as_deref(), dry == DryRun::Server)
-            .await?;
+            .await
+            .map_err(|e| {
+                crate::errors::with_hint(
+                    e.context(format!(
+                        "the template of statefulset {name:?} is restored to revision {}, but the stuck pod {} was not deleted",
+                        target.number, s.pod
+                    )),
+                    &format!(
+                        "delete it so the rollout can go on: kubectl delete pod {} -n {}",
+                        s.pod,
+                        kube.namespace
+                    ),
+                )
+            })?;
         eprintln!("pod/{} deleted{}", s.pod, suffix(dry));
     }
     if args.wait.wait {
