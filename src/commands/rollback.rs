@@ -130,7 +130,7 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
                         "the template of statefulset {name:?} is restored to revision {}, but the stuck pod {} was not deleted",
                         target.number, s.pod
                     )),
-                    &format!(
+                    format!(
                         "delete it so the rollout can go on: kubectl delete pod {} -n {}",
                         s.pod,
                         kube.namespace
