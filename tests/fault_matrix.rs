@@ -35,10 +35,18 @@ enum Fault {
     E429,
     E503,
     Reset,
+    /// The server carries the write out, then the connection drops before its answer.
+    ResetAfter,
 }
 
 impl Fault {
-    const ALL: [Fault; 4] = [Fault::E500, Fault::E429, Fault::E503, Fault::Reset];
+    const ALL: [Fault; 5] = [
+        Fault::E500,
+        Fault::E429,
+        Fault::E503,
+        Fault::Reset,
+        Fault::ResetAfter,
+    ];
 
     fn action(self) -> FaultAction {
         match self {
@@ -46,6 +54,7 @@ impl Fault {
             Fault::E429 => FaultAction::TooManyRequests { retry_after: 1 },
             Fault::E503 => FaultAction::ServiceUnavailable,
             Fault::Reset => FaultAction::ResetConnection,
+            Fault::ResetAfter => FaultAction::ResetAfterApply,
         }
     }
 
@@ -55,7 +64,7 @@ impl Fault {
             Fault::E500 => 500,
             Fault::E429 => 429,
             Fault::E503 => 503,
-            Fault::Reset => 0,
+            Fault::Reset | Fault::ResetAfter => 0,
         }
     }
 
@@ -65,6 +74,7 @@ impl Fault {
             Fault::E429 => "429",
             Fault::E503 => "503",
             Fault::Reset => "reset",
+            Fault::ResetAfter => "reset-after",
         }
     }
 }
@@ -77,14 +87,28 @@ struct Key {
     path: String,
     /// The query without resourceVersion and with UIDs replaced.
     query: String,
+    /// Sending it twice does what sending it once does, so the client may repeat it: a
+    /// merge, strategic merge or apply patch, or a server dry run.
+    repeatable: bool,
 }
 
 impl Key {
     fn of(r: &RequestRecord, ns: &str) -> Key {
+        let ct = r.content_type.as_deref().unwrap_or("");
+        let repeatable = r.query.split('&').any(|kv| kv == "dryRun=All")
+            || (r.method == "PATCH"
+                && [
+                    "application/merge-patch+json",
+                    "application/strategic-merge-patch+json",
+                    "application/apply-patch+yaml",
+                ]
+                .iter()
+                .any(|t| ct.starts_with(t)));
         Key {
             method: r.method.clone(),
             path: generic_path(&r.path, ns),
             query: normal_query(&r.query),
+            repeatable,
         }
     }
 
@@ -388,6 +412,9 @@ fn run_row(row: Row) {
     std::thread::scope(|s| {
         for fault in Fault::ALL {
             for (t, target) in targets.iter().enumerate() {
+                if fault == Fault::ResetAfter && target.is_read() {
+                    continue; // for a read the same as a reset
+                }
                 let (env, row, prepare) = (&env, &row, &prepare);
                 let (failures, results, probe_log, probe_writes) =
                     (&failures, &results, &probe_log, &probe_writes);
@@ -474,11 +501,11 @@ fn check_cell(
         hits.iter().map(|r| r.status).collect::<Vec<_>>(),
         cell.show()
     );
-    if target.is_read() {
+    if target.is_read() || target.repeatable {
         assert_eq!(
             cell.out.code,
             0,
-            "a read fault is retried and the command succeeds\n{}",
+            "a fault on a read or a repeatable write is retried and the command succeeds\n{}",
             cell.show()
         );
         (row.ok)(cell);
@@ -486,7 +513,7 @@ fn check_cell(
             assert_eq!(
                 hits.len(),
                 count(probe_log, "probe", target) + 1,
-                "the faulted read is sent exactly once more\n{}",
+                "the faulted request is sent exactly once more\n{}",
                 cell.show()
             );
         }
@@ -495,12 +522,14 @@ fn check_cell(
             "the retry succeeded: {:?}",
             hits.iter().map(|r| r.status).collect::<Vec<_>>()
         );
-        assert_eq!(
-            writes(log, ns),
-            probe_writes,
-            "a read fault changes no write\n{}",
-            cell.show()
-        );
+        if target.is_read() {
+            assert_eq!(
+                writes(log, ns),
+                probe_writes,
+                "a read fault changes no write\n{}",
+                cell.show()
+            );
+        }
         if fault == Fault::E429 {
             // Retry-After: 1 was honoured (a lower bound)
             assert!(took >= Duration::from_millis(950), "{took:?}");
@@ -513,6 +542,24 @@ fn check_cell(
             "a faulted write is never repeated\n{}",
             cell.show()
         );
+        if fault == Fault::ResetAfter {
+            // It was carried out: the command finds that out instead of failing or repeating.
+            assert_eq!(
+                cell.out.code,
+                0,
+                "a write carried out whose answer was lost counts as done\n{}",
+                cell.show()
+            );
+            assert!(
+                cell.out
+                    .stderr
+                    .contains("the connection was lost before the answer"),
+                "{}",
+                cell.show()
+            );
+            (row.ok)(cell);
+            return "carried out, checked, ok".into();
+        }
         if cell.out.code == 0 {
             (row.ok)(cell);
             "ok".into()
@@ -522,7 +569,7 @@ fn check_cell(
                 Fault::E500 => ["500", "injected fault"],
                 Fault::E429 => ["429", "too many requests"],
                 Fault::E503 => ["503", "unable to handle the request"],
-                Fault::Reset => [
+                Fault::Reset | Fault::ResetAfter => [
                     "connection to the API server was lost",
                     "connection to the API server was lost",
                 ],

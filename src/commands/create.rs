@@ -103,25 +103,7 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
     let svc = kube.create_service(&plan.service, false).await?;
     let sts = match kube.create_statefulset(&plan.statefulset, false).await {
         Ok(s) => s,
-        Err(e) => {
-            let cleanup = kube
-                .delete_service(plan.namespace(), plan.service_name())
-                .await;
-            let note = match cleanup {
-                Ok(()) => format!(
-                    "the Service {:?} created for it was deleted again",
-                    plan.service_name()
-                ),
-                Err(d) => format!(
-                    "the Service {:?} created for it could not be deleted: {d:#}",
-                    plan.service_name()
-                ),
-            };
-            return Err(e.context(format!(
-                "creating statefulset {:?} failed; {note}",
-                plan.name()
-            )));
-        }
+        Err(e) => return Err(undo_service(&kube, &plan, e).await),
     };
     let objs = vec![
         manifest::typed(&render::object_value(&svc, false), "v1", "Service"),
@@ -133,6 +115,27 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
         wait_ready(&kube, plan.name(), timeout, ctx).await?;
     }
     Ok(())
+}
+
+/// After the StatefulSet was not created: deletes the Service made for it, and says so.
+async fn undo_service(kube: &Kube, plan: &Plan, e: anyhow::Error) -> anyhow::Error {
+    let cleanup = kube
+        .delete_service(plan.namespace(), plan.service_name())
+        .await;
+    let note = match cleanup {
+        Ok(()) => format!(
+            "the Service {:?} created for it was deleted again",
+            plan.service_name()
+        ),
+        Err(d) => format!(
+            "the Service {:?} created for it could not be deleted: {d:#}",
+            plan.service_name()
+        ),
+    };
+    e.context(format!(
+        "creating statefulset {:?} failed; {note}",
+        plan.name()
+    ))
 }
 
 /// Dry-runs the Service; when its default name is taken, tries `NAME-headless`.

@@ -42,16 +42,26 @@ pub async fn run(args: RedeployArgs, ctx: &Ctx) -> Result<()> {
         kube.patch_statefulset_strategic(&name, &patch, dry == DryRun::Server)
             .await?
     };
-    // A real template change bumps metadata.generation past what the controller observed; equal
-    // numbers mean the patch changed nothing (the same restartedAt second), as kubectl's
-    // `if restart has already been triggered within the past second` error.
-    // With --restart-pods the pods are replaced anyway (the template was just restarted).
-    if dry == DryRun::None
-        && !args.restart_pods
-        && sts.metadata.generation.is_some()
-        && sts.metadata.generation == sts.status.as_ref().and_then(|s| s.observed_generation)
-    {
-        bail!("statefulset {name:?} was already restarted within the past second; please wait before redeploying again");
+    // The restart is in effect when the template carries our restartedAt (milliseconds: each
+    // redeploy's own value). The same patch applied twice (a retry after a lost answer)
+    // leaves it so too; kubectl's "already triggered within the past second" cannot happen.
+    if dry == DryRun::None {
+        let sent = patch["spec"]["template"]["metadata"]["annotations"]
+            [crate::manifest::revisions::RESTARTED_AT]
+            .as_str();
+        let kept = sts
+            .spec
+            .as_ref()
+            .and_then(|s| s.template.metadata.as_ref())
+            .and_then(|m| m.annotations.as_ref())
+            .and_then(|a| a.get(crate::manifest::revisions::RESTARTED_AT))
+            .map(String::as_str);
+        if kept != sent {
+            bail!(
+                "statefulset {name:?} was not restarted: the server did not keep the {} annotation",
+                crate::manifest::revisions::RESTARTED_AT
+            );
+        }
     }
     print_object(
         ctx,

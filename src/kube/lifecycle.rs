@@ -179,11 +179,16 @@ impl Kube {
             }),
             ..Default::default()
         };
-        self.pod_api()
+        let result = self
+            .pod_api()
             .delete(name, &dp)
             .await
-            .map_err(|e| api_error(e, "pod", Some(name), &self.namespace))?;
-        Ok(())
+            .map(|_| ())
+            .map_err(|e| api_error(e, "pod", Some(name), &self.namespace));
+        super::verify_if_lost(result, &format!("deleting pod {name:?}"), || {
+            super::deleted_check(self.pod_api(), name, uid)
+        })
+        .await
     }
 
     pub async fn get_pod(&self, name: &str) -> Result<Option<Pod>> {
@@ -212,12 +217,22 @@ impl Kube {
             }),
             ..Default::default()
         };
-        let answer = self
+        let result = self
             .sts_api()
             .delete(name, &dp)
             .await
-            .map_err(|e| api_error(e, "statefulset", Some(name), &self.namespace))?;
-        Ok(answer.left())
+            .map(|answer| answer.left())
+            .map_err(|e| api_error(e, "statefulset", Some(name), &self.namespace));
+        super::verify_if_lost(
+            result,
+            &format!("deleting statefulset {name:?}"),
+            || async {
+                super::deleted_check(self.sts_api(), name, uid)
+                    .await
+                    .map(|()| None)
+            },
+        )
+        .await
     }
 
     pub async fn get_service_opt(&self, name: &str) -> Result<Option<Service>> {
@@ -229,16 +244,21 @@ impl Kube {
 
     pub async fn delete_service_dry(&self, name: &str, dry_run: bool) -> Result<()> {
         let api: Api<Service> = Api::namespaced(self.client.clone(), &self.namespace);
-        api.delete(
-            name,
-            &DeleteParams {
-                dry_run,
-                ..Default::default()
-            },
-        )
+        let result = api
+            .delete(
+                name,
+                &DeleteParams {
+                    dry_run,
+                    ..Default::default()
+                },
+            )
+            .await
+            .map(|_| ())
+            .map_err(|e| api_error(e, "service", Some(name), &self.namespace));
+        super::verify_if_lost(result, &format!("deleting service {name:?}"), || {
+            super::deleted_check(api.clone(), name, None)
+        })
         .await
-        .map_err(|e| api_error(e, "service", Some(name), &self.namespace))?;
-        Ok(())
     }
 
     pub async fn list_pvcs(&self) -> Result<Vec<PersistentVolumeClaim>> {
@@ -252,16 +272,23 @@ impl Kube {
 
     pub async fn delete_pvc(&self, name: &str, dry_run: bool) -> Result<()> {
         let api: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), &self.namespace);
-        api.delete(
-            name,
-            &DeleteParams {
-                dry_run,
-                ..Default::default()
-            },
+        let result = api
+            .delete(
+                name,
+                &DeleteParams {
+                    dry_run,
+                    ..Default::default()
+                },
+            )
+            .await
+            .map(|_| ())
+            .map_err(|e| api_error(e, "persistentvolumeclaim", Some(name), &self.namespace));
+        super::verify_if_lost(
+            result,
+            &format!("deleting persistentvolumeclaim {name:?}"),
+            || super::deleted_check(api.clone(), name, None),
         )
         .await
-        .map_err(|e| api_error(e, "persistentvolumeclaim", Some(name), &self.namespace))?;
-        Ok(())
     }
 
     /// All pods of the namespace (to find pods a Service selects).

@@ -229,10 +229,16 @@ impl Kube {
             .clone()
             .unwrap_or_else(|| self.namespace.clone());
         let name = svc.metadata.name.clone().unwrap_or_default();
-        self.services(&ns)
+        let api = self.services(&ns);
+        let result = api
             .create(&post_params(dry_run), svc)
             .await
-            .map_err(|e| api_error(e, "service", Some(&name), &ns))
+            .map_err(|e| api_error(e, "service", Some(&name), &ns));
+        verify_if_lost(result, &format!("creating service {name:?}"), || async {
+            let now = api.get_opt(&name).await.ok().flatten()?;
+            written_by_us(&serde_json::to_value(&now).ok()?).then_some(now)
+        })
+        .await
     }
 
     pub async fn create_statefulset(
@@ -246,19 +252,47 @@ impl Kube {
             .clone()
             .unwrap_or_else(|| self.namespace.clone());
         let name = sts.metadata.name.clone().unwrap_or_default();
-        self.statefulsets(Some(&ns))
+        let api = self.statefulsets(Some(&ns));
+        let result = api
             .create(&post_params(dry_run), sts)
             .await
-            .map_err(|e| api_error(e, "statefulset", Some(&name), &ns))
+            .map_err(|e| api_error(e, "statefulset", Some(&name), &ns));
+        verify_if_lost(
+            result,
+            &format!("creating statefulset {name:?}"),
+            || async {
+                let now = api.get_opt(&name).await.ok().flatten()?;
+                written_by_us(&serde_json::to_value(&now).ok()?).then_some(now)
+            },
+        )
+        .await
     }
 
     pub async fn delete_service(&self, ns: &str, name: &str) -> Result<()> {
-        self.services(ns)
+        let api = self.services(ns);
+        let result = api
             .delete(name, &DeleteParams::default())
             .await
-            .map_err(|e| api_error(e, "service", Some(name), ns))?;
-        Ok(())
+            .map(|_| ())
+            .map_err(|e| api_error(e, "service", Some(name), ns));
+        verify_if_lost(result, &format!("deleting service {name:?}"), || {
+            deleted_check(api.clone(), name, None)
+        })
+        .await
     }
+}
+
+/// `Some(())` when the object `name` is gone, replaced or being deleted (see `deleted`).
+pub async fn deleted_check<K>(api: Api<K>, name: &str, uid: Option<&str>) -> Option<()>
+where
+    K: kube::Resource + Clone + serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debug,
+{
+    let now = api.get_opt(name).await.ok()?;
+    let now = match now {
+        Some(o) => Some(serde_json::to_value(&o).ok()?),
+        None => None,
+    };
+    deleted(now.as_ref(), uid).then_some(())
 }
 
 fn post_params(dry_run: bool) -> PostParams {
@@ -341,6 +375,71 @@ pub fn api_error(err: kube::Error, kind: &str, name: Option<&str>, ns: &str) -> 
                 format!("the request failed{about}")
             };
             anyhow!(other).context(hint)
+        }
+    }
+}
+
+/// Whether the request's connection was lost before an answer came: the server may or may
+/// not have applied it.
+pub fn is_connection_lost(err: &anyhow::Error) -> bool {
+    !err.chain()
+        .any(|e| e.downcast_ref::<ApiFailure>().is_some())
+        && retry::connection_lost(&format!("{err:#}"))
+}
+
+/// A write that is not repeated (POST, PUT, DELETE) whose connection was lost before the
+/// answer: the server may have applied it. `applied` looks at what exists now and returns the
+/// write's result when it shows the write took effect; then the write counts as done (with a
+/// note on stderr). Otherwise the error stands: it says the change may or may not have been
+/// applied.
+pub async fn verify_if_lost<T, F, Fut>(result: Result<T>, what: &str, applied: F) -> Result<T>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    match result {
+        Err(e) if is_connection_lost(&e) => match applied().await {
+            Some(v) => {
+                eprintln!(
+                    "note: the connection was lost before the answer to {what}; the server had carried it out"
+                );
+                Ok(v)
+            }
+            None => Err(e),
+        },
+        r => r,
+    }
+}
+
+/// Whether an object (as JSON) was last written by this tool: one of its managedFields
+/// entries is ours.
+pub fn written_by_us(obj: &serde_json::Value) -> bool {
+    obj["metadata"]["managedFields"]
+        .as_array()
+        .is_some_and(|m| m.iter().any(|f| f["manager"] == FIELD_MANAGER))
+}
+
+/// Whether every field of `sent` has the same value in `stored` (arrays compared whole):
+/// what a PUT sent is in the stored object, whatever the server defaulted around it.
+pub fn contains_fields(stored: &serde_json::Value, sent: &serde_json::Value) -> bool {
+    match (stored, sent) {
+        (serde_json::Value::Object(a), serde_json::Value::Object(b)) => b
+            .iter()
+            .all(|(k, v)| a.get(k).is_some_and(|av| contains_fields(av, v))),
+        (serde_json::Value::Array(a), serde_json::Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| contains_fields(x, y))
+        }
+        (a, b) => a == b,
+    }
+}
+
+/// After a lost DELETE: gone, replaced (another uid) or being deleted means it was deleted.
+pub fn deleted(now: Option<&serde_json::Value>, uid: Option<&str>) -> bool {
+    match now {
+        None => true,
+        Some(o) => {
+            !o["metadata"]["deletionTimestamp"].is_null()
+                || uid.is_some_and(|u| o["metadata"]["uid"].as_str() != Some(u))
         }
     }
 }

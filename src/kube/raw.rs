@@ -142,26 +142,72 @@ impl Kube {
     }
 
     /// PUT the whole object (`?fieldManager=`, `&dryRun=All`).
+    /// A PUT whose answer was lost counts as applied when the stored object has moved on
+    /// from the resourceVersion sent and holds the spec, labels and annotations sent.
     pub async fn put_raw(&self, path: &str, obj: &Value, dry_run: bool) -> RawResult {
         let q = write_query(dry_run);
-        self.raw(
-            Method::PUT,
-            &format!("{path}?{q}"),
-            Some(obj),
-            "application/json",
-        )
+        let result = self
+            .raw(
+                Method::PUT,
+                &format!("{path}?{q}"),
+                Some(obj),
+                "application/json",
+            )
+            .await;
+        self.verify_raw(result, "the update", || async {
+            let now = self.get_raw(path).await.ok()?;
+            let moved = now["metadata"]["resourceVersion"] != obj["metadata"]["resourceVersion"];
+            let holds = ["spec", "data"].iter().all(|k| {
+                obj.get(*k)
+                    .is_none_or(|v| super::contains_fields(&now[*k], v))
+            }) && ["labels", "annotations"].iter().all(|k| {
+                obj["metadata"]
+                    .get(*k)
+                    .is_none_or(|v| super::contains_fields(&now["metadata"][*k], v))
+            });
+            (moved && holds).then_some(now)
+        })
         .await
     }
 
+    /// A POST whose answer was lost counts as applied when the object now exists, written by
+    /// this tool.
     pub async fn post_raw(&self, collection: &str, obj: &Value, dry_run: bool) -> RawResult {
         let q = write_query(dry_run);
-        self.raw(
-            Method::POST,
-            &format!("{collection}?{q}"),
-            Some(obj),
-            "application/json",
-        )
+        let result = self
+            .raw(
+                Method::POST,
+                &format!("{collection}?{q}"),
+                Some(obj),
+                "application/json",
+            )
+            .await;
+        let name = obj["metadata"]["name"].as_str().unwrap_or_default();
+        self.verify_raw(result, "the creation", || async {
+            let now = self.get_raw(&format!("{collection}/{name}")).await.ok()?;
+            super::written_by_us(&now).then_some(now)
+        })
         .await
+    }
+
+    /// `super::verify_if_lost` for raw requests.
+    async fn verify_raw<F, Fut>(&self, result: RawResult, what: &str, applied: F) -> RawResult
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Option<Value>>,
+    {
+        match result {
+            Err(RawError::Transport(e)) if super::is_connection_lost(&e) => match applied().await {
+                Some(v) => {
+                    eprintln!(
+                            "note: the connection was lost before the answer to {what}; the server had carried it out"
+                        );
+                    Ok(v)
+                }
+                None => Err(RawError::Transport(e)),
+            },
+            r => r,
+        }
     }
 
     pub async fn patch_raw(
@@ -188,8 +234,17 @@ impl Kube {
             "apiVersion": "v1",
             "propagationPolicy": propagation,
         });
-        self.raw(Method::DELETE, path, Some(&body), "application/json")
-            .await
+        let result = self
+            .raw(Method::DELETE, path, Some(&body), "application/json")
+            .await;
+        self.verify_raw(result, "the deletion", || async {
+            match self.get_raw(path).await {
+                Err(RawError::Status(s)) if s.code == 404 => Some(Value::Null),
+                Ok(now) if super::deleted(Some(&now), None) => Some(now),
+                _ => None,
+            }
+        })
+        .await
     }
 
     /// The StatefulSet as raw JSON.

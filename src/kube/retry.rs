@@ -1,9 +1,13 @@
-//! Retries of idempotent reads. A GET (get, list, watch, logs) answered 429, 500, 502, 503 or
-//! 504, or whose connection was reset before a response, is sent again after a backoff
-//! (100 ms, doubling; a 429/503 `Retry-After` is honoured, capped at 5 s), at most
-//! `MAX_RETRIES` times. Writes (POST, PUT, PATCH, DELETE) are never repeated: whether the
-//! server applied them is unknown. The timeout layer sits outside this one, so all attempts of
-//! one request stay within `--request-timeout`.
+//! Retries of requests that are safe to repeat. A request answered 429, 500, 502, 503 or 504,
+//! or whose connection was reset before a response, is sent again after a backoff (100 ms,
+//! doubling; a 429/503 `Retry-After` is honoured, capped at 5 s), at most `MAX_RETRIES` times,
+//! when repeating it cannot do more than sending it once (`repeatable`): reads (GET: get, list,
+//! watch, logs), server dry runs, and merge, strategic merge and apply patches — these set
+//! fields to values, so a second application of one already applied changes nothing (RFC
+//! 7386 §1; the strategic merge keys and directives are idempotent the same way). Other writes
+//! (POST, PUT, DELETE, JSON patches) are never repeated: whether the server applied them is
+//! unknown, and the command that sent them checks what exists instead. The timeout layer sits
+//! outside this one, so all attempts of one request stay within `--request-timeout`.
 //!
 //! Modelled on client-go's `rest/request.go` (`retryFn`, `checkWait`, `IsRetryableError`),
 //! which retries GETs on a connection reset and on 429/5xx with Retry-After.
@@ -56,6 +60,26 @@ impl<S> Clone for RetryService<S> {
             verbose: self.verbose,
         }
     }
+}
+
+/// Whether sending the request twice has the effect of sending it once (see the module doc).
+pub fn repeatable(method: &Method, query: Option<&str>, content_type: Option<&str>) -> bool {
+    if matches!(*method, Method::GET | Method::HEAD) {
+        return true;
+    }
+    if query.is_some_and(|q| q.split('&').any(|kv| kv == "dryRun=All")) {
+        return true;
+    }
+    *method == Method::PATCH
+        && content_type.is_some_and(|t| {
+            let t = t.split(';').next().unwrap_or("").trim();
+            matches!(
+                t,
+                "application/merge-patch+json"
+                    | "application/strategic-merge-patch+json"
+                    | "application/apply-patch+yaml"
+            )
+        })
 }
 
 /// Whether a response status is worth another attempt of an idempotent request.
@@ -136,12 +160,17 @@ where
         let inner = self.inner.clone();
         let verbose = self.verbose;
         Box::pin(async move {
-            if !matches!(*req.method(), Method::GET | Method::HEAD) {
+            let content_type = req
+                .headers()
+                .get(http::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok());
+            if !repeatable(req.method(), req.uri().query(), content_type) {
                 return send(&inner, req).await;
             }
-            let (parts, _empty_body) = req.into_parts();
+            let (parts, body) = req.into_parts();
+            let body: Vec<u8> = body.collect_bytes().await?.to_vec();
             let rebuild = || {
-                let mut r = Request::new(Body::empty());
+                let mut r = Request::new(Body::from(body.clone()));
                 *r.method_mut() = parts.method.clone();
                 *r.uri_mut() = parts.uri.clone();
                 *r.version_mut() = parts.version;
@@ -234,5 +263,36 @@ mod tests {
         assert!(retryable_error(&e));
         let e: BoxError = "peer closed connection without sending TLS close_notify".into();
         assert!(retryable_error(&e));
+    }
+
+    #[test]
+    fn only_requests_whose_repeat_changes_nothing_are_repeatable() {
+        let patch = Method::PATCH;
+        assert!(repeatable(&Method::GET, Some("watch=true"), None));
+        for t in [
+            "application/merge-patch+json",
+            "application/strategic-merge-patch+json",
+            "application/apply-patch+yaml; charset=utf-8",
+        ] {
+            assert!(repeatable(&patch, Some("fieldManager=x"), Some(t)), "{t}");
+        }
+        assert!(!repeatable(
+            &patch,
+            None,
+            Some("application/json-patch+json")
+        ));
+        assert!(!repeatable(
+            &Method::POST,
+            Some("fieldManager=x"),
+            Some("application/json")
+        ));
+        assert!(repeatable(
+            &Method::POST,
+            Some("dryRun=All&fieldManager=x"),
+            Some("application/json")
+        ));
+        assert!(!repeatable(&Method::PUT, None, Some("application/json")));
+        assert!(!repeatable(&Method::DELETE, Some("dryRunX=All"), None));
+        assert!(repeatable(&Method::DELETE, Some("dryRun=All"), None));
     }
 }

@@ -91,6 +91,7 @@ pub(crate) async fn handle(
         state.take_fault(parts.method.as_str(), &path_query)
     };
     let mut watch_cut = None;
+    let reset_after = fault == Some(FaultAction::ResetAfterApply);
     let resp: Result<Resp, ApiError> = match fault {
         Some(FaultAction::ResetConnection) => {
             record.status = 0;
@@ -101,6 +102,7 @@ pub(crate) async fn handle(
                 "injected connection reset",
             ));
         }
+        Some(FaultAction::ResetAfterApply) => Err(ApiError::internal("")),
         Some(FaultAction::InternalError) => Err(ApiError::internal("injected fault")),
         Some(FaultAction::ServiceUnavailable) => Err(ApiError::new(
             503,
@@ -170,10 +172,20 @@ pub(crate) async fn handle(
         }
         Err(e) => status_resp(&e),
     };
-    record.status = resp.status().as_u16();
+    record.status = if reset_after {
+        0
+    } else {
+        resp.status().as_u16()
+    };
     record.latency_ms = start.elapsed().as_secs_f64() * 1000.0;
     if !is_sim {
         state.requests.lock().push(record);
+    }
+    if reset_after {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "injected connection reset after the request was carried out",
+        ));
     }
     Ok(resp)
 }

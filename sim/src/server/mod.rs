@@ -52,6 +52,9 @@ pub enum FaultAction {
     ServiceUnavailable,
     /// Close the connection without a response.
     ResetConnection,
+    /// Carry the request out, then close the connection without its response (a write the
+    /// server applied whose answer the client never sees).
+    ResetAfterApply,
     /// Serve the watch normally but end the stream after `events` events.
     CutWatchAfter { events: usize },
     /// Answer a watch as when its resourceVersion has left the watch cache: one ERROR event
