@@ -164,7 +164,9 @@ pub(crate) async fn handle(
     };
     record.status = resp.status().as_u16();
     record.latency_ms = start.elapsed().as_secs_f64() * 1000.0;
-    if !is_sim {
+    // The stand-in Prometheus is a service of its own: its requests are logged (tests count
+    // them), the test-control endpoints are not.
+    if !is_sim || path.starts_with("/_sim/prometheus/") {
         state.requests.lock().push(record);
     }
     Ok(resp)
@@ -785,6 +787,24 @@ fn sim_route(
         }
         serde_json::from_slice(body).map_err(|e| ApiError::bad_request(e.to_string()))
     };
+    if let Some(endpoint) = rest.strip_prefix("prometheus/") {
+        // No bearer token: Prometheus is a separate service (see crate::prometheus).
+        let mut params = ctx.query.clone();
+        match ctx.method {
+            Method::GET => {}
+            Method::POST => params.extend(form_urlencoded::parse(body).into_owned()),
+            _ => {
+                return Ok(json_resp(
+                    405,
+                    &json!({"status": "error", "errorType": "bad_data", "error": "method not allowed"}),
+                ))
+            }
+        }
+        let pods = state.cluster.list_items(&resources::PODS, None, None);
+        let now = state.cluster.clock().now();
+        let (code, v) = crate::prometheus::answer(endpoint, &params, &pods, now);
+        return Ok(json_resp(code, &v));
+    }
     match (rest, &ctx.method) {
         ("requests", &Method::GET) => {
             let r = state.requests.lock().clone();
