@@ -38,27 +38,23 @@ const MAX_POINTS: i64 = 11_000;
 const PAUSE_CPU: f64 = 0.0001;
 const PAUSE_MEM: f64 = 524_288.0;
 
-/// The answer to `GET /_sim/prometheus/<rest>`: HTTP status and JSON body.
+/// The answer to `GET /_sim/prometheus/<rest>`: HTTP status and JSON body; None for a path
+/// Prometheus does not serve (it answers those with a plain-text `404 page not found`).
 pub fn answer(
     rest: &str,
     params: &HashMap<String, String>,
     pods: &[Value],
     now: DateTime<Utc>,
-) -> (u16, Value) {
+) -> Option<(u16, Value)> {
     let r = match rest {
         "api/v1/query_range" => query_range(params, pods, now),
         "api/v1/query" => query(params, pods, now),
-        _ => {
-            return (
-                404,
-                error("not_found", &format!("no such endpoint: /{rest}")),
-            )
-        }
+        _ => return None,
     };
-    match r {
+    Some(match r {
         Ok(data) => (200, json!({"status": "success", "data": data})),
         Err(msg) => (400, error("bad_data", &msg)),
-    }
+    })
 }
 
 fn error(kind: &str, msg: &str) -> Value {
@@ -567,6 +563,15 @@ mod tests {
         .collect()
     }
 
+    fn ans(
+        rest: &str,
+        p: &HashMap<String, String>,
+        pods: &[Value],
+        now: DateTime<Utc>,
+    ) -> (u16, Value) {
+        answer(rest, p, pods, now).unwrap()
+    }
+
     const CPU: &str = "sum by (pod) (rate(container_cpu_usage_seconds_total{namespace=\"d\",pod=~\"web-0|web\\\\-1\",container!=\"\",container!=\"POD\"}[5m]))";
 
     #[test]
@@ -579,7 +584,7 @@ mod tests {
             pod("web-2", "d"),
             pod("web-0", "other"),
         ];
-        let (code, v) = answer(
+        let (code, v) = ans(
             "api/v1/query_range",
             &params(CPU, t0, now.timestamp() + 600, "60"),
             &pods,
@@ -613,7 +618,7 @@ mod tests {
         let pods = vec![pod("web-0", "d")];
         let q = |sel: &str| format!("sum by (pod) (container_memory_working_set_bytes{{{sel}}})");
         let val = |q: &str| -> f64 {
-            let (_, v) = answer("api/v1/query_range", &params(q, t, t, "15s"), &pods, now);
+            let (_, v) = ans("api/v1/query_range", &params(q, t, t, "15s"), &pods, now);
             v["data"]["result"][0]["values"][0][1]
                 .as_str()
                 .unwrap()
@@ -647,12 +652,12 @@ mod tests {
         let now = parse_time("2025-01-01T01:00:00Z").unwrap();
         let t = now.timestamp();
         let pods = vec![pod("web-0", "d")];
-        let (code, v) = answer("api/v1/query_range", &params("up", t, t, "15"), &pods, now);
+        let (code, v) = ans("api/v1/query_range", &params("up", t, t, "15"), &pods, now);
         assert_eq!(code, 400);
         assert_eq!(v["status"], "error");
         assert_eq!(v["errorType"], "bad_data");
         assert!(v["error"].as_str().unwrap().contains("stand-in"));
-        let (code, v) = answer(
+        let (code, v) = ans(
             "api/v1/query_range",
             &params(CPU, t, t - 10, "15"),
             &pods,
@@ -662,27 +667,26 @@ mod tests {
             (code, v["error"].as_str().unwrap()),
             (400, "end timestamp must not be before start time")
         );
-        let (_, v) = answer(
+        let (_, v) = ans(
             "api/v1/query_range",
             &params(CPU, t - 86400 * 7, t, "1"),
             &pods,
             now,
         );
         assert!(v["error"].as_str().unwrap().contains("11,000"));
-        let (_, v) = answer("api/v1/query_range", &params(CPU, t, t, "0"), &pods, now);
+        let (_, v) = ans("api/v1/query_range", &params(CPU, t, t, "0"), &pods, now);
         assert!(v["error"].as_str().unwrap().contains("zero or negative"));
-        let (_, v) = answer("api/v1/query_range", &params(CPU, t, t, "x"), &pods, now);
+        let (_, v) = ans("api/v1/query_range", &params(CPU, t, t, "x"), &pods, now);
         assert!(v["error"].as_str().unwrap().contains("\"step\""));
         let bad_re = CPU.replace("web-0|", "web-.*|");
-        let (code, _) = answer(
+        let (code, _) = ans(
             "api/v1/query_range",
             &params(&bad_re, t, t, "15"),
             &pods,
             now,
         );
         assert_eq!(code, 400);
-        let (code, v) = answer("api/v1/nope", &HashMap::new(), &pods, now);
-        assert_eq!((code, v["errorType"].as_str()), (404, Some("not_found")));
+        assert!(answer("api/v1/nope", &HashMap::new(), &pods, now).is_none());
     }
 
     #[test]
@@ -692,7 +696,7 @@ mod tests {
         let mut p = HashMap::new();
         p.insert("query".to_string(), CPU.to_string());
         p.insert("time".to_string(), "2025-01-01T00:30:00.5Z".to_string());
-        let (code, v) = answer("api/v1/query", &p, &pods, now);
+        let (code, v) = ans("api/v1/query", &p, &pods, now);
         assert_eq!(code, 200, "{v}");
         assert_eq!(v["data"]["resultType"], "vector");
         assert_eq!(

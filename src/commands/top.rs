@@ -188,10 +188,10 @@ pub async fn run(args: TopArgs, ctx: &Ctx) -> Result<()> {
             kube.get_statefulset(&name).await?;
         }
         first = false;
+        let now = chrono::Utc::now().timestamp_millis() as f64 / 1000.0;
         let series = if pods.is_empty() {
             prom::PodSeries::new()
         } else {
-            let now = chrono::Utc::now().timestamp_millis() as f64 / 1000.0;
             prom::by_pod(
                 &server
                     .pod_series(&kube.namespace, &pods, &window, now)
@@ -203,6 +203,7 @@ pub async fn run(args: TopArgs, ctx: &Ctx) -> Result<()> {
             namespace: &kube.namespace,
             url: &server.url,
             window: &window,
+            bounds: window.bounds(now),
             pods: &pods,
             series: &series,
         };
@@ -237,6 +238,8 @@ pub struct PromReport<'a> {
     pub namespace: &'a str,
     pub url: &'a str,
     pub window: &'a prom::Window,
+    /// Start and end of the range (Unix seconds).
+    pub bounds: (f64, f64),
     /// The StatefulSet's pods, by ordinal.
     pub pods: &'a [String],
     pub series: &'a prom::PodSeries,
@@ -263,9 +266,10 @@ impl PromReport<'_> {
     /// totals and the busiest pods by CPU.
     pub fn view(&self, top: usize) -> String {
         let mut out = format!(
-            "statefulset {}: last {}, step {} (Prometheus {})\n",
+            "statefulset {}: last {} until {}, step {} (Prometheus {})\n",
             self.name,
             self.window.label,
+            rfc3339(self.bounds.1),
             prom::human(self.window.step_secs),
             self.url
         );
@@ -331,11 +335,6 @@ impl PromReport<'_> {
 
     /// The series as Prometheus returned them (cores, bytes, bytes/s), per pod.
     pub fn json(&self) -> serde_json::Value {
-        let (start, end) = self
-            .series
-            .values()
-            .flat_map(|s| s.values().flatten())
-            .fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.0), a.1.max(p.0)));
         let pods: Vec<_> = self
             .pods
             .iter()
@@ -366,13 +365,19 @@ impl PromReport<'_> {
             "range": self.window.label,
             "rangeSeconds": self.window.range_secs,
             "stepSeconds": self.window.step_secs,
-            "firstSample": (start <= end).then_some(start),
-            "lastSample": (start <= end).then_some(end),
+            "start": self.bounds.0,
+            "end": self.bounds.1,
             "units": units,
             "pods": pods,
             "total": total,
         })
     }
+}
+
+fn rfc3339(t: f64) -> String {
+    chrono::DateTime::from_timestamp(t as i64, 0)
+        .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
 }
 
 /// metrics.k8s.io: the current usage, and sparklines of what `--watch` has seen.

@@ -262,7 +262,9 @@ pub fn parse_response(http_status: u16, body: &[u8]) -> Result<Value> {
             v["errorType"].as_str().unwrap_or("error"),
             v["error"].as_str().unwrap_or("(no message)")
         ),
-        _ => bail!("HTTP {http_status}: the answer has no Prometheus \"status\" field"),
+        _ => bail!(
+            "HTTP {http_status}: not a Prometheus API answer (is this the Prometheus base URL?)"
+        ),
     }
 }
 

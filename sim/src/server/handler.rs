@@ -802,8 +802,20 @@ fn sim_route(
         }
         let pods = state.cluster.list_items(&resources::PODS, None, None);
         let now = state.cluster.clock().now();
-        let (code, v) = crate::prometheus::answer(endpoint, &params, &pods, now);
-        return Ok(json_resp(code, &v));
+        return Ok(
+            match crate::prometheus::answer(endpoint, &params, &pods, now) {
+                Some((code, v)) => json_resp(code, &v),
+                None => {
+                    let mut r = Response::new(Body::from("404 page not found\n"));
+                    *r.status_mut() = StatusCode::NOT_FOUND;
+                    r.headers_mut().insert(
+                        CONTENT_TYPE,
+                        HeaderValue::from_static("text/plain; charset=utf-8"),
+                    );
+                    r
+                }
+            },
+        );
     }
     match (rest, &ctx.method) {
         ("requests", &Method::GET) => {
