@@ -141,8 +141,12 @@ fn transport_reason(e: &kube::Error) -> String {
         "cannot resolve the host name".into()
     } else if lower.contains("timed out") || lower.contains("elapsed") {
         "the request timed out".into()
+    } else if let Some(i) = text.find("invalid peer certificate") {
+        format!("TLS failed: {}", &text[i..])
     } else if lower.contains("certificate") || lower.contains("tls") {
-        format!("TLS failed ({})", text.rsplit(": ").next().unwrap_or(&text))
+        format!("TLS failed: {}", text.rsplit(": ").next().unwrap_or(&text))
+    } else if lower.contains("invalid http version") {
+        "the answer is not HTTP (is it an https:// server?)".into()
     } else {
         text
     }
