@@ -77,7 +77,8 @@ Examples:
   kubectl statefulset top web
   kubectl statefulset monitor web --watch --interval 10s
   kubectl statefulset top web --prometheus http://prometheus.monitoring:9090 --range 1d
-  KUBECTL_STATEFULSET_PROMETHEUS=http://localhost:9090 kubectl statefulset top web --range 7d -o json
+  export KUBECTL_STATEFULSET_PROMETHEUS=http://prometheus.monitoring:9090
+  kubectl statefulset top web --range 7d -o json
 
 With a Prometheus URL (--prometheus, or the KUBECTL_STATEFULSET_PROMETHEUS environment variable)
 each refresh lists the pods and makes four range queries (CPU, memory working set, network in,

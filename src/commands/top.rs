@@ -452,4 +452,61 @@ mod tests {
         h.insert("web-0".to_string(), vec![(1.0, 1.0), (2.0, 2.0)]);
         assert!(view("web", &s, &h, 5).contains("▁█"));
     }
+
+    #[test]
+    fn prometheus_view_and_json() {
+        let w = prom::window("1h", None).unwrap();
+        let pods = vec!["web-0".to_string(), "web-1".to_string()];
+        let mut series = prom::PodSeries::new();
+        let s = series.entry("web-0".into()).or_default();
+        s.insert(Metric::Cpu, vec![(100.0, 0.002), (220.0, 0.0305)]);
+        s.insert(Metric::Memory, vec![(100.0, 5.0 * 1048576.0)]);
+        series
+            .entry("web-1".into())
+            .or_default()
+            .insert(Metric::Cpu, vec![(220.0, 0.001)]);
+        let r = PromReport {
+            name: "web",
+            namespace: "default",
+            url: "http://p:9090",
+            window: &w,
+            bounds: (0.0, 3600.0),
+            pods: &pods,
+            series: &series,
+        };
+        let v = r.view(1);
+        let flat: Vec<String> = v
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        assert_eq!(
+            flat[0],
+            "statefulset web: last 1h until 1970-01-01T01:00:00Z, step 2m (Prometheus http://p:9090)"
+        );
+        assert!(
+            flat.contains(&"web-0 31m ▁█ 5Mi ▁ <none> <none>".to_string()),
+            "{v}"
+        );
+        assert!(
+            flat.contains(&"web-1 1m ▁ <none> <none> <none>".to_string()),
+            "{v}"
+        );
+        assert!(
+            flat.contains(&"TOTAL (web) 32m ▁█ 5Mi ▁ <none> <none>".to_string()),
+            "{v}"
+        );
+        assert!(v.ends_with("Top 1 by CPU: web-0 31m\n"), "{v}");
+        let j = r.json();
+        assert_eq!(j["pods"][1]["series"]["memory"], serde_json::json!([]));
+        assert_eq!(j["pods"][0]["last"]["cpu"], 0.0305);
+        assert_eq!(
+            j["total"]["cpu"],
+            serde_json::json!([[100.0, 0.002], [220.0, 0.0315]])
+        );
+        assert_eq!(j["units"]["networkIn"], "bytes/s");
+        assert_eq!(
+            (j["start"].as_f64(), j["end"].as_f64()),
+            (Some(0.0), Some(3600.0))
+        );
+    }
 }
