@@ -161,11 +161,11 @@ pub fn window(range: &str, step: Option<&str>) -> Result<Window> {
 
 /// Seconds as the shortest of `7d`, `2h`, `90m`, `45s`.
 pub fn human(secs: u64) -> String {
-    if secs % 86400 == 0 {
+    if secs.is_multiple_of(86400) {
         format!("{}d", secs / 86400)
-    } else if secs % 3600 == 0 {
+    } else if secs.is_multiple_of(3600) {
         format!("{}h", secs / 3600)
-    } else if secs % 60 == 0 {
+    } else if secs.is_multiple_of(60) {
         format!("{}m", secs / 60)
     } else {
         format!("{secs}s")
