@@ -418,11 +418,7 @@ impl Matcher {
 type Labels = BTreeMap<&'static str, String>;
 
 /// The kubelet's series of one pod for the metric: (labels, value at each time).
-fn pod_series(
-    pod: &Value,
-    metric: Metric,
-    times: &[i64],
-) -> Vec<(Labels, Vec<(i64, f64)>)> {
+fn pod_series(pod: &Value, metric: Metric, times: &[i64]) -> Vec<(Labels, Vec<(i64, f64)>)> {
     let name = pod["metadata"]["name"].as_str().unwrap_or_default();
     let ns = pod["metadata"]["namespace"].as_str().unwrap_or_default();
     let base = |container: Option<&str>| {
