@@ -13,6 +13,7 @@ pub mod kubeconfig;
 pub mod openapi;
 pub mod patch;
 pub mod printers;
+pub mod prometheus;
 pub mod registry;
 pub mod resources;
 pub mod selectors;

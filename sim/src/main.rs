@@ -265,6 +265,12 @@ fn main() -> anyhow::Result<()> {
                     bin_dir.display()
                 );
             }
+            // The stand-in Prometheus, for `top --prometheus` (plain HTTP only: the plugin
+            // verifies a Prometheus certificate against the system roots, not the sim's CA).
+            let prometheus = sim
+                .base_url()
+                .starts_with("http://")
+                .then(|| format!("{}/_sim/prometheus", sim.base_url()));
             if (shell || tty) && !print_env {
                 let path = std::env::var_os("PATH").unwrap_or_default();
                 let mut paths = vec![bin_dir, PathBuf::from("target/debug")];
@@ -275,14 +281,19 @@ fn main() -> anyhow::Result<()> {
                     "kube-sim playground at {} — exit the shell to stop it",
                     sim.base_url()
                 );
-                let status = std::process::Command::new(sh)
-                    .env("KUBECONFIG", &kubeconfig)
-                    .env("PATH", new_path)
-                    .status()?;
+                let mut cmd = std::process::Command::new(sh);
+                cmd.env("KUBECONFIG", &kubeconfig).env("PATH", new_path);
+                if let Some(p) = &prometheus {
+                    cmd.env("KUBECTL_STATEFULSET_PROMETHEUS", p);
+                }
+                let status = cmd.status()?;
                 std::process::exit(status.code().unwrap_or(0));
             }
             println!("export KUBECONFIG={kubeconfig}");
             println!("export PATH={}:$PATH", bin_dir.display());
+            if let Some(p) = &prometheus {
+                println!("export KUBECTL_STATEFULSET_PROMETHEUS={p}");
+            }
             eprintln!(
                 "kube-sim playground at {}; try `kubectl statefulset list`; Ctrl-C to stop",
                 sim.base_url()

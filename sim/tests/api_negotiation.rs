@@ -242,4 +242,11 @@ fn playground_binary_prints_env_and_exits() {
         .display()
         .to_string();
     assert_eq!(path, format!("export PATH={dir}:$PATH"), "{text}");
+    // And the stand-in Prometheus as `top --prometheus`'s default.
+    let prom = lines.next().unwrap_or_default();
+    assert!(
+        prom.starts_with("export KUBECTL_STATEFULSET_PROMETHEUS=http://127.0.0.1:")
+            && prom.ends_with("/_sim/prometheus"),
+        "{text}"
+    );
 }

@@ -72,6 +72,17 @@ pub struct EventsArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  kubectl statefulset top web
+  kubectl statefulset monitor web --watch --interval 10s
+  kubectl statefulset top web --prometheus http://prometheus.monitoring:9090 --range 1d
+  export KUBECTL_STATEFULSET_PROMETHEUS=http://prometheus.monitoring:9090
+  kubectl statefulset top web --range 7d -o json
+
+With a Prometheus URL (--prometheus, or the KUBECTL_STATEFULSET_PROMETHEUS environment variable)
+each refresh lists the pods and makes four range queries (CPU, memory working set, network in,
+network out, per pod) over --range, and draws them as sparklines.")]
 pub struct TopArgs {
     /// The StatefulSet (picked interactively on a terminal when omitted)
     pub name: Option<String>,
@@ -88,7 +99,17 @@ pub struct TopArgs {
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub top: usize,
 
-    /// Prometheus URL for history ranges (not implemented yet: TODO)
-    #[arg(long, value_name = "URL", hide = true)]
+    /// Prometheus base URL: draw history ranges (CPU, memory working set, network in/out per
+    /// pod) from its HTTP API instead of metrics.k8s.io
+    #[arg(long, value_name = "URL", env = "KUBECTL_STATEFULSET_PROMETHEUS")]
     pub prometheus: Option<String>,
+
+    /// History range with a Prometheus URL, from 10m to 7d; presets as the console's: 10m, 20m,
+    /// 30m, 1h, 2h, 3h, 5h, 12h, 1d, 2d, 3d, 7d [default: 1h]
+    #[arg(long, value_name = "DURATION")]
+    pub range: Option<String>,
+
+    /// Resolution of the range (default: the console's step for it, about 30 points)
+    #[arg(long, value_name = "DURATION")]
+    pub step: Option<String>,
 }

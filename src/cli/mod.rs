@@ -111,7 +111,7 @@ pub enum Command {
     Logs(LogsArgs),
     /// Events of the StatefulSet (--pods: and of its pods and claims)
     Events(EventsArgs),
-    /// CPU and memory per pod from metrics.k8s.io
+    /// CPU and memory per pod from metrics.k8s.io; history ranges from Prometheus
     #[command(visible_alias = "monitor")]
     Top(TopArgs),
     /// Change the number of replicas (through the scale subresource)

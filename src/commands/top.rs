@@ -2,7 +2,8 @@
 //! busiest pods; `--watch` refreshes and draws sparklines of the history seen.
 //! Two requests per refresh: the pods (by the StatefulSet pod label, filtered to this
 //! StatefulSet's controller reference) and their PodMetrics (same selector).
-//! TODO: `--prometheus URL` (history ranges) is accepted but not implemented.
+//! With `--prometheus URL` (or $KUBECTL_STATEFULSET_PROMETHEUS): the pods, then four range
+//! queries at once (CPU, memory working set, network in/out per pod) over `--range`.
 
 use std::collections::BTreeMap;
 
@@ -11,8 +12,10 @@ use k8s_openapi::api::core::v1::Pod;
 
 use crate::cli::{OutputFormat, TopArgs};
 use crate::kube::observe::POD_NAME_LABEL;
+use crate::kube::prometheus::Prometheus;
 use crate::kube::Kube;
 use crate::manifest::observe as logic;
+use crate::manifest::prometheus::{self as prom, Metric};
 use crate::render;
 use crate::Ctx;
 
@@ -29,13 +32,19 @@ fn owned_by(p: &Pod, name: &str) -> bool {
         .any(|o| o.kind == "StatefulSet" && o.name == name && o.controller == Some(true))
 }
 
-async fn sample(kube: &Kube, name: &str) -> Result<Sample> {
+/// The StatefulSet's pods (one request), by ordinal.
+async fn owned_pods(kube: &Kube, name: &str) -> Result<Vec<Pod>> {
     let (pods, _) = kube.list_pods_rv(POD_NAME_LABEL).await?;
     let mut pods: Vec<Pod> = pods.into_iter().filter(|p| owned_by(p, name)).collect();
     pods.sort_by_key(|p| {
         render::status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default())
             .unwrap_or(i64::MAX)
     });
+    Ok(pods)
+}
+
+async fn sample(kube: &Kube, name: &str) -> Result<Sample> {
+    let pods = owned_pods(kube, name).await?;
     let metrics = kube.list_pod_metrics(POD_NAME_LABEL).await?;
     let by_name: BTreeMap<String, (f64, f64)> = metrics
         .iter()
@@ -143,9 +152,236 @@ pub async fn run(args: TopArgs, ctx: &Ctx) -> Result<()> {
     if args.watch && interval.is_zero() {
         bail!("--interval must be more than 0");
     }
-    if args.prometheus.is_some() {
-        eprintln!("warning: --prometheus is not implemented yet; showing metrics.k8s.io only");
+    let prometheus = args.prometheus.clone().filter(|u| !u.trim().is_empty());
+    let Some(url) = prometheus else {
+        if args.range.is_some() || args.step.is_some() {
+            bail!(
+                "--range and --step need a Prometheus URL: pass --prometheus URL or set {}",
+                prom::ENV_URL
+            );
+        }
+        return run_metrics(args, interval, ctx).await;
+    };
+    let window = prom::window(
+        args.range.as_deref().unwrap_or(prom::DEFAULT_RANGE),
+        args.step.as_deref(),
+    )?;
+    let timeout = match &ctx.global.request_timeout {
+        Some(t) => Some(
+            crate::manifest::validate::duration(t)
+                .map_err(|e| anyhow::anyhow!("--request-timeout {t:?}: {e}"))?,
+        )
+        .filter(|d| !d.is_zero()),
+        None => None,
+    };
+    let server = Prometheus::new(&url, timeout, ctx.global.verbose)?;
+    let kube = ctx.kube().await?;
+    let name = super::name_or_pick(args.name, ctx, &kube).await?;
+    let mut first = true;
+    loop {
+        let pods: Vec<String> = owned_pods(&kube, &name)
+            .await?
+            .into_iter()
+            .filter_map(|p| p.metadata.name)
+            .collect();
+        if pods.is_empty() && first {
+            kube.get_statefulset(&name).await?;
+        }
+        first = false;
+        let now = chrono::Utc::now().timestamp_millis() as f64 / 1000.0;
+        let series = if pods.is_empty() {
+            prom::PodSeries::new()
+        } else {
+            prom::by_pod(
+                &server
+                    .pod_series(&kube.namespace, &pods, &window, now)
+                    .await?,
+            )
+        };
+        let report = PromReport {
+            name: &name,
+            namespace: &kube.namespace,
+            url: &server.url,
+            window: &window,
+            bounds: window.bounds(now),
+            pods: &pods,
+            series: &series,
+        };
+        match ctx.global.output {
+            Some(OutputFormat::Json) => render::out(&serde_json::to_string(&report.json())?)?,
+            Some(OutputFormat::Yaml) => {
+                render::out(&format!("---\n{}", render::to_yaml(&report.json())?))?
+            }
+            _ => {
+                if pods.is_empty() {
+                    eprintln!("No pods found for statefulset {name}.");
+                } else {
+                    let text = report.view(args.top);
+                    if args.watch && ctx.interactive {
+                        render::out(&format!("\x1b[H\x1b[2J{text}"))?;
+                    } else {
+                        render::out(&text)?;
+                    }
+                }
+            }
+        }
+        if !args.watch {
+            return Ok(());
+        }
+        tokio::time::sleep(interval).await;
     }
+}
+
+/// One refresh of the Prometheus view.
+pub struct PromReport<'a> {
+    pub name: &'a str,
+    pub namespace: &'a str,
+    pub url: &'a str,
+    pub window: &'a prom::Window,
+    /// Start and end of the range (Unix seconds).
+    pub bounds: (f64, f64),
+    /// The StatefulSet's pods, by ordinal.
+    pub pods: &'a [String],
+    pub series: &'a prom::PodSeries,
+}
+
+/// Sparkline width in the table (long ranges are averaged down to it).
+const SPARK: usize = 16;
+
+impl PromReport<'_> {
+    fn points(&self, pod: &str, m: Metric) -> &[(f64, f64)] {
+        self.series
+            .get(pod)
+            .and_then(|s| s.get(&m))
+            .map(|v| v.as_slice())
+            .unwrap_or_default()
+    }
+
+    fn spark(points: &[(f64, f64)]) -> String {
+        let v: Vec<f64> = points.iter().map(|p| p.1).collect();
+        logic::sparkline(&prom::resample(&v, SPARK))
+    }
+
+    /// Header, one row per pod (per metric: the last value and a sparkline of the range), the
+    /// totals and the busiest pods by CPU.
+    pub fn view(&self, top: usize) -> String {
+        let mut out = format!(
+            "statefulset {}: last {} until {}, step {} (Prometheus {})\n",
+            self.name,
+            self.window.label,
+            rfc3339(self.bounds.1),
+            prom::human(self.window.step_secs),
+            self.url
+        );
+        let headers = [
+            "pod",
+            "cpu",
+            "cpu history",
+            "memory",
+            "memory history",
+            "net in",
+            "in history",
+            "net out",
+            "out history",
+        ];
+        let mut rows = Vec::new();
+        for pod in self.pods {
+            let mut row = vec![pod.clone()];
+            for m in prom::METRICS {
+                let p = self.points(pod, m);
+                match prom::last(p) {
+                    Some(v) => row.extend([m.format(v), Self::spark(p)]),
+                    None => row.extend(["<none>".to_string(), String::new()]),
+                }
+            }
+            rows.push(row);
+        }
+        let mut total = vec![format!("TOTAL ({})", self.name)];
+        for m in prom::METRICS {
+            let lasts: Vec<f64> = self
+                .pods
+                .iter()
+                .filter_map(|p| prom::last(self.points(p, m)))
+                .collect();
+            if lasts.is_empty() {
+                total.extend(["<none>".to_string(), String::new()]);
+            } else {
+                let t = prom::totals(self.series, m);
+                total.extend([m.format(lasts.iter().sum()), Self::spark(&t)]);
+            }
+        }
+        rows.push(total);
+        out.push_str(&render::table(&headers, rows));
+        let mut ranked: Vec<(&String, f64)> = self
+            .pods
+            .iter()
+            .filter_map(|p| prom::last(self.points(p, Metric::Cpu)).map(|c| (p, c)))
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        if !ranked.is_empty() {
+            let list: Vec<String> = ranked
+                .iter()
+                .take(top)
+                .map(|(p, c)| format!("{p} {}", Metric::Cpu.format(*c)))
+                .collect();
+            out.push_str(&format!(
+                "\nTop {} by CPU: {}\n",
+                list.len(),
+                list.join(", ")
+            ));
+        }
+        out
+    }
+
+    /// The series as Prometheus returned them (cores, bytes, bytes/s), per pod.
+    pub fn json(&self) -> serde_json::Value {
+        let pods: Vec<_> = self
+            .pods
+            .iter()
+            .map(|pod| {
+                let mut series = serde_json::Map::new();
+                let mut last = serde_json::Map::new();
+                for m in prom::METRICS {
+                    let p = self.points(pod, m);
+                    series.insert(m.key().into(), serde_json::json!(p));
+                    last.insert(m.key().into(), serde_json::json!(prom::last(p)));
+                }
+                serde_json::json!({"pod": pod, "last": last, "series": series})
+            })
+            .collect();
+        let mut total = serde_json::Map::new();
+        let mut units = serde_json::Map::new();
+        for m in prom::METRICS {
+            total.insert(
+                m.key().into(),
+                serde_json::json!(prom::totals(self.series, m)),
+            );
+            units.insert(m.key().into(), m.unit().into());
+        }
+        serde_json::json!({
+            "statefulset": self.name,
+            "namespace": self.namespace,
+            "prometheus": self.url,
+            "range": self.window.label,
+            "rangeSeconds": self.window.range_secs,
+            "stepSeconds": self.window.step_secs,
+            "start": self.bounds.0,
+            "end": self.bounds.1,
+            "units": units,
+            "pods": pods,
+            "total": total,
+        })
+    }
+}
+
+fn rfc3339(t: f64) -> String {
+    chrono::DateTime::from_timestamp(t as i64, 0)
+        .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
+/// metrics.k8s.io: the current usage, and sparklines of what `--watch` has seen.
+async fn run_metrics(args: TopArgs, interval: std::time::Duration, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
     let name = super::name_or_pick(args.name, ctx, &kube).await?;
     let mut history: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
@@ -215,5 +451,62 @@ mod tests {
         let mut h = BTreeMap::new();
         h.insert("web-0".to_string(), vec![(1.0, 1.0), (2.0, 2.0)]);
         assert!(view("web", &s, &h, 5).contains("▁█"));
+    }
+
+    #[test]
+    fn prometheus_view_and_json() {
+        let w = prom::window("1h", None).unwrap();
+        let pods = vec!["web-0".to_string(), "web-1".to_string()];
+        let mut series = prom::PodSeries::new();
+        let s = series.entry("web-0".into()).or_default();
+        s.insert(Metric::Cpu, vec![(100.0, 0.002), (220.0, 0.0305)]);
+        s.insert(Metric::Memory, vec![(100.0, 5.0 * 1048576.0)]);
+        series
+            .entry("web-1".into())
+            .or_default()
+            .insert(Metric::Cpu, vec![(220.0, 0.001)]);
+        let r = PromReport {
+            name: "web",
+            namespace: "default",
+            url: "http://p:9090",
+            window: &w,
+            bounds: (0.0, 3600.0),
+            pods: &pods,
+            series: &series,
+        };
+        let v = r.view(1);
+        let flat: Vec<String> = v
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        assert_eq!(
+            flat[0],
+            "statefulset web: last 1h until 1970-01-01T01:00:00Z, step 2m (Prometheus http://p:9090)"
+        );
+        assert!(
+            flat.contains(&"web-0 31m ▁█ 5Mi ▁ <none> <none>".to_string()),
+            "{v}"
+        );
+        assert!(
+            flat.contains(&"web-1 1m ▁ <none> <none> <none>".to_string()),
+            "{v}"
+        );
+        assert!(
+            flat.contains(&"TOTAL (web) 32m ▁█ 5Mi ▁ <none> <none>".to_string()),
+            "{v}"
+        );
+        assert!(v.ends_with("Top 1 by CPU: web-0 31m\n"), "{v}");
+        let j = r.json();
+        assert_eq!(j["pods"][1]["series"]["memory"], serde_json::json!([]));
+        assert_eq!(j["pods"][0]["last"]["cpu"], 0.0305);
+        assert_eq!(
+            j["total"]["cpu"],
+            serde_json::json!([[100.0, 0.002], [220.0, 0.0315]])
+        );
+        assert_eq!(j["units"]["networkIn"], "bytes/s");
+        assert_eq!(
+            (j["start"].as_f64(), j["end"].as_f64()),
+            (Some(0.0), Some(3600.0))
+        );
     }
 }

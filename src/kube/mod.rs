@@ -4,6 +4,7 @@
 pub mod lifecycle;
 mod log;
 pub mod observe;
+pub mod prometheus;
 pub mod raw;
 pub mod retry;
 

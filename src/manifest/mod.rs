@@ -8,6 +8,7 @@ pub mod env;
 pub mod file;
 pub mod labels;
 pub mod observe;
+pub mod prometheus;
 pub mod ports;
 pub mod resize;
 pub mod revisions;

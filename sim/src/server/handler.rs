@@ -178,7 +178,9 @@ pub(crate) async fn handle(
         resp.status().as_u16()
     };
     record.latency_ms = start.elapsed().as_secs_f64() * 1000.0;
-    if !is_sim {
+    // The stand-in Prometheus is a service of its own: its requests are logged (tests count
+    // them), the test-control endpoints are not.
+    if !is_sim || path.starts_with("/_sim/prometheus/") {
         state.requests.lock().push(record);
     }
     if reset_after {
@@ -834,6 +836,36 @@ fn sim_route(
         }
         serde_json::from_slice(body).map_err(|e| ApiError::bad_request(e.to_string()))
     };
+    if let Some(endpoint) = rest.strip_prefix("prometheus/") {
+        // No bearer token: Prometheus is a separate service (see crate::prometheus).
+        let mut params = ctx.query.clone();
+        match ctx.method {
+            Method::GET => {}
+            Method::POST => params.extend(form_urlencoded::parse(body).into_owned()),
+            _ => {
+                return Ok(json_resp(
+                    405,
+                    &json!({"status": "error", "errorType": "bad_data", "error": "method not allowed"}),
+                ))
+            }
+        }
+        let pods = state.cluster.list_items(&resources::PODS, None, None);
+        let now = state.cluster.clock().now();
+        return Ok(
+            match crate::prometheus::answer(endpoint, &params, &pods, now) {
+                Some((code, v)) => json_resp(code, &v),
+                None => {
+                    let mut r = Response::new(Body::from("404 page not found\n"));
+                    *r.status_mut() = StatusCode::NOT_FOUND;
+                    r.headers_mut().insert(
+                        CONTENT_TYPE,
+                        HeaderValue::from_static("text/plain; charset=utf-8"),
+                    );
+                    r
+                }
+            },
+        );
+    }
     match (rest, &ctx.method) {
         ("requests", &Method::GET) => {
             let r = state.requests.lock().clone();
