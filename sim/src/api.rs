@@ -2716,7 +2716,8 @@ mod tests {
         // A change after a LIST encoded the object is seen by the next LIST, as is a delete.
         let mut p1 = c.get(&PODS, Some("default"), "p1").unwrap();
         p1["metadata"]["labels"]["app"] = json!("changed");
-        c.update(&PODS, Some("default"), "p1", None, p1, &o).unwrap();
+        c.update(&PODS, Some("default"), "p1", None, p1, &o)
+            .unwrap();
         c.delete(
             &PODS,
             Some("default"),
