@@ -74,17 +74,16 @@ fn get_detail_page_makes_three_requests() {
     env.sim.clear_requests();
     let out = env.ok(["get", "web"]);
     let reqs = env.sim.requests();
-    // GET the set, then (concurrently, in either order) LIST its pods and LIST its revisions
-    // (for the pods' revision numbers).
+    // GET the set, LIST its pods and LIST its revisions (for the pods' revision numbers), all
+    // three at once: its selector is the usual app=web.
     assert_eq!(reqs.len(), 3, "{reqs:#?}");
-    assert!(reqs[0].path.ends_with("/statefulsets/web"), "{reqs:#?}");
     let by_path = |suffix: &str| {
-        reqs[1..]
-            .iter()
+        reqs.iter()
             .filter(|r| r.path.ends_with(suffix))
             .collect::<Vec<_>>()
     };
     let (pods, revisions) = (by_path("/pods"), by_path("/controllerrevisions"));
+    assert_eq!(by_path("/statefulsets/web").len(), 1, "{reqs:#?}");
     assert_eq!((pods.len(), revisions.len()), (1, 1), "{reqs:#?}");
     assert_eq!(pods[0].param("labelSelector").as_deref(), Some("app=web"));
     assert_eq!(
@@ -106,6 +105,52 @@ fn get_detail_page_makes_three_requests() {
         .collect::<Vec<_>>()
         .join("\n");
     insta::assert_snapshot!("get_web", env.filter_hashes("default", &filtered));
+}
+
+/// A selector other than app=NAME: the lists sent with the GET match nothing of it and are
+/// sent again by the real selector; the page is the same as ever.
+#[test]
+fn get_with_another_selector_lists_again_by_it() {
+    let env = TestEnv::new();
+    env.sim
+        .apply_yaml(
+            r#"
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: pg, namespace: default}
+spec:
+  replicas: 2
+  serviceName: pg
+  selector: {matchLabels: {tier: db, role: primary}}
+  template:
+    metadata: {labels: {tier: db, role: primary}}
+    spec: {containers: [{name: pg, image: "postgres:16"}]}
+"#,
+        )
+        .unwrap();
+    env.wait_ready("default", "pg", 2);
+    env.sim.clear_requests();
+    let out = env.ok(["get", "pg"]);
+    assert!(out.contains("pg-0") && out.contains("pg-1"), "{out}");
+    let reqs = env.sim.requests();
+    assert_eq!(reqs.len(), 5, "{reqs:#?}");
+    let selectors = |suffix: &str| {
+        let mut v: Vec<String> = reqs
+            .iter()
+            .filter(|r| r.path.ends_with(suffix))
+            .map(|r| r.param("labelSelector").unwrap_or_default())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(selectors("/pods"), ["app=pg", "role=primary,tier=db"]);
+    assert_eq!(
+        selectors("/controllerrevisions"),
+        ["app=pg", "role=primary,tier=db"]
+    );
+    // The pods' revision numbers came from the second list.
+    let row = out.lines().find(|l| l.contains("pg-0")).unwrap();
+    assert!(row.contains("1 ("), "{out}");
 }
 
 #[test]

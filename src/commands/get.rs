@@ -11,32 +11,36 @@ use crate::Ctx;
 pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
     let name = super::name_or_pick(args.name, ctx, &kube).await?;
-    let (sts, raw) = kube.get_statefulset_and_raw(&name).await?;
-    match ctx.global.output {
-        Some(OutputFormat::Yaml) => {
-            return render::out(&render::to_yaml(&render::strip_managed_fields(
-                raw,
-                args.show_managed_fields,
-            ))?);
+    let table = !matches!(
+        ctx.global.output,
+        Some(OutputFormat::Yaml | OutputFormat::Json | OutputFormat::Name)
+    );
+    if !table || args.watch {
+        let (_, raw) = kube.get_statefulset_and_raw(&name).await?;
+        match ctx.global.output {
+            Some(OutputFormat::Yaml) => {
+                return render::out(&render::to_yaml(&render::strip_managed_fields(
+                    raw,
+                    args.show_managed_fields,
+                ))?);
+            }
+            Some(OutputFormat::Json) => {
+                return render::out(&render::to_json(&render::strip_managed_fields(
+                    raw,
+                    args.show_managed_fields,
+                ))?);
+            }
+            Some(OutputFormat::Name) => return render::out(&format!("statefulset.apps/{name}")),
+            _ => return super::watch::run(&kube, &name, ctx).await,
         }
-        Some(OutputFormat::Json) => {
-            return render::out(&render::to_json(&render::strip_managed_fields(
-                raw,
-                args.show_managed_fields,
-            ))?);
-        }
-        Some(OutputFormat::Name) => return render::out(&format!("statefulset.apps/{name}")),
-        _ => {}
     }
-    if args.watch {
-        return super::watch::run(&kube, &name, ctx).await;
-    }
-    // The pods and the revisions (for the pod table's revision numbers) are listed
-    // concurrently: three requests, two round trips. A failure only loses the numbers.
-    let selector = selector(&sts);
-    let (pods, revisions) = tokio::join!(kube.list_pods(&selector), kube.list_revisions(&sts));
-    let pods = pods?;
+    // The set, its pods and its revisions (for the pod table's revision numbers): three
+    // requests, one round trip when the selector is the usual app=NAME. A failure of the
+    // revisions only loses the numbers.
+    let (sts, pods, revisions) = kube.statefulset_with(&name, true, true).await?;
+    let pods = pods.unwrap_or_default();
     let numbers: Numbers = revisions
+        .and_then(|r| r.ok())
         .map(|revs| {
             revs.into_iter()
                 .map(|r| (r.name().to_string(), r.number))

@@ -13,8 +13,8 @@ use crate::Ctx;
 pub async fn run(args: RevisionsArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
     let name = super::name_or_pick(args.name, ctx, &kube).await?;
-    let sts = kube.get_statefulset(&name).await?;
-    let revs = revisions::newest_first(kube.list_revisions(&sts).await?);
+    let (sts, _, revs) = kube.statefulset_with(&name, false, true).await?;
+    let revs = revisions::newest_first(revs.unwrap_or_else(|| Ok(Vec::new()))?);
     if revs.is_empty() {
         eprintln!("No rollout history found for statefulset {name:?}.");
         return Ok(());

@@ -25,8 +25,8 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
     let deadline = wait::deadline(&args.wait.timeout)?;
     let kube = ctx.kube().await?;
     let name = super::name_or_pick(args.name, ctx, &kube).await?;
-    let sts = kube.get_statefulset(&name).await?;
-    let revs = kube.list_revisions(&sts).await?;
+    let (sts, _, revs) = kube.statefulset_with(&name, false, true).await?;
+    let revs = revs.unwrap_or_else(|| Ok(Vec::new()))?;
     let target = revisions::rollback_target(&revs, args.to_revision.unwrap_or(0))
         .map_err(|e| anyhow!("cannot roll back statefulset {name:?}: {e}"))?
         .clone();
@@ -48,16 +48,21 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
     let unsettled = ready < rollout::desired(&sts)
         || ready < st.replicas
         || st.observed_generation != sts.metadata.generation;
-    let stuck = if unsettled {
-        let pods = kube.list_pods(&super::list::selector(&sts)).await?;
-        let now = chrono::Utc::now().max(stuck::newest_timestamp(&sts, &pods).unwrap_or_default());
+    let find_stuck = |pods: &[k8s_openapi::api::core::v1::Pod]| {
+        let now = chrono::Utc::now().max(stuck::newest_timestamp(&sts, pods).unwrap_or_default());
         stuck::analyze(
             &sts,
-            &pods,
+            pods,
             now,
             chrono::Duration::minutes(STUCK_AFTER_MINUTES),
         )
         .filter(|s| s.revision != target.name())
+    };
+    // With --yes there is nothing to ask, so the pods are listed together with the PATCH
+    // (what they were is what counts; the patch does not touch them).
+    let together = dry == DryRun::None && ctx.global.yes && unsettled;
+    let mut stuck = if unsettled && !together {
+        find_stuck(&kube.list_pods(&super::list::selector(&sts)).await?)
     } else {
         None
     };
@@ -110,10 +115,30 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
             bail!("rollback cancelled");
         }
     }
-    let result = kube
-        .patch_statefulset_revision(&name, &target.data, dry == DryRun::Server)
-        .await
-        .map_err(|e| e.context(format!("failed restoring revision {}", target.number)))?;
+    let patch = kube.patch_statefulset_revision(&name, &target.data, dry == DryRun::Server);
+    let (result, pods) = if together {
+        let selector = super::list::selector(&sts);
+        let (r, p) = tokio::join!(patch, kube.list_pods(&selector));
+        (r, Some(p))
+    } else {
+        (patch.await, None)
+    };
+    let result =
+        result.map_err(|e| e.context(format!("failed restoring revision {}", target.number)))?;
+    match pods {
+        Some(Ok(pods)) => {
+            stuck = find_stuck(&pods);
+            if let Some(s) = &stuck {
+                let (text, _) = stuck::explain(&name, s, &sts);
+                eprintln!("statefulset {name:?} is stuck: {text}");
+                eprintln!("restoring the template does not replace {} by itself; deleting it so the controller recreates it", s.pod);
+            }
+        }
+        Some(Err(e)) => eprintln!(
+            "warning: could not look for a stuck pod ({e:#}); if the rollout does not go on, see `kubectl statefulset get {name}`"
+        ),
+        None => {}
+    }
     print_object(
         ctx,
         &result,

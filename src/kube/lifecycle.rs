@@ -33,6 +33,26 @@ struct RawRevisionList {
     items: Vec<RawRevision>,
 }
 
+/// The revisions whose controller ownerReference is the set's UID, as `Revision`s.
+fn controlled_by(list: Vec<RawRevision>, sts: &StatefulSet) -> Vec<Revision> {
+    let uid = sts.metadata.uid.clone().unwrap_or_default();
+    list.into_iter()
+        .filter(|r| {
+            r.metadata.owner_references.as_ref().is_some_and(|refs| {
+                refs.iter()
+                    .any(|o| o.controller == Some(true) && o.uid == uid)
+            })
+        })
+        .map(|r| {
+            let data = r
+                .data
+                .map(|d| d.get().to_string())
+                .unwrap_or_else(|| "{}".into());
+            Revision::new(r.metadata, r.revision, data)
+        })
+        .collect()
+}
+
 fn patch_params(dry_run: bool, field_manager: bool) -> PatchParams {
     PatchParams {
         dry_run,
@@ -136,14 +156,18 @@ impl Kube {
     /// ownerReference is the set's UID (metav1.IsControlledBy, as kubectl's history.go).
     pub async fn list_revisions(&self, sts: &StatefulSet) -> Result<Vec<Revision>> {
         let selector = crate::commands::list::selector(sts);
-        let uid = sts.metadata.uid.clone().unwrap_or_default();
+        Ok(controlled_by(self.list_revisions_by(&selector).await?, sts))
+    }
+
+    /// Every ControllerRevision matching a label selector (not yet filtered by owner).
+    async fn list_revisions_by(&self, selector: &str) -> Result<Vec<RawRevision>> {
         let mut url = format!(
             "/apis/apps/v1/namespaces/{}/controllerrevisions",
             self.namespace
         );
-        if !selector.is_empty() {
+        if !selector.is_empty() && selector != "<none>" {
             url.push_str("?labelSelector=");
-            url.push_str(&percent_encode(&selector));
+            url.push_str(&percent_encode(selector));
         }
         let req = http::Request::get(url).body(Vec::new())?;
         let list: RawRevisionList = self
@@ -151,22 +175,65 @@ impl Kube {
             .request(req)
             .await
             .map_err(|e| api_error(e, "controllerrevisions", None, &self.namespace))?;
-        let mut out = Vec::new();
-        for r in list.items {
-            let controlled = r.metadata.owner_references.as_ref().is_some_and(|refs| {
-                refs.iter()
-                    .any(|o| o.controller == Some(true) && o.uid == uid)
-            });
-            if !controlled {
-                continue;
-            }
-            let data = r
-                .data
-                .map(|d| d.get().to_string())
-                .unwrap_or_else(|| "{}".into());
-            out.push(Revision::new(r.metadata, r.revision, data));
-        }
-        Ok(out)
+        Ok(list.items)
+    }
+
+    /// The StatefulSet and, as asked, its pods and its revisions, in one round trip when its
+    /// selector is the usual `app=NAME` (this tool's, the console's and many charts'): those
+    /// lists go out together with the GET, and are used only when the set's selector turns out
+    /// to be exactly that one; otherwise they are listed again by the real selector (one more
+    /// round trip, as without the guess). The pods are those the selector matches; the
+    /// revisions those the set controls.
+    pub async fn statefulset_with(
+        &self,
+        name: &str,
+        pods: bool,
+        revisions: bool,
+    ) -> Result<(StatefulSet, Option<Vec<Pod>>, Option<Result<Vec<Revision>>>)> {
+        let guess = format!("app={name}");
+        let (sts, guessed_pods, guessed_revs) = tokio::join!(
+            self.get_statefulset(name),
+            async {
+                if pods {
+                    Some(self.list_pods(&guess).await)
+                } else {
+                    None
+                }
+            },
+            async {
+                if revisions {
+                    Some(self.list_revisions_by(&guess).await)
+                } else {
+                    None
+                }
+            },
+        );
+        let sts = sts?;
+        let selector = crate::commands::list::selector(&sts);
+        let hit = selector == guess;
+        let (pods, revs) = if hit {
+            (guessed_pods, guessed_revs)
+        } else {
+            tokio::join!(
+                async {
+                    if pods {
+                        Some(self.list_pods(&selector).await)
+                    } else {
+                        None
+                    }
+                },
+                async {
+                    if revisions {
+                        Some(self.list_revisions_by(&selector).await)
+                    } else {
+                        None
+                    }
+                },
+            )
+        };
+        let pods = pods.transpose()?;
+        let revs = revs.map(|r| r.map(|list| controlled_by(list, &sts)));
+        Ok((sts, pods, revs))
     }
 
     /// Deletes a pod, with its UID as a precondition (never a newer pod of the same name).
