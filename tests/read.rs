@@ -306,3 +306,23 @@ fn parity_with_kubectl_get() {
         .to_string();
     assert_eq!(our_ready, their_ready);
 }
+
+/// A plain-HTTP server gets a client without TLS set up (no CA roots read), with the same
+/// layers: the kubeconfig's bearer token is sent (the simulator demands it here).
+#[test]
+fn plain_http_cluster_with_a_token() {
+    let sim = kube_sim::KubeSim::start(kube_sim::SimOptions {
+        tls: false,
+        require_token: Some(true),
+        ..Default::default()
+    })
+    .expect("start kube-sim");
+    assert!(sim.base_url().starts_with("http://"));
+    let env = TestEnv::with_sim(sim);
+    env.ok(["create", "web", "--image", "nginx:1.27", "--replicas", "1"]);
+    env.sim.clear_requests();
+    let out = env.ok(["list"]);
+    assert!(out.contains("web"), "{out}");
+    assert_eq!(env.sim.requests().len(), 1);
+    assert!(env.sim.requests().iter().all(|r| r.status == 200));
+}

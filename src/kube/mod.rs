@@ -92,8 +92,13 @@ impl Kube {
             .namespace
             .clone()
             .unwrap_or_else(|| config.default_namespace.clone());
-        let builder = kube::client::ClientBuilder::try_from(config.clone())
-            .context("cannot set up the HTTP client")?;
+        let builder =
+            if config.cluster_url.scheme_str() == Some("http") && config.proxy_url.is_none() {
+                plain_http_client(&config).context("cannot set up the HTTP client")?
+            } else {
+                kube::client::ClientBuilder::try_from(config.clone())
+                    .context("cannot set up the HTTP client")?
+            };
         // Retries of reads sit inside the timeout: all attempts share --request-timeout.
         let builder = builder.with_layer(&retry::RetryLayer::new(global.verbose));
         let client = match timeout {
@@ -378,6 +383,40 @@ pub fn api_error(err: kube::Error, kind: &str, name: Option<&str>, ns: &str) -> 
             anyhow!(other).context(hint)
         }
     }
+}
+
+/// The service type of kube's default client stack (kube-client's `GenericService`).
+type GenericService = tower::util::BoxService<
+    http::Request<kube::client::Body>,
+    http::Response<Box<kube::client::DynBody>>,
+    tower::BoxError,
+>;
+
+/// kube's default stack for a plain-HTTP server, without the TLS connector: building that one
+/// reads and parses the system's CA certificates (some 150 files here) on every start, for
+/// nothing when the server speaks plain HTTP. Same layers as kube's `make_generic_builder`:
+/// base URI, authentication, extra headers.
+fn plain_http_client(config: &Config) -> Result<kube::client::ClientBuilder<GenericService>> {
+    use kube::client::{ConfigExt, DynBody};
+    use tower::{BoxError, ServiceBuilder};
+    let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    connector.set_connect_timeout(config.connect_timeout);
+    let http: hyper_util::client::legacy::Client<_, kube::client::Body> =
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .build(connector);
+    let service = ServiceBuilder::new()
+        .layer(config.base_uri_layer())
+        .option_layer(config.auth_layer()?)
+        .layer(config.extra_headers_layer()?)
+        .map_err(BoxError::from)
+        .map_response(|r: http::Response<_>| {
+            r.map(|b| Box::new(http_body_util::BodyExt::map_err(b, BoxError::from)) as Box<DynBody>)
+        })
+        .service(http);
+    Ok(kube::client::ClientBuilder::new(
+        tower::util::BoxService::new(service),
+        config.default_namespace.clone(),
+    ))
 }
 
 /// Whether the request's connection was lost before an answer came: the server may or may
