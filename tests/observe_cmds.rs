@@ -48,19 +48,23 @@ fn contiguous(all: &[String], window: &[String]) -> bool {
     !window.is_empty() && all.windows(window.len()).any(|w| w == window)
 }
 
+/// Scales through the simulator with a merge patch (no resourceVersion: the controller's
+/// status writes cannot make it conflict, as a read-modify-write PUT could).
 fn scale(env: &TestEnv, name: &str, n: i64) {
-    let c = env.sim.cluster();
-    let mut sts = c.get(&STATEFULSETS, Some("default"), name).unwrap();
-    sts["spec"]["replicas"] = n.into();
-    c.update(
-        &STATEFULSETS,
-        Some("default"),
-        name,
-        None,
-        sts,
-        &kube_sim::api::WriteOptions::default(),
-    )
-    .unwrap();
+    env.sim
+        .cluster()
+        .patch(
+            &STATEFULSETS,
+            Some("default"),
+            name,
+            None,
+            kube_sim::patch::PatchType::Merge,
+            serde_json::json!({"spec": {"replicas": n}})
+                .to_string()
+                .as_bytes(),
+            &kube_sim::api::WriteOptions::default(),
+        )
+        .unwrap();
 }
 
 /// Starts the binary with stdout read line by line into a channel.
