@@ -207,28 +207,40 @@ pub async fn run(args: TopArgs, ctx: &Ctx) -> Result<()> {
             pods: &pods,
             series: &series,
         };
-        match ctx.global.output {
-            Some(OutputFormat::Json) => render::out(&serde_json::to_string(&report.json())?)?,
-            Some(OutputFormat::Yaml) => {
-                render::out(&format!("---\n{}", render::to_yaml(&report.json())?))?
-            }
-            _ => {
-                if pods.is_empty() {
-                    eprintln!("No pods found for statefulset {name}.");
-                } else {
-                    let text = report.view(args.top);
-                    if args.watch && ctx.interactive {
-                        render::out(&format!("\x1b[H\x1b[2J{text}"))?;
-                    } else {
-                        render::out(&text)?;
-                    }
-                }
-            }
-        }
+        show(
+            ctx,
+            args.watch,
+            &name,
+            pods.is_empty(),
+            || report.json(),
+            || report.view(args.top),
+        )?;
         if !args.watch {
             return Ok(());
         }
         tokio::time::sleep(interval).await;
+    }
+}
+
+/// Prints one refresh: JSON or YAML documents, or the view (redrawn in place when watching
+/// on a terminal).
+fn show(
+    ctx: &Ctx,
+    watch: bool,
+    name: &str,
+    empty: bool,
+    json: impl FnOnce() -> serde_json::Value,
+    view: impl FnOnce() -> String,
+) -> Result<()> {
+    match ctx.global.output {
+        Some(OutputFormat::Json) => render::out(&serde_json::to_string(&json())?),
+        Some(OutputFormat::Yaml) => render::out(&format!("---\n{}", render::to_yaml(&json())?)),
+        _ if empty => {
+            eprintln!("No pods found for statefulset {name}.");
+            Ok(())
+        }
+        _ if watch && ctx.interactive => render::out(&format!("\x1b[H\x1b[2J{}", view())),
+        _ => render::out(&view()),
     }
 }
 
@@ -403,24 +415,14 @@ async fn run_metrics(args: TopArgs, interval: std::time::Duration, ctx: &Ctx) ->
             }
         }
         history.retain(|p, _| s.iter().any(|(n, _)| n == p));
-        match ctx.global.output {
-            Some(OutputFormat::Json) => render::out(&serde_json::to_string(&json(&name, &s))?)?,
-            Some(OutputFormat::Yaml) => {
-                render::out(&format!("---\n{}", render::to_yaml(&json(&name, &s))?))?
-            }
-            _ => {
-                if s.is_empty() {
-                    eprintln!("No pods found for statefulset {name}.");
-                } else {
-                    let text = view(&name, &s, &history, args.top);
-                    if args.watch && ctx.interactive {
-                        render::out(&format!("\x1b[H\x1b[2J{text}"))?;
-                    } else {
-                        render::out(&text)?;
-                    }
-                }
-            }
-        }
+        show(
+            ctx,
+            args.watch,
+            &name,
+            s.is_empty(),
+            || json(&name, &s),
+            || view(&name, &s, &history, args.top),
+        )?;
         if !args.watch {
             return Ok(());
         }

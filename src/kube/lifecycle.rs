@@ -53,6 +53,13 @@ fn controlled_by(list: Vec<RawRevision>, sts: &StatefulSet) -> Vec<Revision> {
         .collect()
 }
 
+fn dry_params(dry_run: bool) -> DeleteParams {
+    DeleteParams {
+        dry_run,
+        ..Default::default()
+    }
+}
+
 fn patch_params(dry_run: bool, field_manager: bool) -> PatchParams {
     PatchParams {
         dry_run,
@@ -246,16 +253,7 @@ impl Kube {
             }),
             ..Default::default()
         };
-        let result = self
-            .pod_api()
-            .delete(name, &dp)
-            .await
-            .map(|_| ())
-            .map_err(|e| api_error(e, "pod", Some(name), &self.namespace));
-        super::verify_if_lost(result, &format!("deleting pod {name:?}"), || {
-            super::deleted_check(self.pod_api(), name, uid)
-        })
-        .await
+        super::delete_checked(self.pod_api(), "pod", name, &dp, uid, &self.namespace).await
     }
 
     pub async fn get_pod(&self, name: &str) -> Result<Option<Pod>> {
@@ -311,20 +309,14 @@ impl Kube {
 
     pub async fn delete_service_dry(&self, name: &str, dry_run: bool) -> Result<()> {
         let api: Api<Service> = Api::namespaced(self.client.clone(), &self.namespace);
-        let result = api
-            .delete(
-                name,
-                &DeleteParams {
-                    dry_run,
-                    ..Default::default()
-                },
-            )
-            .await
-            .map(|_| ())
-            .map_err(|e| api_error(e, "service", Some(name), &self.namespace));
-        super::verify_if_lost(result, &format!("deleting service {name:?}"), || {
-            super::deleted_check(api.clone(), name, None)
-        })
+        super::delete_checked(
+            api,
+            "service",
+            name,
+            &dry_params(dry_run),
+            None,
+            &self.namespace,
+        )
         .await
     }
 
@@ -339,21 +331,13 @@ impl Kube {
 
     pub async fn delete_pvc(&self, name: &str, dry_run: bool) -> Result<()> {
         let api: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), &self.namespace);
-        let result = api
-            .delete(
-                name,
-                &DeleteParams {
-                    dry_run,
-                    ..Default::default()
-                },
-            )
-            .await
-            .map(|_| ())
-            .map_err(|e| api_error(e, "persistentvolumeclaim", Some(name), &self.namespace));
-        super::verify_if_lost(
-            result,
-            &format!("deleting persistentvolumeclaim {name:?}"),
-            || super::deleted_check(api.clone(), name, None),
+        super::delete_checked(
+            api,
+            "persistentvolumeclaim",
+            name,
+            &dry_params(dry_run),
+            None,
+            &self.namespace,
         )
         .await
     }

@@ -275,17 +275,40 @@ impl Kube {
     }
 
     pub async fn delete_service(&self, ns: &str, name: &str) -> Result<()> {
-        let api = self.services(ns);
-        let result = api
-            .delete(name, &DeleteParams::default())
-            .await
-            .map(|_| ())
-            .map_err(|e| api_error(e, "service", Some(name), ns));
-        verify_if_lost(result, &format!("deleting service {name:?}"), || {
-            deleted_check(api.clone(), name, None)
-        })
+        delete_checked(
+            self.services(ns),
+            "service",
+            name,
+            &DeleteParams::default(),
+            None,
+            ns,
+        )
         .await
     }
+}
+
+/// DELETE `kind` `name`; an answer lost on the way counts as done when the object is gone,
+/// replaced (another uid than `uid`) or being deleted.
+pub async fn delete_checked<K>(
+    api: Api<K>,
+    kind: &str,
+    name: &str,
+    dp: &DeleteParams,
+    uid: Option<&str>,
+    ns: &str,
+) -> Result<()>
+where
+    K: kube::Resource + Clone + serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debug,
+{
+    let result = api
+        .delete(name, dp)
+        .await
+        .map(|_| ())
+        .map_err(|e| api_error(e, kind, Some(name), ns));
+    verify_if_lost(result, &format!("deleting {kind} {name:?}"), || {
+        deleted_check(api.clone(), name, uid)
+    })
+    .await
 }
 
 /// `Some(())` when the object `name` is gone, replaced or being deleted (see `deleted`).
