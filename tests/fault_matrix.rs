@@ -982,6 +982,24 @@ fn edit_service() {
     ));
 }
 
+/// A create succeeded: the StatefulSet and its Service exist.
+fn created_both() -> Check {
+    check(|c| assert!(c.sts().is_some() && c.svc().is_some(), "{}", c.show()))
+}
+
+/// A create failed: neither half is left.
+fn created_neither() -> Check {
+    check(|c| {
+        assert!(
+            c.sts().is_none() && c.svc().is_none(),
+            "create left a half: sts {} svc {}\n{}",
+            c.sts().is_some(),
+            c.svc().is_some(),
+            c.show()
+        );
+    })
+}
+
 #[test]
 fn create_flags() {
     run_row(Row {
@@ -990,18 +1008,8 @@ fn create_flags() {
         polls: false,
         input: Input::None,
         setup: setup(|_, _, _| {}),
-        ok: check(|c| {
-            assert!(c.sts().is_some() && c.svc().is_some(), "{}", c.show());
-        }),
-        failed: check(|c| {
-            assert!(
-                c.sts().is_none() && c.svc().is_none(),
-                "create left a half: sts {} svc {}\n{}",
-                c.sts().is_some(),
-                c.svc().is_some(),
-                c.show()
-            );
-        }),
+        ok: created_both(),
+        failed: created_neither(),
     });
 }
 
@@ -1017,18 +1025,8 @@ fn create_file() {
             v["metadata"].as_object_mut().unwrap().remove("labels");
             std::fs::write(dir.join("input.yaml"), serde_yaml::to_string(&v).unwrap()).unwrap();
         }),
-        ok: check(|c| {
-            assert!(c.sts().is_some() && c.svc().is_some(), "{}", c.show());
-        }),
-        failed: check(|c| {
-            assert!(
-                c.sts().is_none() && c.svc().is_none(),
-                "create -f left a half: sts {} svc {}\n{}",
-                c.sts().is_some(),
-                c.svc().is_some(),
-                c.show()
-            );
-        }),
+        ok: created_both(),
+        failed: created_neither(),
     });
 }
 
