@@ -136,38 +136,23 @@ fn owner_references(obj: &Value) -> Errs {
     let refs = get_arr(obj, &["metadata", "ownerReferences"]);
     let mut controllers = Vec::new();
     for r in refs {
-        let gv = get_str(r, &["apiVersion"]).unwrap_or_default();
-        if gv.is_empty() {
-            errs.push(FieldError::invalid(
-                "metadata.ownerReferences.apiVersion",
-                json!(gv),
-                "version must not be empty",
-            ));
+        for (field, what) in [
+            ("apiVersion", "version"),
+            ("kind", "kind"),
+            ("name", "name"),
+            ("uid", "uid"),
+        ] {
+            let v = get_str(r, &[field]).unwrap_or_default();
+            if v.is_empty() {
+                errs.push(FieldError::invalid(
+                    format!("metadata.ownerReferences.{field}"),
+                    json!(v),
+                    format!("{what} must not be empty"),
+                ));
+            }
         }
         let kind = get_str(r, &["kind"]).unwrap_or_default();
-        if kind.is_empty() {
-            errs.push(FieldError::invalid(
-                "metadata.ownerReferences.kind",
-                json!(kind),
-                "kind must not be empty",
-            ));
-        }
         let name = get_str(r, &["name"]).unwrap_or_default();
-        if name.is_empty() {
-            errs.push(FieldError::invalid(
-                "metadata.ownerReferences.name",
-                json!(name),
-                "name must not be empty",
-            ));
-        }
-        let uid = get_str(r, &["uid"]).unwrap_or_default();
-        if uid.is_empty() {
-            errs.push(FieldError::invalid(
-                "metadata.ownerReferences.uid",
-                json!(uid),
-                "uid must not be empty",
-            ));
-        }
         if get(r, &["controller"]).and_then(Value::as_bool) == Some(true) {
             controllers.push(format!("{kind}/{name}"));
         }
