@@ -80,16 +80,21 @@ impl std::fmt::Debug for Out {
     }
 }
 
-fn sim() -> KubeSim {
-    KubeSim::start(SimOptions {
+/// Simulated time 40× real time: pods get ready quickly.
+fn fast() -> SimOptions {
+    SimOptions {
         speed: 40.0,
         ..Default::default()
-    })
-    .expect("simulator starts")
+    }
 }
 
-fn kubectl_present(s: &KubeSim) -> bool {
-    s.kubectl(["version", "--client"]).is_some()
+/// A simulator with the web StatefulSet created through kubectl; None (the test skips, the
+/// reason printed) when kubectl is not installed.
+fn with_web(options: SimOptions) -> Option<KubeSim> {
+    let s = KubeSim::start(options).expect("simulator starts");
+    s.kubectl(["version", "--client"])?;
+    create_web(&s);
+    Some(s)
 }
 
 /// Run kubectl with extra environment variables; None when kubectl is absent.
@@ -201,11 +206,9 @@ fn rollout_complete(s: &KubeSim, n: usize) {
 
 #[test]
 fn conformance_create_get_describe_events() {
-    let s = sim();
-    if !kubectl_present(&s) {
+    let Some(s) = with_web(fast()) else {
         return;
-    }
-    create_web(&s);
+    };
     // State: 3 pods with stable names, 3 PVCs, the headless service, one revision.
     assert_eq!(pod_names(&s), ["web-0", "web-1", "web-2"]);
     for i in 0..3 {
@@ -417,11 +420,9 @@ fn conformance_create_get_describe_events() {
 
 #[test]
 fn conformance_rollout_history_undo_restart_set_env() {
-    let s = sim();
-    if !kubectl_present(&s) {
+    let Some(s) = with_web(fast()) else {
         return;
-    }
-    create_web(&s);
+    };
     let o = ok(&s, &["rollout", "history", "sts/web"]);
     assert_eq!(
         o.stdout,
@@ -649,11 +650,9 @@ fn conformance_rollout_history_undo_restart_set_env() {
 
 #[test]
 fn conformance_scale_watch_logs_top() {
-    let s = sim();
-    if !kubectl_present(&s) {
+    let Some(s) = with_web(fast()) else {
         return;
-    }
-    create_web(&s);
+    };
 
     // get -w sees the scale: start the watch, scale, read until web-4 shows up.
     let mut w = s
@@ -824,11 +823,9 @@ fn conformance_scale_watch_logs_top() {
 
 #[test]
 fn conformance_edit_patch_label_annotate_apply() {
-    let s = sim();
-    if !kubectl_present(&s) {
+    let Some(s) = with_web(fast()) else {
         return;
-    }
-    create_web(&s);
+    };
     let uid = sts(&s)["metadata"]["uid"].clone();
 
     // edit with a scripted editor
@@ -1059,11 +1056,9 @@ fn conformance_edit_patch_label_annotate_apply() {
 /// by `kubectl-patch` cannot be taken over by manager `kubectl` without --force-conflicts.
 #[test]
 fn conformance_server_side_apply_conflict() {
-    let s = sim();
-    if !kubectl_present(&s) {
+    let Some(s) = with_web(fast()) else {
         return;
-    }
-    create_web(&s);
+    };
     ok(
         &s,
         &[
@@ -1112,11 +1107,9 @@ fn conformance_server_side_apply_conflict() {
 
 #[test]
 fn conformance_delete_cascades() {
-    let s = sim();
-    if !kubectl_present(&s) {
+    let Some(s) = with_web(fast()) else {
         return;
-    }
-    create_web(&s);
+    };
     let rev = revisions(&s);
 
     // orphan: the set goes, pods and revisions stay without the owner reference.
@@ -1226,11 +1219,9 @@ fn conformance_delete_cascades() {
 /// (`standard`, seeded with `storageclass.kubernetes.io/is-default-class: "true"`).
 #[test]
 fn conformance_pvc_default_storage_class() {
-    let s = sim();
-    if !kubectl_present(&s) {
+    let Some(s) = with_web(fast()) else {
         return;
-    }
-    create_web(&s);
+    };
     let pvc = s.cluster().get(&PVCS, NS, "www-web-0").unwrap();
     assert_eq!(pvc["spec"]["storageClassName"], "standard", "{pvc}");
     let o = ok(&s, &["get", "pvc", "www-web-0"]);
@@ -1253,11 +1244,9 @@ fn conformance_pvc_default_storage_class() {
 /// playground and `kube-sim serve` default to speed 1.
 #[test]
 fn conformance_client_side_ages() {
-    let s = KubeSim::start(SimOptions::default()).expect("simulator starts");
-    if !kubectl_present(&s) {
+    let Some(s) = with_web(SimOptions::default()) else {
         return;
-    }
-    create_web(&s);
+    };
     let o = ok(&s, &["describe", "sts", "web"]);
     assert!(!o.stdout.contains("<invalid>"), "{}", o.stdout);
     let o = ok(&s, &["events", "--for", "sts/web"]);

@@ -85,14 +85,10 @@ fn pod(c: &Cluster, name: &str) -> Value {
     c.get(&PODS, Some(NS), name).expect("get pod")
 }
 
-/// What the kubelet would do: Running + Ready (condition transition `now`).
-fn make_ready(c: &Cluster, name: &str) {
+/// Writes the pod's status as `f` changes it (the status subresource, as the kubelet).
+fn update_pod_status(c: &Cluster, name: &str, f: impl FnOnce(&mut Value)) {
     let mut p = pod(c, name);
-    let now = c.clock().timestamp();
-    p["status"]["phase"] = json!("Running");
-    p["status"]["conditions"] = json!([
-        {"type": "Ready", "status": "True", "lastTransitionTime": now},
-    ]);
+    f(&mut p["status"]);
     c.update(
         &PODS,
         Some(NS),
@@ -104,18 +100,19 @@ fn make_ready(c: &Cluster, name: &str) {
     .expect("pod status");
 }
 
+/// What the kubelet would do: Running + Ready (condition transition `now`).
+fn make_ready(c: &Cluster, name: &str) {
+    let now = c.clock().timestamp();
+    update_pod_status(c, name, |st| {
+        st["phase"] = json!("Running");
+        st["conditions"] = json!([
+            {"type": "Ready", "status": "True", "lastTransitionTime": now},
+        ]);
+    });
+}
+
 fn set_phase(c: &Cluster, name: &str, phase: &str) {
-    let mut p = pod(c, name);
-    p["status"]["phase"] = json!(phase);
-    c.update(
-        &PODS,
-        Some(NS),
-        name,
-        Some("status"),
-        p,
-        &WriteOptions::default(),
-    )
-    .expect("pod status");
+    update_pod_status(c, name, |st| st["phase"] = json!(phase));
 }
 
 fn delete_pod(c: &Cluster, name: &str) {
