@@ -94,23 +94,7 @@ pub async fn run(args: RevisionsArgs, ctx: &Ctx) -> Result<()> {
     let per_revision = match revisions::pods_per_revision_from_status(&sts) {
         Some(m) => m,
         None => {
-            let uid = sts.metadata.uid.clone();
-            let mut m = std::collections::BTreeMap::new();
-            for p in kube.list_pods(&super::list::selector(&sts)).await? {
-                let owned = p.metadata.owner_references.iter().flatten().any(|o| {
-                    o.controller == Some(true) && uid.is_some() && Some(&o.uid) == uid.as_ref()
-                });
-                if let Some(h) = p
-                    .metadata
-                    .labels
-                    .as_ref()
-                    .and_then(|l| l.get("controller-revision-hash"))
-                    .filter(|_| owned)
-                {
-                    *m.entry(h.clone()).or_insert(0) += 1;
-                }
-            }
-            m
+            revisions::pods_per_revision(&sts, &kube.list_pods(&super::list::selector(&sts)).await?)
         }
     };
     let st = sts.status.clone().unwrap_or_default();

@@ -37,12 +37,7 @@ struct RawRevisionList {
 fn controlled_by(list: Vec<RawRevision>, sts: &StatefulSet) -> Vec<Revision> {
     let uid = sts.metadata.uid.clone().unwrap_or_default();
     list.into_iter()
-        .filter(|r| {
-            r.metadata.owner_references.as_ref().is_some_and(|refs| {
-                refs.iter()
-                    .any(|o| o.controller == Some(true) && o.uid == uid)
-            })
-        })
+        .filter(|r| crate::manifest::controlled_by(&r.metadata, &uid))
         .map(|r| {
             let data = r
                 .data

@@ -58,12 +58,7 @@ pub struct Inputs<'a> {
 pub fn plan(i: &Inputs) -> DeletePlan {
     let name = i.sts.metadata.name.clone().unwrap_or_default();
     let uid = i.sts.metadata.uid.clone().unwrap_or_default();
-    let owned = |p: &Pod| {
-        p.metadata
-            .owner_references
-            .as_ref()
-            .is_some_and(|r| r.iter().any(|o| o.controller == Some(true) && o.uid == uid))
-    };
+    let owned = |p: &Pod| super::controlled_by(&p.metadata, &uid);
     let mut out = DeletePlan {
         pods: i
             .pods

@@ -94,3 +94,14 @@ pub fn typed<T: Serialize>(obj: &T, api_version: &str, kind: &str) -> serde_json
     }
     serde_json::Value::Object(out)
 }
+
+/// metav1.IsControlledBy: one of the object's ownerReferences is its controller and has `uid`.
+pub fn controlled_by(
+    meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    uid: &str,
+) -> bool {
+    meta.owner_references
+        .iter()
+        .flatten()
+        .any(|o| o.controller == Some(true) && o.uid == uid)
+}

@@ -357,6 +357,30 @@ pub fn pods_per_revision_from_status(sts: &StatefulSet) -> Option<BTreeMap<Strin
     Some(out)
 }
 
+/// Pods per revision name, counted from the pods the set controls (their
+/// controller-revision-hash label).
+pub fn pods_per_revision(
+    sts: &StatefulSet,
+    pods: &[k8s_openapi::api::core::v1::Pod],
+) -> BTreeMap<String, i32> {
+    let uid = sts.metadata.uid.clone().unwrap_or_default();
+    let mut m = BTreeMap::new();
+    for p in pods
+        .iter()
+        .filter(|p| super::controlled_by(&p.metadata, &uid))
+    {
+        if let Some(h) = p
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get("controller-revision-hash"))
+        {
+            *m.entry(h.clone()).or_insert(0) += 1;
+        }
+    }
+    m
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -491,5 +515,28 @@ mod tests {
         assert_eq!(pods_per_revision_from_status(&stale), None);
         let none = with_status(serde_json::json!({}));
         assert_eq!(pods_per_revision_from_status(&none), None);
+    }
+
+    #[test]
+    fn pods_per_revision_counts_only_the_pods_the_set_controls() {
+        let mut sts = with_status(serde_json::json!({}));
+        sts.metadata.uid = Some("u1".into());
+        let pod = |name: &str, hash: &str, owner: &str| -> k8s_openapi::api::core::v1::Pod {
+            serde_json::from_value(serde_json::json!({"metadata": {"name": name,
+                "labels": {"controller-revision-hash": hash},
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "StatefulSet",
+                    "name": "web", "uid": owner, "controller": true}]}}))
+            .unwrap()
+        };
+        let pods = [
+            pod("web-0", "web-a", "u1"),
+            pod("web-1", "web-a", "u1"),
+            pod("web-2", "web-b", "u1"),
+            pod("other-0", "web-a", "u2"),
+        ];
+        assert_eq!(
+            pods_per_revision(&sts, &pods),
+            BTreeMap::from([("web-a".to_string(), 2), ("web-b".to_string(), 1)])
+        );
     }
 }
