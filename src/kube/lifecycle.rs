@@ -193,49 +193,46 @@ impl Kube {
         revisions: bool,
     ) -> Result<(StatefulSet, Option<Vec<Pod>>, Option<Result<Vec<Revision>>>)> {
         let guess = format!("app={name}");
-        let (sts, guessed_pods, guessed_revs) = tokio::join!(
+        let (sts, guessed) = tokio::join!(
             self.get_statefulset(name),
+            self.lists_by(&guess, pods, revisions)
+        );
+        let sts = sts?;
+        let selector = crate::commands::list::selector(&sts);
+        let (pods, revs) = if selector == guess {
+            guessed
+        } else {
+            self.lists_by(&selector, pods, revisions).await
+        };
+        let pods = pods.transpose()?;
+        let revs = revs.map(|r| r.map(|list| controlled_by(list, &sts)));
+        Ok((sts, pods, revs))
+    }
+
+    /// The pods and the (unfiltered) revisions matching `selector`, each only when asked,
+    /// listed concurrently.
+    async fn lists_by(
+        &self,
+        selector: &str,
+        pods: bool,
+        revisions: bool,
+    ) -> (Option<Result<Vec<Pod>>>, Option<Result<Vec<RawRevision>>>) {
+        tokio::join!(
             async {
                 if pods {
-                    Some(self.list_pods(&guess).await)
+                    Some(self.list_pods(selector).await)
                 } else {
                     None
                 }
             },
             async {
                 if revisions {
-                    Some(self.list_revisions_by(&guess).await)
+                    Some(self.list_revisions_by(selector).await)
                 } else {
                     None
                 }
             },
-        );
-        let sts = sts?;
-        let selector = crate::commands::list::selector(&sts);
-        let hit = selector == guess;
-        let (pods, revs) = if hit {
-            (guessed_pods, guessed_revs)
-        } else {
-            tokio::join!(
-                async {
-                    if pods {
-                        Some(self.list_pods(&selector).await)
-                    } else {
-                        None
-                    }
-                },
-                async {
-                    if revisions {
-                        Some(self.list_revisions_by(&selector).await)
-                    } else {
-                        None
-                    }
-                },
-            )
-        };
-        let pods = pods.transpose()?;
-        let revs = revs.map(|r| r.map(|list| controlled_by(list, &sts)));
-        Ok((sts, pods, revs))
+        )
     }
 
     /// Deletes a pod, with its UID as a precondition (never a newer pod of the same name).
