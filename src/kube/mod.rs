@@ -460,8 +460,22 @@ where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Option<T>>,
 {
+    verify_if_lost_by(result, is_connection_lost, what, applied).await
+}
+
+/// `verify_if_lost` for any error type: `lost` tells a lost connection.
+pub async fn verify_if_lost_by<T, E, F, Fut>(
+    result: std::result::Result<T, E>,
+    lost: impl FnOnce(&E) -> bool,
+    what: &str,
+    applied: F,
+) -> std::result::Result<T, E>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
     match result {
-        Err(e) if is_connection_lost(&e) => match applied().await {
+        Err(e) if lost(&e) => match applied().await {
             Some(v) => {
                 eprintln!(
                     "note: the connection was lost before the answer to {what}; the server had carried it out"

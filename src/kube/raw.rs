@@ -154,7 +154,7 @@ impl Kube {
                 "application/json",
             )
             .await;
-        self.verify_raw(result, "the update", || async {
+        super::verify_if_lost_by(result, transport_lost, "the update", || async {
             let now = self.get_raw(path).await.ok()?;
             let moved = now["metadata"]["resourceVersion"] != obj["metadata"]["resourceVersion"];
             let holds = ["spec", "data"].iter().all(|k| {
@@ -183,31 +183,11 @@ impl Kube {
             )
             .await;
         let name = obj["metadata"]["name"].as_str().unwrap_or_default();
-        self.verify_raw(result, "the creation", || async {
+        super::verify_if_lost_by(result, transport_lost, "the creation", || async {
             let now = self.get_raw(&format!("{collection}/{name}")).await.ok()?;
             super::written_by_us(&now).then_some(now)
         })
         .await
-    }
-
-    /// `super::verify_if_lost` for raw requests.
-    async fn verify_raw<F, Fut>(&self, result: RawResult, what: &str, applied: F) -> RawResult
-    where
-        F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = Option<Value>>,
-    {
-        match result {
-            Err(RawError::Transport(e)) if super::is_connection_lost(&e) => match applied().await {
-                Some(v) => {
-                    eprintln!(
-                            "note: the connection was lost before the answer to {what}; the server had carried it out"
-                        );
-                    Ok(v)
-                }
-                None => Err(RawError::Transport(e)),
-            },
-            r => r,
-        }
     }
 
     pub async fn patch_raw(
@@ -237,7 +217,7 @@ impl Kube {
         let result = self
             .raw(Method::DELETE, path, Some(&body), "application/json")
             .await;
-        self.verify_raw(result, "the deletion", || async {
+        super::verify_if_lost_by(result, transport_lost, "the deletion", || async {
             match self.get_raw(path).await {
                 Err(RawError::Status(s)) if s.code == 404 => Some(Value::Null),
                 Ok(now) if super::deleted(Some(&now), None) => Some(now),
@@ -277,4 +257,9 @@ fn write_query(dry_run: bool) -> String {
         q.push_str("&dryRun=All");
     }
     q
+}
+
+/// A raw request whose connection was lost before its answer.
+fn transport_lost(e: &RawError) -> bool {
+    matches!(e, RawError::Transport(e) if super::is_connection_lost(e))
 }
