@@ -50,6 +50,8 @@ pub enum Propagation {
 #[derive(Debug, Clone, Default)]
 pub struct DeleteOptions {
     pub propagation: Option<Propagation>,
+    /// The deprecated orphanDependents as given (it also sets `propagation` when that is not).
+    pub orphan_dependents: Option<bool>,
     pub grace_period_seconds: Option<i64>,
     pub precondition_uid: Option<String>,
     pub precondition_resource_version: Option<String>,

@@ -461,11 +461,11 @@ async fn resource_route(
                     && (opts.dry_run || cluster.get(rt, ns, name).is_ok());
                 // delete.go: 202 Accepted only when not removed at once and the deprecated
                 // orphanDependents=false was given; 200 otherwise.
-                let orphan_false = ctx.q("orphanDependents") == Some("false")
-                    || serde_json::from_slice::<Value>(&body)
-                        .ok()
-                        .is_some_and(|b| b["orphanDependents"] == json!(false));
-                let code = if lingering && orphan_false { 202 } else { 200 };
+                let code = if lingering && opts.orphan_dependents == Some(false) {
+                    202
+                } else {
+                    200
+                };
                 if lingering || rt.returns_deleted_object() {
                     Ok(json_resp(code, &obj))
                 } else {
@@ -797,10 +797,11 @@ fn delete_options(ctx: &Ctx, body: &[u8]) -> Result<DeleteOptions, ApiError> {
         .or(ctx.q("propagationPolicy"))
     {
         o.propagation = Some(parse_prop(p)?);
-    } else if let Some(orphan) = b["orphanDependents"]
+    }
+    o.orphan_dependents = b["orphanDependents"]
         .as_bool()
-        .or(ctx.q("orphanDependents").map(|s| s == "true"))
-    {
+        .or(ctx.q("orphanDependents").map(|s| s == "true"));
+    if let (None, Some(orphan)) = (o.propagation, o.orphan_dependents) {
         o.propagation = Some(if orphan {
             Propagation::Orphan
         } else {
