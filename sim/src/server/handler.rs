@@ -125,10 +125,7 @@ pub(crate) async fn handle(
         Some(FaultAction::ExpireWatch) => {
             let rv = state.cluster.resource_version();
             let status = ApiError::gone(format!("too old resource version: 1 ({rv})")).to_status();
-            let mut line =
-                serde_json::to_vec(&json!({"type": "ERROR", "object": status})).unwrap_or_default();
-            line.push(b'\n');
-            Ok(bytes_resp(200, line))
+            Ok(bytes_resp(200, watch_line("ERROR", status)))
         }
         Some(FaultAction::CutWatchAfter { events }) => {
             watch_cut = Some(events);
@@ -667,10 +664,7 @@ fn watch(
         } else {
             ev.object
         };
-        let mut line =
-            serde_json::to_vec(&json!({"type": ev.kind, "object": object})).unwrap_or_default();
-        line.push(b'\n');
-        Ok::<_, std::io::Error>(Bytes::from(line))
+        Ok::<_, std::io::Error>(Bytes::from(watch_line(ev.kind, object)))
     });
     let body = match ctx.watch_cut {
         Some(n) => Body::from_stream(stream.take(n)),
@@ -680,6 +674,13 @@ fn watch(
     r.headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
     Ok(r)
+}
+
+/// One watch event as streamed: `{"type":…,"object":…}` and a newline.
+fn watch_line(kind: &str, object: Value) -> Vec<u8> {
+    let mut line = serde_json::to_vec(&json!({"type": kind, "object": object})).unwrap_or_default();
+    line.push(b'\n');
+    line
 }
 
 fn list_options(ctx: &Ctx) -> ListOptions {
