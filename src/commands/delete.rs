@@ -72,12 +72,7 @@ pub async fn run(args: DeleteArgs, ctx: &Ctx) -> Result<()> {
     for c in &p.pvcs {
         eprintln!("  persistentvolumeclaim/{c}");
     }
-    if !p.kept.is_empty() {
-        eprintln!("kept:");
-        for k in &p.kept {
-            eprintln!("  {k}");
-        }
-    }
+    print_kept(&p.kept);
     if dry == DryRun::None && !confirm(ctx, &format!("Delete statefulset {name:?}"))? {
         bail!("nothing deleted");
     }
@@ -135,15 +130,20 @@ async fn delete_confirmed(kube: &crate::kube::Kube, name: &str, ctx: &Ctx) -> Re
                 .to_string(),
         ],
     };
-    if !kept.is_empty() {
-        eprintln!("kept:");
-        for k in &kept {
-            eprintln!("  {k}");
-        }
-    }
+    print_kept(&kept);
     let line = format!("statefulset.apps/{name} deleted");
     match ctx.global.output {
         Some(OutputFormat::Name) => crate::render::out(&format!("statefulset.apps/{name}")),
         _ => crate::render::out(&line),
+    }
+}
+
+/// What stays, with the reason (stderr).
+fn print_kept(kept: &[String]) {
+    if !kept.is_empty() {
+        eprintln!("kept:");
+        for k in kept {
+            eprintln!("  {k}");
+        }
     }
 }
