@@ -158,7 +158,7 @@ fn redeploy_rolls_every_pod_with_one_request() {
     let at = template(&env, "web")["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"]
         .clone();
     assert!(
-        chrono::DateTime::parse_from_rfc3339(at.as_str().unwrap()).is_ok(),
+        at.as_str().unwrap().parse::<jiff::Timestamp>().is_ok(),
         "{at}"
     );
 

@@ -211,9 +211,7 @@ fn header_end(text: &str) -> f64 {
         .split(',')
         .next()
         .unwrap();
-    chrono::DateTime::parse_from_rfc3339(ts)
-        .unwrap()
-        .timestamp() as f64
+    ts.parse::<jiff::Timestamp>().unwrap().as_second() as f64
 }
 
 #[test]

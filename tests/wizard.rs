@@ -2,6 +2,7 @@
 
 mod common;
 
+use expectrl::Expect;
 use std::time::Duration;
 
 use common::TestEnv;

@@ -262,7 +262,7 @@ pub async fn wait_ready(kube: &Kube, name: &str, timeout: Duration, ctx: &Ctx) -
 }
 
 fn args_duration(d: Duration) -> String {
-    render::human_duration(chrono::Duration::from_std(d).unwrap_or_default())
+    render::human_duration(jiff::SignedDuration::try_from(d).unwrap_or_default())
 }
 
 /// The API server refuses request bodies over 3 MiB (apiserver's `MaxRequestBodyBytes`), so a

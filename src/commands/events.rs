@@ -1,11 +1,11 @@
 //! `events NAME`: the StatefulSet's events (one list by field selector); `--pods` adds its pods'
 //! and claims' (one list of the namespace, filtered here); `-w` streams new ones.
 
+use jiff::Timestamp;
 use std::collections::HashSet;
 use std::time::Duration;
 
 use anyhow::Result;
-use chrono::Utc;
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Event;
 use kube::api::WatchEvent;
@@ -21,7 +21,7 @@ fn sts_fields(name: &str) -> String {
 }
 
 /// The table rows: TYPE REASON OBJECT AGE MESSAGE.
-fn row(ev: &Event, now: chrono::DateTime<Utc>, color: bool) -> Vec<String> {
+fn row(ev: &Event, now: Timestamp, color: bool) -> Vec<String> {
     let ty = ev.type_.clone().unwrap_or_else(|| "Normal".into());
     let styled = if ty == "Warning" {
         console::Style::new()
@@ -69,7 +69,7 @@ pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
         ns_rv = Some(rv);
     }
     logic::sort_events(&mut events);
-    let now = Utc::now();
+    let now = Timestamp::now();
     match ctx.global.output {
         Some(OutputFormat::Json) | Some(OutputFormat::Yaml) => {
             let items: Vec<_> = events
@@ -205,6 +205,6 @@ fn show(ev: &Event, ctx: &Ctx) -> Result<()> {
             "event/{}",
             ev.metadata.name.as_deref().unwrap_or_default()
         )),
-        _ => render::out(&row(ev, Utc::now(), ctx.color).join("   ")),
+        _ => render::out(&row(ev, Timestamp::now(), ctx.color).join("   ")),
     }
 }

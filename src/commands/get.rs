@@ -1,5 +1,5 @@
 use anyhow::Result;
-use chrono::Utc;
+use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::Pod;
 
@@ -47,14 +47,14 @@ pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
                 .collect()
         })
         .unwrap_or_default();
-    render::out(&detail_numbered(&sts, &pods, &numbers, Utc::now()))
+    render::out(&detail_numbered(&sts, &pods, &numbers, Timestamp::now()))
 }
 
 /// Revision name → revision number.
 pub type Numbers = std::collections::BTreeMap<String, i64>;
 
 /// The detail page: summary, ports, pods, conditions.
-pub fn detail(sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) -> String {
+pub fn detail(sts: &StatefulSet, pods: &[Pod], now: Timestamp) -> String {
     detail_numbered(sts, pods, &Numbers::new(), now)
 }
 
@@ -63,7 +63,7 @@ pub fn detail_numbered(
     sts: &StatefulSet,
     pods: &[Pod],
     numbers: &Numbers,
-    now: chrono::DateTime<Utc>,
+    now: Timestamp,
 ) -> String {
     let name = sts.metadata.name.clone().unwrap_or_default();
     let spec = sts.spec.as_ref();
@@ -192,7 +192,7 @@ fn indent(s: &str) -> String {
 
 /// Pods sorted by ordinal: ORDINAL POD STATUS READY RESTARTS NODE IP AGE REVISION.
 /// REVISION is the hash of the pod's controller-revision-hash, `*` marking the update revision.
-pub fn pod_table(sts: &StatefulSet, pods: &[Pod], now: chrono::DateTime<Utc>) -> String {
+pub fn pod_table(sts: &StatefulSet, pods: &[Pod], now: Timestamp) -> String {
     pod_table_numbered(sts, pods, &Numbers::new(), now)
 }
 
@@ -201,7 +201,7 @@ pub fn pod_table_numbered(
     sts: &StatefulSet,
     pods: &[Pod],
     numbers: &Numbers,
-    now: chrono::DateTime<Utc>,
+    now: Timestamp,
 ) -> String {
     let name = sts.metadata.name.clone().unwrap_or_default();
     let update = sts.status.as_ref().and_then(|s| s.update_revision.clone());
@@ -267,11 +267,11 @@ fn stuck_section(
     sts: &StatefulSet,
     pods: &[Pod],
     numbers: &Numbers,
-    now: chrono::DateTime<Utc>,
+    now: Timestamp,
 ) -> String {
     use crate::manifest::stuck;
     let now = now.max(stuck::newest_timestamp(sts, pods).unwrap_or(now));
-    match stuck::analyze(sts, pods, now, chrono::Duration::minutes(5)) {
+    match stuck::analyze(sts, pods, now, jiff::SignedDuration::from_mins(5)) {
         Some(s) => {
             let (text, fix) =
                 stuck::explain_numbered(name, &s, sts, numbers.get(&s.revision).copied());

@@ -1,5 +1,5 @@
 use anyhow::Result;
-use chrono::Utc;
+use jiff::Timestamp;
 
 use crate::cli::{ListArgs, OutputFormat};
 use crate::render::{self, status};
@@ -61,7 +61,7 @@ pub async fn run(args: ListArgs, ctx: &Ctx) -> Result<()> {
             if wide {
                 headers.extend(["SERVICE", "UPDATE STRATEGY", "SELECTOR"]);
             }
-            let now = Utc::now();
+            let now = Timestamp::now();
             let rows = items
                 .iter()
                 .map(|s| {

@@ -7,8 +7,8 @@ use std::io::Write;
 use std::time::Duration;
 
 use anyhow::{bail, Result};
-use chrono::{DateTime, Utc};
 use futures::{AsyncBufReadExt, StreamExt};
+use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{LogParams, WatchEvent};
 use tokio::sync::mpsc;
@@ -24,7 +24,7 @@ use crate::Ctx;
 pub struct LogLine {
     pub pod: String,
     pub container: String,
-    pub time: Option<DateTime<Utc>>,
+    pub time: Option<Timestamp>,
     /// The stamp as the server wrote it.
     pub stamp: String,
     pub text: String,

@@ -1,5 +1,5 @@
 use anyhow::Result;
-use chrono::Utc;
+use jiff::Timestamp;
 
 use super::list::selector;
 use crate::cli::{OutputFormat, PodsArgs};
@@ -43,7 +43,7 @@ pub async fn run(args: PodsArgs, ctx: &Ctx) -> Result<()> {
                 eprintln!("No pods found for statefulset {name}.");
                 return Ok(());
             }
-            render::out(&super::get::pod_table(&sts, &pods, Utc::now()))
+            render::out(&super::get::pod_table(&sts, &pods, Timestamp::now()))
         }
     }
 }

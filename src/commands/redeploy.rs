@@ -19,7 +19,7 @@ pub async fn run(args: RedeployArgs, ctx: &Ctx) -> Result<()> {
     let deadline = wait::deadline(&args.wait.timeout)?;
     let kube = ctx.kube().await?;
     let name = super::name_or_pick(args.name, ctx, &kube).await?;
-    let patch = rollout::redeploy_patch(chrono::Local::now());
+    let patch = rollout::redeploy_patch(&jiff::Zoned::now());
 
     let sts = if dry == DryRun::Client {
         let mut sts = kube.get_statefulset(&name).await?;

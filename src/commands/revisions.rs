@@ -2,7 +2,7 @@
 //! (by controller ownerReference UID, as kubectl's history.go), newest first.
 
 use anyhow::{bail, Result};
-use chrono::Utc;
+use jiff::Timestamp;
 use serde_json::{json, Value};
 
 use crate::cli::{OutputFormat, RevisionsArgs};
@@ -99,7 +99,7 @@ pub async fn run(args: RevisionsArgs, ctx: &Ctx) -> Result<()> {
     };
     let st = sts.status.clone().unwrap_or_default();
     let with_cause = revs.iter().any(|r| r.change_cause().is_some());
-    let now = Utc::now();
+    let now = Timestamp::now();
     let mut headers = vec!["revision", "hash", "current", "update", "pods", "age"];
     if with_cause {
         headers.push("change-cause");

@@ -5,6 +5,7 @@
 //! and, on confirmation, the deletion of the stuck pod after the template is restored.
 
 use anyhow::{anyhow, bail, Result};
+use jiff::Timestamp;
 
 use super::mutate::{confirm, print_object, suffix};
 use super::wait::{self, Goal};
@@ -49,12 +50,12 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
         || ready < st.replicas
         || st.observed_generation != sts.metadata.generation;
     let find_stuck = |pods: &[k8s_openapi::api::core::v1::Pod]| {
-        let now = chrono::Utc::now().max(stuck::newest_timestamp(&sts, pods).unwrap_or_default());
+        let now = Timestamp::now().max(stuck::newest_timestamp(&sts, pods).unwrap_or_default());
         stuck::analyze(
             &sts,
             pods,
             now,
-            chrono::Duration::minutes(STUCK_AFTER_MINUTES),
+            jiff::SignedDuration::from_mins(STUCK_AFTER_MINUTES),
         )
         .filter(|s| s.revision != target.name())
     };

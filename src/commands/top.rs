@@ -5,6 +5,7 @@
 //! With `--prometheus URL` (or $KUBECTL_STATEFULSET_PROMETHEUS): the pods, then four range
 //! queries at once (CPU, memory working set, network in/out per pod) over `--range`.
 
+use jiff::Timestamp;
 use std::collections::BTreeMap;
 
 use anyhow::{bail, Result};
@@ -188,7 +189,7 @@ pub async fn run(args: TopArgs, ctx: &Ctx) -> Result<()> {
             kube.get_statefulset(&name).await?;
         }
         first = false;
-        let now = chrono::Utc::now().timestamp_millis() as f64 / 1000.0;
+        let now = Timestamp::now().as_millisecond() as f64 / 1000.0;
         let series = if pods.is_empty() {
             prom::PodSeries::new()
         } else {
@@ -387,8 +388,8 @@ impl PromReport<'_> {
 }
 
 fn rfc3339(t: f64) -> String {
-    chrono::DateTime::from_timestamp(t as i64, 0)
-        .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+    Timestamp::from_second(t as i64)
+        .map(|d| d.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
         .unwrap_or_default()
 }
 

@@ -3,6 +3,7 @@
 //! is judged by kubectl's StatefulSet status viewer ([`rollout::status_viewer`]); a rollout that
 //! is stuck (a pod in back-off or unschedulable) ends the wait with exit code 3.
 
+use jiff::Timestamp;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -364,8 +365,8 @@ fn evaluate(
         return Ok(Some(true));
     }
     let list: Vec<Pod> = pods.values().cloned().collect();
-    let now = chrono::Utc::now().max(stuck::newest_timestamp(sts, &list).unwrap_or_default());
-    if let Some(s) = stuck::analyze(sts, &list, now, chrono::Duration::days(365)) {
+    let now = Timestamp::now().max(stuck::newest_timestamp(sts, &list).unwrap_or_default());
+    if let Some(s) = stuck::analyze(sts, &list, now, jiff::SignedDuration::from_hours(365 * 24)) {
         if s.definitive {
             let (text, fix) = stuck::explain(name, &s, sts);
             return Err(with_hint(

@@ -2,11 +2,11 @@
 //! pods changes (two watches, no polling), with the rollout's progress; without a terminal one
 //! summary line per change.
 
+use jiff::Timestamp;
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 
 use anyhow::Result;
-use chrono::Utc;
 use futures::StreamExt;
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::Pod;
@@ -69,7 +69,7 @@ pub async fn run(kube: &Kube, name: &str, ctx: &Ctx) -> Result<()> {
             let all: Vec<Pod> = pods.values().cloned().collect();
             format!(
                 "\x1b[H\x1b[2J{}\nRollout: {}\n",
-                super::get::detail(&sts, &all, Utc::now()),
+                super::get::detail(&sts, &all, Timestamp::now()),
                 summary(&sts, &pods)
             )
         } else {

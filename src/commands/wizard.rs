@@ -62,7 +62,7 @@ pub fn run(args: &mut CreateArgs, namespace: &str) -> Result<Plan> {
     let policies = ["IfNotPresent", "Always", "Never"];
     let p = Select::with_theme(&theme)
         .with_prompt("Image pull policy")
-        .items(&policies)
+        .items(policies)
         .default(0)
         .interact()?;
     args.pull_policy = Some(policies[p].to_string());
@@ -128,7 +128,7 @@ pub fn run(args: &mut CreateArgs, namespace: &str) -> Result<Plan> {
     let strategies = ["RollingUpdate", "OnDelete"];
     let s = Select::with_theme(&theme)
         .with_prompt("Update strategy")
-        .items(&strategies)
+        .items(strategies)
         .default(0)
         .interact()?;
     args.update_strategy = Some(strategies[s].to_string());
@@ -149,7 +149,7 @@ pub fn run(args: &mut CreateArgs, namespace: &str) -> Result<Plan> {
     let modes = ["default", "spread (decentralized)", "pack (centralized)"];
     let m = Select::with_theme(&theme)
         .with_prompt("Deployment mode")
-        .items(&modes)
+        .items(modes)
         .default(0)
         .interact()?;
     args.deployment_mode = (m > 0).then(|| ["default", "spread", "pack"][m].to_string());
@@ -213,7 +213,7 @@ pub fn run(args: &mut CreateArgs, namespace: &str) -> Result<Plan> {
         let choices = ["Create", "Edit the YAML in $EDITOR", "Cancel"];
         match Select::with_theme(&theme)
             .with_prompt("Create it?")
-            .items(&choices)
+            .items(choices)
             .default(0)
             .interact()?
         {

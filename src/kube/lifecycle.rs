@@ -104,11 +104,8 @@ impl Kube {
             dry_run,
             field_manager: Some(FIELD_MANAGER.to_string()),
         };
-        let mut v = serde_json::to_value(scale)?;
-        v["apiVersion"] = "autoscaling/v1".into();
-        v["kind"] = "Scale".into();
         self.sts_api()
-            .replace_scale(name, &pp, serde_json::to_vec(&v)?)
+            .replace_scale(name, &pp, scale)
             .await
             .map_err(|e| api_error(e, "statefulset", Some(name), &self.namespace))
     }

@@ -78,6 +78,9 @@ impl Kube {
         if global.insecure_skip_tls_verify {
             config.accept_invalid_certs = true;
         }
+        // kube's own retry layer would resend any write answered 429/503/504; ours (below)
+        // resends reads and only the writes that are safe to repeat.
+        config.default_retry = false;
         // kubectl's --request-timeout bounds each whole request (0 = no limit).
         let mut timeout = None;
         if let Some(t) = &global.request_timeout {

@@ -34,6 +34,7 @@ impl Prometheus {
             anyhow::bail!("--prometheus {url:?}: the base URL cannot have a query string");
         }
         let mut config = Config::new(uri);
+        config.default_retry = false;
         if let Some(t) = timeout {
             config.connect_timeout = Some(t);
             config.read_timeout = Some(t);

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use anyhow::{anyhow, bail, Result};
-use chrono::{DateTime, Utc};
+use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{Event, Pod};
 
 use crate::render::status::pod_ordinal;
@@ -20,9 +20,9 @@ pub fn since_seconds(value: &str) -> Result<i64> {
 }
 
 /// `--since-time 2024-01-01T00:00:00Z` (RFC 3339).
-pub fn since_time(value: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(value)
-        .map(|t| t.with_timezone(&Utc))
+pub fn since_time(value: &str) -> Result<Timestamp> {
+    value
+        .parse::<Timestamp>()
         .map_err(|_| anyhow!("--since-time must be a timestamp in RFC3339 format, got {value:?}"))
 }
 
@@ -63,26 +63,26 @@ pub fn choose_pods<'a>(sts: &str, pods: &'a [Pod], wanted: Option<&str>) -> Resu
 }
 
 /// A line of `?timestamps=true` output split into its RFC 3339 stamp and its text.
-pub fn split_timestamp(line: &str) -> Option<(DateTime<Utc>, &str)> {
+pub fn split_timestamp(line: &str) -> Option<(Timestamp, &str)> {
     let (stamp, rest) = line.split_once(' ').unwrap_or((line, ""));
-    let t = DateTime::parse_from_rfc3339(stamp).ok()?;
-    Some((t.with_timezone(&Utc), rest))
+    let t = stamp.parse::<Timestamp>().ok()?;
+    Some((t, rest))
 }
 
 /// Remembers what one (pod, container) stream printed so that a reconnect with `sinceTime`
 /// (whole seconds, so it repeats lines) neither duplicates nor loses lines.
 #[derive(Debug, Default, Clone)]
 pub struct Dedupe {
-    last: Option<DateTime<Utc>>,
+    last: Option<Timestamp>,
     /// Lines (stamp + text) seen in the second of `last` and after the resume point.
-    seen: HashSet<(DateTime<Utc>, String)>,
+    seen: HashSet<(Timestamp, String)>,
 }
 
 impl Dedupe {
     /// Whether to print this line; records it.
-    pub fn admit(&mut self, t: DateTime<Utc>, text: &str) -> bool {
+    pub fn admit(&mut self, t: Timestamp, text: &str) -> bool {
         if let Some(last) = self.last {
-            if t < last - chrono::Duration::seconds(1) {
+            if t < last - jiff::SignedDuration::from_secs(1) {
                 return false;
             }
         }
@@ -92,7 +92,7 @@ impl Dedupe {
         if self.last.is_none_or(|l| t > l) {
             self.last = Some(t);
             // Forget lines older than what a resume can repeat.
-            let floor = t - chrono::Duration::seconds(2);
+            let floor = t - jiff::SignedDuration::from_secs(2);
             self.seen.retain(|(s, _)| *s >= floor);
         }
         true
@@ -100,7 +100,7 @@ impl Dedupe {
 
     /// The `sinceTime` to resume from (the API truncates to seconds, so earlier lines repeat
     /// and are dropped by [`Dedupe::admit`]).
-    pub fn resume_from(&self) -> Option<DateTime<Utc>> {
+    pub fn resume_from(&self) -> Option<Timestamp> {
         self.last
     }
 }
@@ -144,7 +144,7 @@ pub fn event_is_for_pods(ev: &Event, sts: &str) -> bool {
 
 /// When an event was last seen: lastTimestamp, series.lastObservedTime, eventTime,
 /// firstTimestamp, creationTimestamp.
-pub fn event_last_time(ev: &Event) -> Option<DateTime<Utc>> {
+pub fn event_last_time(ev: &Event) -> Option<Timestamp> {
     ev.last_timestamp
         .as_ref()
         .map(|t| t.0)
@@ -159,7 +159,7 @@ pub fn event_last_time(ev: &Event) -> Option<DateTime<Utc>> {
         .or_else(|| ev.metadata.creation_timestamp.as_ref().map(|t| t.0))
 }
 
-fn event_first_time(ev: &Event) -> Option<DateTime<Utc>> {
+fn event_first_time(ev: &Event) -> Option<Timestamp> {
     ev.first_timestamp
         .as_ref()
         .map(|t| t.0)
@@ -185,9 +185,9 @@ pub fn sort_events(events: &mut [Event]) {
 }
 
 /// The AGE column: `10s`, or `10s (x3 over 5m)` like `kubectl describe`.
-pub fn event_age(ev: &Event, now: DateTime<Utc>) -> String {
-    let age = |t: Option<DateTime<Utc>>| match t {
-        Some(t) => crate::render::human_duration(now - t),
+pub fn event_age(ev: &Event, now: Timestamp) -> String {
+    let age = |t: Option<Timestamp>| match t {
+        Some(t) => crate::render::human_duration(now.duration_since(t)),
         None => "<unknown>".to_string(),
     };
     let last = age(event_last_time(ev));
@@ -329,7 +329,7 @@ mod tests {
 
     #[test]
     fn dedupe_drops_repeats_after_a_resume() {
-        let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let t = |s: &str| s.parse::<Timestamp>().unwrap();
         let mut d = Dedupe::default();
         assert!(d.admit(t("2024-01-01T00:00:01.100Z"), "a"));
         assert!(d.admit(t("2024-01-01T00:00:02.500Z"), "b"));
@@ -346,7 +346,7 @@ mod tests {
     fn timestamps_split() {
         let (t, rest) = split_timestamp("2024-01-01T00:00:01.123456789Z hello world").unwrap();
         assert_eq!(rest, "hello world");
-        assert_eq!(t.timestamp(), 1704067201);
+        assert_eq!(t.as_second(), 1704067201);
         assert!(split_timestamp("no stamp").is_none());
     }
 
@@ -399,10 +399,10 @@ mod tests {
     #[test]
     fn event_age_with_count() {
         use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
-        let now = Utc::now();
+        let now = Timestamp::now();
         let mut e = ev("Pod", "web-0");
-        e.first_timestamp = Some(Time(now - chrono::Duration::seconds(300)));
-        e.last_timestamp = Some(Time(now - chrono::Duration::seconds(10)));
+        e.first_timestamp = Some(Time(now - jiff::SignedDuration::from_secs(300)));
+        e.last_timestamp = Some(Time(now - jiff::SignedDuration::from_secs(10)));
         e.count = Some(3);
         assert_eq!(event_age(&e, now), "10s (x3 over 5m)");
         e.count = Some(1);

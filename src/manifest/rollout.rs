@@ -126,8 +126,8 @@ pub fn parse_replicas(s: &str) -> Result<i32> {
 /// rollout restart` (kubectl's objectrestarter.go), with one difference: milliseconds. kubectl
 /// writes whole seconds, so a second restart within the same second changes nothing and fails;
 /// RFC 3339 allows the fraction and every reader of the key (kubectl, k9s) takes it as is.
-pub fn redeploy_patch(now: chrono::DateTime<chrono::Local>) -> Value {
-    let at = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+pub fn redeploy_patch(now: &jiff::Zoned) -> Value {
+    let at = now.strftime("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string();
     json!({"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: at}}}}})
 }
 
@@ -258,18 +258,17 @@ mod tests {
 
     #[test]
     fn redeploy_is_kubectl_restart_body_with_milliseconds() {
-        let t = chrono::DateTime::parse_from_rfc3339("2026-11-25T18:58:02.345Z")
-            .unwrap()
-            .with_timezone(&chrono::Utc);
-        let p = redeploy_patch(t.with_timezone(&chrono::Local));
+        let t: jiff::Timestamp = "2026-11-25T18:58:02.345Z".parse().unwrap();
+        let p = redeploy_patch(&t.to_zoned(jiff::tz::TimeZone::system()));
         let at = p["spec"]["template"]["metadata"]["annotations"][RESTARTED_AT]
             .as_str()
             .unwrap();
-        assert_eq!(chrono::DateTime::parse_from_rfc3339(at).unwrap(), t);
+        assert_eq!(at.parse::<jiff::Timestamp>().unwrap(), t);
         assert!(at.contains(".345"), "{at}");
         // Two restarts in the same second differ.
-        let later =
-            redeploy_patch((t + chrono::Duration::milliseconds(1)).with_timezone(&chrono::Local));
+        let later = redeploy_patch(
+            &(t + jiff::SignedDuration::from_millis(1)).to_zoned(jiff::tz::TimeZone::system()),
+        );
         assert_ne!(p, later);
     }
 

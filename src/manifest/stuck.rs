@@ -6,7 +6,7 @@
 //! revision blocks the rollout forever, and even restoring the template does not help until that
 //! pod is deleted.
 
-use chrono::{DateTime, Duration, Utc};
+use jiff::{SignedDuration as Duration, Timestamp};
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::Pod;
 
@@ -47,7 +47,7 @@ pub struct Stuck {
 pub fn analyze(
     sts: &StatefulSet,
     pods: &[Pod],
-    now: DateTime<Utc>,
+    now: Timestamp,
     threshold: Duration,
 ) -> Option<Stuck> {
     let update = sts
@@ -74,7 +74,7 @@ pub fn analyze(
             .and_then(|c| c.last_transition_time.as_ref().map(|t| t.0));
         let created = p.metadata.creation_timestamp.as_ref().map(|t| t.0);
         let since = ready_since.or(created).unwrap_or(now);
-        let for_ = (now - since).max(Duration::zero());
+        let for_ = now.duration_since(since).max(Duration::ZERO);
         let mut reason = String::new();
         let mut message = String::new();
         let mut definitive = false;
@@ -165,8 +165,8 @@ pub fn is_ready(p: &Pod) -> bool {
 
 /// The newest timestamp found in the objects: a floor for "now" when the client's clock is
 /// behind the server's.
-pub fn newest_timestamp(sts: &StatefulSet, pods: &[Pod]) -> Option<DateTime<Utc>> {
-    let mut ts: Vec<DateTime<Utc>> = sts
+pub fn newest_timestamp(sts: &StatefulSet, pods: &[Pod]) -> Option<Timestamp> {
+    let mut ts: Vec<Timestamp> = sts
         .metadata
         .creation_timestamp
         .iter()
@@ -248,8 +248,8 @@ mod tests {
         serde_json::from_value(v).unwrap()
     }
 
-    fn at(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    fn at(s: &str) -> Timestamp {
+        s.parse::<Timestamp>().unwrap()
     }
 
     #[test]
@@ -269,13 +269,13 @@ mod tests {
             &sts("OrderedReady"),
             &pods,
             at("2026-01-01T00:03:00Z"),
-            Duration::minutes(5),
+            Duration::from_mins(5),
         )
         .unwrap();
         assert_eq!(s.pod, "web-2");
         assert_eq!(s.reason, "ImagePullBackOff");
         assert!(s.on_update_revision && s.definitive);
-        assert_eq!(s.for_, Duration::minutes(2));
+        assert_eq!(s.for_, Duration::from_mins(2));
         let (text, fix) = explain("web", &s, &sts("OrderedReady"));
         assert!(
             text.starts_with("pod web-2 (revision 2) is not ready: ImagePullBackOff for 2m"),
@@ -296,14 +296,14 @@ mod tests {
             &sts("OrderedReady"),
             &pods,
             at("2026-01-01T00:01:00Z"),
-            Duration::minutes(5)
+            Duration::from_mins(5)
         )
         .is_none());
         let s = analyze(
             &sts("OrderedReady"),
             &pods,
             at("2026-01-01T00:06:00Z"),
-            Duration::minutes(5),
+            Duration::from_mins(5),
         )
         .unwrap();
         assert_eq!(s.reason, "ReadinessFailing");
@@ -317,7 +317,7 @@ mod tests {
             &sts("OrderedReady"),
             &pods,
             at("2026-01-02T00:00:00Z"),
-            Duration::minutes(5)
+            Duration::from_mins(5)
         )
         .is_none());
         // OrderedReady: only the first unhealthy pod counts; Parallel looks further.
@@ -335,7 +335,7 @@ mod tests {
             &sts("OrderedReady"),
             &pods,
             at("2026-01-01T00:00:10Z"),
-            Duration::minutes(5)
+            Duration::from_mins(5)
         )
         .is_none());
         assert_eq!(
@@ -343,7 +343,7 @@ mod tests {
                 &sts("Parallel"),
                 &pods,
                 at("2026-01-01T00:00:10Z"),
-                Duration::minutes(5)
+                Duration::from_mins(5)
             )
             .unwrap()
             .pod,

@@ -8,8 +8,8 @@ pub mod yaml;
 use std::io::Write;
 
 use anyhow::Result;
-use chrono::{DateTime, Utc};
 use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
+use jiff::Timestamp;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use serde::Serialize;
 
@@ -27,7 +27,7 @@ pub fn out(text: &str) -> Result<()> {
 /// A kubectl-like table: no borders, upper-case headers, columns three spaces apart.
 pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
     let mut t = Table::new();
-    t.load_preset(presets::NOTHING)
+    t.load_style(presets::NOTHING)
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(headers.iter().map(|h| h.to_uppercase()));
     for row in rows {
@@ -48,8 +48,8 @@ pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
 }
 
 /// kubectl's HumanDuration (k8s.io/apimachinery/pkg/util/duration/duration.go).
-pub fn human_duration(d: chrono::Duration) -> String {
-    let secs = d.num_seconds();
+pub fn human_duration(d: jiff::SignedDuration) -> String {
+    let secs = d.as_secs();
     if secs < -1 {
         return "<invalid>".into();
     }
@@ -107,9 +107,9 @@ pub fn human_duration(d: chrono::Duration) -> String {
     format!("{}y", hours / 24 / 365)
 }
 
-pub fn age(t: Option<&Time>, now: DateTime<Utc>) -> String {
+pub fn age(t: Option<&Time>, now: Timestamp) -> String {
     match t {
-        Some(t) => human_duration(now.signed_duration_since(t.0)),
+        Some(t) => human_duration(now.duration_since(t.0)),
         None => "<unknown>".into(),
     }
 }
@@ -173,7 +173,7 @@ mod tests {
 
     #[test]
     fn human_durations_match_kubectl() {
-        let s = chrono::Duration::seconds;
+        let s = jiff::SignedDuration::from_secs;
         assert_eq!(human_duration(s(5)), "5s");
         assert_eq!(human_duration(s(119)), "119s");
         assert_eq!(human_duration(s(150)), "2m30s");

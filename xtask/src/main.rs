@@ -315,11 +315,11 @@ fn lost_lines(got: &[(f64, String)]) -> usize {
         let (Some(who), Some(stamp)) = (words.next(), words.next()) else {
             continue;
         };
-        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(stamp) {
+        if let Ok(t) = stamp.parse::<jiff::Timestamp>() {
             by_pod
                 .entry(who.to_string())
                 .or_default()
-                .push(t.timestamp());
+                .push(t.as_second());
         }
     }
     by_pod
