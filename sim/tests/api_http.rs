@@ -566,10 +566,11 @@ fn delete_answers_like_the_resources_store() {
     let uid = req(&s, "POST", CMS).json(&cm("gone")).send().json()["metadata"]["uid"].clone();
     let r = req(&s, "DELETE", &format!("{CMS}/gone")).send();
     assert_eq!(r.status, 200);
+    // As Go's encoder writes metav1.Status: struct order, the empty (omitempty) group of a
+    // core resource and the zero code left out, a final newline.
     assert_eq!(
-        r.json(),
-        json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
-               "details": {"name": "gone", "group": "", "kind": "configmaps", "uid": uid}})
+        r.text(),
+        format!("{{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{{}},\"status\":\"Success\",\"details\":{{\"name\":\"gone\",\"kind\":\"configmaps\",\"uid\":{uid}}}}}\n")
     );
     req(&s, "POST", CMS).json(&cm("dry")).send();
     let r = req(&s, "DELETE", &format!("{CMS}/dry?dryRun=All")).send();
