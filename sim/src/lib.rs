@@ -281,6 +281,9 @@ impl Drop for KubeSim {
         if let Some(rt) = self.runtime.take() {
             rt.shutdown_background();
         }
+        // The kubeconfig holds the token and points at a server that is gone: remove it,
+        // wherever it was written (the temp dir goes with `dir`).
+        let _ = std::fs::remove_file(&self.kubeconfig_path);
     }
 }
 
