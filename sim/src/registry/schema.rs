@@ -336,7 +336,7 @@ fn is_single_quantity(parent: &str, k: &str) -> bool {
     parent == "emptyDir" && k == "sizeLimit"
 }
 
-fn child_key<'a>(parent: &'a str) -> &'a str {
+fn child_key(parent: &str) -> &'static str {
     if parent == "limits" {
         ""
     } else {
