@@ -271,11 +271,16 @@ fn playground_kubeconfig_is_private_and_removed_on_exit() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let path = line
+    // The three export lines; the pipe stays open until the end (a closed pipe would fail
+    // the playground's own printing).
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    for _ in 0..3 {
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        lines.push(line);
+    }
+    let path = lines[0]
         .trim()
         .trim_start_matches("export KUBECONFIG=")
         .to_string();
@@ -286,6 +291,8 @@ fn playground_kubeconfig_is_private_and_removed_on_exit() {
         .status()
         .unwrap();
     assert!(killed.success());
-    assert!(child.wait().unwrap().success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    drop(out);
     assert!(!std::path::Path::new(&path).exists(), "{path} left behind");
 }
