@@ -1030,6 +1030,7 @@ impl Cluster {
         new["kind"] = json!(srt.kind);
         new["apiVersion"] = json!(srt.api_version());
         // System fields the client cannot change (rest.BeforeUpdate / FillObjectMetaSystemFields).
+        let managed_from_client;
         {
             let om = old["metadata"].as_object().cloned().unwrap_or_default();
             let m = meta_mut(&mut new);
@@ -1064,6 +1065,7 @@ impl Cluster {
             // An apply's entries were computed from the stored ones by server_side_apply_at.
             let take_sent =
                 operation == "Apply" || (sub.is_none() && sent.is_some() && (fresh || reset));
+            managed_from_client = take_sent && operation != "Apply";
             if !take_sent {
                 match om.get("managedFields") {
                     Some(mf) => {
@@ -1106,11 +1108,16 @@ impl Cluster {
         // apply that changes only field ownership (a new applier, a field dropped from its
         // configuration, a forced takeover) still changes managedFields, so it is written; the
         // entry's time alone does not count (managedFieldsUpdater keeps the old time then).
-        let ownership_changed = operation == "Apply"
+        // managedFields a client sets itself (kubectl's client-side to server-side apply
+        // migration replaces them with a JSON patch) are stored as sent: a change to them
+        // alone is a change (the stored bytes differ).
+        let ownership_changed = (operation == "Apply"
             && !same_managed_ignoring_time(
                 &new["metadata"]["managedFields"],
                 &old["metadata"]["managedFields"],
-            );
+            ))
+            || (managed_from_client
+                && new["metadata"]["managedFields"] != old["metadata"]["managedFields"]);
         if !ownership_changed && same_ignoring_bookkeeping(&new, &old) {
             return Ok(Written {
                 object: from_storage(rt, &old),
@@ -1378,6 +1385,7 @@ impl Cluster {
     ) -> Arc<Value> {
         let rv = st.next_rv();
         obj["metadata"]["resourceVersion"] = json!(rv.to_string());
+        crate::patch::apply::sort_managed_fields(&mut obj);
         let a = Arc::new(obj);
         st.put(
             &srt.group_resource(),

@@ -1,0 +1,151 @@
+//! Differences from a real API server that the real kubectl (v1.32) shows: each test runs the
+//! kubectl command a user would, against the simulator, and checks what a real cluster
+//! answers. Skipped (with the reason printed) when kubectl is not installed; on CI a missing
+//! kubectl fails (`KubeSim::kubectl`).
+
+use kube_sim::{KubeSim, SimOptions};
+
+fn sim() -> KubeSim {
+    KubeSim::start(SimOptions {
+        nodes: 1,
+        ..Default::default()
+    })
+    .expect("start simulator")
+}
+
+/// (exit code, stdout, stderr); None when kubectl is not installed.
+fn kubectl(s: &KubeSim, args: &[&str]) -> Option<(i32, String, String)> {
+    let out = s.kubectl(args)?.output().expect("run kubectl");
+    Some((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ))
+}
+
+fn write(s: &KubeSim, name: &str, text: &str) -> String {
+    let p = s.temp_dir().join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+const CM: &str = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cfg
+  labels: {app: web}
+data:
+  mode: fast
+  level: \"1\"
+";
+
+/// `kubectl apply` then `kubectl apply --server-side` with a changed value: the server lets
+/// kubectl take over the fields of its last-applied annotation (lastappliedmanager.go), so the
+/// switch succeeds (no conflict with kubectl-client-side-apply), and `kubectl diff
+/// --server-side` works on the object afterwards.
+#[test]
+fn client_side_then_server_side_apply() {
+    let s = sim();
+    let v1 = write(&s, "v1.yaml", CM);
+    let v2 = write(&s, "v2.yaml", &CM.replace("mode: fast", "mode: safe"));
+    let Some((code, out, err)) = kubectl(&s, &["apply", "-f", &v1]) else {
+        return;
+    };
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), "configmap/cfg created");
+
+    let (code, out, err) = kubectl(&s, &["apply", "--server-side", "-f", &v2]).unwrap();
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(out.trim(), "configmap/cfg serverside-applied");
+    let (_, mode, _) = kubectl(&s, &["get", "cm", "cfg", "-o", "jsonpath={.data.mode}"]).unwrap();
+    assert_eq!(mode, "safe");
+    // kubectl migrated the client-side ownership (a JSON patch of managedFields): only the
+    // server-side managers remain, as on a real cluster.
+    let (_, managers, _) = kubectl(
+        &s,
+        &[
+            "get",
+            "cm",
+            "cfg",
+            "--show-managed-fields",
+            "-o",
+            "jsonpath={range .metadata.managedFields[*]}{.manager}/{.operation} {end}",
+        ],
+    )
+    .unwrap();
+    let mut managers: Vec<&str> = managers.split_whitespace().collect();
+    managers.sort();
+    assert_eq!(managers, ["kubectl-last-applied/Apply", "kubectl/Apply"]);
+
+    // diff --server-side: nothing to show for the applied file, the change for another.
+    let (code, out, err) = kubectl(&s, &["diff", "--server-side", "-f", &v2]).unwrap();
+    assert_eq!((code, out.as_str()), (0, ""), "{err}");
+    let (code, out, err) = kubectl(&s, &["diff", "--server-side", "-f", &v1]).unwrap();
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("-  mode: safe\n+  mode: fast\n"), "{out}");
+
+    // Another field manager still conflicts, as upstream (only `kubectl` upgrades).
+    let (code, _, err) = kubectl(
+        &s,
+        &[
+            "apply",
+            "--server-side",
+            "--field-manager",
+            "helm",
+            "-f",
+            &v1,
+        ],
+    )
+    .unwrap();
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("Apply failed with 1 conflict: conflict with \"kubectl\": .data.mode"),
+        "{err}"
+    );
+}
+
+/// Quantities written as YAML numbers (`cpu: 0.42`, `memory: 1e9`), as charts do, apply and
+/// read back in their canonical form.
+#[test]
+fn numeric_quantities_apply() {
+    let s = sim();
+    let pod = "apiVersion: v1
+kind: Pod
+metadata: {name: NAME}
+spec:
+  containers:
+  - name: c
+    image: nginx
+    resources:
+      requests: {cpu: 0.42, memory: 1e9}
+      limits: {cpu: 1, memory: 2147483648}
+";
+    let csa = write(&s, "csa.yaml", &pod.replace("NAME", "csa"));
+    let ssa = write(&s, "ssa.yaml", &pod.replace("NAME", "ssa"));
+    let Some((code, _, err)) = kubectl(&s, &["apply", "-f", &csa]) else {
+        return;
+    };
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = kubectl(&s, &["apply", "--server-side", "-f", &ssa]).unwrap();
+    assert_eq!(code, 0, "{err}");
+    for name in ["csa", "ssa"] {
+        let (_, res, _) = kubectl(
+            &s,
+            &[
+                "get",
+                "pod",
+                name,
+                "-o",
+                "jsonpath={.spec.containers[0].resources}",
+            ],
+        )
+        .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&res).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"requests": {"cpu": "420m", "memory": "1G"},
+                               "limits": {"cpu": "1", "memory": "2147483648"}}),
+            "{name}"
+        );
+    }
+}
