@@ -11,6 +11,7 @@ pub mod discovery;
 pub mod errors;
 pub mod kubeconfig;
 pub mod openapi;
+pub mod openapi_v2;
 pub mod patch;
 pub mod printers;
 pub mod prometheus;

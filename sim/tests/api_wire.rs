@@ -198,3 +198,37 @@ fn kubectl_get_raw_shows_the_body() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), direct);
     assert!(direct.ends_with("}\n"));
 }
+
+/// /openapi/v2 as kube-openapi's handler serves it.
+#[test]
+fn openapi_v2_negotiation_and_etag() {
+    let s = sim();
+    let pb = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+    let r = req(&s, "GET", "/openapi/v2").header("accept", pb).send();
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.header("content-type").as_deref(),
+        Some("application/com.github.proto-openapi.spec.v2.v1.0+protobuf")
+    );
+    assert_eq!(r.header("vary").as_deref(), Some("Accept"));
+    assert!(r.body.starts_with(b"\x0a\x032.0"));
+    let etag = r.header("etag").unwrap();
+    let r = req(&s, "GET", "/openapi/v2")
+        .header("accept", pb)
+        .header("if-none-match", &etag)
+        .send();
+    assert_eq!(r.status, 304);
+    assert!(r.body.is_empty());
+    let r = req(&s, "GET", "/openapi/v2").send();
+    assert_eq!(
+        r.header("content-type").as_deref(),
+        Some("application/json")
+    );
+    let doc = r.json();
+    assert_eq!(doc["swagger"], "2.0");
+    assert!(doc["definitions"]["io.k8s.api.core.v1.Pod"].is_object());
+    let r = req(&s, "GET", "/openapi/v2")
+        .header("accept", "text/html")
+        .send();
+    assert_eq!((r.status, r.body.len()), (406, 0));
+}

@@ -149,3 +149,78 @@ spec:
         );
     }
 }
+
+/// kubectl validates an unknown kind, and a `v1 List`, on the client with the OpenAPI v2
+/// document (fetched as protobuf). With /openapi/v2 served, an unknown kind in a
+/// multi-document apply gets kubectl's own "no matches for kind" after the known objects are
+/// applied, and a List item with an unknown field is refused by kubectl's validation, as
+/// against a real cluster.
+#[test]
+fn client_side_validation_uses_openapi_v2() {
+    let s = sim();
+    let multi = write(
+        &s,
+        "multi.yaml",
+        "apiVersion: v1
+kind: ConfigMap
+metadata: {name: known}
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata: {name: w}
+",
+    );
+    let Some((code, out, err)) = kubectl(&s, &["apply", "-f", &multi]) else {
+        return;
+    };
+    assert_eq!(code, 1);
+    assert_eq!(out.trim(), "configmap/known created");
+    assert!(
+        err.starts_with(
+            "error: resource mapping not found for name: \"w\" namespace: \"\" from \""
+        ) && err.contains("no matches for kind \"Widget\" in version \"example.com/v1\""),
+        "{err}"
+    );
+    let v2 = s
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/openapi/v2")
+        .expect("kubectl fetched /openapi/v2");
+    assert_eq!(
+        v2.accept.as_deref(),
+        Some("application/com.github.proto-openapi.spec.v2@v1.0+protobuf")
+    );
+    assert_eq!(v2.status, 200);
+
+    let list = write(
+        &s,
+        "list.yaml",
+        "apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: l1}
+  data: {a: b}
+  foo: bar
+",
+    );
+    let (code, _, err) = kubectl(&s, &["apply", "-f", &list]).unwrap();
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(
+            "error validating data: ValidationError(ConfigMap): unknown field \"foo\" in io.k8s.api.core.v1.ConfigMap"
+        ),
+        "{err}"
+    );
+    std::fs::write(
+        &list,
+        std::fs::read_to_string(&list)
+            .unwrap()
+            .replace("  foo: bar\n", ""),
+    )
+    .unwrap();
+    let (code, out, err) = kubectl(&s, &["apply", "-f", &list]).unwrap();
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), "configmap/l1 created");
+}

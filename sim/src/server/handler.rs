@@ -324,6 +324,7 @@ async fn route(state: &Arc<ServerState>, ctx: &Ctx, body: Bytes) -> Result<Resp,
         ["apis", g, v] => {
             get_only(crate::discovery::resource_list(g, v).ok_or_else(ApiError::no_route)?)
         }
+        ["openapi", "v2"] => openapi_v2(ctx),
         ["openapi", "v3"] => get_only(crate::openapi::index()),
         ["openapi", "v3", rest @ ..] => {
             get_only(crate::openapi::document(&rest.join("/")).ok_or_else(ApiError::no_route)?)
@@ -332,6 +333,41 @@ async fn route(state: &Arc<ServerState>, ctx: &Ctx, body: Bytes) -> Result<Resp,
         ["apis", g, v, rest @ ..] => resource_route(state, ctx, g, v, rest, body).await,
         _ => Err(ApiError::no_route()),
     }
+}
+
+/// GET /openapi/v2 (kube-openapi handler.go): JSON or protobuf by Accept, Etag and
+/// `Vary: Accept`, 304 for a matching If-None-Match, a bare 406 when nothing matches.
+fn openapi_v2(ctx: &Ctx) -> Result<Resp, ApiError> {
+    if ctx.method != Method::GET {
+        return Err(not_allowed());
+    }
+    let mut r = match crate::openapi_v2::negotiate(ctx.accept()) {
+        None => {
+            let mut r = Response::new(Body::empty());
+            *r.status_mut() = StatusCode::NOT_ACCEPTABLE;
+            r
+        }
+        Some((ct, body, etag)) => {
+            let quoted = format!("{etag:?}");
+            let mut r = if ctx.header("if-none-match") == Some(quoted.as_str()) {
+                let mut r = Response::new(Body::empty());
+                *r.status_mut() = StatusCode::NOT_MODIFIED;
+                r
+            } else {
+                let mut r = Response::new(Body::from(body));
+                r.headers_mut()
+                    .insert(CONTENT_TYPE, HeaderValue::from_static(ct));
+                r
+            };
+            if let Ok(v) = HeaderValue::from_str(&quoted) {
+                r.headers_mut().insert("etag", v);
+            }
+            r
+        }
+    };
+    r.headers_mut()
+        .insert("vary", HeaderValue::from_static("Accept"));
+    Ok(r)
 }
 
 /// The aggregated discovery version asked for in Accept, if any.
