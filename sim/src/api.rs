@@ -126,6 +126,8 @@ pub struct Cluster {
     pub(crate) state: Arc<parking_lot::Mutex<crate::store::State>>,
     /// Bumped (to the newest resourceVersion) after every persisted write.
     pub(crate) changes: tokio::sync::watch::Sender<u64>,
+    /// The cluster CA (PEM) published in every namespace's kube-root-ca.crt.
+    pub(crate) root_ca: parking_lot::RwLock<String>,
 }
 
 impl Cluster {
@@ -136,6 +138,7 @@ impl Cluster {
             options,
             state: Arc::new(parking_lot::Mutex::new(crate::store::State::new())),
             changes,
+            root_ca: parking_lot::RwLock::new(String::new()),
         })
     }
     pub fn clock(&self) -> &Clock {
@@ -143,6 +146,13 @@ impl Cluster {
     }
     pub fn options(&self) -> &ClusterOptions {
         &self.options
+    }
+    /// The cluster CA (PEM) that kube-root-ca.crt ConfigMaps publish.
+    pub fn root_ca(&self) -> String {
+        self.root_ca.read().clone()
+    }
+    pub fn set_root_ca(&self, pem: &str) {
+        *self.root_ca.write() = pem.to_string();
     }
     /// A receiver that changes after every persisted write (its value: the newest resourceVersion).
     pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
@@ -946,6 +956,9 @@ impl Cluster {
         if std::ptr::eq(srt, &crate::resources::PVCS) {
             self.admit_default_storage_class(&mut obj);
         }
+        if std::ptr::eq(srt, &crate::resources::PODS) {
+            crate::system::admit_pod(self, &nsk, &mut obj)?;
+        }
         let errs = crate::registry::validate_create(srt, &obj);
         if !errs.is_empty() {
             return Err(ApiError::invalid(srt, &name, &errs));
@@ -988,6 +1001,11 @@ impl Cluster {
             });
         }
         let stored = self.commit(&mut st, srt, &nsk, &name, "ADDED", obj);
+        drop(st);
+        if std::ptr::eq(srt, &crate::resources::NAMESPACES) {
+            // The namespace's default ServiceAccount and kube-root-ca.crt (crate::system).
+            crate::system::ensure_namespace_objects(self, &name);
+        }
         Ok(Written {
             object: from_storage(rt, &stored),
             warnings,

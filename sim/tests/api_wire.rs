@@ -40,12 +40,12 @@ fn metadata_only_list_and_get() {
         assert_eq!(it["metadata"]["labels"]["app"], "x");
         assert!(it["metadata"]["uid"].is_string());
     }
-    // Paging metadata is kept.
+    // Paging metadata is kept (a, b and the namespace's kube-root-ca.crt).
     let l = req(&s, "GET", &format!("{CMS}?limit=1"))
         .header("accept", METADATA_LIST)
         .send()
         .json();
-    assert_eq!(l["metadata"]["remainingItemCount"], 1);
+    assert_eq!(l["metadata"]["remainingItemCount"], 2);
     assert!(l["metadata"]["continue"].is_string());
 
     let r = req(&s, "GET", &format!("{CMS}/a"))
@@ -116,23 +116,27 @@ fn metadata_only_watch() {
     let s = sim();
     req(&s, "POST", CMS).json(&cm("a")).send();
     let cluster = s.cluster();
-    let (status, events) = req(&s, "GET", &format!("{CMS}?watch=true"))
-        .header(
-            "accept",
-            "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json",
-        )
-        .watch(2, Duration::from_secs(5), move || {
-            std::thread::sleep(Duration::from_millis(100));
-            let o = kube_sim::api::WriteOptions::default();
-            cluster
-                .create(
-                    &kube_sim::resources::CONFIGMAPS,
-                    Some("default"),
-                    cm("b"),
-                    &o,
-                )
-                .unwrap();
-        });
+    let (status, events) = req(
+        &s,
+        "GET",
+        &format!("{CMS}?watch=true&labelSelector=app%3Dx"),
+    )
+    .header(
+        "accept",
+        "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json",
+    )
+    .watch(2, Duration::from_secs(5), move || {
+        std::thread::sleep(Duration::from_millis(100));
+        let o = kube_sim::api::WriteOptions::default();
+        cluster
+            .create(
+                &kube_sim::resources::CONFIGMAPS,
+                Some("default"),
+                cm("b"),
+                &o,
+            )
+            .unwrap();
+    });
     assert_eq!(status, 200);
     assert_eq!(events.len(), 2, "{events:?}");
     for (e, name) in events.iter().zip(["a", "b"]) {

@@ -224,3 +224,100 @@ items:
     assert_eq!(code, 0, "{err}");
     assert_eq!(out.trim(), "configmap/l1 created");
 }
+
+/// What every cluster has, as kubectl shows it: the API server's Service, the default
+/// ServiceAccount and kube-root-ca.crt of a new namespace, a pod's token volume.
+#[test]
+fn objects_every_cluster_has() {
+    let s = sim();
+    let Some((code, out, err)) = kubectl(&s, &["get", "svc", "kubernetes"]) else {
+        return;
+    };
+    assert_eq!(code, 0, "{err}");
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "NAME         TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE"
+    );
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   "),
+        "{out}"
+    );
+
+    let (code, _, err) = kubectl(&s, &["create", "namespace", "team"]).unwrap();
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = kubectl(&s, &["get", "sa,cm", "-n", "team", "-o", "name"]).unwrap();
+    assert_eq!(out, "serviceaccount/default\nconfigmap/kube-root-ca.crt\n");
+    // kubectl create serviceaccount sends protobuf.
+    let (code, out, err) =
+        kubectl(&s, &["create", "serviceaccount", "builder", "-n", "team"]).unwrap();
+    assert_eq!(
+        (code, out.trim()),
+        (0, "serviceaccount/builder created"),
+        "{err}"
+    );
+    let (_, out, _) = kubectl(&s, &["get", "sa", "-n", "team"]).unwrap();
+    let rows: Vec<&str> = out.lines().collect();
+    assert_eq!(rows[0], "NAME      SECRETS   AGE");
+    assert!(rows[1].starts_with("builder   0         "), "{out}");
+    assert!(rows[2].starts_with("default   0         "), "{out}");
+
+    let (code, _, err) = kubectl(
+        &s,
+        &[
+            "run",
+            "p",
+            "--image",
+            "nginx",
+            "-n",
+            "team",
+            "--restart",
+            "Never",
+        ],
+    )
+    .unwrap();
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = kubectl(
+        &s,
+        &[
+            "get",
+            "pod",
+            "p",
+            "-n",
+            "team",
+            "-o",
+            "jsonpath={.spec.serviceAccountName} {.spec.volumes[0].name} {.spec.containers[0].volumeMounts[0].mountPath}",
+        ],
+    )
+    .unwrap();
+    let parts: Vec<&str> = out.split(' ').collect();
+    assert_eq!(parts[0], "default");
+    assert!(parts[1].starts_with("kube-api-access-"), "{out}");
+    assert_eq!(parts[2], "/var/run/secrets/kubernetes.io/serviceaccount");
+
+    // A pod naming a ServiceAccount that does not exist is refused by admission.
+    let (code, _, err) = kubectl(
+        &s,
+        &[
+            "run",
+            "q",
+            "--image",
+            "nginx",
+            "-n",
+            "team",
+            "--restart",
+            "Never",
+            "--overrides",
+            r#"{"spec":{"serviceAccountName":"ghost"}}"#,
+        ],
+    )
+    .unwrap();
+    assert_eq!(code, 1);
+    assert_eq!(
+        err.trim(),
+        "Error from server (Forbidden): pods \"q\" is forbidden: error looking up service account team/ghost: serviceaccount \"ghost\" not found"
+    );
+}

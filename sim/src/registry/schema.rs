@@ -152,6 +152,7 @@ fn roundtrip_for(rt: &ResourceType, obj: &Value) -> Result<Option<Value>, String
         ("", "PersistentVolumeClaim") => roundtrip::<api::core::v1::PersistentVolumeClaim>(rt, obj),
         ("", "ConfigMap") => roundtrip::<api::core::v1::ConfigMap>(rt, obj),
         ("", "Secret") => roundtrip::<api::core::v1::Secret>(rt, obj),
+        ("", "ServiceAccount") => roundtrip::<api::core::v1::ServiceAccount>(rt, obj),
         ("", "Event") => roundtrip::<api::core::v1::Event>(rt, obj),
         ("", "LimitRange") => roundtrip::<api::core::v1::LimitRange>(rt, obj),
         ("apps", "StatefulSet") => roundtrip::<api::apps::v1::StatefulSet>(rt, obj),
