@@ -126,6 +126,8 @@ pub struct Cluster {
     pub(crate) state: Arc<parking_lot::Mutex<crate::store::State>>,
     /// Bumped (to the newest resourceVersion) after every persisted write.
     pub(crate) changes: tokio::sync::watch::Sender<u64>,
+    /// The cluster CA (PEM) published in every namespace's kube-root-ca.crt.
+    pub(crate) root_ca: parking_lot::RwLock<String>,
 }
 
 impl Cluster {
@@ -136,6 +138,7 @@ impl Cluster {
             options,
             state: Arc::new(parking_lot::Mutex::new(crate::store::State::new())),
             changes,
+            root_ca: parking_lot::RwLock::new(String::new()),
         })
     }
     pub fn clock(&self) -> &Clock {
@@ -143,6 +146,13 @@ impl Cluster {
     }
     pub fn options(&self) -> &ClusterOptions {
         &self.options
+    }
+    /// The cluster CA (PEM) that kube-root-ca.crt ConfigMaps publish.
+    pub fn root_ca(&self) -> String {
+        self.root_ca.read().clone()
+    }
+    pub fn set_root_ca(&self, pem: &str) {
+        *self.root_ca.write() = pem.to_string();
     }
     /// A receiver that changes after every persisted write (its value: the newest resourceVersion).
     pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
@@ -946,6 +956,9 @@ impl Cluster {
         if std::ptr::eq(srt, &crate::resources::PVCS) {
             self.admit_default_storage_class(&mut obj);
         }
+        if std::ptr::eq(srt, &crate::resources::PODS) {
+            crate::system::admit_pod(self, &nsk, &mut obj)?;
+        }
         let errs = crate::registry::validate_create(srt, &obj);
         if !errs.is_empty() {
             return Err(ApiError::invalid(srt, &name, &errs));
@@ -988,6 +1001,11 @@ impl Cluster {
             });
         }
         let stored = self.commit(&mut st, srt, &nsk, &name, "ADDED", obj);
+        drop(st);
+        if std::ptr::eq(srt, &crate::resources::NAMESPACES) {
+            // The namespace's default ServiceAccount and kube-root-ca.crt (crate::system).
+            crate::system::ensure_namespace_objects(self, &name);
+        }
         Ok(Written {
             object: from_storage(rt, &stored),
             warnings,
@@ -1030,6 +1048,7 @@ impl Cluster {
         new["kind"] = json!(srt.kind);
         new["apiVersion"] = json!(srt.api_version());
         // System fields the client cannot change (rest.BeforeUpdate / FillObjectMetaSystemFields).
+        let managed_from_client;
         {
             let om = old["metadata"].as_object().cloned().unwrap_or_default();
             let m = meta_mut(&mut new);
@@ -1064,6 +1083,7 @@ impl Cluster {
             // An apply's entries were computed from the stored ones by server_side_apply_at.
             let take_sent =
                 operation == "Apply" || (sub.is_none() && sent.is_some() && (fresh || reset));
+            managed_from_client = take_sent && operation != "Apply";
             if !take_sent {
                 match om.get("managedFields") {
                     Some(mf) => {
@@ -1106,11 +1126,16 @@ impl Cluster {
         // apply that changes only field ownership (a new applier, a field dropped from its
         // configuration, a forced takeover) still changes managedFields, so it is written; the
         // entry's time alone does not count (managedFieldsUpdater keeps the old time then).
-        let ownership_changed = operation == "Apply"
+        // managedFields a client sets itself (kubectl's client-side to server-side apply
+        // migration replaces them with a JSON patch) are stored as sent: a change to them
+        // alone is a change (the stored bytes differ).
+        let ownership_changed = (operation == "Apply"
             && !same_managed_ignoring_time(
                 &new["metadata"]["managedFields"],
                 &old["metadata"]["managedFields"],
-            );
+            ))
+            || (managed_from_client
+                && new["metadata"]["managedFields"] != old["metadata"]["managedFields"]);
         if !ownership_changed && same_ignoring_bookkeeping(&new, &old) {
             return Ok(Written {
                 object: from_storage(rt, &old),
@@ -1378,6 +1403,7 @@ impl Cluster {
     ) -> Arc<Value> {
         let rv = st.next_rv();
         obj["metadata"]["resourceVersion"] = json!(rv.to_string());
+        crate::patch::apply::sort_managed_fields(&mut obj);
         let a = Arc::new(obj);
         st.put(
             &srt.group_resource(),

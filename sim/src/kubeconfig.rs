@@ -28,7 +28,8 @@ pub fn render(server: &str, token: &str, ca_pem: Option<&str>, namespace: &str) 
     serde_yaml::to_string(&cfg).unwrap_or_default()
 }
 
-/// Write the kubeconfig to `path` (creating parent directories).
+/// Write the kubeconfig to `path` (creating parent directories), readable by its owner only:
+/// it holds the bearer token (client-go's clientcmd writes kubeconfigs 0600 too).
 pub fn write(
     path: &Path,
     server: &str,
@@ -36,16 +37,45 @@ pub fn write(
     ca_pem: Option<&str>,
     namespace: &str,
 ) -> std::io::Result<PathBuf> {
+    use std::io::Write;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    std::fs::write(path, render(server, token, ca_pem, namespace))?;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        opts.mode(0o600);
+        // An existing file keeps its mode on open: narrow it before the token is written.
+        if path.exists() {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    let mut f = opts.open(path)?;
+    f.write_all(render(server, token, ca_pem, namespace).as_bytes())?;
     Ok(path.to_path_buf())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn written_for_the_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/kubeconfig");
+        write(&path, "http://127.0.0.1:1", "tok", None, "default").unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        // An existing, wider file is narrowed.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write(&path, "http://127.0.0.1:1", "tok", None, "default").unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
 
     #[test]
     fn kubeconfig_has_context_and_token() {

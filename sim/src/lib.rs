@@ -11,6 +11,7 @@ pub mod discovery;
 pub mod errors;
 pub mod kubeconfig;
 pub mod openapi;
+pub mod openapi_v2;
 pub mod patch;
 pub mod printers;
 pub mod prometheus;
@@ -19,6 +20,7 @@ pub mod resources;
 pub mod selectors;
 pub mod server;
 pub mod store;
+pub mod system;
 pub mod tls;
 
 use api::{Cluster, ClusterOptions, WriteOptions};
@@ -95,20 +97,25 @@ impl KubeSim {
             .build()?;
         let clock = clock::Clock::new(options.speed);
         let cluster = Cluster::new(options.cluster.clone(), clock);
-        seed(&cluster)?;
-        controller::kubelet::seed_nodes(&cluster, options.nodes);
-
-        let token = random_token();
-        let server = ServerState::new(cluster.clone(), token.clone(), options.latency);
         let std_listener = std::net::TcpListener::bind(("127.0.0.1", options.port))?;
         std_listener.set_nonblocking(true)?;
         let addr = std_listener.local_addr()?;
-        *server.address.lock() = addr.to_string();
         let tls = if options.tls {
             Some(tls::generate()?)
         } else {
             None
         };
+        // The CA every namespace's kube-root-ca.crt publishes: the serving CA under TLS.
+        match &tls {
+            Some(t) => cluster.set_root_ca(&t.ca_pem),
+            None => cluster.set_root_ca(&system::plain_http_ca()),
+        }
+        seed(&cluster, addr.port())?;
+        controller::kubelet::seed_nodes(&cluster, options.nodes);
+
+        let token = random_token();
+        let server = ServerState::new(cluster.clone(), token.clone(), options.latency);
+        *server.address.lock() = addr.to_string();
         server.require_token.store(
             options.require_token.unwrap_or(options.tls),
             std::sync::atomic::Ordering::Relaxed,
@@ -125,6 +132,7 @@ impl KubeSim {
             ));
             if options.controllers {
                 controller::spawn_all(cluster.clone());
+                runtime.spawn(system::run(cluster.clone(), addr.port()));
             }
         }
         let dir = tempfile::Builder::new().prefix("kube-sim-").tempdir()?;
@@ -249,13 +257,17 @@ impl KubeSim {
     }
 
     /// A `kubectl` command pointed at this simulator (KUBECONFIG, an isolated HOME and discovery
-    /// cache). None, with the reason printed, when kubectl is not on PATH.
+    /// cache). None, with the reason printed, when kubectl is not on PATH; on CI (`CI=true`) a
+    /// missing kubectl is a failure, never a silent skip.
     pub fn kubectl<I, S>(&self, args: I) -> Option<std::process::Command>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
         let Some(bin) = find_on_path("kubectl") else {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("kubectl is not on PATH, and CI=true: the kubectl checks must run");
+            }
             eprintln!("skipping: kubectl is not on PATH");
             return None;
         };
@@ -277,6 +289,9 @@ impl Drop for KubeSim {
         if let Some(rt) = self.runtime.take() {
             rt.shutdown_background();
         }
+        // The kubeconfig holds the token and points at a server that is gone: remove it,
+        // wherever it was written (the temp dir goes with `dir`).
+        let _ = std::fs::remove_file(&self.kubeconfig_path);
     }
 }
 
@@ -296,8 +311,10 @@ fn random_token() -> String {
 }
 
 /// The objects every cluster starts with: the four system namespaces (as kube-apiserver's
-/// system namespaces controller creates them) and a default StorageClass.
-fn seed(cluster: &Cluster) -> anyhow::Result<()> {
+/// system namespaces controller creates them; each with its default ServiceAccount and
+/// kube-root-ca.crt, see `system`), the `default/kubernetes` Service of the API server at
+/// `port`, and a default StorageClass.
+fn seed(cluster: &Cluster, port: u16) -> anyhow::Result<()> {
     let opts = WriteOptions {
         field_manager: Some("kube-apiserver".into()),
         ..Default::default()
@@ -329,5 +346,6 @@ fn seed(cluster: &Cluster) -> anyhow::Result<()> {
     cluster
         .create(&resources::STORAGECLASSES, None, sc, &opts)
         .map_err(|e| anyhow::anyhow!("seeding storage class: {e}"))?;
+    system::ensure_kubernetes_service(cluster, port);
     Ok(())
 }

@@ -94,24 +94,47 @@ fn options(c: &Common, namespace: &str) -> SimOptions {
     o
 }
 
-fn wait(exit_after: Option<u64>) {
+/// Interrupt, terminate or hang-up, as a channel. The handlers are installed before this
+/// returns (before the kubeconfig is written), so that a signal always leads back to `main`,
+/// where the simulator is dropped and its kubeconfig (it holds the token) removed.
+fn stop_signals() -> std::io::Result<std::sync::mpsc::Receiver<()>> {
     let (tx, rx) = std::sync::mpsc::channel::<()>();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build()
-        .expect("runtime");
+        .build()?;
+    #[cfg(unix)]
+    let stop = {
+        use tokio::signal::unix::{signal, SignalKind};
+        let _guard = rt.enter();
+        let mut int = signal(SignalKind::interrupt())?;
+        let mut term = signal(SignalKind::terminate())?;
+        let mut hup = signal(SignalKind::hangup())?;
+        async move {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let stop = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
     std::thread::spawn(move || {
-        rt.block_on(async {
-            let _ = tokio::signal::ctrl_c().await;
-        });
+        rt.block_on(stop);
         let _ = tx.send(());
     });
+    Ok(rx)
+}
+
+fn wait(stop: std::sync::mpsc::Receiver<()>, exit_after: Option<u64>) {
     match exit_after {
         Some(s) => {
-            let _ = rx.recv_timeout(Duration::from_secs(s));
+            let _ = stop.recv_timeout(Duration::from_secs(s));
         }
         None => {
-            let _ = rx.recv();
+            let _ = stop.recv();
         }
     }
 }
@@ -232,6 +255,7 @@ stringData:
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    let stop = stop_signals()?;
     match cli.command {
         Cmd::Serve(c) => {
             let sim = KubeSim::start(options(&c, "default"))?;
@@ -241,7 +265,7 @@ fn main() -> anyhow::Result<()> {
                 sim.base_url(),
                 sim.kubeconfig_path().display()
             );
-            wait(c.exit_after);
+            wait(stop, c.exit_after);
             Ok(())
         }
         Cmd::Playground {
@@ -287,6 +311,9 @@ fn main() -> anyhow::Result<()> {
                     cmd.env("KUBECTL_STATEFULSET_PROMETHEUS", p);
                 }
                 let status = cmd.status()?;
+                // process::exit runs no destructors: stop the simulator (and remove its
+                // kubeconfig) first.
+                drop(sim);
                 std::process::exit(status.code().unwrap_or(0));
             }
             println!("export KUBECONFIG={kubeconfig}");
@@ -298,7 +325,7 @@ fn main() -> anyhow::Result<()> {
                 "kube-sim playground at {}; try `kubectl statefulset list`; Ctrl-C to stop",
                 sim.base_url()
             );
-            wait(common.exit_after);
+            wait(stop, common.exit_after);
             Ok(())
         }
     }

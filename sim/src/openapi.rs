@@ -108,6 +108,7 @@ fn add_kind(g: &mut SchemaGenerator, group: &str, kind: &str) -> Option<String> 
         ("", "Pod") => add::<core::Pod>(g),
         ("", "Secret") => add::<core::Secret>(g),
         ("", "Service") => add::<core::Service>(g),
+        ("", "ServiceAccount") => add::<core::ServiceAccount>(g),
         ("", "Binding") => add::<core::Binding>(g),
         ("policy", "Eviction") => add::<policy::Eviction>(g),
         ("autoscaling", "Scale") => add::<autoscaling::Scale>(g),

@@ -183,6 +183,7 @@ enum Printer {
     Node,
     ConfigMap,
     Secret,
+    ServiceAccount,
     StorageClass,
     /// rest.NewDefaultTableConvertor: Name, Created At.
     Default,
@@ -201,6 +202,7 @@ fn printer_for(rt: &ResourceType) -> Printer {
         ("", "Node") => Printer::Node,
         ("", "ConfigMap") => Printer::ConfigMap,
         ("", "Secret") => Printer::Secret,
+        ("", "ServiceAccount") => Printer::ServiceAccount,
         ("storage.k8s.io", "StorageClass") => Printer::StorageClass,
         _ => Printer::Default,
     }
@@ -325,6 +327,12 @@ fn build_columns(p: Printer) -> Vec<Value> {
             name(),
             s("Type", doc::<core::Secret>("type")),
             s("Data", doc::<core::Secret>("data")),
+            age(),
+        ],
+        // pkg/printers/internalversion/printers.go serviceAccountColumnDefinitions.
+        Printer::ServiceAccount => vec![
+            name(),
+            s("Secrets", doc::<core::ServiceAccount>("secrets")),
             age(),
         ],
         Printer::StorageClass => vec![
@@ -472,6 +480,14 @@ impl Printer {
                     name_of(item),
                     json!(st(item, "/type")),
                     json!(obj_len(item, "/data")),
+                    age_of(item, now),
+                ],
+                None,
+            ),
+            Printer::ServiceAccount => (
+                vec![
+                    name_of(item),
+                    json!(item["secrets"].as_array().map_or(0, Vec::len)),
                     age_of(item, now),
                 ],
                 None,

@@ -156,6 +156,19 @@ pub static SECRETS: ResourceType = res!(
     ALL_VERBS,
     false
 );
+pub static SERVICEACCOUNTS: ResourceType = res!(
+    "",
+    "v1",
+    "serviceaccounts",
+    "serviceaccount",
+    "ServiceAccount",
+    true,
+    &["sa"],
+    &[],
+    &[],
+    ALL_VERBS,
+    false
+);
 pub static EVENTS: ResourceType = res!(
     "",
     "v1",
@@ -271,6 +284,7 @@ pub static RESOURCES: &[&ResourceType] = &[
     &PVCS,
     &PODS,
     &SECRETS,
+    &SERVICEACCOUNTS,
     &SERVICES,
     &CONTROLLERREVISIONS,
     &STATEFULSETS,

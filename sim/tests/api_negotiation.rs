@@ -234,6 +234,12 @@ fn playground_binary_prints_env_and_exits() {
     let mut lines = text.lines();
     let line = lines.next().unwrap();
     assert!(line.starts_with("export KUBECONFIG="), "{text}");
+    // The kubeconfig (it holds the token) is gone once the playground has exited.
+    let kubeconfig = line.trim_start_matches("export KUBECONFIG=");
+    assert!(
+        !std::path::Path::new(kubeconfig).exists(),
+        "{kubeconfig} left behind"
+    );
     // The plugin, built next to kube-sim, is put on PATH.
     let path = lines.next().unwrap_or_default();
     let dir = std::path::Path::new(exe)
@@ -249,4 +255,44 @@ fn playground_binary_prints_env_and_exits() {
             && prom.ends_with("/_sim/prometheus"),
         "{text}"
     );
+}
+
+/// The playground's kubeconfig holds the token: owner-only while it serves, removed when it
+/// is stopped (SIGTERM here; Ctrl-C and hang-up alike).
+#[cfg(unix)]
+#[test]
+fn playground_kubeconfig_is_private_and_removed_on_exit() {
+    use std::io::BufRead;
+    use std::os::unix::fs::PermissionsExt;
+    let exe = env!("CARGO_BIN_EXE_kube-sim");
+    let mut child = std::process::Command::new(exe)
+        .args(["playground", "--print-env", "--nodes", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The three export lines; the pipe stays open until the end (a closed pipe would fail
+    // the playground's own printing).
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    for _ in 0..3 {
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        lines.push(line);
+    }
+    let path = lines[0]
+        .trim()
+        .trim_start_matches("export KUBECONFIG=")
+        .to_string();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "{path}");
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    drop(out);
+    assert!(!std::path::Path::new(&path).exists(), "{path} left behind");
 }

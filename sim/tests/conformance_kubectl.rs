@@ -281,7 +281,9 @@ fn conformance_create_get_describe_events() {
         "statefulset.apps/web   3/3",
         "pod/web-0   1/1     Running   0",
         "pod/web-2   1/1     Running   0",
-        "service/nginx   ClusterIP   None",
+        // The API server's own Service is in every cluster's default namespace.
+        "service/kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP",
+        "service/nginx        ClusterIP   None         <none>        80/TCP",
         "persistentvolumeclaim/www-web-0",
         "CONTROLLER             REVISION",
         "create Pod web-0 in StatefulSet web successful",

@@ -511,7 +511,15 @@ pub fn server_side_apply_at(
         }
     }
     if !conflicts.is_empty() {
-        return Err(conflict_error(&conflicts));
+        // lastappliedmanager.go: `kubectl apply --server-side` may take over, without
+        // force, the fields a client-side apply left in the last-applied annotation (those
+        // still holding the value it applied); any other conflict stands.
+        let allowed = allowed_by_last_applied(manager, &live_v, kind);
+        conflicts.retain(|(_, p)| !allowed.contains(p));
+        if !conflicts.is_empty() {
+            return Err(conflict_error(&conflicts));
+        }
+        return server_side_apply_at(live, applied, kind, manager, true, time);
     }
     for (i, p) in forced {
         let mut owned = from_fields_v1(&entries[i]["fieldsV1"]);
@@ -571,7 +579,94 @@ pub fn server_side_apply_at(
     entries.retain(|e| !from_fields_v1(&e["fieldsV1"]).is_empty());
     entries.push(entry(manager, "Apply", &api_version, time, &new_set));
     set_managed_entries(&mut result, entries);
+    update_last_applied(manager, live, &applied_obj, &mut result);
     Ok(result)
+}
+
+/// managedFields in the order upstream encodes them (managedfields internal/managedfields.go
+/// sortEncodedManagedFields): by operation (Apply before Update), then time, manager,
+/// apiVersion and subresource.
+pub fn sort_managed_fields(obj: &mut Value) {
+    let Some(entries) = obj
+        .pointer_mut("/metadata/managedFields")
+        .and_then(Value::as_array_mut)
+    else {
+        return;
+    };
+    let key = |e: &Value| {
+        let s = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        (
+            s("operation"),
+            s("time"),
+            s("manager"),
+            s("apiVersion"),
+            s("subresource"),
+        )
+    };
+    entries.sort_by_key(key);
+}
+
+/// The annotation `kubectl apply` (client-side) keeps its configuration in.
+pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+fn last_applied_of(obj: &Value) -> Option<&str> {
+    obj.pointer("/metadata/annotations")
+        .and_then(|a| a.get(LAST_APPLIED))
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+/// lastappliedmanager.go allowedConflictsFromLastApplied: for the manager `kubectl` only, the
+/// field set of the live object's last-applied configuration (same apiVersion as the live
+/// object), less the fields whose live value differs from it or that are gone from the live
+/// object (`Compare`'s Modified, Added, Removed). Empty when there is no usable annotation.
+fn allowed_by_last_applied(manager: &str, live: &Value, kind: &str) -> FieldSet {
+    if manager != "kubectl" {
+        return FieldSet::new();
+    }
+    let Some(text) = last_applied_of(live) else {
+        return FieldSet::new();
+    };
+    let Ok(last) = serde_json::from_str::<Value>(text) else {
+        return FieldSet::new();
+    };
+    if !last.is_object() || last.get("apiVersion") != live.get("apiVersion") {
+        return FieldSet::new();
+    }
+    field_set(&last, kind)
+        .into_iter()
+        .filter(|p| match p.split_last() {
+            // A list item: still there.
+            Some((PathElem::Itself, item)) => value_at(live, &item.to_vec()).is_some(),
+            _ => value_at(live, p).is_some() && value_at(live, p) == value_at(&last, p),
+        })
+        .collect()
+}
+
+/// lastappliedupdater.go: an apply by `kubectl` on an object that carries the last-applied
+/// annotation rewrites it to the applied configuration (without the annotation itself), as
+/// UnstructuredJSONScheme encodes it: Go's json.Encoder, sorted map keys, final newline.
+fn update_last_applied(manager: &str, live: Option<&Value>, applied: &Obj, result: &mut Value) {
+    if manager != "kubectl" || live.and_then(last_applied_of).is_none() {
+        return;
+    }
+    let mut config = applied.clone();
+    // (An annotations map left empty stays, as Unstructured.SetAnnotations keeps it.)
+    if let Some(a) = config
+        .get_mut("metadata")
+        .and_then(|m| m.get_mut("annotations"))
+        .and_then(Value::as_object_mut)
+    {
+        a.remove(LAST_APPLIED);
+    }
+    let text =
+        String::from_utf8(crate::server::wire::body(&Value::Object(config))).unwrap_or_default();
+    if let Some(meta) = result.get_mut("metadata").and_then(Value::as_object_mut) {
+        let ann = meta.entry("annotations").or_insert_with(|| json!({}));
+        if let Some(a) = ann.as_object_mut() {
+            a.insert(LAST_APPLIED.into(), Value::String(text));
+        }
+    }
 }
 
 /// managedFields bookkeeping for a non-apply write (create, update, patch) by `manager`:

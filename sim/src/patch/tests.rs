@@ -738,6 +738,73 @@ fn server_side_apply_create_update_conflict_force() {
     assert_eq!(out["metadata"]["name"], "web");
 }
 
+/// lastappliedmanager.go: `kubectl` (only) takes over, without force, what a client-side
+/// apply left in the last-applied annotation and is still live; lastappliedupdater.go keeps
+/// the annotation in step with what it applies.
+#[test]
+fn server_side_apply_takes_over_from_client_side_apply() {
+    let t = "2026-11-25T19:00:00Z";
+    let last = r#"{"apiVersion":"v1","data":{"x":"1","y":"2"},"kind":"ConfigMap","metadata":{"annotations":{},"name":"cfg","namespace":"default"}}
+"#;
+    let csa = json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "cfg", "namespace": "default",
+                     "annotations": {super::apply::LAST_APPLIED: last}},
+        "data": {"x": "1", "y": "2", "z": "3"}});
+    let mut live = csa.clone();
+    record_update(None, &mut live, "ConfigMap", "kubectl-client-side-apply", t);
+    // z was set by another writer (not in the annotation): it stays a conflict.
+    let mut edited = live.clone();
+    edited["data"]["z"] = json!("4");
+    record_update(Some(&live), &mut edited, "ConfigMap", "kubectl-edit", t);
+
+    let changed = json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "cfg", "namespace": "default"}, "data": {"x": "10", "y": "2"}});
+    let out =
+        server_side_apply_at(Some(&edited), &changed, "ConfigMap", "kubectl", false, t).unwrap();
+    assert_eq!(out["data"], json!({"x": "10", "y": "2", "z": "4"}));
+    let owners = |o: &Value, field: &str| -> Vec<String> {
+        o["metadata"]["managedFields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["fieldsV1"]["f:data"].get(format!("f:{field}")).is_some())
+            .map(|e| e["manager"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(owners(&out, "x"), ["kubectl"]);
+    // The annotation now holds what kubectl applied (sorted keys, final newline).
+    assert_eq!(
+        out["metadata"]["annotations"][super::apply::LAST_APPLIED],
+        "{\"apiVersion\":\"v1\",\"data\":{\"x\":\"10\",\"y\":\"2\"},\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cfg\",\"namespace\":\"default\"}}\n"
+    );
+
+    // Any other manager conflicts as before.
+    let e =
+        server_side_apply_at(Some(&edited), &changed, "ConfigMap", "helm", false, t).unwrap_err();
+    assert_eq!(e.code, 409);
+    // A field whose live value no longer matches the annotation is not taken over, nor one
+    // the annotation does not name.
+    let mut z = changed.clone();
+    z["data"]["z"] = json!("5");
+    let e = server_side_apply_at(Some(&edited), &z, "ConfigMap", "kubectl", false, t).unwrap_err();
+    assert_eq!(
+        e.message,
+        "Apply failed with 1 conflict: conflict with \"kubectl-edit\" using v1: .data.z"
+    );
+    let mut drifted = edited.clone();
+    drifted["data"]["x"] = json!("7");
+    record_update(
+        Some(&edited),
+        &mut drifted,
+        "ConfigMap",
+        "kubectl-client-side-apply",
+        t,
+    );
+    let e = server_side_apply_at(Some(&drifted), &changed, "ConfigMap", "kubectl", false, t)
+        .unwrap_err();
+    assert!(e.message.ends_with(": .data.x"), "{}", e.message);
+}
+
 #[test]
 fn server_side_apply_keyed_list_item_removal() {
     let t = "2026-11-25T19:00:00Z";

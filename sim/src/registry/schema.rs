@@ -128,7 +128,22 @@ pub fn decode_error_message(rt: &ResourceType, err: &str) -> String {
 }
 
 fn roundtrip_for(rt: &ResourceType, obj: &Value) -> Result<Option<Value>, String> {
-    check_quantities(obj, "")?;
+    // Quantity.UnmarshalJSON (staging/src/k8s.io/apimachinery/pkg/api/resource/quantity.go)
+    // takes a JSON number as well as a string (`cpu: 0.42`, `memory: 1e9`); k8s-openapi's
+    // Quantity is a string, so the numbers are decoded from their canonical strings (the form
+    // the object is stored and answered in, see defaults::quantities_to_strings).
+    let numbers = check_quantities(obj, "")?;
+    let with_strings;
+    let obj = if numbers {
+        with_strings = {
+            let mut o = obj.clone();
+            quantity_numbers_to_strings(&mut o, "");
+            o
+        };
+        &with_strings
+    } else {
+        obj
+    };
     let r = match (rt.group, rt.kind) {
         ("", "Namespace") => roundtrip::<api::core::v1::Namespace>(rt, obj),
         ("", "Node") => roundtrip::<api::core::v1::Node>(rt, obj),
@@ -137,6 +152,7 @@ fn roundtrip_for(rt: &ResourceType, obj: &Value) -> Result<Option<Value>, String
         ("", "PersistentVolumeClaim") => roundtrip::<api::core::v1::PersistentVolumeClaim>(rt, obj),
         ("", "ConfigMap") => roundtrip::<api::core::v1::ConfigMap>(rt, obj),
         ("", "Secret") => roundtrip::<api::core::v1::Secret>(rt, obj),
+        ("", "ServiceAccount") => roundtrip::<api::core::v1::ServiceAccount>(rt, obj),
         ("", "Event") => roundtrip::<api::core::v1::Event>(rt, obj),
         ("", "LimitRange") => roundtrip::<api::core::v1::LimitRange>(rt, obj),
         ("apps", "StatefulSet") => roundtrip::<api::apps::v1::StatefulSet>(rt, obj),
@@ -302,47 +318,100 @@ fn type_error(path: &str, msg: &str, rt: &ResourceType) -> String {
     format!("json: error decoding {path}: {msg}")
 }
 
+/// Whether member `k` of an object found under key `parent` is a map of quantities
+/// (ResourceList) — LimitRange items are array elements, their maps sit under key "".
+fn is_quantity_list(parent: &str, k: &str) -> bool {
+    matches!(
+        (parent, k),
+        ("resources", "limits" | "requests")
+            | (
+                "",
+                "max" | "min" | "default" | "defaultRequest" | "maxLimitRequestRatio"
+            )
+            | ("status", "capacity" | "allocatable" | "allocatedResources")
+            | ("spec", "overhead")
+    )
+}
+
+fn is_single_quantity(parent: &str, k: &str) -> bool {
+    parent == "emptyDir" && k == "sizeLimit"
+}
+
+fn child_key(parent: &str) -> &'static str {
+    if parent == "limits" {
+        ""
+    } else {
+        "[]"
+    }
+}
+
 /// Quantities that do not parse are decode errors upstream (Quantity.UnmarshalJSON).
-fn check_quantities(v: &Value, key: &str) -> Result<(), String> {
+/// Ok(true) when some quantity is a JSON number.
+fn check_quantities(v: &Value, key: &str) -> Result<bool, String> {
+    let check = |q: &Value| -> Result<bool, String> {
+        if q.is_string() || q.is_number() {
+            quantity::parse_value(q).map_err(|_| quantity::QUANTITY_FORMAT_ERR.to_string())?;
+        }
+        Ok(q.is_number())
+    };
+    let mut numbers = false;
     match v {
         Value::Object(m) => {
             for (k, x) in m {
-                let is_list = matches!(
-                    (key, k.as_str()),
-                    ("resources", "limits" | "requests")
-                        | (
-                            "",
-                            "max" | "min" | "default" | "defaultRequest" | "maxLimitRequestRatio"
-                        )
-                        | ("status", "capacity" | "allocatable" | "allocatedResources")
-                );
-                if is_list {
+                if is_quantity_list(key, k) {
                     if let Some(list) = x.as_object() {
                         for q in list.values() {
-                            if q.is_string() || q.is_number() {
-                                quantity::parse_value(q)
-                                    .map_err(|_| quantity::QUANTITY_FORMAT_ERR.to_string())?;
-                            }
+                            numbers |= check(q)?;
                         }
                     }
                 }
-                if key == "emptyDir" && k == "sizeLimit" && (x.is_string() || x.is_number()) {
-                    quantity::parse_value(x)
-                        .map_err(|_| quantity::QUANTITY_FORMAT_ERR.to_string())?;
+                if is_single_quantity(key, k) {
+                    numbers |= check(x)?;
                 }
-                check_quantities(x, k)?;
+                numbers |= check_quantities(x, k)?;
             }
         }
         Value::Array(a) => {
-            // LimitRange items are array elements: their quantity maps sit at key "".
-            let child_key = if key == "limits" { "" } else { "[]" };
             for x in a {
-                check_quantities(x, child_key)?;
+                numbers |= check_quantities(x, child_key(key))?;
             }
         }
         _ => {}
     }
-    Ok(())
+    Ok(numbers)
+}
+
+/// The numeric quantities of `v` as their canonical strings (they all parse: checked first).
+fn quantity_numbers_to_strings(v: &mut Value, key: &str) {
+    let fix = |q: &mut Value| {
+        if q.is_number() {
+            if let Some(c) = quantity::canonical_value(q, false) {
+                *q = Value::String(c);
+            }
+        }
+    };
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                if is_quantity_list(key, k) {
+                    if let Some(list) = x.as_object_mut() {
+                        list.values_mut().for_each(fix);
+                    }
+                }
+                if is_single_quantity(key, k) {
+                    fix(x);
+                }
+                quantity_numbers_to_strings(x, k);
+            }
+        }
+        Value::Array(a) => {
+            let ck = child_key(key).to_string();
+            for x in a {
+                quantity_numbers_to_strings(x, &ck);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn join(path: &str, k: &str) -> String {
@@ -462,9 +531,18 @@ mod tests {
         let pod = json!({"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "i", "resources": {"limits": {"cpu": "lots"}}}]}});
         let e = unknown_fields(&PODS, &pod).unwrap_err();
         assert!(e.ends_with("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"), "{e}");
-        // numeric quantities are fine
+        // numeric quantities are fine, integers and decimals alike (Quantity.UnmarshalJSON)
         let pod = json!({"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "i", "resources": {"limits": {"cpu": 1}}}]}});
         assert!(unknown_fields(&PODS, &pod).unwrap().is_empty());
+        let pod = json!({"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "i", "junk": 1,
+            "resources": {"requests": {"cpu": 0.42, "memory": 1e9}}}],
+            "volumes": [{"name": "v", "emptyDir": {"sizeLimit": 1.5}}], "overhead": {"cpu": 0.1}}});
+        assert_eq!(
+            unknown_fields(&PODS, &pod).unwrap(),
+            vec!["spec.containers[0].junk"]
+        );
+        let pvc = json!({"metadata": {"name": "p"}, "spec": {"resources": {"requests": {"storage": 1e9}}}});
+        assert!(unknown_fields(&PVCS, &pvc).unwrap().is_empty());
     }
 
     #[test]

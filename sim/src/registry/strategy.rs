@@ -191,10 +191,13 @@ fn pod_admission(pod: &mut Value) {
     spec["tolerations"] = Value::Array(tols);
 }
 
-/// The ServiceAccount admission plugin's projected token volume (`kube-api-access-xxxxx`,
-/// mounted read-only at /var/run/secrets/kubernetes.io/serviceaccount in every container).
-/// Not applied by `prepare_for_create`: it makes every stored pod ~40% larger (and list
-/// latency with it) for a detail few clients look at; the core may call it when wanted.
+/// The ServiceAccount admission plugin's token mount (plugin/pkg/admission/serviceaccount/
+/// admission.go mountServiceAccountToken with bound token volumes): every init container and
+/// container without a mount at /var/run/secrets/kubernetes.io/serviceaccount gets one of the
+/// projected `kube-api-access-xxxxx` volume (token, kube-root-ca.crt's ca.crt, the namespace),
+/// which is added unless the pod already has a `kube-api-access-` volume. Whether to mount at
+/// all (automountServiceAccountToken of the pod, then of its ServiceAccount) is the caller's.
+/// The suffix is utilrand.String(5)'s alphabet, derived from the pod's name (random upstream).
 pub fn add_service_account_token_volume(pod: &mut Value) {
     let seed = format!(
         "{}/{}",
@@ -207,20 +210,35 @@ pub fn add_service_account_token_volume(pod: &mut Value) {
         return;
     };
     const MOUNT: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
-    if get(spec, &["automountServiceAccountToken"]).and_then(Value::as_bool) == Some(false) {
-        return;
-    }
-    let already = ["containers", "initContainers"].iter().any(|k| {
-        get_arr(spec, &[k]).iter().any(|c| {
-            get_arr(c, &["volumeMounts"])
+    let existing = get_arr(spec, &["volumes"])
+        .iter()
+        .filter_map(|v| get_str(v, &["name"]))
+        .find(|n| n.starts_with("kube-api-access-"))
+        .map(str::to_string);
+    let vol_name = existing
+        .clone()
+        .unwrap_or_else(|| format!("kube-api-access-{}", short_suffix(&seed)));
+    let mut needs_volume = false;
+    for k in ["initContainers", "containers"] {
+        each_mut(spec, k, |c| {
+            let mounted = get_arr(c, &["volumeMounts"])
                 .iter()
-                .any(|m| get_str(m, &["mountPath"]) == Some(MOUNT))
-        })
-    });
-    if already {
+                .any(|m| get_str(m, &["mountPath"]) == Some(MOUNT));
+            if mounted {
+                return;
+            }
+            let m = json!({"mountPath": MOUNT, "name": vol_name, "readOnly": true});
+            match c.get_mut("volumeMounts").and_then(Value::as_array_mut) {
+                Some(a) => a.push(m),
+                None => c["volumeMounts"] = json!([m]),
+            }
+            needs_volume = true;
+        });
+    }
+    if existing.is_some() || !needs_volume {
         return;
     }
-    let vol_name = format!("kube-api-access-{}", short_suffix(&seed));
+    // TokenVolumeSource(): expirationSeconds is WarnOnlyBoundTokenExpirationSeconds (3607).
     let vol = json!({
         "name": vol_name,
         "projected": {
@@ -235,15 +253,6 @@ pub fn add_service_account_token_volume(pod: &mut Value) {
     match spec.get_mut("volumes").and_then(Value::as_array_mut) {
         Some(a) => a.push(vol),
         None => spec["volumes"] = json!([vol]),
-    }
-    for k in ["containers", "initContainers"] {
-        each_mut(spec, k, |c| {
-            let m = json!({"mountPath": MOUNT, "name": vol_name, "readOnly": true});
-            match c.get_mut("volumeMounts").and_then(Value::as_array_mut) {
-                Some(a) => a.push(m),
-                None => c["volumeMounts"] = json!([m]),
-            }
-        });
     }
 }
 

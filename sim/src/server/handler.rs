@@ -1,7 +1,8 @@
 //! Request dispatch: auth, faults, latency, routing onto `Cluster`'s verbs and the discovery,
 //! OpenAPI, printers and logs modules.
 
-use super::{FaultAction, FaultRule, RequestRecord, Resp, ServerState};
+use super::negotiation::{self, Convert, Output};
+use super::{wire, FaultAction, FaultRule, RequestRecord, Resp, ServerState};
 use crate::api::{
     DeleteOptions, FieldValidation, ListOptions, Propagation, WatchOptions, WriteOptions,
 };
@@ -45,8 +46,9 @@ impl Ctx {
     fn accept(&self) -> &str {
         self.header("accept").unwrap_or("")
     }
-    fn wants_table(&self) -> bool {
-        self.accept().contains("as=Table")
+    /// The negotiated output of a resource request (406 when nothing in Accept is servable).
+    fn output(&self) -> Result<Output, ApiError> {
+        negotiation::negotiate(self.accept())
     }
 }
 
@@ -125,7 +127,7 @@ pub(crate) async fn handle(
         Some(FaultAction::ExpireWatch) => {
             let rv = state.cluster.resource_version();
             let status = ApiError::gone(format!("too old resource version: 1 ({rv})")).to_status();
-            Ok(bytes_resp(200, watch_line("ERROR", status)))
+            Ok(raw_json_resp(200, wire::watch_event("ERROR", &status)))
         }
         Some(FaultAction::CutWatchAfter { events }) => {
             watch_cut = Some(events);
@@ -153,7 +155,7 @@ pub(crate) async fn handle(
                     let fut = std::panic::AssertUnwindSafe(route(&state, &ctx, bytes));
                     match futures::FutureExt::catch_unwind(fut).await {
                         Ok(Ok(r)) => r,
-                        Ok(Err(e)) => status_resp(&e),
+                        Ok(Err(e)) => error_resp(&e, ctx.accept()),
                         Err(p) => {
                             let msg = p
                                 .downcast_ref::<String>()
@@ -208,11 +210,17 @@ async fn read_body(body: hyper::body::Incoming, limit: usize) -> Result<Bytes, A
 }
 
 pub(crate) fn json_resp(code: u16, v: &Value) -> Resp {
-    bytes_resp(code, serde_json::to_vec(v).unwrap_or_default())
+    raw_json_resp(code, wire::body(v))
 }
 
-/// A response whose body is JSON already encoded.
-fn bytes_resp(code: u16, body: Vec<u8>) -> Resp {
+/// A response whose body is compact JSON already encoded (finished as Go's encoder would).
+fn bytes_resp(code: u16, mut body: Vec<u8>) -> Resp {
+    wire::finish(&mut body);
+    raw_json_resp(code, body)
+}
+
+/// A response with exactly these bytes as its JSON body.
+fn raw_json_resp(code: u16, body: Vec<u8>) -> Resp {
     let mut r = Response::new(Body::from(body));
     *r.status_mut() = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
     r.headers_mut()
@@ -239,6 +247,17 @@ fn deleted_status(rt: &ResourceType, obj: &Value) -> Value {
 
 fn status_resp(e: &ApiError) -> Resp {
     json_resp(e.code, &e.to_status())
+}
+
+/// An error Status for a request with this Accept: negotiated (compact JSON) when a plain
+/// media type is acceptable, else as responsewriters.ErrorNegotiated falls back to
+/// WriteRawJSON (indented, no newline).
+fn error_resp(e: &ApiError, accept: &str) -> Resp {
+    if negotiation::error_negotiable(accept) {
+        status_resp(e)
+    } else {
+        raw_json_resp(e.code, wire::indented(&e.to_status()))
+    }
 }
 
 fn not_allowed() -> ApiError {
@@ -280,7 +299,16 @@ async fn route(state: &Arc<ServerState>, ctx: &Ctx, body: Bytes) -> Result<Resp,
                 .insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
             Ok(r)
         }
-        ["version"] => get_only(crate::discovery::version()),
+        ["version"] => {
+            // version.go: responsewriters.WriteRawJSON (indented, version.Info's order).
+            if ctx.method != Method::GET {
+                return Err(not_allowed());
+            }
+            Ok(raw_json_resp(
+                200,
+                wire::version(&crate::discovery::version()),
+            ))
+        }
         ["api"] => match aggregated_version(ctx.accept()) {
             Some(v) => discovery_aggregated(ctx, true, v),
             None => get_only(crate::discovery::api_versions(&state.address.lock())),
@@ -296,6 +324,7 @@ async fn route(state: &Arc<ServerState>, ctx: &Ctx, body: Bytes) -> Result<Resp,
         ["apis", g, v] => {
             get_only(crate::discovery::resource_list(g, v).ok_or_else(ApiError::no_route)?)
         }
+        ["openapi", "v2"] => openapi_v2(ctx),
         ["openapi", "v3"] => get_only(crate::openapi::index()),
         ["openapi", "v3", rest @ ..] => {
             get_only(crate::openapi::document(&rest.join("/")).ok_or_else(ApiError::no_route)?)
@@ -304,6 +333,41 @@ async fn route(state: &Arc<ServerState>, ctx: &Ctx, body: Bytes) -> Result<Resp,
         ["apis", g, v, rest @ ..] => resource_route(state, ctx, g, v, rest, body).await,
         _ => Err(ApiError::no_route()),
     }
+}
+
+/// GET /openapi/v2 (kube-openapi handler.go): JSON or protobuf by Accept, Etag and
+/// `Vary: Accept`, 304 for a matching If-None-Match, a bare 406 when nothing matches.
+fn openapi_v2(ctx: &Ctx) -> Result<Resp, ApiError> {
+    if ctx.method != Method::GET {
+        return Err(not_allowed());
+    }
+    let mut r = match crate::openapi_v2::negotiate(ctx.accept()) {
+        None => {
+            let mut r = Response::new(Body::empty());
+            *r.status_mut() = StatusCode::NOT_ACCEPTABLE;
+            r
+        }
+        Some((ct, body, etag)) => {
+            let quoted = format!("{etag:?}");
+            let mut r = if ctx.header("if-none-match") == Some(quoted.as_str()) {
+                let mut r = Response::new(Body::empty());
+                *r.status_mut() = StatusCode::NOT_MODIFIED;
+                r
+            } else {
+                let mut r = Response::new(Body::from(body));
+                r.headers_mut()
+                    .insert(CONTENT_TYPE, HeaderValue::from_static(ct));
+                r
+            };
+            if let Ok(v) = HeaderValue::from_str(&quoted) {
+                r.headers_mut().insert("etag", v);
+            }
+            r
+        }
+    };
+    r.headers_mut()
+        .insert("vary", HeaderValue::from_static("Accept"));
+    Ok(r)
 }
 
 /// The aggregated discovery version asked for in Accept, if any.
@@ -400,6 +464,17 @@ async fn resource_route(
     let rt = t.rt;
     let ns = t.ns.as_deref();
     let verbs_ok = |verb: &str| rt.verbs.contains(&verb);
+    // Every handler negotiates its output first (get.go, create.go, update.go, patch.go,
+    // delete.go: NegotiateOutputMediaType before the storage is touched); pods/log writes
+    // text and has its own rules.
+    let output = if t.sub.as_deref() == Some("log") {
+        Output {
+            media_type: "text/plain",
+            convert: None,
+        }
+    } else {
+        ctx.output()?
+    };
     match (&t.name, &t.sub) {
         (None, _) => match ctx.method {
             Method::GET if ctx.qbool("watch") => {
@@ -408,13 +483,13 @@ async fn resource_route(
                 }
                 watch(state, ctx, rt, ns)
             }
-            Method::GET if ctx.wants_table() => {
+            Method::GET if output.convert.is_some() => {
                 let list = cluster.list(rt, ns, &list_options(ctx))?;
                 respond_object(state, ctx, rt, list, 200, &[], true)
             }
             Method::GET => {
                 let body = cluster.list_json(rt, ns, &list_options(ctx))?;
-                Ok(bytes_resp(200, body))
+                Ok(with_media_type(bytes_resp(200, body), output))
             }
             Method::POST if verbs_ok("create") => {
                 let obj = decode_body(ctx, &body)?;
@@ -425,7 +500,7 @@ async fn resource_route(
             Method::DELETE if verbs_ok("deletecollection") => {
                 let opts = delete_options(ctx, &body)?;
                 let l = cluster.delete_collection(rt, ns, &list_options(ctx), &opts)?;
-                Ok(json_resp(200, &l))
+                respond_object(state, ctx, rt, l, 200, &[], true)
             }
             _ => Err(not_allowed()),
         },
@@ -464,9 +539,9 @@ async fn resource_route(
                     200
                 };
                 if lingering || rt.returns_deleted_object() {
-                    Ok(json_resp(code, &obj))
+                    respond_object(state, ctx, rt, obj, code, &[], false)
                 } else {
-                    Ok(json_resp(code, &deleted_status(rt, &obj)))
+                    respond_object(state, ctx, rt, deleted_status(rt, &obj), code, &[], false)
                 }
             }
             _ => Err(not_allowed()),
@@ -592,7 +667,8 @@ fn include_object(ctx: &Ctx) -> IncludeObject {
     }
 }
 
-/// Serialize an object or list, as a Table when Accept asks for one.
+/// Serialize an object or list as negotiated: as is, as a Table, or metadata only
+/// (response.go transformResponseObject; a Status is never converted).
 fn respond_object(
     state: &Arc<ServerState>,
     ctx: &Ctx,
@@ -602,31 +678,62 @@ fn respond_object(
     warnings: &[String],
     is_list: bool,
 ) -> Result<Resp, ApiError> {
-    let out = if ctx.wants_table() && ctx.method == Method::GET {
-        let now = state.cluster.clock().now();
-        if is_list {
-            let mut items: Vec<Value> = obj["items"].as_array().cloned().unwrap_or_default();
-            for it in &mut items {
-                it["kind"] = json!(rt.kind);
-                it["apiVersion"] = json!(rt.api_version());
+    let output = ctx.output()?;
+    let is_status = obj["kind"] == "Status";
+    let out = match output.convert {
+        Some(Convert::Table(version)) if !is_status => {
+            let now = state.cluster.clock().now();
+            let mut table = if is_list {
+                let mut items: Vec<Value> = obj["items"].as_array().cloned().unwrap_or_default();
+                for it in &mut items {
+                    it["kind"] = json!(rt.kind);
+                    it["apiVersion"] = json!(rt.api_version());
+                }
+                crate::printers::table(
+                    rt,
+                    &items,
+                    now,
+                    obj["metadata"].clone(),
+                    include_object(ctx),
+                )
+            } else {
+                let meta = json!({"resourceVersion": obj["metadata"]["resourceVersion"]});
+                crate::printers::table(rt, &[obj], now, meta, include_object(ctx))
+            };
+            if version != "v1" {
+                table_version(&mut table, version);
             }
-            crate::printers::table(
-                rt,
-                &items,
-                now,
-                obj["metadata"].clone(),
-                include_object(ctx),
-            )
-        } else {
-            let meta = json!({"resourceVersion": obj["metadata"]["resourceVersion"]});
-            crate::printers::table(rt, &[obj], now, meta, include_object(ctx))
+            table
         }
-    } else {
-        obj
+        Some(convert) => negotiation::to_metadata(convert, rt.group, rt.kind, is_list, obj)?,
+        None => obj,
     };
-    let mut r = json_resp(code, &out);
+    let mut r = with_media_type(json_resp(code, &out), output);
     add_warnings(&mut r, warnings);
     Ok(r)
+}
+
+/// A Table asked for as meta.k8s.io/v1beta1 (the same shape in that version).
+fn table_version(table: &mut Value, version: &str) {
+    let api_version = json!(format!("meta.k8s.io/{version}"));
+    table["apiVersion"] = api_version.clone();
+    if let Some(rows) = table["rows"].as_array_mut() {
+        for row in rows {
+            if row["object"]["kind"] == "PartialObjectMetadata" {
+                row["object"]["apiVersion"] = api_version.clone();
+            }
+        }
+    }
+}
+
+/// The Content-Type of the negotiated media type (YAML answers carry the JSON text, which is
+/// YAML too).
+fn with_media_type(mut r: Resp, output: Output) -> Resp {
+    if output.media_type == "application/yaml" {
+        r.headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/yaml"));
+    }
+    r
 }
 
 fn add_warnings(r: &mut Resp, warnings: &[String]) {
@@ -653,18 +760,34 @@ fn watch(
         send_initial_events: ctx.qbool("sendInitialEvents"),
         timeout_seconds: ctx.q("timeoutSeconds").and_then(|s| s.parse().ok()),
     };
+    // serveWatchHandler: the stream serializer is negotiated before the watch starts.
+    let output = negotiation::negotiate_watch(ctx.accept())?;
     let rx = state.cluster.watch(rt, ns, &opts)?;
-    let table = ctx.wants_table();
     let include = include_object(ctx);
     let clock = state.cluster.clock().clone();
     let stream = tokio_stream::wrappers::ReceiverStream::new(rx).map(move |ev| {
-        let object = if table && matches!(ev.kind, "ADDED" | "MODIFIED" | "DELETED") {
-            let meta = json!({"resourceVersion": ev.object["metadata"]["resourceVersion"]});
-            crate::printers::table(rt, &[ev.object], clock.now(), meta, include)
-        } else {
-            ev.object
+        let convertible = ev.object["kind"] != "Status";
+        let object = match output.convert {
+            Some(Convert::Table(version))
+                if matches!(ev.kind, "ADDED" | "MODIFIED" | "DELETED") =>
+            {
+                let meta = json!({"resourceVersion": ev.object["metadata"]["resourceVersion"]});
+                let mut t = crate::printers::table(rt, &[ev.object], clock.now(), meta, include);
+                if version != "v1" {
+                    table_version(&mut t, version);
+                }
+                t
+            }
+            // watchEmbeddedEncoder: each event's object is converted on its own; a conversion
+            // that fails (PartialObjectMetadataList of one object) is logged upstream and the
+            // object sent unconverted.
+            Some(convert @ Convert::Partial(_)) if convertible => {
+                negotiation::to_metadata(convert, rt.group, rt.kind, false, ev.object)
+                    .unwrap_or_default()
+            }
+            _ => ev.object,
         };
-        Ok::<_, std::io::Error>(Bytes::from(watch_line(ev.kind, object)))
+        Ok::<_, std::io::Error>(Bytes::from(wire::watch_event(ev.kind, &object)))
     });
     let body = match ctx.watch_cut {
         Some(n) => Body::from_stream(stream.take(n)),
@@ -674,13 +797,6 @@ fn watch(
     r.headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
     Ok(r)
-}
-
-/// One watch event as streamed: `{"type":…,"object":…}` and a newline.
-fn watch_line(kind: &str, object: Value) -> Vec<u8> {
-    let mut line = serde_json::to_vec(&json!({"type": kind, "object": object})).unwrap_or_default();
-    line.push(b'\n');
-    line
 }
 
 fn list_options(ctx: &Ctx) -> ListOptions {

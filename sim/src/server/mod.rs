@@ -5,7 +5,9 @@
 //! update.go, patch.go, delete.go, watch.go), pkg/endpoints/handlers/negotiation.
 
 mod handler;
+pub mod negotiation;
 pub mod protobuf;
+pub mod wire;
 
 use crate::api::Cluster;
 use axum::body::Body;

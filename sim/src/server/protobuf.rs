@@ -1,6 +1,6 @@
 //! Decoding of the Kubernetes protobuf request bodies that kubectl's typed clients send
 //! (`Content-Type: application/vnd.kubernetes.protobuf`), e.g. `kubectl create configmap`,
-//! `create secret`, `create namespace`, `create service`.
+//! `create secret`, `create namespace`, `create service`, `create serviceaccount`.
 //!
 //! Wire format: the 4-byte magic `k8s\0`, then a `runtime.Unknown` message
 //! (staging/src/k8s.io/apimachinery/pkg/runtime/generated.proto: typeMeta = 1, raw = 2,
@@ -102,6 +102,22 @@ const SERVICE: &[Field] = &[
     (1, "metadata", F::Msg(OBJECT_META)),
     (2, "spec", F::Msg(SERVICE_SPEC)),
 ];
+const OBJECT_REF: &[Field] = &[
+    (1, "kind", F::Str),
+    (2, "namespace", F::Str),
+    (3, "name", F::Str),
+    (4, "uid", F::Str),
+    (5, "apiVersion", F::Str),
+    (6, "resourceVersion", F::Str),
+    (7, "fieldPath", F::Str),
+];
+const LOCAL_OBJECT_REF: &[Field] = &[(1, "name", F::Str)];
+const SERVICE_ACCOUNT: &[Field] = &[
+    (1, "metadata", F::Msg(OBJECT_META)),
+    (2, "secrets", F::RepMsg(OBJECT_REF)),
+    (3, "imagePullSecrets", F::RepMsg(LOCAL_OBJECT_REF)),
+    (4, "automountServiceAccountToken", F::Bool),
+];
 const DELETE_OPTIONS: &[Field] = &[(1, "gracePeriodSeconds", F::Int)];
 const EVICTION: &[Field] = &[
     (1, "metadata", F::Msg(OBJECT_META)),
@@ -114,6 +130,7 @@ fn schema_for(kind: &str) -> Option<&'static [Field]> {
         "Secret" => SECRET,
         "Namespace" => NAMESPACE,
         "Service" => SERVICE,
+        "ServiceAccount" => SERVICE_ACCOUNT,
         "Eviction" => EVICTION,
         _ => return None,
     })
