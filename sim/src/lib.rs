@@ -249,13 +249,17 @@ impl KubeSim {
     }
 
     /// A `kubectl` command pointed at this simulator (KUBECONFIG, an isolated HOME and discovery
-    /// cache). None, with the reason printed, when kubectl is not on PATH.
+    /// cache). None, with the reason printed, when kubectl is not on PATH; under `CI=true` a
+    /// missing kubectl is a failure (panics) instead of a skip.
     pub fn kubectl<I, S>(&self, args: I) -> Option<std::process::Command>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
         let Some(bin) = find_on_path("kubectl") else {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("kubectl is not on PATH and CI=true: the kubectl conformance tests cannot be skipped");
+            }
             eprintln!("skipping: kubectl is not on PATH");
             return None;
         };
