@@ -300,7 +300,9 @@ fn random_token() -> String {
 }
 
 /// The objects every cluster starts with: the four system namespaces (as kube-apiserver's
-/// system namespaces controller creates them) and a default StorageClass.
+/// system namespaces controller creates them) and a default StorageClass of node-local volumes
+/// bound on their first consumer (as kind's `standard`, local-path-provisioner): a claim is
+/// provisioned on the node the scheduler picks for its first pod.
 fn seed(cluster: &Cluster) -> anyhow::Result<()> {
     let opts = WriteOptions {
         field_manager: Some("kube-apiserver".into()),
@@ -328,7 +330,7 @@ fn seed(cluster: &Cluster) -> anyhow::Result<()> {
         "provisioner": "sim.k8s.io/hostpath",
         "allowVolumeExpansion": true,
         "reclaimPolicy": "Delete",
-        "volumeBindingMode": "Immediate",
+        "volumeBindingMode": "WaitForFirstConsumer",
     });
     cluster
         .create(&resources::STORAGECLASSES, None, sc, &opts)

@@ -15,7 +15,7 @@ use crate::clock::{format_time, parse_time};
 use crate::controller::metrics::{hash, hex64};
 use crate::controller::recorder::{Recorder, Source};
 use crate::controller::scheduler;
-use crate::resources::{NODES, PODS};
+use crate::resources::{NAMESPACES, NODES, PODS, PVCS, STORAGECLASSES};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
@@ -975,6 +975,9 @@ struct Kubelet {
     recorder: Recorder,
     /// pod uid -> last FailedScheduling message.
     unschedulable: HashMap<String, String>,
+    /// pod uid -> the node it is assumed on while its WaitForFirstConsumer claims are
+    /// provisioned there (the scheduler's PreBind wait).
+    assumed: HashMap<String, String>,
 }
 
 fn opts(manager: &str) -> WriteOptions {
@@ -982,6 +985,22 @@ fn opts(manager: &str) -> WriteOptions {
         field_manager: Some(manager.into()),
         ..Default::default()
     }
+}
+
+/// volumebinding's BindPodVolumes for a claim to provision: the annotation
+/// `volume.kubernetes.io/selected-node` tells the provisioner where to create the volume.
+fn select_node(cluster: &Cluster, ns: &str, claim: &str, node: &str) {
+    let Ok(mut pvc) = cluster.get(&PVCS, Some(ns), claim) else {
+        return;
+    };
+    if pvc["metadata"]["annotations"]["volume.kubernetes.io/selected-node"] == node {
+        return;
+    }
+    if !pvc["metadata"]["annotations"].is_object() {
+        pvc["metadata"]["annotations"] = json!({});
+    }
+    pvc["metadata"]["annotations"]["volume.kubernetes.io/selected-node"] = json!(node);
+    let _ = cluster.update(&PVCS, Some(ns), claim, None, pvc, &opts("kube-scheduler"));
 }
 
 fn pod_key(p: &Value) -> (String, String, String) {
@@ -1034,6 +1053,26 @@ impl Kubelet {
 
     /// The scheduler pass: bind every pending pod without a node. Returns pods as updated.
     fn schedule(&mut self, cluster: &Cluster, pods: &mut [Value], nodes: &[Value]) {
+        let live: HashSet<&str> = pods
+            .iter()
+            .filter_map(|p| p["metadata"]["uid"].as_str())
+            .collect();
+        self.unschedulable.retain(|u, _| live.contains(u.as_str()));
+        self.assumed.retain(|u, _| live.contains(u.as_str()));
+        let pending = |p: &Value| {
+            !p["spec"]["nodeName"]
+                .as_str()
+                .is_some_and(|n| !n.is_empty())
+                && !p["metadata"]["deletionTimestamp"].is_string()
+                && !is_terminal(p)
+                && p["spec"]["schedulerName"]
+                    .as_str()
+                    .unwrap_or("default-scheduler")
+                    == "default-scheduler"
+        };
+        if !pods.iter().any(pending) {
+            return;
+        }
         let ready_nodes: Vec<Value> = nodes
             .iter()
             .filter(|n| {
@@ -1046,48 +1085,116 @@ impl Kubelet {
             .cloned()
             .collect();
         let mut usage: HashMap<String, scheduler::NodeUsage> = HashMap::new();
+        let add_usage = |usage: &mut HashMap<String, scheduler::NodeUsage>, p: &Value, n: &str| {
+            let (c, m) = scheduler::pod_requests(p);
+            let e = usage.entry(n.to_string()).or_default();
+            e.0 += c;
+            e.1 += m;
+            e.2 += 1;
+            let cnt = p["spec"]["containers"].as_array().map_or(0, |v| v.len()) as f64;
+            e.3 += c.max(0.1 * cnt);
+            e.4 += m.max(200.0 * 1048576.0 * cnt);
+        };
+        // The scheduler's cache: pods bound to a node, and pods assumed on one while their
+        // volumes are provisioned there.
+        let mut view = scheduler::View {
+            node_labels: nodes
+                .iter()
+                .filter_map(|n| {
+                    Some((
+                        n["metadata"]["name"].as_str()?.to_string(),
+                        n["metadata"]["labels"]
+                            .as_object()
+                            .cloned()
+                            .unwrap_or_default(),
+                    ))
+                })
+                .collect(),
+            namespace_labels: cluster
+                .list_items(&NAMESPACES, None, None)
+                .into_iter()
+                .filter_map(|n| {
+                    Some((
+                        n["metadata"]["name"].as_str()?.to_string(),
+                        n["metadata"]["labels"]
+                            .as_object()
+                            .cloned()
+                            .unwrap_or_default(),
+                    ))
+                })
+                .collect(),
+            placed: Vec::new(),
+        };
         for p in pods.iter() {
-            if let Some(n) = p["spec"]["nodeName"].as_str() {
-                if is_terminal(p) {
-                    continue;
-                }
-                let (c, m) = scheduler::pod_requests(p);
-                let e = usage.entry(n.to_string()).or_default();
-                e.0 += c;
-                e.1 += m;
-                e.2 += 1;
-                let cnt = p["spec"]["containers"].as_array().map_or(0, |v| v.len()) as f64;
-                e.3 += c.max(0.1 * cnt);
-                e.4 += m.max(200.0 * 1048576.0 * cnt);
-            }
-        }
-        for p in pods.iter_mut() {
-            if p["spec"]["nodeName"]
-                .as_str()
-                .is_some_and(|n| !n.is_empty())
-                || p["metadata"]["deletionTimestamp"].is_string()
-                || is_terminal(p)
-            {
+            if is_terminal(p) {
                 continue;
             }
-            let sname = p["spec"]["schedulerName"]
+            let uid = p["metadata"]["uid"].as_str().unwrap_or_default();
+            let node = p["spec"]["nodeName"]
                 .as_str()
-                .unwrap_or("default-scheduler");
-            if sname != "default-scheduler" {
+                .filter(|n| !n.is_empty())
+                .or_else(|| self.assumed.get(uid).map(String::as_str));
+            if let Some(n) = node {
+                add_usage(&mut usage, p, n);
+                view.placed.push(scheduler::PlacedPod::of(p, n));
+            }
+        }
+        let classes = cluster.list_items(&STORAGECLASSES, None, None);
+        let mut claims_of: HashMap<String, Vec<Value>> = HashMap::new();
+        for p in pods.iter_mut() {
+            if !pending(p) {
                 continue;
             }
             let (ns, name, uid) = pod_key(p);
-            let picked = scheduler::pick_node(p, &ready_nodes, &|n| {
-                usage.get(n).copied().unwrap_or_default()
-            })
-            .map(|n| {
-                n["metadata"]["name"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string()
-            });
+            let claims = claims_of
+                .entry(ns.clone())
+                .or_insert_with(|| cluster.list_items(&PVCS, Some(&ns), None));
+            let checked = scheduler::check_claims(p, claims, &classes);
+            let picked = match (&checked, self.assumed.get(&uid)) {
+                // PreBind: the pod waits on its assumed node until its claims are bound.
+                (Ok(c), Some(_)) if !c.delayed.is_empty() => continue,
+                (Ok(_), Some(node)) => Ok(node.clone()),
+                (Ok(c), None) => {
+                    let mut terms = scheduler::PodTerms::of(p);
+                    terms.claims = c.clone();
+                    terms.prepare(&view);
+                    scheduler::pick_node_with(
+                        p,
+                        &ready_nodes,
+                        &|n| usage.get(n).copied().unwrap_or_default(),
+                        &view,
+                        &terms,
+                    )
+                    .map(|n| {
+                        n["metadata"]["name"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string()
+                    })
+                }
+                (Err(msg), _) => {
+                    self.assumed.remove(&uid);
+                    Err(scheduler::prefilter_error(ready_nodes.len(), msg))
+                }
+            };
             match picked {
                 Ok(node) => {
+                    if !self.assumed.contains_key(&uid) {
+                        add_usage(&mut usage, p, &node);
+                        view.placed.push(scheduler::PlacedPod::of(p, &node));
+                    }
+                    if let Ok(c) = &checked {
+                        if !c.delayed.is_empty() {
+                            // Reserve + PreBind (volumebinding BindPodVolumes): ask for the
+                            // claims on the chosen node, then wait for them to be bound.
+                            self.assumed.insert(uid.clone(), node.clone());
+                            self.unschedulable.remove(&uid);
+                            for claim in &c.delayed {
+                                select_node(cluster, &ns, claim, &node);
+                            }
+                            continue;
+                        }
+                    }
                     // Upstream binds through the pods/binding subresource, whose registry sets
                     // spec.nodeName and the PodScheduled condition together
                     // (pkg/registry/core/pod/storage/storage.go assignPod). Here the scheduler
@@ -1098,16 +1205,8 @@ impl Kubelet {
                     match cluster.update(&PODS, Some(&ns), &name, None, np, &opts("kube-scheduler"))
                     {
                         Ok(w) => {
-                            let (c, m) = scheduler::pod_requests(p);
-                            let e = usage.entry(node.clone()).or_default();
-                            e.0 += c;
-                            e.1 += m;
-                            e.2 += 1;
-                            let cnt =
-                                p["spec"]["containers"].as_array().map_or(0, |v| v.len()) as f64;
-                            e.3 += c.max(0.1 * cnt);
-                            e.4 += m.max(200.0 * 1048576.0 * cnt);
                             *p = w.object;
+                            self.assumed.remove(&uid);
                             self.unschedulable.remove(&uid);
                             self.recorder.record_v1(
                                 cluster,
