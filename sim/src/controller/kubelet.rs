@@ -122,6 +122,10 @@ pub struct CtrPlan {
     pub name: String,
     pub image: String,
     pub init: bool,
+    /// An init container with `restartPolicy: Always` (a native sidecar): it keeps running
+    /// beside the containers, restarted whenever it exits, and the next init container
+    /// starts once it has started.
+    pub sidecar: bool,
     /// readinessProbe.initialDelaySeconds (None: no probe, ready when started).
     pub ready_delay: Option<Duration>,
     /// When the kubelet starts pulling/creating it.
@@ -168,6 +172,8 @@ pub struct CtrAt {
     pub events: Vec<CtrEvent>,
     /// When the state next changes (None: stable).
     pub next: Option<DateTime<Utc>>,
+    /// When it first ran (None: not yet).
+    pub first_started: Option<DateTime<Utc>>,
 }
 
 fn ms(n: i64) -> Duration {
@@ -237,13 +243,15 @@ pub fn container_at(p: &CtrPlan, t: DateTime<Utc>) -> CtrAt {
         ready: false,
         events: Vec::new(),
         next: Some(created),
+        first_started: None,
     };
     match image_kind(&p.image) {
         ImageKind::Good => {
             pull_events(p, p.begin, &mut ev);
             if t >= created {
                 start_events(p, created, &mut ev);
-                if p.init {
+                out.first_started = Some(created);
+                if p.init && !p.sidecar {
                     let done = created + ms(INIT_RUN_MS);
                     if t >= done {
                         out.state = CState::Terminated(Term {
@@ -335,6 +343,7 @@ pub fn container_at(p: &CtrPlan, t: DateTime<Utc>) -> CtrAt {
                     out.next = Some(s);
                     break;
                 }
+                out.first_started.get_or_insert(s);
                 if k > 0 {
                     ev.push((
                         s,
@@ -538,10 +547,17 @@ pub fn plan_pod(
         name: c["name"].as_str().unwrap_or_default().into(),
         image: c["image"].as_str().unwrap_or_default().into(),
         init,
-        ready_delay: if init { None } else { ready_delay(c) },
+        sidecar: init && scheduler::is_sidecar(c),
+        ready_delay: if init && !scheduler::is_sidecar(c) {
+            None
+        } else {
+            ready_delay(c)
+        },
         begin: b,
         pull,
-        never_restart: pod["spec"]["restartPolicy"] == "Never",
+        // A sidecar restarts whatever the pod's restartPolicy.
+        never_restart: pod["spec"]["restartPolicy"] == "Never"
+            && !(init && scheduler::is_sidecar(c)),
     };
     let mut out = PodPlan {
         init: Vec::new(),
@@ -561,9 +577,14 @@ pub fn plan_pod(
                 let pull = pulls(img, c["imagePullPolicy"].as_str().unwrap_or(""));
                 let plan = base(c, true, b, pull);
                 let st = container_at(&plan, t);
-                at = match &st.state {
-                    CState::Terminated(term) if term.exit_code == 0 => Some(term.finished),
-                    _ => None,
+                at = if plan.sidecar {
+                    // The next one starts once the sidecar has started (no startup probe).
+                    st.first_started
+                } else {
+                    match &st.state {
+                        CState::Terminated(term) if term.exit_code == 0 => Some(term.finished),
+                        _ => None,
+                    }
                 };
                 out.next = min_opt(out.next, st.next);
                 out.init.push((plan, Some(st)));
@@ -651,17 +672,32 @@ pub fn build_status(
     statuses.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
 
     let sandbox = t >= begin + ms(CREATE_MS);
-    let incomplete: Vec<&str> = plan
+    // isInitContainerInitialized: a sidecar counts once started, a regular init container
+    // once it completed; and a pod whose regular containers have started stays initialized
+    // while its sidecars restart (status.GeneratePodInitializedCondition).
+    let regular_started = plan.regular.iter().any(|(_, st)| {
+        st.as_ref()
+            .is_some_and(|s| !matches!(s.state, CState::Waiting { .. }) || s.last.is_some())
+    });
+    let incomplete: Vec<&str> = if regular_started {
+        Vec::new()
+    } else {
+        plan.init
+            .iter()
+            .filter(|(p, st)| match st.as_ref().map(|s| &s.state) {
+                Some(CState::Running { .. }) if p.sidecar => false,
+                Some(CState::Terminated(tm)) if !p.sidecar => tm.exit_code != 0,
+                _ => true,
+            })
+            .map(|(p, _)| p.name.as_str())
+            .collect()
+    };
+    // GenerateContainersReadyCondition: the sidecars, then the containers, in spec order.
+    let unready: Vec<&str> = plan
         .init
         .iter()
-        .filter(|(_, st)| {
-            !matches!(st.as_ref().map(|s| &s.state), Some(CState::Terminated(tm)) if tm.exit_code == 0)
-        })
-        .map(|(p, _)| p.name.as_str())
-        .collect();
-    let unready: Vec<&str> = plan
-        .regular
-        .iter()
+        .filter(|(p, _)| p.sidecar)
+        .chain(plan.regular.iter())
         .filter(|(_, st)| !st.as_ref().is_some_and(|s| s.ready))
         .map(|(p, _)| p.name.as_str())
         .collect();
@@ -795,25 +831,40 @@ pub fn terminated_status(pod: &Value, t: DateTime<Utc>) -> Value {
     }
     let now = format_time(t);
     let mut all_zero = true;
-    for key in ["containerStatuses"] {
-        if let Some(list) = st[key].as_array_mut() {
-            for c in list.iter_mut() {
-                if let Some(r) = c["state"].get("running").cloned() {
-                    c["state"] = json!({"terminated": {
-                        "exitCode": 0, "reason": "Completed",
-                        "startedAt": r["startedAt"], "finishedAt": now,
-                        "containerID": c["containerID"],
-                    }});
-                } else if let Some(tm) = c["state"].get("terminated") {
-                    if tm["exitCode"].as_i64() != Some(0) {
-                        all_zero = false;
-                    }
-                } else {
+    let stop = |c: &mut Value| {
+        let r = c["state"]["running"].clone();
+        c["state"] = json!({"terminated": {
+            "exitCode": 0, "reason": "Completed",
+            "startedAt": r["startedAt"], "finishedAt": now,
+            "containerID": c["containerID"],
+        }});
+        c["ready"] = json!(false);
+        c["started"] = json!(false);
+    };
+    if let Some(list) = st["containerStatuses"].as_array_mut() {
+        for c in list.iter_mut() {
+            if c["state"]["running"].is_object() {
+                stop(c);
+            } else if let Some(tm) = c["state"].get("terminated") {
+                if tm["exitCode"].as_i64() != Some(0) {
                     all_zero = false;
                 }
                 c["ready"] = json!(false);
                 c["started"] = json!(false);
+            } else {
+                all_zero = false;
+                c["ready"] = json!(false);
+                c["started"] = json!(false);
             }
+        }
+    }
+    // Sidecars are stopped after the containers (kuberuntime killContainersWithSyncResult).
+    if let Some(list) = st["initContainerStatuses"].as_array_mut() {
+        for c in list
+            .iter_mut()
+            .filter(|c| c["state"]["running"].is_object())
+        {
+            stop(c);
         }
     }
     if let Some(conds) = st["conditions"].as_array_mut() {
@@ -1356,17 +1407,28 @@ impl Kubelet {
                 let done = since + Duration::milliseconds((grace * 1000).min(TERMINATE_MS));
                 if !rt.killed {
                     rt.killed = true;
-                    for c in pod["status"]["containerStatuses"]
-                        .as_array()
+                    // The containers, then the sidecars that outlive them.
+                    let running = ["containers", "initContainers"]
                         .into_iter()
-                        .flatten()
-                    {
+                        .flat_map(|list| {
+                            let key = if list == "containers" {
+                                "containerStatuses"
+                            } else {
+                                "initContainerStatuses"
+                            };
+                            pod["status"][key]
+                                .as_array()
+                                .into_iter()
+                                .flatten()
+                                .map(move |c| (list, c))
+                        });
+                    for (list, c) in running {
                         if c["state"]["running"].is_object() {
                             let cname = c["name"].as_str().unwrap_or_default();
                             self.recorder.record(
                                 cluster,
                                 pod,
-                                Some(&format!("spec.containers{{{cname}}}")),
+                                Some(&format!("spec.{list}{{{cname}}}")),
                                 "Normal",
                                 "Killing",
                                 &format!("Stopping container {cname}"),
@@ -1511,6 +1573,7 @@ mod tests {
             name: "nginx".into(),
             image: image.into(),
             init: false,
+            sidecar: false,
             ready_delay: ready.map(Duration::seconds),
             begin: t0(),
             pull: true,
@@ -1796,5 +1859,68 @@ mod tests {
         assert_eq!(node_internal_ip(&n), "10.0.0.2");
         assert_eq!(n["status"]["conditions"][3]["reason"], "KubeletReady");
         assert_eq!(n["status"]["nodeInfo"]["kubeletVersion"], "v1.32.4");
+    }
+
+    #[test]
+    fn sidecars_start_in_order_keep_running_and_count_for_readiness() {
+        let pod = json!({"metadata": {"name": "web-0", "namespace": "default", "uid": "u1"},
+            "spec": {"restartPolicy": "Never",
+                     "initContainers": [
+                        {"name": "proxy", "image": "envoy:1", "restartPolicy": "Always",
+                         "readinessProbe": {"initialDelaySeconds": 2}},
+                        {"name": "migrate", "image": "busybox:1"}],
+                     "containers": [{"name": "app", "image": "nginx:1.25"}]},
+            "status": {"phase": "Pending"}});
+        let mut pulls = |_: &str, _: &str| false;
+        let at = |ms_: i64| t0() + ms(ms_);
+        // proxy starts at 500; migrate begins then, runs 1000..2000; app starts at 2500.
+        let p1 = plan_pod(&pod, t0(), at(1000), &mut pulls);
+        let s1 = build_status(&pod, &p1, t0(), "10.0.0.1", "10.244.1.5", at(1000));
+        assert_eq!(s1["phase"], "Pending");
+        assert_eq!(s1["initContainerStatuses"][0]["started"], true);
+        assert_eq!(s1["initContainerStatuses"][0]["ready"], false);
+        assert!(s1["initContainerStatuses"][1]["state"]["running"].is_object());
+        assert_eq!(
+            s1["conditions"][1]["message"],
+            "containers with incomplete status: [migrate]"
+        );
+        assert_eq!(
+            s1["conditions"][2]["message"],
+            "containers with unready status: [proxy app]"
+        );
+        let p2 = plan_pod(&pod, t0(), at(2600), &mut pulls);
+        let s2 = build_status(&pod, &p2, t0(), "10.0.0.1", "10.244.1.5", at(2600));
+        assert_eq!(s2["phase"], "Running");
+        assert_eq!(s2["conditions"][1]["status"], "True");
+        assert!(s2["initContainerStatuses"][0]["state"]["running"].is_object());
+        assert_eq!(
+            s2["initContainerStatuses"][1]["state"]["terminated"]["reason"],
+            "Completed"
+        );
+        assert_eq!(s2["containerStatuses"][0]["ready"], true);
+        assert_eq!(s2["initContainerStatuses"][0]["ready"], true);
+        assert_eq!(s2["conditions"][2]["status"], "True");
+        // A crashing sidecar restarts despite restartPolicy Never, and the pod stays
+        // initialized once its containers have started.
+        let mut crashing = pod.clone();
+        crashing["spec"]["initContainers"][0]["image"] = json!("envoy:crash");
+        let p3 = plan_pod(&crashing, t0(), at(60_000), &mut pulls);
+        let s3 = build_status(&crashing, &p3, t0(), "10.0.0.1", "10.244.1.5", at(60_000));
+        assert!(
+            s3["initContainerStatuses"][0]["restartCount"]
+                .as_i64()
+                .unwrap()
+                >= 2
+        );
+        assert_eq!(s3["phase"], "Running");
+        assert_eq!(s3["conditions"][1]["status"], "True");
+        let mut deleted = pod.clone();
+        deleted["status"] = s2;
+        let term = terminated_status(&deleted, at(9000));
+        assert_eq!(
+            term["initContainerStatuses"][0]["state"]["terminated"]["exitCode"],
+            0
+        );
+        assert_eq!(term["phase"], "Succeeded");
     }
 }
