@@ -1111,9 +1111,7 @@ impl Kubelet {
         self.unschedulable.retain(|u, _| live.contains(u.as_str()));
         self.assumed.retain(|u, _| live.contains(u.as_str()));
         let pending = |p: &Value| {
-            !p["spec"]["nodeName"]
-                .as_str()
-                .is_some_and(|n| !n.is_empty())
+            p["spec"]["nodeName"].as_str().is_none_or(str::is_empty)
                 && !p["metadata"]["deletionTimestamp"].is_string()
                 && !is_terminal(p)
                 && p["spec"]["schedulerName"]
@@ -1203,7 +1201,13 @@ impl Kubelet {
             let checked = scheduler::check_claims(p, claims, &classes);
             let picked = match (&checked, self.assumed.get(&uid)) {
                 // PreBind: the pod waits on its assumed node until its claims are bound.
-                (Ok(c), Some(_)) if !c.delayed.is_empty() => continue,
+                (Ok(c), Some(node)) if !c.delayed.is_empty() => {
+                    // Ask again should a write of the annotation have been lost (conflict).
+                    for claim in &c.delayed {
+                        select_node(cluster, &ns, claim, node);
+                    }
+                    continue;
+                }
                 (Ok(_), Some(node)) => Ok(node.clone()),
                 (Ok(c), None) => {
                     let mut terms = scheduler::PodTerms::of(p);

@@ -207,11 +207,7 @@ impl Volumes {
                     let waiting: Vec<&str> = pods
                         .iter()
                         .filter(|p| p["metadata"]["namespace"].as_str() == Some(ns))
-                        .filter(|p| {
-                            !p["spec"]["nodeName"]
-                                .as_str()
-                                .is_some_and(|n| !n.is_empty())
-                        })
+                        .filter(|p| p["spec"]["nodeName"].as_str().is_none_or(str::is_empty))
                         .filter(|p| {
                             p["spec"]["volumes"]
                                 .as_array()
