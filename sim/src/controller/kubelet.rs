@@ -14,8 +14,9 @@ use crate::api::{Cluster, DeleteOptions, WriteOptions};
 use crate::clock::{format_time, parse_time};
 use crate::controller::metrics::{hash, hex64};
 use crate::controller::recorder::{Recorder, Source};
+use crate::controller::refs;
 use crate::controller::scheduler;
-use crate::resources::{NAMESPACES, NODES, PODS, PVCS, STORAGECLASSES};
+use crate::resources::{CONFIGMAPS, NAMESPACES, NODES, PODS, PVCS, SECRETS, STORAGECLASSES};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
@@ -134,6 +135,19 @@ pub struct CtrPlan {
     pub pull: bool,
     /// restartPolicy Never: a failed container stays terminated.
     pub never_restart: bool,
+    /// A ConfigMap or Secret its environment needs is (or was) missing.
+    pub config: Option<ConfigGate>,
+}
+
+/// A container whose environment references a missing ConfigMap, Secret or key: every try to
+/// create it (at its create time, then each pod-worker back-off) fails with
+/// CreateContainerConfigError until the references resolve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigGate {
+    /// makeEnvironmentVariables' error (`configmap "app" not found`).
+    pub error: String,
+    /// When the references were first seen resolvable (None: still missing).
+    pub resolved: Option<DateTime<Utc>>,
 }
 
 /// A terminated instance.
@@ -209,6 +223,47 @@ fn pull_events(p: &CtrPlan, at: DateTime<Utc>, ev: &mut Vec<CtrEvent>) {
     }
 }
 
+/// When the container is created, given its configuration gate: the first try at or after
+/// `created` whose references resolve (`Err(next try)` while it still fails at `t`, the
+/// failures' events added: the image check again on each retry, then `Error: ...`).
+fn config_gate(
+    p: &CtrPlan,
+    created: DateTime<Utc>,
+    t: DateTime<Utc>,
+    ev: &mut Vec<CtrEvent>,
+) -> Result<DateTime<Utc>, DateTime<Utc>> {
+    let Some(g) = &p.config else {
+        return Ok(created);
+    };
+    let mut k = 0;
+    loop {
+        let a = created + ms(refs::CONFIG_RETRY_MS * k);
+        if t < a {
+            return Err(a);
+        }
+        if k > 0 {
+            ev.push((
+                a,
+                "Normal",
+                "Pulled",
+                format!("Container image {:?} already present on machine", p.image),
+            ));
+        }
+        if g.resolved.is_some_and(|r| r <= a) {
+            return Ok(a);
+        }
+        ev.push((a, "Warning", "Failed", format!("Error: {}", g.error)));
+        k += 1;
+    }
+}
+
+fn config_error_state(p: &CtrPlan) -> CState {
+    CState::Waiting {
+        reason: "CreateContainerConfigError",
+        message: p.config.as_ref().map(|g| g.error.clone()),
+    }
+}
+
 fn start_events(p: &CtrPlan, at: DateTime<Utc>, ev: &mut Vec<CtrEvent>) {
     ev.push((
         at,
@@ -248,7 +303,16 @@ pub fn container_at(p: &CtrPlan, t: DateTime<Utc>) -> CtrAt {
     match image_kind(&p.image) {
         ImageKind::Good => {
             pull_events(p, p.begin, &mut ev);
-            if t >= created {
+            let gate = if t >= created {
+                config_gate(p, created, t, &mut ev)
+            } else {
+                Err(created)
+            };
+            if let (Err(retry), true) = (gate, t >= created) {
+                out.state = config_error_state(p);
+                out.next = Some(retry);
+            }
+            if let Ok(created) = gate {
                 start_events(p, created, &mut ev);
                 out.first_started = Some(created);
                 if p.init && !p.sidecar {
@@ -336,7 +400,19 @@ pub fn container_at(p: &CtrPlan, t: DateTime<Utc>) -> CtrAt {
             // Instance k starts at s_k, exits at f_k = s_k + CRASH_RUN; shows Error until
             // f_k + SHOW_ERR; then CrashLoopBackOff until s_{k+1} = f_k + backoff(k).
             pull_events(p, p.begin, &mut ev);
-            let mut s = created;
+            let mut s = match t >= created {
+                true => match config_gate(p, created, t, &mut ev) {
+                    Ok(start) => start,
+                    Err(retry) => {
+                        out.state = config_error_state(p);
+                        out.next = Some(retry);
+                        ev.retain(|e| e.0 <= t);
+                        out.events = ev;
+                        return out;
+                    }
+                },
+                false => created,
+            };
             let mut k = 0u32;
             loop {
                 if t < s {
@@ -511,6 +587,8 @@ pub struct PodPlan {
     pub regular: Vec<(CtrPlan, Option<CtrAt>)>,
     pub init_done: Option<DateTime<Utc>>,
     pub next: Option<DateTime<Utc>>,
+    /// When the pod sandbox (and its IP) exists (None: not before the volumes are set up).
+    pub sandbox_at: Option<DateTime<Utc>>,
 }
 
 fn ready_delay(c: &Value) -> Option<Duration> {
@@ -539,8 +617,20 @@ pub fn plan_pod(
     t: DateTime<Utc>,
     pulls: &mut dyn FnMut(&str, &str) -> bool,
 ) -> PodPlan {
+    plan_pod_with(pod, begin, t, pulls, &mut |_| None)
+}
+
+/// `plan_pod` with the configuration gate of each container (`gates(container spec)`).
+pub fn plan_pod_with(
+    pod: &Value,
+    begin: DateTime<Utc>,
+    t: DateTime<Utc>,
+    pulls: &mut dyn FnMut(&str, &str) -> bool,
+    gates: &mut dyn FnMut(&Value) -> Option<ConfigGate>,
+) -> PodPlan {
     let meta = &pod["metadata"];
-    let base = |c: &Value, init: bool, b: DateTime<Utc>, pull: bool| CtrPlan {
+    let mut base = |c: &Value, init: bool, b: DateTime<Utc>, pull: bool| CtrPlan {
+        config: gates(c),
         pod: meta["name"].as_str().unwrap_or_default().into(),
         namespace: meta["namespace"].as_str().unwrap_or("default").into(),
         uid: meta["uid"].as_str().unwrap_or_default().into(),
@@ -564,6 +654,7 @@ pub fn plan_pod(
         regular: Vec::new(),
         init_done: None,
         next: None,
+        sandbox_at: Some(begin + ms(CREATE_MS)),
     };
     let mut at = Some(begin);
     for c in pod["spec"]["initContainers"]
@@ -617,6 +708,15 @@ pub fn plan_pod(
     out
 }
 
+/// The plan of a pod whose volumes are not set up yet: no sandbox, no container begun.
+pub fn waiting_for_volumes(pod: &Value, t: DateTime<Utc>) -> PodPlan {
+    let never = t + Duration::days(36500);
+    let mut plan = plan_pod(pod, never, t, &mut |_, _| false);
+    plan.sandbox_at = None;
+    plan.next = None;
+    plan
+}
+
 fn condition(type_: &str, ok: bool, reason: Option<&str>, message: Option<String>) -> Value {
     let mut c =
         json!({"type": type_, "status": if ok { "True" } else { "False" }, "lastProbeTime": null});
@@ -640,8 +740,17 @@ pub fn build_status(
     t: DateTime<Utc>,
 ) -> Value {
     let old = &pod["status"];
+    // convertToAPIContainerStatuses' default state of a container the runtime does not know.
+    let default_reason = if pod["spec"]["initContainers"]
+        .as_array()
+        .is_some_and(|a| !a.is_empty())
+    {
+        "PodInitializing"
+    } else {
+        "ContainerCreating"
+    };
     let waiting_pi = |p: &CtrPlan| {
-        json!({"name": p.name, "state": {"waiting": {"reason": "PodInitializing"}},
+        json!({"name": p.name, "state": {"waiting": {"reason": default_reason}},
             "lastState": {}, "ready": false, "restartCount": 0, "image": p.image, "imageID": "", "started": false})
     };
     let spec_of = |list: &str, name: &str| -> Value {
@@ -671,7 +780,7 @@ pub fn build_status(
         .collect();
     statuses.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
 
-    let sandbox = t >= begin + ms(CREATE_MS);
+    let sandbox = plan.sandbox_at.is_some_and(|s| t >= s);
     // isInitContainerInitialized: a sidecar counts once started, a regular init container
     // once it completed; and a pod whose regular containers have started stays initialized
     // while its sidecars restart (status.GeneratePodInitializedCondition).
@@ -1014,6 +1123,12 @@ struct PodRt {
     pulls: HashMap<String, bool>,
     deleting_since: Option<DateTime<Utc>>,
     killed: bool,
+    /// When the pod's volumes were set up (None: not yet, the sandbox waits for them).
+    mounted_at: Option<DateTime<Utc>>,
+    /// Failed tries to set them up so far.
+    mount_failures: u32,
+    /// Per container: None when its environment resolved at the first look, else its gate.
+    config: HashMap<String, Option<ConfigGate>>,
 }
 
 #[derive(Default)]
@@ -1397,6 +1512,10 @@ impl Kubelet {
                         pulls: HashMap::new(),
                         deleting_since: None,
                         killed: false,
+                        // A pod that already has its sandbox had its volumes.
+                        mounted_at: pod["status"]["podIP"].is_string().then_some(begin),
+                        mount_failures: 0,
+                        config: HashMap::new(),
                     },
                 );
             }
@@ -1467,6 +1586,37 @@ impl Kubelet {
                 }
                 continue;
             }
+            let lookup = |kind: refs::Kind, n: &str| -> Option<Value> {
+                let rt = match kind {
+                    refs::Kind::ConfigMap => &CONFIGMAPS,
+                    refs::Kind::Secret => &SECRETS,
+                };
+                cluster.get(rt, Some(&ns), n).ok()
+            };
+            // WaitForAttachAndMount: the volumes are set up before the sandbox; a failing
+            // one is tried again with the operation executor's back-off.
+            if rt.mounted_at.is_none() {
+                let due = rt.begin + ms(refs::mount_attempt_offset_ms(rt.mount_failures));
+                if now >= due {
+                    let failures = refs::volume_failures(pod, &lookup);
+                    if failures.is_empty() {
+                        rt.mounted_at = Some(now);
+                    } else {
+                        rt.mount_failures += 1;
+                        for f in failures {
+                            self.recorder.record(
+                                cluster,
+                                pod,
+                                None,
+                                "Warning",
+                                "FailedMount",
+                                &f,
+                                &source,
+                            );
+                        }
+                    }
+                }
+            }
             let pulls = &mut rt.pulls;
             let mut decide = |image: &str, policy: &str| -> bool {
                 if let Some(p) = pulls.get(image) {
@@ -1481,7 +1631,43 @@ impl Kubelet {
                 pulls.insert(image.to_string(), p);
                 p
             };
-            let plan = plan_pod(pod, rt.begin, now, &mut decide);
+            let config = &mut rt.config;
+            let mut gates = |c: &Value| -> Option<ConfigGate> {
+                let cname = c["name"].as_str().unwrap_or_default().to_string();
+                match config.get(&cname) {
+                    Some(None) => return None,
+                    Some(Some(g)) if g.resolved.is_some() => return Some(g.clone()),
+                    _ => {}
+                }
+                let err = refs::env_error(&ns, c, &lookup);
+                match (config.get_mut(&cname), err) {
+                    (None, None) => {
+                        config.insert(cname, None);
+                        None
+                    }
+                    (Some(Some(g)), None) => {
+                        g.resolved = Some(now);
+                        Some(g.clone())
+                    }
+                    (_, Some(error)) => {
+                        let g = ConfigGate {
+                            error,
+                            resolved: None,
+                        };
+                        config.insert(cname, Some(g.clone()));
+                        Some(g)
+                    }
+                    (Some(None), None) => None,
+                }
+            };
+            let plan = match rt.mounted_at {
+                Some(mounted) => plan_pod_with(pod, mounted, now, &mut decide, &mut gates),
+                None => {
+                    let retry = rt.begin + ms(refs::mount_attempt_offset_ms(rt.mount_failures));
+                    next = min_opt(next, Some(retry));
+                    waiting_for_volumes(pod, now)
+                }
+            };
             next = min_opt(next, plan.next);
             // Events newly due, per container.
             let mut to_emit: Vec<(String, CtrEvent)> = Vec::new();
@@ -1582,6 +1768,7 @@ mod tests {
             begin: t0(),
             pull: true,
             never_restart: false,
+            config: None,
         }
     }
 
@@ -1926,5 +2113,64 @@ mod tests {
             0
         );
         assert_eq!(term["phase"], "Succeeded");
+    }
+
+    #[test]
+    fn missing_config_fails_creation_until_it_appears() {
+        let mut p = plan("nginx:1.25", None);
+        p.pull = false;
+        p.config = Some(ConfigGate {
+            error: "configmap \"app\" not found".into(),
+            resolved: None,
+        });
+        let created = t0() + ms(CREATE_MS);
+        let a = container_at(&p, created + Duration::seconds(25));
+        assert_eq!(
+            a.state,
+            CState::Waiting {
+                reason: "CreateContainerConfigError",
+                message: Some("configmap \"app\" not found".into())
+            }
+        );
+        assert_eq!(a.next, Some(created + Duration::seconds(30)));
+        let msgs: Vec<&str> = a.events.iter().map(|e| e.3.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "Container image \"nginx:1.25\" already present on machine",
+                "Error: configmap \"app\" not found",
+                "Container image \"nginx:1.25\" already present on machine",
+                "Error: configmap \"app\" not found",
+                "Container image \"nginx:1.25\" already present on machine",
+                "Error: configmap \"app\" not found",
+            ]
+        );
+        // Resolved at 22 s: created at the next try (30 s), the earlier events unchanged.
+        p.config.as_mut().unwrap().resolved = Some(created + Duration::seconds(22));
+        let b = container_at(&p, created + Duration::seconds(31));
+        assert!(
+            matches!(b.state, CState::Running { started, .. } if started == created + Duration::seconds(30))
+        );
+        assert_eq!(b.events[..6], a.events[..]);
+        let reasons: Vec<&str> = b.events[6..].iter().map(|e| e.2).collect();
+        assert_eq!(reasons, ["Pulled", "Created", "Started"]);
+    }
+
+    #[test]
+    fn pod_waiting_for_volumes_has_no_sandbox() {
+        let pod = json!({"metadata": {"name": "web-0", "namespace": "default", "uid": "u1"},
+            "spec": {"containers": [{"name": "app", "image": "nginx:1.25"}]},
+            "status": {"phase": "Pending"}});
+        let plan = waiting_for_volumes(&pod, t0());
+        let st = build_status(&pod, &plan, t0(), "10.0.0.1", "10.244.1.5", t0() + ms(5000));
+        assert_eq!(st["phase"], "Pending");
+        assert!(st.get("podIP").is_none());
+        assert_eq!(st["hostIP"], "10.0.0.1");
+        assert_eq!(
+            st["containerStatuses"][0]["state"]["waiting"]["reason"],
+            "ContainerCreating"
+        );
+        assert_eq!(st["conditions"][0]["type"], "PodReadyToStartContainers");
+        assert_eq!(st["conditions"][0]["status"], "False");
     }
 }
