@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod patch;
 pub mod printers;
 pub mod prometheus;
+pub mod rbac;
 pub mod registry;
 pub mod resources;
 pub mod selectors;
@@ -176,6 +177,44 @@ impl KubeSim {
     pub fn clear_requests(&self) {
         self.server.requests.lock().clear()
     }
+    /// A user authenticated by a new bearer token (returned), authorized by RBAC: create
+    /// Roles and bindings for them, or none to see 403s. `groups` are its groups besides
+    /// system:authenticated. kubectl sends tokens only over TLS (`SimOptions::tls`); over
+    /// plain HTTP use its impersonation (`--as NAME`), which the admin may do.
+    pub fn add_user(&self, name: &str, groups: &[&str]) -> String {
+        let token = random_token();
+        self.server
+            .users
+            .lock()
+            .insert(token.clone(), rbac::User::with_groups(name, groups));
+        token
+    }
+
+    /// A kubeconfig like `kubeconfig_path()`'s that authenticates with `token` (written in the
+    /// scratch directory, named after the token).
+    pub fn kubeconfig_for(&self, token: &str) -> anyhow::Result<PathBuf> {
+        let path = self
+            .dir
+            .path()
+            .join(format!("kubeconfig-{}", &token[..8.min(token.len())]));
+        let ns = std::fs::read_to_string(&self.kubeconfig_path)
+            .ok()
+            .and_then(|y| serde_yaml::from_str::<Value>(&y).ok())
+            .and_then(|v| {
+                v["contexts"][0]["context"]["namespace"]
+                    .as_str()
+                    .map(str::to_string)
+            })
+            .unwrap_or_else(|| "default".into());
+        Ok(kubeconfig::write(
+            &path,
+            &self.base_url,
+            token,
+            self.ca_pem.as_deref(),
+            &ns,
+        )?)
+    }
+
     pub fn add_fault(&self, rule: FaultRule) {
         self.server.faults.lock().push(rule)
     }
@@ -335,5 +374,6 @@ fn seed(cluster: &Cluster) -> anyhow::Result<()> {
     cluster
         .create(&resources::STORAGECLASSES, None, sc, &opts)
         .map_err(|e| anyhow::anyhow!("seeding storage class: {e}"))?;
+    rbac::seed(cluster).map_err(|e| anyhow::anyhow!("seeding RBAC: {e}"))?;
     Ok(())
 }
