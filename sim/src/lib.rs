@@ -46,6 +46,9 @@ pub struct SimOptions {
     pub latency: Duration,
     /// Simulated clock speed (1.0 = real time).
     pub speed: f64,
+    /// Start the simulated clock this far in the past; `clock().advance(...)` catches up. Gives
+    /// objects created first a history (e.g. an hour of Prometheus samples).
+    pub start_in_past: Duration,
     /// Where to write the kubeconfig (default: a fresh temp dir owned by the handle).
     pub kubeconfig_path: Option<PathBuf>,
     /// The kubeconfig context's namespace.
@@ -66,6 +69,7 @@ impl Default for SimOptions {
             tls: false,
             latency: Duration::ZERO,
             speed: 1.0,
+            start_in_past: Duration::ZERO,
             kubeconfig_path: None,
             namespace: "default".into(),
             controllers: true,
@@ -94,7 +98,9 @@ impl KubeSim {
             .thread_name("kube-sim")
             .enable_all()
             .build()?;
-        let clock = clock::Clock::new(options.speed);
+        let start = chrono::Utc::now()
+            - chrono::Duration::from_std(options.start_in_past).unwrap_or_default();
+        let clock = clock::Clock::starting_at(start, options.speed);
         let cluster = Cluster::new(options.cluster.clone(), clock);
         seed(&cluster)?;
         controller::kubelet::seed_nodes(&cluster, options.nodes);
