@@ -349,6 +349,25 @@ fn access_reviews_and_impersonation_over_http() {
             .send();
         assert_eq!(r.status, 200, "{path}: {}", r.text());
     }
+    // Users can be added over the test-control API too.
+    let r = req(&s, "POST", "/_sim/users")
+        .json(&json!({"name": "ops", "groups": ["system:masters"]}))
+        .send();
+    assert_eq!(r.status, 201);
+    let ops = r.json()["token"].as_str().unwrap().to_string();
+    let r = req(
+        &s,
+        "POST",
+        "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+    )
+    .no_auth()
+    .header("authorization", &format!("Bearer {ops}"))
+    .json(&json!({"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"}))
+    .send();
+    assert_eq!(
+        r.json()["status"]["userInfo"],
+        json!({"username": "ops", "groups": ["system:masters", "system:authenticated"]})
+    );
     // The reviews are not stored resources.
     let r = req(
         &s,
