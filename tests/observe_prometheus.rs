@@ -17,12 +17,19 @@ use kube_sim::{KubeSim, SimOptions};
 use kubectl_statefulset::manifest::prometheus::Metric;
 use serde_json::Value;
 
+/// How long before the tests' "now" the StatefulSets are created: the stand-in Prometheus,
+/// like a real one, has samples only from a pod's start on, and the ranges asked here go
+/// back up to 2 hours.
+const HISTORY: std::time::Duration = std::time::Duration::from_secs(2 * 3600 + 300);
+
 /// A plain-HTTP simulator: the plugin verifies a Prometheus certificate against the system
-/// roots, which do not hold the simulator's generated CA.
+/// roots, which do not hold the simulator's generated CA. Its clock starts `HISTORY` in the
+/// past; `web` catches up once the pods are ready.
 fn plain_env() -> TestEnv {
     TestEnv::with_sim(
         KubeSim::start(SimOptions {
             tls: false,
+            start_in_past: HISTORY,
             ..Default::default()
         })
         .expect("start kube-sim"),
@@ -43,6 +50,8 @@ fn web(env: &TestEnv, replicas: &str) {
         replicas,
     ]);
     env.wait_ready("default", "web", replicas.parse().unwrap());
+    // The pods have run for HISTORY when the plugin (on the real clock) asks.
+    env.sim.clock().advance(HISTORY);
 }
 
 /// GET over plain HTTP/1.1: (status, body).

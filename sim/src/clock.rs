@@ -24,6 +24,11 @@ pub struct Clock {
 impl Clock {
     /// A clock starting now (real time) at the given speed (1.0 = real time).
     pub fn new(speed: f64) -> Self {
+        Self::starting_at(Utc::now(), speed)
+    }
+
+    /// A clock whose simulated time is `start` now, running at `speed`.
+    pub fn starting_at(start: DateTime<Utc>, speed: f64) -> Self {
         let speed = if speed.is_finite() && speed > 0.0 {
             speed
         } else {
@@ -32,7 +37,7 @@ impl Clock {
         Self {
             inner: Arc::new(Mutex::new(Inner {
                 anchor: Instant::now(),
-                base: Utc::now(),
+                base: start,
                 speed,
             })),
         }

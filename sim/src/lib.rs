@@ -15,6 +15,7 @@ pub mod openapi_v2;
 pub mod patch;
 pub mod printers;
 pub mod prometheus;
+pub mod rbac;
 pub mod registry;
 pub mod resources;
 pub mod selectors;
@@ -47,6 +48,9 @@ pub struct SimOptions {
     pub latency: Duration,
     /// Simulated clock speed (1.0 = real time).
     pub speed: f64,
+    /// Start the simulated clock this far in the past; `clock().advance(...)` catches up. Gives
+    /// objects created first a history (e.g. an hour of Prometheus samples).
+    pub start_in_past: Duration,
     /// Where to write the kubeconfig (default: a fresh temp dir owned by the handle).
     pub kubeconfig_path: Option<PathBuf>,
     /// The kubeconfig context's namespace.
@@ -67,6 +71,7 @@ impl Default for SimOptions {
             tls: false,
             latency: Duration::ZERO,
             speed: 1.0,
+            start_in_past: Duration::ZERO,
             kubeconfig_path: None,
             namespace: "default".into(),
             controllers: true,
@@ -95,7 +100,9 @@ impl KubeSim {
             .thread_name("kube-sim")
             .enable_all()
             .build()?;
-        let clock = clock::Clock::new(options.speed);
+        let start = chrono::Utc::now()
+            - chrono::Duration::from_std(options.start_in_past).unwrap_or_default();
+        let clock = clock::Clock::starting_at(start, options.speed);
         let cluster = Cluster::new(options.cluster.clone(), clock);
         let std_listener = std::net::TcpListener::bind(("127.0.0.1", options.port))?;
         std_listener.set_nonblocking(true)?;
@@ -184,6 +191,44 @@ impl KubeSim {
     pub fn clear_requests(&self) {
         self.server.requests.lock().clear()
     }
+    /// A user authenticated by a new bearer token (returned), authorized by RBAC: create
+    /// Roles and bindings for them, or none to see 403s. `groups` are its groups besides
+    /// system:authenticated. kubectl sends tokens only over TLS (`SimOptions::tls`); over
+    /// plain HTTP use its impersonation (`--as NAME`), which the admin may do.
+    pub fn add_user(&self, name: &str, groups: &[&str]) -> String {
+        let token = random_token();
+        self.server
+            .users
+            .lock()
+            .insert(token.clone(), rbac::User::with_groups(name, groups));
+        token
+    }
+
+    /// A kubeconfig like `kubeconfig_path()`'s that authenticates with `token` (written in the
+    /// scratch directory, named after the token).
+    pub fn kubeconfig_for(&self, token: &str) -> anyhow::Result<PathBuf> {
+        let path = self
+            .dir
+            .path()
+            .join(format!("kubeconfig-{}", &token[..8.min(token.len())]));
+        let ns = std::fs::read_to_string(&self.kubeconfig_path)
+            .ok()
+            .and_then(|y| serde_yaml::from_str::<Value>(&y).ok())
+            .and_then(|v| {
+                v["contexts"][0]["context"]["namespace"]
+                    .as_str()
+                    .map(str::to_string)
+            })
+            .unwrap_or_else(|| "default".into());
+        Ok(kubeconfig::write(
+            &path,
+            &self.base_url,
+            token,
+            self.ca_pem.as_deref(),
+            &ns,
+        )?)
+    }
+
     pub fn add_fault(&self, rule: FaultRule) {
         self.server.faults.lock().push(rule)
     }
@@ -313,7 +358,9 @@ fn random_token() -> String {
 /// The objects every cluster starts with: the four system namespaces (as kube-apiserver's
 /// system namespaces controller creates them; each with its default ServiceAccount and
 /// kube-root-ca.crt, see `system`), the `default/kubernetes` Service of the API server at
-/// `port`, and a default StorageClass.
+/// `port`, the default RBAC roles, and a default StorageClass of node-local volumes bound on
+/// their first consumer (as kind's `standard`, local-path-provisioner): a claim is provisioned
+/// on the node the scheduler picks for its first pod.
 fn seed(cluster: &Cluster, port: u16) -> anyhow::Result<()> {
     let opts = WriteOptions {
         field_manager: Some("kube-apiserver".into()),
@@ -341,11 +388,12 @@ fn seed(cluster: &Cluster, port: u16) -> anyhow::Result<()> {
         "provisioner": "sim.k8s.io/hostpath",
         "allowVolumeExpansion": true,
         "reclaimPolicy": "Delete",
-        "volumeBindingMode": "Immediate",
+        "volumeBindingMode": "WaitForFirstConsumer",
     });
     cluster
         .create(&resources::STORAGECLASSES, None, sc, &opts)
         .map_err(|e| anyhow::anyhow!("seeding storage class: {e}"))?;
     system::ensure_kubernetes_service(cluster, port);
+    rbac::seed(cluster).map_err(|e| anyhow::anyhow!("seeding RBAC: {e}"))?;
     Ok(())
 }

@@ -95,8 +95,12 @@ fn add<T: JsonSchema>(g: &mut SchemaGenerator) -> String {
 
 /// The k8s-openapi type of a served kind; None for kinds k8s-openapi does not model.
 fn add_kind(g: &mut SchemaGenerator, group: &str, kind: &str) -> Option<String> {
+    use k8s_openapi::api::rbac::v1 as rbac;
     use k8s_openapi::api::storage::v1 as storage;
     use k8s_openapi::api::{apps::v1 as apps, core::v1 as core, events::v1 as events};
+    use k8s_openapi::api::{
+        authentication::v1 as authentication, authorization::v1 as authorization,
+    };
     use k8s_openapi::api::{autoscaling::v1 as autoscaling, policy::v1 as policy};
     Some(match (group, kind) {
         ("", "ConfigMap") => add::<core::ConfigMap>(g),
@@ -116,6 +120,19 @@ fn add_kind(g: &mut SchemaGenerator, group: &str, kind: &str) -> Option<String> 
         ("apps", "ControllerRevision") => add::<apps::ControllerRevision>(g),
         ("events.k8s.io", "Event") => add::<events::Event>(g),
         ("storage.k8s.io", "StorageClass") => add::<storage::StorageClass>(g),
+        ("rbac.authorization.k8s.io", "Role") => add::<rbac::Role>(g),
+        ("rbac.authorization.k8s.io", "RoleBinding") => add::<rbac::RoleBinding>(g),
+        ("rbac.authorization.k8s.io", "ClusterRole") => add::<rbac::ClusterRole>(g),
+        ("rbac.authorization.k8s.io", "ClusterRoleBinding") => add::<rbac::ClusterRoleBinding>(g),
+        ("authorization.k8s.io", "SelfSubjectAccessReview") => {
+            add::<authorization::SelfSubjectAccessReview>(g)
+        }
+        ("authorization.k8s.io", "SelfSubjectRulesReview") => {
+            add::<authorization::SelfSubjectRulesReview>(g)
+        }
+        ("authentication.k8s.io", "SelfSubjectReview") => {
+            add::<authentication::SelfSubjectReview>(g)
+        }
         _ => return None,
     })
 }

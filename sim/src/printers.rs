@@ -185,6 +185,9 @@ enum Printer {
     Secret,
     ServiceAccount,
     StorageClass,
+    /// printRoleBinding / printClusterRoleBinding (Roles and ClusterRoles print Name and
+    /// Created At, as the default convertor).
+    RoleBinding,
     /// rest.NewDefaultTableConvertor: Name, Created At.
     Default,
 }
@@ -204,6 +207,7 @@ fn printer_for(rt: &ResourceType) -> Printer {
         ("", "Secret") => Printer::Secret,
         ("", "ServiceAccount") => Printer::ServiceAccount,
         ("storage.k8s.io", "StorageClass") => Printer::StorageClass,
+        ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => Printer::RoleBinding,
         _ => Printer::Default,
     }
 }
@@ -342,6 +346,14 @@ fn build_columns(p: Printer) -> Vec<Value> {
             s("VolumeBindingMode", doc::<storage::StorageClass>("volumeBindingMode")),
             s("AllowVolumeExpansion", doc::<storage::StorageClass>("allowVolumeExpansion")),
             age(),
+        ],
+        Printer::RoleBinding => vec![
+            name(),
+            s("Role", doc::<k8s_openapi::api::rbac::v1::RoleBinding>("roleRef")),
+            age(),
+            w("Users", "Users in the roleBinding".into()),
+            w("Groups", "Groups in the roleBinding".into()),
+            w("ServiceAccounts", "ServiceAccounts in the roleBinding".into()),
         ],
         Printer::Default => vec![
             name(),
@@ -521,6 +533,35 @@ impl Printer {
                         json!(binding),
                         json!(expand),
                         age_of(item, now),
+                    ],
+                    None,
+                )
+            }
+            Printer::RoleBinding => {
+                // rbac.SubjectsStrings
+                let (mut users, mut groups, mut sas) = (Vec::new(), Vec::new(), Vec::new());
+                for sub in arr(item, "/subjects") {
+                    match st(sub, "/kind") {
+                        "User" => users.push(st(sub, "/name").to_string()),
+                        "Group" => groups.push(st(sub, "/name").to_string()),
+                        "ServiceAccount" => {
+                            sas.push(format!("{}/{}", st(sub, "/namespace"), st(sub, "/name")))
+                        }
+                        _ => {}
+                    }
+                }
+                (
+                    vec![
+                        name_of(item),
+                        json!(format!(
+                            "{}/{}",
+                            st(item, "/roleRef/kind"),
+                            st(item, "/roleRef/name")
+                        )),
+                        age_of(item, now),
+                        json!(users.join(", ")),
+                        json!(groups.join(", ")),
+                        json!(sas.join(", ")),
                     ],
                     None,
                 )

@@ -20,10 +20,11 @@
 //! `interface="eth0"`), computed from the same model as PodMetrics
 //! (`controller::metrics::pod_metrics`): at any instant the summed CPU and memory of a pod's
 //! containers equal what metrics.k8s.io reports at that instant. Network rates are
-//! deterministic per pod and 15 s bucket. Simplifications: only the pods that exist and run
-//! now have series, and their history is synthesized for the whole range asked (a real
-//! Prometheus has samples only from the first scrape); there is no sample after the
-//! simulated now.
+//! deterministic per pod and 15 s bucket. As in a real Prometheus, a series has samples from
+//! the first 15 s scrape after its pod (cgroup, pause, network) or container started, and a
+//! `rate()` from the second one; there is no sample after the simulated now.
+//! Simplifications: only the pods that exist now have series, and a container's history is
+//! that of its current instance.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -417,8 +418,78 @@ impl Matcher {
 
 type Labels = BTreeMap<&'static str, String>;
 
-/// The kubelet's series of one pod for the metric: (labels, value at each time).
+/// The scrape interval: samples are taken on 15 s boundaries.
+const SCRAPE_MS: i64 = 15_000;
+
+/// The first scrape at or after `t` (ms).
+fn first_scrape(t: i64) -> i64 {
+    let up = if t.rem_euclid(SCRAPE_MS) == 0 {
+        0
+    } else {
+        SCRAPE_MS
+    };
+    (t.div_euclid(SCRAPE_MS) * SCRAPE_MS).saturating_add(up)
+}
+
+fn time_ms(v: &Value) -> Option<i64> {
+    crate::clock::parse_time(v.as_str()?).map(|t| t.timestamp_millis())
+}
+
+/// When the series of the pod (its cgroup: from its start, else its creation) and of each
+/// container (from its first start) got their first sample; a `rate()` needs a second one,
+/// a scrape later. A real Prometheus has nothing before.
+struct Since {
+    pod: i64,
+    containers: BTreeMap<String, i64>,
+}
+
+impl Since {
+    fn of(pod: &Value) -> Since {
+        let started = time_ms(&pod["status"]["startTime"])
+            .or_else(|| time_ms(&pod["metadata"]["creationTimestamp"]))
+            .unwrap_or(i64::MAX);
+        let mut containers = BTreeMap::new();
+        for key in ["containerStatuses", "initContainerStatuses"] {
+            for c in pod["status"][key].as_array().into_iter().flatten() {
+                let first = [
+                    &c["lastState"]["terminated"]["startedAt"],
+                    &c["state"]["running"]["startedAt"],
+                    &c["state"]["terminated"]["startedAt"],
+                ]
+                .into_iter()
+                .filter_map(time_ms)
+                .min();
+                if let (Some(name), Some(t)) = (c["name"].as_str(), first) {
+                    containers.insert(name.to_string(), first_scrape(t));
+                }
+            }
+        }
+        Since {
+            pod: first_scrape(started),
+            containers,
+        }
+    }
+
+    /// Whether the series has a value at `t`: a gauge from its first sample, a rate from
+    /// its second.
+    fn has(&self, container: Option<&str>, t: i64, rate: bool) -> bool {
+        let first = match container {
+            None => self.pod,
+            Some(c) => self.containers.get(c).copied().unwrap_or(i64::MAX),
+        };
+        let first = if rate {
+            first.saturating_add(SCRAPE_MS)
+        } else {
+            first
+        };
+        t >= first
+    }
+}
+
+/// The kubelet's series of one pod for the metric: (labels, value at each time), each from
+/// its first sample on.
 fn pod_series(pod: &Value, metric: Metric, times: &[i64]) -> Vec<(Labels, Vec<(i64, f64)>)> {
+    let since = Since::of(pod);
     let name = pod["metadata"]["name"].as_str().unwrap_or_default();
     let ns = pod["metadata"]["namespace"].as_str().unwrap_or_default();
     let base = |container: Option<&str>| {
@@ -441,6 +512,7 @@ fn pod_series(pod: &Value, metric: Metric, times: &[i64]) -> Vec<(Labels, Vec<(i
             l.insert("interface", "eth0".into());
             let points = times
                 .iter()
+                .filter(|t| since.has(None, **t, true))
                 .map(|t| (*t, network_rate(name, dir, *t)))
                 .collect();
             vec![(l, points)]
@@ -448,7 +520,11 @@ fn pod_series(pod: &Value, metric: Metric, times: &[i64]) -> Vec<(Labels, Vec<(i
         Metric::Cpu | Metric::Memory => {
             // container name → points; "" is the pod cgroup, "POD" the pause container.
             let mut by: BTreeMap<String, Vec<(i64, f64)>> = BTreeMap::new();
+            let rate = metric == Metric::Cpu;
             for t in times {
+                if !since.has(None, *t, rate) {
+                    continue;
+                }
                 let Some(at) = DateTime::from_timestamp_millis(*t) else {
                     continue;
                 };
@@ -467,9 +543,12 @@ fn pod_series(pod: &Value, metric: Metric, times: &[i64]) -> Vec<(Labels, Vec<(i
                     } else {
                         "memory"
                     }];
+                    let cname = c["name"].as_str().unwrap_or_default().to_string();
+                    if !since.has(Some(&cname), *t, rate) {
+                        continue;
+                    }
                     let v = quantity_of(u).unwrap_or(0.0);
                     sum += v;
-                    let cname = c["name"].as_str().unwrap_or_default().to_string();
                     by.entry(cname).or_default().push((*t, v));
                 }
                 by.entry("POD".into()).or_default().push((*t, pause));
@@ -539,14 +618,68 @@ mod tests {
     use super::*;
     use crate::clock::parse_time;
 
+    /// A pod running since 2024-12-31T22:00 (before every range asked here).
     fn pod(name: &str, ns: &str) -> Value {
+        started(name, ns, "2024-12-31T22:00:00Z", "2024-12-31T22:00:02Z")
+    }
+
+    fn started(name: &str, ns: &str, start: &str, running: &str) -> Value {
         json!({
-            "metadata": {"name": name, "namespace": ns},
+            "metadata": {"name": name, "namespace": ns, "creationTimestamp": start},
             "spec": {"containers": [{"name": "app"}, {"name": "side"}]},
-            "status": {"containerStatuses": [
-                {"name": "app", "state": {"running": {}}},
-                {"name": "side", "state": {"running": {}}}]}
+            "status": {"startTime": start, "containerStatuses": [
+                {"name": "app", "state": {"running": {"startedAt": running}}},
+                {"name": "side", "state": {"running": {"startedAt": running}}}]}
         })
+    }
+
+    /// Like a real Prometheus: nothing before the pod's first scrape, and a rate only from its
+    /// second sample.
+    #[test]
+    fn series_begin_with_the_pod() {
+        let now = parse_time("2025-01-01T01:00:00Z").unwrap();
+        let t = now.timestamp();
+        // Started 00:30:05, its containers at 00:30:20: first scrapes at 00:30:15 (the pod
+        // cgroup) and 00:30:30 (the containers).
+        let pods = vec![started(
+            "web-0",
+            "d",
+            "2025-01-01T00:30:05Z",
+            "2025-01-01T00:30:20Z",
+        )];
+        let times = |q: &str| -> Vec<i64> {
+            let (_, v) = ans(
+                "api/v1/query_range",
+                &params(q, t - 3600, t, "15"),
+                &pods,
+                now,
+            );
+            v["data"]["result"][0]["values"]
+                .as_array()
+                .map(|a| a.iter().map(|p| p[0].as_f64().unwrap() as i64).collect())
+                .unwrap_or_default()
+        };
+        let mem = times("sum by (pod) (container_memory_working_set_bytes{pod=\"web-0\",container!=\"\",container!=\"POD\"})");
+        assert_eq!(mem.first(), Some(&(t - 1800 + 30)));
+        let cgroup = times(
+            "sum by (pod) (container_memory_working_set_bytes{pod=\"web-0\",container=\"\"})",
+        );
+        assert_eq!(cgroup.first(), Some(&(t - 1800 + 15)));
+        assert_eq!(cgroup.last(), Some(&t));
+        let cpu = times(CPU);
+        assert_eq!(cpu.first(), Some(&(t - 1800 + 45)));
+        let rx =
+            times("sum by (pod) (rate(container_network_receive_bytes_total{pod=\"web-0\"}[5m]))");
+        assert_eq!(rx.first(), Some(&(t - 1800 + 30)));
+        assert_eq!(rx.len(), (1800 - 30) / 15 + 1);
+        // A range that ends before the pod: no series at all.
+        let (_, v) = ans(
+            "api/v1/query_range",
+            &params(CPU, t - 3600, t - 1900, "15"),
+            &pods,
+            now,
+        );
+        assert_eq!(v["data"]["result"], json!([]));
     }
 
     fn params(q: &str, start: i64, end: i64, step: &str) -> HashMap<String, String> {

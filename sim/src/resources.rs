@@ -37,6 +37,8 @@ pub const NS_VERBS: &[&str] = &[
     "create", "delete", "get", "list", "patch", "update", "watch",
 ];
 pub const READ_VERBS: &[&str] = &["get", "list"];
+/// The self reviews: answered, never stored.
+pub const CREATE_ONLY: &[&str] = &["create"];
 
 macro_rules! res {
     ($g:expr, $v:expr, $plural:expr, $singular:expr, $kind:expr, $ns:expr, $short:expr, $cat:expr, $sub:expr, $verbs:expr, $gen:expr) => {
@@ -274,6 +276,98 @@ pub static NODE_METRICS: ResourceType = res!(
     false
 );
 
+pub static SELFSUBJECTREVIEWS: ResourceType = res!(
+    "authentication.k8s.io",
+    "v1",
+    "selfsubjectreviews",
+    "selfsubjectreview",
+    "SelfSubjectReview",
+    false,
+    &[],
+    &[],
+    &[],
+    CREATE_ONLY,
+    false
+);
+pub static SELFSUBJECTACCESSREVIEWS: ResourceType = res!(
+    "authorization.k8s.io",
+    "v1",
+    "selfsubjectaccessreviews",
+    "selfsubjectaccessreview",
+    "SelfSubjectAccessReview",
+    false,
+    &[],
+    &[],
+    &[],
+    CREATE_ONLY,
+    false
+);
+pub static SELFSUBJECTRULESREVIEWS: ResourceType = res!(
+    "authorization.k8s.io",
+    "v1",
+    "selfsubjectrulesreviews",
+    "selfsubjectrulesreview",
+    "SelfSubjectRulesReview",
+    false,
+    &[],
+    &[],
+    &[],
+    CREATE_ONLY,
+    false
+);
+pub static CLUSTERROLEBINDINGS: ResourceType = res!(
+    "rbac.authorization.k8s.io",
+    "v1",
+    "clusterrolebindings",
+    "clusterrolebinding",
+    "ClusterRoleBinding",
+    false,
+    &[],
+    &[],
+    &[],
+    ALL_VERBS,
+    false
+);
+pub static CLUSTERROLES: ResourceType = res!(
+    "rbac.authorization.k8s.io",
+    "v1",
+    "clusterroles",
+    "clusterrole",
+    "ClusterRole",
+    false,
+    &[],
+    &[],
+    &[],
+    ALL_VERBS,
+    false
+);
+pub static ROLEBINDINGS: ResourceType = res!(
+    "rbac.authorization.k8s.io",
+    "v1",
+    "rolebindings",
+    "rolebinding",
+    "RoleBinding",
+    true,
+    &[],
+    &[],
+    &[],
+    ALL_VERBS,
+    false
+);
+pub static ROLES: ResourceType = res!(
+    "rbac.authorization.k8s.io",
+    "v1",
+    "roles",
+    "role",
+    "Role",
+    true,
+    &[],
+    &[],
+    &[],
+    ALL_VERBS,
+    false
+);
+
 /// Every served resource, in discovery order (core first, then groups as a 1.32 server orders them).
 pub static RESOURCES: &[&ResourceType] = &[
     &CONFIGMAPS,
@@ -289,6 +383,13 @@ pub static RESOURCES: &[&ResourceType] = &[
     &CONTROLLERREVISIONS,
     &STATEFULSETS,
     &EVENTS_V1,
+    &SELFSUBJECTREVIEWS,
+    &SELFSUBJECTACCESSREVIEWS,
+    &SELFSUBJECTRULESREVIEWS,
+    &CLUSTERROLEBINDINGS,
+    &CLUSTERROLES,
+    &ROLEBINDINGS,
+    &ROLES,
     &STORAGECLASSES,
     &NODE_METRICS,
     &POD_METRICS,
@@ -298,6 +399,9 @@ pub static RESOURCES: &[&ResourceType] = &[
 pub static GROUPS: &[(&str, &str)] = &[
     ("apps", "v1"),
     ("events.k8s.io", "v1"),
+    ("authentication.k8s.io", "v1"),
+    ("authorization.k8s.io", "v1"),
+    ("rbac.authorization.k8s.io", "v1"),
     ("storage.k8s.io", "v1"),
     ("metrics.k8s.io", "v1beta1"),
 ];

@@ -167,12 +167,34 @@ fn kubelet_pvc_binds_and_expands() {
         &WriteOptions::default(),
     )
     .unwrap();
+    // The default class binds on the first consumer: nothing happens without a pod.
+    std::thread::sleep(Duration::from_millis(300));
+    let p = c.get(&PVCS, Some("default"), "data").unwrap();
+    assert_eq!(p["status"]["phase"], "Pending", "{p}");
+    c.create(
+        &PODS,
+        Some("default"),
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "user"},
+            "spec": {"containers": [{"name": "c", "image": "busybox:1"}],
+                     "volumes": [{"name": "d", "persistentVolumeClaim": {"claimName": "data"}}]}}),
+        &WriteOptions::default(),
+    )
+    .unwrap();
     assert!(s.wait_until(Duration::from_secs(5), |c| {
         c.get(&PVCS, Some("default"), "data")
             .is_ok_and(|p| p["status"]["phase"] == "Bound")
     }));
     let p = c.get(&PVCS, Some("default"), "data").unwrap();
     let uid = p["metadata"]["uid"].as_str().unwrap();
+    // Provisioned on the node the scheduler chose for the pod, which is bound there after.
+    let node = p["metadata"]["annotations"]["volume.kubernetes.io/selected-node"]
+        .as_str()
+        .expect("selected-node")
+        .to_string();
+    assert!(s.wait_until(Duration::from_secs(5), |c| {
+        c.get(&PODS, Some("default"), "user")
+            .is_ok_and(|p| p["spec"]["nodeName"] == node.as_str())
+    }));
     assert_eq!(p["spec"]["volumeName"], format!("pvc-{uid}"));
     assert_eq!(p["spec"]["storageClassName"], "standard");
     assert_eq!(p["status"]["capacity"]["storage"], "1Gi");

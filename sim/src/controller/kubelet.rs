@@ -14,8 +14,9 @@ use crate::api::{Cluster, DeleteOptions, WriteOptions};
 use crate::clock::{format_time, parse_time};
 use crate::controller::metrics::{hash, hex64};
 use crate::controller::recorder::{Recorder, Source};
+use crate::controller::refs;
 use crate::controller::scheduler;
-use crate::resources::{NODES, PODS};
+use crate::resources::{CONFIGMAPS, NAMESPACES, NODES, PODS, PVCS, SECRETS, STORAGECLASSES};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
@@ -122,6 +123,10 @@ pub struct CtrPlan {
     pub name: String,
     pub image: String,
     pub init: bool,
+    /// An init container with `restartPolicy: Always` (a native sidecar): it keeps running
+    /// beside the containers, restarted whenever it exits, and the next init container
+    /// starts once it has started.
+    pub sidecar: bool,
     /// readinessProbe.initialDelaySeconds (None: no probe, ready when started).
     pub ready_delay: Option<Duration>,
     /// When the kubelet starts pulling/creating it.
@@ -130,6 +135,19 @@ pub struct CtrPlan {
     pub pull: bool,
     /// restartPolicy Never: a failed container stays terminated.
     pub never_restart: bool,
+    /// A ConfigMap or Secret its environment needs is (or was) missing.
+    pub config: Option<ConfigGate>,
+}
+
+/// A container whose environment references a missing ConfigMap, Secret or key: every try to
+/// create it (at its create time, then each pod-worker back-off) fails with
+/// CreateContainerConfigError until the references resolve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigGate {
+    /// makeEnvironmentVariables' error (`configmap "app" not found`).
+    pub error: String,
+    /// When the references were first seen resolvable (None: still missing).
+    pub resolved: Option<DateTime<Utc>>,
 }
 
 /// A terminated instance.
@@ -168,6 +186,8 @@ pub struct CtrAt {
     pub events: Vec<CtrEvent>,
     /// When the state next changes (None: stable).
     pub next: Option<DateTime<Utc>>,
+    /// When it first ran (None: not yet).
+    pub first_started: Option<DateTime<Utc>>,
 }
 
 fn ms(n: i64) -> Duration {
@@ -200,6 +220,47 @@ fn pull_events(p: &CtrPlan, at: DateTime<Utc>, ev: &mut Vec<CtrEvent>) {
             "Pulled",
             format!("Container image {:?} already present on machine", p.image),
         ));
+    }
+}
+
+/// When the container is created, given its configuration gate: the first try at or after
+/// `created` whose references resolve (`Err(next try)` while it still fails at `t`, the
+/// failures' events added: the image check again on each retry, then `Error: ...`).
+fn config_gate(
+    p: &CtrPlan,
+    created: DateTime<Utc>,
+    t: DateTime<Utc>,
+    ev: &mut Vec<CtrEvent>,
+) -> Result<DateTime<Utc>, DateTime<Utc>> {
+    let Some(g) = &p.config else {
+        return Ok(created);
+    };
+    let mut k = 0;
+    loop {
+        let a = created + ms(refs::CONFIG_RETRY_MS * k);
+        if t < a {
+            return Err(a);
+        }
+        if k > 0 {
+            ev.push((
+                a,
+                "Normal",
+                "Pulled",
+                format!("Container image {:?} already present on machine", p.image),
+            ));
+        }
+        if g.resolved.is_some_and(|r| r <= a) {
+            return Ok(a);
+        }
+        ev.push((a, "Warning", "Failed", format!("Error: {}", g.error)));
+        k += 1;
+    }
+}
+
+fn config_error_state(p: &CtrPlan) -> CState {
+    CState::Waiting {
+        reason: "CreateContainerConfigError",
+        message: p.config.as_ref().map(|g| g.error.clone()),
     }
 }
 
@@ -237,13 +298,24 @@ pub fn container_at(p: &CtrPlan, t: DateTime<Utc>) -> CtrAt {
         ready: false,
         events: Vec::new(),
         next: Some(created),
+        first_started: None,
     };
     match image_kind(&p.image) {
         ImageKind::Good => {
             pull_events(p, p.begin, &mut ev);
-            if t >= created {
+            let gate = if t >= created {
+                config_gate(p, created, t, &mut ev)
+            } else {
+                Err(created)
+            };
+            if let (Err(retry), true) = (gate, t >= created) {
+                out.state = config_error_state(p);
+                out.next = Some(retry);
+            }
+            if let Ok(created) = gate {
                 start_events(p, created, &mut ev);
-                if p.init {
+                out.first_started = Some(created);
+                if p.init && !p.sidecar {
                     let done = created + ms(INIT_RUN_MS);
                     if t >= done {
                         out.state = CState::Terminated(Term {
@@ -328,13 +400,26 @@ pub fn container_at(p: &CtrPlan, t: DateTime<Utc>) -> CtrAt {
             // Instance k starts at s_k, exits at f_k = s_k + CRASH_RUN; shows Error until
             // f_k + SHOW_ERR; then CrashLoopBackOff until s_{k+1} = f_k + backoff(k).
             pull_events(p, p.begin, &mut ev);
-            let mut s = created;
+            let mut s = match t >= created {
+                true => match config_gate(p, created, t, &mut ev) {
+                    Ok(start) => start,
+                    Err(retry) => {
+                        out.state = config_error_state(p);
+                        out.next = Some(retry);
+                        ev.retain(|e| e.0 <= t);
+                        out.events = ev;
+                        return out;
+                    }
+                },
+                false => created,
+            };
             let mut k = 0u32;
             loop {
                 if t < s {
                     out.next = Some(s);
                     break;
                 }
+                out.first_started.get_or_insert(s);
                 if k > 0 {
                     ev.push((
                         s,
@@ -502,6 +587,8 @@ pub struct PodPlan {
     pub regular: Vec<(CtrPlan, Option<CtrAt>)>,
     pub init_done: Option<DateTime<Utc>>,
     pub next: Option<DateTime<Utc>>,
+    /// When the pod sandbox (and its IP) exists (None: not before the volumes are set up).
+    pub sandbox_at: Option<DateTime<Utc>>,
 }
 
 fn ready_delay(c: &Value) -> Option<Duration> {
@@ -530,24 +617,44 @@ pub fn plan_pod(
     t: DateTime<Utc>,
     pulls: &mut dyn FnMut(&str, &str) -> bool,
 ) -> PodPlan {
+    plan_pod_with(pod, begin, t, pulls, &mut |_| None)
+}
+
+/// `plan_pod` with the configuration gate of each container (`gates(container spec)`).
+pub fn plan_pod_with(
+    pod: &Value,
+    begin: DateTime<Utc>,
+    t: DateTime<Utc>,
+    pulls: &mut dyn FnMut(&str, &str) -> bool,
+    gates: &mut dyn FnMut(&Value) -> Option<ConfigGate>,
+) -> PodPlan {
     let meta = &pod["metadata"];
-    let base = |c: &Value, init: bool, b: DateTime<Utc>, pull: bool| CtrPlan {
+    let mut base = |c: &Value, init: bool, b: DateTime<Utc>, pull: bool| CtrPlan {
+        config: gates(c),
         pod: meta["name"].as_str().unwrap_or_default().into(),
         namespace: meta["namespace"].as_str().unwrap_or("default").into(),
         uid: meta["uid"].as_str().unwrap_or_default().into(),
         name: c["name"].as_str().unwrap_or_default().into(),
         image: c["image"].as_str().unwrap_or_default().into(),
         init,
-        ready_delay: if init { None } else { ready_delay(c) },
+        sidecar: init && scheduler::is_sidecar(c),
+        ready_delay: if init && !scheduler::is_sidecar(c) {
+            None
+        } else {
+            ready_delay(c)
+        },
         begin: b,
         pull,
-        never_restart: pod["spec"]["restartPolicy"] == "Never",
+        // A sidecar restarts whatever the pod's restartPolicy.
+        never_restart: pod["spec"]["restartPolicy"] == "Never"
+            && !(init && scheduler::is_sidecar(c)),
     };
     let mut out = PodPlan {
         init: Vec::new(),
         regular: Vec::new(),
         init_done: None,
         next: None,
+        sandbox_at: Some(begin + ms(CREATE_MS)),
     };
     let mut at = Some(begin);
     for c in pod["spec"]["initContainers"]
@@ -561,9 +668,14 @@ pub fn plan_pod(
                 let pull = pulls(img, c["imagePullPolicy"].as_str().unwrap_or(""));
                 let plan = base(c, true, b, pull);
                 let st = container_at(&plan, t);
-                at = match &st.state {
-                    CState::Terminated(term) if term.exit_code == 0 => Some(term.finished),
-                    _ => None,
+                at = if plan.sidecar {
+                    // The next one starts once the sidecar has started (no startup probe).
+                    st.first_started
+                } else {
+                    match &st.state {
+                        CState::Terminated(term) if term.exit_code == 0 => Some(term.finished),
+                        _ => None,
+                    }
                 };
                 out.next = min_opt(out.next, st.next);
                 out.init.push((plan, Some(st)));
@@ -596,6 +708,15 @@ pub fn plan_pod(
     out
 }
 
+/// The plan of a pod whose volumes are not set up yet: no sandbox, no container begun.
+pub fn waiting_for_volumes(pod: &Value, t: DateTime<Utc>) -> PodPlan {
+    let never = t + Duration::days(36500);
+    let mut plan = plan_pod(pod, never, t, &mut |_, _| false);
+    plan.sandbox_at = None;
+    plan.next = None;
+    plan
+}
+
 fn condition(type_: &str, ok: bool, reason: Option<&str>, message: Option<String>) -> Value {
     let mut c =
         json!({"type": type_, "status": if ok { "True" } else { "False" }, "lastProbeTime": null});
@@ -619,8 +740,17 @@ pub fn build_status(
     t: DateTime<Utc>,
 ) -> Value {
     let old = &pod["status"];
+    // convertToAPIContainerStatuses' default state of a container the runtime does not know.
+    let default_reason = if pod["spec"]["initContainers"]
+        .as_array()
+        .is_some_and(|a| !a.is_empty())
+    {
+        "PodInitializing"
+    } else {
+        "ContainerCreating"
+    };
     let waiting_pi = |p: &CtrPlan| {
-        json!({"name": p.name, "state": {"waiting": {"reason": "PodInitializing"}},
+        json!({"name": p.name, "state": {"waiting": {"reason": default_reason}},
             "lastState": {}, "ready": false, "restartCount": 0, "image": p.image, "imageID": "", "started": false})
     };
     let spec_of = |list: &str, name: &str| -> Value {
@@ -650,18 +780,33 @@ pub fn build_status(
         .collect();
     statuses.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
 
-    let sandbox = t >= begin + ms(CREATE_MS);
-    let incomplete: Vec<&str> = plan
+    let sandbox = plan.sandbox_at.is_some_and(|s| t >= s);
+    // isInitContainerInitialized: a sidecar counts once started, a regular init container
+    // once it completed; and a pod whose regular containers have started stays initialized
+    // while its sidecars restart (status.GeneratePodInitializedCondition).
+    let regular_started = plan.regular.iter().any(|(_, st)| {
+        st.as_ref()
+            .is_some_and(|s| !matches!(s.state, CState::Waiting { .. }) || s.last.is_some())
+    });
+    let incomplete: Vec<&str> = if regular_started {
+        Vec::new()
+    } else {
+        plan.init
+            .iter()
+            .filter(|(p, st)| match st.as_ref().map(|s| &s.state) {
+                Some(CState::Running { .. }) if p.sidecar => false,
+                Some(CState::Terminated(tm)) if !p.sidecar => tm.exit_code != 0,
+                _ => true,
+            })
+            .map(|(p, _)| p.name.as_str())
+            .collect()
+    };
+    // GenerateContainersReadyCondition: the sidecars, then the containers, in spec order.
+    let unready: Vec<&str> = plan
         .init
         .iter()
-        .filter(|(_, st)| {
-            !matches!(st.as_ref().map(|s| &s.state), Some(CState::Terminated(tm)) if tm.exit_code == 0)
-        })
-        .map(|(p, _)| p.name.as_str())
-        .collect();
-    let unready: Vec<&str> = plan
-        .regular
-        .iter()
+        .filter(|(p, _)| p.sidecar)
+        .chain(plan.regular.iter())
         .filter(|(_, st)| !st.as_ref().is_some_and(|s| s.ready))
         .map(|(p, _)| p.name.as_str())
         .collect();
@@ -795,25 +940,40 @@ pub fn terminated_status(pod: &Value, t: DateTime<Utc>) -> Value {
     }
     let now = format_time(t);
     let mut all_zero = true;
-    for key in ["containerStatuses"] {
-        if let Some(list) = st[key].as_array_mut() {
-            for c in list.iter_mut() {
-                if let Some(r) = c["state"].get("running").cloned() {
-                    c["state"] = json!({"terminated": {
-                        "exitCode": 0, "reason": "Completed",
-                        "startedAt": r["startedAt"], "finishedAt": now,
-                        "containerID": c["containerID"],
-                    }});
-                } else if let Some(tm) = c["state"].get("terminated") {
-                    if tm["exitCode"].as_i64() != Some(0) {
-                        all_zero = false;
-                    }
-                } else {
+    let stop = |c: &mut Value| {
+        let r = c["state"]["running"].clone();
+        c["state"] = json!({"terminated": {
+            "exitCode": 0, "reason": "Completed",
+            "startedAt": r["startedAt"], "finishedAt": now,
+            "containerID": c["containerID"],
+        }});
+        c["ready"] = json!(false);
+        c["started"] = json!(false);
+    };
+    if let Some(list) = st["containerStatuses"].as_array_mut() {
+        for c in list.iter_mut() {
+            if c["state"]["running"].is_object() {
+                stop(c);
+            } else if let Some(tm) = c["state"].get("terminated") {
+                if tm["exitCode"].as_i64() != Some(0) {
                     all_zero = false;
                 }
                 c["ready"] = json!(false);
                 c["started"] = json!(false);
+            } else {
+                all_zero = false;
+                c["ready"] = json!(false);
+                c["started"] = json!(false);
             }
+        }
+    }
+    // Sidecars are stopped after the containers (kuberuntime killContainersWithSyncResult).
+    if let Some(list) = st["initContainerStatuses"].as_array_mut() {
+        for c in list
+            .iter_mut()
+            .filter(|c| c["state"]["running"].is_object())
+        {
+            stop(c);
         }
     }
     if let Some(conds) = st["conditions"].as_array_mut() {
@@ -963,6 +1123,12 @@ struct PodRt {
     pulls: HashMap<String, bool>,
     deleting_since: Option<DateTime<Utc>>,
     killed: bool,
+    /// When the pod's volumes were set up (None: not yet, the sandbox waits for them).
+    mounted_at: Option<DateTime<Utc>>,
+    /// Failed tries to set them up so far.
+    mount_failures: u32,
+    /// Per container: None when its environment resolved at the first look, else its gate.
+    config: HashMap<String, Option<ConfigGate>>,
 }
 
 #[derive(Default)]
@@ -975,6 +1141,9 @@ struct Kubelet {
     recorder: Recorder,
     /// pod uid -> last FailedScheduling message.
     unschedulable: HashMap<String, String>,
+    /// pod uid -> the node it is assumed on while its WaitForFirstConsumer claims are
+    /// provisioned there (the scheduler's PreBind wait).
+    assumed: HashMap<String, String>,
 }
 
 fn opts(manager: &str) -> WriteOptions {
@@ -982,6 +1151,22 @@ fn opts(manager: &str) -> WriteOptions {
         field_manager: Some(manager.into()),
         ..Default::default()
     }
+}
+
+/// volumebinding's BindPodVolumes for a claim to provision: the annotation
+/// `volume.kubernetes.io/selected-node` tells the provisioner where to create the volume.
+fn select_node(cluster: &Cluster, ns: &str, claim: &str, node: &str) {
+    let Ok(mut pvc) = cluster.get(&PVCS, Some(ns), claim) else {
+        return;
+    };
+    if pvc["metadata"]["annotations"]["volume.kubernetes.io/selected-node"] == node {
+        return;
+    }
+    if !pvc["metadata"]["annotations"].is_object() {
+        pvc["metadata"]["annotations"] = json!({});
+    }
+    pvc["metadata"]["annotations"]["volume.kubernetes.io/selected-node"] = json!(node);
+    let _ = cluster.update(&PVCS, Some(ns), claim, None, pvc, &opts("kube-scheduler"));
 }
 
 fn pod_key(p: &Value) -> (String, String, String) {
@@ -1034,6 +1219,24 @@ impl Kubelet {
 
     /// The scheduler pass: bind every pending pod without a node. Returns pods as updated.
     fn schedule(&mut self, cluster: &Cluster, pods: &mut [Value], nodes: &[Value]) {
+        let live: HashSet<&str> = pods
+            .iter()
+            .filter_map(|p| p["metadata"]["uid"].as_str())
+            .collect();
+        self.unschedulable.retain(|u, _| live.contains(u.as_str()));
+        self.assumed.retain(|u, _| live.contains(u.as_str()));
+        let pending = |p: &Value| {
+            p["spec"]["nodeName"].as_str().is_none_or(str::is_empty)
+                && !p["metadata"]["deletionTimestamp"].is_string()
+                && !is_terminal(p)
+                && p["spec"]["schedulerName"]
+                    .as_str()
+                    .unwrap_or("default-scheduler")
+                    == "default-scheduler"
+        };
+        if !pods.iter().any(pending) {
+            return;
+        }
         let ready_nodes: Vec<Value> = nodes
             .iter()
             .filter(|n| {
@@ -1046,48 +1249,122 @@ impl Kubelet {
             .cloned()
             .collect();
         let mut usage: HashMap<String, scheduler::NodeUsage> = HashMap::new();
+        let add_usage = |usage: &mut HashMap<String, scheduler::NodeUsage>, p: &Value, n: &str| {
+            let (c, m) = scheduler::pod_requests(p);
+            let e = usage.entry(n.to_string()).or_default();
+            e.0 += c;
+            e.1 += m;
+            e.2 += 1;
+            let cnt = p["spec"]["containers"].as_array().map_or(0, |v| v.len()) as f64;
+            e.3 += c.max(0.1 * cnt);
+            e.4 += m.max(200.0 * 1048576.0 * cnt);
+        };
+        // The scheduler's cache: pods bound to a node, and pods assumed on one while their
+        // volumes are provisioned there.
+        let mut view = scheduler::View {
+            node_labels: nodes
+                .iter()
+                .filter_map(|n| {
+                    Some((
+                        n["metadata"]["name"].as_str()?.to_string(),
+                        n["metadata"]["labels"]
+                            .as_object()
+                            .cloned()
+                            .unwrap_or_default(),
+                    ))
+                })
+                .collect(),
+            namespace_labels: cluster
+                .list_items(&NAMESPACES, None, None)
+                .into_iter()
+                .filter_map(|n| {
+                    Some((
+                        n["metadata"]["name"].as_str()?.to_string(),
+                        n["metadata"]["labels"]
+                            .as_object()
+                            .cloned()
+                            .unwrap_or_default(),
+                    ))
+                })
+                .collect(),
+            placed: Vec::new(),
+        };
         for p in pods.iter() {
-            if let Some(n) = p["spec"]["nodeName"].as_str() {
-                if is_terminal(p) {
-                    continue;
-                }
-                let (c, m) = scheduler::pod_requests(p);
-                let e = usage.entry(n.to_string()).or_default();
-                e.0 += c;
-                e.1 += m;
-                e.2 += 1;
-                let cnt = p["spec"]["containers"].as_array().map_or(0, |v| v.len()) as f64;
-                e.3 += c.max(0.1 * cnt);
-                e.4 += m.max(200.0 * 1048576.0 * cnt);
-            }
-        }
-        for p in pods.iter_mut() {
-            if p["spec"]["nodeName"]
-                .as_str()
-                .is_some_and(|n| !n.is_empty())
-                || p["metadata"]["deletionTimestamp"].is_string()
-                || is_terminal(p)
-            {
+            if is_terminal(p) {
                 continue;
             }
-            let sname = p["spec"]["schedulerName"]
+            let uid = p["metadata"]["uid"].as_str().unwrap_or_default();
+            let node = p["spec"]["nodeName"]
                 .as_str()
-                .unwrap_or("default-scheduler");
-            if sname != "default-scheduler" {
+                .filter(|n| !n.is_empty())
+                .or_else(|| self.assumed.get(uid).map(String::as_str));
+            if let Some(n) = node {
+                add_usage(&mut usage, p, n);
+                view.placed.push(scheduler::PlacedPod::of(p, n));
+            }
+        }
+        let classes = cluster.list_items(&STORAGECLASSES, None, None);
+        let mut claims_of: HashMap<String, Vec<Value>> = HashMap::new();
+        for p in pods.iter_mut() {
+            if !pending(p) {
                 continue;
             }
             let (ns, name, uid) = pod_key(p);
-            let picked = scheduler::pick_node(p, &ready_nodes, &|n| {
-                usage.get(n).copied().unwrap_or_default()
-            })
-            .map(|n| {
-                n["metadata"]["name"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string()
-            });
+            let claims = claims_of
+                .entry(ns.clone())
+                .or_insert_with(|| cluster.list_items(&PVCS, Some(&ns), None));
+            let checked = scheduler::check_claims(p, claims, &classes);
+            let picked = match (&checked, self.assumed.get(&uid)) {
+                // PreBind: the pod waits on its assumed node until its claims are bound.
+                (Ok(c), Some(node)) if !c.delayed.is_empty() => {
+                    // Ask again should a write of the annotation have been lost (conflict).
+                    for claim in &c.delayed {
+                        select_node(cluster, &ns, claim, node);
+                    }
+                    continue;
+                }
+                (Ok(_), Some(node)) => Ok(node.clone()),
+                (Ok(c), None) => {
+                    let mut terms = scheduler::PodTerms::of(p);
+                    terms.claims = c.clone();
+                    terms.prepare(&view);
+                    scheduler::pick_node_with(
+                        p,
+                        &ready_nodes,
+                        &|n| usage.get(n).copied().unwrap_or_default(),
+                        &view,
+                        &terms,
+                    )
+                    .map(|n| {
+                        n["metadata"]["name"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string()
+                    })
+                }
+                (Err(msg), _) => {
+                    self.assumed.remove(&uid);
+                    Err(scheduler::prefilter_error(ready_nodes.len(), msg))
+                }
+            };
             match picked {
                 Ok(node) => {
+                    if !self.assumed.contains_key(&uid) {
+                        add_usage(&mut usage, p, &node);
+                        view.placed.push(scheduler::PlacedPod::of(p, &node));
+                    }
+                    if let Ok(c) = &checked {
+                        if !c.delayed.is_empty() {
+                            // Reserve + PreBind (volumebinding BindPodVolumes): ask for the
+                            // claims on the chosen node, then wait for them to be bound.
+                            self.assumed.insert(uid.clone(), node.clone());
+                            self.unschedulable.remove(&uid);
+                            for claim in &c.delayed {
+                                select_node(cluster, &ns, claim, &node);
+                            }
+                            continue;
+                        }
+                    }
                     // Upstream binds through the pods/binding subresource, whose registry sets
                     // spec.nodeName and the PodScheduled condition together
                     // (pkg/registry/core/pod/storage/storage.go assignPod). Here the scheduler
@@ -1098,16 +1375,8 @@ impl Kubelet {
                     match cluster.update(&PODS, Some(&ns), &name, None, np, &opts("kube-scheduler"))
                     {
                         Ok(w) => {
-                            let (c, m) = scheduler::pod_requests(p);
-                            let e = usage.entry(node.clone()).or_default();
-                            e.0 += c;
-                            e.1 += m;
-                            e.2 += 1;
-                            let cnt =
-                                p["spec"]["containers"].as_array().map_or(0, |v| v.len()) as f64;
-                            e.3 += c.max(0.1 * cnt);
-                            e.4 += m.max(200.0 * 1048576.0 * cnt);
                             *p = w.object;
+                            self.assumed.remove(&uid);
                             self.unschedulable.remove(&uid);
                             self.recorder.record_v1(
                                 cluster,
@@ -1243,6 +1512,10 @@ impl Kubelet {
                         pulls: HashMap::new(),
                         deleting_since: None,
                         killed: false,
+                        // A pod that already has its sandbox had its volumes.
+                        mounted_at: pod["status"]["podIP"].is_string().then_some(begin),
+                        mount_failures: 0,
+                        config: HashMap::new(),
                     },
                 );
             }
@@ -1257,17 +1530,28 @@ impl Kubelet {
                 let done = since + Duration::milliseconds((grace * 1000).min(TERMINATE_MS));
                 if !rt.killed {
                     rt.killed = true;
-                    for c in pod["status"]["containerStatuses"]
-                        .as_array()
+                    // The containers, then the sidecars that outlive them.
+                    let running = ["containers", "initContainers"]
                         .into_iter()
-                        .flatten()
-                    {
+                        .flat_map(|list| {
+                            let key = if list == "containers" {
+                                "containerStatuses"
+                            } else {
+                                "initContainerStatuses"
+                            };
+                            pod["status"][key]
+                                .as_array()
+                                .into_iter()
+                                .flatten()
+                                .map(move |c| (list, c))
+                        });
+                    for (list, c) in running {
                         if c["state"]["running"].is_object() {
                             let cname = c["name"].as_str().unwrap_or_default();
                             self.recorder.record(
                                 cluster,
                                 pod,
-                                Some(&format!("spec.containers{{{cname}}}")),
+                                Some(&format!("spec.{list}{{{cname}}}")),
                                 "Normal",
                                 "Killing",
                                 &format!("Stopping container {cname}"),
@@ -1302,6 +1586,37 @@ impl Kubelet {
                 }
                 continue;
             }
+            let lookup = |kind: refs::Kind, n: &str| -> Option<Value> {
+                let rt = match kind {
+                    refs::Kind::ConfigMap => &CONFIGMAPS,
+                    refs::Kind::Secret => &SECRETS,
+                };
+                cluster.get(rt, Some(&ns), n).ok()
+            };
+            // WaitForAttachAndMount: the volumes are set up before the sandbox; a failing
+            // one is tried again with the operation executor's back-off.
+            if rt.mounted_at.is_none() {
+                let due = rt.begin + ms(refs::mount_attempt_offset_ms(rt.mount_failures));
+                if now >= due {
+                    let failures = refs::volume_failures(pod, &lookup);
+                    if failures.is_empty() {
+                        rt.mounted_at = Some(now);
+                    } else {
+                        rt.mount_failures += 1;
+                        for f in failures {
+                            self.recorder.record(
+                                cluster,
+                                pod,
+                                None,
+                                "Warning",
+                                "FailedMount",
+                                &f,
+                                &source,
+                            );
+                        }
+                    }
+                }
+            }
             let pulls = &mut rt.pulls;
             let mut decide = |image: &str, policy: &str| -> bool {
                 if let Some(p) = pulls.get(image) {
@@ -1316,7 +1631,43 @@ impl Kubelet {
                 pulls.insert(image.to_string(), p);
                 p
             };
-            let plan = plan_pod(pod, rt.begin, now, &mut decide);
+            let config = &mut rt.config;
+            let mut gates = |c: &Value| -> Option<ConfigGate> {
+                let cname = c["name"].as_str().unwrap_or_default().to_string();
+                match config.get(&cname) {
+                    Some(None) => return None,
+                    Some(Some(g)) if g.resolved.is_some() => return Some(g.clone()),
+                    _ => {}
+                }
+                let err = refs::env_error(&ns, c, &lookup);
+                match (config.get_mut(&cname), err) {
+                    (None, None) => {
+                        config.insert(cname, None);
+                        None
+                    }
+                    (Some(Some(g)), None) => {
+                        g.resolved = Some(now);
+                        Some(g.clone())
+                    }
+                    (_, Some(error)) => {
+                        let g = ConfigGate {
+                            error,
+                            resolved: None,
+                        };
+                        config.insert(cname, Some(g.clone()));
+                        Some(g)
+                    }
+                    (Some(None), None) => None,
+                }
+            };
+            let plan = match rt.mounted_at {
+                Some(mounted) => plan_pod_with(pod, mounted, now, &mut decide, &mut gates),
+                None => {
+                    let retry = rt.begin + ms(refs::mount_attempt_offset_ms(rt.mount_failures));
+                    next = min_opt(next, Some(retry));
+                    waiting_for_volumes(pod, now)
+                }
+            };
             next = min_opt(next, plan.next);
             // Events newly due, per container.
             let mut to_emit: Vec<(String, CtrEvent)> = Vec::new();
@@ -1412,10 +1763,12 @@ mod tests {
             name: "nginx".into(),
             image: image.into(),
             init: false,
+            sidecar: false,
             ready_delay: ready.map(Duration::seconds),
             begin: t0(),
             pull: true,
             never_restart: false,
+            config: None,
         }
     }
 
@@ -1697,5 +2050,127 @@ mod tests {
         assert_eq!(node_internal_ip(&n), "10.0.0.2");
         assert_eq!(n["status"]["conditions"][3]["reason"], "KubeletReady");
         assert_eq!(n["status"]["nodeInfo"]["kubeletVersion"], "v1.32.4");
+    }
+
+    #[test]
+    fn sidecars_start_in_order_keep_running_and_count_for_readiness() {
+        let pod = json!({"metadata": {"name": "web-0", "namespace": "default", "uid": "u1"},
+            "spec": {"restartPolicy": "Never",
+                     "initContainers": [
+                        {"name": "proxy", "image": "envoy:1", "restartPolicy": "Always",
+                         "readinessProbe": {"initialDelaySeconds": 2}},
+                        {"name": "migrate", "image": "busybox:1"}],
+                     "containers": [{"name": "app", "image": "nginx:1.25"}]},
+            "status": {"phase": "Pending"}});
+        let mut pulls = |_: &str, _: &str| false;
+        let at = |ms_: i64| t0() + ms(ms_);
+        // proxy starts at 500; migrate begins then, runs 1000..2000; app starts at 2500.
+        let p1 = plan_pod(&pod, t0(), at(1000), &mut pulls);
+        let s1 = build_status(&pod, &p1, t0(), "10.0.0.1", "10.244.1.5", at(1000));
+        assert_eq!(s1["phase"], "Pending");
+        assert_eq!(s1["initContainerStatuses"][0]["started"], true);
+        assert_eq!(s1["initContainerStatuses"][0]["ready"], false);
+        assert!(s1["initContainerStatuses"][1]["state"]["running"].is_object());
+        assert_eq!(
+            s1["conditions"][1]["message"],
+            "containers with incomplete status: [migrate]"
+        );
+        assert_eq!(
+            s1["conditions"][2]["message"],
+            "containers with unready status: [proxy app]"
+        );
+        let p2 = plan_pod(&pod, t0(), at(2600), &mut pulls);
+        let s2 = build_status(&pod, &p2, t0(), "10.0.0.1", "10.244.1.5", at(2600));
+        assert_eq!(s2["phase"], "Running");
+        assert_eq!(s2["conditions"][1]["status"], "True");
+        assert!(s2["initContainerStatuses"][0]["state"]["running"].is_object());
+        assert_eq!(
+            s2["initContainerStatuses"][1]["state"]["terminated"]["reason"],
+            "Completed"
+        );
+        assert_eq!(s2["containerStatuses"][0]["ready"], true);
+        assert_eq!(s2["initContainerStatuses"][0]["ready"], true);
+        assert_eq!(s2["conditions"][2]["status"], "True");
+        // A crashing sidecar restarts despite restartPolicy Never, and the pod stays
+        // initialized once its containers have started.
+        let mut crashing = pod.clone();
+        crashing["spec"]["initContainers"][0]["image"] = json!("envoy:crash");
+        let p3 = plan_pod(&crashing, t0(), at(60_000), &mut pulls);
+        let s3 = build_status(&crashing, &p3, t0(), "10.0.0.1", "10.244.1.5", at(60_000));
+        assert!(
+            s3["initContainerStatuses"][0]["restartCount"]
+                .as_i64()
+                .unwrap()
+                >= 2
+        );
+        assert_eq!(s3["phase"], "Running");
+        assert_eq!(s3["conditions"][1]["status"], "True");
+        let mut deleted = pod.clone();
+        deleted["status"] = s2;
+        let term = terminated_status(&deleted, at(9000));
+        assert_eq!(
+            term["initContainerStatuses"][0]["state"]["terminated"]["exitCode"],
+            0
+        );
+        assert_eq!(term["phase"], "Succeeded");
+    }
+
+    #[test]
+    fn missing_config_fails_creation_until_it_appears() {
+        let mut p = plan("nginx:1.25", None);
+        p.pull = false;
+        p.config = Some(ConfigGate {
+            error: "configmap \"app\" not found".into(),
+            resolved: None,
+        });
+        let created = t0() + ms(CREATE_MS);
+        let a = container_at(&p, created + Duration::seconds(25));
+        assert_eq!(
+            a.state,
+            CState::Waiting {
+                reason: "CreateContainerConfigError",
+                message: Some("configmap \"app\" not found".into())
+            }
+        );
+        assert_eq!(a.next, Some(created + Duration::seconds(30)));
+        let msgs: Vec<&str> = a.events.iter().map(|e| e.3.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "Container image \"nginx:1.25\" already present on machine",
+                "Error: configmap \"app\" not found",
+                "Container image \"nginx:1.25\" already present on machine",
+                "Error: configmap \"app\" not found",
+                "Container image \"nginx:1.25\" already present on machine",
+                "Error: configmap \"app\" not found",
+            ]
+        );
+        // Resolved at 22 s: created at the next try (30 s), the earlier events unchanged.
+        p.config.as_mut().unwrap().resolved = Some(created + Duration::seconds(22));
+        let b = container_at(&p, created + Duration::seconds(31));
+        assert!(
+            matches!(b.state, CState::Running { started, .. } if started == created + Duration::seconds(30))
+        );
+        assert_eq!(b.events[..6], a.events[..]);
+        let reasons: Vec<&str> = b.events[6..].iter().map(|e| e.2).collect();
+        assert_eq!(reasons, ["Pulled", "Created", "Started"]);
+    }
+
+    #[test]
+    fn pod_waiting_for_volumes_has_no_sandbox() {
+        let pod = json!({"metadata": {"name": "web-0", "namespace": "default", "uid": "u1"},
+            "spec": {"containers": [{"name": "app", "image": "nginx:1.25"}]},
+            "status": {"phase": "Pending"}});
+        let plan = waiting_for_volumes(&pod, t0());
+        let st = build_status(&pod, &plan, t0(), "10.0.0.1", "10.244.1.5", t0() + ms(5000));
+        assert_eq!(st["phase"], "Pending");
+        assert!(st.get("podIP").is_none());
+        assert_eq!(st["hostIP"], "10.0.0.1");
+        assert_eq!(
+            st["containerStatuses"][0]["state"]["waiting"]["reason"],
+            "ContainerCreating"
+        );
+        assert_eq!(st["conditions"][0]["type"], "PodReadyToStartContainers");
+        assert_eq!(st["conditions"][0]["status"], "False");
     }
 }

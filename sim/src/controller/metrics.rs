@@ -137,13 +137,27 @@ pub fn pod_metrics(pod: &Value, now: DateTime<Utc>) -> Option<Value> {
     if running.is_empty() || pod["metadata"]["deletionTimestamp"].is_string() {
         return None;
     }
+    // Running sidecars (restartable init containers) are containers of the pod's cgroup too.
+    let running_sidecars: Vec<&str> = pod["status"]["initContainerStatuses"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["state"]["running"].is_object())
+        .filter_map(|c| c["name"].as_str())
+        .collect();
     let empty = json!({});
+    let sidecars = pod["spec"]["initContainers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| running_sidecars.contains(&c["name"].as_str().unwrap_or_default()));
     let containers: Vec<Value> = pod["spec"]["containers"]
         .as_array()
         .map(|v| v.as_slice())
         .unwrap_or_default()
         .iter()
         .filter(|c| running.contains(&c["name"].as_str().unwrap_or_default()))
+        .chain(sidecars)
         .map(|c| {
             let cname = c["name"].as_str().unwrap_or_default();
             let limits = c["resources"].get("limits").unwrap_or(&empty);
@@ -248,6 +262,21 @@ mod tests {
         assert_eq!(a["metadata"]["labels"]["app"], "web");
         // only the running container
         assert_eq!(a["containers"].as_array().unwrap().len(), 1);
+        // and a running sidecar (a restartable init container)
+        let mut with_sidecar = pod(json!({}));
+        with_sidecar["spec"]["initContainers"] = json!([
+            {"name": "proxy", "restartPolicy": "Always"}, {"name": "setup"}]);
+        with_sidecar["status"]["initContainerStatuses"] = json!([
+            {"name": "proxy", "state": {"running": {"startedAt": "2025-01-01T00:00:00Z"}}},
+            {"name": "setup", "state": {"terminated": {"exitCode": 0}}}]);
+        let m = pod_metrics(&with_sidecar, t0).unwrap();
+        let names: Vec<&str> = m["containers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["nginx", "proxy"]);
         let series: Vec<Value> = (0..10)
             .map(|i| {
                 pod_metrics(&pod(json!({})), t0 + chrono::Duration::seconds(15 * i)).unwrap()

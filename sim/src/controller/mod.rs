@@ -11,6 +11,7 @@ pub mod kubelet;
 pub mod logs;
 pub mod metrics;
 pub mod recorder;
+pub mod refs;
 pub mod scheduler;
 pub mod statefulset;
 pub mod volumes;

@@ -91,7 +91,20 @@ struct Volumes {
     recorder: Recorder,
     /// pvc uid -> when provisioning/resizing started (simulated).
     started: HashMap<String, DateTime<Utc>>,
-    warned: HashMap<String, String>,
+    /// pvc uid -> (message, when) of the last event repeated at every resync.
+    warned: HashMap<String, (String, DateTime<Utc>)>,
+}
+
+/// The provisioners the simulated cluster runs (every other one is an external provisioner
+/// nobody runs: its claims stay Pending).
+pub const PROVISIONERS: &[&str] = &["sim.k8s.io/hostpath", "rancher.io/local-path"];
+
+/// The PV controller's resync period (kube-controller-manager --pvclaimbinder-sync-period).
+pub const RESYNC_SECS: i64 = 15;
+
+/// The PV controller's ExternalProvisioning message (pv_controller.go provisionClaimOperationExternal).
+pub fn external_provisioning(provisioner: &str) -> String {
+    format!("Waiting for a volume to be created either by the external provisioner '{provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.")
 }
 
 fn opts() -> WriteOptions {
@@ -102,6 +115,34 @@ fn opts() -> WriteOptions {
 }
 
 impl Volumes {
+    /// An event the PV controller emits on every sync of a claim it cannot bind: again at
+    /// each resync (the recorder's correlator counts the repeats), at once when it changes.
+    #[allow(clippy::too_many_arguments)]
+    fn resync_event(
+        &mut self,
+        cluster: &Cluster,
+        pvc: &Value,
+        uid: &str,
+        type_: &str,
+        reason: &str,
+        msg: &str,
+        src: &Source,
+        now: DateTime<Utc>,
+        next: &mut Option<DateTime<Utc>>,
+    ) {
+        let due = match self.warned.get(uid) {
+            Some((m, at)) if m == msg => *at + Duration::seconds(RESYNC_SECS),
+            _ => now,
+        };
+        if now >= due {
+            self.recorder
+                .record(cluster, pvc, None, type_, reason, msg, src);
+            self.warned.insert(uid.to_string(), (msg.to_string(), now));
+        }
+        let again = self.warned[uid].1 + Duration::seconds(RESYNC_SECS);
+        *next = Some(next.map_or(again, |n| n.min(again)));
+    }
+
     /// One pass; returns the next due time.
     fn pass(&mut self, cluster: &Cluster) -> Option<DateTime<Utc>> {
         let now = cluster.clock().now();
@@ -122,6 +163,7 @@ impl Volumes {
             .collect();
         self.started
             .retain(|k, _| live.contains(k.as_str()) || k.starts_with("resize/"));
+        self.warned.retain(|k, _| live.contains(k.as_str()));
         for pvc in &pvcs {
             if pvc["metadata"]["deletionTimestamp"].is_string() {
                 continue;
@@ -136,39 +178,36 @@ impl Volumes {
             let class = class_for(pvc, &classes);
             if phase != "Bound" {
                 let Some(class) = class else {
-                    let msg = match pvc["spec"]["storageClassName"].as_str() {
-                        Some(c) if !c.is_empty() => format!("storageclass.storage.k8s.io {c:?} not found"),
-                        _ => "no persistent volumes available for this claim and no storage class is set".to_string(),
+                    // syncUnboundClaim: a named class that does not exist fails provisioning
+                    // (findProvisionablePlugin), no class at all leaves nothing to do.
+                    let (type_, reason, msg) = match pvc["spec"]["storageClassName"].as_str() {
+                        Some(c) if !c.is_empty() => (
+                            "Warning",
+                            "ProvisioningFailed",
+                            format!("storageclass.storage.k8s.io {c:?} not found"),
+                        ),
+                        _ => (
+                            "Normal",
+                            "FailedBinding",
+                            "no persistent volumes available for this claim and no storage class is set".to_string(),
+                        ),
                     };
-                    if self.warned.get(&uid) != Some(&msg) {
-                        let t = if msg.starts_with("storageclass") {
-                            "Warning"
-                        } else {
-                            "Normal"
-                        };
-                        self.recorder.record(
-                            cluster,
-                            pvc,
-                            None,
-                            t,
-                            if t == "Warning" {
-                                "ProvisioningFailed"
-                            } else {
-                                "FailedBinding"
-                            },
-                            &msg,
-                            &src,
-                        );
-                        self.warned.insert(uid.clone(), msg);
-                    }
+                    self.resync_event(
+                        cluster, pvc, &uid, type_, reason, &msg, &src, now, &mut next,
+                    );
                     continue;
                 };
-                let mut node = None;
-                if class["volumeBindingMode"] == "WaitForFirstConsumer" {
+                let selected = pvc["metadata"]["annotations"]["volume.kubernetes.io/selected-node"]
+                    .as_str()
+                    .map(str::to_string);
+                if class["volumeBindingMode"] == "WaitForFirstConsumer" && selected.is_none() {
+                    // emitEventForUnboundDelayBindingClaim: the pods waiting to be scheduled
+                    // are named once there are any.
                     let pods = pods.get_or_insert_with(|| cluster.list_items(&PODS, None, None));
-                    node = pods
+                    let waiting: Vec<&str> = pods
                         .iter()
                         .filter(|p| p["metadata"]["namespace"].as_str() == Some(ns))
+                        .filter(|p| p["spec"]["nodeName"].as_str().is_none_or(str::is_empty))
                         .filter(|p| {
                             p["spec"]["volumes"]
                                 .as_array()
@@ -178,35 +217,105 @@ impl Volumes {
                                     v["persistentVolumeClaim"]["claimName"].as_str() == Some(name)
                                 })
                         })
-                        .find_map(|p| p["spec"]["nodeName"].as_str().filter(|n| !n.is_empty()))
-                        .map(str::to_string);
-                    if node.is_none() {
-                        let msg =
-                            "waiting for first consumer to be created before binding".to_string();
-                        if self.warned.get(&uid) != Some(&msg) {
-                            self.recorder.record(
-                                cluster,
-                                pvc,
-                                None,
-                                "Normal",
-                                "WaitForFirstConsumer",
-                                &msg,
-                                &src,
-                            );
-                            self.warned.insert(uid.clone(), msg);
-                        }
+                        .filter_map(|p| p["metadata"]["name"].as_str())
+                        .collect();
+                    let (reason, msg) = match waiting.as_slice() {
+                        [] => (
+                            "WaitForFirstConsumer",
+                            "waiting for first consumer to be created before binding".to_string(),
+                        ),
+                        [one] => (
+                            "WaitForPodScheduled",
+                            format!("waiting for pod {one} to be scheduled"),
+                        ),
+                        many => (
+                            "WaitForPodScheduled",
+                            format!("waiting for pods {} to be scheduled", many.join(",")),
+                        ),
+                    };
+                    self.resync_event(
+                        cluster, pvc, &uid, "Normal", reason, &msg, &src, now, &mut next,
+                    );
+                    continue;
+                }
+                let node = selected;
+                let prov = class["provisioner"].as_str().unwrap_or_default();
+                if !PROVISIONERS.contains(&prov) {
+                    if prov.starts_with("kubernetes.io/") {
+                        // An in-tree name without an in-tree plugin (e.g. kubernetes.io/no-provisioner).
+                        let msg = format!("no volume plugin matched name: {prov}");
+                        self.resync_event(
+                            cluster,
+                            pvc,
+                            &uid,
+                            "Warning",
+                            "ProvisioningFailed",
+                            &msg,
+                            &src,
+                            now,
+                            &mut next,
+                        );
                         continue;
                     }
+                    // setClaimProvisioner, then wait for an external provisioner nobody runs.
+                    let ann = &pvc["metadata"]["annotations"];
+                    if ann["volume.kubernetes.io/storage-provisioner"] != prov {
+                        let mut n = pvc.clone();
+                        if !n["metadata"]["annotations"].is_object() {
+                            n["metadata"]["annotations"] = json!({});
+                        }
+                        n["metadata"]["annotations"]
+                            ["volume.beta.kubernetes.io/storage-provisioner"] = json!(prov);
+                        n["metadata"]["annotations"]["volume.kubernetes.io/storage-provisioner"] =
+                            json!(prov);
+                        let _ = cluster.update(&PVCS, Some(ns), name, None, n, &opts());
+                    }
+                    let msg = external_provisioning(prov);
+                    self.resync_event(
+                        cluster,
+                        pvc,
+                        &uid,
+                        "Normal",
+                        "ExternalProvisioning",
+                        &msg,
+                        &src,
+                        now,
+                        &mut next,
+                    );
+                    continue;
                 }
-                let start = *self.started.entry(uid.clone()).or_insert(now);
+                let provisioner_src = Source {
+                    component: format!("{prov}_local-path-provisioner"),
+                    host: None,
+                };
+                let start = *self.started.entry(uid.clone()).or_insert_with(|| {
+                    self.recorder.record(
+                        cluster,
+                        pvc,
+                        None,
+                        "Normal",
+                        "ExternalProvisioning",
+                        &external_provisioning(prov),
+                        &src,
+                    );
+                    self.recorder.record(
+                        cluster,
+                        pvc,
+                        None,
+                        "Normal",
+                        "Provisioning",
+                        &format!(
+                            "External provisioner is provisioning volume for claim \"{ns}/{name}\""
+                        ),
+                        &provisioner_src,
+                    );
+                    now
+                });
                 let ready = start + Duration::milliseconds(PROVISION_MS);
                 if now < ready {
                     due(ready, &mut next);
                     continue;
                 }
-                let prov = class["provisioner"]
-                    .as_str()
-                    .unwrap_or("rancher.io/local-path");
                 let bound = bound_claim(pvc, class, node.as_deref());
                 // Spec/metadata first (volumeName, annotations), then status, as the binder does.
                 // Upstream validation lets volumeName be set once and storageClassName go from
@@ -237,22 +346,11 @@ impl Volumes {
                     pvc,
                     None,
                     "Normal",
-                    "ExternalProvisioning",
-                    &format!("Waiting for a volume to be created either by the external provisioner '{prov}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered."),
-                    &src,
-                );
-                self.recorder.record(
-                    cluster,
-                    pvc,
-                    None,
-                    "Normal",
                     "ProvisioningSucceeded",
                     &format!("Successfully provisioned volume pvc-{uid}"),
-                    &Source {
-                        component: format!("{prov}_local-path-provisioner"),
-                        host: None,
-                    },
+                    &provisioner_src,
                 );
+                self.warned.remove(&uid);
                 self.started.remove(&uid);
                 continue;
             }

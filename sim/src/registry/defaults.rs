@@ -27,6 +27,7 @@ pub fn apply(rt: &ResourceType, obj: &mut Value) {
             default_str(obj, "reclaimPolicy", "Delete");
             default_str(obj, "volumeBindingMode", "Immediate");
         }
+        "RoleBinding" | "ClusterRoleBinding" => crate::rbac::apply_defaults(rt.kind, obj),
         "Event" if rt.group.is_empty() => core_event(obj),
         "Event" => events_v1_event(obj),
         _ => {}

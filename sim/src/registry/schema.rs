@@ -160,6 +160,16 @@ fn roundtrip_for(rt: &ResourceType, obj: &Value) -> Result<Option<Value>, String
         ("events.k8s.io", "Event") => roundtrip::<api::events::v1::Event>(rt, obj),
         ("storage.k8s.io", "StorageClass") => roundtrip::<api::storage::v1::StorageClass>(rt, obj),
         ("autoscaling", "Scale") => roundtrip::<api::autoscaling::v1::Scale>(rt, obj),
+        ("rbac.authorization.k8s.io", "Role") => roundtrip::<api::rbac::v1::Role>(rt, obj),
+        ("rbac.authorization.k8s.io", "RoleBinding") => {
+            roundtrip::<api::rbac::v1::RoleBinding>(rt, obj)
+        }
+        ("rbac.authorization.k8s.io", "ClusterRole") => {
+            roundtrip::<api::rbac::v1::ClusterRole>(rt, obj)
+        }
+        ("rbac.authorization.k8s.io", "ClusterRoleBinding") => {
+            roundtrip::<api::rbac::v1::ClusterRoleBinding>(rt, obj)
+        }
         _ => return Ok(None),
     };
     r.map(Some)

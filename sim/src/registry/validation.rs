@@ -46,6 +46,8 @@ enum NameRule {
     Subdomain,
     Label,
     Dns1035,
+    /// path.IsValidPathSegmentName (ValidateRBACName: `system:discovery` is a valid name).
+    PathSegment,
 }
 
 /// Name rules per kind. StatefulSet names are DNS labels since kubernetes PR 114172 (1.27:
@@ -54,6 +56,7 @@ fn name_rule(rt: &ResourceType) -> NameRule {
     match rt.kind {
         "Namespace" | "StatefulSet" => NameRule::Label,
         "Service" => NameRule::Dns1035,
+        _ if rt.group == "rbac.authorization.k8s.io" => NameRule::PathSegment,
         _ => NameRule::Subdomain,
     }
 }
@@ -63,6 +66,16 @@ fn check_name(rule: NameRule, name: &str) -> Vec<String> {
         NameRule::Subdomain => is_dns1123_subdomain(name),
         NameRule::Label => is_dns1123_label(name),
         NameRule::Dns1035 => is_dns1035_label(name),
+        NameRule::PathSegment => {
+            if name == "." || name == ".." {
+                return vec![format!("may not be '{name}'")];
+            }
+            ["/", "%"]
+                .iter()
+                .filter(|c| name.contains(*c))
+                .map(|c| format!("may not contain '{c}'"))
+                .collect()
+        }
     }
 }
 
@@ -214,6 +227,7 @@ fn kind_rules(rt: &ResourceType, obj: &Value) -> Errs {
         ("", "LimitRange") => limit_range(obj),
         ("", "Event") => core_event(obj),
         ("storage.k8s.io", "StorageClass") => storage_class(obj),
+        ("rbac.authorization.k8s.io", kind) => crate::rbac::validate(kind, obj),
         _ => Vec::new(),
     }
 }
@@ -263,6 +277,9 @@ pub fn validate_update(rt: &ResourceType, new: &Value, old: &Value, sub: Option<
         ("storage.k8s.io", "StorageClass") => {
             errs.extend(kind_rules(rt, new));
             errs.extend(storage_class_update(new, old));
+        }
+        ("rbac.authorization.k8s.io", kind) => {
+            errs.extend(crate::rbac::validate_update(kind, new, old))
         }
         _ => errs.extend(kind_rules(rt, new)),
     }

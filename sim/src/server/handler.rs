@@ -133,6 +133,18 @@ pub(crate) async fn handle(
             watch_cut = Some(events);
             Err(ApiError::internal(""))
         }
+        Some(FaultAction::Forbidden) => {
+            let query: Query = form_urlencoded::parse(raw_query.as_bytes())
+                .into_owned()
+                .collect();
+            Err(super::authz::forbidden_fault(
+                &state,
+                parts.method.as_str(),
+                &path,
+                &query,
+                &parts.headers,
+            ))
+        }
         None => Err(ApiError::internal("")),
     };
     let resp = match resp {
@@ -270,19 +282,14 @@ async fn route(state: &Arc<ServerState>, ctx: &Ctx, body: Bytes) -> Result<Resp,
         return sim_route(state, ctx, rest, &body);
     }
     // Anonymous access is allowed to the health and version endpoints
-    // (system:public-info-viewer), everything else needs the bearer token.
+    // (system:public-info-viewer), everything else is authenticated and authorized (RBAC);
+    // the self reviews are answered there.
     let public = matches!(path, "/version" | "/healthz" | "/readyz" | "/livez");
     if !public {
-        let ok = match ctx.header("authorization") {
-            Some(a) => a
-                .strip_prefix("Bearer ")
-                .is_some_and(|t| t.trim() == state.token),
-            None => !state
-                .require_token
-                .load(std::sync::atomic::Ordering::Relaxed),
-        };
-        if !ok {
-            return Err(ApiError::unauthorized());
+        let method = ctx.method.as_str();
+        if let Some(r) = super::authz::check(state, method, path, &ctx.query, &ctx.headers, &body)?
+        {
+            return Ok(r);
         }
     }
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
@@ -1002,6 +1009,26 @@ fn sim_route(
                 .map_err(|e| ApiError::bad_request(e.to_string()))?;
             state.faults.lock().push(rule);
             Ok(json_resp(201, &json!({})))
+        }
+        ("users", &Method::POST) => {
+            // {"name": "jane", "groups": ["dev"]} -> {"token": "..."} (KubeSim::add_user)
+            let v = parse()?;
+            let name = v["name"]
+                .as_str()
+                .filter(|n| !n.is_empty())
+                .ok_or_else(|| ApiError::bad_request("name is required"))?;
+            let groups: Vec<&str> = v["groups"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            let token = format!("{:x}", uuid::Uuid::new_v4().as_u128());
+            state
+                .users
+                .lock()
+                .insert(token.clone(), crate::rbac::User::with_groups(name, &groups));
+            Ok(json_resp(201, &json!({"token": token})))
         }
         ("faults", &Method::DELETE) => {
             state.faults.lock().clear();

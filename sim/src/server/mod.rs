@@ -4,6 +4,7 @@
 //! Upstream: staging/src/k8s.io/apiserver/pkg/endpoints/handlers/*.go (get.go, create.go,
 //! update.go, patch.go, delete.go, watch.go), pkg/endpoints/handlers/negotiation.
 
+mod authz;
 mod handler;
 pub mod negotiation;
 pub mod protobuf;
@@ -63,6 +64,10 @@ pub enum FaultAction {
     /// carrying a 410 Expired Status, then the end of the stream (the cacher's
     /// "too old resource version"). Makes a client's relist path testable on demand.
     ExpireWatch,
+    /// 403 Forbidden, worded as the authorizer denies this request to the requesting user
+    /// (`pods is forbidden: User "kubernetes-admin" cannot list resource "pods" in API group
+    /// "" in the namespace "demo"`), without setting up RBAC.
+    Forbidden,
 }
 
 /// Answer the next `count` requests matching `method` (None = any) and whose path+query
@@ -111,6 +116,8 @@ pub struct ServerState {
     /// Whether a request without `Authorization` is refused. client-go (kubectl) never sends
     /// bearer tokens over plain HTTP, so over HTTP only a WRONG token is refused by default.
     pub require_token: std::sync::atomic::AtomicBool,
+    /// Bearer tokens of the users tests add (`KubeSim::add_user`), authorized by RBAC.
+    pub users: Mutex<std::collections::HashMap<String, crate::rbac::User>>,
 }
 
 impl ServerState {
@@ -123,6 +130,7 @@ impl ServerState {
             faults: Mutex::new(Vec::new()),
             latency: Mutex::new(latency),
             require_token: std::sync::atomic::AtomicBool::new(true),
+            users: Mutex::new(std::collections::HashMap::new()),
         })
     }
 

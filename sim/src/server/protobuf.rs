@@ -124,6 +124,61 @@ const EVICTION: &[Field] = &[
     (2, "deleteOptions", F::Msg(DELETE_OPTIONS)),
 ];
 
+// staging/src/k8s.io/api/rbac/v1/generated.proto (`kubectl create role|rolebinding|...`)
+const POLICY_RULE: &[Field] = &[
+    (1, "verbs", F::RepStr),
+    (2, "apiGroups", F::RepStr),
+    (3, "resources", F::RepStr),
+    (4, "resourceNames", F::RepStr),
+    (5, "nonResourceURLs", F::RepStr),
+];
+const ROLE: &[Field] = &[
+    (1, "metadata", F::Msg(OBJECT_META)),
+    (2, "rules", F::RepMsg(POLICY_RULE)),
+];
+const SUBJECT: &[Field] = &[
+    (1, "kind", F::Str),
+    (2, "apiGroup", F::Str),
+    (3, "name", F::Str),
+    (4, "namespace", F::Str),
+];
+const ROLE_REF: &[Field] = &[
+    (1, "apiGroup", F::Str),
+    (2, "kind", F::Str),
+    (3, "name", F::Str),
+];
+const ROLE_BINDING: &[Field] = &[
+    (1, "metadata", F::Msg(OBJECT_META)),
+    (2, "subjects", F::RepMsg(SUBJECT)),
+    (3, "roleRef", F::Msg(ROLE_REF)),
+];
+// staging/src/k8s.io/api/authorization/v1/generated.proto and authentication/v1 (the self
+// reviews of `kubectl auth can-i` and `auth whoami`)
+const RESOURCE_ATTRIBUTES: &[Field] = &[
+    (1, "namespace", F::Str),
+    (2, "verb", F::Str),
+    (3, "group", F::Str),
+    (4, "version", F::Str),
+    (5, "resource", F::Str),
+    (6, "subresource", F::Str),
+    (7, "name", F::Str),
+];
+const NON_RESOURCE_ATTRIBUTES: &[Field] = &[(1, "path", F::Str), (2, "verb", F::Str)];
+const SSAR_SPEC: &[Field] = &[
+    (1, "resourceAttributes", F::Msg(RESOURCE_ATTRIBUTES)),
+    (2, "nonResourceAttributes", F::Msg(NON_RESOURCE_ATTRIBUTES)),
+];
+const SSAR: &[Field] = &[
+    (1, "metadata", F::Msg(OBJECT_META)),
+    (2, "spec", F::Msg(SSAR_SPEC)),
+];
+const SSRR_SPEC: &[Field] = &[(1, "namespace", F::Str)];
+const SSRR: &[Field] = &[
+    (1, "metadata", F::Msg(OBJECT_META)),
+    (2, "spec", F::Msg(SSRR_SPEC)),
+];
+const SSR: &[Field] = &[(1, "metadata", F::Msg(OBJECT_META))];
+
 fn schema_for(kind: &str) -> Option<&'static [Field]> {
     Some(match kind {
         "ConfigMap" => CONFIG_MAP,
@@ -132,6 +187,11 @@ fn schema_for(kind: &str) -> Option<&'static [Field]> {
         "Service" => SERVICE,
         "ServiceAccount" => SERVICE_ACCOUNT,
         "Eviction" => EVICTION,
+        "Role" | "ClusterRole" => ROLE,
+        "RoleBinding" | "ClusterRoleBinding" => ROLE_BINDING,
+        "SelfSubjectAccessReview" => SSAR,
+        "SelfSubjectRulesReview" => SSRR,
+        "SelfSubjectReview" => SSR,
         _ => return None,
     })
 }

@@ -170,3 +170,32 @@ impl<'a> Req<'a> {
         })
     }
 }
+
+/// What a kubectl run printed.
+#[derive(Debug)]
+pub struct Out {
+    pub ok: bool,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Run the real kubectl against the simulator (stdin closed). None when kubectl is not on
+/// PATH: the test then skips with the reason printed (under `CI=true` it fails instead, see
+/// `KubeSim::kubectl`).
+pub fn kubectl(s: &KubeSim, args: &[&str]) -> Option<Out> {
+    let mut c = s.kubectl(args)?;
+    c.stdin(std::process::Stdio::null());
+    let o = c.output().expect("run kubectl");
+    Some(Out {
+        ok: o.status.success(),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    })
+}
+
+/// kubectl that must succeed (None when kubectl is absent).
+pub fn kubectl_ok(s: &KubeSim, args: &[&str]) -> Option<Out> {
+    let o = kubectl(s, args)?;
+    assert!(o.ok, "kubectl {args:?} failed: {o:?}");
+    Some(o)
+}
