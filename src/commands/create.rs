@@ -220,10 +220,7 @@ pub async fn wait_ready(kube: &Kube, name: &str, timeout: Duration, ctx: &Ctx) -
         let ready = st.and_then(|s| s.ready_replicas).unwrap_or(0).max(0) as u64;
         let observed = st.and_then(|s| s.observed_generation).unwrap_or(0);
         let generation = sts.metadata.generation.unwrap_or(0);
-        let pods = kube
-            .list_pods(&super::list::selector(&sts))
-            .await
-            .unwrap_or_default();
+        let pods = kube.list_pods(&sts).await.unwrap_or_default();
         let msg = pods
             .iter()
             .filter(|p| {

@@ -32,7 +32,7 @@ pub async fn run(args: DeleteArgs, ctx: &Ctx) -> Result<()> {
         return delete_confirmed(&kube, &name, ctx).await;
     }
     let sts = kube.get_statefulset(&name).await?;
-    let pods = kube.list_pods(&super::list::selector(&sts)).await?;
+    let pods = kube.list_pods(&sts).await?;
     let service: Option<Service> = match (
         args.with_service,
         sts.spec

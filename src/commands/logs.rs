@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::{bail, Result};
 use futures::{AsyncBufReadExt, StreamExt};
 use jiff::Timestamp;
+use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{LogParams, WatchEvent};
 use tokio::sync::mpsc;
@@ -160,8 +161,7 @@ pub async fn run(args: LogsArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
     let name = super::name_or_pick(args.name.clone(), ctx, &kube).await?;
     let sts = kube.get_statefulset(&name).await?;
-    let sel = selector(&sts);
-    let (pods, rv) = kube.list_pods_rv(&sel).await?;
+    let (pods, rv) = kube.list_pods_rv(&sts).await?;
     let chosen = logic::choose_pods(&name, &pods, args.pod.as_deref())?;
     if chosen.is_empty() && !args.follow {
         eprintln!("No pods found for statefulset {name}.");
@@ -203,7 +203,7 @@ pub async fn run(args: LogsArgs, ctx: &Ctx) -> Result<()> {
     });
     tokio::spawn(watch_pods(
         kube.clone(),
-        sel,
+        sts,
         rv,
         only,
         args,
@@ -370,7 +370,7 @@ async fn follow_stream(
 #[allow(clippy::too_many_arguments)]
 async fn watch_pods(
     kube: Kube,
-    sel: String,
+    sts: StatefulSet,
     mut rv: String,
     only: Option<String>,
     args: LogsArgs,
@@ -378,9 +378,13 @@ async fn watch_pods(
     tx: mpsc::Sender<LogLine>,
     mut started: HashSet<(String, String)>,
 ) {
+    let sel = selector(&sts);
+    // Only the set's own pods (by controller UID): another set's selector may overlap.
     let wanted = |p: &Pod| {
-        only.as_deref()
-            .is_none_or(|o| p.metadata.name.as_deref() == Some(o))
+        crate::kube::owns(&sts, p)
+            && only
+                .as_deref()
+                .is_none_or(|o| p.metadata.name.as_deref() == Some(o))
     };
     loop {
         let mut relist = false;
@@ -419,7 +423,7 @@ async fn watch_pods(
         }
         if relist {
             tokio::time::sleep(Duration::from_millis(250)).await;
-            if let Ok((pods, v)) = kube.list_pods_rv(&sel).await {
+            if let Ok((pods, v)) = kube.list_pods_rv(&sts).await {
                 rv = v;
                 for p in pods.iter().filter(|p| wanted(p)) {
                     for c in containers(p, &args, false) {

@@ -1,7 +1,6 @@
 use anyhow::Result;
 use jiff::Timestamp;
 
-use super::list::selector;
 use crate::cli::{OutputFormat, PodsArgs};
 use crate::render;
 use crate::Ctx;
@@ -10,7 +9,7 @@ pub async fn run(args: PodsArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
     let name = super::name_or_pick(args.name, ctx, &kube).await?;
     let sts = kube.get_statefulset(&name).await?;
-    let mut pods = kube.list_pods(&selector(&sts)).await?;
+    let mut pods = kube.list_pods(&sts).await?;
     pods.sort_by_key(|p| {
         crate::render::status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default())
             .unwrap_or(i64::MAX)

@@ -318,7 +318,8 @@ fn selector_string(sts: &Value) -> String {
 }
 
 async fn pod_uids(kube: &Kube, selector: &str) -> Result<BTreeMap<String, String>> {
-    let pods = kube.list_pods(selector).await?;
+    // By selector, not by owner: the set is recreated (a new UID) and adopts these pods.
+    let pods = kube.list_pods_matching(selector).await?;
     Ok(pods
         .into_iter()
         .filter_map(|p| Some((p.metadata.name?, p.metadata.uid?)))

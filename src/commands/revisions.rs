@@ -93,9 +93,7 @@ pub async fn run(args: RevisionsArgs, ctx: &Ctx) -> Result<()> {
     // PODS: from the status when it accounts for every pod (no request), else the pods.
     let per_revision = match revisions::pods_per_revision_from_status(&sts) {
         Some(m) => m,
-        None => {
-            revisions::pods_per_revision(&sts, &kube.list_pods(&super::list::selector(&sts)).await?)
-        }
+        None => revisions::pods_per_revision(&sts, &kube.list_pods(&sts).await?),
     };
     let st = sts.status.clone().unwrap_or_default();
     let with_cause = revs.iter().any(|r| r.change_cause().is_some());

@@ -63,7 +63,7 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
     // (what they were is what counts; the patch does not touch them).
     let together = dry == DryRun::None && ctx.global.yes && unsettled;
     let mut stuck = if unsettled && !together {
-        find_stuck(&kube.list_pods(&super::list::selector(&sts)).await?)
+        find_stuck(&kube.list_pods(&sts).await?)
     } else {
         None
     };
@@ -118,8 +118,7 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
     }
     let patch = kube.patch_statefulset_revision(&name, &target.data, dry == DryRun::Server);
     let (result, pods) = if together {
-        let selector = super::list::selector(&sts);
-        let (r, p) = tokio::join!(patch, kube.list_pods(&selector));
+        let (r, p) = tokio::join!(patch, kube.list_pods(&sts));
         (r, Some(p))
     } else {
         (patch.await, None)

@@ -35,7 +35,7 @@ fn owned_by(p: &Pod, name: &str) -> bool {
 
 /// The StatefulSet's pods (one request), by ordinal.
 async fn owned_pods(kube: &Kube, name: &str) -> Result<Vec<Pod>> {
-    let (pods, _) = kube.list_pods_rv(POD_NAME_LABEL).await?;
+    let (pods, _) = kube.list_pods_matching_rv(POD_NAME_LABEL).await?;
     let mut pods: Vec<Pod> = pods.into_iter().filter(|p| owned_by(p, name)).collect();
     pods.sort_by_key(|p| {
         render::status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default())

@@ -221,7 +221,7 @@ async fn run_loop(
             (Some(s), _) | (None, Some(s)) => crate::commands::list::selector(s),
             (None, None) => return Ok(()),
         };
-        let (pod_list, pods_rv) = kube.list_pods_rv(&selector).await?;
+        let (pod_list, pods_rv) = kube.list_pods_matching_rv(&selector).await?;
         let uid = sts
             .as_ref()
             .or(last_sts.as_ref())
@@ -419,7 +419,7 @@ pub async fn restart_pods(
     let sts = kube.get_statefulset(name).await?;
     let uid = sts.metadata.uid.clone();
     let mut pods: Vec<Pod> = kube
-        .list_pods(&crate::commands::list::selector(&sts))
+        .list_pods(&sts)
         .await?
         .into_iter()
         .filter(|p| owned_by(p, uid.as_deref()))

@@ -55,7 +55,7 @@ pub async fn run(kube: &Kube, name: &str, ctx: &Ctx) -> Result<()> {
     let tty = std::io::stdout().is_terminal();
     let mut sts = kube.get_statefulset(name).await?;
     let sel = selector(&sts);
-    let (list, mut pod_rv) = kube.list_pods_rv(&sel).await?;
+    let (list, mut pod_rv) = kube.list_pods_rv(&sts).await?;
     let mut pods: BTreeMap<String, Pod> = list
         .into_iter()
         .map(|p| (p.metadata.name.clone().unwrap_or_default(), p))
@@ -104,7 +104,10 @@ pub async fn run(kube: &Kube, name: &str, ctx: &Ctx) -> Result<()> {
             ev = pod_watch.next() => match ev {
                 Some(Ok(WatchEvent::Added(p))) | Some(Ok(WatchEvent::Modified(p))) => {
                     pod_rv = p.metadata.resource_version.clone().unwrap_or_default();
-                    pods.insert(p.metadata.name.clone().unwrap_or_default(), p);
+                    // Only the pods the set controls (another set's selector may overlap).
+                    if crate::kube::owns(&sts, &p) {
+                        pods.insert(p.metadata.name.clone().unwrap_or_default(), p);
+                    }
                 }
                 Some(Ok(WatchEvent::Deleted(p))) => {
                     pod_rv = p.metadata.resource_version.clone().unwrap_or_default();
@@ -112,7 +115,7 @@ pub async fn run(kube: &Kube, name: &str, ctx: &Ctx) -> Result<()> {
                 }
                 Some(Ok(WatchEvent::Bookmark(b))) => pod_rv = b.metadata.resource_version,
                 Some(Ok(WatchEvent::Error(e))) if e.code == 410 => {
-                    let (list, rv) = kube.list_pods_rv(&sel).await?;
+                    let (list, rv) = kube.list_pods_rv(&sts).await?;
                     pods = list.into_iter().map(|p| (p.metadata.name.clone().unwrap_or_default(), p)).collect();
                     pod_rv = rv;
                     pod_watch = kube.obs_watch_pods(&sel, &pod_rv).await?.boxed();

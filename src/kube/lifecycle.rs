@@ -201,7 +201,7 @@ impl Kube {
         } else {
             self.lists_by(&selector, pods, revisions).await
         };
-        let pods = pods.transpose()?;
+        let pods = pods.transpose()?.map(|p| super::owned_pods(&sts, p));
         let revs = revs.map(|r| r.map(|list| controlled_by(list, &sts)));
         Ok((sts, pods, revs))
     }
@@ -217,7 +217,7 @@ impl Kube {
         tokio::join!(
             async {
                 if pods {
-                    Some(self.list_pods(selector).await)
+                    Some(self.list_pods_matching(selector).await)
                 } else {
                     None
                 }
@@ -363,8 +363,17 @@ impl Kube {
         Ok(self.obs_watch_pods(selector, version).await?.map(to_change))
     }
 
-    /// Lists pods by selector, returning the list's resourceVersion for a watch.
-    pub async fn list_pods_rv(&self, selector: &str) -> Result<(Vec<Pod>, String)> {
+    /// The set's pods (by its selector, kept when it controls them, as `list_pods`) with the
+    /// list's resourceVersion for a watch.
+    pub async fn list_pods_rv(&self, sts: &StatefulSet) -> Result<(Vec<Pod>, String)> {
+        let (pods, rv) = self
+            .list_pods_matching_rv(&crate::commands::list::selector(sts))
+            .await?;
+        Ok((super::owned_pods(sts, pods), rv))
+    }
+
+    /// Lists pods by selector (not filtered by owner), with the list's resourceVersion.
+    pub async fn list_pods_matching_rv(&self, selector: &str) -> Result<(Vec<Pod>, String)> {
         let list = self
             .pod_api()
             .list(&ListParams::default().labels(selector))

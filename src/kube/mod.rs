@@ -19,6 +19,20 @@ use kube::{Api, Client, Config};
 
 use crate::cli::GlobalArgs;
 
+/// The pods of `pods` that `sts` controls (by UID).
+pub fn owned_pods(sts: &StatefulSet, pods: Vec<Pod>) -> Vec<Pod> {
+    pods.into_iter().filter(|p| owns(sts, p)).collect()
+}
+
+/// Whether `sts` is the pod's controller (metav1.IsControlledBy: the controller
+/// ownerReference's UID, never a label or a name).
+pub fn owns(sts: &StatefulSet, pod: &Pod) -> bool {
+    sts.metadata
+        .uid
+        .as_deref()
+        .is_some_and(|uid| crate::manifest::controlled_by(&pod.metadata, uid))
+}
+
 pub const FIELD_MANAGER: &str = "kubectl-statefulset";
 
 /// A connected client and the namespace commands work in.
@@ -210,7 +224,19 @@ impl Kube {
             .collect()
     }
 
-    pub async fn list_pods(&self, selector: &str) -> Result<Vec<Pod>> {
+    /// The set's pods: listed by its selector, kept only when their controller ownerReference
+    /// is the set's UID (metav1.IsControlledBy), so a set whose selector overlaps another's
+    /// never shows or counts the other's pods.
+    pub async fn list_pods(&self, sts: &StatefulSet) -> Result<Vec<Pod>> {
+        Ok(owned_pods(
+            sts,
+            self.list_pods_matching(&crate::commands::list::selector(sts))
+                .await?,
+        ))
+    }
+
+    /// Every pod a label selector matches (not filtered by owner).
+    pub async fn list_pods_matching(&self, selector: &str) -> Result<Vec<Pod>> {
         let api: Api<Pod> = Api::namespaced(self.client.clone(), &self.namespace);
         Ok(api
             .list(&ListParams::default().labels(selector))
