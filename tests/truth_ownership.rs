@@ -80,6 +80,17 @@ fn every_command_of_a_set_keeps_to_its_own_pods_when_selectors_overlap() {
     let get = env.ok(["get", "ovl"]);
     clean("get", &get);
     assert!(get.contains("ovl-0"), "{get}");
+    // `pods` REVISION is `get`'s: `N (hash)*`, the same cell for the same pod.
+    let cell = |text: &str| {
+        let row = text.lines().find(|l| l.contains("ovl-0")).unwrap();
+        row[row
+            .find(" 2 (")
+            .unwrap_or_else(|| panic!("no `2 (hash)` in {row:?}"))..]
+            .trim()
+            .to_string()
+    };
+    assert_eq!(cell(&pods), cell(&get));
+    assert!(cell(&pods).ends_with(")*"), "{pods}");
     let list = env.ok(["list"]);
     assert!(list.contains("1/1"), "{list}");
 

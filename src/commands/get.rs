@@ -39,19 +39,25 @@ pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
     // revisions only loses the numbers.
     let (sts, pods, revisions) = kube.statefulset_with(&name, true, true).await?;
     let pods = pods.unwrap_or_default();
-    let numbers: Numbers = revisions
+    let numbers = numbers(revisions);
+    render::out(&detail_numbered(&sts, &pods, &numbers, Timestamp::now()))
+}
+
+/// Revision name → revision number.
+pub type Numbers = std::collections::BTreeMap<String, i64>;
+
+/// The revision numbers of listed revisions; none when listing them failed (a table then shows
+/// bare hashes rather than failing).
+pub fn numbers(revisions: Option<Result<Vec<crate::manifest::revisions::Revision>>>) -> Numbers {
+    revisions
         .and_then(|r| r.ok())
         .map(|revs| {
             revs.into_iter()
                 .map(|r| (r.name().to_string(), r.number))
                 .collect()
         })
-        .unwrap_or_default();
-    render::out(&detail_numbered(&sts, &pods, &numbers, Timestamp::now()))
+        .unwrap_or_default()
 }
-
-/// Revision name → revision number.
-pub type Numbers = std::collections::BTreeMap<String, i64>;
 
 /// The detail page: summary, ports, pods, conditions.
 pub fn detail(sts: &StatefulSet, pods: &[Pod], now: Timestamp) -> String {

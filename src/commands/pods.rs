@@ -8,8 +8,14 @@ use crate::Ctx;
 pub async fn run(args: PodsArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
     let name = super::name_or_pick(args.name, ctx, &kube).await?;
-    let sts = kube.get_statefulset(&name).await?;
-    let mut pods = kube.list_pods(&sts).await?;
+    // The table shows revision numbers as `get` does, so it lists the revisions too (the same
+    // one round trip as `get` when the selector is app=NAME).
+    let table = !matches!(
+        ctx.global.output,
+        Some(OutputFormat::Name) | Some(OutputFormat::Yaml) | Some(OutputFormat::Json)
+    );
+    let (sts, pods, revisions) = kube.statefulset_with(&name, true, table).await?;
+    let mut pods = pods.unwrap_or_default();
     pods.sort_by_key(|p| {
         crate::render::status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default())
             .unwrap_or(i64::MAX)
@@ -42,7 +48,13 @@ pub async fn run(args: PodsArgs, ctx: &Ctx) -> Result<()> {
                 eprintln!("No pods found for statefulset {name}.");
                 return Ok(());
             }
-            render::out(&super::get::pod_table(&sts, &pods, Timestamp::now()))
+            let numbers = super::get::numbers(revisions);
+            render::out(&super::get::pod_table_numbered(
+                &sts,
+                &pods,
+                &numbers,
+                Timestamp::now(),
+            ))
         }
     }
 }
