@@ -72,6 +72,9 @@ pub async fn run(args: DeleteArgs, ctx: &Ctx) -> Result<()> {
     for c in &p.pvcs {
         eprintln!("  persistentvolumeclaim/{c}");
     }
+    for c in &p.pvcs_with_set {
+        eprintln!("  persistentvolumeclaim/{c} (by the garbage collector, with the set: persistentVolumeClaimRetentionPolicy)");
+    }
     print_kept(&p.kept);
     if dry == DryRun::None && !confirm(ctx, &format!("Delete statefulset {name:?}"))? {
         bail!("nothing deleted");
@@ -124,9 +127,17 @@ async fn delete_confirmed(kube: &crate::kube::Kube, name: &str, ctx: &Ctx) -> Re
     let deleted = kube.delete_statefulset(name, None, false).await?;
     eprintln!("its pods go with it (propagation Background)");
     let kept = match &deleted {
-        Some(sts) => crate::manifest::delete::kept_without_listing(sts),
+        Some(sts) => {
+            if let Some(goes) = crate::manifest::delete::with_set_without_listing(sts) {
+                eprintln!("{goes}");
+            }
+            crate::manifest::delete::kept_without_listing(sts)
+        }
+        // Only the DELETE was sent and the answer is a Status: the set's retention policy is
+        // not known here, so what happens to the claims is said with its condition.
         None => vec![
-            "its Service and PersistentVolumeClaims, if any (pass --with-service, --with-pvcs to delete them)"
+            "its Service, if any (pass --with-service to delete it)".to_string(),
+            "its PersistentVolumeClaims, if any, unless its persistentVolumeClaimRetentionPolicy has whenDeleted: Delete (pass --with-pvcs to delete them)"
                 .to_string(),
         ],
     };

@@ -7,7 +7,7 @@ use k8s_openapi::api::autoscaling::v1::{Scale, ScaleSpec};
 use super::mutate::{print_object, suffix};
 use super::wait::{self, Goal};
 use crate::cli::{DryRun, ScaleArgs};
-use crate::manifest::rollout;
+use crate::manifest::{delete, rollout};
 use crate::Ctx;
 
 pub async fn run(args: ScaleArgs, ctx: &Ctx) -> Result<()> {
@@ -38,6 +38,9 @@ pub async fn run(args: ScaleArgs, ctx: &Ctx) -> Result<()> {
             }
         }
         eprintln!("would scale statefulset {name:?} from {current} to {replicas} replicas");
+        if let Some(m) = delete::scale_down_claims(&sts, current, replicas, true) {
+            eprintln!("{m}");
+        }
         Scale {
             metadata: kube::api::ObjectMeta {
                 name: Some(name.clone()),
@@ -70,6 +73,18 @@ pub async fn run(args: ScaleArgs, ctx: &Ctx) -> Result<()> {
         "Scale",
         &format!("statefulset.apps/{name} scaled{}", suffix(dry)),
     )?;
+    // A scale down: what becomes of the removed pods' claims follows the set's whenScaled.
+    // The Scale's status counts the pods there are; the set (one more GET, only on a scale
+    // down) has the policy and the claim templates. Nothing is said when it cannot be read.
+    let before = scale.status.as_ref().map(|s| s.replicas).unwrap_or(0);
+    if dry != DryRun::Client && before > replicas {
+        if let Ok(sts) = kube.get_statefulset(&name).await {
+            if let Some(m) = delete::scale_down_claims(&sts, before, replicas, dry != DryRun::None)
+            {
+                eprintln!("{m}");
+            }
+        }
+    }
     if args.wait.wait {
         wait::wait(&kube, &name, Goal::Scale, deadline, ctx).await?;
     }

@@ -13,6 +13,9 @@ pub struct DeletePlan {
     pub pods: Vec<String>,
     pub service: Option<String>,
     pub pvcs: Vec<String>,
+    /// Claims the garbage collector deletes with the set (its retention policy, or owner
+    /// references that all point at the set and its pods): not deleted by us, never "kept".
+    pub pvcs_with_set: Vec<String>,
     /// Things kept, with the reason.
     pub kept: Vec<String>,
 }
@@ -22,6 +25,48 @@ fn matches(selector: &BTreeMap<String, String>, labels: Option<&BTreeMap<String,
         && selector
             .iter()
             .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
+}
+
+/// The set's `persistentVolumeClaimRetentionPolicy`: (whenScaled is Delete, whenDeleted is
+/// Delete); an absent field is Retain (pkg/apis/apps/v1/defaults.go).
+pub fn retention(s: &StatefulSet) -> (bool, bool) {
+    let p = s
+        .spec
+        .as_ref()
+        .and_then(|sp| sp.persistent_volume_claim_retention_policy.as_ref());
+    let delete = |v: Option<&String>| v.is_some_and(|v| v == "Delete");
+    (
+        delete(p.and_then(|p| p.when_scaled.as_ref())),
+        delete(p.and_then(|p| p.when_deleted.as_ref())),
+    )
+}
+
+/// What the claims of the pods a scale from `from` to `to` replicas removes become, as the
+/// controller will make it (stateful_set_utils.go isClaimOwnerUpToDate: with whenScaled
+/// Delete, a condemned pod's claims get the pod as owner, so the garbage collector deletes
+/// them with it). None when nothing is removed or the set has no claim templates.
+pub fn scale_down_claims(s: &StatefulSet, from: i32, to: i32, would: bool) -> Option<String> {
+    let name = s.metadata.name.clone().unwrap_or_default();
+    let templates = claim_templates(s);
+    if to >= from || templates.is_empty() {
+        return None;
+    }
+    let claims: Vec<String> = (to.max(0)..from)
+        .flat_map(|o| templates.iter().map(move |t| (o, t)))
+        .map(|(o, t)| format!("{t}-{name}-{o}"))
+        .collect();
+    let (scaled, _) = retention(s);
+    let verb = match (scaled, would) {
+        (true, false) => "are deleted with their pods",
+        (true, true) => "would be deleted with their pods",
+        (false, false) => "are kept",
+        (false, true) => "would be kept",
+    };
+    Some(format!(
+        "the PersistentVolumeClaims of the removed pods {verb} (persistentVolumeClaimRetentionPolicy.whenScaled: {}): {}",
+        if scaled { "Delete" } else { "Retain" },
+        claims.join(", ")
+    ))
 }
 
 /// `name == <template>-<set>-<digits>`.
@@ -166,6 +211,33 @@ pub fn plan(i: &Inputs) -> DeletePlan {
         mine.push(pname);
     }
     mine.sort();
+    // What the garbage collector does with them once the set (and its pods) are gone: a claim
+    // goes when the retention policy says so (the controller gives it the set as owner,
+    // stateful_set_utils.go updateClaimOwnerRefForSetAndPod) or when every owner it has is the
+    // set or one of its pods.
+    let (_, when_deleted) = retention(i.sts);
+    let pod_uids: Vec<String> = i
+        .pods
+        .iter()
+        .filter(|p| owned(p))
+        .filter_map(|p| p.metadata.uid.clone())
+        .collect();
+    let goes = |pname: &String| {
+        let refs = i
+            .pvcs
+            .iter()
+            .find(|c| c.metadata.name.as_ref() == Some(pname))
+            .and_then(|c| c.metadata.owner_references.clone())
+            .unwrap_or_default();
+        let ours = |u: &String| *u == uid || pod_uids.contains(u);
+        (when_deleted
+            && refs
+                .iter()
+                .all(|o| o.controller != Some(true) || ours(&o.uid)))
+            || (!refs.is_empty() && refs.iter().all(|o| ours(&o.uid)))
+    };
+    let (with_set, mine): (Vec<String>, Vec<String>) = mine.into_iter().partition(goes);
+    out.pvcs_with_set = with_set;
     if i.with_pvcs {
         out.pvcs = mine;
     } else if !mine.is_empty() {
@@ -192,7 +264,8 @@ pub fn kept_without_listing(sts: &StatefulSet) -> Vec<String> {
         kept.push(format!("service/{svc} (pass --with-service to delete it)"));
     }
     let templates = claim_templates(sts);
-    if !templates.is_empty() {
+    // whenDeleted: Delete: the claims go with the set (not kept; see `with_set_without_listing`).
+    if !templates.is_empty() && !retention(sts).1 {
         let patterns: Vec<String> = templates
             .iter()
             .map(|t| format!("{t}-{name}-<ordinal>"))
@@ -203,6 +276,24 @@ pub fn kept_without_listing(sts: &StatefulSet) -> Vec<String> {
         ));
     }
     kept
+}
+
+/// What a `delete --yes` that only sent the DELETE says goes with the set beyond its pods:
+/// the claims, when its retention policy deletes them.
+pub fn with_set_without_listing(sts: &StatefulSet) -> Option<String> {
+    let name = sts.metadata.name.clone().unwrap_or_default();
+    let templates = claim_templates(sts);
+    if templates.is_empty() || !retention(sts).1 {
+        return None;
+    }
+    let patterns: Vec<String> = templates
+        .iter()
+        .map(|t| format!("{t}-{name}-<ordinal>"))
+        .collect();
+    Some(format!(
+        "its PersistentVolumeClaims {} go with it (persistentVolumeClaimRetentionPolicy.whenDeleted: Delete)",
+        patterns.join(", ")
+    ))
 }
 
 #[cfg(test)]
@@ -300,6 +391,42 @@ mod tests {
         });
         assert_eq!(p.service.as_deref(), Some("a-b"));
         assert_eq!(p.pvcs, vec!["c-a-b-0"]);
+    }
+
+    #[test]
+    fn claims_follow_the_retention_policy() {
+        let mut s = sts("web", "u1", "data");
+        s.spec
+            .as_mut()
+            .unwrap()
+            .persistent_volume_claim_retention_policy = Some(
+            serde_json::from_value(json!({"whenDeleted": "Delete", "whenScaled": "Retain"}))
+                .unwrap(),
+        );
+        let pods = vec![pod("web-0", "web", "u1")];
+        let pvcs = vec![pvc("data-web-0", "web")];
+        let p = plan(&Inputs {
+            sts: &s,
+            pods: &pods,
+            with_service: false,
+            service: None,
+            all_pods: &pods,
+            with_pvcs: false,
+            pvcs: &pvcs,
+            others: &[],
+        });
+        assert_eq!(p.pvcs_with_set, ["data-web-0"]);
+        assert!(p.pvcs.is_empty());
+        assert!(!p.kept.iter().any(|k| k.contains("with-pvcs")), "{p:?}");
+        assert!(kept_without_listing(&s)
+            .iter()
+            .all(|k| !k.contains("Claims")));
+        assert!(with_set_without_listing(&s).is_some());
+        assert_eq!(
+            scale_down_claims(&s, 3, 1, false).unwrap(),
+            "the PersistentVolumeClaims of the removed pods are kept (persistentVolumeClaimRetentionPolicy.whenScaled: Retain): data-web-1, data-web-2"
+        );
+        assert!(scale_down_claims(&s, 1, 3, false).is_none());
     }
 
     #[test]
