@@ -116,7 +116,7 @@ pub enum Command {
     Top(TopArgs),
     /// Change the number of replicas (through the scale subresource)
     Scale(ScaleArgs),
-    /// Restart every pod with a rolling update (kubectl.kubernetes.io/restartedAt)
+    /// Restart the pods with a rolling update (kubectl.kubernetes.io/restartedAt); a partition holds back the ordinals below it
     Redeploy(RedeployArgs),
     /// The revision history: list, show one (REV) or diff two (--diff)
     Revisions(RevisionsArgs),

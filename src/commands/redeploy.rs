@@ -70,6 +70,16 @@ pub async fn run(args: RedeployArgs, ctx: &Ctx) -> Result<()> {
         "StatefulSet",
         &format!("statefulset.apps/{name} restarted{}", suffix(dry)),
     )?;
+    if let Some(note) = rollout::partition_note(
+        &sts,
+        if dry == DryRun::None {
+            "restarts"
+        } else {
+            "would restart"
+        },
+    ) {
+        eprintln!("{note}");
+    }
     if dry != DryRun::None {
         return Ok(());
     }

@@ -112,6 +112,50 @@ pub fn is_parallel(sts: &StatefulSet) -> bool {
         == Some("Parallel")
 }
 
+/// The RollingUpdate partition (0 when none; OnDelete has none).
+pub fn partition(sts: &StatefulSet) -> i32 {
+    sts.spec
+        .as_ref()
+        .and_then(|s| s.update_strategy.as_ref())
+        .filter(|u| u.type_.as_deref() != Some("OnDelete"))
+        .and_then(|u| u.rolling_update.as_ref())
+        .and_then(|r| r.partition)
+        .unwrap_or(0)
+        .max(0)
+}
+
+/// Which pods a template change replaces on a partitioned RollingUpdate set and which it holds
+/// back: upstream replaces only the ordinals >= partition (stateful_set_control.go
+/// updateStatefulSet: `updateMin := partition`). None without a partition.
+pub fn partition_note(sts: &StatefulSet, verb: &str) -> Option<String> {
+    let p = partition(sts);
+    if p == 0 || is_on_delete(sts) {
+        return None;
+    }
+    let name = sts.metadata.name.clone().unwrap_or_default();
+    let r = desired(sts).max(0);
+    let range = |from: i32, to: i32| match to - from {
+        n if n <= 0 => String::new(),
+        1 => format!("{name}-{from}"),
+        2 => format!("{name}-{from}, {name}-{}", from + 1),
+        _ => format!("{name}-{from} … {name}-{}", to - 1),
+    };
+    let which = if p >= r {
+        format!("no pod is restarted: the partition ({p}) is at or above the {r} replicas")
+    } else {
+        format!("{verb} {} (ordinals >= partition {p})", range(p, r))
+    };
+    let held = if p.min(r) > 0 {
+        format!(
+            "; held back: {} until the partition is lowered (kubectl statefulset update-strategy {name} --rolling --partition 0)",
+            range(0, p.min(r))
+        )
+    } else {
+        String::new()
+    };
+    Some(format!("partitioned rolling update: {which}{held}"))
+}
+
 /// Parses a replica count: a non-negative integer.
 pub fn parse_replicas(s: &str) -> Result<i32> {
     match s.trim().parse::<i64>() {
