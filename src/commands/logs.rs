@@ -194,6 +194,13 @@ pub async fn run(args: LogsArgs, ctx: &Ctx) -> Result<()> {
     let mut started: HashSet<(String, String)> = HashSet::new();
     for (p, c) in &streams {
         start_if_running(&kube, p, c, &base, &tx, &mut started, false);
+        if !container_started(p, c) {
+            eprintln!(
+                "{}/{c} {}; followed once it starts",
+                p.metadata.name.as_deref().unwrap_or_default(),
+                waiting_reason(p, c)
+            );
+        }
     }
     let only = args.pod.as_ref().map(|_| {
         chosen
@@ -239,14 +246,42 @@ async fn print_all(
         }
     });
     let results = futures::future::join_all(reads).await;
+    // A stream that cannot be read (a container waiting to start, no previous container with
+    // --previous) does not hide the others: what can be shown is shown, and each stream that
+    // could not be read is named on stderr with the server's reason. Only when no stream could
+    // be read is it an error, with the server's message as kubectl prints it.
     let mut all = Vec::new();
-    for r in results {
-        all.extend(r?);
+    let mut failed: Vec<String> = Vec::new();
+    let mut read = 0;
+    for ((p, c), r) in streams.iter().zip(results) {
+        match r {
+            Ok(lines) => {
+                read += 1;
+                all.extend(lines);
+            }
+            Err(e) => failed.push(format!(
+                "{}/{c}: {e:#}",
+                p.metadata.name.as_deref().unwrap_or_default()
+            )),
+        }
     }
     // Stable: lines of one stream keep their order.
     all.sort_by_key(|l| l.time);
     for l in &all {
         printer.print(l)?;
+    }
+    if read == 0 {
+        if let Some((first, rest)) = failed.split_first() {
+            for f in rest {
+                eprintln!("no logs from {f}");
+            }
+            let msg = first.split_once(": ").map(|(_, m)| m).unwrap_or(first);
+            bail!("{msg}");
+        }
+    } else {
+        for f in &failed {
+            eprintln!("no logs from {f}");
+        }
     }
     Ok(())
 }
@@ -267,6 +302,26 @@ fn container_started(pod: &Pod, container: &str) -> bool {
                     .as_ref()
                     .is_some_and(|s| s.running.is_some() || s.terminated.is_some())
         })
+}
+
+/// Why a container has not started: `is waiting to start: REASON` (the kubelet's words).
+fn waiting_reason(pod: &Pod, container: &str) -> String {
+    let st = pod.status.as_ref();
+    let reason = st
+        .and_then(|s| s.container_statuses.as_ref())
+        .into_iter()
+        .flatten()
+        .chain(
+            st.and_then(|s| s.init_container_statuses.as_ref())
+                .into_iter()
+                .flatten(),
+        )
+        .find(|c| c.name == container)
+        .and_then(|c| c.state.as_ref()?.waiting.as_ref()?.reason.clone());
+    match reason {
+        Some(r) => format!("is waiting to start: {r}"),
+        None => "has not started yet".to_string(),
+    }
 }
 
 /// Starts following (pod, container) once its container has started (once per pod uid).
