@@ -136,11 +136,39 @@ pub fn detail_numbered(
     }
     out.push_str(&stuck_section(&name, sts, pods, numbers, now));
 
+    // Every container of the template with its image, in the order the kubelet starts them:
+    // init containers (native sidecars among them: restartPolicy Always), then the containers.
+    let pod_spec = spec
+        .and_then(|s| s.template.spec.clone())
+        .unwrap_or_default();
+    let inits = pod_spec.init_containers.clone().unwrap_or_default();
+    let sidecar =
+        |c: &k8s_openapi::api::core::v1::Container| c.restart_policy.as_deref() == Some("Always");
+    let container_rows: Vec<Vec<String>> = inits
+        .iter()
+        .map(|c| (c, if sidecar(c) { "sidecar" } else { "init" }))
+        .chain(pod_spec.containers.iter().map(|c| (c, "container")))
+        .map(|(c, kind)| {
+            vec![
+                c.name.clone(),
+                kind.to_string(),
+                c.image.clone().unwrap_or_else(|| "<none>".into()),
+            ]
+        })
+        .collect();
+    out.push_str("\nContainers:\n");
+    out.push_str(&indent(&render::table(
+        &["container", "type", "image"],
+        container_rows,
+    )));
+
+    // Ports of the containers and of the native sidecars (they serve while the pod runs).
     let mut port_rows = Vec::new();
-    for c in spec
-        .and_then(|s| s.template.spec.as_ref())
-        .map(|p| p.containers.clone())
-        .unwrap_or_default()
+    for c in pod_spec
+        .containers
+        .iter()
+        .chain(inits.iter().filter(|c| sidecar(c)))
+        .cloned()
     {
         for p in c.ports.unwrap_or_default() {
             port_rows.push(vec![

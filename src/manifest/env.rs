@@ -58,7 +58,8 @@ pub struct Row {
     pub source: Source,
 }
 
-/// All containers (init containers too, prefixed `init:`), optionally only one.
+/// All containers (init containers too, prefixed `init:`, native sidecars — init containers
+/// with restartPolicy Always — `sidecar:`), optionally only one.
 pub fn rows(sts: &Value, container: Option<&str>) -> Result<Vec<Row>> {
     let spec = &sts["spec"]["template"]["spec"];
     let mut out = Vec::new();
@@ -70,6 +71,11 @@ pub fn rows(sts: &Value, container: Option<&str>) -> Result<Vec<Row>> {
             if container.is_some_and(|want| want != cname) {
                 continue;
             }
+            let prefix = if c["restartPolicy"] == "Always" && list == "initContainers" {
+                "sidecar:"
+            } else {
+                prefix
+            };
             let shown = format!("{prefix}{cname}");
             for e in c["envFrom"].as_array().into_iter().flatten() {
                 let p = e["prefix"].as_str().unwrap_or_default().to_string();
@@ -210,26 +216,40 @@ pub fn check_name(name: &str) -> Result<()> {
     validate::env_name(name).map_err(|e| anyhow!("invalid variable name {name:?}: {e}"))
 }
 
-/// The container a change applies to: the named one, else the first container.
+/// The pod template list (`containers` or `initContainers`) that holds the named container
+/// (names are unique across both lists).
+fn list_of(sts: &Value, container: &str) -> &'static str {
+    let spec = &sts["spec"]["template"]["spec"];
+    let found = |list: &str| {
+        spec[list]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|c| c["name"] == container))
+    };
+    if !found("containers") && found("initContainers") {
+        "initContainers"
+    } else {
+        "containers"
+    }
+}
+
+/// The container a change applies to: the named one (a container, an init container or a
+/// native sidecar), else the first container.
 pub fn target_container(sts: &Value, container: Option<&str>) -> Result<(String, Vec<Value>)> {
-    let containers = sts["spec"]["template"]["spec"]["containers"]
-        .as_array()
+    let spec = &sts["spec"]["template"]["spec"];
+    let containers = spec["containers"].as_array().cloned().unwrap_or_default();
+    let all: Vec<Value> = containers
+        .iter()
+        .chain(spec["initContainers"].as_array().into_iter().flatten())
         .cloned()
-        .unwrap_or_default();
+        .collect();
     let c = match container {
-        Some(want) => containers
-            .iter()
-            .find(|c| c["name"] == want)
-            .ok_or_else(|| {
-                let names: Vec<&str> = containers
-                    .iter()
-                    .filter_map(|c| c["name"].as_str())
-                    .collect();
-                anyhow!(
-                    "no container {want:?} in the pod template (containers: {})",
-                    names.join(", ")
-                )
-            })?,
+        Some(want) => all.iter().find(|c| c["name"] == want).ok_or_else(|| {
+            let names: Vec<&str> = all.iter().filter_map(|c| c["name"].as_str()).collect();
+            anyhow!(
+                "no container {want:?} in the pod template (containers: {})",
+                names.join(", ")
+            )
+        })?,
         None => containers
             .first()
             .ok_or_else(|| anyhow!("the pod template has no containers"))?,
@@ -275,7 +295,8 @@ pub fn apply(env: &[Value], set: &[SetVar], unset: &[String]) -> Result<Vec<Valu
 /// The strategic merge patch from `before` to `after` for one container, keeping the order of
 /// the other containers (`$setElementOrder/containers`).
 pub fn patch(sts: &Value, container: &str, before: &[Value], after: &[Value]) -> Value {
-    let order: Vec<Value> = sts["spec"]["template"]["spec"]["containers"]
+    let list = list_of(sts, container);
+    let order: Vec<Value> = sts["spec"]["template"]["spec"][list]
         .as_array()
         .into_iter()
         .flatten()
@@ -310,10 +331,10 @@ pub fn patch(sts: &Value, container: &str, before: &[Value], after: &[Value]) ->
     );
     c.insert("env".into(), Value::Array(items));
     c.insert("name".into(), json!(container));
-    json!({"spec": {"template": {"spec": {
-        "$setElementOrder/containers": order,
-        "containers": [Value::Object(c)],
-    }}}})
+    let mut spec = Map::new();
+    spec.insert(format!("$setElementOrder/{list}"), Value::Array(order));
+    spec.insert(list.to_string(), json!([Value::Object(c)]));
+    json!({"spec": {"template": {"spec": spec}}})
 }
 
 /// Standard base64 (Secret `data` values).

@@ -51,7 +51,15 @@ pub fn pod_ordinal(name: &str) -> Option<i64> {
 pub fn pod_status(pod: &Pod) -> (String, String, i32) {
     let spec = pod.spec.as_ref();
     let status = pod.status.as_ref();
-    let total = spec.map(|s| s.containers.len()).unwrap_or(0);
+    // Native sidecars (init containers with restartPolicy Always) count in READY and RESTARTS
+    // as kubectl's printer counts them (pkg/printers/internalversion/printers.go printPod).
+    let is_sidecar =
+        |c: &k8s_openapi::api::core::v1::Container| c.restart_policy.as_deref() == Some("Always");
+    let total = spec.map(|s| s.containers.len()).unwrap_or(0)
+        + spec
+            .and_then(|s| s.init_containers.as_ref())
+            .map(|v| v.iter().filter(|c| is_sidecar(c)).count())
+            .unwrap_or(0);
     let n_init = spec
         .and_then(|s| s.init_containers.as_ref())
         .map(|v| v.len())
@@ -70,6 +78,7 @@ pub fn pod_status(pod: &Pod) -> (String, String, i32) {
         .and_then(|s| s.init_containers.clone())
         .unwrap_or_default();
     let mut initializing = false;
+    let mut sidecar_restarts = 0;
     for (i, c) in status
         .and_then(|s| s.init_container_statuses.clone())
         .unwrap_or_default()
@@ -83,12 +92,17 @@ pub fn pod_status(pod: &Pod) -> (String, String, i32) {
         let sidecar = init_specs
             .iter()
             .find(|s| s.name == c.name)
-            .and_then(|s| s.restart_policy.as_deref())
-            == Some("Always");
+            .is_some_and(is_sidecar);
+        if sidecar {
+            sidecar_restarts += c.restart_count;
+        }
         if terminated.is_some_and(|t| t.exit_code == 0) {
             continue;
         }
         if sidecar && c.started == Some(true) {
+            if c.ready {
+                ready_containers += 1;
+            }
             continue;
         }
         if let Some(t) = terminated {
@@ -118,7 +132,7 @@ pub fn pod_status(pod: &Pod) -> (String, String, i32) {
                 .any(|c| c.type_ == "Initialized" && c.status == "True")
         });
     if !initializing || initialized {
-        restarts = 0;
+        restarts = sidecar_restarts;
         let mut has_running = false;
         let statuses = status
             .and_then(|s| s.container_statuses.clone())
