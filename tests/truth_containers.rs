@@ -127,6 +127,25 @@ fn init_and_sidecar_containers_are_counted_named_and_reachable() {
         assert_eq!(o.code, 0, "{}", o.stderr);
         assert!(o.stdout.contains(&format!("[side-0/{c}]")), "{}", o.stdout);
     }
+    // The default container is noted as kubectl notes it.
+    let o = env.run(["logs", "side"]);
+    assert!(
+        o.stderr.contains(
+            r#"Defaulted container "app" out of: app, worker, setup (init), proxy (init)"#
+        ),
+        "{}",
+        o.stderr
+    );
+    if let Some(mut k) = env.sim.kubectl(["logs", "side-0"]) {
+        let k = k.output().unwrap();
+        assert!(
+            String::from_utf8_lossy(&k.stderr).contains(
+                r#"Defaulted container "app" out of: app, worker, setup (init), proxy (init)"#
+            ),
+            "{}",
+            String::from_utf8_lossy(&k.stderr)
+        );
+    }
     let all = env.ok(["logs", "side", "--all-containers"]);
     for c in ["setup", "proxy", "app", "worker"] {
         assert!(all.contains(&format!("[side-0/{c}]")), "{c}: {all}");

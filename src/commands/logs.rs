@@ -109,16 +109,31 @@ fn containers(pod: &Pod, args: &LogsArgs, note_default: bool) -> Vec<String> {
             .chain(spec.containers.iter().map(|c| c.name.clone()))
             .collect();
     }
-    let default = pod
+    // kubectl's podcmd.FindOrDefaultContainerByName: the annotated container when the pod has
+    // it (silently), else the first container, noted when there is any other container
+    // (init and ephemeral ones too), all named as AllContainerNames names them.
+    let annotated = pod
         .metadata
         .annotations
         .as_ref()
         .and_then(|a| a.get("kubectl.kubernetes.io/default-container"))
-        .cloned()
-        .or_else(|| spec.containers.first().map(|c| c.name.clone()));
-    if note_default && spec.containers.len() > 1 {
+        .filter(|n| spec.containers.iter().any(|c| &c.name == *n))
+        .cloned();
+    if annotated.is_some() {
+        return annotated.into_iter().collect();
+    }
+    let default = spec.containers.first().map(|c| c.name.clone());
+    let inits = spec.init_containers.clone().unwrap_or_default();
+    let ephemeral = spec.ephemeral_containers.clone().unwrap_or_default();
+    if note_default && (spec.containers.len() > 1 || !inits.is_empty() || !ephemeral.is_empty()) {
         if let Some(d) = &default {
-            let all: Vec<&str> = spec.containers.iter().map(|c| c.name.as_str()).collect();
+            let all: Vec<String> = spec
+                .containers
+                .iter()
+                .map(|c| c.name.clone())
+                .chain(ephemeral.iter().map(|c| format!("{} (ephem)", c.name)))
+                .chain(inits.iter().map(|c| format!("{} (init)", c.name)))
+                .collect();
             eprintln!("Defaulted container {d:?} out of: {}", all.join(", "));
         }
     }
