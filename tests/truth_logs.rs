@@ -126,4 +126,41 @@ fn logs_show_what_can_be_shown_and_name_what_cannot() {
     let o = env.run(["logs", "crash", "--previous", "-c", "main"]);
     assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
     assert!(o.stderr.contains(none), "{}", o.stderr);
+
+    // -f names the container it waits for, and follows it once it starts (the ConfigMap
+    // appears; the kubelet's next try starts the container).
+    let dir = tempfile::tempdir().unwrap();
+    let err_path = dir.path().join("stderr");
+    let out_path = dir.path().join("stdout");
+    let mut child = env
+        .std_cmd(["logs", "mix", "-f", "--all-containers"])
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
+        .unwrap();
+    let read = |p: &std::path::Path| std::fs::read_to_string(p).unwrap_or_default();
+    until(&env, "logs -f names the waiting container", || {
+        read(&err_path).contains(
+            "mix-0/cfg is waiting to start: CreateContainerConfigError; followed once it starts",
+        )
+    });
+    env.sim
+        .apply_yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: nocfg}\ndata: {mode: on}\n")
+        .expect("configmap");
+    let followed = env.sim.wait_until(Duration::from_secs(30), |_| {
+        read(&out_path).contains("[mix-0/cfg]")
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        followed,
+        "stdout:\n{}\nstderr:\n{}",
+        read(&out_path),
+        read(&err_path)
+    );
+    assert!(
+        read(&err_path).contains("Following pod mix-0 container cfg."),
+        "{}",
+        read(&err_path)
+    );
 }
