@@ -120,7 +120,7 @@ fn delete_says_what_the_retention_policy_does_to_the_claims() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
         o.stderr
-            .contains("unless its persistentVolumeClaimRetentionPolicy has whenDeleted: Delete"),
+            .contains("its PersistentVolumeClaims, if any, follow its persistentVolumeClaimRetentionPolicy: deleted with it when whenDeleted is Delete, else kept"),
         "{}",
         o.stderr
     );

@@ -135,11 +135,13 @@ async fn delete_confirmed(kube: &crate::kube::Kube, name: &str, ctx: &Ctx) -> Re
         }
         // Only the DELETE was sent and the answer is a Status: the set's retention policy is
         // not known here, so what happens to the claims is said with its condition.
-        None => vec![
-            "its Service, if any (pass --with-service to delete it)".to_string(),
-            "its PersistentVolumeClaims, if any, unless its persistentVolumeClaimRetentionPolicy has whenDeleted: Delete (pass --with-pvcs to delete them)"
-                .to_string(),
-        ],
+        None => {
+            eprintln!(
+                "its PersistentVolumeClaims, if any, follow its persistentVolumeClaimRetentionPolicy: \
+                 deleted with it when whenDeleted is Delete, else kept (pass --with-pvcs to delete them)"
+            );
+            vec!["its Service, if any (pass --with-service to delete it)".to_string()]
+        }
     };
     print_kept(&kept);
     let line = format!("statefulset.apps/{name} deleted");
