@@ -83,30 +83,28 @@ impl Printer {
     }
 }
 
-/// The containers to read in a pod: `-c`, `--all-containers` (started init containers, then
-/// the containers), else the default container (annotation, else the first).
+/// The containers to read in a pod: `-c`, `--all-containers` (the init containers, native
+/// sidecars among them, the containers, then the ephemeral containers, as kubectl's
+/// logsForObjectWithClient visits them; one not started is named as waiting), else the default
+/// container (annotation, else the first).
 fn containers(pod: &Pod, args: &LogsArgs, note_default: bool) -> Vec<String> {
     if let Some(c) = &args.container {
         return vec![c.clone()];
     }
     let spec = pod.spec.clone().unwrap_or_default();
     if args.all_containers {
-        let started: HashSet<String> = pod
-            .status
-            .as_ref()
-            .and_then(|s| s.init_container_statuses.clone())
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|c| c.state.as_ref().is_some_and(|s| s.waiting.is_none()))
-            .map(|c| c.name)
-            .collect();
         return spec
             .init_containers
             .unwrap_or_default()
             .into_iter()
             .map(|c| c.name)
-            .filter(|n| started.contains(n))
             .chain(spec.containers.iter().map(|c| c.name.clone()))
+            .chain(
+                spec.ephemeral_containers
+                    .iter()
+                    .flatten()
+                    .map(|c| c.name.clone()),
+            )
             .collect();
     }
     // kubectl's podcmd.FindOrDefaultContainerByName: the annotated container when the pod has
