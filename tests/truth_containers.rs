@@ -150,4 +150,26 @@ fn init_and_sidecar_containers_are_counted_named_and_reachable() {
     for c in ["setup", "proxy", "app", "worker"] {
         assert!(all.contains(&format!("[side-0/{c}]")), "{c}: {all}");
     }
+
+    // -f: the completed init container's stream is read once and ends (it never runs again),
+    // the sidecar and the containers stay followed.
+    env.sim.clear_requests();
+    let mut child = env
+        .std_cmd(["logs", "side", "-f", "--all-containers"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(2000));
+    let _ = child.kill();
+    let _ = child.wait();
+    let reads = |c: &str| {
+        env.sim
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/log") && r.param("container").as_deref() == Some(c))
+            .count()
+    };
+    assert_eq!(reads("setup"), 1, "{:#?}", env.sim.requests());
+    assert_eq!(reads("proxy"), 1);
 }

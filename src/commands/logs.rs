@@ -317,6 +317,31 @@ fn container_started(pod: &Pod, container: &str) -> bool {
         })
 }
 
+/// Whether `container` is an init container (not a native sidecar) that exited with 0.
+fn init_completed(pod: &Pod, container: &str) -> bool {
+    let sidecar = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.init_containers.as_ref())
+        .into_iter()
+        .flatten()
+        .any(|c| c.name == container && c.restart_policy.as_deref() == Some("Always"));
+    !sidecar
+        && pod
+            .status
+            .as_ref()
+            .and_then(|s| s.init_container_statuses.as_ref())
+            .into_iter()
+            .flatten()
+            .any(|c| {
+                c.name == container
+                    && c.state
+                        .as_ref()
+                        .and_then(|s| s.terminated.as_ref())
+                        .is_some_and(|t| t.exit_code == 0)
+            })
+}
+
 /// Why a container has not started: `is waiting to start: REASON` (the kubelet's words).
 fn waiting_reason(pod: &Pod, container: &str) -> String {
     let st = pod.status.as_ref();
@@ -427,6 +452,9 @@ async fn follow_stream(
                 eprintln!("Pod {pod} is terminating; its log stream ended.");
                 return;
             }
+            // An init container (not a sidecar) that completed never runs again in this pod:
+            // its stream is complete, nothing to reconnect to.
+            Ok(Some(p)) if init_completed(&p, &container) => return,
             _ => {}
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
