@@ -815,8 +815,48 @@ impl SetCtx<'_> {
                 .unwrap_or("OrderedReady")
                 .to_string(),
         );
-        // Ports: every container port of the template (containers and native sidecars).
+        // Containers: every container of the template (init, sidecar, container), in order,
+        // with its image, as the stored object (kubectl get -o json) has them.
         let spec = &self.set["spec"]["template"]["spec"];
+        let expected_containers: Vec<(String, String, String)> = spec["initContainers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| (c, if is_sidecar(c) { "sidecar" } else { "init" }))
+            .chain(
+                spec["containers"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|c| (c, "container")),
+            )
+            .map(|(c, kind)| {
+                (
+                    c["name"].as_str().unwrap_or("").to_string(),
+                    kind.to_string(),
+                    c["image"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        let shown_containers: Vec<(String, String, String)> =
+            parse_table(sections.get("Containers").map(String::as_str).unwrap_or(""))
+                .into_iter()
+                .map(|r| {
+                    (
+                        r["CONTAINER"].clone(),
+                        r["TYPE"].clone(),
+                        r["IMAGE"].clone(),
+                    )
+                })
+                .collect();
+        self.report.check(
+            cmd,
+            &o,
+            "Containers (name, type, image)",
+            shown_containers,
+            expected_containers,
+        );
+        // Ports: every container port of the template (containers and native sidecars).
         let mut expected_ports = BTreeSet::new();
         let containers = spec["containers"].as_array().cloned().unwrap_or_default();
         let sidecars: Vec<Value> = spec["initContainers"]
