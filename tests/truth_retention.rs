@@ -137,6 +137,12 @@ fn delete_says_what_the_retention_policy_does_to_the_claims() {
         "{}",
         o.stderr
     );
+    assert!(
+        o.stderr
+            .contains("statefulset \"kept\" and its pods are gone"),
+        "{}",
+        o.stderr
+    );
     assert_eq!(pods(&env, "kept"), 0);
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(claims(&env, "kept"), ["data-kept-0", "data-kept-1"]);
