@@ -129,6 +129,7 @@ pub fn detail_numbered(
         out.push_str(&format!("{:<width$}{v}\n", format!("{k}:")));
     }
     out.push_str(&stuck_section(&name, sts, pods, numbers, now));
+    out.push_str(&on_delete_section(sts, pods));
 
     let mut port_rows = Vec::new();
     for c in spec
@@ -257,6 +258,27 @@ pub fn pod_table_numbered(
             "ordinal", "pod", "status", "ready", "restarts", "node", "ip", "age", "revision",
         ],
         rows,
+    )
+}
+
+/// OnDelete: the pods on an older template, which keep it until they are deleted (upstream's
+/// controller replaces only deleted pods for OnDelete). Empty otherwise.
+fn on_delete_section(sts: &StatefulSet, pods: &[Pod]) -> String {
+    use crate::manifest::rollout;
+    if !rollout::is_on_delete(sts) {
+        return String::new();
+    }
+    let behind = rollout::pods_behind(sts, pods);
+    if behind.is_empty() {
+        return String::new();
+    }
+    format!(
+        "\nOnDelete: {} run{} an older template and keep{} it until deleted\n  update one with: kubectl delete pod {} -n {}   (the controller recreates it from the update revision)\n",
+        behind.join(", "),
+        if behind.len() == 1 { "s" } else { "" },
+        if behind.len() == 1 { "s" } else { "" },
+        behind[behind.len() - 1],
+        sts.metadata.namespace.as_deref().unwrap_or("default"),
     )
 }
 

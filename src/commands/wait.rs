@@ -25,7 +25,8 @@ use crate::Ctx;
 /// What the wait is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Goal {
-    /// kubectl's status viewer says done (OnDelete: every pod updated and ready).
+    /// kubectl's status viewer says done (OnDelete: every pod there is ready; the ones on an
+    /// older template are named, as only their deletion updates them).
     Rollout,
     /// replicas == ready == desired.
     Scale,
@@ -356,7 +357,21 @@ fn evaluate(
                     show.line(&m);
                     true
                 }
-                Viewer::NotRolling(_) => rollout::on_delete_done(sts),
+                Viewer::NotRolling(_) => {
+                    // OnDelete: nothing rolls by itself (the controller replaces only deleted
+                    // pods), so the wait is for the pods there are to be ready; the ones on an
+                    // older template are named, not waited for.
+                    let list: Vec<Pod> = pods.values().cloned().collect();
+                    let behind = rollout::pods_behind(sts, &list);
+                    if !behind.is_empty() && rollout::observed(sts) {
+                        show.line(&format!(
+                            "OnDelete: {} keep{} the old template until deleted",
+                            behind.join(", "),
+                            if behind.len() == 1 { "s" } else { "" }
+                        ));
+                    }
+                    rollout::scale_done(sts) && pods.len() == rollout::desired(sts).max(0) as usize
+                }
             },
             Goal::Gone => false,
         }

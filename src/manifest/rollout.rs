@@ -66,15 +66,48 @@ pub fn status_viewer(sts: &StatefulSet) -> Viewer {
     ))
 }
 
-/// Done condition for OnDelete sets (kubectl has none): the spec is observed, every replica
-/// runs the update revision and is ready.
-pub fn on_delete_done(sts: &StatefulSet) -> bool {
+/// Every pod runs the update revision. RollingUpdate: currentRevision == updateRevision
+/// (kubectl's and the console's test). OnDelete: upstream advances currentRevision only for
+/// RollingUpdate (completeRollingUpdate in pkg/controller/statefulset/stateful_set_control.go),
+/// so the pods decide: every created pod is counted at the update revision
+/// (updatedReplicas == replicas, computeReplicaStatus counts both from the pods' labels).
+pub fn all_updated(sts: &StatefulSet) -> bool {
     let st = sts.status.clone().unwrap_or_default();
-    let r = desired(sts);
-    observed(sts)
-        && st.ready_replicas.unwrap_or(0) == r
-        && st.updated_replicas.unwrap_or(0) == r
-        && st.replicas == r
+    if is_on_delete(sts) {
+        let update = st.update_revision.as_deref().unwrap_or_default();
+        return st.updated_replicas.unwrap_or(0) == st.replicas
+            && (st.replicas == 0 || !update.is_empty());
+    }
+    st.current_revision == st.update_revision
+}
+
+/// The pods (names, by ordinal) that do not run the update revision: under OnDelete they keep
+/// their template until deleted. Terminating pods are left out.
+pub fn pods_behind(sts: &StatefulSet, pods: &[k8s_openapi::api::core::v1::Pod]) -> Vec<String> {
+    let update = sts
+        .status
+        .as_ref()
+        .and_then(|s| s.update_revision.clone())
+        .unwrap_or_default();
+    let mut behind: Vec<&k8s_openapi::api::core::v1::Pod> = pods
+        .iter()
+        .filter(|p| p.metadata.deletion_timestamp.is_none())
+        .filter(|p| {
+            p.metadata
+                .labels
+                .as_ref()
+                .and_then(|l| l.get("controller-revision-hash"))
+                .map(String::as_str)
+                != Some(update.as_str())
+        })
+        .collect();
+    behind.sort_by_key(|p| {
+        crate::render::status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default())
+    });
+    behind
+        .into_iter()
+        .map(|p| p.metadata.name.clone().unwrap_or_default())
+        .collect()
 }
 
 /// Done condition of `scale --wait`: observed, replicas == ready == desired.
