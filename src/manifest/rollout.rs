@@ -81,6 +81,66 @@ pub fn all_updated(sts: &StatefulSet) -> bool {
     st.current_revision == st.update_revision
 }
 
+/// What a change of the pod template does to the pods of `sts` (the set as it is after the
+/// change), as upstream's controller acts (pkg/controller/statefulset/stateful_set_control.go,
+/// updateStatefulSet): RollingUpdate replaces the pods from the highest ordinal down to the
+/// partition; OnDelete replaces none, each pod keeps its template until it is deleted.
+pub fn template_change_effect(sts: &StatefulSet) -> String {
+    let name = sts.metadata.name.clone().unwrap_or_default();
+    let r = desired(sts);
+    let start = sts
+        .spec
+        .as_ref()
+        .and_then(|s| s.ordinals.as_ref())
+        .and_then(|o| o.start)
+        .unwrap_or(0);
+    let pods = |from: i32, to: i32| -> String {
+        // Pods start..start+r, counted by position (the partition is an ordinal).
+        match to - from {
+            n if n <= 0 => String::new(),
+            1 => format!("{name}-{from}"),
+            2 => format!("{name}-{from} and {name}-{}", from + 1),
+            _ => format!("{name}-{from} … {name}-{}", to - 1),
+        }
+    };
+    if r == 0 {
+        return "no pod runs now; pods created later use the new template".into();
+    }
+    let (first, end) = (start, start + r);
+    if is_on_delete(sts) {
+        return format!(
+            "no pod is restarted: with the OnDelete update strategy {} keep{} the old template until deleted (kubectl delete pod NAME, one at a time)",
+            pods(first, end),
+            if r == 1 { "s" } else { "" }
+        );
+    }
+    let partition = sts
+        .spec
+        .as_ref()
+        .and_then(|s| s.update_strategy.as_ref())
+        .and_then(|u| u.rolling_update.as_ref())
+        .and_then(|r| r.partition)
+        .unwrap_or(0);
+    if partition <= first {
+        return format!(
+            "the pods are replaced by a rolling update, highest ordinal first ({})",
+            pods(first, end)
+        );
+    }
+    if partition >= end {
+        return format!(
+            "no pod is restarted: the partition ({partition}) keeps {} on the old template",
+            pods(first, end)
+        );
+    }
+    format!(
+        "a rolling update replaces {} (ordinals from the partition, {partition}, up); {} keep{} the old template",
+        pods(partition, end),
+        pods(first, partition),
+        if partition - first == 1 { "s" } else { "" }
+    )
+}
+
 /// The pods (names, by ordinal) that do not run the update revision: under OnDelete they keep
 /// their template until deleted. Terminating pods are left out.
 pub fn pods_behind(sts: &StatefulSet, pods: &[k8s_openapi::api::core::v1::Pod]) -> Vec<String> {
@@ -273,6 +333,44 @@ mod tests {
         );
         v["spec"]["updateStrategy"] = json!({"type": "OnDelete"});
         assert!(matches!(status_viewer(&sts(v)), Viewer::NotRolling(_)));
+    }
+
+    #[test]
+    fn template_change_effects() {
+        let mk = |strategy: Value, replicas: i32| {
+            sts(json!({"metadata": {"name": "web"},
+                "spec": {"replicas": replicas, "selector": {}, "template": {}, "serviceName": "web",
+                         "updateStrategy": strategy}}))
+        };
+        let e = template_change_effect(&mk(json!({"type": "OnDelete"}), 3));
+        assert!(e.starts_with("no pod is restarted"), "{e}");
+        assert!(
+            e.contains("web-0 … web-2 keep the old template until deleted"),
+            "{e}"
+        );
+        let e = template_change_effect(&mk(json!({"type": "RollingUpdate"}), 2));
+        assert_eq!(
+            e,
+            "the pods are replaced by a rolling update, highest ordinal first (web-0 and web-1)"
+        );
+        let e = template_change_effect(&mk(
+            json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 2}}),
+            3,
+        ));
+        assert!(
+            e.contains("replaces web-2 (") && e.contains("web-0 and web-1 keep the old"),
+            "{e}"
+        );
+        let e = template_change_effect(&mk(
+            json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 3}}),
+            3,
+        ));
+        assert!(
+            e.starts_with("no pod is restarted: the partition (3)"),
+            "{e}"
+        );
+        let e = template_change_effect(&mk(json!({"type": "OnDelete"}), 1));
+        assert!(e.contains("web-0 keeps the old template"), "{e}");
     }
 
     #[test]
