@@ -47,7 +47,25 @@ pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
                 .collect()
         })
         .unwrap_or_default();
-    render::out(&detail_numbered(&sts, &pods, &numbers, Timestamp::now()))
+    // Pods missing although the controller has seen the spec: its FailedCreate events say
+    // why (one more request, only then; without them the page just lacks the reason).
+    let events = if crate::manifest::rollout::pods_missing(&sts, &pods) {
+        kube.obs_list_events(Some(&format!(
+            "involvedObject.kind=StatefulSet,involvedObject.name={name}"
+        )))
+        .await
+        .map(|(e, _)| e)
+        .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    render::out(&detail_events(
+        &sts,
+        &pods,
+        &numbers,
+        &events,
+        Timestamp::now(),
+    ))
 }
 
 /// Revision name → revision number.
@@ -63,6 +81,17 @@ pub fn detail_numbered(
     sts: &StatefulSet,
     pods: &[Pod],
     numbers: &Numbers,
+    now: Timestamp,
+) -> String {
+    detail_events(sts, pods, numbers, &[], now)
+}
+
+/// [`detail_numbered`] with the set's events (a pod the controller fails to create).
+pub fn detail_events(
+    sts: &StatefulSet,
+    pods: &[Pod],
+    numbers: &Numbers,
+    events: &[k8s_openapi::api::core::v1::Event],
     now: Timestamp,
 ) -> String {
     let name = sts.metadata.name.clone().unwrap_or_default();
@@ -128,7 +157,7 @@ pub fn detail_numbered(
     for (k, v) in &rows {
         out.push_str(&format!("{:<width$}{v}\n", format!("{k}:")));
     }
-    out.push_str(&stuck_section(&name, sts, pods, numbers, now));
+    out.push_str(&stuck_section(&name, sts, pods, numbers, events, now));
     out.push_str(&on_delete_section(sts, pods));
 
     let mut port_rows = Vec::new();
@@ -289,14 +318,16 @@ fn stuck_section(
     sts: &StatefulSet,
     pods: &[Pod],
     numbers: &Numbers,
+    events: &[k8s_openapi::api::core::v1::Event],
     now: Timestamp,
 ) -> String {
     use crate::manifest::stuck;
     let now = now.max(stuck::newest_timestamp(sts, pods).unwrap_or(now));
-    match stuck::analyze(sts, pods, now, jiff::SignedDuration::from_mins(5)) {
+    match stuck::analyze(sts, pods, now, jiff::SignedDuration::from_mins(5))
+        .or_else(|| stuck::failed_create(sts, pods, events, now))
+    {
         Some(s) => {
-            let (text, fix) =
-                stuck::explain_numbered(name, &s, sts, numbers.get(&s.revision).copied());
+            let (text, fix) = stuck::explain_numbered(name, &s, sts, numbers);
             format!("\nStuck: {text}\n  recover with: {fix}\n")
         }
         None => String::new(),

@@ -5,7 +5,6 @@
 //! and, on confirmation, the deletion of the stuck pod after the template is restored.
 
 use anyhow::{anyhow, bail, Result};
-use jiff::Timestamp;
 
 use super::mutate::{confirm, print_object, suffix};
 use super::wait::{self, Goal};
@@ -13,10 +12,6 @@ use crate::cli::{DryRun, OutputFormat, RollbackArgs};
 use crate::manifest::{revisions, rollout, stuck};
 use crate::render;
 use crate::Ctx;
-
-/// How long a pod may fail its readiness (without a back-off or scheduling failure) before
-/// the set counts as stuck.
-const STUCK_AFTER_MINUTES: i64 = 5;
 
 pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
     let dry = args.dry_run.mode();
@@ -49,15 +44,11 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
     let unsettled = ready < rollout::desired(&sts)
         || ready < st.replicas
         || st.observed_generation != sts.metadata.generation;
+    // The pod that holds an OrderedReady set: the first unready one of another revision than
+    // the target (a crash-looping pod between two crashes included, whatever its age). The
+    // controller would wait on it for ever; it is deleted once the template is restored.
     let find_stuck = |pods: &[k8s_openapi::api::core::v1::Pod]| {
-        let now = Timestamp::now().max(stuck::newest_timestamp(&sts, pods).unwrap_or_default());
-        stuck::analyze(
-            &sts,
-            pods,
-            now,
-            jiff::SignedDuration::from_mins(STUCK_AFTER_MINUTES),
-        )
-        .filter(|s| s.revision != target.name())
+        stuck::blocking_after_rollback(&sts, pods, target.name())
     };
     // With --yes there is nothing to ask, so the pods are listed together with the PATCH
     // (what they were is what counts; the patch does not touch them).
@@ -86,7 +77,7 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
     }
     if let Some(s) = &stuck {
         let (text, _) = stuck::explain(&name, s, &sts);
-        eprintln!("statefulset {name:?} is stuck: {text}");
+        eprintln!("statefulset {name:?} is held up: {text}");
         eprintln!("restoring the template does not replace {} by itself; it will be deleted after the rollback so the controller recreates it", s.pod);
     }
     if dry == DryRun::Client {
@@ -131,7 +122,7 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
             stuck = find_stuck(&pods);
             if let Some(s) = &stuck {
                 let (text, _) = stuck::explain(&name, s, &sts);
-                eprintln!("statefulset {name:?} is stuck: {text}");
+                eprintln!("statefulset {name:?} is held up: {text}");
                 eprintln!("restoring the template does not replace {} by itself; deleting it so the controller recreates it", s.pod);
             }
         }

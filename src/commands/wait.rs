@@ -10,7 +10,8 @@ use std::time::Duration;
 use anyhow::{anyhow, Result};
 use futures::StreamExt;
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::core::v1::{Event, Pod};
+use kube::api::WatchEvent;
 use tokio::time::Instant;
 
 use crate::errors::{with_hint, WaitTimedOut};
@@ -48,15 +49,18 @@ struct Show {
 }
 
 impl Show {
-    fn new(ctx: &Ctx) -> Show {
+    fn new(ctx: &Ctx, goal: Goal) -> Show {
         let bar = ctx.stderr_tty.then(|| {
             let b = indicatif::ProgressBar::new(1);
+            let template = if goal == Goal::Rollout {
+                "{spinner} [{bar:30}] {pos}/{len} updated  {msg}"
+            } else {
+                "{spinner} [{bar:30}] {msg}"
+            };
             b.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{spinner} [{bar:30}] {pos}/{len} updated  {msg}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                .progress_chars("=> "),
+                indicatif::ProgressStyle::with_template(template)
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                    .progress_chars("=> "),
             );
             b.enable_steady_tick(Duration::from_millis(120));
             b
@@ -118,13 +122,18 @@ impl Show {
         if let Some(b) = &self.bar {
             b.set_length(desired.max(1));
             b.set_position(if goal == Goal::Scale {
-                ready.max(0) as u64
+                (ready.max(0) as u64).min(desired)
             } else {
                 updated.max(0) as u64
             });
-            b.set_message(format!(
-                "updated {updated}/{desired}, ready {ready}/{desired}{busy}"
-            ));
+            if goal == Goal::Scale {
+                let list: Vec<Pod> = pods.values().cloned().collect();
+                b.set_message(rollout::scale_progress(sts, &list));
+            } else {
+                b.set_message(format!(
+                    "updated {updated}/{desired}, ready {ready}/{desired}{busy}"
+                ));
+            }
         }
     }
 
@@ -149,6 +158,10 @@ fn pod_state(p: &Pod) -> String {
 enum Ev {
     Sts(Change<StatefulSet>),
     Pod(Change<Pod>),
+    /// An event of the set (added or changed).
+    Event(Event),
+    /// Nothing to do (a bookmark, a deleted event).
+    Skip,
     End,
 }
 
@@ -173,7 +186,7 @@ pub async fn wait_for(
     ctx: &Ctx,
     mut check: impl FnMut(&StatefulSet, &BTreeMap<String, Pod>) -> Option<bool>,
 ) -> Result<()> {
-    let mut show = Show::new(ctx);
+    let mut show = Show::new(ctx, goal);
     let result = run_loop(kube, name, goal, deadline, &mut show, &mut check, None).await;
     show.finish();
     result
@@ -187,7 +200,7 @@ pub async fn wait_gone(
     ctx: &Ctx,
 ) -> Result<()> {
     let name = sts.metadata.name.clone().unwrap_or_default();
-    let mut show = Show::new(ctx);
+    let mut show = Show::new(ctx, Goal::Gone);
     let result = run_loop(
         kube,
         &name,
@@ -237,11 +250,33 @@ async fn run_loop(
                 Some(pod_state(p)),
             );
         }
+        // The set's events: a pod the controller fails to create shows only there
+        // (FailedCreate). Optional: without them (forbidden, failing) the wait goes on.
+        let fields = format!("involvedObject.kind=StatefulSet,involvedObject.name={name}");
+        let (mut events, events_rv) = if goal == Goal::Gone {
+            (Vec::new(), None)
+        } else {
+            match kube.obs_list_events(Some(&fields)).await {
+                Ok((e, rv)) => (e, Some(rv)),
+                Err(_) => (Vec::new(), None),
+            }
+        };
         let mut current = sts.clone();
         if let Some(s) = &current {
             last_sts = Some(s.clone());
         }
-        if let Some(done) = evaluate(name, current.as_ref(), &pods, goal, show, check)? {
+        if let Some(done) = evaluate(
+            kube,
+            name,
+            current.as_ref(),
+            &pods,
+            &events,
+            goal,
+            show,
+            check,
+        )
+        .await?
+        {
             if done {
                 return Ok(());
             }
@@ -252,24 +287,49 @@ async fn run_loop(
         };
         let sw = kube.watch_statefulset(name, &sts_rv).await?.map(Ev::Sts);
         let pw = kube.watch_pods(&selector, &pods_rv).await?.map(Ev::Pod);
-        let mut events = Box::pin(futures::stream::select(
-            sw.chain(futures::stream::once(async { Ev::End })),
-            pw.chain(futures::stream::once(async { Ev::End })),
+        let ew = match &events_rv {
+            Some(rv) => match kube.obs_watch_events(Some(&fields), rv).await {
+                Ok(w) => w
+                    .map(|e| match e {
+                        Ok(WatchEvent::Added(e)) | Ok(WatchEvent::Modified(e)) => Ev::Event(e),
+                        Ok(WatchEvent::Deleted(_)) | Ok(WatchEvent::Bookmark(_)) => Ev::Skip,
+                        Ok(WatchEvent::Error(_)) | Err(_) => Ev::End,
+                    })
+                    .boxed(),
+                Err(_) => futures::stream::pending().boxed(),
+            },
+            None => futures::stream::pending().boxed(),
+        };
+        let mut stream = Box::pin(futures::stream::select(
+            futures::stream::select(
+                sw.chain(futures::stream::once(async { Ev::End })),
+                pw.chain(futures::stream::once(async { Ev::End })),
+            ),
+            ew,
         ));
         loop {
             let next = match deadline {
-                Some(d) => match tokio::time::timeout_at(d, events.next()).await {
+                Some(d) => match tokio::time::timeout_at(d, stream.next()).await {
                     Ok(n) => n,
                     Err(_) => return Err(timed_out(name, current.as_ref(), &pods, goal)),
                 },
-                None => events.next().await,
+                None => stream.next().await,
             };
             match next {
                 None
                 | Some(Ev::End)
                 | Some(Ev::Sts(Change::Restart))
                 | Some(Ev::Pod(Change::Restart)) => break,
-                Some(Ev::Sts(Change::Nothing)) | Some(Ev::Pod(Change::Nothing)) => continue,
+                Some(Ev::Sts(Change::Nothing))
+                | Some(Ev::Pod(Change::Nothing))
+                | Some(Ev::Skip) => continue,
+                Some(Ev::Event(e)) => {
+                    if e.reason.as_deref() != Some("FailedCreate") {
+                        continue;
+                    }
+                    events.retain(|o| o.metadata.uid != e.metadata.uid);
+                    events.push(e);
+                }
                 Some(Ev::Sts(Change::Applied(s))) => {
                     last_sts = Some(s.clone());
                     current = Some(s);
@@ -295,7 +355,18 @@ async fn run_loop(
                     }
                 }
             }
-            if let Some(true) = evaluate(name, current.as_ref(), &pods, goal, show, check)? {
+            if let Some(true) = evaluate(
+                kube,
+                name,
+                current.as_ref(),
+                &pods,
+                &events,
+                goal,
+                show,
+                check,
+            )
+            .await?
+            {
                 return Ok(());
             }
         }
@@ -317,10 +388,13 @@ fn owned_by(p: &Pod, uid: Option<&str>) -> bool {
 }
 
 /// `Some(true)` done, `Some(false)`/`None` not yet; an error when the rollout is stuck.
-fn evaluate(
+#[allow(clippy::too_many_arguments)]
+async fn evaluate(
+    kube: &Kube,
     name: &str,
     sts: Option<&StatefulSet>,
     pods: &BTreeMap<String, Pod>,
+    events: &[Event],
     goal: Goal,
     show: &mut Show,
     check: &mut impl FnMut(&StatefulSet, &BTreeMap<String, Pod>) -> Option<bool>,
@@ -338,13 +412,8 @@ fn evaluate(
     } else {
         match goal {
             Goal::Scale => {
-                let st = sts.status.clone().unwrap_or_default();
-                show.line(&format!(
-                    "{} of {} pods ready ({} exist)",
-                    st.ready_replicas.unwrap_or(0),
-                    rollout::desired(sts),
-                    st.replicas
-                ));
+                let list: Vec<Pod> = pods.values().cloned().collect();
+                show.line(&rollout::scale_progress(sts, &list));
                 // The pod watch may lag the set's: also wait until the pods seen agree.
                 rollout::scale_done(sts) && pods.len() == rollout::desired(sts).max(0) as usize
             }
@@ -381,9 +450,19 @@ fn evaluate(
     }
     let list: Vec<Pod> = pods.values().cloned().collect();
     let now = Timestamp::now().max(stuck::newest_timestamp(sts, &list).unwrap_or_default());
-    if let Some(s) = stuck::analyze(sts, &list, now, jiff::SignedDuration::from_hours(365 * 24)) {
+    let found = stuck::analyze(sts, &list, now, jiff::SignedDuration::from_hours(365 * 24))
+        .or_else(|| stuck::failed_create(sts, &list, events, now));
+    if let Some(s) = found {
         if s.definitive {
-            let (text, fix) = stuck::explain(name, &s, sts);
+            // The same diagnosis as `get`, revisions by number (one more request, at the end).
+            let numbers: BTreeMap<String, i64> = match kube.list_revisions(sts).await {
+                Ok(revs) => revs
+                    .into_iter()
+                    .map(|r| (r.name().to_string(), r.number))
+                    .collect(),
+                Err(_) => BTreeMap::new(),
+            };
+            let (text, fix) = stuck::explain_numbered(name, &s, sts, &numbers);
             return Err(with_hint(
                 anyhow!(WaitTimedOut(format!(
                     "the rollout of statefulset {name:?} is stuck: {text}"

@@ -141,6 +141,52 @@ pub fn template_change_effect(sts: &StatefulSet) -> String {
     )
 }
 
+/// The progress line of `scale --wait`. Scaling up: `2 of 5 pods ready (3 exist)`. Scaling
+/// down, what is awaited is the removal of the pods above the target, highest ordinal first
+/// (upstream deletes them one at a time with OrderedReady): `scaling down to 0: waiting for
+/// web-4, web-3 to go`.
+pub fn scale_progress(sts: &StatefulSet, pods: &[k8s_openapi::api::core::v1::Pod]) -> String {
+    let st = sts.status.clone().unwrap_or_default();
+    let want = desired(sts);
+    let start = sts
+        .spec
+        .as_ref()
+        .and_then(|s| s.ordinals.as_ref())
+        .and_then(|o| o.start)
+        .unwrap_or(0) as i64;
+    let mut going: Vec<(i64, String)> = pods
+        .iter()
+        .filter_map(|p| {
+            let name = p.metadata.name.clone().unwrap_or_default();
+            let ordinal = crate::render::status::pod_ordinal(&name)?;
+            (ordinal >= start + want as i64).then_some((ordinal, name))
+        })
+        .collect();
+    if !going.is_empty() {
+        going.sort_by(|a, b| b.0.cmp(&a.0));
+        let names: Vec<String> = going.into_iter().map(|(_, n)| n).collect();
+        return format!(
+            "scaling down to {want}: waiting for {} to go",
+            names.join(", ")
+        );
+    }
+    format!(
+        "{} of {want} pods ready ({} exist)",
+        st.ready_replicas.unwrap_or(0),
+        st.replicas
+    )
+}
+
+/// Fewer live pods than desired although the controller has observed the spec: pods it has
+/// not (yet) created.
+pub fn pods_missing(sts: &StatefulSet, pods: &[k8s_openapi::api::core::v1::Pod]) -> bool {
+    let live = pods
+        .iter()
+        .filter(|p| p.metadata.deletion_timestamp.is_none())
+        .count();
+    observed(sts) && (live as i64) < desired(sts) as i64
+}
+
 /// The pods (names, by ordinal) that do not run the update revision: under OnDelete they keep
 /// their template until deleted. Terminating pods are left out.
 pub fn pods_behind(sts: &StatefulSet, pods: &[k8s_openapi::api::core::v1::Pod]) -> Vec<String> {
@@ -371,6 +417,25 @@ mod tests {
         );
         let e = template_change_effect(&mk(json!({"type": "OnDelete"}), 1));
         assert!(e.contains("web-0 keeps the old template"), "{e}");
+    }
+
+    #[test]
+    fn scale_progress_says_what_is_awaited() {
+        let set = sts(json!({"metadata": {"name": "web"},
+            "spec": {"replicas": 0, "selector": {}, "template": {}, "serviceName": "web"},
+            "status": {"replicas": 5, "readyReplicas": 5}}));
+        let pods: Vec<k8s_openapi::api::core::v1::Pod> = (0..5)
+            .map(|i| {
+                serde_json::from_value(json!({"metadata": {"name": format!("web-{i}")}})).unwrap()
+            })
+            .collect();
+        assert_eq!(
+            scale_progress(&set, &pods),
+            "scaling down to 0: waiting for web-4, web-3, web-2, web-1, web-0 to go"
+        );
+        let mut up = set.clone();
+        up.spec.as_mut().unwrap().replicas = Some(7);
+        assert_eq!(scale_progress(&up, &pods), "5 of 7 pods ready (5 exist)");
     }
 
     #[test]
