@@ -142,3 +142,173 @@ fn edit_yaml_on_on_delete_does_not_claim_a_rolling_update() {
     std::thread::sleep(Duration::from_secs(2));
     assert_eq!(pods(&env, "db"), before, "OnDelete pods must keep running");
 }
+
+#[test]
+fn create_wait_ends_as_soon_as_the_rollout_is_stuck() {
+    let env = env();
+    let started = std::time::Instant::now();
+    let o = env.run([
+        "create",
+        "web",
+        "--image",
+        "nginx:bad",
+        "--replicas",
+        "2",
+        "--wait",
+        "--timeout",
+        "50s",
+    ]);
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "waited out the timeout"
+    );
+    assert!(
+        o.stderr
+            .contains("the rollout of statefulset \"web\" is stuck: pod web-0 (revision 1 (")
+            && (o.stderr.contains("ErrImagePull") || o.stderr.contains("ImagePullBackOff")),
+        "{}",
+        o.stderr
+    );
+    // One revision: nothing to roll back to, and get says the same.
+    assert!(!o.stderr.contains("rollback"), "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("hint: fix the pod template: kubectl statefulset edit-yaml web"),
+        "{}",
+        o.stderr
+    );
+    let out = env.ok(["get", "web"]);
+    assert!(out.contains("Stuck: pod web-0 (revision 1 ("), "{out}");
+    assert!(!out.contains("rollback"), "{out}");
+    assert!(
+        out.contains("recover with: fix the pod template: kubectl statefulset edit-yaml web"),
+        "{out}"
+    );
+}
+
+#[test]
+fn rollback_of_a_crash_looping_update_recovers_without_bad_advice() {
+    let env = env();
+    create(&env, "web", "nginx:1.25", 3);
+    set_image(&env, "web", "crash:1");
+    // web-2 is replaced by a crash-looping pod; OrderedReady waits on it.
+    let ok = env.sim.wait_until(Duration::from_secs(30), |c| {
+        c.get(&PODS, Some("default"), "web-2")
+            .ok()
+            .is_some_and(|p| {
+                p["status"]["containerStatuses"][0]["restartCount"]
+                    .as_i64()
+                    .unwrap_or(0)
+                    >= 1
+            })
+    });
+    assert!(ok, "web-2 never crashed");
+    // get: the stuck pod runs the update revision and the ready pods revision 1.
+    let ok = env.sim.wait_until(Duration::from_secs(30), |_| {
+        env.ok(["get", "web"]).contains("CrashLoopBackOff")
+    });
+    assert!(ok, "web-2 never reached CrashLoopBackOff");
+    let out = env.ok(["get", "web"]);
+    assert!(
+        out.contains("recover with: kubectl statefulset rollback web --to-revision 1 "),
+        "{out}"
+    );
+
+    let o = env.run(["rollback", "web", "--yes", "--wait", "--timeout", "60s"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    // The crash-looping pods are deleted when seen unready, or replaced by the controller
+    // when seen between two crashes: never "stuck", never a hint to roll back again.
+    assert!(!o.stderr.contains("is stuck"), "{}", o.stderr);
+    assert!(
+        !o.stderr.contains("hint: kubectl statefulset rollback"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(
+        template(&env, "web")["spec"]["containers"][0]["image"],
+        "nginx:1.25"
+    );
+    let s = env.sts("default", "web").unwrap();
+    assert_eq!(s["status"]["readyReplicas"], 3);
+    // Healthy again, with two revisions: no advice at all.
+    let out = env.ok(["get", "web"]);
+    assert!(
+        !out.contains("Stuck:") && !out.contains("rollback"),
+        "{out}"
+    );
+}
+
+#[test]
+fn names_whose_pods_cannot_be_created() {
+    let env = env();
+    let long = "a".repeat(53);
+    let o = env.run(["create", &long, "--image", "nginx"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("is 53 characters long; at most 52 work")
+            && o.stderr.contains("controller-revision-hash"),
+        "{}",
+        o.stderr
+    );
+    assert!(env.writes().is_empty(), "{:#?}", env.writes());
+    env.ok([
+        "create",
+        &"b".repeat(52),
+        "--image",
+        "nginx",
+        "--dry-run=server",
+    ]);
+
+    // Made by another client: the API accepts it, the controller cannot create its pods,
+    // and get says why (the FailedCreate event), as does --wait.
+    let name = "c".repeat(60);
+    let sts = serde_json::json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {"replicas": 1, "serviceName": name, "selector": {"matchLabels": {"app": "long"}},
+            "template": {"metadata": {"labels": {"app": "long"}},
+                "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}});
+    env.sim
+        .cluster()
+        .create(
+            &kube_sim::resources::STATEFULSETS,
+            Some("default"),
+            sts,
+            &kube_sim::api::WriteOptions::default(),
+        )
+        .expect("the API accepts a 60-character name");
+    let ok = env.sim.wait_until(Duration::from_secs(20), |_| {
+        env.ok(["get", &name]).contains("FailedCreate")
+    });
+    assert!(ok, "{}", env.ok(["get", &name]));
+    let out = env.ok(["get", &name]);
+    assert!(
+        out.contains(&format!("Stuck: pod {name}-0 (revision "))
+            && out.contains("cannot be created")
+            && out.contains("must be no more than 63 characters"),
+        "{out}"
+    );
+    assert!(
+        out.contains("recover with: the name is too long for the pods' controller-revision-hash label: create the StatefulSet again with a name of at most 52 characters"),
+        "{out}"
+    );
+    let o = env.run(["scale", &name, "2", "--wait", "--timeout", "30s"]);
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(o.stderr.contains("cannot be created"), "{}", o.stderr);
+}
+
+#[test]
+fn scale_down_progress_says_what_is_awaited() {
+    let env = env();
+    create(&env, "web", "nginx:1.25", 3);
+    let o = env.run(["scale", "web", "0", "--wait", "--timeout", "30s"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(!o.stderr.contains("of 0 pods ready"), "{}", o.stderr);
+    assert!(!o.stderr.contains("pods ready"), "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("scaling down to 0: waiting for web-2, web-1, web-0 to go"),
+        "{}",
+        o.stderr
+    );
+}

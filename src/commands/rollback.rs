@@ -44,9 +44,9 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
     let unsettled = ready < rollout::desired(&sts)
         || ready < st.replicas
         || st.observed_generation != sts.metadata.generation;
-    // The pod that holds an OrderedReady set: the first unready one of another revision than
-    // the target (a crash-looping pod between two crashes included, whatever its age). The
-    // controller would wait on it for ever; it is deleted once the template is restored.
+    // The pods that hold an OrderedReady set: the unready ones of another revision than the
+    // target (a crash-looping pod between two crashes included, whatever its age). The
+    // controller would wait on them for ever; they are deleted once the template is restored.
     let find_stuck = |pods: &[k8s_openapi::api::core::v1::Pod]| {
         stuck::blocking_after_rollback(&sts, pods, target.name())
     };
@@ -56,7 +56,7 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
     let mut stuck = if unsettled && !together {
         find_stuck(&kube.list_pods(&super::list::selector(&sts)).await?)
     } else {
-        None
+        Vec::new()
     };
 
     let diff = revisions::diff(
@@ -75,13 +75,13 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
     } else {
         render::out(&diff)?;
     }
-    if let Some(s) = &stuck {
+    for s in &stuck {
         let (text, _) = stuck::explain(&name, s, &sts);
         eprintln!("statefulset {name:?} is held up: {text}");
         eprintln!("restoring the template does not replace {} by itself; it will be deleted after the rollback so the controller recreates it", s.pod);
     }
     if dry == DryRun::Client {
-        if let Some(s) = &stuck {
+        for s in &stuck {
             eprintln!("would delete pod {}", s.pod);
         }
         return print_object(
@@ -93,14 +93,20 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
         );
     }
     if dry == DryRun::None {
-        let question = match &stuck {
-            Some(s) => format!(
-                "Roll back statefulset {name:?} to revision {} and delete the stuck pod {}?",
-                target.number, s.pod
-            ),
-            None => format!(
+        let names: Vec<&str> = stuck.iter().map(|s| s.pod.as_str()).collect();
+        let question = match names.len() {
+            0 => format!(
                 "Roll back statefulset {name:?} to revision {}?",
                 target.number
+            ),
+            1 => format!(
+                "Roll back statefulset {name:?} to revision {} and delete the stuck pod {}?",
+                target.number, names[0]
+            ),
+            _ => format!(
+                "Roll back statefulset {name:?} to revision {} and delete the stuck pods {}?",
+                target.number,
+                names.join(", ")
             ),
         };
         if !confirm(ctx, &question)? {
@@ -120,7 +126,7 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
     match pods {
         Some(Ok(pods)) => {
             stuck = find_stuck(&pods);
-            if let Some(s) = &stuck {
+            for s in &stuck {
                 let (text, _) = stuck::explain(&name, s, &sts);
                 eprintln!("statefulset {name:?} is held up: {text}");
                 eprintln!("restoring the template does not replace {} by itself; deleting it so the controller recreates it", s.pod);
@@ -138,7 +144,7 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
         "StatefulSet",
         &format!("statefulset.apps/{name} rolled back{}", suffix(dry)),
     )?;
-    if let Some(s) = &stuck {
+    for s in &stuck {
         kube.delete_pod(&s.pod, s.uid.as_deref(), dry == DryRun::Server)
             .await
             .map_err(|e| {

@@ -170,6 +170,16 @@ pub fn scale_progress(sts: &StatefulSet, pods: &[k8s_openapi::api::core::v1::Pod
             names.join(", ")
         );
     }
+    if st.replicas > want {
+        // The pods are gone; the status has yet to count them out.
+        return format!(
+            "scaling down to {want}: waiting for the status to count the removed pods ({} still counted)",
+            st.replicas
+        );
+    }
+    if want == 0 {
+        return "no pods left".into();
+    }
     format!(
         "{} of {want} pods ready ({} exist)",
         st.ready_replicas.unwrap_or(0),

@@ -74,12 +74,30 @@ pub fn analyze(
     pods.sort_by_key(|p| {
         pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()).unwrap_or(i64::MAX)
     });
+    // OrderedReady waits on the first unready pod: it alone counts when merely slow; a
+    // definitive failure (back-off, a crashed container, unschedulable) further up counts too,
+    // as it holds the set as soon as the pods below it are ready.
+    let ordered = !crate::manifest::rollout::is_parallel(sts);
+    let mut first_unready = true;
     for p in pods {
         if is_ready(p) {
             continue;
         }
-        let (reason, message, for_, definitive) = analyze_pod(p, now);
-        if definitive || for_ >= threshold {
+        let (reason, message, for_, mut definitive) = analyze_pod(p, now);
+        // A crash-looping pod of an older revision is Running and Ready between two crashes
+        // (without a readiness probe), and then the controller goes on and replaces it
+        // (upstream's rolling update deletes an old-revision pod whatever its health): it
+        // is about to go, not stuck, unless it stays unready for the threshold.
+        if definitive
+            && crashing(&reason)
+            && !update.is_empty()
+            && revision_of(p) != Some(update.as_str())
+        {
+            definitive = false;
+        }
+        let counts = definitive || (for_ >= threshold && (first_unready || !ordered));
+        first_unready = false;
+        if counts {
             let revision = p
                 .metadata
                 .labels
@@ -98,10 +116,6 @@ pub fn analyze(
                 for_,
                 definitive,
             });
-        }
-        // OrderedReady: only the first unhealthy pod matters (the controller waits on it).
-        if !crate::manifest::rollout::is_parallel(sts) {
-            return None;
         }
     }
     None
@@ -154,6 +168,22 @@ fn analyze_pod(p: &Pod, now: Timestamp) -> (String, String, Duration, bool) {
                     break;
                 }
             }
+            // A container that crashed again (exited with an error after a restart): the
+            // kubelet shows Error between two CrashLoopBackOff waits.
+            if let Some(t) = cs.state.as_ref().and_then(|s| s.terminated.as_ref()) {
+                if t.exit_code != 0 && cs.restart_count >= 1 {
+                    definitive = true;
+                    reason = t.reason.clone().unwrap_or_else(|| "Error".into());
+                    message = format!(
+                        "container {} exited with code {} after {} restart{}",
+                        cs.name,
+                        t.exit_code,
+                        cs.restart_count,
+                        if cs.restart_count == 1 { "" } else { "s" }
+                    );
+                    break;
+                }
+            }
         }
     }
     if reason.is_empty() {
@@ -171,6 +201,21 @@ fn analyze_pod(p: &Pod, now: Timestamp) -> (String, String, Duration, bool) {
         }
     }
     (reason, message, for_, definitive)
+}
+
+/// A reason of `analyze_pod` that means the container starts and then crashes.
+fn crashing(reason: &str) -> bool {
+    !matches!(
+        reason,
+        "ImagePullBackOff"
+            | "ErrImagePull"
+            | "InvalidImageName"
+            | "CreateContainerConfigError"
+            | "CreateContainerError"
+            | "RunContainerError"
+            | "ErrImageNeverPull"
+            | "Unschedulable"
+    )
 }
 
 fn revision_of(p: &Pod) -> Option<&str> {
@@ -220,38 +265,38 @@ fn good_revision(sts: &StatefulSet, pods: &[Pod], bad: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The pod that blocks an OrderedReady set after a rollback to `target`: the lowest-ordinal
-/// pod that is not ready and runs another revision. Upstream's processReplica waits on any
+/// The pods that hold an OrderedReady set after a rollback to `target`: every pod that is
+/// not ready and runs another revision, by ordinal. Upstream's processReplica waits on any
 /// unready pod before the rolling update replaces it, so restoring the template alone never
-/// replaces it (kubernetes/kubernetes#67250); with Parallel pod management the controller
-/// does. `None` when nothing blocks.
-pub fn blocking_after_rollback(sts: &StatefulSet, pods: &[Pod], target: &str) -> Option<Stuck> {
+/// replaces them (kubernetes/kubernetes#67250); with Parallel pod management the controller
+/// does. Empty when nothing blocks.
+pub fn blocking_after_rollback(sts: &StatefulSet, pods: &[Pod], target: &str) -> Vec<Stuck> {
     if crate::manifest::rollout::is_parallel(sts) {
-        return None;
+        return Vec::new();
     }
     let mut live: Vec<&Pod> = pods
         .iter()
-        .filter(|p| p.metadata.deletion_timestamp.is_none())
+        .filter(|p| p.metadata.deletion_timestamp.is_none() && !is_ready(p))
+        .filter(|p| revision_of(p) != Some(target))
         .collect();
     live.sort_by_key(|p| pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()));
-    let p = live.into_iter().find(|p| !is_ready(p))?;
-    let revision = revision_of(p).unwrap_or_default().to_string();
-    if revision == target {
-        return None;
-    }
-    // Why it is not ready, as `analyze` says it (at any age).
-    let why = analyze_pod(p, Timestamp::now());
-    Some(Stuck {
-        pod: p.metadata.name.clone().unwrap_or_default(),
-        uid: p.metadata.uid.clone(),
-        on_update_revision: false,
-        good_revision: Some(target.to_string()),
-        revision,
-        reason: why.0,
-        message: why.1,
-        for_: why.2,
-        definitive: why.3,
-    })
+    live.into_iter()
+        .map(|p| {
+            // Why it is not ready, as `analyze` says it (at any age).
+            let (reason, message, for_, definitive) = analyze_pod(p, Timestamp::now());
+            Stuck {
+                pod: p.metadata.name.clone().unwrap_or_default(),
+                uid: p.metadata.uid.clone(),
+                on_update_revision: false,
+                good_revision: Some(target.to_string()),
+                revision: revision_of(p).unwrap_or_default().to_string(),
+                reason,
+                message,
+                for_,
+                definitive,
+            }
+        })
+        .collect()
 }
 
 /// A pod the controller fails to create, from its Warning `FailedCreate` event on the set
@@ -556,7 +601,19 @@ mod tests {
             Duration::from_mins(5)
         )
         .is_none());
-        // OrderedReady: only the first unhealthy pod counts; Parallel looks further.
+        // OrderedReady: a slow first pod is no failure; a back-off further up is (it holds
+        // the set once the pods below are ready), and Parallel looks at every pod.
+        let slow = vec![
+            pod("web-0", "web-2", false, None, "2026-01-01T00:00:00Z"),
+            pod("web-1", "web-2", false, None, "2026-01-01T00:00:00Z"),
+        ];
+        assert!(analyze(
+            &sts("OrderedReady"),
+            &slow,
+            at("2026-01-01T00:00:10Z"),
+            Duration::from_mins(5)
+        )
+        .is_none());
         let pods = vec![
             pod("web-0", "web-2", false, None, "2026-01-01T00:00:00Z"),
             pod(
@@ -567,13 +624,17 @@ mod tests {
                 "2026-01-01T00:00:00Z",
             ),
         ];
-        assert!(analyze(
-            &sts("OrderedReady"),
-            &pods,
-            at("2026-01-01T00:00:10Z"),
-            Duration::from_mins(5)
-        )
-        .is_none());
+        assert_eq!(
+            analyze(
+                &sts("OrderedReady"),
+                &pods,
+                at("2026-01-01T00:00:10Z"),
+                Duration::from_mins(5)
+            )
+            .unwrap()
+            .pod,
+            "web-1"
+        );
         assert_eq!(
             analyze(
                 &sts("Parallel"),
@@ -615,15 +676,33 @@ mod tests {
             "{fix}"
         );
 
-        // A pod of an older revision (after a rollback): deleting it helps, rolling back
-        // again would not.
-        let pods = vec![
+        // A crash-looping pod of an older revision (after a rollback) is Ready between two
+        // crashes and then replaced by the controller: not stuck (before the threshold).
+        let crashing = vec![
             pod("web-0", "web-2", true, None, "2026-01-01T00:00:00Z"),
             pod(
                 "web-1",
                 "web-1",
                 false,
                 Some("CrashLoopBackOff"),
+                "2026-01-01T00:00:00Z",
+            ),
+        ];
+        assert!(analyze(
+            &sts("OrderedReady"),
+            &crashing,
+            at("2026-01-01T00:01:00Z"),
+            Duration::from_mins(5)
+        )
+        .is_none());
+        // One that can never start: deleting it helps, rolling back again would not.
+        let pods = vec![
+            pod("web-0", "web-2", true, None, "2026-01-01T00:00:00Z"),
+            pod(
+                "web-1",
+                "web-1",
+                false,
+                Some("ImagePullBackOff"),
                 "2026-01-01T00:00:00Z",
             ),
         ];
@@ -671,10 +750,11 @@ mod tests {
             pod("web-1", "web-1", true, None, "2026-01-01T00:00:00Z"),
             pod("web-2", "web-2", false, None, "2026-01-01T00:00:00Z"),
         ];
-        let s = blocking_after_rollback(&sts("OrderedReady"), &pods, "web-1").unwrap();
-        assert_eq!(s.pod, "web-2");
-        assert!(blocking_after_rollback(&sts("OrderedReady"), &pods, "web-2").is_none());
-        assert!(blocking_after_rollback(&sts("Parallel"), &pods, "web-1").is_none());
+        let s = blocking_after_rollback(&sts("OrderedReady"), &pods, "web-1");
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].pod, "web-2");
+        assert!(blocking_after_rollback(&sts("OrderedReady"), &pods, "web-2").is_empty());
+        assert!(blocking_after_rollback(&sts("Parallel"), &pods, "web-1").is_empty());
     }
 
     #[test]
