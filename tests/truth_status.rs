@@ -312,3 +312,49 @@ fn scale_down_progress_says_what_is_awaited() {
         o.stderr
     );
 }
+
+#[test]
+fn delete_wait_timeout_hints_at_what_remains() {
+    let env = env();
+    create(&env, "web", "nginx:1.25", 2);
+    let o = env.run(["delete", "web", "--yes", "--wait", "--timeout", "1ms"]);
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    // `get` of a deleted set finds nothing: the hint names a pod that remains.
+    assert!(
+        !o.stderr.contains("kubectl statefulset get"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr
+            .contains("hint: see why it remains: kubectl describe pod web-")
+            || o.stderr
+                .contains("hint: see what remains: kubectl get pods -n default"),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn redeploy_of_a_partitioned_set_names_the_pods_it_restarts() {
+    let env = env();
+    create(&env, "web", "nginx:1.25", 3);
+    env.ok(["update-strategy", "web", "--rolling", "--partition", "2"]);
+    let before = pods(&env, "web");
+    let o = env.run(["redeploy", "web", "--wait", "--timeout", "30s"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(
+            "a rolling update replaces web-2 (ordinals from the partition, 2, up); web-0 and web-1 keep the old template"
+        ),
+        "{}",
+        o.stderr
+    );
+    // And so the cluster did.
+    let after = pods(&env, "web");
+    assert_eq!(after[0], before[0]);
+    assert_eq!(after[1], before[1]);
+    assert_ne!(after[2].2, before[2].2);
+    let help = env.ok(["redeploy", "--help"]);
+    assert!(!help.contains("every pod"), "{help}");
+}

@@ -116,7 +116,7 @@ pub enum Command {
     Top(TopArgs),
     /// Change the number of replicas (through the scale subresource)
     Scale(ScaleArgs),
-    /// Restart every pod with a rolling update (kubectl.kubernetes.io/restartedAt)
+    /// Restart the pods by a rolling update down to the partition, or with --restart-pods (kubectl.kubernetes.io/restartedAt)
     Redeploy(RedeployArgs),
     /// The revision history: list, show one (REV) or diff two (--diff)
     Revisions(RevisionsArgs),

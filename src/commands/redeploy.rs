@@ -74,6 +74,10 @@ pub async fn run(args: RedeployArgs, ctx: &Ctx) -> Result<()> {
         return Ok(());
     }
     let on_delete = rollout::is_on_delete(&sts);
+    if !on_delete && !args.restart_pods {
+        // Which pods restart follows the partition (upstream's rolling update stops there).
+        eprintln!("{}", rollout::template_change_effect(&sts));
+    }
     if on_delete && !args.restart_pods {
         eprintln!(
             "note: statefulset {name:?} uses the OnDelete update strategy: nothing rolls by itself; \

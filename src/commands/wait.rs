@@ -311,7 +311,15 @@ async fn run_loop(
             let next = match deadline {
                 Some(d) => match tokio::time::timeout_at(d, stream.next()).await {
                     Ok(n) => n,
-                    Err(_) => return Err(timed_out(name, current.as_ref(), &pods, goal)),
+                    Err(_) => {
+                        return Err(timed_out(
+                            name,
+                            &kube.namespace,
+                            current.as_ref(),
+                            &pods,
+                            goal,
+                        ))
+                    }
                 },
                 None => stream.next().await,
             };
@@ -371,7 +379,13 @@ async fn run_loop(
             }
         }
         if deadline.is_some_and(|d| Instant::now() >= d) {
-            return Err(timed_out(name, current.as_ref(), &pods, goal));
+            return Err(timed_out(
+                name,
+                &kube.namespace,
+                current.as_ref(),
+                &pods,
+                goal,
+            ));
         }
     }
 }
@@ -476,6 +490,7 @@ async fn evaluate(
 
 fn timed_out(
     name: &str,
+    namespace: &str,
     sts: Option<&StatefulSet>,
     pods: &BTreeMap<String, Pod>,
     goal: Goal,
@@ -493,11 +508,20 @@ fn timed_out(
         }
         (_, None) => "deleted".into(),
     };
+    // The hint must work: once the set is deleted `get` finds nothing, so a pod that
+    // remains is what to look at.
+    let hint = match (goal, pods.keys().next()) {
+        (Goal::Gone, Some(pod)) => {
+            format!("see why it remains: kubectl describe pod {pod} -n {namespace}")
+        }
+        _ if sts.is_none() => format!("see what remains: kubectl get pods -n {namespace}"),
+        _ => format!("see why with: kubectl statefulset get {name}"),
+    };
     with_hint(
         anyhow!(WaitTimedOut(format!(
             "timed out waiting for statefulset {name:?}: {what}"
         ))),
-        format!("see why with: kubectl statefulset get {name}"),
+        hint,
     )
 }
 
