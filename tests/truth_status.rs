@@ -306,8 +306,9 @@ fn scale_down_progress_says_what_is_awaited() {
     assert!(!o.stderr.contains("of 0 pods ready"), "{}", o.stderr);
     assert!(!o.stderr.contains("pods ready"), "{}", o.stderr);
     assert!(
-        o.stderr
-            .contains("scaling down to 0: waiting for web-2, web-1, web-0 to go"),
+        o.stderr.contains("scaling down to 0: waiting for ")
+            && o.stderr.contains("web-0 to go")
+            && o.stderr.contains("no pods left"),
         "{}",
         o.stderr
     );
@@ -357,4 +358,59 @@ fn redeploy_of_a_partitioned_set_names_the_pods_it_restarts() {
     assert_ne!(after[2].2, before[2].2);
     let help = env.ok(["redeploy", "--help"]);
     assert!(!help.contains("every pod"), "{help}");
+}
+
+/// Every --wait runs on one follower (kube::runtime::watcher): a 410 Expired relists, a cut
+/// watch resumes, and the wait still ends when the goal is reached.
+#[test]
+fn wait_relists_after_410_and_resumes_after_cuts() {
+    use kube_sim::server::FaultRule;
+    use kube_sim::FaultAction;
+    let env = env();
+    create(&env, "web", "nginx:1.25", 1);
+    env.sim.add_fault(FaultRule::new(
+        Some("GET"),
+        "/pods?",
+        FaultAction::ExpireWatch,
+        1,
+    ));
+    env.sim.add_fault(FaultRule::new(
+        Some("GET"),
+        "/statefulsets?",
+        FaultAction::CutWatchAfter { events: 0 },
+        1,
+    ));
+    env.sim.clear_requests();
+    let o = env.run(["scale", "web", "3", "--wait", "--timeout", "30s"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(
+        env.sts("default", "web").unwrap()["status"]["readyReplicas"],
+        3
+    );
+    let reqs = env.sim.requests();
+    let pod_lists = reqs
+        .iter()
+        .filter(|r| r.path.ends_with("/pods") && r.param("watch").is_none())
+        .count();
+    assert!(pod_lists >= 2, "the first list and the relist: {reqs:#?}");
+}
+
+/// A wait that may not read the pods says so at once instead of waiting out its timeout.
+#[test]
+fn wait_forbidden_to_watch_pods_fails_at_once() {
+    use kube_sim::server::FaultRule;
+    use kube_sim::FaultAction;
+    let env = env();
+    create(&env, "web", "nginx:1.25", 1);
+    env.sim.add_fault(FaultRule::new(
+        Some("GET"),
+        "/pods?",
+        FaultAction::Forbidden,
+        100,
+    ));
+    let started = std::time::Instant::now();
+    let o = env.run(["scale", "web", "2", "--wait", "--timeout", "30s"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("forbidden"), "{}", o.stderr);
+    assert!(started.elapsed() < Duration::from_secs(10));
 }

@@ -11,11 +11,10 @@ use anyhow::{anyhow, Result};
 use futures::StreamExt;
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{Event, Pod};
-use kube::api::WatchEvent;
 use tokio::time::Instant;
 
 use crate::errors::{with_hint, WaitTimedOut};
-use crate::kube::lifecycle::Change;
+use crate::kube::follow::Update;
 use crate::kube::Kube;
 use crate::manifest::rollout::{self, Viewer};
 use crate::manifest::stuck;
@@ -153,18 +152,6 @@ fn pod_state(p: &Pod) -> String {
     format!("{st} {ready}")
 }
 
-// Short-lived values of a stream: boxing would only add allocations.
-#[allow(clippy::large_enum_variant)]
-enum Ev {
-    Sts(Change<StatefulSet>),
-    Pod(Change<Pod>),
-    /// An event of the set (added or changed).
-    Event(Event),
-    /// Nothing to do (a bookmark, a deleted event).
-    Skip,
-    End,
-}
-
 /// Waits for `goal`.
 pub async fn wait(
     kube: &Kube,
@@ -222,50 +209,88 @@ async fn run_loop(
     deadline: Option<Instant>,
     show: &mut Show,
     check: &mut impl FnMut(&StatefulSet, &BTreeMap<String, Pod>) -> Option<bool>,
-    mut last_sts: Option<StatefulSet>,
+    last_sts: Option<StatefulSet>,
 ) -> Result<()> {
+    // One GET first: a set that does not exist is an error (or, for Gone, the pods it left
+    // are what is awaited), and its selector and UID choose the pods.
+    let sts = match kube.get_statefulset(name).await {
+        Ok(s) => Some(s),
+        Err(e) if goal == Goal::Gone && crate::kube::is_reason(&e, "NotFound") => None,
+        Err(e) => return Err(e),
+    };
+    let Some(base) = sts.as_ref().or(last_sts.as_ref()) else {
+        return Ok(());
+    };
+    let selector = crate::commands::list::selector(base);
+    let uid = base.metadata.uid.clone();
+    // The set, its pods and (except for Gone) its events, each listed then watched; relists
+    // on 410 and resumes after cuts with backoff (crate::kube::follow).
+    let mut stream = Box::pin(kube.follow(name, &selector, uid, goal != Goal::Gone));
+    let mut current = sts;
+    let mut pods: BTreeMap<String, Pod> = BTreeMap::new();
+    let mut events: Vec<Event> = Vec::new();
+    let (mut set_listed, mut pods_listed) = (false, false);
     loop {
-        // (Re)list, then watch from the lists' resourceVersions.
-        let sts = match kube.get_statefulset(name).await {
-            Ok(s) => Some(s),
-            Err(e) if goal == Goal::Gone && crate::kube::is_reason(&e, "NotFound") => None,
-            Err(e) => return Err(e),
+        let next = match deadline {
+            Some(d) => match tokio::time::timeout_at(d, stream.next()).await {
+                Ok(n) => n,
+                Err(_) => {
+                    return Err(timed_out(
+                        name,
+                        &kube.namespace,
+                        current.as_ref(),
+                        &pods,
+                        goal,
+                    ))
+                }
+            },
+            None => stream.next().await,
         };
-        let selector = match (&sts, &last_sts) {
-            (Some(s), _) | (None, Some(s)) => crate::commands::list::selector(s),
-            (None, None) => return Ok(()),
-        };
-        let (pod_list, pods_rv) = kube.list_pods_rv(&selector).await?;
-        let uid = sts
-            .as_ref()
-            .or(last_sts.as_ref())
-            .and_then(|s| s.metadata.uid.clone());
-        let mut pods: BTreeMap<String, Pod> = BTreeMap::new();
-        for p in pod_list.into_iter().filter(|p| owned_by(p, uid.as_deref())) {
-            pods.insert(p.metadata.name.clone().unwrap_or_default(), p);
-        }
-        for p in pods.values() {
-            show.pod(
-                p.metadata.name.as_deref().unwrap_or_default(),
-                Some(pod_state(p)),
-            );
-        }
-        // The set's events: a pod the controller fails to create shows only there
-        // (FailedCreate). Optional: without them (forbidden, failing) the wait goes on.
-        let fields = format!("involvedObject.kind=StatefulSet,involvedObject.name={name}");
-        let (mut events, events_rv) = if goal == Goal::Gone {
-            (Vec::new(), None)
-        } else {
-            match kube.obs_list_events(Some(&fields)).await {
-                Ok((e, rv)) => (e, Some(rv)),
-                Err(_) => (Vec::new(), None),
+        match next {
+            None => return Err(anyhow!("the watch of statefulset {name:?} ended")),
+            Some(Err(e)) => return Err(e),
+            Some(Ok(Update::Set(s))) => {
+                set_listed = true;
+                if s.is_none() && goal != Goal::Gone {
+                    return Err(anyhow!("statefulset {name:?} was deleted while waiting"));
+                }
+                current = s;
             }
-        };
-        let mut current = sts.clone();
-        if let Some(s) = &current {
-            last_sts = Some(s.clone());
+            Some(Ok(Update::Pods(list))) => {
+                pods_listed = true;
+                let fresh: BTreeMap<String, Pod> = list
+                    .into_iter()
+                    .map(|p| (p.metadata.name.clone().unwrap_or_default(), p))
+                    .collect();
+                for gone in pods.keys().filter(|k| !fresh.contains_key(*k)) {
+                    show.pod(gone, None);
+                }
+                for (pname, p) in &fresh {
+                    show.pod(pname, Some(pod_state(p)));
+                }
+                pods = fresh;
+            }
+            Some(Ok(Update::Pod(p))) => {
+                let pname = p.metadata.name.clone().unwrap_or_default();
+                show.pod(&pname, Some(pod_state(&p)));
+                pods.insert(pname, p);
+            }
+            Some(Ok(Update::PodGone(p))) => {
+                let pname = p.metadata.name.clone().unwrap_or_default();
+                if pods.remove(&pname).is_some() {
+                    show.pod(&pname, None);
+                }
+            }
+            Some(Ok(Update::Events(list))) => events = list,
+            Some(Ok(Update::Event(e))) => {
+                events.retain(|o| o.metadata.uid != e.metadata.uid);
+                events.push(e);
+            }
         }
-        if let Some(done) = evaluate(
+        if !(set_listed && pods_listed) {
+            continue;
+        }
+        if let Some(true) = evaluate(
             kube,
             name,
             current.as_ref(),
@@ -277,115 +302,7 @@ async fn run_loop(
         )
         .await?
         {
-            if done {
-                return Ok(());
-            }
-        }
-        let sts_rv = match &sts {
-            Some(s) => s.metadata.resource_version.clone().unwrap_or_default(),
-            None => "0".into(),
-        };
-        let sw = kube.watch_statefulset(name, &sts_rv).await?.map(Ev::Sts);
-        let pw = kube.watch_pods(&selector, &pods_rv).await?.map(Ev::Pod);
-        let ew = match &events_rv {
-            Some(rv) => match kube.obs_watch_events(Some(&fields), rv).await {
-                Ok(w) => w
-                    .map(|e| match e {
-                        Ok(WatchEvent::Added(e)) | Ok(WatchEvent::Modified(e)) => Ev::Event(e),
-                        Ok(WatchEvent::Deleted(_)) | Ok(WatchEvent::Bookmark(_)) => Ev::Skip,
-                        Ok(WatchEvent::Error(_)) | Err(_) => Ev::End,
-                    })
-                    .boxed(),
-                Err(_) => futures::stream::pending().boxed(),
-            },
-            None => futures::stream::pending().boxed(),
-        };
-        let mut stream = Box::pin(futures::stream::select(
-            futures::stream::select(
-                sw.chain(futures::stream::once(async { Ev::End })),
-                pw.chain(futures::stream::once(async { Ev::End })),
-            ),
-            ew,
-        ));
-        loop {
-            let next = match deadline {
-                Some(d) => match tokio::time::timeout_at(d, stream.next()).await {
-                    Ok(n) => n,
-                    Err(_) => {
-                        return Err(timed_out(
-                            name,
-                            &kube.namespace,
-                            current.as_ref(),
-                            &pods,
-                            goal,
-                        ))
-                    }
-                },
-                None => stream.next().await,
-            };
-            match next {
-                None
-                | Some(Ev::End)
-                | Some(Ev::Sts(Change::Restart))
-                | Some(Ev::Pod(Change::Restart)) => break,
-                Some(Ev::Sts(Change::Nothing))
-                | Some(Ev::Pod(Change::Nothing))
-                | Some(Ev::Skip) => continue,
-                Some(Ev::Event(e)) => {
-                    if e.reason.as_deref() != Some("FailedCreate") {
-                        continue;
-                    }
-                    events.retain(|o| o.metadata.uid != e.metadata.uid);
-                    events.push(e);
-                }
-                Some(Ev::Sts(Change::Applied(s))) => {
-                    last_sts = Some(s.clone());
-                    current = Some(s);
-                }
-                Some(Ev::Sts(Change::Deleted(_))) => {
-                    if goal != Goal::Gone {
-                        return Err(anyhow!("statefulset {name:?} was deleted while waiting"));
-                    }
-                    current = None;
-                }
-                Some(Ev::Pod(Change::Applied(p))) => {
-                    if !owned_by(&p, uid.as_deref()) {
-                        continue;
-                    }
-                    let pname = p.metadata.name.clone().unwrap_or_default();
-                    show.pod(&pname, Some(pod_state(&p)));
-                    pods.insert(pname, p);
-                }
-                Some(Ev::Pod(Change::Deleted(p))) => {
-                    let pname = p.metadata.name.clone().unwrap_or_default();
-                    if pods.remove(&pname).is_some() {
-                        show.pod(&pname, None);
-                    }
-                }
-            }
-            if let Some(true) = evaluate(
-                kube,
-                name,
-                current.as_ref(),
-                &pods,
-                &events,
-                goal,
-                show,
-                check,
-            )
-            .await?
-            {
-                return Ok(());
-            }
-        }
-        if deadline.is_some_and(|d| Instant::now() >= d) {
-            return Err(timed_out(
-                name,
-                &kube.namespace,
-                current.as_ref(),
-                &pods,
-                goal,
-            ));
+            return Ok(());
         }
     }
 }

@@ -163,7 +163,7 @@ pub fn scale_progress(sts: &StatefulSet, pods: &[k8s_openapi::api::core::v1::Pod
         })
         .collect();
     if !going.is_empty() {
-        going.sort_by(|a, b| b.0.cmp(&a.0));
+        going.sort_by_key(|g| std::cmp::Reverse(g.0));
         let names: Vec<String> = going.into_iter().map(|(_, n)| n).collect();
         return format!(
             "scaling down to {want}: waiting for {} to go",
