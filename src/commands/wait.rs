@@ -1,7 +1,9 @@
-//! `--wait`: follows a StatefulSet and its pods with two watches (no polling) until a goal is
-//! reached, showing progress (an indicatif bar on a terminal, plain lines otherwise). A rollout
-//! is judged by kubectl's StatefulSet status viewer ([`rollout::status_viewer`]); a rollout that
-//! is stuck (a pod in back-off or unschedulable) ends the wait with exit code 3.
+//! `--wait`: follows a StatefulSet, its pods and its events ([`crate::kube::follow`], watches,
+//! no polling) until a goal is reached, showing progress (an indicatif bar on a terminal, plain
+//! lines otherwise). A rollout is judged by kubectl's StatefulSet status viewer
+//! ([`rollout::status_viewer`]; OnDelete by its pods' revisions); a rollout that is stuck (a pod
+//! in back-off, crashing, unschedulable, or one the controller fails to create) ends the wait
+//! with exit code 3 and `get`'s diagnosis ([`stuck`]).
 
 use jiff::Timestamp;
 use std::collections::BTreeMap;
