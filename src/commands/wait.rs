@@ -114,7 +114,7 @@ impl Show {
             .min_by_key(|p| status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()))
             .map(|p| {
                 format!(
-                    ", replacing {} ({})",
+                    ", waiting for {} ({})",
                     p.metadata.name.as_deref().unwrap_or_default(),
                     pod_state(p)
                 )
