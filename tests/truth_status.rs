@@ -414,3 +414,27 @@ fn wait_forbidden_to_watch_pods_fails_at_once() {
     assert!(o.stderr.contains("forbidden"), "{}", o.stderr);
     assert!(started.elapsed() < Duration::from_secs(10));
 }
+
+#[test]
+fn create_wait_ends_on_an_unschedulable_pod() {
+    let env = env();
+    let o = env.run([
+        "create",
+        "big",
+        "--image",
+        "nginx:1.25",
+        "--requests",
+        "cpu=500",
+        "--wait",
+        "--timeout",
+        "50s",
+    ]);
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("is stuck: pod big-0 (revision 1 (")
+            && o.stderr.contains("Unschedulable"),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains("rollback"), "{}", o.stderr);
+}
