@@ -86,12 +86,16 @@ pub fn analyze(
         let (reason, message, for_, mut definitive) = analyze_pod(p, now);
         // A crash-looping pod of an older revision is Running and Ready between two crashes
         // (without a readiness probe), and then the controller goes on and replaces it
-        // (upstream's rolling update deletes an old-revision pod whatever its health): it
-        // is about to go, not stuck, unless it stays unready for the threshold.
+        // (upstream's rolling update deletes an old-revision pod at or above the partition
+        // whatever its health): it is about to go, not stuck, unless it stays unready for
+        // the threshold. OnDelete replaces nothing by itself.
         if definitive
             && crashing(&reason)
             && !update.is_empty()
             && revision_of(p) != Some(update.as_str())
+            && !crate::manifest::rollout::is_on_delete(sts)
+            && pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()).unwrap_or(0)
+                >= partition(sts)
         {
             definitive = false;
         }
@@ -235,15 +239,18 @@ fn replaced_by_controller(sts: &StatefulSet, p: &Pod, update: &str) -> bool {
     if rollout::is_on_delete(sts) || !rollout::is_parallel(sts) || update.is_empty() {
         return false;
     }
-    let partition = sts
-        .spec
+    let ordinal = pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()).unwrap_or(0);
+    revision_of(p) != Some(update) && ordinal >= partition(sts)
+}
+
+/// The RollingUpdate partition (0 when none).
+fn partition(sts: &StatefulSet) -> i64 {
+    sts.spec
         .as_ref()
         .and_then(|s| s.update_strategy.as_ref())
         .and_then(|u| u.rolling_update.as_ref())
         .and_then(|r| r.partition)
-        .unwrap_or(0) as i64;
-    let ordinal = pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()).unwrap_or(0);
-    revision_of(p) != Some(update) && ordinal >= partition
+        .unwrap_or(0) as i64
 }
 
 /// A revision other than `bad` that a ready, non-terminating pod runs; the set's current
@@ -695,6 +702,30 @@ mod tests {
             Duration::from_mins(5)
         )
         .is_none());
+        // OnDelete replaces nothing by itself: there the crash-looping old pod is stuck.
+        let mut on_delete = sts("OrderedReady");
+        on_delete.spec.as_mut().unwrap().update_strategy = Some(Default::default());
+        on_delete
+            .spec
+            .as_mut()
+            .unwrap()
+            .update_strategy
+            .as_mut()
+            .unwrap()
+            .type_ = Some("OnDelete".into());
+        let s = analyze(
+            &on_delete,
+            &crashing,
+            at("2026-01-01T00:01:00Z"),
+            Duration::from_mins(5),
+        )
+        .unwrap();
+        assert_eq!(s.pod, "web-1");
+        let (_, fix) = explain("web", &s, &on_delete);
+        assert!(
+            fix.starts_with("kubectl delete pod web-1 -n default"),
+            "{fix}"
+        );
         // One that can never start: deleting it helps, rolling back again would not.
         let pods = vec![
             pod("web-0", "web-2", true, None, "2026-01-01T00:00:00Z"),
