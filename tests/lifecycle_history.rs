@@ -354,7 +354,7 @@ fn stuck_rollout_is_explained_and_recovered() {
         "60s",
     ]);
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert!(o.stderr.contains("is stuck"), "{}", o.stderr);
+    assert!(o.stderr.contains("is held up"), "{}", o.stderr);
     let writes: Vec<(String, String)> = env
         .writes()
         .into_iter()

@@ -116,7 +116,7 @@ pub enum Command {
     Top(TopArgs),
     /// Change the number of replicas (through the scale subresource)
     Scale(ScaleArgs),
-    /// Restart the pods with a rolling update (kubectl.kubernetes.io/restartedAt); a partition holds back the ordinals below it
+    /// Restart the pods by a rolling update (kubectl.kubernetes.io/restartedAt); a partition holds back the ordinals below it, OnDelete needs --restart-pods
     Redeploy(RedeployArgs),
     /// The revision history: list, show one (REV) or diff two (--diff)
     Revisions(RevisionsArgs),

@@ -1,14 +1,13 @@
 use std::io::Read;
-use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context, Result};
 use k8s_openapi::api::core::v1::Service;
 
 use crate::cli::{CreateArgs, DryRun, OutputFormat};
-use crate::errors::{with_hint, WaitTimedOut};
+use crate::errors::with_hint;
 use crate::kube::{is_reason, Kube};
 use crate::manifest::{self, file, validate, Plan};
-use crate::render::{self, progress::Progress, status};
+use crate::render;
 use crate::Ctx;
 
 pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
@@ -16,11 +15,8 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
     if args.interactive && args.filename.is_some() {
         bail!("-i and -f exclude each other");
     }
-    let wait_timeout = if args.wait {
-        Some(
-            validate::duration(&args.timeout)
-                .map_err(|e| anyhow!("--timeout {:?}: {e}", args.timeout))?,
-        )
+    let wait_deadline = if args.wait {
+        Some(super::wait::deadline(&args.timeout)?)
     } else {
         None
     };
@@ -111,8 +107,18 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
     ];
     print_result(&objs, output, &plan, "")?;
 
-    if let Some(timeout) = wait_timeout {
-        wait_ready(&kube, plan.name(), timeout, ctx).await?;
+    if let Some(deadline) = wait_deadline {
+        // The same follower as every --wait: two watches, exit 3 on the timeout or as soon as
+        // the rollout is stuck (a pod in back-off, unschedulable, never created).
+        let name = plan.name();
+        super::wait::wait(&kube, name, super::wait::Goal::Rollout, deadline, ctx).await?;
+        let desired = plan
+            .statefulset
+            .spec
+            .as_ref()
+            .and_then(|s| s.replicas)
+            .unwrap_or(1);
+        eprintln!("statefulset {name:?}: {desired}/{desired} ready");
     }
     Ok(())
 }
@@ -202,64 +208,6 @@ fn fill_missing_interactively(args: &mut CreateArgs, ctx: &Ctx) -> Result<()> {
         args.image = Some(i);
     }
     Ok(())
-}
-
-/// Polls until readyReplicas == replicas on the newest generation; exit code 3 on timeout.
-pub async fn wait_ready(kube: &Kube, name: &str, timeout: Duration, ctx: &Ctx) -> Result<()> {
-    let start = Instant::now();
-    let mut progress = Progress::new(ctx.stderr_tty, 1);
-    loop {
-        let sts = kube.get_statefulset(name).await?;
-        let desired = sts
-            .spec
-            .as_ref()
-            .and_then(|s| s.replicas)
-            .unwrap_or(1)
-            .max(0) as u64;
-        let st = sts.status.as_ref();
-        let ready = st.and_then(|s| s.ready_replicas).unwrap_or(0).max(0) as u64;
-        let observed = st.and_then(|s| s.observed_generation).unwrap_or(0);
-        let generation = sts.metadata.generation.unwrap_or(0);
-        let pods = kube.list_pods(&sts).await.unwrap_or_default();
-        let msg = pods
-            .iter()
-            .filter(|p| {
-                status::pod_status(p).0 != "Running"
-                    || status::pod_status(p).1.split('/').next()
-                        != status::pod_status(p).1.split('/').nth(1)
-            })
-            .min_by_key(|p| status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()))
-            .map(|p| {
-                format!(
-                    "{}: {}",
-                    p.metadata.name.as_deref().unwrap_or_default(),
-                    status::pod_status(p).0
-                )
-            })
-            .unwrap_or_default();
-        progress.update(ready, desired, &msg);
-        if observed >= generation
-            && ready == desired
-            && status::statefulset_status(&sts) != "Updating"
-        {
-            progress.finish();
-            eprintln!("statefulset {name:?}: {ready}/{desired} ready");
-            return Ok(());
-        }
-        if start.elapsed() >= timeout {
-            progress.finish();
-            return Err(anyhow!(WaitTimedOut(format!(
-                "timed out after {} waiting for statefulset {name:?}: {ready}/{desired} ready",
-                args_duration(timeout)
-            ))))
-            .map_err(|e| with_hint(e, format!("see why with: kubectl statefulset get {name}")));
-        }
-        crate::kube::sleep(Duration::from_millis(500)).await;
-    }
-}
-
-fn args_duration(d: Duration) -> String {
-    render::human_duration(jiff::SignedDuration::try_from(d).unwrap_or_default())
 }
 
 /// The API server refuses request bodies over 3 MiB (apiserver's `MaxRequestBodyBytes`), so a

@@ -209,13 +209,28 @@ impl Session<'_> {
             }
             let body = edit::restore(&base_live, &edited);
             match self.kube.put_raw(&self.path, &body, self.dry_run).await {
-                Ok(_) => {
+                Ok(answer) => {
                     let suffix = if self.dry_run {
                         " (server dry run)"
                     } else {
                         ""
                     };
                     println!("statefulset.apps/{} edited{suffix}", self.name);
+                    // A new pod template: say what it does to the pods (the strategy of the
+                    // set as the server answered), never more than the controller will do.
+                    if answer["spec"]["template"] != base_live["spec"]["template"] {
+                        if let Ok(s) = serde_json::from_value::<
+                            k8s_openapi::api::apps::v1::StatefulSet,
+                        >(answer)
+                        {
+                            let effect = crate::manifest::rollout::template_change_effect(&s);
+                            if self.dry_run {
+                                println!("the pod template changes: if applied, {effect}");
+                            } else {
+                                println!("the pod template changed: {effect}");
+                            }
+                        }
+                    }
                     return Ok(Submitted::Done);
                 }
                 Err(RawError::Status(s)) if s.code == 409 && s.reason == "Conflict" => {

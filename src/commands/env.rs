@@ -223,23 +223,29 @@ async fn change_env(
         return Ok(());
     }
     let patch = env::patch(sts, &container, &before, &after);
-    kube.patch_raw(
-        &kube.statefulset_path(&args.name),
-        &patch,
-        PatchType::Strategic,
-        false,
-    )
-    .await
-    .map_err(anyhow::Error::from)
-    .with_context(|| {
-        format!(
-            "cannot change the environment of statefulset {:?}",
-            args.name
+    let updated = kube
+        .patch_raw(
+            &kube.statefulset_path(&args.name),
+            &patch,
+            PatchType::Strategic,
+            false,
         )
-    })?;
+        .await
+        .map_err(anyhow::Error::from)
+        .with_context(|| {
+            format!(
+                "cannot change the environment of statefulset {:?}",
+                args.name
+            )
+        })?;
+    // What happens to the pods follows the strategy of the set as the server answered.
+    let effect = serde_json::from_value::<k8s_openapi::api::apps::v1::StatefulSet>(updated)
+        .map(|s| crate::manifest::rollout::template_change_effect(&s))
+        .unwrap_or_default();
     println!(
-        "statefulset.apps/{} env updated (container {container}); the pods are replaced by a rolling update",
-        args.name
+        "statefulset.apps/{} env updated (container {container}){}{effect}",
+        args.name,
+        if effect.is_empty() { "" } else { "; " }
     );
     Ok(())
 }

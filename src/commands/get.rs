@@ -40,7 +40,25 @@ pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
     let (sts, pods, revisions) = kube.statefulset_with(&name, true, true).await?;
     let pods = pods.unwrap_or_default();
     let numbers = numbers(revisions);
-    render::out(&detail_numbered(&sts, &pods, &numbers, Timestamp::now()))
+    // Pods missing although the controller has seen the spec: its FailedCreate events say
+    // why (one more request, only then; without them the page just lacks the reason).
+    let events = if crate::manifest::rollout::pods_missing(&sts, &pods) {
+        kube.obs_list_events(Some(&format!(
+            "involvedObject.kind=StatefulSet,involvedObject.name={name}"
+        )))
+        .await
+        .map(|(e, _)| e)
+        .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    render::out(&detail_events(
+        &sts,
+        &pods,
+        &numbers,
+        &events,
+        Timestamp::now(),
+    ))
 }
 
 /// Revision name → revision number.
@@ -69,6 +87,17 @@ pub fn detail_numbered(
     sts: &StatefulSet,
     pods: &[Pod],
     numbers: &Numbers,
+    now: Timestamp,
+) -> String {
+    detail_events(sts, pods, numbers, &[], now)
+}
+
+/// [`detail_numbered`] with the set's events (a pod the controller fails to create).
+pub fn detail_events(
+    sts: &StatefulSet,
+    pods: &[Pod],
+    numbers: &Numbers,
+    events: &[k8s_openapi::api::core::v1::Event],
     now: Timestamp,
 ) -> String {
     let name = sts.metadata.name.clone().unwrap_or_default();
@@ -134,7 +163,8 @@ pub fn detail_numbered(
     for (k, v) in &rows {
         out.push_str(&format!("{:<width$}{v}\n", format!("{k}:")));
     }
-    out.push_str(&stuck_section(&name, sts, pods, numbers, now));
+    out.push_str(&stuck_section(&name, sts, pods, numbers, events, now));
+    out.push_str(&on_delete_section(sts, pods));
 
     // Every container of the template with its image, in the order the kubelet starts them:
     // init containers (native sidecars among them: restartPolicy Always), then the containers.
@@ -294,6 +324,27 @@ pub fn pod_table_numbered(
     )
 }
 
+/// OnDelete: the pods on an older template, which keep it until they are deleted (upstream's
+/// controller replaces only deleted pods for OnDelete). Empty otherwise.
+fn on_delete_section(sts: &StatefulSet, pods: &[Pod]) -> String {
+    use crate::manifest::rollout;
+    if !rollout::is_on_delete(sts) {
+        return String::new();
+    }
+    let behind = rollout::pods_behind(sts, pods);
+    if behind.is_empty() {
+        return String::new();
+    }
+    format!(
+        "\nOnDelete: {} run{} an older template and keep{} it until deleted\n  update one with: kubectl delete pod {} -n {}   (the controller recreates it from the update revision)\n",
+        behind.join(", "),
+        if behind.len() == 1 { "s" } else { "" },
+        if behind.len() == 1 { "s" } else { "" },
+        behind[behind.len() - 1],
+        sts.metadata.namespace.as_deref().unwrap_or("default"),
+    )
+}
+
 /// A stuck rollout, plainly: which pod, which revision, why, for how long, and the command
 /// that recovers (the analysis is `manifest::stuck`). Empty when nothing is stuck.
 fn stuck_section(
@@ -301,14 +352,16 @@ fn stuck_section(
     sts: &StatefulSet,
     pods: &[Pod],
     numbers: &Numbers,
+    events: &[k8s_openapi::api::core::v1::Event],
     now: Timestamp,
 ) -> String {
     use crate::manifest::stuck;
     let now = now.max(stuck::newest_timestamp(sts, pods).unwrap_or(now));
-    match stuck::analyze(sts, pods, now, jiff::SignedDuration::from_mins(5)) {
+    match stuck::analyze(sts, pods, now, jiff::SignedDuration::from_mins(5))
+        .or_else(|| stuck::failed_create(sts, pods, events, now))
+    {
         Some(s) => {
-            let (text, fix) =
-                stuck::explain_numbered(name, &s, sts, numbers.get(&s.revision).copied());
+            let (text, fix) = stuck::explain_numbered(name, &s, sts, numbers);
             format!("\nStuck: {text}\n  recover with: {fix}\n")
         }
         None => String::new(),

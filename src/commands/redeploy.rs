@@ -84,6 +84,10 @@ pub async fn run(args: RedeployArgs, ctx: &Ctx) -> Result<()> {
         return Ok(());
     }
     let on_delete = rollout::is_on_delete(&sts);
+    if !on_delete && !args.restart_pods && rollout::partition_note(&sts, "").is_none() {
+        // Which pods restart (a partition's note was printed above).
+        eprintln!("{}", rollout::template_change_effect(&sts));
+    }
     if on_delete && !args.restart_pods {
         eprintln!(
             "note: statefulset {name:?} uses the OnDelete update strategy: nothing rolls by itself; \

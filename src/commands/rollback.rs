@@ -5,7 +5,6 @@
 //! and, on confirmation, the deletion of the stuck pod after the template is restored.
 
 use anyhow::{anyhow, bail, Result};
-use jiff::Timestamp;
 
 use super::mutate::{confirm, print_object, suffix};
 use super::wait::{self, Goal};
@@ -13,10 +12,6 @@ use crate::cli::{DryRun, OutputFormat, RollbackArgs};
 use crate::manifest::{revisions, rollout, stuck};
 use crate::render;
 use crate::Ctx;
-
-/// How long a pod may fail its readiness (without a back-off or scheduling failure) before
-/// the set counts as stuck.
-const STUCK_AFTER_MINUTES: i64 = 5;
 
 pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
     let dry = args.dry_run.mode();
@@ -49,15 +44,11 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
     let unsettled = ready < rollout::desired(&sts)
         || ready < st.replicas
         || st.observed_generation != sts.metadata.generation;
+    // The pods that hold an OrderedReady set: the unready ones of another revision than the
+    // target (a crash-looping pod between two crashes included, whatever its age). The
+    // controller would wait on them for ever; they are deleted once the template is restored.
     let find_stuck = |pods: &[k8s_openapi::api::core::v1::Pod]| {
-        let now = Timestamp::now().max(stuck::newest_timestamp(&sts, pods).unwrap_or_default());
-        stuck::analyze(
-            &sts,
-            pods,
-            now,
-            jiff::SignedDuration::from_mins(STUCK_AFTER_MINUTES),
-        )
-        .filter(|s| s.revision != target.name())
+        stuck::blocking_after_rollback(&sts, pods, target.name())
     };
     // With --yes there is nothing to ask, so the pods are listed together with the PATCH
     // (what they were is what counts; the patch does not touch them).
@@ -65,7 +56,7 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
     let mut stuck = if unsettled && !together {
         find_stuck(&kube.list_pods(&sts).await?)
     } else {
-        None
+        Vec::new()
     };
 
     let diff = revisions::diff(
@@ -84,13 +75,13 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
     } else {
         render::out(&diff)?;
     }
-    if let Some(s) = &stuck {
+    for s in &stuck {
         let (text, _) = stuck::explain(&name, s, &sts);
-        eprintln!("statefulset {name:?} is stuck: {text}");
+        eprintln!("statefulset {name:?} is held up: {text}");
         eprintln!("restoring the template does not replace {} by itself; it will be deleted after the rollback so the controller recreates it", s.pod);
     }
     if dry == DryRun::Client {
-        if let Some(s) = &stuck {
+        for s in &stuck {
             eprintln!("would delete pod {}", s.pod);
         }
         return print_object(
@@ -102,14 +93,20 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
         );
     }
     if dry == DryRun::None {
-        let question = match &stuck {
-            Some(s) => format!(
-                "Roll back statefulset {name:?} to revision {} and delete the stuck pod {}?",
-                target.number, s.pod
-            ),
-            None => format!(
+        let names: Vec<&str> = stuck.iter().map(|s| s.pod.as_str()).collect();
+        let question = match names.len() {
+            0 => format!(
                 "Roll back statefulset {name:?} to revision {}?",
                 target.number
+            ),
+            1 => format!(
+                "Roll back statefulset {name:?} to revision {} and delete the stuck pod {}?",
+                target.number, names[0]
+            ),
+            _ => format!(
+                "Roll back statefulset {name:?} to revision {} and delete the stuck pods {}?",
+                target.number,
+                names.join(", ")
             ),
         };
         if !confirm(ctx, &question)? {
@@ -128,9 +125,9 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
     match pods {
         Some(Ok(pods)) => {
             stuck = find_stuck(&pods);
-            if let Some(s) = &stuck {
+            for s in &stuck {
                 let (text, _) = stuck::explain(&name, s, &sts);
-                eprintln!("statefulset {name:?} is stuck: {text}");
+                eprintln!("statefulset {name:?} is held up: {text}");
                 eprintln!("restoring the template does not replace {} by itself; deleting it so the controller recreates it", s.pod);
             }
         }
@@ -146,7 +143,7 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
         "StatefulSet",
         &format!("statefulset.apps/{name} rolled back{}", suffix(dry)),
     )?;
-    if let Some(s) = &stuck {
+    for s in &stuck {
         kube.delete_pod(&s.pod, s.uid.as_deref(), dry == DryRun::Server)
             .await
             .map_err(|e| {

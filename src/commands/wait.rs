@@ -1,7 +1,9 @@
-//! `--wait`: follows a StatefulSet and its pods with two watches (no polling) until a goal is
-//! reached, showing progress (an indicatif bar on a terminal, plain lines otherwise). A rollout
-//! is judged by kubectl's StatefulSet status viewer ([`rollout::status_viewer`]); a rollout that
-//! is stuck (a pod in back-off or unschedulable) ends the wait with exit code 3.
+//! `--wait`: follows a StatefulSet, its pods and its events ([`crate::kube::follow`], watches,
+//! no polling) until a goal is reached, showing progress (an indicatif bar on a terminal, plain
+//! lines otherwise). A rollout is judged by kubectl's StatefulSet status viewer
+//! ([`rollout::status_viewer`]; OnDelete by its pods' revisions); a rollout that is stuck (a pod
+//! in back-off, crashing, unschedulable, or one the controller fails to create) ends the wait
+//! with exit code 3 and `get`'s diagnosis ([`stuck`]).
 
 use jiff::Timestamp;
 use std::collections::BTreeMap;
@@ -10,11 +12,11 @@ use std::time::Duration;
 use anyhow::{anyhow, Result};
 use futures::StreamExt;
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::core::v1::{Event, Pod};
 use tokio::time::Instant;
 
 use crate::errors::{with_hint, WaitTimedOut};
-use crate::kube::lifecycle::Change;
+use crate::kube::follow::Update;
 use crate::kube::Kube;
 use crate::manifest::rollout::{self, Viewer};
 use crate::manifest::stuck;
@@ -25,7 +27,8 @@ use crate::Ctx;
 /// What the wait is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Goal {
-    /// kubectl's status viewer says done (OnDelete: every pod updated and ready).
+    /// kubectl's status viewer says done (OnDelete: every pod there is ready; the ones on an
+    /// older template are named, as only their deletion updates them).
     Rollout,
     /// replicas == ready == desired.
     Scale,
@@ -47,15 +50,18 @@ struct Show {
 }
 
 impl Show {
-    fn new(ctx: &Ctx) -> Show {
+    fn new(ctx: &Ctx, goal: Goal) -> Show {
         let bar = ctx.stderr_tty.then(|| {
             let b = indicatif::ProgressBar::new(1);
+            let template = if goal == Goal::Rollout {
+                "{spinner} [{bar:30}] {pos}/{len} updated  {msg}"
+            } else {
+                "{spinner} [{bar:30}] {msg}"
+            };
             b.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{spinner} [{bar:30}] {pos}/{len} updated  {msg}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                .progress_chars("=> "),
+                indicatif::ProgressStyle::with_template(template)
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                    .progress_chars("=> "),
             );
             b.enable_steady_tick(Duration::from_millis(120));
             b
@@ -108,7 +114,7 @@ impl Show {
             .min_by_key(|p| status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()))
             .map(|p| {
                 format!(
-                    ", replacing {} ({})",
+                    ", waiting for {} ({})",
                     p.metadata.name.as_deref().unwrap_or_default(),
                     pod_state(p)
                 )
@@ -117,13 +123,18 @@ impl Show {
         if let Some(b) = &self.bar {
             b.set_length(desired.max(1));
             b.set_position(if goal == Goal::Scale {
-                ready.max(0) as u64
+                (ready.max(0) as u64).min(desired)
             } else {
                 updated.max(0) as u64
             });
-            b.set_message(format!(
-                "updated {updated}/{desired}, ready {ready}/{desired}{busy}"
-            ));
+            if goal == Goal::Scale {
+                let list: Vec<Pod> = pods.values().cloned().collect();
+                b.set_message(rollout::scale_progress(sts, &list));
+            } else {
+                b.set_message(format!(
+                    "updated {updated}/{desired}, ready {ready}/{desired}{busy}"
+                ));
+            }
         }
     }
 
@@ -141,14 +152,6 @@ fn pod_state(p: &Pod) -> String {
     }
     let (st, ready, _) = status::pod_status(p);
     format!("{st} {ready}")
-}
-
-// Short-lived values of a stream: boxing would only add allocations.
-#[allow(clippy::large_enum_variant)]
-enum Ev {
-    Sts(Change<StatefulSet>),
-    Pod(Change<Pod>),
-    End,
 }
 
 /// Waits for `goal`.
@@ -172,7 +175,7 @@ pub async fn wait_for(
     ctx: &Ctx,
     mut check: impl FnMut(&StatefulSet, &BTreeMap<String, Pod>) -> Option<bool>,
 ) -> Result<()> {
-    let mut show = Show::new(ctx);
+    let mut show = Show::new(ctx, goal);
     let result = run_loop(kube, name, goal, deadline, &mut show, &mut check, None).await;
     show.finish();
     result
@@ -186,7 +189,7 @@ pub async fn wait_gone(
     ctx: &Ctx,
 ) -> Result<()> {
     let name = sts.metadata.name.clone().unwrap_or_default();
-    let mut show = Show::new(ctx);
+    let mut show = Show::new(ctx, Goal::Gone);
     let result = run_loop(
         kube,
         &name,
@@ -208,98 +211,100 @@ async fn run_loop(
     deadline: Option<Instant>,
     show: &mut Show,
     check: &mut impl FnMut(&StatefulSet, &BTreeMap<String, Pod>) -> Option<bool>,
-    mut last_sts: Option<StatefulSet>,
+    last_sts: Option<StatefulSet>,
 ) -> Result<()> {
+    // One GET first: a set that does not exist is an error (or, for Gone, the pods it left
+    // are what is awaited), and its selector and UID choose the pods.
+    let sts = match kube.get_statefulset(name).await {
+        Ok(s) => Some(s),
+        Err(e) if goal == Goal::Gone && crate::kube::is_reason(&e, "NotFound") => None,
+        Err(e) => return Err(e),
+    };
+    let Some(base) = sts.as_ref().or(last_sts.as_ref()) else {
+        return Ok(());
+    };
+    let selector = crate::commands::list::selector(base);
+    let uid = base.metadata.uid.clone();
+    // The set, its pods and (except for Gone) its events, each listed then watched; relists
+    // on 410 and resumes after cuts with backoff (crate::kube::follow).
+    let mut stream = Box::pin(kube.follow(name, &selector, uid, goal != Goal::Gone));
+    let mut current = sts;
+    let mut pods: BTreeMap<String, Pod> = BTreeMap::new();
+    let mut events: Vec<Event> = Vec::new();
+    let (mut set_listed, mut pods_listed) = (false, false);
     loop {
-        // (Re)list, then watch from the lists' resourceVersions.
-        let sts = match kube.get_statefulset(name).await {
-            Ok(s) => Some(s),
-            Err(e) if goal == Goal::Gone && crate::kube::is_reason(&e, "NotFound") => None,
-            Err(e) => return Err(e),
+        let next = match deadline {
+            Some(d) => match tokio::time::timeout_at(d, stream.next()).await {
+                Ok(n) => n,
+                Err(_) => {
+                    return Err(timed_out(
+                        name,
+                        &kube.namespace,
+                        current.as_ref(),
+                        &pods,
+                        goal,
+                    ))
+                }
+            },
+            None => stream.next().await,
         };
-        let selector = match (&sts, &last_sts) {
-            (Some(s), _) | (None, Some(s)) => crate::commands::list::selector(s),
-            (None, None) => return Ok(()),
-        };
-        let (pod_list, pods_rv) = kube.list_pods_matching_rv(&selector).await?;
-        let uid = sts
-            .as_ref()
-            .or(last_sts.as_ref())
-            .and_then(|s| s.metadata.uid.clone());
-        let mut pods: BTreeMap<String, Pod> = BTreeMap::new();
-        for p in pod_list.into_iter().filter(|p| owned_by(p, uid.as_deref())) {
-            pods.insert(p.metadata.name.clone().unwrap_or_default(), p);
-        }
-        for p in pods.values() {
-            show.pod(
-                p.metadata.name.as_deref().unwrap_or_default(),
-                Some(pod_state(p)),
-            );
-        }
-        let mut current = sts.clone();
-        if let Some(s) = &current {
-            last_sts = Some(s.clone());
-        }
-        if let Some(done) = evaluate(name, current.as_ref(), &pods, goal, show, check)? {
-            if done {
-                return Ok(());
+        match next {
+            None => return Err(anyhow!("the watch of statefulset {name:?} ended")),
+            Some(Err(e)) => return Err(e),
+            Some(Ok(Update::Set(s))) => {
+                set_listed = true;
+                if s.is_none() && goal != Goal::Gone {
+                    return Err(anyhow!("statefulset {name:?} was deleted while waiting"));
+                }
+                current = s;
             }
-        }
-        let sts_rv = match &sts {
-            Some(s) => s.metadata.resource_version.clone().unwrap_or_default(),
-            None => "0".into(),
-        };
-        let sw = kube.watch_statefulset(name, &sts_rv).await?.map(Ev::Sts);
-        let pw = kube.watch_pods(&selector, &pods_rv).await?.map(Ev::Pod);
-        let mut events = Box::pin(futures::stream::select(
-            sw.chain(futures::stream::once(async { Ev::End })),
-            pw.chain(futures::stream::once(async { Ev::End })),
-        ));
-        loop {
-            let next = match deadline {
-                Some(d) => match tokio::time::timeout_at(d, events.next()).await {
-                    Ok(n) => n,
-                    Err(_) => return Err(timed_out(name, current.as_ref(), &pods, goal)),
-                },
-                None => events.next().await,
-            };
-            match next {
-                None
-                | Some(Ev::End)
-                | Some(Ev::Sts(Change::Restart))
-                | Some(Ev::Pod(Change::Restart)) => break,
-                Some(Ev::Sts(Change::Nothing)) | Some(Ev::Pod(Change::Nothing)) => continue,
-                Some(Ev::Sts(Change::Applied(s))) => {
-                    last_sts = Some(s.clone());
-                    current = Some(s);
+            Some(Ok(Update::Pods(list))) => {
+                pods_listed = true;
+                let fresh: BTreeMap<String, Pod> = list
+                    .into_iter()
+                    .map(|p| (p.metadata.name.clone().unwrap_or_default(), p))
+                    .collect();
+                for gone in pods.keys().filter(|k| !fresh.contains_key(*k)) {
+                    show.pod(gone, None);
                 }
-                Some(Ev::Sts(Change::Deleted(_))) => {
-                    if goal != Goal::Gone {
-                        return Err(anyhow!("statefulset {name:?} was deleted while waiting"));
-                    }
-                    current = None;
+                for (pname, p) in &fresh {
+                    show.pod(pname, Some(pod_state(p)));
                 }
-                Some(Ev::Pod(Change::Applied(p))) => {
-                    if !owned_by(&p, uid.as_deref()) {
-                        continue;
-                    }
-                    let pname = p.metadata.name.clone().unwrap_or_default();
-                    show.pod(&pname, Some(pod_state(&p)));
-                    pods.insert(pname, p);
-                }
-                Some(Ev::Pod(Change::Deleted(p))) => {
-                    let pname = p.metadata.name.clone().unwrap_or_default();
-                    if pods.remove(&pname).is_some() {
-                        show.pod(&pname, None);
-                    }
+                pods = fresh;
+            }
+            Some(Ok(Update::Pod(p))) => {
+                let pname = p.metadata.name.clone().unwrap_or_default();
+                show.pod(&pname, Some(pod_state(&p)));
+                pods.insert(pname, p);
+            }
+            Some(Ok(Update::PodGone(p))) => {
+                let pname = p.metadata.name.clone().unwrap_or_default();
+                if pods.remove(&pname).is_some() {
+                    show.pod(&pname, None);
                 }
             }
-            if let Some(true) = evaluate(name, current.as_ref(), &pods, goal, show, check)? {
-                return Ok(());
+            Some(Ok(Update::Events(list))) => events = list,
+            Some(Ok(Update::Event(e))) => {
+                events.retain(|o| o.metadata.uid != e.metadata.uid);
+                events.push(e);
             }
         }
-        if deadline.is_some_and(|d| Instant::now() >= d) {
-            return Err(timed_out(name, current.as_ref(), &pods, goal));
+        if !(set_listed && pods_listed) {
+            continue;
+        }
+        if let Some(true) = evaluate(
+            kube,
+            name,
+            current.as_ref(),
+            &pods,
+            &events,
+            goal,
+            show,
+            check,
+        )
+        .await?
+        {
+            return Ok(());
         }
     }
 }
@@ -316,10 +321,13 @@ fn owned_by(p: &Pod, uid: Option<&str>) -> bool {
 }
 
 /// `Some(true)` done, `Some(false)`/`None` not yet; an error when the rollout is stuck.
-fn evaluate(
+#[allow(clippy::too_many_arguments)]
+async fn evaluate(
+    kube: &Kube,
     name: &str,
     sts: Option<&StatefulSet>,
     pods: &BTreeMap<String, Pod>,
+    events: &[Event],
     goal: Goal,
     show: &mut Show,
     check: &mut impl FnMut(&StatefulSet, &BTreeMap<String, Pod>) -> Option<bool>,
@@ -337,13 +345,8 @@ fn evaluate(
     } else {
         match goal {
             Goal::Scale => {
-                let st = sts.status.clone().unwrap_or_default();
-                show.line(&format!(
-                    "{} of {} pods ready ({} exist)",
-                    st.ready_replicas.unwrap_or(0),
-                    rollout::desired(sts),
-                    st.replicas
-                ));
+                let list: Vec<Pod> = pods.values().cloned().collect();
+                show.line(&rollout::scale_progress(sts, &list));
                 // The pod watch may lag the set's: also wait until the pods seen agree.
                 rollout::scale_done(sts) && pods.len() == rollout::desired(sts).max(0) as usize
             }
@@ -356,7 +359,21 @@ fn evaluate(
                     show.line(&m);
                     true
                 }
-                Viewer::NotRolling(_) => rollout::on_delete_done(sts),
+                Viewer::NotRolling(_) => {
+                    // OnDelete: nothing rolls by itself (the controller replaces only deleted
+                    // pods), so the wait is for the pods there are to be ready; the ones on an
+                    // older template are named, not waited for.
+                    let list: Vec<Pod> = pods.values().cloned().collect();
+                    let behind = rollout::pods_behind(sts, &list);
+                    if !behind.is_empty() && rollout::observed(sts) {
+                        show.line(&format!(
+                            "OnDelete: {} keep{} the old template until deleted",
+                            behind.join(", "),
+                            if behind.len() == 1 { "s" } else { "" }
+                        ));
+                    }
+                    rollout::scale_done(sts) && pods.len() == rollout::desired(sts).max(0) as usize
+                }
             },
             Goal::Gone => false,
         }
@@ -366,9 +383,19 @@ fn evaluate(
     }
     let list: Vec<Pod> = pods.values().cloned().collect();
     let now = Timestamp::now().max(stuck::newest_timestamp(sts, &list).unwrap_or_default());
-    if let Some(s) = stuck::analyze(sts, &list, now, jiff::SignedDuration::from_hours(365 * 24)) {
+    let found = stuck::analyze(sts, &list, now, jiff::SignedDuration::from_hours(365 * 24))
+        .or_else(|| stuck::failed_create(sts, &list, events, now));
+    if let Some(s) = found {
         if s.definitive {
-            let (text, fix) = stuck::explain(name, &s, sts);
+            // The same diagnosis as `get`, revisions by number (one more request, at the end).
+            let numbers: BTreeMap<String, i64> = match kube.list_revisions(sts).await {
+                Ok(revs) => revs
+                    .into_iter()
+                    .map(|r| (r.name().to_string(), r.number))
+                    .collect(),
+                Err(_) => BTreeMap::new(),
+            };
+            let (text, fix) = stuck::explain_numbered(name, &s, sts, &numbers);
             return Err(with_hint(
                 anyhow!(WaitTimedOut(format!(
                     "the rollout of statefulset {name:?} is stuck: {text}"
@@ -382,6 +409,7 @@ fn evaluate(
 
 fn timed_out(
     name: &str,
+    namespace: &str,
     sts: Option<&StatefulSet>,
     pods: &BTreeMap<String, Pod>,
     goal: Goal,
@@ -399,11 +427,20 @@ fn timed_out(
         }
         (_, None) => "deleted".into(),
     };
+    // The hint must work: once the set is deleted `get` finds nothing, so a pod that
+    // remains is what to look at.
+    let hint = match (goal, pods.keys().next()) {
+        (Goal::Gone, Some(pod)) => {
+            format!("see why it remains: kubectl describe pod {pod} -n {namespace}")
+        }
+        _ if sts.is_none() => format!("see what remains: kubectl get pods -n {namespace}"),
+        _ => format!("see why with: kubectl statefulset get {name}"),
+    };
     with_hint(
         anyhow!(WaitTimedOut(format!(
             "timed out waiting for statefulset {name:?}: {what}"
         ))),
-        format!("see why with: kubectl statefulset get {name}"),
+        hint,
     )
 }
 

@@ -27,7 +27,21 @@ pub fn summary(sts: &StatefulSet, pods: &BTreeMap<String, Pod>) -> String {
     let cur = st.current_revision.clone().unwrap_or_default();
     let upd = st.update_revision.clone().unwrap_or_default();
     let observed = st.observed_generation == sts.metadata.generation;
-    let rollout = if cur != upd && !upd.is_empty() {
+    let rollout = if crate::manifest::rollout::is_on_delete(sts) {
+        // OnDelete: currentRevision never advances; the pods' revisions tell.
+        let list: Vec<Pod> = pods.values().cloned().collect();
+        let behind = crate::manifest::rollout::pods_behind(sts, &list);
+        if !behind.is_empty() {
+            format!(
+                "OnDelete: {} on an older template until deleted",
+                behind.join(",")
+            )
+        } else if !observed || ready != desired || st.replicas != desired {
+            "progressing".to_string()
+        } else {
+            format!("up to date at {upd}")
+        }
+    } else if cur != upd && !upd.is_empty() {
         format!("rolling out {cur} -> {upd}")
     } else if !observed || ready != desired || st.replicas != desired {
         "progressing".to_string()

@@ -1,6 +1,7 @@
 //! The only module that talks to the API server: one kube `Client` built from
 //! --kubeconfig/KUBECONFIG/--context/-n, typed `Api`s, no discovery, and `-v` request logging.
 
+pub mod follow;
 pub mod lifecycle;
 mod log;
 pub mod observe;

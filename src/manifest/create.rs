@@ -31,7 +31,7 @@ pub fn plan_from_args(args: &CreateArgs, namespace: &str) -> Result<Plan> {
     let name = args.name.as_deref().ok_or_else(|| {
         anyhow!("a name is required: kubectl statefulset create NAME --image IMAGE")
     })?;
-    validate::dns1123_label(name)
+    validate::statefulset_name(name)
         .map_err(|e| anyhow!("invalid StatefulSet name {name:?}: {e} (the NAME argument)"))?;
     let image = args
         .image

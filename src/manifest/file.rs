@@ -146,7 +146,7 @@ pub fn plan_from_documents(
         .name
         .clone()
         .ok_or_else(|| anyhow!("{source}: the StatefulSet has no metadata.name"))?;
-    validate::dns1123_label(&name)
+    validate::statefulset_name(&name)
         .map_err(|e| anyhow!("{source}: the StatefulSet name {name:?} {e}"))?;
     let ns = match (&sts.metadata.namespace, namespace_explicit) {
         (Some(obj_ns), true) if obj_ns != namespace => bail!(

@@ -159,7 +159,7 @@ pub fn event_last_time(ev: &Event) -> Option<Timestamp> {
         .or_else(|| ev.metadata.creation_timestamp.as_ref().map(|t| t.0))
 }
 
-fn event_first_time(ev: &Event) -> Option<Timestamp> {
+pub fn event_first_time(ev: &Event) -> Option<Timestamp> {
     ev.first_timestamp
         .as_ref()
         .map(|t| t.0)

@@ -66,15 +66,164 @@ pub fn status_viewer(sts: &StatefulSet) -> Viewer {
     ))
 }
 
-/// Done condition for OnDelete sets (kubectl has none): the spec is observed, every replica
-/// runs the update revision and is ready.
-pub fn on_delete_done(sts: &StatefulSet) -> bool {
+/// Every pod runs the update revision. RollingUpdate: currentRevision == updateRevision
+/// (kubectl's and the console's test). OnDelete: upstream advances currentRevision only for
+/// RollingUpdate (completeRollingUpdate in pkg/controller/statefulset/stateful_set_control.go),
+/// so the pods decide: every created pod is counted at the update revision
+/// (updatedReplicas == replicas, computeReplicaStatus counts both from the pods' labels).
+pub fn all_updated(sts: &StatefulSet) -> bool {
     let st = sts.status.clone().unwrap_or_default();
+    if is_on_delete(sts) {
+        let update = st.update_revision.as_deref().unwrap_or_default();
+        return st.updated_replicas.unwrap_or(0) == st.replicas
+            && (st.replicas == 0 || !update.is_empty());
+    }
+    st.current_revision == st.update_revision
+}
+
+/// What a change of the pod template does to the pods of `sts` (the set as it is after the
+/// change), as upstream's controller acts (pkg/controller/statefulset/stateful_set_control.go,
+/// updateStatefulSet): RollingUpdate replaces the pods from the highest ordinal down to the
+/// partition; OnDelete replaces none, each pod keeps its template until it is deleted.
+pub fn template_change_effect(sts: &StatefulSet) -> String {
+    let name = sts.metadata.name.clone().unwrap_or_default();
     let r = desired(sts);
-    observed(sts)
-        && st.ready_replicas.unwrap_or(0) == r
-        && st.updated_replicas.unwrap_or(0) == r
-        && st.replicas == r
+    let start = sts
+        .spec
+        .as_ref()
+        .and_then(|s| s.ordinals.as_ref())
+        .and_then(|o| o.start)
+        .unwrap_or(0);
+    let pods = |from: i32, to: i32| -> String {
+        // Pods start..start+r, counted by position (the partition is an ordinal).
+        match to - from {
+            n if n <= 0 => String::new(),
+            1 => format!("{name}-{from}"),
+            2 => format!("{name}-{from} and {name}-{}", from + 1),
+            _ => format!("{name}-{from} … {name}-{}", to - 1),
+        }
+    };
+    if r == 0 {
+        return "no pod runs now; pods created later use the new template".into();
+    }
+    let (first, end) = (start, start + r);
+    if is_on_delete(sts) {
+        return format!(
+            "no pod is restarted: with the OnDelete update strategy {} keep{} the old template until deleted (kubectl delete pod NAME, one at a time)",
+            pods(first, end),
+            if r == 1 { "s" } else { "" }
+        );
+    }
+    let partition = sts
+        .spec
+        .as_ref()
+        .and_then(|s| s.update_strategy.as_ref())
+        .and_then(|u| u.rolling_update.as_ref())
+        .and_then(|r| r.partition)
+        .unwrap_or(0);
+    if partition <= first {
+        return format!(
+            "the pods are replaced by a rolling update, highest ordinal first ({})",
+            pods(first, end)
+        );
+    }
+    if partition >= end {
+        return format!(
+            "no pod is restarted: the partition ({partition}) keeps {} on the old template",
+            pods(first, end)
+        );
+    }
+    format!(
+        "a rolling update replaces {} (ordinals from the partition, {partition}, up); {} keep{} the old template",
+        pods(partition, end),
+        pods(first, partition),
+        if partition - first == 1 { "s" } else { "" }
+    )
+}
+
+/// The progress line of `scale --wait`. Scaling up: `2 of 5 pods ready (3 exist)`. Scaling
+/// down, what is awaited is the removal of the pods above the target, highest ordinal first
+/// (upstream deletes them one at a time with OrderedReady): `scaling down to 0: waiting for
+/// web-4, web-3 to go`.
+pub fn scale_progress(sts: &StatefulSet, pods: &[k8s_openapi::api::core::v1::Pod]) -> String {
+    let st = sts.status.clone().unwrap_or_default();
+    let want = desired(sts);
+    let start = sts
+        .spec
+        .as_ref()
+        .and_then(|s| s.ordinals.as_ref())
+        .and_then(|o| o.start)
+        .unwrap_or(0) as i64;
+    let mut going: Vec<(i64, String)> = pods
+        .iter()
+        .filter_map(|p| {
+            let name = p.metadata.name.clone().unwrap_or_default();
+            let ordinal = crate::render::status::pod_ordinal(&name)?;
+            (ordinal >= start + want as i64).then_some((ordinal, name))
+        })
+        .collect();
+    if !going.is_empty() {
+        going.sort_by_key(|g| std::cmp::Reverse(g.0));
+        let names: Vec<String> = going.into_iter().map(|(_, n)| n).collect();
+        return format!(
+            "scaling down to {want}: waiting for {} to go",
+            names.join(", ")
+        );
+    }
+    if st.replicas > want {
+        // The pods are gone; the status has yet to count them out.
+        return format!(
+            "scaling down to {want}: waiting for the status to count the removed pods ({} still counted)",
+            st.replicas
+        );
+    }
+    if want == 0 {
+        return "no pods left".into();
+    }
+    format!(
+        "{} of {want} pods ready ({} exist)",
+        st.ready_replicas.unwrap_or(0),
+        st.replicas
+    )
+}
+
+/// Fewer live pods than desired although the controller has observed the spec: pods it has
+/// not (yet) created.
+pub fn pods_missing(sts: &StatefulSet, pods: &[k8s_openapi::api::core::v1::Pod]) -> bool {
+    let live = pods
+        .iter()
+        .filter(|p| p.metadata.deletion_timestamp.is_none())
+        .count();
+    observed(sts) && (live as i64) < desired(sts) as i64
+}
+
+/// The pods (names, by ordinal) that do not run the update revision: under OnDelete they keep
+/// their template until deleted. Terminating pods are left out.
+pub fn pods_behind(sts: &StatefulSet, pods: &[k8s_openapi::api::core::v1::Pod]) -> Vec<String> {
+    let update = sts
+        .status
+        .as_ref()
+        .and_then(|s| s.update_revision.clone())
+        .unwrap_or_default();
+    let mut behind: Vec<&k8s_openapi::api::core::v1::Pod> = pods
+        .iter()
+        .filter(|p| p.metadata.deletion_timestamp.is_none())
+        .filter(|p| {
+            p.metadata
+                .labels
+                .as_ref()
+                .and_then(|l| l.get("controller-revision-hash"))
+                .map(String::as_str)
+                != Some(update.as_str())
+        })
+        .collect();
+    behind.sort_by_key(|p| {
+        crate::render::status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default())
+    });
+    behind
+        .into_iter()
+        .map(|p| p.metadata.name.clone().unwrap_or_default())
+        .collect()
 }
 
 /// Done condition of `scale --wait`: observed, replicas == ready == desired.
@@ -129,26 +278,34 @@ pub fn partition(sts: &StatefulSet) -> i32 {
 /// updateStatefulSet: `updateMin := partition`). None without a partition.
 pub fn partition_note(sts: &StatefulSet, verb: &str) -> Option<String> {
     let p = partition(sts);
-    if p == 0 || is_on_delete(sts) {
+    // Ordinals run from spec.ordinals.start (0 unless set) for `replicas` pods.
+    let start = sts
+        .spec
+        .as_ref()
+        .and_then(|s| s.ordinals.as_ref())
+        .and_then(|o| o.start)
+        .unwrap_or(0);
+    if p <= start || is_on_delete(sts) {
         return None;
     }
     let name = sts.metadata.name.clone().unwrap_or_default();
     let r = desired(sts).max(0);
+    let end = start + r;
     let range = |from: i32, to: i32| match to - from {
         n if n <= 0 => String::new(),
         1 => format!("{name}-{from}"),
         2 => format!("{name}-{from}, {name}-{}", from + 1),
         _ => format!("{name}-{from} … {name}-{}", to - 1),
     };
-    let which = if p >= r {
+    let which = if p >= end {
         format!("no pod is restarted: the partition ({p}) is at or above the {r} replicas")
     } else {
-        format!("{verb} {} (ordinals >= partition {p})", range(p, r))
+        format!("{verb} {} (ordinals >= partition {p})", range(p, end))
     };
-    let held = if p.min(r) > 0 {
+    let held = if p.min(end) > start {
         format!(
             "; held back: {} until the partition is lowered (kubectl statefulset update-strategy {name} --rolling --partition 0)",
-            range(0, p.min(r))
+            range(start, p.min(end))
         )
     } else {
         String::new()
@@ -230,6 +387,32 @@ pub fn strategy_patch(s: &Strategy) -> Result<Value> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn partition_note_counts_from_the_start_ordinal() {
+        let s = sts(json!({"metadata": {"name": "db"}, "spec": {
+            "replicas": 3, "ordinals": {"start": 5}, "serviceName": "db",
+            "selector": {"matchLabels": {"a": "b"}}, "template": {},
+            "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 6}}}}));
+        let note = partition_note(&s, "restarts").unwrap();
+        assert!(
+            note.starts_with("partitioned rolling update: restarts db-6, db-7 (ordinals >= partition 6); held back: db-5 until"),
+            "{note}"
+        );
+        // A partition at or below the first ordinal holds nothing back.
+        let mut low = s.clone();
+        low.spec
+            .as_mut()
+            .unwrap()
+            .update_strategy
+            .as_mut()
+            .unwrap()
+            .rolling_update
+            .as_mut()
+            .unwrap()
+            .partition = Some(5);
+        assert_eq!(partition_note(&low, "restarts"), None);
+    }
+
     fn sts(v: Value) -> StatefulSet {
         serde_json::from_value(v).unwrap()
     }
@@ -284,6 +467,63 @@ mod tests {
         );
         v["spec"]["updateStrategy"] = json!({"type": "OnDelete"});
         assert!(matches!(status_viewer(&sts(v)), Viewer::NotRolling(_)));
+    }
+
+    #[test]
+    fn template_change_effects() {
+        let mk = |strategy: Value, replicas: i32| {
+            sts(json!({"metadata": {"name": "web"},
+                "spec": {"replicas": replicas, "selector": {}, "template": {}, "serviceName": "web",
+                         "updateStrategy": strategy}}))
+        };
+        let e = template_change_effect(&mk(json!({"type": "OnDelete"}), 3));
+        assert!(e.starts_with("no pod is restarted"), "{e}");
+        assert!(
+            e.contains("web-0 … web-2 keep the old template until deleted"),
+            "{e}"
+        );
+        let e = template_change_effect(&mk(json!({"type": "RollingUpdate"}), 2));
+        assert_eq!(
+            e,
+            "the pods are replaced by a rolling update, highest ordinal first (web-0 and web-1)"
+        );
+        let e = template_change_effect(&mk(
+            json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 2}}),
+            3,
+        ));
+        assert!(
+            e.contains("replaces web-2 (") && e.contains("web-0 and web-1 keep the old"),
+            "{e}"
+        );
+        let e = template_change_effect(&mk(
+            json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 3}}),
+            3,
+        ));
+        assert!(
+            e.starts_with("no pod is restarted: the partition (3)"),
+            "{e}"
+        );
+        let e = template_change_effect(&mk(json!({"type": "OnDelete"}), 1));
+        assert!(e.contains("web-0 keeps the old template"), "{e}");
+    }
+
+    #[test]
+    fn scale_progress_says_what_is_awaited() {
+        let set = sts(json!({"metadata": {"name": "web"},
+            "spec": {"replicas": 0, "selector": {}, "template": {}, "serviceName": "web"},
+            "status": {"replicas": 5, "readyReplicas": 5}}));
+        let pods: Vec<k8s_openapi::api::core::v1::Pod> = (0..5)
+            .map(|i| {
+                serde_json::from_value(json!({"metadata": {"name": format!("web-{i}")}})).unwrap()
+            })
+            .collect();
+        assert_eq!(
+            scale_progress(&set, &pods),
+            "scaling down to 0: waiting for web-4, web-3, web-2, web-1, web-0 to go"
+        );
+        let mut up = set.clone();
+        up.spec.as_mut().unwrap().replicas = Some(7);
+        assert_eq!(scale_progress(&up, &pods), "5 of 7 pods ready (5 exist)");
     }
 
     #[test]

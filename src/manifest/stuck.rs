@@ -6,6 +6,8 @@
 //! revision blocks the rollout forever, and even restoring the template does not help until that
 //! pod is deleted.
 
+use std::collections::BTreeMap;
+
 use jiff::{SignedDuration as Duration, Timestamp};
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::Pod;
@@ -40,6 +42,9 @@ pub struct Stuck {
     pub for_: Duration,
     /// A back-off or scheduling failure, not just a slow start.
     pub definitive: bool,
+    /// A revision that a ready pod of the set runs, other than the stuck pod's (the set's
+    /// current revision when a ready pod runs it): the template a rollback can go back to.
+    pub good_revision: Option<String>,
 }
 
 /// The first (lowest ordinal) non-terminating pod of the set that is not ready and either is
@@ -50,84 +55,53 @@ pub fn analyze(
     now: Timestamp,
     threshold: Duration,
 ) -> Option<Stuck> {
+    // Until the controller has observed the spec, its update revision is the old one and
+    // nothing it will do is known yet.
+    if !crate::manifest::rollout::observed(sts) {
+        return None;
+    }
     let update = sts
         .status
         .as_ref()
         .and_then(|s| s.update_revision.clone())
         .unwrap_or_default();
+    let all = pods;
     let mut pods: Vec<&Pod> = pods
         .iter()
         .filter(|p| p.metadata.deletion_timestamp.is_none())
+        .filter(|p| !replaced_by_controller(sts, p, &update))
         .collect();
     pods.sort_by_key(|p| {
         pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()).unwrap_or(i64::MAX)
     });
+    // OrderedReady waits on the first unready pod: it alone counts when merely slow; a
+    // definitive failure (back-off, a crashed container, unschedulable) further up counts too,
+    // as it holds the set as soon as the pods below it are ready.
+    let ordered = !crate::manifest::rollout::is_parallel(sts);
+    let mut first_unready = true;
     for p in pods {
         if is_ready(p) {
             continue;
         }
-        let st = p.status.as_ref();
-        let conds = st.and_then(|s| s.conditions.clone()).unwrap_or_default();
-        let ready_since = conds
-            .iter()
-            .find(|c| c.type_ == "Ready")
-            .and_then(|c| c.last_transition_time.as_ref().map(|t| t.0));
-        let created = p.metadata.creation_timestamp.as_ref().map(|t| t.0);
-        let since = ready_since.or(created).unwrap_or(now);
-        let for_ = now.duration_since(since).max(Duration::ZERO);
-        let mut reason = String::new();
-        let mut message = String::new();
-        let mut definitive = false;
-        if let Some(c) = conds
-            .iter()
-            .find(|c| c.type_ == "PodScheduled" && c.status == "False")
+        let (reason, message, for_, mut definitive) = analyze_pod(p, now);
+        // A crash-looping pod of an older revision is Running and Ready between two crashes
+        // (without a readiness probe), and then the controller goes on and replaces it
+        // (upstream's rolling update deletes an old-revision pod at or above the partition
+        // whatever its health): it is about to go, not stuck, unless it stays unready for
+        // the threshold. OnDelete replaces nothing by itself.
+        if definitive
+            && crashing(&reason)
+            && !update.is_empty()
+            && revision_of(p) != Some(update.as_str())
+            && !crate::manifest::rollout::is_on_delete(sts)
+            && pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()).unwrap_or(0)
+                >= partition(sts)
         {
-            reason = c.reason.clone().unwrap_or_else(|| "Unschedulable".into());
-            message = c.message.clone().unwrap_or_default();
-            definitive = reason == "Unschedulable";
+            definitive = false;
         }
-        if reason.is_empty() {
-            let statuses = st
-                .and_then(|s| s.init_container_statuses.clone())
-                .unwrap_or_default()
-                .into_iter()
-                .chain(
-                    st.and_then(|s| s.container_statuses.clone())
-                        .unwrap_or_default(),
-                );
-            for cs in statuses {
-                if let Some(w) = cs.state.as_ref().and_then(|s| s.waiting.as_ref()) {
-                    let r = w.reason.clone().unwrap_or_default();
-                    if BLOCKING.contains(&r.as_str()) {
-                        definitive = true;
-                        message = format!(
-                            "container {}: {}",
-                            cs.name,
-                            w.message.clone().unwrap_or_default()
-                        )
-                        .trim_end_matches([':', ' '])
-                        .to_string();
-                        reason = r;
-                        break;
-                    }
-                }
-            }
-        }
-        if reason.is_empty() {
-            let phase = st.and_then(|s| s.phase.clone()).unwrap_or_default();
-            if phase == "Running" {
-                reason = "ReadinessFailing".into();
-                message = "running, but the readiness probe fails".into();
-            } else {
-                reason = if phase.is_empty() {
-                    "Pending".into()
-                } else {
-                    phase
-                };
-                message = "not running yet".into();
-            }
-        }
-        if definitive || for_ >= threshold {
+        let counts = definitive || (for_ >= threshold && (first_unready || !ordered));
+        first_unready = false;
+        if counts {
             let revision = p
                 .metadata
                 .labels
@@ -139,6 +113,7 @@ pub fn analyze(
                 pod: p.metadata.name.clone().unwrap_or_default(),
                 uid: p.metadata.uid.clone(),
                 on_update_revision: !update.is_empty() && revision == update,
+                good_revision: good_revision(sts, all, &revision),
                 revision,
                 reason,
                 message,
@@ -146,12 +121,264 @@ pub fn analyze(
                 definitive,
             });
         }
-        // OrderedReady: only the first unhealthy pod matters (the controller waits on it).
-        if !crate::manifest::rollout::is_parallel(sts) {
-            return None;
-        }
     }
     None
+}
+
+/// Why a pod is not ready: (reason, message, for how long, definitive).
+fn analyze_pod(p: &Pod, now: Timestamp) -> (String, String, Duration, bool) {
+    let st = p.status.as_ref();
+    let conds = st.and_then(|s| s.conditions.clone()).unwrap_or_default();
+    let ready_since = conds
+        .iter()
+        .find(|c| c.type_ == "Ready")
+        .and_then(|c| c.last_transition_time.as_ref().map(|t| t.0));
+    let created = p.metadata.creation_timestamp.as_ref().map(|t| t.0);
+    let since = ready_since.or(created).unwrap_or(now);
+    let for_ = now.duration_since(since).max(Duration::ZERO);
+    let mut reason = String::new();
+    let mut message = String::new();
+    let mut definitive = false;
+    if let Some(c) = conds
+        .iter()
+        .find(|c| c.type_ == "PodScheduled" && c.status == "False")
+    {
+        reason = c.reason.clone().unwrap_or_else(|| "Unschedulable".into());
+        message = c.message.clone().unwrap_or_default();
+        definitive = reason == "Unschedulable";
+    }
+    if reason.is_empty() {
+        let statuses = st
+            .and_then(|s| s.init_container_statuses.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .chain(
+                st.and_then(|s| s.container_statuses.clone())
+                    .unwrap_or_default(),
+            );
+        for cs in statuses {
+            if let Some(w) = cs.state.as_ref().and_then(|s| s.waiting.as_ref()) {
+                let r = w.reason.clone().unwrap_or_default();
+                if BLOCKING.contains(&r.as_str()) {
+                    definitive = true;
+                    message = format!(
+                        "container {}: {}",
+                        cs.name,
+                        w.message.clone().unwrap_or_default()
+                    )
+                    .trim_end_matches([':', ' '])
+                    .to_string();
+                    reason = r;
+                    break;
+                }
+            }
+            // A container that crashed again (exited with an error after a restart): the
+            // kubelet shows Error between two CrashLoopBackOff waits.
+            if let Some(t) = cs.state.as_ref().and_then(|s| s.terminated.as_ref()) {
+                if t.exit_code != 0 && cs.restart_count >= 1 {
+                    definitive = true;
+                    reason = t.reason.clone().unwrap_or_else(|| "Error".into());
+                    message = format!(
+                        "container {} exited with code {} after {} restart{}",
+                        cs.name,
+                        t.exit_code,
+                        cs.restart_count,
+                        if cs.restart_count == 1 { "" } else { "s" }
+                    );
+                    break;
+                }
+            }
+        }
+    }
+    if reason.is_empty() {
+        let phase = st.and_then(|s| s.phase.clone()).unwrap_or_default();
+        if phase == "Running" {
+            reason = "ReadinessFailing".into();
+            message = "running, but the readiness probe fails".into();
+        } else {
+            reason = if phase.is_empty() {
+                "Pending".into()
+            } else {
+                phase
+            };
+            message = "not running yet".into();
+        }
+    }
+    (reason, message, for_, definitive)
+}
+
+/// A reason of `analyze_pod` that means the container starts and then crashes.
+fn crashing(reason: &str) -> bool {
+    !matches!(
+        reason,
+        "ImagePullBackOff"
+            | "ErrImagePull"
+            | "InvalidImageName"
+            | "CreateContainerConfigError"
+            | "CreateContainerError"
+            | "RunContainerError"
+            | "ErrImageNeverPull"
+            | "Unschedulable"
+    )
+}
+
+fn revision_of(p: &Pod) -> Option<&str> {
+    p.metadata
+        .labels
+        .as_ref()
+        .and_then(|l| l.get("controller-revision-hash"))
+        .map(String::as_str)
+}
+
+/// A pod the controller replaces by itself, so it cannot hold the set up: with RollingUpdate
+/// and Parallel pod management, a pod not on the update revision at or above the partition
+/// is deleted and recreated whatever its health (upstream updateStatefulSet's rolling-update
+/// loop; with OrderedReady processReplica waits on any unready pod first, so it blocks).
+fn replaced_by_controller(sts: &StatefulSet, p: &Pod, update: &str) -> bool {
+    use crate::manifest::rollout;
+    if rollout::is_on_delete(sts) || !rollout::is_parallel(sts) || update.is_empty() {
+        return false;
+    }
+    let ordinal = pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()).unwrap_or(0);
+    revision_of(p) != Some(update) && ordinal >= partition(sts)
+}
+
+/// The RollingUpdate partition (0 when none).
+fn partition(sts: &StatefulSet) -> i64 {
+    sts.spec
+        .as_ref()
+        .and_then(|s| s.update_strategy.as_ref())
+        .and_then(|u| u.rolling_update.as_ref())
+        .and_then(|r| r.partition)
+        .unwrap_or(0) as i64
+}
+
+/// A revision other than `bad` that a ready, non-terminating pod runs; the set's current
+/// revision first.
+fn good_revision(sts: &StatefulSet, pods: &[Pod], bad: &str) -> Option<String> {
+    let ready: Vec<&str> = pods
+        .iter()
+        .filter(|p| p.metadata.deletion_timestamp.is_none() && is_ready(p))
+        .filter_map(revision_of)
+        .filter(|r| *r != bad)
+        .collect();
+    let current = sts
+        .status
+        .as_ref()
+        .and_then(|s| s.current_revision.as_deref());
+    current
+        .filter(|c| ready.contains(c))
+        .or_else(|| ready.first().copied())
+        .map(str::to_string)
+}
+
+/// The pods that hold an OrderedReady set after a rollback to `target`: every pod that is
+/// not ready and runs another revision, by ordinal. Upstream's processReplica waits on any
+/// unready pod before the rolling update replaces it, so restoring the template alone never
+/// replaces them (kubernetes/kubernetes#67250); with Parallel pod management the controller
+/// does. Empty when nothing blocks.
+pub fn blocking_after_rollback(sts: &StatefulSet, pods: &[Pod], target: &str) -> Vec<Stuck> {
+    if crate::manifest::rollout::is_parallel(sts) {
+        return Vec::new();
+    }
+    let mut live: Vec<&Pod> = pods
+        .iter()
+        .filter(|p| p.metadata.deletion_timestamp.is_none() && !is_ready(p))
+        .filter(|p| revision_of(p) != Some(target))
+        .collect();
+    live.sort_by_key(|p| pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()));
+    live.into_iter()
+        .map(|p| {
+            // Why it is not ready, as `analyze` says it (at any age).
+            let (reason, message, for_, definitive) = analyze_pod(p, Timestamp::now());
+            Stuck {
+                pod: p.metadata.name.clone().unwrap_or_default(),
+                uid: p.metadata.uid.clone(),
+                on_update_revision: false,
+                good_revision: Some(target.to_string()),
+                revision: revision_of(p).unwrap_or_default().to_string(),
+                reason,
+                message,
+                for_,
+                definitive,
+            }
+        })
+        .collect()
+}
+
+/// A pod the controller fails to create, from its Warning `FailedCreate` event on the set
+/// (upstream recordPodEvent in pkg/controller/statefulset/stateful_pod_control.go: message
+/// "create Pod NAME in StatefulSet SET failed error: ..."). Only a pod that is still missing
+/// counts, and only an event of this set (by UID) seen since the newest pod was created:
+/// an old, since resolved failure says nothing. The newest such event wins.
+pub fn failed_create(
+    sts: &StatefulSet,
+    pods: &[Pod],
+    events: &[k8s_openapi::api::core::v1::Event],
+    now: Timestamp,
+) -> Option<Stuck> {
+    use crate::manifest::observe::{event_first_time, event_last_time};
+    let set = sts.metadata.name.as_deref().unwrap_or_default();
+    let uid = sts.metadata.uid.as_deref();
+    let newest_pod = pods
+        .iter()
+        .filter_map(|p| p.metadata.creation_timestamp.as_ref().map(|t| t.0))
+        .max();
+    let created = sts.metadata.creation_timestamp.as_ref().map(|t| t.0);
+    let mut found: Option<(Timestamp, Stuck)> = None;
+    for ev in events {
+        if ev.reason.as_deref() != Some("FailedCreate")
+            || ev.type_.as_deref() != Some("Warning")
+            || ev.involved_object.kind.as_deref() != Some("StatefulSet")
+            || ev.involved_object.name.as_deref() != Some(set)
+            || (uid.is_some()
+                && ev.involved_object.uid.is_some()
+                && ev.involved_object.uid.as_deref() != uid)
+        {
+            continue;
+        }
+        let message = ev.message.clone().unwrap_or_default();
+        let Some(rest) = message.strip_prefix("create Pod ") else {
+            continue;
+        };
+        let Some((pod, error)) = rest.split_once(&format!(" in StatefulSet {set} failed error: "))
+        else {
+            continue;
+        };
+        let Some(last) = event_last_time(ev) else {
+            continue;
+        };
+        if newest_pod.is_some_and(|t| t > last) || created.is_some_and(|t| t > last) {
+            continue;
+        }
+        if pods.iter().any(|p| p.metadata.name.as_deref() == Some(pod)) {
+            continue;
+        }
+        if found.as_ref().is_some_and(|(t, _)| *t >= last) {
+            continue;
+        }
+        let first = event_first_time(ev).unwrap_or(last);
+        let update = sts
+            .status
+            .as_ref()
+            .and_then(|s| s.update_revision.clone())
+            .unwrap_or_default();
+        found = Some((
+            last,
+            Stuck {
+                pod: pod.to_string(),
+                uid: None,
+                on_update_revision: true,
+                good_revision: None,
+                revision: update,
+                reason: "FailedCreate".into(),
+                message: error.to_string(),
+                for_: now.duration_since(first).max(Duration::ZERO),
+                definitive: true,
+            },
+        ));
+    }
+    found.map(|(_, s)| s)
 }
 
 /// Ready condition True and phase Running.
@@ -186,26 +413,56 @@ pub fn newest_timestamp(sts: &StatefulSet, pods: &[Pod]) -> Option<Timestamp> {
 
 /// The human explanation and the recovering command.
 pub fn explain(sts_name: &str, s: &Stuck, sts: &StatefulSet) -> (String, String) {
-    explain_numbered(sts_name, s, sts, None)
+    explain_numbered(sts_name, s, sts, &BTreeMap::new())
 }
 
-/// [`explain`] naming the revision by its number when known: `revision 2 (59b8f57)`.
+/// [`explain`] naming revisions by their numbers when known (revision name → number):
+/// `revision 2 (59b8f57)`. The recovering command is one that helps:
+/// - a pod of the update revision while ready pods run another one: `rollback` to that one,
+///   by number (never to a revision no pod has shown to work);
+/// - a pod of the update revision and no other working revision: fix the template (a
+///   rollback would go to a template no ready pod runs);
+/// - a pod of an older revision: delete it, the controller recreates it from the update
+///   revision (OrderedReady never replaces an unready pod by itself);
+/// - a pod the controller cannot create: what its error says.
 pub fn explain_numbered(
     sts_name: &str,
     s: &Stuck,
     sts: &StatefulSet,
-    number: Option<i64>,
+    numbers: &BTreeMap<String, i64>,
 ) -> (String, String) {
     let ordered = !crate::manifest::rollout::is_parallel(sts);
     let how_long = crate::render::human_duration(s.for_);
-    let hash = crate::render::status::revision_hash(sts_name, &s.revision);
-    let revision = match number {
-        Some(n) => format!("{n} ({hash})"),
-        None => hash.to_string(),
+    let named = |rev: &str| {
+        let hash = crate::render::status::revision_hash(sts_name, rev);
+        match numbers.get(rev) {
+            Some(n) => format!("{n} ({hash})"),
+            None => hash.to_string(),
+        }
     };
+    let ns = sts.metadata.namespace.as_deref().unwrap_or("default");
+    if s.reason == "FailedCreate" {
+        let text = format!(
+            "pod {} (revision {}) cannot be created: {} (FailedCreate for {how_long})",
+            s.pod,
+            named(&s.revision),
+            s.message
+        );
+        let fix = if s.message.contains("must be no more than 63 characters") {
+            format!(
+                "the name is too long for the pods' controller-revision-hash label: create the StatefulSet again with a name of at most {} characters",
+                crate::manifest::validate::MAX_STATEFULSET_NAME_FOR_PODS
+            )
+        } else {
+            format!("remove the cause above; the controller retries by itself (kubectl statefulset events {sts_name})")
+        };
+        return (text, fix);
+    }
     let mut text = format!(
-        "pod {} (revision {revision}) is not ready: {} for {how_long}",
-        s.pod, s.reason
+        "pod {} (revision {}) is not ready: {} for {how_long}",
+        s.pod,
+        named(&s.revision),
+        s.reason
     );
     if !s.message.is_empty() {
         text.push_str(&format!(" ({})", s.message));
@@ -213,13 +470,29 @@ pub fn explain_numbered(
     if ordered {
         text.push_str("; with OrderedReady the controller waits for it before going on");
     }
-    let fix = if s.on_update_revision {
-        format!("kubectl statefulset rollback {sts_name}   (restores the previous template and deletes the stuck pod)")
-    } else {
-        format!(
-            "fix the pod template, then delete the pod: kubectl delete pod {}",
+    let fix = match (&s.good_revision, s.on_update_revision) {
+        (Some(good), true) => match numbers.get(good) {
+            Some(n) => format!(
+                "kubectl statefulset rollback {sts_name} --to-revision {n}   (back to the template the ready pods run; deletes the stuck pod)"
+            ),
+            None => format!(
+                "roll back to revision {} (the template the ready pods run): kubectl statefulset revisions {sts_name}, then rollback --to-revision N",
+                named(good)
+            ),
+        },
+        (None, true) => {
+            let mut f = format!(
+                "fix the pod template: kubectl statefulset edit-yaml {sts_name} (no other revision runs ready pods to go back to)"
+            );
+            if ordered {
+                f.push_str(&format!(", then delete the pod: kubectl delete pod {} -n {ns}", s.pod));
+            }
+            f
+        }
+        (_, false) => format!(
+            "kubectl delete pod {} -n {ns}   (the controller recreates it from the update revision)",
             s.pod
-        )
+        ),
     };
     (text, fix)
 }
@@ -230,9 +503,9 @@ mod tests {
     use serde_json::json;
 
     fn sts(policy: &str) -> StatefulSet {
-        serde_json::from_value(json!({"metadata": {"name": "web"},
+        serde_json::from_value(json!({"metadata": {"name": "web", "generation": 2},
             "spec": {"selector": {}, "template": {}, "serviceName": "web", "podManagementPolicy": policy},
-            "status": {"replicas": 3, "currentRevision": "web-1", "updateRevision": "web-2"}}))
+            "status": {"replicas": 3, "observedGeneration": 2, "currentRevision": "web-1", "updateRevision": "web-2"}}))
         .unwrap()
     }
 
@@ -276,13 +549,28 @@ mod tests {
         assert_eq!(s.reason, "ImagePullBackOff");
         assert!(s.on_update_revision && s.definitive);
         assert_eq!(s.for_, Duration::from_mins(2));
+        let numbers: BTreeMap<String, i64> =
+            [("web-1".to_string(), 1), ("web-2".to_string(), 2)].into();
         let (text, fix) = explain("web", &s, &sts("OrderedReady"));
+        assert!(
+            fix.starts_with("roll back to revision 1 (the template"),
+            "{fix}"
+        );
+        let (_, fix) = explain_numbered("web", &s, &sts("OrderedReady"), &numbers);
         assert!(
             text.starts_with("pod web-2 (revision 2) is not ready: ImagePullBackOff for 2m"),
             "{text}"
         );
-        assert!(fix.starts_with("kubectl statefulset rollback web"), "{fix}");
-        let (text, _) = explain_numbered("web", &s, &sts("OrderedReady"), Some(2));
+        assert!(
+            fix.starts_with("kubectl statefulset rollback web --to-revision 1 "),
+            "{fix}"
+        );
+        let (text, _) = explain_numbered(
+            "web",
+            &s,
+            &sts("OrderedReady"),
+            &[("web-2".to_string(), 2)].into(),
+        );
         assert!(
             text.starts_with("pod web-2 (revision 2 (2)) is not ready"),
             "{text}"
@@ -320,7 +608,19 @@ mod tests {
             Duration::from_mins(5)
         )
         .is_none());
-        // OrderedReady: only the first unhealthy pod counts; Parallel looks further.
+        // OrderedReady: a slow first pod is no failure; a back-off further up is (it holds
+        // the set once the pods below are ready), and Parallel looks at every pod.
+        let slow = vec![
+            pod("web-0", "web-2", false, None, "2026-01-01T00:00:00Z"),
+            pod("web-1", "web-2", false, None, "2026-01-01T00:00:00Z"),
+        ];
+        assert!(analyze(
+            &sts("OrderedReady"),
+            &slow,
+            at("2026-01-01T00:00:10Z"),
+            Duration::from_mins(5)
+        )
+        .is_none());
         let pods = vec![
             pod("web-0", "web-2", false, None, "2026-01-01T00:00:00Z"),
             pod(
@@ -331,13 +631,17 @@ mod tests {
                 "2026-01-01T00:00:00Z",
             ),
         ];
-        assert!(analyze(
-            &sts("OrderedReady"),
-            &pods,
-            at("2026-01-01T00:00:10Z"),
-            Duration::from_mins(5)
-        )
-        .is_none());
+        assert_eq!(
+            analyze(
+                &sts("OrderedReady"),
+                &pods,
+                at("2026-01-01T00:00:10Z"),
+                Duration::from_mins(5)
+            )
+            .unwrap()
+            .pod,
+            "web-1"
+        );
         assert_eq!(
             analyze(
                 &sts("Parallel"),
@@ -349,5 +653,180 @@ mod tests {
             .pod,
             "web-1"
         );
+    }
+    #[test]
+    fn advice_only_when_it_helps() {
+        // One revision, every pod failing: no rollback (there is nothing that works to go
+        // back to), fix the template and, with OrderedReady, delete the pod.
+        let mut one = sts("OrderedReady");
+        one.status.as_mut().unwrap().current_revision = Some("web-2".into());
+        let pods = vec![pod(
+            "web-0",
+            "web-2",
+            false,
+            Some("CrashLoopBackOff"),
+            "2026-01-01T00:00:00Z",
+        )];
+        let s = analyze(
+            &one,
+            &pods,
+            at("2026-01-01T00:01:00Z"),
+            Duration::from_mins(5),
+        )
+        .unwrap();
+        assert_eq!(s.good_revision, None);
+        let (_, fix) = explain("web", &s, &one);
+        assert!(!fix.contains("rollback"), "{fix}");
+        assert!(
+            fix.starts_with("fix the pod template: kubectl statefulset edit-yaml web")
+                && fix.ends_with("then delete the pod: kubectl delete pod web-0 -n default"),
+            "{fix}"
+        );
+
+        // A crash-looping pod of an older revision (after a rollback) is Ready between two
+        // crashes and then replaced by the controller: not stuck (before the threshold).
+        let crashing = vec![
+            pod("web-0", "web-2", true, None, "2026-01-01T00:00:00Z"),
+            pod(
+                "web-1",
+                "web-1",
+                false,
+                Some("CrashLoopBackOff"),
+                "2026-01-01T00:00:00Z",
+            ),
+        ];
+        assert!(analyze(
+            &sts("OrderedReady"),
+            &crashing,
+            at("2026-01-01T00:01:00Z"),
+            Duration::from_mins(5)
+        )
+        .is_none());
+        // OnDelete replaces nothing by itself: there the crash-looping old pod is stuck.
+        let mut on_delete = sts("OrderedReady");
+        on_delete.spec.as_mut().unwrap().update_strategy = Some(Default::default());
+        on_delete
+            .spec
+            .as_mut()
+            .unwrap()
+            .update_strategy
+            .as_mut()
+            .unwrap()
+            .type_ = Some("OnDelete".into());
+        let s = analyze(
+            &on_delete,
+            &crashing,
+            at("2026-01-01T00:01:00Z"),
+            Duration::from_mins(5),
+        )
+        .unwrap();
+        assert_eq!(s.pod, "web-1");
+        let (_, fix) = explain("web", &s, &on_delete);
+        assert!(
+            fix.starts_with("kubectl delete pod web-1 -n default"),
+            "{fix}"
+        );
+        // One that can never start: deleting it helps, rolling back again would not.
+        let pods = vec![
+            pod("web-0", "web-2", true, None, "2026-01-01T00:00:00Z"),
+            pod(
+                "web-1",
+                "web-1",
+                false,
+                Some("ImagePullBackOff"),
+                "2026-01-01T00:00:00Z",
+            ),
+        ];
+        let s = analyze(
+            &sts("OrderedReady"),
+            &pods,
+            at("2026-01-01T00:01:00Z"),
+            Duration::from_mins(5),
+        )
+        .unwrap();
+        assert!(!s.on_update_revision);
+        let (_, fix) = explain("web", &s, &sts("OrderedReady"));
+        assert!(
+            fix.starts_with("kubectl delete pod web-1 -n default"),
+            "{fix}"
+        );
+
+        // With Parallel the controller replaces that pod by itself: not stuck.
+        assert!(analyze(
+            &sts("Parallel"),
+            &pods,
+            at("2026-01-01T00:01:00Z"),
+            Duration::from_mins(5)
+        )
+        .is_none());
+
+        // Until the controller has observed the spec nothing is judged.
+        let mut stale = sts("OrderedReady");
+        stale.metadata.generation = Some(3);
+        assert!(analyze(
+            &stale,
+            &pods,
+            at("2026-01-01T00:01:00Z"),
+            Duration::from_mins(5)
+        )
+        .is_none());
+    }
+
+    #[test]
+    fn blocking_pod_after_a_rollback() {
+        // web-2 crash-loops on revision 2 but is between two crashes (Running, not ready):
+        // still what OrderedReady waits on once revision 1 is restored.
+        let pods = vec![
+            pod("web-0", "web-1", true, None, "2026-01-01T00:00:00Z"),
+            pod("web-1", "web-1", true, None, "2026-01-01T00:00:00Z"),
+            pod("web-2", "web-2", false, None, "2026-01-01T00:00:00Z"),
+        ];
+        let s = blocking_after_rollback(&sts("OrderedReady"), &pods, "web-1");
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].pod, "web-2");
+        assert!(blocking_after_rollback(&sts("OrderedReady"), &pods, "web-2").is_empty());
+        assert!(blocking_after_rollback(&sts("Parallel"), &pods, "web-1").is_empty());
+    }
+
+    #[test]
+    fn failed_create_from_the_controllers_event() {
+        let set: StatefulSet =
+            serde_json::from_value(json!({"metadata": {"name": "web", "uid": "s1",
+                "creationTimestamp": "2026-01-01T00:00:00Z", "generation": 1},
+            "spec": {"replicas": 1, "selector": {}, "template": {}, "serviceName": "web"},
+            "status": {"replicas": 0, "observedGeneration": 1, "updateRevision": "web-5"}}))
+            .unwrap();
+        let ev = |pod: &str, last: &str| -> k8s_openapi::api::core::v1::Event {
+            serde_json::from_value(json!({"metadata": {"name": "e", "uid": format!("e-{pod}")},
+                "involvedObject": {"kind": "StatefulSet", "name": "web", "uid": "s1"},
+                "type": "Warning", "reason": "FailedCreate",
+                "message": format!("create Pod {pod} in StatefulSet web failed error: Pod \"{pod}\" is invalid: quota"),
+                "firstTimestamp": "2026-01-01T00:00:01Z", "lastTimestamp": last}))
+            .unwrap()
+        };
+        let s = failed_create(
+            &set,
+            &[],
+            &[ev("web-0", "2026-01-01T00:00:05Z")],
+            at("2026-01-01T00:01:01Z"),
+        )
+        .unwrap();
+        assert_eq!(s.pod, "web-0");
+        assert_eq!(s.message, "Pod \"web-0\" is invalid: quota");
+        let (text, fix) = explain("web", &s, &set);
+        assert!(
+            text.starts_with("pod web-0 (revision 5) cannot be created: Pod \"web-0\" is invalid: quota (FailedCreate for 60s)"),
+            "{text}"
+        );
+        assert!(fix.contains("the controller retries"), "{fix}");
+        // The pod exists now: an old failure says nothing.
+        let p = pod("web-0", "web-5", true, None, "2026-01-01T00:00:00Z");
+        assert!(failed_create(
+            &set,
+            &[p],
+            &[ev("web-0", "2026-01-01T00:00:05Z")],
+            at("2026-01-01T00:01:00Z")
+        )
+        .is_none());
     }
 }

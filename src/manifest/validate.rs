@@ -26,6 +26,26 @@ pub fn dns1123_label(value: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The longest StatefulSet name whose pods can be created: each pod carries the label
+/// `controller-revision-hash` = NAME-HASH, a label value is at most 63 characters, and the
+/// hash is up to 10 (a 32-bit FNV hash in rand.SafeEncodeString's alphabet, upstream
+/// pkg/controller/history/controller_history.go). The API server accepts longer names; the
+/// controller then fails every pod creation (FailedCreate).
+pub const MAX_STATEFULSET_NAME_FOR_PODS: usize = 63 - 1 - 10;
+
+/// A StatefulSet name whose pods can be created: a DNS-1123 label of at most
+/// [`MAX_STATEFULSET_NAME_FOR_PODS`] characters.
+pub fn statefulset_name(value: &str) -> Result<(), String> {
+    dns1123_label(value)?;
+    if value.len() > MAX_STATEFULSET_NAME_FOR_PODS {
+        return Err(format!(
+            "is {} characters long; at most {MAX_STATEFULSET_NAME_FOR_PODS} work: each pod carries the label controller-revision-hash=NAME-HASH (a hash of up to 10 characters) and a label value must fit 63 characters, so the controller could create no pod",
+            value.len()
+        ));
+    }
+    Ok(())
+}
+
 /// DNS-1123 subdomain: at most 253 characters, dot-separated labels.
 pub fn dns1123_subdomain(value: &str) -> Result<(), String> {
     if value.is_empty() {

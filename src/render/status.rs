@@ -4,8 +4,10 @@ use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::Pod;
 
 /// Console rule (docs/console.md): Stopped when spec.replicas is 0 and no ready pods remain,
-/// Running when readyReplicas == spec.replicas and currentRevision == updateRevision,
-/// else Updating.
+/// Running when readyReplicas == spec.replicas and every pod runs the update revision
+/// ([`crate::manifest::rollout::all_updated`]: currentRevision == updateRevision, or for
+/// OnDelete, whose currentRevision upstream never advances, the pods counted at the update
+/// revision), else Updating.
 pub fn statefulset_status(sts: &StatefulSet) -> &'static str {
     let desired = sts.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
     let status = sts.status.as_ref();
@@ -13,9 +15,7 @@ pub fn statefulset_status(sts: &StatefulSet) -> &'static str {
     if desired == 0 && ready == 0 {
         return "Stopped";
     }
-    let current = status.and_then(|s| s.current_revision.as_deref());
-    let update = status.and_then(|s| s.update_revision.as_deref());
-    if ready == desired && current == update {
+    if ready == desired && crate::manifest::rollout::all_updated(sts) {
         "Running"
     } else {
         "Updating"
@@ -212,6 +212,21 @@ mod tests {
         let s = sts(
             json!({"metadata": {"name": "w"}, "spec": {"replicas": 2, "selector": {}, "template": {}, "serviceName": ""},
             "status": {"replicas": 2, "readyReplicas": 2, "currentRevision": "w-1", "updateRevision": "w-2"}}),
+        );
+        assert_eq!(statefulset_status(&s), "Updating");
+        // OnDelete: currentRevision stays behind for ever; the pods' revisions decide.
+        let s = sts(
+            json!({"metadata": {"name": "w"}, "spec": {"replicas": 2, "selector": {}, "template": {}, "serviceName": "",
+                "updateStrategy": {"type": "OnDelete"}},
+            "status": {"replicas": 2, "readyReplicas": 2, "currentRevision": "w-1", "updateRevision": "w-2",
+                "currentReplicas": 0, "updatedReplicas": 2}}),
+        );
+        assert_eq!(statefulset_status(&s), "Running");
+        let s = sts(
+            json!({"metadata": {"name": "w"}, "spec": {"replicas": 2, "selector": {}, "template": {}, "serviceName": "",
+                "updateStrategy": {"type": "OnDelete"}},
+            "status": {"replicas": 2, "readyReplicas": 2, "currentRevision": "w-1", "updateRevision": "w-2",
+                "currentReplicas": 1, "updatedReplicas": 1}}),
         );
         assert_eq!(statefulset_status(&s), "Updating");
         let s = sts(
