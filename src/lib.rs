@@ -11,9 +11,9 @@ pub mod render;
 use std::ffi::OsString;
 use std::io::IsTerminal;
 
-use clap::FromArgMatches;
+use clap::{FromArgMatches, ValueEnum};
 
-use cli::{Cli, Command, GlobalArgs};
+use cli::{Cli, Command, GlobalArgs, OutputFormat};
 
 /// What every command gets besides its own arguments.
 pub struct Ctx {
@@ -123,7 +123,57 @@ fn check_target_name(command: &Command) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The `-o` formats a command writes (besides its default, `table`): any other is a usage error
+/// (exit 2), never accepted and ignored.
+fn output_formats(command: &Command) -> &'static [OutputFormat] {
+    use OutputFormat::{Json, Name, Wide, Yaml};
+    match command {
+        Command::List(_) => &[Wide, Yaml, Json, Name],
+        Command::Create(_)
+        | Command::Get(_)
+        | Command::Pods(_)
+        | Command::Events(_)
+        | Command::Revisions(_)
+        | Command::Scale(_)
+        | Command::Redeploy(_)
+        | Command::Rollback(_)
+        | Command::UpdateStrategy(_)
+        | Command::Delete(_) => &[Yaml, Json, Name],
+        Command::Top(_) | Command::EditYaml(_) => &[Yaml, Json],
+        Command::Env(a) if a.action.is_none() => &[Yaml, Json],
+        Command::Logs(_) => &[Json],
+        _ => &[],
+    }
+}
+
+fn check_output(command: &Command, output: Option<OutputFormat>) -> anyhow::Result<()> {
+    let Some(format) = output else {
+        return Ok(());
+    };
+    let accepted = output_formats(command);
+    if matches!(command, Command::Complete(_)) || format == OutputFormat::Table {
+        return Ok(());
+    }
+    if accepted.contains(&format) {
+        return Ok(());
+    }
+    let name = |f: &OutputFormat| {
+        f.to_possible_value()
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default()
+    };
+    let list: Vec<String> = std::iter::once("table".to_string())
+        .chain(accepted.iter().map(name))
+        .collect();
+    Err(errors::usage(format!(
+        "invalid value '{}' for '--output <FORMAT>': this command writes {}",
+        name(&format),
+        list.join(", ")
+    )))
+}
+
 async fn dispatch(command: Command, ctx: &Ctx) -> anyhow::Result<()> {
+    check_output(&command, ctx.global.output)?;
     check_target_name(&command)?;
     match command {
         Command::Create(args) => commands::create::run(*args, ctx).await,

@@ -79,7 +79,18 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
 
     let output = ctx.global.output;
     if dry_run == DryRun::Client {
-        return print_result(&plan.objects(), output, &plan, " (dry run)");
+        let mut objs = plan.objects();
+        // `kubectl create deployment --dry-run=client -o yaml` writes a namespace only when -n
+        // was given (create_deployment.go sets it under EnforceNamespace); `create -f` keeps
+        // the builder's namespace, as here.
+        if !ns_explicit && args.filename.is_none() {
+            for o in &mut objs {
+                if let Some(meta) = o.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+                    meta.remove("namespace");
+                }
+            }
+        }
+        return print_result(&objs, output, &plan, " (dry run)");
     }
     let kube = kube?;
 

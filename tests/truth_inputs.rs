@@ -1,0 +1,158 @@
+//! Issue 10, inputs and errors: nothing the user gives is silently ignored, usage errors exit 2,
+//! output matches kubectl's where kubectl has one. End to end against kube-sim.
+
+mod common;
+
+use common::TestEnv;
+
+fn web(env: &TestEnv) {
+    env.ok(["create", "web", "--image", "nginx:1.27"]);
+}
+
+#[test]
+fn create_file_refuses_the_flags_it_would_ignore() {
+    let env = TestEnv::new();
+    let file = env.sim.temp_dir().join("web.yaml");
+    let manifest = env.ok([
+        "create",
+        "web",
+        "--image",
+        "nginx",
+        "--dry-run=client",
+        "-o",
+        "yaml",
+    ]);
+    std::fs::write(&file, manifest).unwrap();
+    let o = env.run(["create", "-f"].iter().map(|s| s.to_string()).chain([
+        file.display().to_string(),
+        "--image".into(),
+        "X".into(),
+        "--replicas".into(),
+        "5".into(),
+    ]));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("--image"), "{}", o.stderr);
+    assert!(o.stderr.contains("--replicas"), "{}", o.stderr);
+    assert!(env.sts("default", "web").is_none());
+    // The flags that do apply to a manifest are still accepted.
+    let o = env.run(
+        [
+            "create",
+            "--dry-run=server",
+            "--service-name",
+            "web-h",
+            "-f",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([file.display().to_string()]),
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+}
+
+#[test]
+fn on_delete_with_partition_or_max_unavailable_is_refused() {
+    let env = TestEnv::new();
+    web(&env);
+    for extra in ["--partition", "--max-unavailable"] {
+        let o = env.run(["update-strategy", "web", "--on-delete", extra, "2"]);
+        assert_eq!(o.code, 2, "{extra}: {}", o.stderr);
+        assert!(o.stderr.contains(extra), "{}", o.stderr);
+    }
+    assert_eq!(
+        env.sts("default", "web").unwrap()["spec"]["updateStrategy"]["type"],
+        "RollingUpdate"
+    );
+}
+
+#[test]
+fn values_out_of_range_are_usage_errors() {
+    let env = TestEnv::new();
+    web(&env);
+    for args in [
+        &["scale", "web", "-1"][..],
+        &["scale", "web", "x"],
+        &["scale", "web", "3", "--current-replicas", "-2"],
+        &["update-strategy", "web", "--rolling", "--partition", "-1"],
+        &["create", "db", "--image", "pg", "--partition", "-1"],
+        &["create", "db", "--image", "pg", "--replicas", "-3"],
+        &["list", "--request-timeout", "abc"],
+        &["scale", "web", "2", "--wait", "--timeout", "soon"],
+    ] {
+        let o = env.run(args);
+        assert_eq!(o.code, 2, "{args:?}: {}", o.stderr);
+        assert!(
+            o.stderr.starts_with("error: invalid value"),
+            "{args:?}: {}",
+            o.stderr
+        );
+    }
+    assert_eq!(env.sts("default", "web").unwrap()["spec"]["replicas"], 1);
+    assert!(env.sts("default", "db").is_none());
+}
+
+#[test]
+fn an_output_format_a_command_cannot_write_is_a_usage_error() {
+    let env = TestEnv::new();
+    web(&env);
+    for args in [
+        &["get", "web", "-o", "wide"][..],
+        &["pods", "web", "-o", "wide"],
+        &["logs", "web", "-o", "yaml"],
+        &["env", "web", "set", "A=1", "-o", "yaml"],
+        &["edit", "web", "--alias", "x", "-o", "json"],
+        &["scale", "web", "2", "-o", "wide"],
+    ] {
+        let o = env.run(args);
+        assert_eq!(o.code, 2, "{args:?}: {}", o.stderr);
+        assert!(o.stderr.contains("'--output <FORMAT>'"), "{}", o.stderr);
+    }
+    let sts = env.sts("default", "web").unwrap();
+    assert_eq!(sts["spec"]["replicas"], 1, "nothing was sent");
+    assert!(sts["metadata"]["annotations"]["kubesphere.io/alias-name"].is_null());
+    // What a command can write is still accepted.
+    env.ok(["get", "web", "-o", "name"]);
+    env.ok(["list", "-o", "wide"]);
+    env.ok(["env", "web", "-o", "json"]);
+}
+
+#[test]
+fn client_dry_run_writes_a_namespace_only_when_given() {
+    let env = TestEnv::new();
+    let out = env.ok([
+        "create",
+        "web",
+        "--image",
+        "nginx",
+        "--dry-run=client",
+        "-o",
+        "yaml",
+    ]);
+    assert!(!out.contains("namespace:"), "{out}");
+    let out = env.ok([
+        "create",
+        "web",
+        "--image",
+        "nginx",
+        "--dry-run=client",
+        "-o",
+        "yaml",
+        "-n",
+        "prod",
+    ]);
+    assert_eq!(out.matches("namespace: prod").count(), 2, "{out}");
+}
+
+#[test]
+fn yaml_output_quotes_timestamps_as_kubectl() {
+    let env = TestEnv::new();
+    web(&env);
+    let out = env.ok(["get", "web", "-o", "yaml"]);
+    let line = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("creationTimestamp: \""))
+        .unwrap_or_else(|| panic!("no quoted creationTimestamp in\n{out}"));
+    assert!(line.trim_end().ends_with("Z\""), "{line}");
+    // The template's null timestamp stays `null`, as kubectl writes it.
+    assert!(out.contains("creationTimestamp: null"), "{out}");
+}
