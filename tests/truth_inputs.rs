@@ -156,3 +156,43 @@ fn yaml_output_quotes_timestamps_as_kubectl() {
     // The template's null timestamp stays `null`, as kubectl writes it.
     assert!(out.contains("creationTimestamp: null"), "{out}");
 }
+
+#[test]
+fn kubeconfig_list_skips_missing_files_as_kubectl() {
+    let env = TestEnv::new();
+    web(&env);
+    let missing = env.sim.temp_dir().join("no-such-kubeconfig");
+    let list = std::env::join_paths([
+        missing.clone(),
+        env.sim.kubeconfig_path().to_path_buf(),
+        "".into(),
+    ])
+    .unwrap();
+    let out = env
+        .cmd(["list", "-o", "name"])
+        .env("KUBECONFIG", &list)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "statefulset.apps/web\n"
+    );
+    // Only missing files: said plainly, naming them.
+    let out = env
+        .cmd(["list"])
+        .env("KUBECONFIG", &missing)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("none of the files in $KUBECONFIG exists"),
+        "{err}"
+    );
+    assert!(err.contains("no-such-kubeconfig"), "{err}");
+}

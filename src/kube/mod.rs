@@ -36,10 +36,44 @@ pub fn load_kubeconfig(global: &GlobalArgs) -> Result<Kubeconfig> {
     match &global.kubeconfig {
         Some(path) => Kubeconfig::read_from(path)
             .with_context(|| format!("cannot read the kubeconfig {}", path.display())),
-        None => Kubeconfig::read().context(
-            "cannot read a kubeconfig (looked at $KUBECONFIG and ~/.kube/config); pass --kubeconfig FILE",
-        ),
+        None => match std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
+            Some(list) => read_kubeconfig_list(&list),
+            None => Kubeconfig::read().context(
+                "cannot read a kubeconfig (looked at $KUBECONFIG and ~/.kube/config); pass --kubeconfig FILE",
+            ),
+        },
     }
+}
+
+/// `$KUBECONFIG` as client-go's loader reads it (tools/clientcmd/loader.go, `Load`): the files
+/// in order, empty entries and files that do not exist skipped, the rest merged (the first file
+/// to set a value wins). A file that exists but cannot be read is an error, as there.
+fn read_kubeconfig_list(list: &std::ffi::OsStr) -> Result<Kubeconfig> {
+    let mut merged: Option<Kubeconfig> = None;
+    let mut missing = Vec::new();
+    for path in std::env::split_paths(list) {
+        if path.as_os_str().is_empty() {
+            continue;
+        }
+        if !path.exists() {
+            missing.push(path.display().to_string());
+            continue;
+        }
+        let next = Kubeconfig::read_from(&path)
+            .with_context(|| format!("cannot read the kubeconfig {}", path.display()))?;
+        merged = Some(match merged {
+            None => next,
+            Some(m) => m
+                .merge(next)
+                .with_context(|| format!("cannot merge the kubeconfig {}", path.display()))?,
+        });
+    }
+    merged.ok_or_else(|| {
+        anyhow!(
+            "no kubeconfig: none of the files in $KUBECONFIG exists ({}); pass --kubeconfig FILE",
+            missing.join(", ")
+        )
+    })
 }
 
 /// The context names of the kubeconfig (for completion; no request).
