@@ -196,3 +196,149 @@ fn kubeconfig_list_skips_missing_files_as_kubectl() {
     );
     assert!(err.contains("no-such-kubeconfig"), "{err}");
 }
+
+const UNKNOWN_FIELD: &str = "apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  clusterIP: None
+  selector: {app: web}
+  ports: [{name: http, port: 80}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: web}
+spec:
+  serviceName: web
+  replicas: 1
+  bogus: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.27
+        imagePullPolice: Always
+";
+
+fn write(env: &TestEnv, name: &str, text: &str) -> String {
+    let path = env.sim.temp_dir().join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn create_file_with_an_unknown_field_is_refused_by_the_server_unless_validate_says() {
+    let env = TestEnv::new();
+    let file = write(&env, "web.yaml", UNKNOWN_FIELD);
+    let o = env.run(["create", "-f", &file]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(
+            r#"StatefulSet in version "v1" cannot be handled as a StatefulSet: strict decoding error: unknown field "spec.bogus", unknown field "spec.template.spec.containers[0].imagePullPolice""#
+        ),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("--validate=warn"), "{}", o.stderr);
+    assert!(env.sts("default", "web").is_none());
+    assert!(env.svc("default", "web").is_none());
+    assert!(env
+        .sim
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .all(|r| r.query.contains("fieldValidation=Strict")));
+
+    // Ignore: created without the fields, nothing said.
+    let o = env.run([
+        "create",
+        "-f",
+        &file,
+        "--validate=false",
+        "--dry-run=server",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(!o.stderr.contains("Warning"), "{}", o.stderr);
+
+    // Warn: created without the fields, the server's warnings shown as kubectl shows them.
+    let o = env.run(["create", "-f", &file, "--validate=warn"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(r#"Warning: unknown field "spec.bogus""#),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(
+        o.stderr
+            .matches(r#"Warning: unknown field "spec.bogus""#)
+            .count(),
+        1,
+        "once: {}",
+        o.stderr
+    );
+    let sts = env.sts("default", "web").unwrap();
+    assert!(sts["spec"].get("bogus").is_none());
+    assert_eq!(sts["spec"]["replicas"], 1);
+}
+
+#[test]
+fn edit_yaml_file_with_an_unknown_field_is_refused_unless_validate_says() {
+    let env = TestEnv::new();
+    web(&env);
+    let exported = env.ok(["edit-yaml", "web", "--export", "-"]);
+    let edited = exported.replacen("replicas: 1", "replicas: 2\n  bogus: true", 1);
+    assert_ne!(edited, exported);
+    let file = write(&env, "edit.yaml", &edited);
+    let o = env.run(["edit-yaml", "web", "--file", &file, "--yes"]);
+    assert_ne!(o.code, 0, "{}", o.stdout);
+    let all = format!("{}{}", o.stdout, o.stderr);
+    assert!(all.contains(r#"unknown field "spec.bogus""#), "{all}");
+    assert_eq!(env.sts("default", "web").unwrap()["spec"]["replicas"], 1);
+
+    let o = env.run([
+        "edit-yaml",
+        "web",
+        "--file",
+        &file,
+        "--yes",
+        "--validate=warn",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(r#"Warning: unknown field "spec.bogus""#),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(env.sts("default", "web").unwrap()["spec"]["replicas"], 2);
+}
+
+#[test]
+fn create_file_refuses_a_service_that_does_not_select_the_pods() {
+    let env = TestEnv::new();
+    for (name, text, needle) in [
+        (
+            "other.yaml",
+            UNKNOWN_FIELD
+                .replace("selector: {app: web}", "selector: {app: db}")
+                .replace("  bogus: 1\n", "")
+                .replace("        imagePullPolice: Always\n", ""),
+            "its selector needs app=db but the pod template's labels are app=web",
+        ),
+        (
+            "none.yaml",
+            UNKNOWN_FIELD
+                .replace("  selector: {app: web}\n", "")
+                .replace("  bogus: 1\n", "")
+                .replace("        imagePullPolice: Always\n", ""),
+            "has no spec.selector",
+        ),
+    ] {
+        let file = write(&env, name, &text);
+        let o = env.run(["create", "-f", &file]);
+        assert_eq!(o.code, 1, "{name}: {}", o.stderr);
+        assert!(o.stderr.contains(needle), "{name}: {}", o.stderr);
+    }
+    assert!(env.writes().is_empty(), "nothing sent");
+}

@@ -253,6 +253,10 @@ pub struct CreateArgs {
     #[arg(long, value_enum, value_name = "MODE", num_args = 0..=1, default_missing_value = "client")]
     pub dry_run: Option<DryRun>,
 
+    /// How the server treats unknown fields: strict (refuse), warn or ignore [default: strict]
+    #[arg(long, value_enum, value_name = "MODE", num_args = 0..=1, require_equals = true, default_missing_value = "strict", help_heading = "Input")]
+    pub validate: Option<super::Validate>,
+
     /// Wait until all replicas are ready
     #[arg(long)]
     pub wait: bool,

@@ -86,6 +86,32 @@ pub struct GlobalArgs {
     pub insecure_skip_tls_verify: bool,
 }
 
+/// kubectl's `--validate`: how the server treats fields it does not know (its
+/// `fieldValidation`). `true` is `strict`, `false` is `ignore`, as in kubectl.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Validate {
+    /// Refuse an object with an unknown or duplicate field (the server answers 400)
+    #[default]
+    #[value(alias = "true")]
+    Strict,
+    /// Store the object without the unknown fields and print the server's warnings
+    Warn,
+    /// Drop unknown fields silently
+    #[value(alias = "false")]
+    Ignore,
+}
+
+impl Validate {
+    /// The `fieldValidation` query value.
+    pub fn directive(self) -> &'static str {
+        match self {
+            Validate::Strict => "Strict",
+            Validate::Warn => "Warn",
+            Validate::Ignore => "Ignore",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Table,

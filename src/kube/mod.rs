@@ -17,6 +17,8 @@ use kube::api::{DeleteParams, ListParams, PostParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Api, Client, Config};
 
+use serde::Serialize;
+
 use crate::cli::GlobalArgs;
 
 pub const FIELD_MANAGER: &str = "kubectl-statefulset";
@@ -28,6 +30,9 @@ pub struct Kube {
     pub namespace: String,
     /// The user passed -n.
     pub namespace_explicit: bool,
+    /// `fieldValidation` sent with creates and raw writes (`--validate`); None: the server's
+    /// default (Warn).
+    pub field_validation: Option<&'static str>,
 }
 
 /// Reads the kubeconfig the way kubectl does: --kubeconfig, else $KUBECONFIG (several files
@@ -151,6 +156,7 @@ impl Kube {
             client,
             namespace,
             namespace_explicit: global.namespace.is_some(),
+            field_validation: None,
         })
     }
 
@@ -265,7 +271,42 @@ impl Kube {
             .collect())
     }
 
-    pub async fn create_service(&self, svc: &Service, dry_run: bool) -> Result<Service> {
+    /// POST the object with `fieldValidation` (when set). `raw`: the manifest it was read from,
+    /// whose fields the typed object does not know are sent too, so that the server, not this
+    /// client, decides about them (as kubectl sends the manifest as written).
+    async fn create_object<K>(
+        &self,
+        api: &Api<K>,
+        obj: &K,
+        raw: Option<&serde_json::Value>,
+        dry_run: bool,
+    ) -> std::result::Result<K, kube::Error>
+    where
+        K: kube::Resource + Serialize + serde::de::DeserializeOwned + Clone + std::fmt::Debug,
+    {
+        let mut body = serde_json::to_value(obj).map_err(kube::Error::SerdeError)?;
+        if let Some(raw) = raw {
+            crate::manifest::file::restore_unknown_fields(&mut body, raw);
+        }
+        let data = serde_json::to_vec(&body).map_err(kube::Error::SerdeError)?;
+        let mut req = kube::core::Request::new(api.resource_url())
+            .create(&post_params(dry_run), data)
+            .map_err(kube::Error::BuildRequest)?;
+        if let Some(v) = self.field_validation {
+            let uri = format!("{}&fieldValidation={v}", req.uri());
+            *req.uri_mut() = uri.parse().map_err(|e: http::uri::InvalidUri| {
+                kube::Error::BuildRequest(kube::core::request::Error::BuildRequest(e.into()))
+            })?;
+        }
+        self.client.request::<K>(req).await
+    }
+
+    pub async fn create_service(
+        &self,
+        svc: &Service,
+        raw: Option<&serde_json::Value>,
+        dry_run: bool,
+    ) -> Result<Service> {
         let ns = svc
             .metadata
             .namespace
@@ -273,8 +314,8 @@ impl Kube {
             .unwrap_or_else(|| self.namespace.clone());
         let name = svc.metadata.name.clone().unwrap_or_default();
         let api = self.services(&ns);
-        let result = api
-            .create(&post_params(dry_run), svc)
+        let result = self
+            .create_object(&api, svc, raw, dry_run)
             .await
             .map_err(|e| api_error(e, "service", Some(&name), &ns));
         verify_if_lost(result, &format!("creating service {name:?}"), || async {
@@ -287,6 +328,7 @@ impl Kube {
     pub async fn create_statefulset(
         &self,
         sts: &StatefulSet,
+        raw: Option<&serde_json::Value>,
         dry_run: bool,
     ) -> Result<StatefulSet> {
         let ns = sts
@@ -296,8 +338,8 @@ impl Kube {
             .unwrap_or_else(|| self.namespace.clone());
         let name = sts.metadata.name.clone().unwrap_or_default();
         let api = self.statefulsets(Some(&ns));
-        let result = api
-            .create(&post_params(dry_run), sts)
+        let result = self
+            .create_object(&api, sts, raw, dry_run)
             .await
             .map_err(|e| api_error(e, "statefulset", Some(&name), &ns));
         verify_if_lost(
