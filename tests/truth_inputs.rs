@@ -342,3 +342,28 @@ fn create_file_refuses_a_service_that_does_not_select_the_pods() {
     }
     assert!(env.writes().is_empty(), "nothing sent");
 }
+
+#[test]
+fn max_unavailable_dropped_by_the_server_is_no_success() {
+    let env = TestEnv::new();
+    web(&env);
+    let o = env.run([
+        "update-strategy",
+        "web",
+        "--rolling",
+        "--partition",
+        "1",
+        "--max-unavailable",
+        "2",
+    ]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("the server dropped --max-unavailable 2")
+            && o.stderr.contains("MaxUnavailableStatefulSet"),
+        "{}",
+        o.stderr
+    );
+    let ru = &env.sts("default", "web").unwrap()["spec"]["updateStrategy"]["rollingUpdate"];
+    assert_eq!(ru["partition"], 1, "the rest was applied, as said");
+    assert!(ru.get("maxUnavailable").is_none());
+}
