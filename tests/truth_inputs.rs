@@ -367,3 +367,40 @@ fn max_unavailable_dropped_by_the_server_is_no_success() {
     assert_eq!(ru["partition"], 1, "the rest was applied, as said");
     assert!(ru.get("maxUnavailable").is_none());
 }
+
+#[cfg(unix)]
+#[test]
+fn edit_yaml_parse_errors_give_the_line_seen_in_the_editor() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    web(&env);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display();
+    // First run: break the serviceName line and note its line number in the file (the comment
+    // header included); the reopened file is then saved unchanged.
+    let script = format!(
+        "#!/bin/sh\nF=\"$1\"\nif [ ! -f {d}/once ]; then\n  sed -i 's/^  serviceName: web$/  serviceName: web: x/' \"$F\"\n  grep -n '^  serviceName: web: x$' \"$F\" | cut -d: -f1 > {d}/line\n  touch {d}/once\nfi\n"
+    );
+    let editor = dir.path().join("editor.sh");
+    std::fs::write(&editor, script).unwrap();
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = env
+        .std_cmd(["edit-yaml", "web", "--yes"])
+        .env("EDITOR", &editor)
+        .env("TMPDIR", dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let line: usize = std::fs::read_to_string(dir.path().join("line"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(line > 5, "the header comes first: {line}");
+    assert!(
+        err.contains(&format!("at line {line} column")),
+        "line {line}: {err}"
+    );
+}
