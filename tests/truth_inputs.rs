@@ -404,3 +404,116 @@ fn edit_yaml_parse_errors_give_the_line_seen_in_the_editor() {
         "line {line}: {err}"
     );
 }
+
+/// The simulator's kubeconfig changed by `edit`, written next to it.
+fn kubeconfig_variant(env: &TestEnv, name: &str, edit: impl Fn(String) -> String) -> String {
+    let text = std::fs::read_to_string(env.sim.kubeconfig_path()).unwrap();
+    let changed = edit(text.clone());
+    assert_ne!(changed, text, "{name}: the edit changed nothing");
+    write(env, name, &changed)
+}
+
+fn run_with_kubeconfig(env: &TestEnv, kubeconfig: &str) -> common::Output {
+    env.run(["list", "--kubeconfig", kubeconfig])
+}
+
+#[test]
+fn connection_errors_name_the_server_and_call_tls_problems_tls() {
+    let env = TestEnv::new();
+    let server = env.sim.base_url().trim_end_matches('/').to_string();
+    // Untrusted CA: no certificate-authority in the kubeconfig.
+    let no_ca = kubeconfig_variant(&env, "no-ca.yaml", |t| {
+        t.lines()
+            .filter(|l| !l.contains("certificate-authority"))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    });
+    let o = run_with_kubeconfig(&env, &no_ca);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.starts_with("error: TLS error"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains(&format!("API server at {server}")),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains("cannot reach"), "{}", o.stderr);
+
+    // Nothing listens: the URL is named.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let url = format!("https://127.0.0.1:{closed}");
+    let refused = kubeconfig_variant(&env, "refused.yaml", |t| t.replace(&server, &url));
+    let o = run_with_kubeconfig(&env, &refused);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .starts_with(&format!("error: cannot reach the API server at {url}")),
+        "{}",
+        o.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_failing_credential_plugin_is_reported_with_its_stderr() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    let plugin = env.sim.temp_dir().join("cred-plugin.sh");
+    std::fs::write(
+        &plugin,
+        "#!/bin/sh\necho 'token expired: run `acme login` first' >&2\nexit 3\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&plugin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let exec_user = |command: String| {
+        move |t: String| {
+            let token_line = t
+                .lines()
+                .find(|l| l.trim_start().starts_with("token:"))
+                .expect("a token user")
+                .to_string();
+            t.replace(
+                &token_line,
+                &format!("    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: {command}\n      interactiveMode: Never"),
+            )
+        }
+    };
+    let failing = kubeconfig_variant(&env, "exec.yaml", exec_user(plugin.display().to_string()));
+    let o = run_with_kubeconfig(&env, &failing);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.starts_with(&format!(
+            "error: getting credentials: exec: executable {} failed with exit code 3",
+            plugin.display()
+        )),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr.contains("token expired: run `acme login` first"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        !o.stderr.contains("Output {"),
+        "no debug dump: {}",
+        o.stderr
+    );
+
+    let missing = kubeconfig_variant(
+        &env,
+        "exec-missing.yaml",
+        exec_user("acme-credential-helper".into()),
+    );
+    let o = run_with_kubeconfig(&env, &missing);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.starts_with(
+            "error: getting credentials: exec: executable acme-credential-helper not found"
+        ),
+        "{}",
+        o.stderr
+    );
+}

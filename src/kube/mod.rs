@@ -134,12 +134,24 @@ impl Kube {
             .namespace
             .clone()
             .unwrap_or_else(|| config.default_namespace.clone());
+        let _ = SERVER_URL.set(
+            config
+                .cluster_url
+                .to_string()
+                .trim_end_matches('/')
+                .to_string(),
+        );
+        let exec_command = config
+            .auth_info
+            .exec
+            .as_ref()
+            .and_then(|x| x.command.clone());
         let builder =
             if config.cluster_url.scheme_str() == Some("http") && config.proxy_url.is_none() {
-                plain_http_client(&config).context("cannot set up the HTTP client")?
+                plain_http_client(&config).map_err(|e| setup_error(e, exec_command.as_deref()))?
             } else {
                 kube::client::ClientBuilder::try_from(config.clone())
-                    .context("cannot set up the HTTP client")?
+                    .map_err(|e| setup_error(e.into(), exec_command.as_deref()))?
             };
         // Retries of reads sit inside the timeout: all attempts share --request-timeout.
         let builder = builder.with_layer(&retry::RetryLayer::new(global.verbose));
@@ -473,17 +485,98 @@ pub fn api_error(err: kube::Error, kind: &str, name: Option<&str>, ns: &str) -> 
             }
             // which object the request was about, when known
             let about = name.map(|n| format!(" ({kind} {n:?})")).unwrap_or_default();
-            let hint = if text.contains("timed out") || text.contains("elapsed") {
+            if let kube::Error::Auth(a) = &other {
+                if let Some(e) = auth_error(a, None) {
+                    return e;
+                }
+            }
+            let server = SERVER_URL
+                .get()
+                .map(|u| format!(" at {u}"))
+                .unwrap_or_default();
+            let hint = if is_tls_failure(&text) {
+                format!(
+                    "TLS error: the API server{server} presented a certificate this client does not trust{about}; set the cluster's certificate-authority in the kubeconfig (or --insecure-skip-tls-verify for a test cluster)"
+                )
+            } else if text.contains("timed out") || text.contains("elapsed") {
                 format!("the request timed out{about}; raise --request-timeout (0 = no limit)")
             } else if retry::connection_lost(&text) {
                 format!("the connection to the API server was lost before it answered{about}; a change may or may not have been applied")
             } else if text.contains("onnect") || text.contains("dns") || text.contains("tcp") {
-                "cannot reach the API server; check the kubeconfig's server address and that the cluster is up".to_string()
+                format!("cannot reach the API server{server}; check the kubeconfig's server address and that the cluster is up")
             } else {
                 format!("the request failed{about}")
             };
             anyhow!(other).context(hint)
         }
+    }
+}
+
+/// rustls' and the OS's words for a certificate that does not verify.
+fn is_tls_failure(text: &str) -> bool {
+    [
+        "invalid peer certificate",
+        "UnknownIssuer",
+        "certificate verify failed",
+        "NotValidForName",
+        "CertExpired",
+        "BadSignature",
+    ]
+    .iter()
+    .any(|w| text.contains(w))
+}
+
+/// The API server's URL (from the kubeconfig), named in connection errors.
+static SERVER_URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// A client that could not be built: a failing credential plugin is said as kubectl says it
+/// (client-go plugin/pkg/client/auth/exec/exec.go: `exec: executable X not found`, `exec:
+/// executable X failed with exit code N`), with the plugin's own stderr, not a debug dump.
+fn setup_error(e: anyhow::Error, exec_command: Option<&str>) -> anyhow::Error {
+    let auth = e.chain().find_map(|c| {
+        c.downcast_ref::<kube::Error>().and_then(|k| match k {
+            kube::Error::Auth(a) => Some(a),
+            _ => None,
+        })
+    });
+    match auth.and_then(|a| auth_error(a, exec_command)) {
+        Some(explained) => explained,
+        None => e.context("cannot set up the HTTP client"),
+    }
+}
+
+/// The words for a credential plugin's failure, when it is one.
+fn auth_error(a: &kube::client::AuthError, exec_command: Option<&str>) -> Option<anyhow::Error> {
+    use kube::client::AuthError;
+    let cmd = exec_command.unwrap_or("(the kubeconfig's exec command)");
+    match a {
+        AuthError::AuthExecStart(io) if io.kind() == std::io::ErrorKind::NotFound => Some(
+            anyhow!(
+                "getting credentials: exec: executable {cmd} not found; the kubeconfig's user runs this credential plugin: install it or put it on PATH"
+            ),
+        ),
+        AuthError::AuthExecStart(io) => Some(anyhow!(
+            "getting credentials: exec: cannot run {cmd}: {io}"
+        )),
+        AuthError::AuthExecRun { status, out, .. } => {
+            let code = status
+                .code()
+                .map(|c| format!("exit code {c}"))
+                .unwrap_or_else(|| status.to_string());
+            let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+            let e = anyhow!("getting credentials: exec: executable {cmd} failed with {code}");
+            Some(if stderr.is_empty() {
+                e
+            } else {
+                anyhow!("{stderr}").context(format!(
+                    "getting credentials: exec: executable {cmd} failed with {code}; it said:"
+                ))
+            })
+        }
+        AuthError::AuthExecParse(p) => Some(anyhow!(
+            "getting credentials: exec: the output of {cmd} is not an ExecCredential: {p}"
+        )),
+        _ => None,
     }
 }
 
