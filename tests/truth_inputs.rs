@@ -517,3 +517,121 @@ fn a_failing_credential_plugin_is_reported_with_its_stderr() {
         o.stderr
     );
 }
+
+/// A user who may read StatefulSets, their revisions, ConfigMaps and the Secret `open`, but
+/// neither pods nor other Secrets; returns the kubeconfig for them.
+fn limited_user(env: &TestEnv) -> String {
+    env.sim
+        .apply_yaml(
+            "apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: limited, namespace: default}
+rules:
+- apiGroups: [apps]
+  resources: [statefulsets, controllerrevisions]
+  verbs: [get, list, watch]
+- apiGroups: ['']
+  resources: [configmaps, services, events]
+  verbs: [get, list]
+- apiGroups: ['']
+  resources: [secrets]
+  resourceNames: [open]
+  verbs: [get]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: limited, namespace: default}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: limited}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: User, name: limited}
+",
+        )
+        .unwrap();
+    let token = env.sim.add_user("limited", &[]);
+    env.sim
+        .kubeconfig_for(&token)
+        .unwrap()
+        .display()
+        .to_string()
+}
+
+#[test]
+fn get_shows_the_set_when_listing_its_pods_is_forbidden() {
+    let env = TestEnv::new();
+    env.ok(["create", "web", "--image", "nginx:1.27", "--replicas", "2"]);
+    env.wait_ready("default", "web", 2);
+    let kubeconfig = limited_user(&env);
+    let o = env.run(["get", "web", "--kubeconfig", &kubeconfig]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("Name:"), "{}", o.stdout);
+    assert!(o.stdout.contains("2 desired | 2 ready"), "{}", o.stdout);
+    assert!(
+        o.stdout
+            .contains("Pods:\n  <not shown: listing pods is forbidden>"),
+        "{}",
+        o.stdout
+    );
+    assert!(!o.stdout.contains("web-0"), "{}", o.stdout);
+    assert!(
+        o.stderr
+            .contains(r#"pods is forbidden: User "limited" cannot list resource "pods""#),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn env_reveal_shows_what_may_be_read_and_names_the_forbidden_secret() {
+    let env = TestEnv::new();
+    env.sim
+        .apply_yaml(
+            "apiVersion: v1
+kind: Secret
+metadata: {name: open, namespace: default}
+stringData: {user: alice}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: closed, namespace: default}
+stringData: {password: hunter2}
+",
+        )
+        .unwrap();
+    env.ok([
+        "create",
+        "db",
+        "--image",
+        "postgres:16",
+        "--env",
+        "MODE=fast",
+        "--env",
+        "USER=secret:open:user",
+        "--env",
+        "PASSWORD=secret:closed:password",
+    ]);
+    let kubeconfig = limited_user(&env);
+    let o = env.run(["env", "db", "--reveal", "--kubeconfig", &kubeconfig]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    let row = |name: &str| {
+        o.stdout
+            .lines()
+            .find(|l| l.split_whitespace().any(|w| w == name))
+            .unwrap_or_else(|| panic!("no {name} row in\n{}", o.stdout))
+            .to_string()
+    };
+    assert!(row("MODE").contains("fast"));
+    assert!(row("USER").contains("alice"));
+    assert!(
+        row("PASSWORD").contains("<forbidden: secret/closed>"),
+        "{}",
+        o.stdout
+    );
+    assert!(!o.stdout.contains("hunter2"));
+    assert!(
+        o.stderr.contains(
+            r#"secrets "closed" is forbidden: User "limited" cannot get resource "secrets""#
+        ),
+        "{}",
+        o.stderr
+    );
+}

@@ -38,7 +38,13 @@ pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
     // requests, one round trip when the selector is the usual app=NAME. A failure of the
     // revisions only loses the numbers.
     let (sts, pods, revisions) = kube.statefulset_with(&name, true, true).await?;
-    let pods = pods.unwrap_or_default();
+    // Pods this user may not list: the page without them, saying so (never "<none>").
+    let (pods, pods_forbidden) = match pods {
+        Some(Err(e)) if crate::kube::is_forbidden(&e) => (Vec::new(), Some(e)),
+        Some(Err(e)) => return Err(e),
+        Some(Ok(p)) => (p, None),
+        None => (Vec::new(), None),
+    };
     let numbers: Numbers = revisions
         .and_then(|r| r.ok())
         .map(|revs| {
@@ -47,7 +53,35 @@ pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
                 .collect()
         })
         .unwrap_or_default();
-    render::out(&detail_numbered(&sts, &pods, &numbers, Timestamp::now()))
+    let page = detail_numbered(&sts, &pods, &numbers, Timestamp::now());
+    match pods_forbidden {
+        None => render::out(&page),
+        Some(e) => {
+            render::out(&without_pods(&page))?;
+            eprintln!("warning: the pods are not shown: {e}");
+            Ok(())
+        }
+    }
+}
+
+/// The page rendered without pods, its pod sections replaced by what is known: nothing.
+fn without_pods(page: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in page.lines() {
+        if line == "Pods:" {
+            out.push_str("Pods:\n  <not shown: listing pods is forbidden>\n");
+            skipping = true;
+            continue;
+        }
+        if skipping && line.starts_with("  ") {
+            continue;
+        }
+        skipping = false;
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// Revision name → revision number.

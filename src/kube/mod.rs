@@ -468,8 +468,16 @@ pub fn api_error(err: kube::Error, kind: &str, name: Option<&str>, ns: &str) -> 
                 }
                 (code, _, None) => format!("the server answered {code} {}", resp.reason),
             };
+            if resp.code == 403 {
+                // The server's message already says what and who; kept as the failure so
+                // callers can tell a forbidden request (is_forbidden) from others.
+                return anyhow::Error::new(ApiFailure {
+                    message: headline,
+                    ..failure
+                });
+            }
             let mut e = anyhow::Error::new(failure);
-            if !resp.message.is_empty() && !matches!(resp.code, 403) {
+            if !resp.message.is_empty() {
                 e = e.context(headline);
             } else {
                 e = anyhow!("{headline}");
@@ -698,6 +706,13 @@ pub fn is_reason(err: &anyhow::Error, reason: &str) -> bool {
     err.chain()
         .filter_map(|e| e.downcast_ref::<ApiFailure>())
         .any(|f| f.reason == reason)
+}
+
+/// The server refused the request to this user (403, RBAC).
+pub fn is_forbidden(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|e| e.downcast_ref::<ApiFailure>())
+        .any(|f| f.code == 403)
 }
 
 /// A pause between polls.
