@@ -73,6 +73,9 @@ pub fn run_main(args: Vec<OsString>) -> i32 {
         interactive,
         global: cli.global.clone(),
     };
+    if ctx.interactive || ctx.stderr_tty {
+        show_cursor_on_interrupt();
+    }
     let err_color = render::color_enabled(cli.global.no_color, std::io::stderr().is_terminal());
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -90,6 +93,24 @@ pub fn run_main(args: Vec<OsString>) -> i32 {
         Err(e) => errors::report(&e, err_color),
     }
 }
+
+/// Ctrl-C in a prompt (dialoguer: console raises SIGINT on ^C read in raw mode) or under a
+/// progress bar would end the process with the terminal's cursor still hidden. This SIGINT
+/// action shows it again and exits with 130, as a shell reports an interrupt.
+#[cfg(unix)]
+fn show_cursor_on_interrupt() {
+    // SAFETY: the action calls only write(2) and _exit(2), both async-signal-safe.
+    let _ = unsafe {
+        signal_hook_registry::register(libc::SIGINT, || {
+            const SHOW: &[u8] = b"\x1b[?25h\n";
+            libc::write(2, SHOW.as_ptr().cast(), SHOW.len());
+            libc::_exit(130);
+        })
+    };
+}
+
+#[cfg(not(unix))]
+fn show_cursor_on_interrupt() {}
 
 /// The NAME of a command addressing one StatefulSet: it becomes a path segment of every request,
 /// so anything that is not a valid object name (`web?x=1` would address `web`, `a/../b` another

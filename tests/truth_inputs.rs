@@ -635,3 +635,79 @@ stringData: {password: hunter2}
         o.stderr
     );
 }
+
+/// Ctrl-C at a prompt in a pseudo-terminal: the process ends (status 130) and the last cursor
+/// sequence it wrote shows the cursor (`ESC[?25h`), whatever the prompt had hidden.
+#[cfg(unix)]
+fn ctrl_c_at(env: &TestEnv, args: &[&str], answers: &[(&str, &str)], prompt: &str) {
+    use expectrl::process::Healthcheck;
+    use expectrl::Expect;
+    const HIDE: &str = "\x1b[?25l";
+    const SHOW: &str = "\x1b[?25h";
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("kubectl-statefulset"));
+    cmd.args(args)
+        .env("KUBECONFIG", env.sim.kubeconfig_path())
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
+    p.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+    for (question, answer) in answers {
+        p.expect(*question)
+            .unwrap_or_else(|e| panic!("waiting for {question:?}: {e}"));
+        p.send(format!("{answer}\r")).unwrap();
+    }
+    let before = p
+        .expect(prompt)
+        .unwrap_or_else(|e| panic!("{args:?}: waiting for {prompt:?}: {e}"));
+    let mut seen = String::from_utf8_lossy(before.before()).into_owned();
+    seen.push_str(&String::from_utf8_lossy(
+        before.matches().next().unwrap_or_default(),
+    ));
+    // Let the prompt finish drawing (and hide the cursor) before interrupting it.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    p.send([3u8]).unwrap();
+    let rest = p.expect(expectrl::Eof).unwrap();
+    seen.push_str(&String::from_utf8_lossy(rest.before()));
+    for m in rest.matches() {
+        seen.push_str(&String::from_utf8_lossy(m));
+    }
+    let last_hide = seen.rfind(HIDE);
+    let last_show = seen.rfind(SHOW);
+    assert!(
+        last_hide.is_some(),
+        "{args:?}: the prompt hid no cursor, nothing to check: {seen:?}"
+    );
+    assert!(
+        last_show > last_hide,
+        "{args:?}: the cursor is left hidden: {seen:?}"
+    );
+    let mut status = String::new();
+    for _ in 0..50 {
+        status = format!("{:?}", p.get_status());
+        if status.contains("Exited") || status.contains("Signaled") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(status.contains("130"), "{args:?}: {status}");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_in_a_prompt_leaves_the_cursor_visible() {
+    let env = TestEnv::new();
+    web(&env);
+    ctrl_c_at(&env, &["get"], &[], "StatefulSet in default");
+    ctrl_c_at(&env, &["delete", "web"], &[], "Delete");
+    assert!(env.sts("default", "web").is_some(), "nothing deleted");
+    let wizard = [
+        ("Name", "db"),
+        ("Alias", ""),
+        ("Description", ""),
+        ("Replicas", "1"),
+        ("Image", "postgres:16"),
+        ("Container name", ""),
+    ];
+    ctrl_c_at(&env, &["create", "-i"], &wizard, "Image pull policy");
+    assert!(env.sts("default", "db").is_none(), "nothing created");
+}
