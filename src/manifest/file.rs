@@ -366,7 +366,7 @@ spec:
 
     #[test]
     fn multi_document_with_service() {
-        let text = format!("{STS}---\napiVersion: v1\nkind: Service\nmetadata: {{name: web-svc}}\nspec: {{clusterIP: None}}\n");
+        let text = format!("{STS}---\napiVersion: v1\nkind: Service\nmetadata: {{name: web-svc}}\nspec: {{clusterIP: None, selector: {{app: web}}}}\n");
         let p = plan(&text).unwrap();
         assert_eq!(p.service_name(), "web-svc");
         assert_eq!(
