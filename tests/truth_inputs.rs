@@ -578,6 +578,16 @@ fn get_shows_the_set_when_listing_its_pods_is_forbidden() {
         "{}",
         o.stderr
     );
+    // `pods` has nothing else to show: the refusal, plainly.
+    let o = env.run(["pods", "web", "--kubeconfig", &kubeconfig]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.starts_with(
+            r#"error: forbidden: pods is forbidden: User "limited" cannot list resource "pods""#
+        ),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]
