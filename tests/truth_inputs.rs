@@ -78,6 +78,9 @@ fn values_out_of_range_are_usage_errors() {
         &["create", "db", "--image", "pg", "--replicas", "-3"],
         &["list", "--request-timeout", "abc"],
         &["scale", "web", "2", "--wait", "--timeout", "soon"],
+        &["logs", "web", "--since", "yesterday"],
+        &["logs", "web", "--since-time", "noon"],
+        &["top", "web", "--watch", "--interval", "often"],
     ] {
         let o = env.run(args);
         assert_eq!(o.code, 2, "{args:?}: {}", o.stderr);
