@@ -318,7 +318,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__create)
-            opts="-r -p -e -l -f -i -n -o -v -y -h -V --image --replicas --container-name --port --env --requests --limits --requests-cpu --requests-memory --limits-cpu --limits-memory --pull-policy --command --args --liveness --readiness --startup --liveness-opts --readiness-opts --startup-opts --volume --sync-host-timezone --node-selector --deployment-mode --label --annotation --alias --description --update-strategy --partition --pod-management-policy --image-pull-secret --service-name --run-as-user --run-as-group --run-as-non-root --privileged --read-only-root-fs --init-container --filename --interactive --save --dry-run --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-r -p -e -l -f -i -n -o -v -y -h -V --image --replicas --container-name --port --env --requests --limits --requests-cpu --requests-memory --limits-cpu --limits-memory --pull-policy --command --args --liveness --readiness --startup --liveness-opts --readiness-opts --startup-opts --volume --sync-host-timezone --node-selector --deployment-mode --label --annotation --alias --description --update-strategy --partition --pod-management-policy --image-pull-secret --service-name --run-as-user --run-as-group --run-as-non-root --privileged --read-only-root-fs --init-container --filename --interactive --save --dry-run --validate --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -494,6 +494,10 @@ _kubectl__statefulset() {
                     ;;
                 --dry-run)
                     COMPREPLY=($(compgen -W "client server none" -- "${cur}"))
+                    return 0
+                    ;;
+                --validate)
+                    COMPREPLY=($(compgen -W "strict warn ignore" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -702,7 +706,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__edit__subcmd__yaml)
-            opts="-f -n -o -v -y -h -V --file --export --dry-run --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-f -n -o -v -y -h -V --file --export --dry-run --validate --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -722,6 +726,10 @@ _kubectl__statefulset() {
                     ;;
                 --dry-run)
                     COMPREPLY=($(compgen -W "server none" -- "${cur}"))
+                    return 0
+                    ;;
+                --validate)
+                    COMPREPLY=($(compgen -W "strict warn ignore" -- "${cur}"))
                     return 0
                     ;;
                 --namespace)

@@ -104,6 +104,9 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l dry-run -d 'Only build (client) or only validate on the server (server); nothing is stored' -r -f -a "client\t'Build the objects locally; send nothing'
 server\t'Send the objects with dryRun=All; the server validates but stores nothing'
 none\t'No dry run'"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l validate -d 'How the server treats unknown fields: strict (refuse), warn or ignore [default: strict]' -r -f -a "strict\t'Refuse an object with an unknown or duplicate field (the server answers 400)'
+warn\t'Store the object without the unknown fields and print the server\'s warnings'
+ignore\t'Drop unknown fields silently'"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l timeout -d 'How long --wait waits, e.g. 5m, 30s' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l context -d 'The kubeconfig context to use' -r
@@ -424,6 +427,9 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l export -d 'Write the clean manifest to this file (`-` for stdout) and exit' -r -F
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l dry-run -d '`server`: the server validates the change but stores nothing' -r -f -a "server\t'Send with dryRun=All: the server validates but stores nothing'
 none\t'No dry run'"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l validate -d 'How the server treats unknown fields: strict (refuse), warn or ignore [default: strict]' -r -f -a "strict\t'Refuse an object with an unknown or duplicate field (the server answers 400)'
+warn\t'Store the object without the unknown fields and print the server\'s warnings'
+ignore\t'Drop unknown fields silently'"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F

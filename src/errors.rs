@@ -24,6 +24,24 @@ impl fmt::Display for WaitTimedOut {
 
 impl std::error::Error for WaitTimedOut {}
 
+/// A usage error found after parsing (conflicting flags, a value out of range, an `-o` the
+/// command cannot write): exit code 2, as clap's own usage errors.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// A usage error (exit code 2) with this message.
+pub fn usage(msg: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(UsageError(msg.into()))
+}
+
 /// Adds a hint to an error.
 pub fn with_hint(err: anyhow::Error, hint: impl Into<String>) -> anyhow::Error {
     err.context(Hint(hint.into()))
@@ -74,6 +92,11 @@ pub fn report(err: &anyhow::Error, color: bool) -> i32 {
         .any(|e| e.downcast_ref::<WaitTimedOut>().is_some())
     {
         3
+    } else if err
+        .chain()
+        .any(|e| e.downcast_ref::<UsageError>().is_some())
+    {
+        2
     } else {
         1
     }
@@ -99,6 +122,7 @@ mod tests {
     fn exit_codes() {
         assert_eq!(report(&anyhow!(WaitTimedOut("x".into())), false), 3);
         assert_eq!(report(&anyhow!("x"), false), 1);
+        assert_eq!(report(&usage("--a and --b exclude each other"), false), 2);
         let pipe = anyhow!(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
         assert_eq!(report(&pipe, false), 0);
     }

@@ -11,9 +11,9 @@ pub mod render;
 use std::ffi::OsString;
 use std::io::IsTerminal;
 
-use clap::FromArgMatches;
+use clap::{FromArgMatches, ValueEnum};
 
-use cli::{Cli, Command, GlobalArgs};
+use cli::{Cli, Command, GlobalArgs, OutputFormat};
 
 /// What every command gets besides its own arguments.
 pub struct Ctx {
@@ -73,6 +73,9 @@ pub fn run_main(args: Vec<OsString>) -> i32 {
         interactive,
         global: cli.global.clone(),
     };
+    if ctx.interactive || ctx.stderr_tty {
+        show_cursor_on_interrupt();
+    }
     let err_color = render::color_enabled(cli.global.no_color, std::io::stderr().is_terminal());
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -90,6 +93,24 @@ pub fn run_main(args: Vec<OsString>) -> i32 {
         Err(e) => errors::report(&e, err_color),
     }
 }
+
+/// Ctrl-C in a prompt (dialoguer: console raises SIGINT on ^C read in raw mode) or under a
+/// progress bar would end the process with the terminal's cursor still hidden. This SIGINT
+/// action shows it again and exits with 130, as a shell reports an interrupt.
+#[cfg(unix)]
+fn show_cursor_on_interrupt() {
+    // SAFETY: the action calls only write(2) and _exit(2), both async-signal-safe.
+    let _ = unsafe {
+        signal_hook_registry::register(libc::SIGINT, || {
+            const SHOW: &[u8] = b"\x1b[?25h\n";
+            libc::write(2, SHOW.as_ptr().cast(), SHOW.len());
+            libc::_exit(130);
+        })
+    };
+}
+
+#[cfg(not(unix))]
+fn show_cursor_on_interrupt() {}
 
 /// The NAME of a command addressing one StatefulSet: it becomes a path segment of every request,
 /// so anything that is not a valid object name (`web?x=1` would address `web`, `a/../b` another
@@ -123,7 +144,57 @@ fn check_target_name(command: &Command) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The `-o` formats a command writes (besides its default, `table`): any other is a usage error
+/// (exit 2), never accepted and ignored.
+fn output_formats(command: &Command) -> &'static [OutputFormat] {
+    use OutputFormat::{Json, Name, Wide, Yaml};
+    match command {
+        Command::List(_) => &[Wide, Yaml, Json, Name],
+        Command::Create(_)
+        | Command::Get(_)
+        | Command::Pods(_)
+        | Command::Events(_)
+        | Command::Revisions(_)
+        | Command::Scale(_)
+        | Command::Redeploy(_)
+        | Command::Rollback(_)
+        | Command::UpdateStrategy(_)
+        | Command::Delete(_) => &[Yaml, Json, Name],
+        Command::Top(_) | Command::EditYaml(_) => &[Yaml, Json],
+        Command::Env(a) if a.action.is_none() => &[Yaml, Json],
+        Command::Logs(_) => &[Json],
+        _ => &[],
+    }
+}
+
+fn check_output(command: &Command, output: Option<OutputFormat>) -> anyhow::Result<()> {
+    let Some(format) = output else {
+        return Ok(());
+    };
+    let accepted = output_formats(command);
+    if matches!(command, Command::Complete(_)) || format == OutputFormat::Table {
+        return Ok(());
+    }
+    if accepted.contains(&format) {
+        return Ok(());
+    }
+    let name = |f: &OutputFormat| {
+        f.to_possible_value()
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default()
+    };
+    let list: Vec<String> = std::iter::once("table".to_string())
+        .chain(accepted.iter().map(name))
+        .collect();
+    Err(errors::usage(format!(
+        "invalid value '{}' for '--output <FORMAT>': this command writes {}",
+        name(&format),
+        list.join(", ")
+    )))
+}
+
 async fn dispatch(command: Command, ctx: &Ctx) -> anyhow::Result<()> {
+    check_output(&command, ctx.global.output)?;
     check_target_name(&command)?;
     match command {
         Command::Create(args) => commands::create::run(*args, ctx).await,

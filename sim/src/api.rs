@@ -521,8 +521,17 @@ impl Cluster {
         let patched = crate::patch::apply_patch(ptype, rt.kind, &original, body)?;
         let patched = expect_object(patched)?;
         check_name_ns(rt, ns, Some(name), &patched)?;
-        let new = to_storage(rt, patched);
-        self.update_inner(rt, ns, name, sub, new, old, opts, "Update", true)
+        let mut new = to_storage(rt, patched);
+        // A patched object's strict error is patch.go's bare one (not transformDecodeError's):
+        // checked here, so update_inner finds the unknown fields already dropped.
+        let mut warnings = Vec::new();
+        if sub != Some("status") && sub != Some("finalize") {
+            self.check_fields(srt, &mut new, opts, &mut warnings, false)?;
+        }
+        let mut w = self.update_inner(rt, ns, name, sub, new, old, opts, "Update", true)?;
+        warnings.append(&mut w.warnings);
+        w.warnings = warnings;
+        Ok(w)
     }
 
     /// DELETE: returns the deleted object (or the object with deletionTimestamp when it lingers
@@ -892,7 +901,7 @@ impl Cluster {
         let srt = storage_rt(rt);
         let mut obj = to_storage(rt, obj);
         let mut warnings = Vec::new();
-        self.check_fields(srt, &mut obj, opts, &mut warnings)?;
+        self.check_fields(srt, &mut obj, opts, &mut warnings, operation != "Apply")?;
         let nsk = ns_key(rt, ns).to_string();
         {
             let m = meta_mut(&mut obj);
@@ -1043,7 +1052,7 @@ impl Cluster {
             return Err(ApiError::conflict(rt, name));
         }
         if sub != Some("status") && sub != Some("finalize") {
-            self.check_fields(srt, &mut new, opts, &mut warnings)?;
+            self.check_fields(srt, &mut new, opts, &mut warnings, true)?;
         }
         new["kind"] = json!(srt.kind);
         new["apiVersion"] = json!(srt.api_version());
@@ -1420,13 +1429,17 @@ impl Cluster {
 
     /// fieldValidation (pkg/endpoints/handlers/create.go, update.go, patch.go): Strict → 400
     /// `strict decoding error: unknown field "spec.foo"`, Warn → Warning headers, then the
-    /// unknown fields are dropped as the decoder drops them.
+    /// unknown fields are dropped as the decoder drops them. A create or PUT body (`decoded`)
+    /// fails in the decoder, so its error goes through `transformDecodeError` (handlers/rest.go):
+    /// `StatefulSet in version "v1" cannot be handled as a StatefulSet: strict decoding error:
+    /// …`; a patch's (patch.go) is the bare strict decoding error.
     fn check_fields(
         &self,
         srt: &'static ResourceType,
         obj: &mut Value,
         opts: &WriteOptions,
         warnings: &mut Vec<String>,
+        decoded: bool,
     ) -> Result<(), ApiError> {
         if self.options.newer_server {
             return Ok(());
@@ -1439,10 +1452,20 @@ impl Cluster {
                 .collect();
             match opts.field_validation {
                 FieldValidation::Strict => {
+                    let strict = format!("strict decoding error: {}", msgs.join(", "));
+                    if !decoded {
+                        return Err(ApiError::bad_request(strict));
+                    }
+                    // gvk is the body's own apiVersion and kind; objGVK the type decoded into.
+                    let kind = obj["kind"].as_str().unwrap_or(srt.kind);
+                    let version = obj["apiVersion"]
+                        .as_str()
+                        .map(|av| av.rsplit('/').next().unwrap_or(av))
+                        .unwrap_or(srt.version);
                     return Err(ApiError::bad_request(format!(
-                        "strict decoding error: {}",
-                        msgs.join(", ")
-                    )))
+                        "{kind} in version {version:?} cannot be handled as a {}: {strict}",
+                        srt.kind
+                    )));
                 }
                 FieldValidation::Warn => warnings.extend(msgs),
                 FieldValidation::Ignore => {}

@@ -132,10 +132,25 @@ fn patch_preconditions_and_field_validation() {
         .json(&bad_strict)
         .send();
     assert_eq!(r.status, 400, "{}", r.text());
+    // A create body fails in the decoder: transformDecodeError (handlers/rest.go) names it.
+    assert_eq!(
+        r.json()["message"],
+        "StatefulSet in version \"v1\" cannot be handled as a StatefulSet: strict decoding error: unknown field \"spec.foo\""
+    );
+    assert_eq!(r.json()["reason"], "BadRequest");
+    // A patch's strict error is the bare one (patch.go).
+    let r = req(&s, "POST", STS).json(&bad).send();
+    assert_eq!(r.status, 201, "{}", r.text());
+    let r = req(&s, "PATCH", &format!("{STS}/strict?fieldValidation=Strict"))
+        .body("application/merge-patch+json", br#"{"spec":{"foo":1}}"#)
+        .send();
+    assert_eq!(r.status, 400, "{}", r.text());
     assert_eq!(
         r.json()["message"],
         "strict decoding error: unknown field \"spec.foo\""
     );
+    let r = req(&s, "DELETE", &format!("{STS}/strict")).send();
+    assert_eq!(r.status, 200, "{}", r.text());
     let r = req(&s, "POST", &format!("{STS}?fieldValidation=Warn"))
         .json(&bad_strict)
         .send();

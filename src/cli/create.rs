@@ -12,6 +12,52 @@ pub enum DryRun {
     None,
 }
 
+/// The flags that build the objects, so that mean nothing with `-f` (the manifest says it all):
+/// given together they are a usage error rather than silently ignored. `--service-name`,
+/// `--save`, `--dry-run`, `--wait` and `--timeout` apply to a manifest too.
+const FILE_CONFLICTS: [&str; 40] = [
+    "name",
+    "image",
+    "replicas",
+    "container_name",
+    "port",
+    "env",
+    "requests",
+    "limits",
+    "requests_cpu",
+    "requests_memory",
+    "limits_cpu",
+    "limits_memory",
+    "pull_policy",
+    "command",
+    "args",
+    "liveness",
+    "readiness",
+    "startup",
+    "liveness_opts",
+    "readiness_opts",
+    "startup_opts",
+    "volume",
+    "sync_host_timezone",
+    "node_selector",
+    "deployment_mode",
+    "label",
+    "annotation",
+    "alias",
+    "description",
+    "update_strategy",
+    "partition",
+    "pod_management_policy",
+    "image_pull_secret",
+    "run_as_user",
+    "run_as_group",
+    "run_as_non_root",
+    "privileged",
+    "read_only_root_fs",
+    "init_container",
+    "interactive",
+];
+
 /// Create a StatefulSet and its headless Service.
 #[derive(Debug, Clone, Default, Args)]
 #[command(after_help = "\
@@ -30,7 +76,7 @@ pub struct CreateArgs {
     pub image: Option<String>,
 
     /// Number of replicas [default: 1]
-    #[arg(long, short = 'r', value_name = "N", help_heading = "Pods")]
+    #[arg(long, short = 'r', value_name = "N", help_heading = "Pods", allow_hyphen_values = true, value_parser = clap::value_parser!(i32).range(0..))]
     pub replicas: Option<i32>,
 
     /// Container name [default: derived from the image]
@@ -152,7 +198,7 @@ pub struct CreateArgs {
     pub update_strategy: Option<String>,
 
     /// Rolling update partition: pods with an ordinal below it keep the old revision
-    #[arg(long, value_name = "N", help_heading = "Pods")]
+    #[arg(long, value_name = "N", help_heading = "Pods", allow_hyphen_values = true, value_parser = clap::value_parser!(i32).range(0..))]
     pub partition: Option<i32>,
 
     /// Pod management policy: OrderedReady or Parallel [default: OrderedReady]
@@ -192,7 +238,7 @@ pub struct CreateArgs {
     pub init_container: Vec<String>,
 
     /// Create from a manifest (YAML or JSON; `-` for stdin): a StatefulSet, optionally with its Service
-    #[arg(short = 'f', long, value_name = "FILE", help_heading = "Input")]
+    #[arg(short = 'f', long, value_name = "FILE", help_heading = "Input", conflicts_with_all = FILE_CONFLICTS)]
     pub filename: Option<PathBuf>,
 
     /// Run the interactive wizard (terminal only)
@@ -207,11 +253,15 @@ pub struct CreateArgs {
     #[arg(long, value_enum, value_name = "MODE", num_args = 0..=1, default_missing_value = "client")]
     pub dry_run: Option<DryRun>,
 
+    /// How the server treats unknown fields: strict (refuse), warn or ignore [default: strict]
+    #[arg(long, value_enum, value_name = "MODE", num_args = 0..=1, require_equals = true, default_missing_value = "strict", help_heading = "Input")]
+    pub validate: Option<super::Validate>,
+
     /// Wait until all replicas are ready
     #[arg(long)]
     pub wait: bool,
 
     /// How long --wait waits, e.g. 5m, 30s
-    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = super::duration_arg)]
     pub timeout: String,
 }

@@ -38,6 +38,10 @@ pub struct EditYamlArgs {
     /// `server`: the server validates the change but stores nothing
     #[arg(long, value_enum, value_name = "MODE", num_args = 0..=1, default_missing_value = "server")]
     pub dry_run: Option<ServerDryRun>,
+
+    /// How the server treats unknown fields: strict (refuse), warn or ignore [default: strict]
+    #[arg(long, value_enum, value_name = "MODE", num_args = 0..=1, require_equals = true, default_missing_value = "strict")]
+    pub validate: Option<super::Validate>,
 }
 
 /// Environment variables of the containers: list, set, unset.

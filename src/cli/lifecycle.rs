@@ -13,7 +13,7 @@ pub struct WaitArgs {
     pub wait: bool,
 
     /// How long --wait waits, e.g. 5m, 30s (0 = no limit)
-    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = super::duration_arg)]
     pub timeout: String,
 }
 
@@ -37,11 +37,11 @@ pub struct ScaleArgs {
     pub name: String,
 
     /// The new number of replicas (0 or more)
-    #[arg(allow_hyphen_values = true)]
+    #[arg(allow_hyphen_values = true, value_parser = super::replicas_arg)]
     pub replicas: String,
 
     /// Precondition: only scale when the current replicas are this many
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = clap::value_parser!(i32).range(0..))]
     pub current_replicas: Option<i32>,
 
     #[command(flatten)]
@@ -113,13 +113,20 @@ pub struct UpdateStrategyArgs {
         long,
         value_name = "N",
         requires = "rolling",
-        allow_hyphen_values = true
+        conflicts_with = "on_delete",
+        allow_hyphen_values = true,
+        value_parser = clap::value_parser!(i32).range(0..)
     )]
     pub partition: Option<i32>,
 
     /// Pods that may be unavailable during an update, a number or a percentage (with --rolling;
     /// the MaxUnavailableStatefulSet feature gate must be on in the cluster)
-    #[arg(long, value_name = "N|P%", requires = "rolling")]
+    #[arg(
+        long,
+        value_name = "N|P%",
+        requires = "rolling",
+        conflicts_with = "on_delete"
+    )]
     pub max_unavailable: Option<String>,
 
     /// OnDelete: pods are only replaced when you delete them

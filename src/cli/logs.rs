@@ -29,11 +29,11 @@ pub struct LogsArgs {
     pub follow: bool,
 
     /// Only lines newer than this, e.g. 30s, 5m, 1h
-    #[arg(long, value_name = "DURATION", conflicts_with = "since_time")]
+    #[arg(long, value_name = "DURATION", conflicts_with = "since_time", value_parser = since_arg)]
     pub since: Option<String>,
 
     /// Only lines after this RFC 3339 time
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", value_parser = since_time_arg)]
     pub since_time: Option<String>,
 
     /// The last N lines of each stream (-1 = all)
@@ -92,7 +92,7 @@ pub struct TopArgs {
     pub watch: bool,
 
     /// Time between refreshes with --watch
-    #[arg(long, value_name = "DURATION", default_value = "5s")]
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = super::duration_arg)]
     pub interval: String,
 
     /// How many pods the ranking shows
@@ -112,4 +112,18 @@ pub struct TopArgs {
     /// Resolution of the range (default: the console's step for it, about 30 points)
     #[arg(long, value_name = "DURATION")]
     pub step: Option<String>,
+}
+
+/// `--since`: checked by clap (exit 2 when invalid), kept as written.
+fn since_arg(s: &str) -> Result<String, String> {
+    crate::manifest::observe::since_seconds(s)
+        .map(|_| s.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// `--since-time`: an RFC 3339 time, checked by clap.
+fn since_time_arg(s: &str) -> Result<String, String> {
+    crate::manifest::observe::since_time(s)
+        .map(|_| s.to_string())
+        .map_err(|e| e.to_string())
 }

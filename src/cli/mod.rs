@@ -66,7 +66,7 @@ pub struct GlobalArgs {
     pub output: Option<OutputFormat>,
 
     /// Time to wait for one API request, e.g. 30s, 1m (0 = no limit)
-    #[arg(long, global = true, value_name = "DURATION")]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = duration_arg)]
     pub request_timeout: Option<String>,
 
     /// Disable colours (also: NO_COLOR)
@@ -84,6 +84,32 @@ pub struct GlobalArgs {
     /// Do not verify the server's certificate (insecure; for test clusters only)
     #[arg(long, global = true)]
     pub insecure_skip_tls_verify: bool,
+}
+
+/// kubectl's `--validate`: how the server treats fields it does not know (its
+/// `fieldValidation`). `true` is `strict`, `false` is `ignore`, as in kubectl.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Validate {
+    /// Refuse an object with an unknown or duplicate field (the server answers 400)
+    #[default]
+    #[value(alias = "true")]
+    Strict,
+    /// Store the object without the unknown fields and print the server's warnings
+    Warn,
+    /// Drop unknown fields silently
+    #[value(alias = "false")]
+    Ignore,
+}
+
+impl Validate {
+    /// The `fieldValidation` query value.
+    pub fn directive(self) -> &'static str {
+        match self {
+            Validate::Strict => "Strict",
+            Validate::Warn => "Warn",
+            Validate::Ignore => "Ignore",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -201,6 +227,18 @@ pub struct CompleteArgs {
     /// The words typed so far (the last one may be empty)
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     pub words: Vec<String>,
+}
+
+/// A duration flag (`30s`, `5m`, `1h30m`, `0`): refused by clap (exit 2) when it is none.
+pub fn duration_arg(s: &str) -> Result<String, String> {
+    crate::manifest::validate::duration(s).map(|_| s.to_string())
+}
+
+/// A replica count (`scale NAME N`): a whole number, 0 or more, that fits an int32.
+pub fn replicas_arg(s: &str) -> Result<String, String> {
+    crate::manifest::rollout::parse_replicas(s)
+        .map(|_| s.to_string())
+        .map_err(|e| e.to_string())
 }
 
 /// Parses the command line; usage lines say `kubectl statefulset` when started as a plugin.

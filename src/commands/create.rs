@@ -75,13 +75,31 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
 
     let output = ctx.global.output;
     if dry_run == DryRun::Client {
-        return print_result(&plan.objects(), output, &plan, " (dry run)");
+        let mut objs = plan.objects();
+        // `kubectl create deployment --dry-run=client -o yaml` writes a namespace only when -n
+        // was given (create_deployment.go sets it under EnforceNamespace); `create -f` keeps
+        // the builder's namespace, as here.
+        if !ns_explicit && args.filename.is_none() {
+            for o in &mut objs {
+                if let Some(meta) = o.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+                    meta.remove("namespace");
+                }
+            }
+        }
+        return print_result(&objs, output, &plan, " (dry run)");
     }
-    let kube = kube?;
+    let mut kube = kube?;
+    // kubectl create sends fieldValidation=Strict unless --validate says otherwise.
+    kube.field_validation = Some(args.validate.unwrap_or_default().directive());
 
     // 1-2: server-side dry runs of both objects (the Service name may move to NAME-headless).
-    let svc_dry = dry_run_service(&kube, &mut plan).await?;
-    let sts_dry = kube.create_statefulset(&plan.statefulset, true).await?;
+    let svc_dry = dry_run_service(&kube, &mut plan)
+        .await
+        .map_err(unknown_field_hint)?;
+    let sts_dry = kube
+        .create_statefulset(&plan.statefulset, plan.statefulset_raw.as_ref(), true)
+        .await
+        .map_err(unknown_field_hint)?;
     if dry_run == DryRun::Server {
         let svc_value = manifest::typed(&render::object_value(&svc_dry, false), "v1", "Service");
         let objs = vec![
@@ -96,8 +114,13 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
     }
 
     // 3-4: for real, the Service first; if the StatefulSet is rejected, the Service goes again.
-    let svc = kube.create_service(&plan.service, false).await?;
-    let sts = match kube.create_statefulset(&plan.statefulset, false).await {
+    let svc = kube
+        .create_service(&plan.service, plan.service_raw.as_ref(), false)
+        .await?;
+    let sts = match kube
+        .create_statefulset(&plan.statefulset, plan.statefulset_raw.as_ref(), false)
+        .await
+    {
         Ok(s) => s,
         Err(e) => return Err(undo_service(&kube, &plan, e).await),
     };
@@ -123,6 +146,18 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
+/// The server refused a field it does not know (fieldValidation=Strict): say how to go on.
+fn unknown_field_hint(e: anyhow::Error) -> anyhow::Error {
+    if format!("{e:#}").contains("strict decoding error") {
+        with_hint(
+            e,
+            "correct or remove the field; --validate=warn creates the object without it",
+        )
+    } else {
+        e
+    }
+}
+
 /// After the StatefulSet was not created: deletes the Service made for it, and says so.
 async fn undo_service(kube: &Kube, plan: &Plan, e: anyhow::Error) -> anyhow::Error {
     let cleanup = kube
@@ -146,12 +181,15 @@ async fn undo_service(kube: &Kube, plan: &Plan, e: anyhow::Error) -> anyhow::Err
 
 /// Dry-runs the Service; when its default name is taken, tries `NAME-headless`.
 async fn dry_run_service(kube: &Kube, plan: &mut Plan) -> Result<Service> {
-    match kube.create_service(&plan.service, true).await {
+    match kube
+        .create_service(&plan.service, plan.service_raw.as_ref(), true)
+        .await
+    {
         Ok(s) => Ok(s),
         Err(e) if is_reason(&e, "AlreadyExists") && !plan.service_name_chosen => {
             let fallback = plan.fallback_service_name();
             plan.set_service_name(&fallback)?;
-            kube.create_service(&plan.service, true)
+            kube.create_service(&plan.service, plan.service_raw.as_ref(), true)
                 .await
                 .map_err(|e2| {
                     if is_reason(&e2, "AlreadyExists") {

@@ -16,7 +16,9 @@ use crate::render::{self, change};
 use crate::Ctx;
 
 pub async fn run(args: EditYamlArgs, ctx: &Ctx) -> Result<()> {
-    let kube = ctx.kube().await?;
+    let mut kube = ctx.kube().await?;
+    // As kubectl edit/replace: fieldValidation=Strict unless --validate says otherwise.
+    kube.field_validation = Some(args.validate.unwrap_or_default().directive());
     let name = super::name_or_pick(args.name.clone(), ctx, &kube).await?;
     let live = kube.get_sts_json(&name).await?;
     let clean = edit::clean(&live);

@@ -125,7 +125,11 @@ async fn list(args: &EnvArgs, kube: &Kube, sts: &Value, ctx: &Ctx) -> Result<()>
     }
 }
 
-/// The value behind a reference (ConfigMap or Secret key); `envFrom` rows list the keys.
+/// The cache's mark for an object this user may not read.
+const FORBIDDEN: &str = "<forbidden>";
+
+/// The value behind a reference (ConfigMap or Secret key); `envFrom` rows list the keys. An
+/// object the user may not read (403) is said on stderr once and shown as `<forbidden: …>`.
 async fn reveal(
     kube: &Kube,
     source: &Source,
@@ -144,6 +148,11 @@ async fn reveal(
         let obj = match kube.get_raw(&path).await {
             Ok(v) => v,
             Err(RawError::Status(s)) if s.code == 404 => Value::Null,
+            // Forbidden to this user: the other values are still shown (see list).
+            Err(RawError::Status(s)) if s.code == 403 => {
+                eprintln!("warning: {id} is not shown: {}", s.message);
+                Value::String(FORBIDDEN.into())
+            }
             Err(e) => {
                 return Err(anyhow::Error::from(e)).with_context(|| format!("cannot read {id}"))
             }
@@ -151,6 +160,14 @@ async fn reveal(
         cache.insert(id.clone(), obj);
     }
     let obj = &cache[&id];
+    if obj.as_str() == Some(FORBIDDEN) {
+        let kind = if plural == "secrets" {
+            "secret"
+        } else {
+            "configmap"
+        };
+        return Ok(format!("<forbidden: {kind}/{name}>"));
+    }
     if obj.is_null() {
         let kind = if plural == "secrets" {
             "secret"

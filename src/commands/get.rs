@@ -38,11 +38,18 @@ pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
     // requests, one round trip when the selector is the usual app=NAME. A failure of the
     // revisions only loses the numbers.
     let (sts, pods, revisions) = kube.statefulset_with(&name, true, true).await?;
-    let pods = pods.unwrap_or_default();
+    // Pods this user may not list: the page without them, saying so (never "<none>").
+    let (pods, pods_forbidden) = match pods {
+        Some(Err(e)) if crate::kube::is_forbidden(&e) => (Vec::new(), Some(e)),
+        Some(Err(e)) => return Err(e),
+        Some(Ok(p)) => (p, None),
+        None => (Vec::new(), None),
+    };
     let numbers = numbers(revisions);
     // Pods missing although the controller has seen the spec: its FailedCreate events say
     // why (one more request, only then; without them the page just lacks the reason).
-    let events = if crate::manifest::rollout::pods_missing(&sts, &pods) {
+    let events = if pods_forbidden.is_none() && crate::manifest::rollout::pods_missing(&sts, &pods)
+    {
         kube.obs_list_events(Some(&format!(
             "involvedObject.kind=StatefulSet,involvedObject.name={name}"
         )))
@@ -52,13 +59,35 @@ pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
     } else {
         Vec::new()
     };
-    render::out(&detail_events(
-        &sts,
-        &pods,
-        &numbers,
-        &events,
-        Timestamp::now(),
-    ))
+    let page = detail_events(&sts, &pods, &numbers, &events, Timestamp::now());
+    match pods_forbidden {
+        None => render::out(&page),
+        Some(e) => {
+            render::out(&without_pods(&page))?;
+            eprintln!("warning: the pods are not shown: {e}");
+            Ok(())
+        }
+    }
+}
+
+/// The page rendered without pods, its pod sections replaced by what is known: nothing.
+fn without_pods(page: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in page.lines() {
+        if line == "Pods:" {
+            out.push_str("Pods:\n  <not shown: listing pods is forbidden>\n");
+            skipping = true;
+            continue;
+        }
+        if skipping && line.starts_with("  ") {
+            continue;
+        }
+        skipping = false;
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// Revision name → revision number.

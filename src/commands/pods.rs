@@ -15,7 +15,7 @@ pub async fn run(args: PodsArgs, ctx: &Ctx) -> Result<()> {
         Some(OutputFormat::Name) | Some(OutputFormat::Yaml) | Some(OutputFormat::Json)
     );
     let (sts, pods, revisions) = kube.statefulset_with(&name, true, table).await?;
-    let mut pods = pods.unwrap_or_default();
+    let mut pods = pods.transpose()?.unwrap_or_default();
     pods.sort_by_key(|p| {
         crate::render::status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default())
             .unwrap_or(i64::MAX)

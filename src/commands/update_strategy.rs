@@ -60,6 +60,23 @@ pub async fn run(args: UpdateStrategyArgs, ctx: &Ctx) -> Result<()> {
             suffix(dry)
         ),
     )?;
+    // The answer is what the cluster stored: a maxUnavailable it dropped (its
+    // MaxUnavailableStatefulSet feature gate is off, the default in 1.32:
+    // pkg/registry/apps/statefulset/strategy.go dropStatefulSetDisabledFields) is no success.
+    if let (Some(asked), false) = (&args.max_unavailable, dry == DryRun::Client) {
+        let stored = sts
+            .spec
+            .as_ref()
+            .and_then(|s| s.update_strategy.as_ref())
+            .and_then(|u| u.rolling_update.as_ref())
+            .and_then(|r| r.max_unavailable.as_ref());
+        if stored.is_none() {
+            bail!(
+                "the server dropped --max-unavailable {asked}: the cluster's MaxUnavailableStatefulSet feature gate is off, so pods are still replaced one at a time (the rest of the strategy was {})",
+                if dry == DryRun::Server { "validated" } else { "applied" }
+            );
+        }
+    }
     if args.wait.wait {
         if strategy == Strategy::OnDelete {
             eprintln!("note: with OnDelete nothing rolls by itself; nothing to wait for");

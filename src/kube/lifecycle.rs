@@ -182,13 +182,18 @@ impl Kube {
     /// lists go out together with the GET, and are used only when the set's selector turns out
     /// to be exactly that one; otherwise they are listed again by the real selector (one more
     /// round trip, as without the guess). The pods are those the selector matches; the
-    /// revisions those the set controls.
+    /// revisions those the set controls. A failed list (e.g. forbidden) is the caller's to
+    /// judge; only the GET of the set fails the whole.
     pub async fn statefulset_with(
         &self,
         name: &str,
         pods: bool,
         revisions: bool,
-    ) -> Result<(StatefulSet, Option<Vec<Pod>>, Option<Result<Vec<Revision>>>)> {
+    ) -> Result<(
+        StatefulSet,
+        Option<Result<Vec<Pod>>>,
+        Option<Result<Vec<Revision>>>,
+    )> {
         let guess = format!("app={name}");
         let (sts, guessed) = tokio::join!(
             self.get_statefulset(name),
@@ -201,7 +206,7 @@ impl Kube {
         } else {
             self.lists_by(&selector, pods, revisions).await
         };
-        let pods = pods.transpose()?.map(|p| super::owned_pods(&sts, p));
+        let pods = pods.map(|r| r.map(|p| super::owned_pods(&sts, p)));
         let revs = revs.map(|r| r.map(|list| controlled_by(list, &sts)));
         Ok((sts, pods, revs))
     }

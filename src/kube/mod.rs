@@ -18,6 +18,8 @@ use kube::api::{DeleteParams, ListParams, PostParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Api, Client, Config};
 
+use serde::Serialize;
+
 use crate::cli::GlobalArgs;
 
 /// The pods of `pods` that `sts` controls (by UID).
@@ -43,6 +45,9 @@ pub struct Kube {
     pub namespace: String,
     /// The user passed -n.
     pub namespace_explicit: bool,
+    /// `fieldValidation` sent with creates and raw writes (`--validate`); None: the server's
+    /// default (Warn).
+    pub field_validation: Option<&'static str>,
 }
 
 /// Reads the kubeconfig the way kubectl does: --kubeconfig, else $KUBECONFIG (several files
@@ -51,10 +56,44 @@ pub fn load_kubeconfig(global: &GlobalArgs) -> Result<Kubeconfig> {
     match &global.kubeconfig {
         Some(path) => Kubeconfig::read_from(path)
             .with_context(|| format!("cannot read the kubeconfig {}", path.display())),
-        None => Kubeconfig::read().context(
-            "cannot read a kubeconfig (looked at $KUBECONFIG and ~/.kube/config); pass --kubeconfig FILE",
-        ),
+        None => match std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
+            Some(list) => read_kubeconfig_list(&list),
+            None => Kubeconfig::read().context(
+                "cannot read a kubeconfig (looked at $KUBECONFIG and ~/.kube/config); pass --kubeconfig FILE",
+            ),
+        },
     }
+}
+
+/// `$KUBECONFIG` as client-go's loader reads it (tools/clientcmd/loader.go, `Load`): the files
+/// in order, empty entries and files that do not exist skipped, the rest merged (the first file
+/// to set a value wins). A file that exists but cannot be read is an error, as there.
+fn read_kubeconfig_list(list: &std::ffi::OsStr) -> Result<Kubeconfig> {
+    let mut merged: Option<Kubeconfig> = None;
+    let mut missing = Vec::new();
+    for path in std::env::split_paths(list) {
+        if path.as_os_str().is_empty() {
+            continue;
+        }
+        if !path.exists() {
+            missing.push(path.display().to_string());
+            continue;
+        }
+        let next = Kubeconfig::read_from(&path)
+            .with_context(|| format!("cannot read the kubeconfig {}", path.display()))?;
+        merged = Some(match merged {
+            None => next,
+            Some(m) => m
+                .merge(next)
+                .with_context(|| format!("cannot merge the kubeconfig {}", path.display()))?,
+        });
+    }
+    merged.ok_or_else(|| {
+        anyhow!(
+            "no kubeconfig: none of the files in $KUBECONFIG exists ({}); pass --kubeconfig FILE",
+            missing.join(", ")
+        )
+    })
 }
 
 /// The context names of the kubeconfig (for completion; no request).
@@ -110,12 +149,24 @@ impl Kube {
             .namespace
             .clone()
             .unwrap_or_else(|| config.default_namespace.clone());
+        let _ = SERVER_URL.set(
+            config
+                .cluster_url
+                .to_string()
+                .trim_end_matches('/')
+                .to_string(),
+        );
+        let exec_command = config
+            .auth_info
+            .exec
+            .as_ref()
+            .and_then(|x| x.command.clone());
         let builder =
             if config.cluster_url.scheme_str() == Some("http") && config.proxy_url.is_none() {
-                plain_http_client(&config).context("cannot set up the HTTP client")?
+                plain_http_client(&config).map_err(|e| setup_error(e, exec_command.as_deref()))?
             } else {
                 kube::client::ClientBuilder::try_from(config.clone())
-                    .context("cannot set up the HTTP client")?
+                    .map_err(|e| setup_error(e.into(), exec_command.as_deref()))?
             };
         // Retries of reads sit inside the timeout: all attempts share --request-timeout.
         let builder = builder.with_layer(&retry::RetryLayer::new(global.verbose));
@@ -132,6 +183,7 @@ impl Kube {
             client,
             namespace,
             namespace_explicit: global.namespace.is_some(),
+            field_validation: None,
         })
     }
 
@@ -258,7 +310,42 @@ impl Kube {
             .collect())
     }
 
-    pub async fn create_service(&self, svc: &Service, dry_run: bool) -> Result<Service> {
+    /// POST the object with `fieldValidation` (when set). `raw`: the manifest it was read from,
+    /// whose fields the typed object does not know are sent too, so that the server, not this
+    /// client, decides about them (as kubectl sends the manifest as written).
+    async fn create_object<K>(
+        &self,
+        api: &Api<K>,
+        obj: &K,
+        raw: Option<&serde_json::Value>,
+        dry_run: bool,
+    ) -> std::result::Result<K, kube::Error>
+    where
+        K: kube::Resource + Serialize + serde::de::DeserializeOwned + Clone + std::fmt::Debug,
+    {
+        let mut body = serde_json::to_value(obj).map_err(kube::Error::SerdeError)?;
+        if let Some(raw) = raw {
+            crate::manifest::file::restore_unknown_fields(&mut body, raw);
+        }
+        let data = serde_json::to_vec(&body).map_err(kube::Error::SerdeError)?;
+        let mut req = kube::core::Request::new(api.resource_url())
+            .create(&post_params(dry_run), data)
+            .map_err(kube::Error::BuildRequest)?;
+        if let Some(v) = self.field_validation {
+            let uri = format!("{}&fieldValidation={v}", req.uri());
+            *req.uri_mut() = uri.parse().map_err(|e: http::uri::InvalidUri| {
+                kube::Error::BuildRequest(kube::core::request::Error::BuildRequest(e.into()))
+            })?;
+        }
+        self.client.request::<K>(req).await
+    }
+
+    pub async fn create_service(
+        &self,
+        svc: &Service,
+        raw: Option<&serde_json::Value>,
+        dry_run: bool,
+    ) -> Result<Service> {
         let ns = svc
             .metadata
             .namespace
@@ -266,8 +353,8 @@ impl Kube {
             .unwrap_or_else(|| self.namespace.clone());
         let name = svc.metadata.name.clone().unwrap_or_default();
         let api = self.services(&ns);
-        let result = api
-            .create(&post_params(dry_run), svc)
+        let result = self
+            .create_object(&api, svc, raw, dry_run)
             .await
             .map_err(|e| api_error(e, "service", Some(&name), &ns));
         verify_if_lost(result, &format!("creating service {name:?}"), || async {
@@ -280,6 +367,7 @@ impl Kube {
     pub async fn create_statefulset(
         &self,
         sts: &StatefulSet,
+        raw: Option<&serde_json::Value>,
         dry_run: bool,
     ) -> Result<StatefulSet> {
         let ns = sts
@@ -289,8 +377,8 @@ impl Kube {
             .unwrap_or_else(|| self.namespace.clone());
         let name = sts.metadata.name.clone().unwrap_or_default();
         let api = self.statefulsets(Some(&ns));
-        let result = api
-            .create(&post_params(dry_run), sts)
+        let result = self
+            .create_object(&api, sts, raw, dry_run)
             .await
             .map_err(|e| api_error(e, "statefulset", Some(&name), &ns));
         verify_if_lost(
@@ -407,8 +495,16 @@ pub fn api_error(err: kube::Error, kind: &str, name: Option<&str>, ns: &str) -> 
                 }
                 (code, _, None) => format!("the server answered {code} {}", resp.reason),
             };
+            if resp.code == 403 {
+                // The server's message already says what and who; kept as the failure so
+                // callers can tell a forbidden request (is_forbidden) from others.
+                return anyhow::Error::new(ApiFailure {
+                    message: headline,
+                    ..failure
+                });
+            }
             let mut e = anyhow::Error::new(failure);
-            if !resp.message.is_empty() && !matches!(resp.code, 403) {
+            if !resp.message.is_empty() {
                 e = e.context(headline);
             } else {
                 e = anyhow!("{headline}");
@@ -424,17 +520,98 @@ pub fn api_error(err: kube::Error, kind: &str, name: Option<&str>, ns: &str) -> 
             }
             // which object the request was about, when known
             let about = name.map(|n| format!(" ({kind} {n:?})")).unwrap_or_default();
-            let hint = if text.contains("timed out") || text.contains("elapsed") {
+            if let kube::Error::Auth(a) = &other {
+                if let Some(e) = auth_error(a, None) {
+                    return e;
+                }
+            }
+            let server = SERVER_URL
+                .get()
+                .map(|u| format!(" at {u}"))
+                .unwrap_or_default();
+            let hint = if is_tls_failure(&text) {
+                format!(
+                    "TLS error: the API server{server} presented a certificate this client does not trust{about}; set the cluster's certificate-authority in the kubeconfig (or --insecure-skip-tls-verify for a test cluster)"
+                )
+            } else if text.contains("timed out") || text.contains("elapsed") {
                 format!("the request timed out{about}; raise --request-timeout (0 = no limit)")
             } else if retry::connection_lost(&text) {
                 format!("the connection to the API server was lost before it answered{about}; a change may or may not have been applied")
             } else if text.contains("onnect") || text.contains("dns") || text.contains("tcp") {
-                "cannot reach the API server; check the kubeconfig's server address and that the cluster is up".to_string()
+                format!("cannot reach the API server{server}; check the kubeconfig's server address and that the cluster is up")
             } else {
                 format!("the request failed{about}")
             };
             anyhow!(other).context(hint)
         }
+    }
+}
+
+/// rustls' and the OS's words for a certificate that does not verify.
+fn is_tls_failure(text: &str) -> bool {
+    [
+        "invalid peer certificate",
+        "UnknownIssuer",
+        "certificate verify failed",
+        "NotValidForName",
+        "CertExpired",
+        "BadSignature",
+    ]
+    .iter()
+    .any(|w| text.contains(w))
+}
+
+/// The API server's URL (from the kubeconfig), named in connection errors.
+static SERVER_URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// A client that could not be built: a failing credential plugin is said as kubectl says it
+/// (client-go plugin/pkg/client/auth/exec/exec.go: `exec: executable X not found`, `exec:
+/// executable X failed with exit code N`), with the plugin's own stderr, not a debug dump.
+fn setup_error(e: anyhow::Error, exec_command: Option<&str>) -> anyhow::Error {
+    let auth = e.chain().find_map(|c| {
+        c.downcast_ref::<kube::Error>().and_then(|k| match k {
+            kube::Error::Auth(a) => Some(a),
+            _ => None,
+        })
+    });
+    match auth.and_then(|a| auth_error(a, exec_command)) {
+        Some(explained) => explained,
+        None => e.context("cannot set up the HTTP client"),
+    }
+}
+
+/// The words for a credential plugin's failure, when it is one.
+fn auth_error(a: &kube::client::AuthError, exec_command: Option<&str>) -> Option<anyhow::Error> {
+    use kube::client::AuthError;
+    let cmd = exec_command.unwrap_or("(the kubeconfig's exec command)");
+    match a {
+        AuthError::AuthExecStart(io) if io.kind() == std::io::ErrorKind::NotFound => Some(
+            anyhow!(
+                "getting credentials: exec: executable {cmd} not found; the kubeconfig's user runs this credential plugin: install it or put it on PATH"
+            ),
+        ),
+        AuthError::AuthExecStart(io) => Some(anyhow!(
+            "getting credentials: exec: cannot run {cmd}: {io}"
+        )),
+        AuthError::AuthExecRun { status, out, .. } => {
+            let code = status
+                .code()
+                .map(|c| format!("exit code {c}"))
+                .unwrap_or_else(|| status.to_string());
+            let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+            let e = anyhow!("getting credentials: exec: executable {cmd} failed with {code}");
+            Some(if stderr.is_empty() {
+                e
+            } else {
+                anyhow!("{stderr}").context(format!(
+                    "getting credentials: exec: executable {cmd} failed with {code}; it said:"
+                ))
+            })
+        }
+        AuthError::AuthExecParse(p) => Some(anyhow!(
+            "getting credentials: exec: the output of {cmd} is not an ExecCredential: {p}"
+        )),
+        _ => None,
     }
 }
 
@@ -556,6 +733,13 @@ pub fn is_reason(err: &anyhow::Error, reason: &str) -> bool {
     err.chain()
         .filter_map(|e| e.downcast_ref::<ApiFailure>())
         .any(|f| f.reason == reason)
+}
+
+/// The server refused the request to this user (403, RBAC).
+pub fn is_forbidden(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|e| e.downcast_ref::<ApiFailure>())
+        .any(|f| f.code == 403)
 }
 
 /// A pause between polls.

@@ -145,7 +145,7 @@ impl Kube {
     /// A PUT whose answer was lost counts as applied when the stored object has moved on
     /// from the resourceVersion sent and holds the spec, labels and annotations sent.
     pub async fn put_raw(&self, path: &str, obj: &Value, dry_run: bool) -> RawResult {
-        let q = write_query(dry_run);
+        let q = write_query(self, dry_run);
         let result = self
             .raw(
                 Method::PUT,
@@ -173,7 +173,7 @@ impl Kube {
     /// A POST whose answer was lost counts as applied when the object now exists, written by
     /// this tool.
     pub async fn post_raw(&self, collection: &str, obj: &Value, dry_run: bool) -> RawResult {
-        let q = write_query(dry_run);
+        let q = write_query(self, dry_run);
         let result = self
             .raw(
                 Method::POST,
@@ -197,7 +197,7 @@ impl Kube {
         kind: PatchType,
         dry_run: bool,
     ) -> RawResult {
-        let q = write_query(dry_run);
+        let q = write_query(self, dry_run);
         self.raw(
             Method::PATCH,
             &format!("{path}?{q}"),
@@ -251,10 +251,14 @@ impl Kube {
     }
 }
 
-fn write_query(dry_run: bool) -> String {
+fn write_query(kube: &Kube, dry_run: bool) -> String {
     let mut q = format!("fieldManager={FIELD_MANAGER}");
     if dry_run {
         q.push_str("&dryRun=All");
+    }
+    if let Some(v) = kube.field_validation {
+        q.push_str("&fieldValidation=");
+        q.push_str(v);
     }
     q
 }

@@ -251,6 +251,8 @@ pub fn plan_from_args(args: &CreateArgs, namespace: &str) -> Result<Plan> {
         statefulset: sts,
         service,
         service_name_chosen: args.service_name.is_some(),
+        statefulset_raw: None,
+        service_raw: None,
     })
 }
 

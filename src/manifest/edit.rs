@@ -105,8 +105,45 @@ pub fn strip_comment_lines(text: &str) -> String {
         .join("\n")
 }
 
-/// Parses the edited text (one YAML or JSON document).
+/// Parses the edited text (one YAML or JSON document). Comment lines are left out before
+/// parsing, so the line numbers of a parse error are turned back into the file's own (those
+/// the user sees in the editor, header included).
 pub fn parse_edited(text: &str) -> Result<Edited> {
+    parse_without_comments(text).map_err(|e| anyhow!("{}", file_line_numbers(&e.to_string(), text)))
+}
+
+/// Rewrites every `line N` of a parser's message (N counted without the comment lines that
+/// [`strip_comment_lines`] removes) into the line number of `text`.
+fn file_line_numbers(message: &str, text: &str) -> String {
+    let kept: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim_start().starts_with('#'))
+        .map(|(i, _)| i + 1)
+        .collect();
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(at) = rest.find("line ") {
+        let (before, after) = rest.split_at(at + "line ".len());
+        out.push_str(before);
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        match after[..digits].parse::<usize>() {
+            Ok(n) if n >= 1 => {
+                let mapped = kept
+                    .get(n - 1)
+                    .copied()
+                    .unwrap_or(n + text.lines().count() - kept.len());
+                out.push_str(&mapped.to_string());
+            }
+            _ => out.push_str(&after[..digits]),
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn parse_without_comments(text: &str) -> Result<Edited> {
     let body = strip_comment_lines(text);
     if body.trim().is_empty() {
         return Ok(Edited::Empty);
@@ -122,6 +159,25 @@ pub fn parse_edited(text: &str) -> Result<Edited> {
         );
     }
     Ok(Edited::Object(v))
+}
+
+#[cfg(test)]
+#[test]
+fn parse_errors_count_the_comment_lines() {
+    let text = "# header\n# more\n#\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\n   bad: [\n";
+    let err = parse_edited(text).unwrap_err().to_string();
+    // The error is on the file's line 8 (`   bad: [`) or 9 (end of input), never before 7.
+    let n: usize = err
+        .split("line ")
+        .nth(1)
+        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|d| d.parse().ok())
+        .unwrap_or_else(|| panic!("no line in {err}"));
+    assert!((8..=9).contains(&n), "{err}");
+    assert_eq!(
+        file_line_numbers("x at line 2 column 3, line 1", "# a\nb: 1\n# c\nd: [\n"),
+        "x at line 4 column 3, line 2"
+    );
 }
 
 fn kind_of(v: &Value) -> &'static str {

@@ -94,6 +94,7 @@ pub fn plan_from_documents(
 ) -> Result<Plan> {
     let mut sts: Option<StatefulSet> = None;
     let mut svc: Option<Service> = None;
+    let (mut sts_raw, mut svc_raw) = (None, None);
     for (i, doc) in docs.into_iter().enumerate() {
         let kind = doc
             .get("kind")
@@ -111,6 +112,7 @@ pub fn plan_from_documents(
                 if sts.is_some() {
                     bail!("{what}: a second StatefulSet; -f takes one StatefulSet (and optionally its Service)");
                 }
+                sts_raw = Some(doc.clone());
                 sts = Some(
                     serde_json::from_value(doc)
                         .with_context(|| format!("{what}: not a valid apps/v1 StatefulSet"))?,
@@ -120,6 +122,7 @@ pub fn plan_from_documents(
                 if svc.is_some() {
                     bail!("{what}: a second Service; -f takes one StatefulSet and at most one Service");
                 }
+                svc_raw = Some(doc.clone());
                 svc = Some(
                     serde_json::from_value(doc)
                         .with_context(|| format!("{what}: not a valid v1 Service"))?,
@@ -221,6 +224,7 @@ pub fn plan_from_documents(
             }
             s.metadata.namespace = Some(ns.clone());
             s.status = None;
+            check_service_selects_pods(&s, &template_labels, source)?;
             match spec.service_name.as_deref() {
                 Some(n) if !n.is_empty() && n != sname => bail!(
                     "{source}: spec.serviceName is {n:?} but the Service is named {sname:?}; make them equal"
@@ -244,7 +248,84 @@ pub fn plan_from_documents(
         statefulset: sts,
         service,
         service_name_chosen: chosen,
+        statefulset_raw: sts_raw,
+        service_raw: svc_raw,
     })
+}
+
+/// The governing Service of a StatefulSet gives its pods their DNS names only when it selects
+/// them: every `key: value` of its selector must be a label of the pod template.
+fn check_service_selects_pods(
+    svc: &Service,
+    template_labels: &std::collections::BTreeMap<String, String>,
+    source: &str,
+) -> Result<()> {
+    let name = svc.metadata.name.as_deref().unwrap_or_default();
+    let selector = svc
+        .spec
+        .as_ref()
+        .and_then(|s| s.selector.clone())
+        .unwrap_or_default();
+    if selector.is_empty() {
+        bail!("{source}: the Service {name:?} has no spec.selector, so it selects none of the StatefulSet's pods; set it to the pod labels");
+    }
+    let missing: Vec<String> = selector
+        .iter()
+        .filter(|(k, v)| template_labels.get(*k) != Some(*v))
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    if !missing.is_empty() {
+        bail!(
+            "{source}: the Service {name:?} does not select the StatefulSet's pods: its selector needs {} but the pod template's labels are {}",
+            missing.join(","),
+            labels_text(template_labels)
+        );
+    }
+    Ok(())
+}
+
+fn labels_text(labels: &std::collections::BTreeMap<String, String>) -> String {
+    if labels.is_empty() {
+        return "none".into();
+    }
+    labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Puts back into `typed` (an object as this client serialized it) the fields of `raw` (the
+/// same object as the user wrote it) that the typed structs dropped because they do not know
+/// them: maps key by key, lists item by item when their lengths agree. `status` and nulls are
+/// not put back.
+pub fn restore_unknown_fields(typed: &mut serde_json::Value, raw: &serde_json::Value) {
+    restore(typed, raw, true)
+}
+
+fn restore(typed: &mut serde_json::Value, raw: &serde_json::Value, top: bool) {
+    use serde_json::Value;
+    match (typed, raw) {
+        (Value::Object(t), Value::Object(r)) => {
+            for (k, rv) in r {
+                if rv.is_null() || (top && k == "status") {
+                    continue;
+                }
+                match t.get_mut(k) {
+                    Some(tv) => restore(tv, rv, false),
+                    None => {
+                        t.insert(k.clone(), rv.clone());
+                    }
+                }
+            }
+        }
+        (Value::Array(t), Value::Array(r)) if t.len() == r.len() => {
+            for (tv, rv) in t.iter_mut().zip(r) {
+                restore(tv, rv, false);
+            }
+        }
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -285,7 +366,7 @@ spec:
 
     #[test]
     fn multi_document_with_service() {
-        let text = format!("{STS}---\napiVersion: v1\nkind: Service\nmetadata: {{name: web-svc}}\nspec: {{clusterIP: None}}\n");
+        let text = format!("{STS}---\napiVersion: v1\nkind: Service\nmetadata: {{name: web-svc}}\nspec: {{clusterIP: None, selector: {{app: web}}}}\n");
         let p = plan(&text).unwrap();
         assert_eq!(p.service_name(), "web-svc");
         assert_eq!(

@@ -31,6 +31,10 @@ pub struct Plan {
     pub service: Service,
     /// The user named the Service (`--service-name` or a Service in the file): never renamed.
     pub service_name_chosen: bool,
+    /// The manifest's documents as written (`create -f`): the fields the typed objects do not
+    /// know are sent from them, for the server's fieldValidation to judge.
+    pub statefulset_raw: Option<serde_json::Value>,
+    pub service_raw: Option<serde_json::Value>,
 }
 
 impl Plan {

@@ -4,6 +4,7 @@ pub mod change;
 pub mod progress;
 pub mod status;
 pub mod yaml;
+pub mod yaml11;
 
 use std::io::Write;
 

@@ -113,7 +113,10 @@ fn plain_ok(s: &str) -> bool {
 }
 
 fn string(s: &str) -> String {
-    if plain_ok(s) {
+    if super::yaml11::is_timestamp(s) {
+        // As kubectl writes them (see yaml11.rs).
+        format!("\"{s}\"")
+    } else if plain_ok(s) {
         s.to_string()
     } else if !s.chars().any(|c| c.is_control()) {
         format!("'{}'", s.replace('\'', "''"))
