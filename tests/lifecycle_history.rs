@@ -56,7 +56,7 @@ fn revisions_table_show_and_diff() {
     assert!(out.contains("initial: nginx=nginx:1.25"), "{out}");
 
     let one = env.ok(["revisions", "web", "2"]);
-    let t: Value = serde_yaml::from_str(&one).unwrap();
+    let t: Value = serde_saphyr::from_str(&one).unwrap();
     assert_eq!(t["spec"]["containers"][0]["image"], "nginx:1.26");
     let d = env.ok(["revisions", "web", "--diff"]);
     assert!(d.starts_with("--- revision 2 ("), "{d}");

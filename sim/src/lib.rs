@@ -23,6 +23,7 @@ pub mod server;
 pub mod store;
 pub mod system;
 pub mod tls;
+pub mod yaml;
 
 use api::{Cluster, ClusterOptions, WriteOptions};
 use errors::ApiError;
@@ -213,7 +214,7 @@ impl KubeSim {
             .join(format!("kubeconfig-{}", &token[..8.min(token.len())]));
         let ns = std::fs::read_to_string(&self.kubeconfig_path)
             .ok()
-            .and_then(|y| serde_yaml::from_str::<Value>(&y).ok())
+            .and_then(|y| yaml::from_str::<Value>(&y).ok())
             .and_then(|v| {
                 v["contexts"][0]["context"]["namespace"]
                     .as_str()
@@ -253,12 +254,9 @@ impl KubeSim {
     /// go to `default`.
     pub fn apply_yaml(&self, yaml: &str) -> Result<Vec<Value>, ApiError> {
         let mut out = Vec::new();
-        for doc in serde_yaml::Deserializer::from_str(yaml) {
-            let v: Value = serde::Deserialize::deserialize(doc)
-                .map_err(|e| ApiError::bad_request(format!("invalid YAML: {e}")))?;
-            if v.is_null() {
-                continue;
-            }
+        let docs: Vec<Value> = yaml::documents(yaml)
+            .map_err(|e| ApiError::bad_request(format!("invalid YAML: {e}")))?;
+        for v in docs {
             let av = v["apiVersion"].as_str().unwrap_or_default();
             let kind = v["kind"].as_str().unwrap_or_default();
             let rt = resources::lookup_kind(av, kind)

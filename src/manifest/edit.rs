@@ -111,7 +111,7 @@ pub fn parse_edited(text: &str) -> Result<Edited> {
     if body.trim().is_empty() {
         return Ok(Edited::Empty);
     }
-    let v: Value = serde_yaml::from_str(&body).map_err(|e| anyhow!("invalid YAML: {e}"))?;
+    let v: Value = super::yaml::from_str(&body).map_err(|e| anyhow!("invalid YAML: {e}"))?;
     if v.is_null() {
         return Ok(Edited::Empty);
     }

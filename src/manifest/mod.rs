@@ -16,6 +16,7 @@ pub mod rollout;
 pub mod service;
 pub mod stuck;
 pub mod validate;
+pub mod yaml;
 
 use anyhow::{anyhow, Result};
 use k8s_openapi::api::apps::v1::StatefulSet;

@@ -136,14 +136,14 @@ mod tests {
             text,
             "metadata:\n  labels:\n    app: 'y'\n    'on': x\n  name: web\nspec:\n  containers:\n  - args:\n    - '1e3'\n    - 'a: b'\n    - '-x'\n    - ''\n    name: c\n    ports: []\n  'n': 3\n  ok: true\n"
         );
-        let back: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+        let back: serde_json::Value = crate::manifest::yaml::from_str(&text).unwrap();
         assert_eq!(back, v);
     }
 
     #[test]
     fn multiline_strings_round_trip() {
         let v = json!({"a": "line1\nline2", "b": "it's"});
-        let back: serde_json::Value = serde_yaml::from_str(&to_string(&v)).unwrap();
+        let back: serde_json::Value = crate::manifest::yaml::from_str(&to_string(&v)).unwrap();
         assert_eq!(back, v);
     }
 }
