@@ -151,8 +151,7 @@ fn rollback_matches_kubectl_rollout_undo() {
         env.sim
             .kubectl(["rollout", "undo", "statefulset/a", "--to-revision", "1"])
     else {
-        println!("skipping the kubectl half: kubectl is not on PATH");
-        return;
+        return; // the kubectl half, skipped visibly (or failed under CI=true) by sim.kubectl
     };
     let out = undo.output().unwrap();
     assert!(

@@ -300,20 +300,14 @@ impl KubeSim {
     }
 
     /// A `kubectl` command pointed at this simulator (KUBECONFIG, an isolated HOME and discovery
-    /// cache). None, with the reason printed, when kubectl is not on PATH; on CI (`CI=true`) a
-    /// missing kubectl is a failure, never a silent skip.
+    /// cache). None when kubectl is not on PATH (see [`require_tool`]: a visible skip, or a
+    /// failure under `CI=true`).
     pub fn kubectl<I, S>(&self, args: I) -> Option<std::process::Command>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
-        let Some(bin) = find_on_path("kubectl") else {
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("kubectl is not on PATH, and CI=true: the kubectl checks must run");
-            }
-            eprintln!("skipping: kubectl is not on PATH");
-            return None;
-        };
+        let bin = require_tool("kubectl")?;
         let home = self.dir.path().join("home");
         let _ = std::fs::create_dir_all(&home);
         let mut c = std::process::Command::new(bin);
@@ -336,6 +330,29 @@ impl Drop for KubeSim {
         // wherever it was written (the temp dir goes with `dir`).
         let _ = std::fs::remove_file(&self.kubeconfig_path);
     }
+}
+
+/// An outside tool a test needs, found on PATH. When it is missing: under `CI=true` the test
+/// fails (panics); otherwise it is skipped visibly, with a `SKIPPED <test>: …` line written
+/// straight to the process's stderr (the test harness captures `eprintln!`, not this), and the
+/// caller returns early on None.
+pub fn require_tool(name: &str) -> Option<PathBuf> {
+    if let Some(bin) = find_on_path(name) {
+        return Some(bin);
+    }
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{test}: {name} is not on PATH, and CI=true: the checks that need it must run");
+    }
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {test}: {name} is not on PATH (set CI=true to fail instead)"
+    );
+    None
 }
 
 fn find_on_path(name: &str) -> Option<PathBuf> {
