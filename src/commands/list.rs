@@ -130,29 +130,4 @@ pub fn update_strategy(s: &k8s_openapi::api::apps::v1::StatefulSet) -> String {
     }
 }
 
-pub fn selector(s: &k8s_openapi::api::apps::v1::StatefulSet) -> String {
-    let Some(sel) = s.spec.as_ref().map(|sp| &sp.selector) else {
-        return "<none>".into();
-    };
-    let mut parts: Vec<String> = sel
-        .match_labels
-        .iter()
-        .flatten()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    for e in sel.match_expressions.iter().flatten() {
-        let values = e.values.clone().unwrap_or_default().join(",");
-        parts.push(match e.operator.as_str() {
-            "In" => format!("{} in ({values})", e.key),
-            "NotIn" => format!("{} notin ({values})", e.key),
-            "Exists" => e.key.clone(),
-            "DoesNotExist" => format!("!{}", e.key),
-            op => format!("{} {op} ({values})", e.key),
-        });
-    }
-    if parts.is_empty() {
-        "<none>".into()
-    } else {
-        parts.join(",")
-    }
-}
+pub use crate::manifest::text::selector;

@@ -68,7 +68,7 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
         None
     };
 
-    let diff = revisions::diff(
+    let diff = crate::render::change::template_diff(
         &current,
         &wanted,
         "current template",

@@ -154,7 +154,7 @@ impl Kube {
     /// ControllerRevisions listed by the set's selector and kept only when their controller
     /// ownerReference is the set's UID (metav1.IsControlledBy, as kubectl's history.go).
     pub async fn list_revisions(&self, sts: &StatefulSet) -> Result<Vec<Revision>> {
-        let selector = crate::commands::list::selector(sts);
+        let selector = crate::manifest::text::selector(sts);
         Ok(controlled_by(self.list_revisions_by(&selector).await?, sts))
     }
 
@@ -195,7 +195,7 @@ impl Kube {
             self.lists_by(&guess, pods, revisions)
         );
         let sts = sts?;
-        let selector = crate::commands::list::selector(&sts);
+        let selector = crate::manifest::text::selector(&sts);
         let (pods, revs) = if selector == guess {
             guessed
         } else {

@@ -15,6 +15,7 @@ pub mod revisions;
 pub mod rollout;
 pub mod service;
 pub mod stuck;
+pub mod text;
 pub mod validate;
 pub mod yaml;
 
