@@ -7,14 +7,17 @@ use crate::Ctx;
 
 pub async fn run(args: ListArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
-    let (items, raw): (Vec<_>, Vec<_>) = kube
-        .list_statefulsets_raw(args.all_namespaces, args.selector.as_deref())
-        .await?
-        .into_iter()
-        .unzip();
     let output = ctx.global.output.unwrap_or(OutputFormat::Table);
+    let (all, selector) = (args.all_namespaces, args.selector.as_deref());
     match output {
         OutputFormat::Yaml | OutputFormat::Json => {
+            // One List of every page, as kubectl prints it.
+            let mut raw = Vec::new();
+            kube.list_statefulsets_paged(all, selector, args.chunk_size, |page| {
+                raw.extend(page.into_iter().map(|(_, v)| v));
+                Ok(())
+            })
+            .await?;
             let list = serde_json::json!({
                 "apiVersion": "v1",
                 "kind": "List",
@@ -29,77 +32,108 @@ pub async fn run(args: ListArgs, ctx: &Ctx) -> Result<()> {
             render::out(&text)
         }
         OutputFormat::Name => {
-            let names: Vec<String> = items
-                .iter()
-                .map(|s| {
-                    format!(
-                        "statefulset.apps/{}",
-                        s.metadata.name.as_deref().unwrap_or_default()
-                    )
-                })
-                .collect();
-            if names.is_empty() {
-                return Ok(());
-            }
-            render::out(&names.join("\n"))
+            kube.list_statefulsets_paged(all, selector, args.chunk_size, |page| {
+                let names: Vec<String> = page
+                    .iter()
+                    .map(|(s, _)| {
+                        format!(
+                            "statefulset.apps/{}",
+                            s.metadata.name.as_deref().unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                if names.is_empty() {
+                    return Ok(());
+                }
+                render::out(&names.join("\n"))
+            })
+            .await
         }
         OutputFormat::Table | OutputFormat::Wide => {
-            if items.is_empty() {
-                if args.all_namespaces {
+            // Each page is printed as it arrives (its own column widths, the header once), as
+            // kubectl's chunked `get` does.
+            let mut printed = 0usize;
+            let now = Timestamp::now();
+            kube.list_statefulsets_paged(all, selector, args.chunk_size, |page| {
+                if page.is_empty() {
+                    return Ok(());
+                }
+                let items: Vec<_> = page.into_iter().map(|(s, _)| s).collect();
+                let first = printed == 0;
+                printed += items.len();
+                render::out(&table(
+                    &args,
+                    output,
+                    &items,
+                    now,
+                    first && !args.no_headers,
+                ))
+            })
+            .await?;
+            if printed == 0 {
+                if all {
                     eprintln!("No StatefulSets found.");
                 } else {
                     eprintln!("No StatefulSets found in namespace {}.", kube.namespace);
                 }
-                return Ok(());
             }
-            let wide = output == OutputFormat::Wide;
-            let mut headers = vec![];
-            if args.all_namespaces {
-                headers.push("NAMESPACE");
-            }
-            headers.extend(["NAME", "STATUS", "READY", "REVISION", "IMAGES", "AGE"]);
-            if wide {
-                headers.extend(["SERVICE", "UPDATE STRATEGY", "SELECTOR"]);
-            }
-            let now = Timestamp::now();
-            let rows = items
-                .iter()
-                .map(|s| {
-                    let name = s.metadata.name.clone().unwrap_or_default();
-                    let spec = s.spec.as_ref();
-                    let mut row = vec![];
-                    if args.all_namespaces {
-                        row.push(s.metadata.namespace.clone().unwrap_or_default());
-                    }
-                    let revision = s
-                        .status
-                        .as_ref()
-                        .and_then(|st| st.update_revision.as_deref())
-                        .map(|r| status::revision_hash(&name, r).to_string())
-                        .unwrap_or_else(|| "<none>".into());
-                    row.extend([
-                        name.clone(),
-                        status::statefulset_status(s).to_string(),
-                        status::ready_column(s),
-                        revision,
-                        images(s),
-                        render::age(s.metadata.creation_timestamp.as_ref(), now),
-                    ]);
-                    if wide {
-                        row.push(
-                            spec.and_then(|sp| sp.service_name.clone())
-                                .filter(|n| !n.is_empty())
-                                .unwrap_or_else(|| "<none>".into()),
-                        );
-                        row.push(update_strategy(s));
-                        row.push(selector(s));
-                    }
-                    row
-                })
-                .collect();
-            render::out(&render::table(&headers, rows))
+            Ok(())
         }
     }
+}
+
+fn table(
+    args: &ListArgs,
+    output: OutputFormat,
+    items: &[k8s_openapi::api::apps::v1::StatefulSet],
+    now: Timestamp,
+    show_headers: bool,
+) -> String {
+    let wide = output == OutputFormat::Wide;
+    let mut headers = vec![];
+    if args.all_namespaces {
+        headers.push("NAMESPACE");
+    }
+    headers.extend(["NAME", "STATUS", "READY", "REVISION", "IMAGES", "AGE"]);
+    if wide {
+        headers.extend(["SERVICE", "UPDATE STRATEGY", "SELECTOR"]);
+    }
+    let rows = items
+        .iter()
+        .map(|s| {
+            let name = s.metadata.name.clone().unwrap_or_default();
+            let spec = s.spec.as_ref();
+            let mut row = vec![];
+            if args.all_namespaces {
+                row.push(s.metadata.namespace.clone().unwrap_or_default());
+            }
+            let revision = s
+                .status
+                .as_ref()
+                .and_then(|st| st.update_revision.as_deref())
+                .map(|r| status::revision_hash(&name, r).to_string())
+                .unwrap_or_else(|| "<none>".into());
+            row.extend([
+                name.clone(),
+                status::statefulset_status(s).to_string(),
+                status::ready_column(s),
+                revision,
+                images(s),
+                render::age(s.metadata.creation_timestamp.as_ref(), now),
+            ]);
+            if wide {
+                row.push(
+                    spec.and_then(|sp| sp.service_name.clone())
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or_else(|| "<none>".into()),
+                );
+                row.push(update_strategy(s));
+                row.push(selector(s));
+            }
+            row
+        })
+        .collect();
+    render::table_with(&headers, rows, show_headers)
 }
 
 pub fn images(s: &k8s_openapi::api::apps::v1::StatefulSet) -> String {

@@ -26,10 +26,18 @@ pub fn out(text: &str) -> Result<()> {
 
 /// A kubectl-like table: no borders, upper-case headers, columns three spaces apart.
 pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
+    table_with(headers, rows, true)
+}
+
+/// [`table`], with the header line only when `show_headers` (kubectl's `--no-headers` drops
+/// it, and the columns are then as wide as their values alone).
+pub fn table_with(headers: &[&str], rows: Vec<Vec<String>>, show_headers: bool) -> String {
     let mut t = Table::new();
     t.load_style(presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(headers.iter().map(|h| h.to_uppercase()));
+        .set_content_arrangement(ContentArrangement::Disabled);
+    if show_headers {
+        t.set_header(headers.iter().map(|h| h.to_uppercase()));
+    }
     for row in rows {
         t.add_row(row);
     }
