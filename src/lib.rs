@@ -66,6 +66,13 @@ pub fn run_main(args: Vec<OsString>) -> i32 {
             return 2;
         }
     };
+    if let Some(msg) = unsupported_output(&cli.command, cli.global.output) {
+        let _ = cli::command()
+            .bin_name(name)
+            .error(clap::error::ErrorKind::InvalidValue, msg)
+            .print();
+        return 2;
+    }
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let ctx = Ctx {
         color: render::color_enabled(cli.global.no_color, std::io::stdout().is_terminal()),
@@ -89,6 +96,51 @@ pub fn run_main(args: Vec<OsString>) -> i32 {
         Ok(()) => 0,
         Err(e) => errors::report(&e, err_color),
     }
+}
+
+/// A usage error for an `-o` value the command cannot print (kubectl: "unable to match a
+/// printer suitable for the output format"), instead of silently printing something else.
+fn unsupported_output(command: &Command, output: Option<cli::OutputFormat>) -> Option<String> {
+    use cli::OutputFormat::{Json, Name, Table, Wide, Yaml};
+    let output = output?;
+    let (cmd, allowed): (&str, &[cli::OutputFormat]) = match command {
+        Command::Logs(_) => ("logs", &[Json]),
+        Command::Top(_) => ("top", &[Json, Yaml, Wide]),
+        Command::Env(_) => ("env", &[Json, Yaml]),
+        Command::EditYaml(_) => ("edit-yaml", &[Json, Yaml]),
+        Command::Create(_) => ("create", &[Json, Name, Yaml]),
+        Command::Delete(_) => ("delete", &[Json, Name, Yaml]),
+        Command::Scale(_) => ("scale", &[Json, Name, Yaml]),
+        Command::Redeploy(_) => ("redeploy", &[Json, Name, Yaml]),
+        Command::UpdateStrategy(_) => ("update-strategy", &[Json, Name, Yaml]),
+        Command::Rollback(_) => ("rollback", &[Json, Name, Yaml]),
+        Command::Edit(_) => ("edit", &[]),
+        Command::EditService(_) => ("edit-service", &[]),
+        Command::ResizeVolume(_) => ("resize-volume", &[]),
+        _ => return None,
+    };
+    if output == Table || allowed.contains(&output) {
+        return None;
+    }
+    let name = |o: &cli::OutputFormat| {
+        clap::ValueEnum::to_possible_value(o)
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default()
+    };
+    let mut names: Vec<String> = allowed.iter().map(name).collect();
+    names.sort();
+    Some(if names.is_empty() {
+        format!(
+            "{cmd} prints no object: -o {} is not supported",
+            name(&output)
+        )
+    } else {
+        format!(
+            "unable to match a printer suitable for the output format \"{}\" for {cmd}, allowed formats are: {}",
+            name(&output),
+            names.join(",")
+        )
+    })
 }
 
 /// The NAME of a command addressing one StatefulSet: it becomes a path segment of every request,
