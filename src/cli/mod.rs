@@ -161,6 +161,10 @@ pub struct ListArgs {
     #[arg(long)]
     pub no_headers: bool,
 
+    /// Add a LABELS column (`key=value,…` sorted by key, as kubectl's --show-labels)
+    #[arg(long)]
+    pub show_labels: bool,
+
     /// Ask the server for this many StatefulSets at a time and print each page as it arrives,
     /// as kubectl does; 0 asks for all at once
     #[arg(long, default_value_t = 500, value_name = "N")]

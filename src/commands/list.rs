@@ -98,6 +98,9 @@ fn table(
     if wide {
         headers.extend(["SERVICE", "UPDATE STRATEGY", "SELECTOR"]);
     }
+    if args.show_labels {
+        headers.push("LABELS");
+    }
     let rows = items
         .iter()
         .map(|s| {
@@ -130,10 +133,26 @@ fn table(
                 row.push(update_strategy(s));
                 row.push(selector(s));
             }
+            if args.show_labels {
+                row.push(labels(s.metadata.labels.as_ref()));
+            }
             row
         })
         .collect();
     render::table_with(&headers, rows, show_headers)
+}
+
+/// Labels as kubectl's --show-labels prints them (apimachinery labels.FormatLabels): sorted by
+/// key, `k=v` joined by commas, `<none>` when there are none.
+fn labels(l: Option<&std::collections::BTreeMap<String, String>>) -> String {
+    match l {
+        Some(l) if !l.is_empty() => l
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(","),
+        _ => "<none>".into(),
+    }
 }
 
 pub fn images(s: &k8s_openapi::api::apps::v1::StatefulSet) -> String {
