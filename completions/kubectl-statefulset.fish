@@ -130,6 +130,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s l -l selector -d 'Label selector, e.g. app=web,tier!=cache' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l chunk-size -d 'Ask the server for this many StatefulSets at a time and print each page as it arrives, as kubectl does; 0 asks for all at once' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
@@ -140,6 +141,8 @@ json\t''
 name\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s A -l all-namespaces -d 'List StatefulSets in all namespaces'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l no-headers -d 'Print no header line (table and wide output)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l show-labels -d 'Add a LABELS column (`key=value,…` sorted by key, as kubectl\'s --show-labels)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s y -l yes -d 'Answer yes to confirmations'
@@ -147,6 +150,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s l -l selector -d 'Label selector, e.g. app=web,tier!=cache' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l chunk-size -d 'Ask the server for this many StatefulSets at a time and print each page as it arrives, as kubectl does; 0 asks for all at once' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
@@ -157,6 +161,8 @@ json\t''
 name\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s A -l all-namespaces -d 'List StatefulSets in all namespaces'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l no-headers -d 'Print no header line (table and wide output)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l show-labels -d 'Add a LABELS column (`key=value,…` sorted by key, as kubectl\'s --show-labels)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s y -l yes -d 'Answer yes to confirmations'

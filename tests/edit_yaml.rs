@@ -373,7 +373,8 @@ fn export_and_file_round_trip() {
     assert_eq!(t.replicas(), 2);
     // Export again: the same object as the file.
     let (_, again, _) = t.run(&none, &["edit-yaml", "web", "--export", "-"]);
-    let a: serde_json::Value = serde_yaml::from_str(&again).unwrap();
-    let b: serde_json::Value = serde_yaml::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+    let a: serde_json::Value = serde_saphyr::from_str(&again).unwrap();
+    let b: serde_json::Value =
+        serde_saphyr::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
     assert_eq!(a, b);
 }

@@ -1023,7 +1023,7 @@ fn create_file() {
         setup: setup(|_, _, dir| {
             let mut v = sts_json(1, json!({}));
             v["metadata"].as_object_mut().unwrap().remove("labels");
-            std::fs::write(dir.join("input.yaml"), serde_yaml::to_string(&v).unwrap()).unwrap();
+            std::fs::write(dir.join("input.yaml"), serde_saphyr::to_string(&v).unwrap()).unwrap();
         }),
         ok: created_both(),
         failed: created_neither(),
@@ -1167,7 +1167,7 @@ fn edited_manifest(env: &TestEnv, ns: &str) -> String {
         meta.remove(k);
     }
     v["spec"]["replicas"] = json!(2);
-    serde_yaml::to_string(&v).unwrap()
+    serde_saphyr::to_string(&v).unwrap()
 }
 
 #[test]

@@ -103,11 +103,7 @@ fn kubectl_plugin_completion_lists_live_names() {
     )))
     .unwrap();
     // Plugin flags must follow the plugin name, so no --cache-dir here (unlike sim.kubectl()).
-    let Some(kubectl) = std::env::split_paths(&path)
-        .map(|d| d.join("kubectl"))
-        .find(|p| p.is_file())
-    else {
-        eprintln!("skipping: kubectl is not on PATH");
+    let Some(kubectl) = kube_sim::require_tool("kubectl") else {
         return;
     };
     let home = tempfile::tempdir().unwrap();

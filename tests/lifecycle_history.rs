@@ -56,7 +56,7 @@ fn revisions_table_show_and_diff() {
     assert!(out.contains("initial: nginx=nginx:1.25"), "{out}");
 
     let one = env.ok(["revisions", "web", "2"]);
-    let t: Value = serde_yaml::from_str(&one).unwrap();
+    let t: Value = serde_saphyr::from_str(&one).unwrap();
     assert_eq!(t["spec"]["containers"][0]["image"], "nginx:1.26");
     let d = env.ok(["revisions", "web", "--diff"]);
     assert!(d.starts_with("--- revision 2 ("), "{d}");
@@ -151,8 +151,7 @@ fn rollback_matches_kubectl_rollout_undo() {
         env.sim
             .kubectl(["rollout", "undo", "statefulset/a", "--to-revision", "1"])
     else {
-        println!("skipping the kubectl half: kubectl is not on PATH");
-        return;
+        return; // the kubectl half, skipped visibly (or failed under CI=true) by sim.kubectl
     };
     let out = undo.output().unwrap();
     assert!(

@@ -313,7 +313,7 @@ fn dry_runs_print_objects_and_write_nothing() {
     let gen = env.sts("default", "web").unwrap()["metadata"]["generation"].clone();
     env.sim.clear_requests();
     let y = env.ok(["redeploy", "web", "--dry-run", "-o", "yaml"]);
-    let v: serde_json::Value = serde_yaml::from_str(&y).unwrap();
+    let v: serde_json::Value = serde_saphyr::from_str(&y).unwrap();
     assert_eq!(v["kind"], "StatefulSet");
     assert!(
         v["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"]

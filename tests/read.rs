@@ -168,7 +168,7 @@ fn get_object_output_strips_managed_fields() {
         "kubectl-statefulset"
     );
     let yaml = env.ok(["get", "web", "-o", "yaml"]);
-    let back: Value = serde_yaml::from_str(&yaml).unwrap();
+    let back: Value = serde_saphyr::from_str(&yaml).unwrap();
     assert_eq!(back["metadata"]["name"], "web");
 }
 

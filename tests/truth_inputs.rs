@@ -403,7 +403,8 @@ fn edit_yaml_parse_errors_give_the_line_seen_in_the_editor() {
         .unwrap();
     assert!(line > 5, "the header comes first: {line}");
     assert!(
-        err.contains(&format!("at line {line} column")),
+        err.contains(&format!("at line {line}, column"))
+            || err.contains(&format!("at line {line} column")),
         "line {line}: {err}"
     );
 }

@@ -25,7 +25,7 @@ pub fn render(server: &str, token: &str, ca_pem: Option<&str>, namespace: &str) 
         "current-context": NAME,
         "preferences": {},
     });
-    serde_yaml::to_string(&cfg).unwrap_or_default()
+    crate::yaml::to_string(&cfg).unwrap_or_default()
 }
 
 /// Write the kubeconfig to `path` (creating parent directories), readable by its owner only:
@@ -79,14 +79,21 @@ mod tests {
 
     #[test]
     fn kubeconfig_has_context_and_token() {
-        let y = render("https://127.0.0.1:1234", "tok", Some("PEM"), "demo");
-        let v: serde_json::Value = serde_yaml::from_str(&y).unwrap();
+        // A certificate-sized value stays on one line, as clientcmd writes it.
+        let pem = "-----BEGIN CERTIFICATE-----\n".repeat(20);
+        let y = render("https://127.0.0.1:1234", "tok", Some(&pem), "demo");
+        let v: serde_json::Value = crate::yaml::from_str(&y).unwrap();
+        let ca_line = format!(
+            "    certificate-authority-data: {}\n",
+            base64::engine::general_purpose::STANDARD.encode(&pem)
+        );
+        assert!(y.contains(&ca_line), "{y}");
         assert_eq!(v["current-context"], "kube-sim");
         assert_eq!(v["users"][0]["user"]["token"], "tok");
         assert_eq!(v["contexts"][0]["context"]["namespace"], "demo");
         assert_eq!(
             v["clusters"][0]["cluster"]["certificate-authority-data"],
-            base64::engine::general_purpose::STANDARD.encode("PEM")
+            base64::engine::general_purpose::STANDARD.encode(&pem)
         );
     }
 }

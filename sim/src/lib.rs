@@ -23,6 +23,7 @@ pub mod server;
 pub mod store;
 pub mod system;
 pub mod tls;
+pub mod yaml;
 
 use api::{Cluster, ClusterOptions, WriteOptions};
 use errors::ApiError;
@@ -213,7 +214,7 @@ impl KubeSim {
             .join(format!("kubeconfig-{}", &token[..8.min(token.len())]));
         let ns = std::fs::read_to_string(&self.kubeconfig_path)
             .ok()
-            .and_then(|y| serde_yaml::from_str::<Value>(&y).ok())
+            .and_then(|y| yaml::from_str::<Value>(&y).ok())
             .and_then(|v| {
                 v["contexts"][0]["context"]["namespace"]
                     .as_str()
@@ -253,12 +254,9 @@ impl KubeSim {
     /// go to `default`.
     pub fn apply_yaml(&self, yaml: &str) -> Result<Vec<Value>, ApiError> {
         let mut out = Vec::new();
-        for doc in serde_yaml::Deserializer::from_str(yaml) {
-            let v: Value = serde::Deserialize::deserialize(doc)
-                .map_err(|e| ApiError::bad_request(format!("invalid YAML: {e}")))?;
-            if v.is_null() {
-                continue;
-            }
+        let docs: Vec<Value> = yaml::documents(yaml)
+            .map_err(|e| ApiError::bad_request(format!("invalid YAML: {e}")))?;
+        for v in docs {
             let av = v["apiVersion"].as_str().unwrap_or_default();
             let kind = v["kind"].as_str().unwrap_or_default();
             let rt = resources::lookup_kind(av, kind)
@@ -302,20 +300,14 @@ impl KubeSim {
     }
 
     /// A `kubectl` command pointed at this simulator (KUBECONFIG, an isolated HOME and discovery
-    /// cache). None, with the reason printed, when kubectl is not on PATH; on CI (`CI=true`) a
-    /// missing kubectl is a failure, never a silent skip.
+    /// cache). None when kubectl is not on PATH (see [`require_tool`]: a visible skip, or a
+    /// failure under `CI=true`).
     pub fn kubectl<I, S>(&self, args: I) -> Option<std::process::Command>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
-        let Some(bin) = find_on_path("kubectl") else {
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("kubectl is not on PATH, and CI=true: the kubectl checks must run");
-            }
-            eprintln!("skipping: kubectl is not on PATH");
-            return None;
-        };
+        let bin = require_tool("kubectl")?;
         let home = self.dir.path().join("home");
         let _ = std::fs::create_dir_all(&home);
         let mut c = std::process::Command::new(bin);
@@ -338,6 +330,29 @@ impl Drop for KubeSim {
         // wherever it was written (the temp dir goes with `dir`).
         let _ = std::fs::remove_file(&self.kubeconfig_path);
     }
+}
+
+/// An outside tool a test needs, found on PATH. When it is missing: under `CI=true` the test
+/// fails (panics); otherwise it is skipped visibly, with a `SKIPPED <test>: …` line written
+/// straight to the process's stderr (the test harness captures `eprintln!`, not this), and the
+/// caller returns early on None.
+pub fn require_tool(name: &str) -> Option<PathBuf> {
+    if let Some(bin) = find_on_path(name) {
+        return Some(bin);
+    }
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{test}: {name} is not on PATH, and CI=true: the checks that need it must run");
+    }
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {test}: {name} is not on PATH (set CI=true to fail instead)"
+    );
+    None
 }
 
 fn find_on_path(name: &str) -> Option<PathBuf> {

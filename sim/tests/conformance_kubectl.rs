@@ -319,7 +319,7 @@ fn conformance_create_get_describe_events() {
     );
     assert!(o.stdout.contains("sim-node-"), "{o:?}");
     let o = ok(&s, &["get", "sts", "web", "-o", "yaml"]);
-    let y: Value = serde_yaml::from_str(&o.stdout).unwrap();
+    let y: Value = serde_saphyr::from_str(&o.stdout).unwrap();
     let st = sts(&s);
     assert_eq!(y["metadata"]["uid"], st["metadata"]["uid"]);
     assert_eq!(y["spec"]["updateStrategy"]["rollingUpdate"]["partition"], 0);
@@ -330,7 +330,7 @@ fn conformance_create_get_describe_events() {
         "hidden by kubectl"
     );
     let o = ok(&s, &["get", "controllerrevisions", "-o", "yaml"]);
-    let y: Value = serde_yaml::from_str(&o.stdout).unwrap();
+    let y: Value = serde_saphyr::from_str(&o.stdout).unwrap();
     assert_eq!(y["items"][0]["revision"], 1);
     assert_eq!(
         y["items"][0]["metadata"]["ownerReferences"][0]["uid"],

@@ -182,6 +182,19 @@ pub struct ListArgs {
     /// Label selector, e.g. app=web,tier!=cache
     #[arg(short = 'l', long, value_name = "SELECTOR")]
     pub selector: Option<String>,
+
+    /// Print no header line (table and wide output)
+    #[arg(long)]
+    pub no_headers: bool,
+
+    /// Add a LABELS column (`key=value,…` sorted by key, as kubectl's --show-labels)
+    #[arg(long)]
+    pub show_labels: bool,
+
+    /// Ask the server for this many StatefulSets at a time and print each page as it arrives,
+    /// as kubectl does; 0 asks for all at once
+    #[arg(long, default_value_t = 500, value_name = "N")]
+    pub chunk_size: u32,
 }
 
 #[derive(Debug, Args)]

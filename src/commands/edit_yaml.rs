@@ -125,7 +125,7 @@ impl Session<'_> {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))
                 .map_err(keep)?;
-            let body = edit::strip_comment_lines(&text);
+            let body = edit::strip_header(&text);
             if reopened_with.as_deref() == Some(body.as_str()) {
                 return Err(keep(anyhow!(
                     "the file was saved unchanged after the error shown at its top; nothing was saved"
@@ -177,7 +177,7 @@ impl Session<'_> {
                 } => {
                     let text = render::to_yaml(&edited)?;
                     reopen(&file, &lines, &text).map_err(keep)?;
-                    reopened_with = Some(edit::strip_comment_lines(&text));
+                    reopened_with = Some(edit::strip_header(&text));
                     base_clean = edit::clean(&new_live);
                     base_live = new_live;
                 }

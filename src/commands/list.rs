@@ -7,14 +7,17 @@ use crate::Ctx;
 
 pub async fn run(args: ListArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
-    let (items, raw): (Vec<_>, Vec<_>) = kube
-        .list_statefulsets_raw(args.all_namespaces, args.selector.as_deref())
-        .await?
-        .into_iter()
-        .unzip();
     let output = ctx.global.output.unwrap_or(OutputFormat::Table);
+    let (all, selector) = (args.all_namespaces, args.selector.as_deref());
     match output {
         OutputFormat::Yaml | OutputFormat::Json => {
+            // One List of every page, as kubectl prints it.
+            let mut raw = Vec::new();
+            kube.list_statefulsets_paged(all, selector, args.chunk_size, |page| {
+                raw.extend(page.into_iter().map(|(_, v)| v));
+                Ok(())
+            })
+            .await?;
             let list = serde_json::json!({
                 "apiVersion": "v1",
                 "kind": "List",
@@ -29,76 +32,126 @@ pub async fn run(args: ListArgs, ctx: &Ctx) -> Result<()> {
             render::out(&text)
         }
         OutputFormat::Name => {
-            let names: Vec<String> = items
-                .iter()
-                .map(|s| {
-                    format!(
-                        "statefulset.apps/{}",
-                        s.metadata.name.as_deref().unwrap_or_default()
-                    )
-                })
-                .collect();
-            if names.is_empty() {
-                return Ok(());
-            }
-            render::out(&names.join("\n"))
+            kube.list_statefulsets_paged(all, selector, args.chunk_size, |page| {
+                let names: Vec<String> = page
+                    .iter()
+                    .map(|(s, _)| {
+                        format!(
+                            "statefulset.apps/{}",
+                            s.metadata.name.as_deref().unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                if names.is_empty() {
+                    return Ok(());
+                }
+                render::out(&names.join("\n"))
+            })
+            .await
         }
         OutputFormat::Table | OutputFormat::Wide => {
-            if items.is_empty() {
-                if args.all_namespaces {
+            // Each page is printed as it arrives (its own column widths, the header once), as
+            // kubectl's chunked `get` does.
+            let mut printed = 0usize;
+            let now = Timestamp::now();
+            kube.list_statefulsets_paged(all, selector, args.chunk_size, |page| {
+                if page.is_empty() {
+                    return Ok(());
+                }
+                let items: Vec<_> = page.into_iter().map(|(s, _)| s).collect();
+                let first = printed == 0;
+                printed += items.len();
+                render::out(&table(
+                    &args,
+                    output,
+                    &items,
+                    now,
+                    first && !args.no_headers,
+                ))
+            })
+            .await?;
+            if printed == 0 {
+                if all {
                     eprintln!("No StatefulSets found.");
                 } else {
                     eprintln!("No StatefulSets found in namespace {}.", kube.namespace);
                 }
-                return Ok(());
             }
-            let wide = output == OutputFormat::Wide;
-            let mut headers = vec![];
-            if args.all_namespaces {
-                headers.push("NAMESPACE");
-            }
-            headers.extend(["NAME", "STATUS", "READY", "REVISION", "IMAGES", "AGE"]);
-            if wide {
-                headers.extend(["SERVICE", "UPDATE STRATEGY", "SELECTOR"]);
-            }
-            let now = Timestamp::now();
-            let rows = items
-                .iter()
-                .map(|s| {
-                    let name = s.metadata.name.clone().unwrap_or_default();
-                    let spec = s.spec.as_ref();
-                    let mut row = vec![];
-                    if args.all_namespaces {
-                        row.push(s.metadata.namespace.clone().unwrap_or_default());
-                    }
-                    let revision = s
-                        .status
-                        .as_ref()
-                        .and_then(|st| st.update_revision.as_deref())
-                        .map(|r| status::revision_hash(&name, r).to_string())
-                        .unwrap_or_else(|| "<none>".into());
-                    row.extend([
-                        name.clone(),
-                        status::statefulset_status(s).to_string(),
-                        status::ready_column(s),
-                        revision,
-                        images(s),
-                        render::age(s.metadata.creation_timestamp.as_ref(), now),
-                    ]);
-                    if wide {
-                        row.push(
-                            spec.and_then(|sp| sp.service_name.clone())
-                                .filter(|n| !n.is_empty())
-                                .unwrap_or_else(|| "<none>".into()),
-                        );
-                        row.push(update_strategy(s));
-                        row.push(selector(s));
-                    }
-                    row
-                })
-                .collect();
-            render::out(&render::table(&headers, rows))
+            Ok(())
         }
+    }
+}
+
+fn table(
+    args: &ListArgs,
+    output: OutputFormat,
+    items: &[k8s_openapi::api::apps::v1::StatefulSet],
+    now: Timestamp,
+    show_headers: bool,
+) -> String {
+    let wide = output == OutputFormat::Wide;
+    let mut headers = vec![];
+    if args.all_namespaces {
+        headers.push("NAMESPACE");
+    }
+    headers.extend(["NAME", "STATUS", "READY", "REVISION", "IMAGES", "AGE"]);
+    if wide {
+        headers.extend(["SERVICE", "UPDATE STRATEGY", "SELECTOR"]);
+    }
+    if args.show_labels {
+        headers.push("LABELS");
+    }
+    let rows = items
+        .iter()
+        .map(|s| {
+            let name = s.metadata.name.clone().unwrap_or_default();
+            let spec = s.spec.as_ref();
+            let mut row = vec![];
+            if args.all_namespaces {
+                row.push(s.metadata.namespace.clone().unwrap_or_default());
+            }
+            let revision = s
+                .status
+                .as_ref()
+                .and_then(|st| st.update_revision.as_deref())
+                .map(|r| status::revision_hash(&name, r).to_string())
+                .unwrap_or_else(|| "<none>".into());
+            row.extend([
+                name.clone(),
+                status::statefulset_status(s).to_string(),
+                status::ready_column(s),
+                revision,
+                images(s),
+                render::age(s.metadata.creation_timestamp.as_ref(), now),
+            ]);
+            if wide {
+                row.push(
+                    spec.and_then(|sp| sp.service_name.clone())
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or_else(|| "<none>".into()),
+                );
+                row.push(update_strategy(s));
+                row.push(selector(s));
+            }
+            if args.show_labels {
+                row.push(labels(s.metadata.labels.as_ref()));
+            }
+            row
+        })
+        .collect();
+    render::table_with(&headers, rows, show_headers)
+}
+
+/// Labels as kubectl's --show-labels prints them (apimachinery labels.FormatLabels): sorted by
+/// key, `k=v` joined by commas, `<none>` when there are none.
+fn labels(l: Option<&std::collections::BTreeMap<String, String>>) -> String {
+    match l {
+        Some(l) if !l.is_empty() => l
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(","),
+        _ => "<none>".into(),
     }
 }
 
@@ -130,29 +183,4 @@ pub fn update_strategy(s: &k8s_openapi::api::apps::v1::StatefulSet) -> String {
     }
 }
 
-pub fn selector(s: &k8s_openapi::api::apps::v1::StatefulSet) -> String {
-    let Some(sel) = s.spec.as_ref().map(|sp| &sp.selector) else {
-        return "<none>".into();
-    };
-    let mut parts: Vec<String> = sel
-        .match_labels
-        .iter()
-        .flatten()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    for e in sel.match_expressions.iter().flatten() {
-        let values = e.values.clone().unwrap_or_default().join(",");
-        parts.push(match e.operator.as_str() {
-            "In" => format!("{} in ({values})", e.key),
-            "NotIn" => format!("{} notin ({values})", e.key),
-            "Exists" => e.key.clone(),
-            "DoesNotExist" => format!("!{}", e.key),
-            op => format!("{} {op} ({values})", e.key),
-        });
-    }
-    if parts.is_empty() {
-        "<none>".into()
-    } else {
-        parts.join(",")
-    }
-}
+pub use crate::manifest::text::selector;

@@ -43,7 +43,7 @@ pub async fn run(args: RevisionsArgs, ctx: &Ctx) -> Result<()> {
                 }
             }
         };
-        let text = revisions::diff(
+        let text = crate::render::change::template_diff(
             &old.template(),
             &new.template(),
             &format!("revision {} ({})", old.number, hash(old)),

@@ -59,7 +59,7 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
         Vec::new()
     };
 
-    let diff = revisions::diff(
+    let diff = crate::render::change::template_diff(
         &current,
         &wanted,
         "current template",

@@ -154,7 +154,7 @@ impl Kube {
     /// ControllerRevisions listed by the set's selector and kept only when their controller
     /// ownerReference is the set's UID (metav1.IsControlledBy, as kubectl's history.go).
     pub async fn list_revisions(&self, sts: &StatefulSet) -> Result<Vec<Revision>> {
-        let selector = crate::commands::list::selector(sts);
+        let selector = crate::manifest::text::selector(sts);
         Ok(controlled_by(self.list_revisions_by(&selector).await?, sts))
     }
 
@@ -200,7 +200,7 @@ impl Kube {
             self.lists_by(&guess, pods, revisions)
         );
         let sts = sts?;
-        let selector = crate::commands::list::selector(&sts);
+        let selector = crate::manifest::text::selector(&sts);
         let (pods, revs) = if selector == guess {
             guessed
         } else {
@@ -372,7 +372,7 @@ impl Kube {
     /// list's resourceVersion for a watch.
     pub async fn list_pods_rv(&self, sts: &StatefulSet) -> Result<(Vec<Pod>, String)> {
         let (pods, rv) = self
-            .list_pods_matching_rv(&crate::commands::list::selector(sts))
+            .list_pods_matching_rv(&crate::manifest::text::selector(sts))
             .await?;
         Ok((super::owned_pods(sts, pods), rv))
     }

@@ -240,9 +240,55 @@ impl Kube {
         all: bool,
         selector: Option<&str>,
     ) -> Result<Vec<(StatefulSet, serde_json::Value)>> {
+        let mut out = Vec::new();
+        self.list_statefulsets_paged(all, selector, 0, |page| {
+            out.extend(page);
+            Ok(())
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// Lists StatefulSets `chunk_size` at a time (`limit`/`continue`, as kubectl's
+    /// `--chunk-size`; 0 asks for everything at once), handing each page to `on_page` as it
+    /// arrives.
+    pub async fn list_statefulsets_paged(
+        &self,
+        all: bool,
+        selector: Option<&str>,
+        chunk_size: u32,
+        mut on_page: impl FnMut(Vec<(StatefulSet, serde_json::Value)>) -> Result<()>,
+    ) -> Result<()> {
+        let mut token: Option<String> = None;
+        loop {
+            let (page, next) = self
+                .list_statefulsets_page(all, selector, chunk_size, token.take())
+                .await?;
+            on_page(page)?;
+            match next {
+                Some(t) if !t.is_empty() => token = Some(t),
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    /// One page of StatefulSets and the `continue` token of the next.
+    async fn list_statefulsets_page(
+        &self,
+        all: bool,
+        selector: Option<&str>,
+        chunk_size: u32,
+        token: Option<String>,
+    ) -> Result<(Vec<(StatefulSet, serde_json::Value)>, Option<String>)> {
         let mut lp = ListParams::default();
         if let Some(s) = selector {
             lp = lp.labels(s);
+        }
+        if chunk_size > 0 {
+            lp = lp.limit(chunk_size);
+        }
+        if let Some(t) = token {
+            lp = lp.continue_token(&t);
         }
         let url = if all {
             "/apis/apps/v1/statefulsets".to_string()
@@ -257,12 +303,16 @@ impl Kube {
             .request(req)
             .await
             .map_err(|e| api_error(e, "statefulsets", None, &self.namespace))?;
+        let next = raw
+            .pointer("/metadata/continue")
+            .and_then(|c| c.as_str())
+            .map(str::to_string);
         let items = raw
             .get("items")
             .and_then(|i| i.as_array())
             .cloned()
             .unwrap_or_default();
-        items
+        let page = items
             .into_iter()
             .map(|mut item| {
                 // List items carry no apiVersion/kind on the wire; add them for output.
@@ -274,7 +324,8 @@ impl Kube {
                     .context("the server sent a statefulset that could not be read")?;
                 Ok((typed, item))
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        Ok((page, next))
     }
 
     /// The set's pods: listed by its selector, kept only when their controller ownerReference
@@ -283,7 +334,7 @@ impl Kube {
     pub async fn list_pods(&self, sts: &StatefulSet) -> Result<Vec<Pod>> {
         Ok(owned_pods(
             sts,
-            self.list_pods_matching(&crate::commands::list::selector(sts))
+            self.list_pods_matching(&crate::manifest::text::selector(sts))
                 .await?,
         ))
     }

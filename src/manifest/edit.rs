@@ -97,58 +97,33 @@ pub enum Edited {
     Object(Value),
 }
 
-/// Drops comment lines (the header this tool writes, and any the user added on their own line).
-pub fn strip_comment_lines(text: &str) -> String {
-    text.lines()
-        .filter(|l| !l.trim_start().starts_with('#'))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// Parses the edited text (one YAML or JSON document). Comment lines are left out before
-/// parsing, so the line numbers of a parse error are turned back into the file's own (those
-/// the user sees in the editor, header included).
-pub fn parse_edited(text: &str) -> Result<Edited> {
-    parse_without_comments(text).map_err(|e| anyhow!("{}", file_line_numbers(&e.to_string(), text)))
-}
-
-/// Rewrites every `line N` of a parser's message (N counted without the comment lines that
-/// [`strip_comment_lines`] removes) into the line number of `text`.
-fn file_line_numbers(message: &str, text: &str) -> String {
-    let kept: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim_start().starts_with('#'))
-        .map(|(i, _)| i + 1)
-        .collect();
-    let mut out = String::new();
-    let mut rest = message;
-    while let Some(at) = rest.find("line ") {
-        let (before, after) = rest.split_at(at + "line ".len());
-        out.push_str(before);
-        let digits = after.chars().take_while(char::is_ascii_digit).count();
-        match after[..digits].parse::<usize>() {
-            Ok(n) if n >= 1 => {
-                let mapped = kept
-                    .get(n - 1)
-                    .copied()
-                    .unwrap_or(n + text.lines().count() - kept.len());
-                out.push_str(&mapped.to_string());
-            }
-            _ => out.push_str(&after[..digits]),
+/// Drops the comment header at the top of the file (the one this tool writes, with the errors
+/// of the last attempt). Comment lines further down stay for the YAML parser: a `#` line inside
+/// a block scalar (a script in `args: [|]`) is content, not a comment.
+pub fn strip_header(text: &str) -> String {
+    let mut rest = text;
+    while !rest.is_empty() {
+        let (line, after) = rest.split_once('\n').unwrap_or((rest, ""));
+        let t = line.trim();
+        if !(t.is_empty() || t.starts_with('#')) {
+            break;
         }
-        rest = &after[digits..];
+        rest = after;
     }
-    out.push_str(rest);
-    out
+    rest.to_string()
 }
 
-fn parse_without_comments(text: &str) -> Result<Edited> {
-    let body = strip_comment_lines(text);
-    if body.trim().is_empty() {
+/// Parses the edited text (one YAML or JSON document), comments and all, so the line numbers
+/// of a parse error are the file's own (those the user sees in the editor, header included).
+pub fn parse_edited(text: &str) -> Result<Edited> {
+    parse_document(text)
+}
+
+fn parse_document(text: &str) -> Result<Edited> {
+    if strip_header(text).trim().is_empty() {
         return Ok(Edited::Empty);
     }
-    let v: Value = serde_yaml::from_str(&body).map_err(|e| anyhow!("invalid YAML: {e}"))?;
+    let v: Value = super::yaml::from_str(text).map_err(|e| anyhow!("invalid YAML: {e}"))?;
     if v.is_null() {
         return Ok(Edited::Empty);
     }
@@ -174,10 +149,19 @@ fn parse_errors_count_the_comment_lines() {
         .and_then(|d| d.parse().ok())
         .unwrap_or_else(|| panic!("no line in {err}"));
     assert!((8..=9).contains(&n), "{err}");
-    assert_eq!(
-        file_line_numbers("x at line 2 column 3, line 1", "# a\nb: 1\n# c\nd: [\n"),
-        "x at line 4 column 3, line 2"
-    );
+}
+
+#[cfg(test)]
+#[test]
+fn hash_lines_inside_a_block_scalar_are_content() {
+    let text = "# header\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  args:\n  - |\n    # wait for the primary\n    exec db\n";
+    let Edited::Object(v) = parse_edited(text).unwrap() else {
+        panic!("an object")
+    };
+    assert_eq!(v["spec"]["args"][0], "# wait for the primary\nexec db\n");
+    let body = strip_header(text);
+    assert!(body.starts_with("apiVersion"), "{body}");
+    assert!(body.contains("    # wait for the primary\n"), "{body}");
 }
 
 fn kind_of(v: &Value) -> &'static str {

@@ -15,7 +15,9 @@ pub mod revisions;
 pub mod rollout;
 pub mod service;
 pub mod stuck;
+pub mod text;
 pub mod validate;
+pub mod yaml;
 
 use anyhow::{anyhow, Result};
 use k8s_openapi::api::apps::v1::StatefulSet;

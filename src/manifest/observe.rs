@@ -8,7 +8,7 @@ use anyhow::{anyhow, bail, Result};
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{Event, Pod};
 
-use crate::render::status::pod_ordinal;
+use super::text::pod_ordinal;
 
 /// `--since 5m` → seconds, with kubectl's error text for a bad value.
 pub fn since_seconds(value: &str) -> Result<i64> {
@@ -187,7 +187,7 @@ pub fn sort_events(events: &mut [Event]) {
 /// The AGE column: `10s`, or `10s (x3 over 5m)` like `kubectl describe`.
 pub fn event_age(ev: &Event, now: Timestamp) -> String {
     let age = |t: Option<Timestamp>| match t {
-        Some(t) => crate::render::human_duration(now.duration_since(t)),
+        Some(t) => super::text::human_duration(now.duration_since(t)),
         None => "<unknown>".to_string(),
     };
     let last = age(event_last_time(ev));

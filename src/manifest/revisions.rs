@@ -285,46 +285,6 @@ fn env_map(c: &Value) -> BTreeMap<String, Value> {
         .unwrap_or_default()
 }
 
-/// A unified diff (3 lines of context) of two templates rendered as YAML; empty when equal.
-/// `color` adds red/green.
-pub fn diff(old: &Value, new: &Value, old_label: &str, new_label: &str, color: bool) -> String {
-    let a = crate::render::yaml::to_string(old);
-    let b = crate::render::yaml::to_string(new);
-    if a == b {
-        return String::new();
-    }
-    let text = similar::TextDiff::from_lines(&a, &b);
-    let unified = text
-        .unified_diff()
-        .context_radius(3)
-        .header(old_label, new_label)
-        .to_string();
-    if !color {
-        return unified;
-    }
-    let red = console::Style::new().red().force_styling(true);
-    let green = console::Style::new().green().force_styling(true);
-    let cyan = console::Style::new().cyan().force_styling(true);
-    unified
-        .lines()
-        .map(|l| {
-            if l.starts_with("+++") || l.starts_with("---") {
-                l.to_string()
-            } else if l.starts_with('+') {
-                green.apply_to(l).to_string()
-            } else if l.starts_with('-') {
-                red.apply_to(l).to_string()
-            } else if l.starts_with("@@") {
-                cyan.apply_to(l).to_string()
-            } else {
-                l.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-        + "\n"
-}
-
 /// Pods per revision name as the StatefulSet's status counts them, when that accounts for
 /// every pod: the status is current (observedGeneration = generation) and each counted pod is
 /// on the current or the update revision (upstream's computeReplicaStatus in
@@ -459,20 +419,6 @@ mod tests {
             "env web: +A; restarted; nodeSelector"
         );
         assert_eq!(summary(Some(&b), &b), "no template change");
-    }
-
-    #[test]
-    fn diff_is_unified_with_context() {
-        let a = rev(1, "a", "nginx:1.25").template();
-        let b = rev(2, "b", "nginx:1.27").template();
-        let d = diff(&a, &b, "revision 1", "revision 2", false);
-        assert!(d.starts_with("--- revision 1\n+++ revision 2\n@@"), "{d}");
-        assert!(
-            d.contains("-  - image: nginx:1.25\n+  - image: nginx:1.27\n"),
-            "{d}"
-        );
-        assert_eq!(diff(&a, &a, "x", "y", false), "");
-        assert!(diff(&a, &b, "x", "y", true).contains("\u{1b}["));
     }
 
     fn with_status(status: serde_json::Value) -> StatefulSet {

@@ -158,7 +158,7 @@ pub fn scale_progress(sts: &StatefulSet, pods: &[k8s_openapi::api::core::v1::Pod
         .iter()
         .filter_map(|p| {
             let name = p.metadata.name.clone().unwrap_or_default();
-            let ordinal = crate::render::status::pod_ordinal(&name)?;
+            let ordinal = crate::manifest::text::pod_ordinal(&name)?;
             (ordinal >= start + want as i64).then_some((ordinal, name))
         })
         .collect();
@@ -218,7 +218,7 @@ pub fn pods_behind(sts: &StatefulSet, pods: &[k8s_openapi::api::core::v1::Pod]) 
         })
         .collect();
     behind.sort_by_key(|p| {
-        crate::render::status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default())
+        crate::manifest::text::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default())
     });
     behind
         .into_iter()

@@ -12,7 +12,7 @@ use jiff::{SignedDuration as Duration, Timestamp};
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::Pod;
 
-use crate::render::status::pod_ordinal;
+use super::text::pod_ordinal;
 
 /// Waiting reasons that mean the pod will not become ready by itself soon.
 const BLOCKING: &[&str] = &[
@@ -432,9 +432,9 @@ pub fn explain_numbered(
     numbers: &BTreeMap<String, i64>,
 ) -> (String, String) {
     let ordered = !crate::manifest::rollout::is_parallel(sts);
-    let how_long = crate::render::human_duration(s.for_);
+    let how_long = super::text::human_duration(s.for_);
     let named = |rev: &str| {
-        let hash = crate::render::status::revision_hash(sts_name, rev);
+        let hash = super::text::revision_hash(sts_name, rev);
         match numbers.get(rev) {
             Some(n) => format!("{n} ({hash})"),
             None => hash.to_string(),

@@ -51,9 +51,70 @@ pub fn confirm(prompt: &str, yes: bool, interactive: bool) -> Result<bool> {
         .interact()?)
 }
 
+/// A unified diff (3 lines of context) of two pod templates rendered as YAML (`revisions
+/// --diff`, `rollback`); empty when equal.
+/// `color` adds red/green.
+pub fn template_diff(
+    old: &serde_json::Value,
+    new: &serde_json::Value,
+    old_label: &str,
+    new_label: &str,
+    color: bool,
+) -> String {
+    let a = super::yaml::to_string(old);
+    let b = super::yaml::to_string(new);
+    if a == b {
+        return String::new();
+    }
+    let text = similar::TextDiff::from_lines(&a, &b);
+    let unified = text
+        .unified_diff()
+        .context_radius(3)
+        .header(old_label, new_label)
+        .to_string();
+    if !color {
+        return unified;
+    }
+    let red = console::Style::new().red().force_styling(true);
+    let green = console::Style::new().green().force_styling(true);
+    let cyan = console::Style::new().cyan().force_styling(true);
+    unified
+        .lines()
+        .map(|l| {
+            if l.starts_with("+++") || l.starts_with("---") {
+                l.to_string()
+            } else if l.starts_with('+') {
+                green.apply_to(l).to_string()
+            } else if l.starts_with('-') {
+                red.apply_to(l).to_string()
+            } else if l.starts_with("@@") {
+                cyan.apply_to(l).to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn template_diff_is_unified_with_context() {
+        let t = |image: &str| serde_json::json!({"spec": {"containers": [{"name": "web", "image": image}]}});
+        let (a, b) = (t("nginx:1.25"), t("nginx:1.27"));
+        let d = template_diff(&a, &b, "revision 1", "revision 2", false);
+        assert!(d.starts_with("--- revision 1\n+++ revision 2\n@@"), "{d}");
+        assert!(
+            d.contains("-  - image: nginx:1.25\n+  - image: nginx:1.27\n"),
+            "{d}"
+        );
+        assert_eq!(template_diff(&a, &a, "x", "y", false), "");
+        assert!(template_diff(&a, &b, "x", "y", true).contains("\u{1b}["));
+    }
 
     #[test]
     fn plain_unified_diff() {

@@ -27,10 +27,18 @@ pub fn out(text: &str) -> Result<()> {
 
 /// A kubectl-like table: no borders, upper-case headers, columns three spaces apart.
 pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
+    table_with(headers, rows, true)
+}
+
+/// [`table`], with the header line only when `show_headers` (kubectl's `--no-headers` drops
+/// it, and the columns are then as wide as their values alone).
+pub fn table_with(headers: &[&str], rows: Vec<Vec<String>>, show_headers: bool) -> String {
     let mut t = Table::new();
     t.load_style(presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(headers.iter().map(|h| h.to_uppercase()));
+        .set_content_arrangement(ContentArrangement::Disabled);
+    if show_headers {
+        t.set_header(headers.iter().map(|h| h.to_uppercase()));
+    }
     for row in rows {
         t.add_row(row);
     }
@@ -48,65 +56,7 @@ pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
     text
 }
 
-/// kubectl's HumanDuration (k8s.io/apimachinery/pkg/util/duration/duration.go).
-pub fn human_duration(d: jiff::SignedDuration) -> String {
-    let secs = d.as_secs();
-    if secs < -1 {
-        return "<invalid>".into();
-    }
-    if secs < 0 {
-        return "0s".into();
-    }
-    if secs < 60 * 2 {
-        return format!("{secs}s");
-    }
-    let minutes = secs / 60;
-    if minutes < 10 {
-        let s = secs % 60;
-        return if s == 0 {
-            format!("{minutes}m")
-        } else {
-            format!("{minutes}m{s}s")
-        };
-    }
-    if minutes < 60 * 3 {
-        return format!("{minutes}m");
-    }
-    let hours = minutes / 60;
-    if hours < 8 {
-        let m = minutes % 60;
-        return if m == 0 {
-            format!("{hours}h")
-        } else {
-            format!("{hours}h{m}m")
-        };
-    }
-    if hours < 48 {
-        return format!("{hours}h");
-    }
-    if hours < 24 * 8 {
-        let h = hours % 24;
-        let d = hours / 24;
-        return if h == 0 {
-            format!("{d}d")
-        } else {
-            format!("{d}d{h}h")
-        };
-    }
-    if hours < 24 * 365 * 2 {
-        return format!("{}d", hours / 24);
-    }
-    if hours < 24 * 365 * 8 {
-        let dy = (hours / 24) % 365;
-        let y = hours / 24 / 365;
-        return if dy == 0 {
-            format!("{y}y")
-        } else {
-            format!("{y}y{dy}d")
-        };
-    }
-    format!("{}y", hours / 24 / 365)
-}
+pub use crate::manifest::text::human_duration;
 
 pub fn age(t: Option<&Time>, now: Timestamp) -> String {
     match t {

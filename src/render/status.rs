@@ -33,18 +33,7 @@ pub fn ready_column(sts: &StatefulSet) -> String {
     format!("{ready}/{desired}")
 }
 
-/// The hash part of a revision name `web-7b6c4f8d5d` → `7b6c4f8d5d`.
-pub fn revision_hash<'a>(sts_name: &str, revision: &'a str) -> &'a str {
-    revision
-        .strip_prefix(sts_name)
-        .and_then(|r| r.strip_prefix('-'))
-        .unwrap_or(revision)
-}
-
-/// The pod's ordinal from its name `<set>-<n>` (upstream regex `(.*)-([0-9]+)$`).
-pub fn pod_ordinal(name: &str) -> Option<i64> {
-    name.rsplit_once('-').and_then(|(_, n)| n.parse().ok())
-}
+pub use crate::manifest::text::{pod_ordinal, revision_hash};
 
 /// The STATUS, READY and RESTARTS columns of `kubectl get pods`, following printPod in
 /// pkg/printers/internalversion/printers.go.

@@ -424,7 +424,7 @@ pub fn parse_apply_body(body: &[u8]) -> Result<Value, ApiError> {
         .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))?;
     let parsed: Result<Value, String> = match serde_json::from_str(text) {
         Ok(v) => Ok(v),
-        Err(_) => serde_yaml::from_str(text).map_err(|e| e.to_string()),
+        Err(_) => crate::yaml::from_str(text).map_err(|e| e.to_string()),
     };
     let v = parsed.map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))?;
     if !v.is_object() {

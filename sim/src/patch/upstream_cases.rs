@@ -298,7 +298,7 @@ fn obj(v: &Value) -> Map<String, Value> {
 
 #[test]
 fn upstream_strategicpatch_cases() {
-    let cases: Vec<Value> = serde_yaml::from_str(CASES).expect("test data parses");
+    let cases: Vec<Value> = crate::yaml::from_str(CASES).expect("test data parses");
     assert!(cases.len() >= 40);
     for c in &cases {
         let d = c["description"].as_str().unwrap();

@@ -872,7 +872,7 @@ fn decode_body(ctx: &Ctx, body: &[u8]) -> Result<Value, ApiError> {
                 "couldn't get version/kind; json parse error: {e}"
             ))
         })?,
-        "application/yaml" | "application/x-yaml" | "text/yaml" => serde_yaml::from_slice(body)
+        "application/yaml" | "application/x-yaml" | "text/yaml" => crate::yaml::from_slice(body)
             .map_err(|e| {
                 ApiError::bad_request(format!("couldn't get version/kind; yaml parse error: {e}"))
             })?,
@@ -901,7 +901,7 @@ fn delete_options(ctx: &Ctx, body: &[u8]) -> Result<DeleteOptions, ApiError> {
         json!({})
     } else {
         serde_json::from_slice(body)
-            .or_else(|_| serde_yaml::from_slice(body))
+            .or_else(|_| crate::yaml::from_slice(body).map_err(|e| e.to_string()))
             .map_err(|e| ApiError::bad_request(format!("error decoding DeleteOptions: {e}")))?
     };
     let parse_prop = |s: &str| -> Result<Propagation, ApiError> {
