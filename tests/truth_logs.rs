@@ -145,7 +145,9 @@ fn logs_show_what_can_be_shown_and_name_what_cannot() {
         )
     });
     env.sim
-        .apply_yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: nocfg}\ndata: {mode: fast}\n")
+        .apply_yaml(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: nocfg}\ndata: {mode: fast}\n",
+        )
         .expect("configmap");
     let followed = env.sim.wait_until(Duration::from_secs(30), |_| {
         read(&out_path).contains("[mix-0/cfg]")
