@@ -90,6 +90,28 @@ fn values_out_of_range_are_usage_errors() {
             o.stderr
         );
     }
+    // Flags that contradict each other are usage errors too, and nothing is created.
+    for args in [
+        &[
+            "create",
+            "db",
+            "--image",
+            "pg",
+            "--update-strategy",
+            "OnDelete",
+            "--partition",
+            "2",
+        ][..],
+        &["create", "db", "--image", "pg", "--update-strategy", "Blue"],
+    ] {
+        let o = env.run(args);
+        assert_eq!(o.code, 2, "{args:?}: {}", o.stderr);
+        assert!(
+            o.stderr.contains("--update-strategy"),
+            "{args:?}: {}",
+            o.stderr
+        );
+    }
     assert_eq!(env.sts("default", "web").unwrap()["spec"]["replicas"], 1);
     assert!(env.sts("default", "db").is_none());
 }

@@ -744,17 +744,23 @@ fn update_strategy(args: &CreateArgs) -> Result<StatefulSetUpdateStrategy> {
     {
         None | Some("rollingupdate") | Some("rolling") => "RollingUpdate",
         Some("ondelete") => "OnDelete",
-        Some(_) => bail!(
-            "--update-strategy {:?}: expected RollingUpdate or OnDelete",
-            args.update_strategy.as_deref().unwrap_or_default()
-        ),
+        Some(_) => {
+            return Err(crate::errors::usage(format!(
+                "--update-strategy {:?}: expected RollingUpdate or OnDelete",
+                args.update_strategy.as_deref().unwrap_or_default()
+            )))
+        }
     };
     if let Some(p) = args.partition {
         if ty == "OnDelete" {
-            bail!("--partition only applies to --update-strategy RollingUpdate");
+            return Err(crate::errors::usage(
+                "--partition only applies to --update-strategy RollingUpdate",
+            ));
         }
         if p < 0 {
-            bail!("--partition {p}: must be 0 or more");
+            return Err(crate::errors::usage(format!(
+                "--partition {p}: must be 0 or more"
+            )));
         }
     }
     Ok(StatefulSetUpdateStrategy {
