@@ -81,6 +81,15 @@ pub fn all_updated(sts: &StatefulSet) -> bool {
     st.current_revision == st.update_revision
 }
 
+/// The first ordinal: `spec.ordinals.start` (0 unless set); the pods are start..start+replicas.
+pub fn start_ordinal(sts: &StatefulSet) -> i32 {
+    sts.spec
+        .as_ref()
+        .and_then(|s| s.ordinals.as_ref())
+        .and_then(|o| o.start)
+        .unwrap_or(0)
+}
+
 /// What a change of the pod template does to the pods of `sts` (the set as it is after the
 /// change), as upstream's controller acts (pkg/controller/statefulset/stateful_set_control.go,
 /// updateStatefulSet): RollingUpdate replaces the pods from the highest ordinal down to the
@@ -88,12 +97,7 @@ pub fn all_updated(sts: &StatefulSet) -> bool {
 pub fn template_change_effect(sts: &StatefulSet) -> String {
     let name = sts.metadata.name.clone().unwrap_or_default();
     let r = desired(sts);
-    let start = sts
-        .spec
-        .as_ref()
-        .and_then(|s| s.ordinals.as_ref())
-        .and_then(|o| o.start)
-        .unwrap_or(0);
+    let start = start_ordinal(sts);
     let pods = |from: i32, to: i32| -> String {
         // Pods start..start+r, counted by position (the partition is an ordinal).
         match to - from {
@@ -148,12 +152,7 @@ pub fn template_change_effect(sts: &StatefulSet) -> String {
 pub fn scale_progress(sts: &StatefulSet, pods: &[k8s_openapi::api::core::v1::Pod]) -> String {
     let st = sts.status.clone().unwrap_or_default();
     let want = desired(sts);
-    let start = sts
-        .spec
-        .as_ref()
-        .and_then(|s| s.ordinals.as_ref())
-        .and_then(|o| o.start)
-        .unwrap_or(0) as i64;
+    let start = start_ordinal(sts) as i64;
     let mut going: Vec<(i64, String)> = pods
         .iter()
         .filter_map(|p| {
@@ -278,13 +277,7 @@ pub fn partition(sts: &StatefulSet) -> i32 {
 /// updateStatefulSet: `updateMin := partition`). None without a partition.
 pub fn partition_note(sts: &StatefulSet, verb: &str) -> Option<String> {
     let p = partition(sts);
-    // Ordinals run from spec.ordinals.start (0 unless set) for `replicas` pods.
-    let start = sts
-        .spec
-        .as_ref()
-        .and_then(|s| s.ordinals.as_ref())
-        .and_then(|o| o.start)
-        .unwrap_or(0);
+    let start = start_ordinal(sts);
     if p <= start || is_on_delete(sts) {
         return None;
     }
