@@ -4,13 +4,11 @@
 //! kubectl's `staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollback.go`).
 
 use anyhow::Result;
-use futures::{Stream, StreamExt};
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::autoscaling::v1::Scale;
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod, Service};
 use kube::api::{
     DeleteParams, ListParams, Patch, PatchParams, PostParams, Preconditions, PropagationPolicy,
-    WatchEvent,
 };
 use kube::Api;
 use serde::Deserialize;
@@ -61,16 +59,6 @@ fn patch_params(dry_run: bool, field_manager: bool) -> PatchParams {
         field_manager: field_manager.then(|| FIELD_MANAGER.to_string()),
         ..Default::default()
     }
-}
-
-/// One change of a watched collection.
-pub enum Change<K> {
-    Applied(K),
-    Deleted(K),
-    /// The watch failed (410 Gone, a decode error): re-list and watch again.
-    Restart,
-    /// A bookmark.
-    Nothing,
 }
 
 impl Kube {
@@ -346,28 +334,6 @@ impl Kube {
             .items)
     }
 
-    /// Watches the one StatefulSet (`fieldSelector=metadata.name=NAME`, as kubectl rollout
-    /// status) from `version`.
-    pub async fn watch_statefulset(
-        &self,
-        name: &str,
-        version: &str,
-    ) -> Result<impl Stream<Item = Change<StatefulSet>> + use<>> {
-        Ok(self
-            .obs_watch_statefulset(name, version)
-            .await?
-            .map(to_change))
-    }
-
-    /// Watches pods by label selector from `version`.
-    pub async fn watch_pods(
-        &self,
-        selector: &str,
-        version: &str,
-    ) -> Result<impl Stream<Item = Change<Pod>> + use<>> {
-        Ok(self.obs_watch_pods(selector, version).await?.map(to_change))
-    }
-
     /// The set's pods (by its selector, kept when it controls them, as `list_pods`) with the
     /// list's resourceVersion for a watch.
     pub async fn list_pods_rv(&self, sts: &StatefulSet) -> Result<(Vec<Pod>, String)> {
@@ -388,15 +354,6 @@ impl Kube {
             list.items,
             list.metadata.resource_version.unwrap_or_default(),
         ))
-    }
-}
-
-fn to_change<K>(ev: kube::Result<WatchEvent<K>>) -> Change<K> {
-    match ev {
-        Ok(WatchEvent::Added(o)) | Ok(WatchEvent::Modified(o)) => Change::Applied(o),
-        Ok(WatchEvent::Deleted(o)) => Change::Deleted(o),
-        Ok(WatchEvent::Bookmark(_)) => Change::Nothing,
-        Ok(WatchEvent::Error(_)) | Err(_) => Change::Restart,
     }
 }
 
