@@ -1,5 +1,6 @@
 //! `create` from flags: every input is validated, then turned into a [`Plan`] holding the
-//! StatefulSet and its headless Service (console rules, see docs/console.md). No I/O here.
+//! StatefulSet and its headless Service (the KubeSphere console's rules: kubesphere/console
+//! src/components/Forms/Workload). No I/O here.
 
 use std::collections::{BTreeMap, BTreeSet};
 
