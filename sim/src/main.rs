@@ -64,19 +64,13 @@ enum Cmd {
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
-    let (num, unit) = s
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .map(|i| s.split_at(i))
-        .unwrap_or((s, "ms"));
-    let n: f64 = num.parse().map_err(|_| format!("invalid duration {s:?}"))?;
-    let secs = match unit {
-        "ms" => n / 1000.0,
-        "s" => n,
-        "m" => n * 60.0,
-        "us" | "µs" => n / 1_000_000.0,
-        _ => return Err(format!("invalid duration unit in {s:?} (use ms, s or m)")),
-    };
-    Ok(Duration::from_secs_f64(secs))
+    // A bare number is milliseconds (`--latency 50`); otherwise Go's syntax (`50ms`, `1s`).
+    if let Ok(ms) = s.parse::<f64>() {
+        if ms >= 0.0 && ms.is_finite() {
+            return Ok(Duration::from_secs_f64(ms / 1000.0));
+        }
+    }
+    kube_units::duration::parse_go(s).map_err(|e| format!("invalid duration: {e}"))
 }
 
 fn options(c: &Common, namespace: &str) -> SimOptions {

@@ -80,49 +80,7 @@ fn row_object(item: &Value, include: IncludeObject) -> Option<Value> {
 /// `duration.HumanDuration`: ~2-3 significant figures.
 pub fn human_duration(d: chrono::Duration) -> String {
     // Go: int(d.Seconds()) truncates toward zero.
-    let seconds = d.num_milliseconds() / 1000;
-    if seconds < -1 {
-        return "<invalid>".into();
-    } else if seconds < 0 {
-        return "0s".into();
-    } else if seconds < 60 * 2 {
-        return format!("{seconds}s");
-    }
-    let minutes = seconds / 60;
-    if minutes < 10 {
-        let s = seconds % 60;
-        if s == 0 {
-            return format!("{minutes}m");
-        }
-        return format!("{minutes}m{s}s");
-    } else if minutes < 60 * 3 {
-        return format!("{minutes}m");
-    }
-    let hours = seconds / 3600;
-    if hours < 8 {
-        let m = minutes % 60;
-        if m == 0 {
-            return format!("{hours}h");
-        }
-        return format!("{hours}h{m}m");
-    } else if hours < 48 {
-        return format!("{hours}h");
-    } else if hours < 24 * 8 {
-        let h = hours % 24;
-        if h == 0 {
-            return format!("{}d", hours / 24);
-        }
-        return format!("{}d{}h", hours / 24, h);
-    } else if hours < 24 * 365 * 2 {
-        return format!("{}d", hours / 24);
-    } else if hours < 24 * 365 * 8 {
-        let dy = (hours / 24) % 365;
-        if dy == 0 {
-            return format!("{}y", hours / 24 / 365);
-        }
-        return format!("{}y{}d", hours / 24 / 365, dy);
-    }
-    format!("{}y", hours / 24 / 365)
+    kube_units::duration::human(d.num_milliseconds() / 1000)
 }
 
 fn parse_time(v: &Value) -> Option<DateTime<Utc>> {
@@ -145,26 +103,9 @@ pub fn translate_timestamp_since(ts: &Value, now: DateTime<Utc>) -> String {
 
 /// Go's time.Duration.String() for whole/fractional seconds (metrics Window column).
 fn go_duration_string(secs: f64) -> String {
-    if secs == 0.0 {
-        return "0s".into();
-    }
-    let total_ms = (secs * 1000.0).round() as i64;
-    let h = total_ms / 3_600_000;
-    let m = (total_ms / 60_000) % 60;
-    let s_ms = total_ms % 60_000;
-    let s = if s_ms % 1000 == 0 {
-        format!("{}s", s_ms / 1000)
-    } else {
-        let t = format!("{}.{:03}", s_ms / 1000, s_ms % 1000);
-        format!("{}s", t.trim_end_matches('0'))
-    };
-    if h > 0 {
-        format!("{h}h{m}m{s}")
-    } else if m > 0 {
-        format!("{m}m{s}")
-    } else {
-        s
-    }
+    kube_units::duration::go_string(std::time::Duration::from_millis(
+        (secs.max(0.0) * 1000.0).round() as u64,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1063,42 +1004,14 @@ fn node_cells(node: &Value, now: DateTime<Utc>) -> Vec<Value> {
 
 /// A parsed resource quantity, kept as a value in base units plus the suffix to print with.
 fn parse_quantity(s: &str) -> Option<(f64, &'static str)> {
-    const SUFFIXES: &[(&str, f64)] = &[
-        ("Ki", 1024.0),
-        ("Mi", 1048576.0),
-        ("Gi", 1073741824.0),
-        ("Ti", 1099511627776.0),
-        ("n", 1e-9),
-        ("u", 1e-6),
-        ("m", 1e-3),
-        ("k", 1e3),
-        ("M", 1e6),
-        ("G", 1e9),
-        ("T", 1e12),
-    ];
-    for (suf, mult) in SUFFIXES {
-        if let Some(num) = s.strip_suffix(suf) {
-            return num.parse::<f64>().ok().map(|n| (n * mult, *suf));
-        }
-    }
-    s.parse::<f64>().ok().map(|n| (n, ""))
+    kube_units::Quantity::parse(s)
+        .ok()
+        .map(|q| (q.value(), q.suffix()))
 }
 
 fn format_quantity(value: f64, suffix: &str) -> String {
-    let mult = match suffix {
-        "Ki" => 1024.0,
-        "Mi" => 1048576.0,
-        "Gi" => 1073741824.0,
-        "Ti" => 1099511627776.0,
-        "n" => 1e-9,
-        "u" => 1e-6,
-        "m" => 1e-3,
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        _ => 1.0,
-    };
+    let mult = kube_units::quantity::multiplier(suffix).unwrap_or(1.0);
+    let suffix = if suffix == "e" { "" } else { suffix };
     format!("{}{}", (value / mult).round() as i64, suffix)
 }
 

@@ -1,7 +1,7 @@
 //! Conformance: the real kubectl v1.32 (`kubectl` on PATH) against kube-sim, checking both
-//! kubectl's output (exact texts from /work/shared/docs/kubernetes.md §3–§5, i.e. upstream
-//! kubectl pkg/cmd/rollout, pkg/cmd/scale, pkg/cmd/set, pkg/cmd/edit, pkg/cmd/logs) and the
-//! simulator's stored state. Without kubectl on PATH every test prints why and returns.
+//! kubectl's output (exact texts of upstream kubectl pkg/cmd/rollout, pkg/cmd/scale,
+//! pkg/cmd/set, pkg/cmd/edit, pkg/cmd/logs) and the simulator's stored state. Without kubectl
+//! on PATH every test prints a SKIPPED line and returns (under CI=true it fails).
 //!
 //! kubectl runs with its default validation (strict, via /openapi/v3) and an isolated
 //! discovery cache (`KubeSim::kubectl` sets HOME and --cache-dir per simulator).

@@ -1,3 +1,5 @@
+//! `create`'s arguments: the flags that build a StatefulSet, `-f FILE`, and the wizard switch.
+
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};

@@ -1,3 +1,5 @@
+//! `completions`: writes the shell completion scripts generated from the clap definitions.
+
 use std::path::Path;
 
 use anyhow::{Context, Result};

@@ -1,3 +1,6 @@
+//! `create`: flags, `-f FILE` or the wizard → a plan (StatefulSet + headless Service) → the
+//! API (dry run first), then the result and, with `--wait`, the rollout.
+
 use std::io::Read;
 
 use anyhow::{anyhow, bail, Context, Result};

@@ -1,3 +1,5 @@
+//! `get` (`status`): one StatefulSet with its status, containers, Service, claims and pods.
+
 use anyhow::Result;
 use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::StatefulSet;

@@ -1,3 +1,5 @@
+//! `list` (`ls`): StatefulSets of a namespace or all, page by page as kubectl's `--chunk-size`.
+
 use anyhow::Result;
 use jiff::Timestamp;
 

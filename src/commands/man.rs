@@ -1,3 +1,5 @@
+//! `man`: writes the man pages generated from the clap definitions.
+
 use std::path::Path;
 
 use anyhow::{Context, Result};

@@ -34,20 +34,7 @@ pub fn print_object<T: Serialize>(
     }
 }
 
-/// Asks `question` on a terminal; `--yes` answers yes; without a terminal it is an error
-/// naming `--yes`.
+/// [`render::change::confirm`] with the context's `--yes` and terminal.
 pub fn confirm(ctx: &Ctx, question: &str) -> Result<bool> {
-    if ctx.global.yes {
-        return Ok(true);
-    }
-    if !ctx.interactive {
-        return Err(crate::errors::with_hint(
-            anyhow::anyhow!("{question} needs a confirmation and there is no terminal to ask on"),
-            "pass --yes to confirm",
-        ));
-    }
-    Ok(dialoguer::Confirm::new()
-        .with_prompt(question)
-        .default(false)
-        .interact()?)
+    render::change::confirm(question, ctx.global.yes, ctx.interactive)
 }

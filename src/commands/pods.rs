@@ -1,3 +1,5 @@
+//! `pods`: the pods a StatefulSet controls (by ownerReference uid), with revision and status.
+
 use anyhow::Result;
 use jiff::Timestamp;
 

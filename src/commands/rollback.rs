@@ -4,7 +4,7 @@
 //! merge patch. Requests: GET sts, LIST revisions, PATCH; a stuck set adds a LIST of its pods
 //! and, on confirmation, the deletion of the stuck pod after the template is restored.
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{bail, Context, Result};
 
 use super::mutate::{confirm, print_object, suffix};
 use super::wait::{self, Goal};
@@ -24,7 +24,7 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
     let (sts, _, revs) = kube.statefulset_with(&name, false, true).await?;
     let revs = revs.unwrap_or_else(|| Ok(Vec::new()))?;
     let target = revisions::rollback_target(&revs, args.to_revision.unwrap_or(0))
-        .map_err(|e| anyhow!("cannot roll back statefulset {name:?}: {e}"))?
+        .with_context(|| format!("cannot roll back statefulset {name:?}"))?
         .clone();
 
     let current = revisions::current_template(&sts);

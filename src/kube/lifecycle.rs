@@ -3,7 +3,7 @@
 //! `kubectl rollout undo`'s (the revision's data verbatim as a strategic merge patch —
 //! kubectl's `staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollback.go`).
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::autoscaling::v1::Scale;
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod, Service};
@@ -148,15 +148,17 @@ impl Kube {
 
     /// Every ControllerRevision matching a label selector (not yet filtered by owner).
     async fn list_revisions_by(&self, selector: &str) -> Result<Vec<RawRevision>> {
-        let mut url = format!(
+        // The client's own query builder encodes the selector (kube::core::Request).
+        let mut params = ListParams::default();
+        if !selector.is_empty() && selector != "<none>" {
+            params = params.labels(selector);
+        }
+        let req = kube::core::Request::new(format!(
             "/apis/apps/v1/namespaces/{}/controllerrevisions",
             self.namespace
-        );
-        if !selector.is_empty() && selector != "<none>" {
-            url.push_str("?labelSelector=");
-            url.push_str(&percent_encode(selector));
-        }
-        let req = http::Request::get(url).body(Vec::new())?;
+        ))
+        .list(&params)
+        .context("building the ControllerRevision list request")?;
         let list: RawRevisionList = self
             .client
             .request(req)
@@ -355,18 +357,4 @@ impl Kube {
             list.metadata.resource_version.unwrap_or_default(),
         ))
     }
-}
-
-/// Percent-encodes a label selector for a query string.
-fn percent_encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }

@@ -210,7 +210,7 @@ impl Kube {
         let url = format!("/apis/apps/v1/namespaces/{}/statefulsets", self.namespace);
         let req = kube::core::Request::new(url)
             .get(name, &kube::api::GetParams::default())
-            .map_err(|e| anyhow!("cannot build the request: {e}"))?;
+            .context("cannot build the request")?;
         let raw: serde_json::Value = self
             .client
             .request(req)
@@ -297,7 +297,7 @@ impl Kube {
         };
         let req = kube::core::Request::new(url)
             .list(&lp)
-            .map_err(|e| anyhow!("cannot build the request: {e}"))?;
+            .context("cannot build the request")?;
         let raw: serde_json::Value = self
             .client
             .request(req)

@@ -1,5 +1,6 @@
 //! `create` from flags: every input is validated, then turned into a [`Plan`] holding the
-//! StatefulSet and its headless Service (console rules, see docs/console.md). No I/O here.
+//! StatefulSet and its headless Service (the KubeSphere console's rules: kubesphere/console
+//! src/components/Forms/Workload). No I/O here.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -499,31 +500,7 @@ fn parse_resources(args: &CreateArgs) -> Result<Option<ResourceRequirements>> {
 
 /// The numeric value of a (validated) quantity, for comparisons.
 pub fn quantity_value(q: &str) -> Option<f64> {
-    let end = q
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
-        .unwrap_or(q.len());
-    let (num, suffix) = q.split_at(end);
-    let n: f64 = num.parse().ok()?;
-    let mult = match suffix {
-        "" => 1.0,
-        "n" => 1e-9,
-        "u" => 1e-6,
-        "m" => 1e-3,
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        "P" => 1e15,
-        "E" => 1e18,
-        "Ki" => 1024f64,
-        "Mi" => 1024f64.powi(2),
-        "Gi" => 1024f64.powi(3),
-        "Ti" => 1024f64.powi(4),
-        "Pi" => 1024f64.powi(5),
-        "Ei" => 1024f64.powi(6),
-        s => 10f64.powi(s.trim_start_matches(['e', 'E']).parse().ok()?),
-    };
-    Some(n * mult)
+    kube_units::Quantity::parse(q).ok().map(|q| q.value())
 }
 
 fn split_words(input: Option<&str>, flag: &str) -> Result<Option<Vec<String>>> {

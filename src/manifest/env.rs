@@ -337,30 +337,10 @@ pub fn patch(sts: &Value, container: &str, before: &[Value], after: &[Value]) ->
     json!({"spec": {"template": {"spec": spec}}})
 }
 
-/// Standard base64 (Secret `data` values).
+/// Standard base64 (Secret `data` values), as the API server encodes `[]byte`.
 pub fn base64_decode(s: &str) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let mut buf = 0u32;
-    let mut bits = 0;
-    for ch in s.bytes() {
-        let v = match ch {
-            b'A'..=b'Z' => ch - b'A',
-            b'a'..=b'z' => ch - b'a' + 26,
-            b'0'..=b'9' => ch - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' | b'\n' | b'\r' => continue,
-            _ => bail!("not base64"),
-        };
-        buf = (buf << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buf >> bits) as u8);
-            buf &= (1 << bits) - 1;
-        }
-    }
-    Ok(out)
+    use base64::Engine;
+    Ok(base64::engine::general_purpose::STANDARD.decode(s.trim())?)
 }
 
 #[cfg(test)]

@@ -214,35 +214,16 @@ pub fn event_object(ev: &Event) -> String {
 
 /// A CPU quantity (`123456n`, `250m`, `1`, `500u`) in millicores.
 pub fn cpu_millicores(q: &str) -> Option<f64> {
-    let q = q.trim();
-    let (num, scale) = match q.char_indices().last()? {
-        (i, 'n') => (&q[..i], 1e-6),
-        (i, 'u') => (&q[..i], 1e-3),
-        (i, 'm') => (&q[..i], 1.0),
-        _ => (q, 1000.0),
-    };
-    num.parse::<f64>().ok().map(|n| n * scale)
+    kube_units::Quantity::parse(q.trim())
+        .ok()
+        .map(|q| q.value() * 1000.0)
 }
 
 /// A memory quantity (`1234Ki`, `12Mi`, `1G`, `5000`) in bytes.
 pub fn memory_bytes(q: &str) -> Option<f64> {
-    let q = q.trim();
-    let split = q.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(q.len());
-    let (num, suffix) = q.split_at(split);
-    let mult: f64 = match suffix {
-        "" => 1.0,
-        "Ki" => 1024.0,
-        "Mi" => 1024.0 * 1024.0,
-        "Gi" => 1024.0 * 1024.0 * 1024.0,
-        "Ti" => 1024f64.powi(4),
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        "m" => 1e-3,
-        _ => return None,
-    };
-    num.parse::<f64>().ok().map(|n| n * mult)
+    kube_units::Quantity::parse(q.trim())
+        .ok()
+        .map(|q| q.value())
 }
 
 /// A PodMetrics object's totals: (millicores, bytes) summed over its containers.

@@ -1,6 +1,8 @@
-//! The headless Service of a StatefulSet, by the console's rules (docs/console.md):
+//! The headless Service of a StatefulSet, by the KubeSphere console's rules (kubesphere/console
+//! src/components/Forms/Workload):
 //! `clusterIP: None`, selector = pod template labels without `version`, one port per container
-//! port `{name, protocol, port, targetPort}`, annotation `kubesphere.io/serviceType: statefulservice`.
+//! port `{name, protocol, port, targetPort}`, annotation `kubesphere.io/serviceType:
+//! statefulservice`.
 
 use std::collections::BTreeMap;
 

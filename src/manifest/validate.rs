@@ -141,45 +141,9 @@ pub fn label_value(value: &str) -> Result<(), String> {
 /// A resource quantity (k8s.io/apimachinery/pkg/api/resource): a signed decimal number followed by
 /// a binary suffix (Ki..Ei), a decimal suffix (n, u, m, k, M, G, T, P, E) or an exponent.
 pub fn quantity(value: &str) -> Result<(), String> {
-    let s = value.strip_prefix(['+', '-']).unwrap_or(value);
-    let digits_end = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(s.len());
-    let (number, suffix) = s.split_at(digits_end);
-    let dots = number.matches('.').count();
-    if number.is_empty() || number == "." || dots > 1 {
-        return Err("is not a quantity (expected e.g. 500m, 2, 128Mi, 1Gi)".into());
-    }
-    let suffix_ok = matches!(
-        suffix,
-        "" | "Ki"
-            | "Mi"
-            | "Gi"
-            | "Ti"
-            | "Pi"
-            | "Ei"
-            | "n"
-            | "u"
-            | "m"
-            | "k"
-            | "M"
-            | "G"
-            | "T"
-            | "P"
-            | "E"
-    ) || {
-        let exp = suffix.strip_prefix(['e', 'E']);
-        matches!(exp, Some(e) if {
-            let e = e.strip_prefix(['+', '-']).unwrap_or(e);
-            !e.is_empty() && e.chars().all(|c| c.is_ascii_digit())
-        })
-    };
-    if !suffix_ok {
-        return Err(format!(
-            "has an unknown unit {suffix:?} (expected e.g. 500m, 2, 128Mi, 1Gi)"
-        ));
-    }
-    Ok(())
+    kube_units::Quantity::parse(value)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 /// A non-negative quantity (resources, storage sizes).
@@ -202,37 +166,11 @@ pub fn key_value<'a>(input: &'a str, flag: &str) -> Result<(&'a str, &'a str)> {
 /// A duration like `30s`, `5m`, `1h`, `1h30m`, `500ms`, or a bare number of seconds.
 pub fn duration(value: &str) -> Result<std::time::Duration, String> {
     let v = value.trim();
-    if v.is_empty() {
-        return Err("is empty".into());
-    }
+    // kubectl's --request-timeout takes a bare number as seconds; anything else is Go's.
     if let Ok(secs) = v.parse::<u64>() {
         return Ok(std::time::Duration::from_secs(secs));
     }
-    let mut total = std::time::Duration::ZERO;
-    let mut rest = v;
-    while !rest.is_empty() {
-        let n_end = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .ok_or_else(|| format!("{value:?} is missing a unit (ms, s, m, h)"))?;
-        let (num, after) = rest.split_at(n_end);
-        let n: f64 = num
-            .parse()
-            .map_err(|_| format!("{value:?} is not a duration (e.g. 30s, 5m, 1h)"))?;
-        let u_end = after
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(after.len());
-        let (unit, next) = after.split_at(u_end);
-        let secs = match unit {
-            "ms" => n / 1000.0,
-            "s" => n,
-            "m" => n * 60.0,
-            "h" => n * 3600.0,
-            _ => return Err(format!("{value:?} is not a duration (e.g. 30s, 5m, 1h)")),
-        };
-        total += std::time::Duration::from_secs_f64(secs);
-        rest = next;
-    }
-    Ok(total)
+    kube_units::duration::parse_go(value).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

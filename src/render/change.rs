@@ -1,7 +1,7 @@
 //! Showing a change before it is sent: a unified diff of two YAML texts (coloured on a TTY),
 //! and the confirmation that follows it.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use similar::{ChangeTag, TextDiff};
 
 /// A unified diff (3 lines of context); empty when the texts are equal.
@@ -36,17 +36,20 @@ pub fn unified(old: &str, new: &str, old_name: &str, new_name: &str, color: bool
     out
 }
 
-/// Asks `prompt` on a terminal; `--yes` answers yes; without a terminal it is an error naming
-/// `--yes`.
-pub fn confirm(prompt: &str, yes: bool, interactive: bool) -> Result<bool> {
+/// The one confirmation: asks `question` on a terminal (default no); `--yes` (`yes`) answers
+/// yes; without a terminal it is an error naming `--yes`, never a silent no.
+pub fn confirm(question: &str, yes: bool, interactive: bool) -> Result<bool> {
     if yes {
         return Ok(true);
     }
     if !interactive {
-        bail!("not confirmed: there is no terminal to ask on; pass --yes to apply the change");
+        return Err(crate::errors::with_hint(
+            anyhow::anyhow!("{question} needs a confirmation and there is no terminal to ask on"),
+            "pass --yes to confirm",
+        ));
     }
     Ok(dialoguer::Confirm::new()
-        .with_prompt(prompt)
+        .with_prompt(question)
         .default(false)
         .interact()?)
 }
@@ -63,39 +66,7 @@ pub fn template_diff(
 ) -> String {
     let a = super::yaml::to_string(old);
     let b = super::yaml::to_string(new);
-    if a == b {
-        return String::new();
-    }
-    let text = similar::TextDiff::from_lines(&a, &b);
-    let unified = text
-        .unified_diff()
-        .context_radius(3)
-        .header(old_label, new_label)
-        .to_string();
-    if !color {
-        return unified;
-    }
-    let red = console::Style::new().red().force_styling(true);
-    let green = console::Style::new().green().force_styling(true);
-    let cyan = console::Style::new().cyan().force_styling(true);
-    unified
-        .lines()
-        .map(|l| {
-            if l.starts_with("+++") || l.starts_with("---") {
-                l.to_string()
-            } else if l.starts_with('+') {
-                green.apply_to(l).to_string()
-            } else if l.starts_with('-') {
-                red.apply_to(l).to_string()
-            } else if l.starts_with("@@") {
-                cyan.apply_to(l).to_string()
-            } else {
-                l.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-        + "\n"
+    unified(&a, &b, old_label, new_label, color)
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::Pod;
 
-/// Console rule (docs/console.md): Stopped when spec.replicas is 0 and no ready pods remain,
+/// The KubeSphere console's rule (kubesphere/console src/utils/workload.js): Stopped when
+/// spec.replicas is 0 and no ready pods remain,
 /// Running when readyReplicas == spec.replicas and every pod runs the update revision
 /// ([`crate::manifest::rollout::all_updated`]: currentRevision == updateRevision, or for
 /// OnDelete, whose currentRevision upstream never advances, the pods counted at the update

@@ -61,14 +61,7 @@ pub fn backoff(k: u32) -> Duration {
 
 /// Go's time.Duration String() for whole seconds (10s, 1m20s, 5m0s).
 pub fn go_duration(d: Duration) -> String {
-    let s = d.num_seconds();
-    if s < 60 {
-        format!("{s}s")
-    } else if s < 3600 {
-        format!("{}m{}s", s / 60, s % 60)
-    } else {
-        format!("{}h{}m{}s", s / 3600, (s % 3600) / 60, s % 60)
-    }
+    kube_units::duration::go_string(std::time::Duration::from_secs(d.num_seconds().max(0) as u64))
 }
 
 /// containerd's view of an image reference: `nginx:1.25` -> `docker.io/library/nginx:1.25`.

@@ -46,33 +46,9 @@ pub fn hex64(parts: &[&str]) -> String {
 /// Parse a resource.Quantity string into base units (cores, bytes): `500m`, `1.5`, `128Mi`,
 /// `1G`, `1e3`, `100n`. None when unparsable.
 pub fn parse_quantity(q: &str) -> Option<f64> {
-    let q = q.trim();
-    if q.is_empty() {
-        return None;
-    }
-    let suffixes: &[(&str, f64)] = &[
-        ("Ki", 1024.0),
-        ("Mi", 1024f64.powi(2)),
-        ("Gi", 1024f64.powi(3)),
-        ("Ti", 1024f64.powi(4)),
-        ("Pi", 1024f64.powi(5)),
-        ("Ei", 1024f64.powi(6)),
-        ("n", 1e-9),
-        ("u", 1e-6),
-        ("m", 1e-3),
-        ("k", 1e3),
-        ("M", 1e6),
-        ("G", 1e9),
-        ("T", 1e12),
-        ("P", 1e15),
-        ("E", 1e18),
-    ];
-    for (s, mul) in suffixes {
-        if let Some(num) = q.strip_suffix(s) {
-            return num.parse::<f64>().ok().map(|n| n * mul);
-        }
-    }
-    q.parse::<f64>().ok()
+    kube_units::Quantity::parse(q.trim())
+        .ok()
+        .map(|q| q.value())
 }
 
 /// A quantity from a JSON value (string or number).
