@@ -347,14 +347,7 @@ impl Kube {
 
     /// Lists pods by selector (not filtered by owner), with the list's resourceVersion.
     pub async fn list_pods_matching_rv(&self, selector: &str) -> Result<(Vec<Pod>, String)> {
-        let list = self
-            .pod_api()
-            .list(&ListParams::default().labels(selector))
-            .await
-            .map_err(|e| api_error(e, "pods", None, &self.namespace))?;
-        Ok((
-            list.items,
-            list.metadata.resource_version.unwrap_or_default(),
-        ))
+        let list = self.lean_pods(selector).await?;
+        Ok((list.items, list.resource_version))
     }
 }

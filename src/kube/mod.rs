@@ -2,6 +2,7 @@
 //! --kubeconfig/KUBECONFIG/--context/-n, typed `Api`s, no discovery, and `-v` request logging.
 
 pub mod follow;
+mod lean;
 pub mod lifecycle;
 mod log;
 pub mod observe;
@@ -341,12 +342,17 @@ impl Kube {
 
     /// Every pod a label selector matches (not filtered by owner).
     pub async fn list_pods_matching(&self, selector: &str) -> Result<Vec<Pod>> {
-        let api: Api<Pod> = Api::namespaced(self.client.clone(), &self.namespace);
-        Ok(api
+        Ok(self.lean_pods(selector).await?.items)
+    }
+
+    /// The pods a selector matches, decoded without their managedFields ([`lean`]).
+    pub(crate) async fn lean_pods(&self, selector: &str) -> Result<lean::List<Pod>> {
+        let fail = |e| api_error(e, "pods", None, &self.namespace);
+        let req = kube::core::Request::new(format!("/api/v1/namespaces/{}/pods", self.namespace))
             .list(&ListParams::default().labels(selector))
-            .await
-            .map_err(|e| api_error(e, "pods", None, &self.namespace))?
-            .items)
+            .context("cannot build the request")?;
+        let text = self.client.request_text(req).await.map_err(fail)?;
+        lean::list(&text).map_err(|e| fail(kube::Error::SerdeError(e)))
     }
 
     pub async fn list_namespaces(&self) -> Result<Vec<String>> {
