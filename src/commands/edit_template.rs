@@ -1,0 +1,126 @@
+//! `edit-template NAME`: the console's Edit Config Template. GET, the change as a plan
+//! (`manifest::template`), the diff and what the rollout will do, confirm, PUT with the live
+//! resourceVersion (so a concurrent change is a conflict, never overwritten), `--wait`.
+
+use anyhow::{bail, Context, Result};
+use k8s_openapi::api::apps::v1::StatefulSet;
+
+use crate::cli::{DryRun, EditTemplateArgs, OutputFormat};
+use crate::errors::with_hint;
+use crate::kube::raw::RawError;
+use crate::manifest::{rollout, template};
+use crate::render::{self, change};
+use crate::Ctx;
+
+pub async fn run(args: EditTemplateArgs, ctx: &Ctx) -> Result<()> {
+    let dry = args.dry_run.mode();
+    let deadline = if args.wait.wait {
+        if dry != DryRun::None {
+            bail!("--wait cannot be combined with --dry-run");
+        }
+        Some(super::wait::deadline(&args.wait.timeout)?)
+    } else {
+        None
+    };
+    let mut kube = ctx.kube().await?;
+    kube.field_validation = Some("Strict");
+    let live = kube.get_sts_json(&args.name).await?;
+    let edit = template::plan(&live, &args)?;
+    if !edit.template_changed && !edit.strategy_changed {
+        println!(
+            "No changes: statefulset {:?} already has this template.",
+            args.name
+        );
+        return Ok(());
+    }
+    // The diff and the prediction go to stderr under -o yaml|json, which own stdout.
+    let machine = matches!(
+        ctx.global.output,
+        Some(OutputFormat::Yaml | OutputFormat::Json | OutputFormat::Name)
+    );
+    let say = |text: &str| -> Result<()> {
+        if machine {
+            eprint!("{text}");
+            if !text.ends_with('\n') {
+                eprintln!();
+            }
+            Ok(())
+        } else {
+            render::out(text)
+        }
+    };
+    let diff = change::template_diff(
+        &template::diff_view(&live),
+        &template::diff_view(&edit.after),
+        &format!("statefulset/{} (live)", args.name),
+        &format!("statefulset/{} (new)", args.name),
+        ctx.color && !machine,
+    );
+    say(&diff)?;
+    let typed: StatefulSet = serde_json::from_value(edit.after.clone())
+        .context("the edited StatefulSet does not read as one")?;
+    let effect = if edit.template_changed {
+        format!(
+            "the pod template changes: {}",
+            rollout::template_change_effect(&typed)
+        )
+    } else {
+        "the pod template is unchanged: no pod is restarted by this change".to_string()
+    };
+    say(&effect)?;
+    if dry == DryRun::Client {
+        print(ctx, &edit.after, &args.name, " (dry run)")?;
+        return Ok(());
+    }
+    if dry == DryRun::None
+        && !change::confirm("Apply this change?", ctx.global.yes, ctx.interactive)?
+    {
+        bail!("not applied (answered no)");
+    }
+    let answer = match kube
+        .put_raw(
+            &kube.statefulset_path(&args.name),
+            &edit.after,
+            dry == DryRun::Server,
+        )
+        .await
+    {
+        Ok(a) => a,
+        Err(RawError::Status(s)) if s.code == 409 => {
+            return Err(with_hint(
+                anyhow::anyhow!(
+                    "statefulset {:?} was changed by someone else meanwhile: {}",
+                    args.name,
+                    s.message
+                ),
+                "run the command again: it starts from the newer version",
+            ))
+        }
+        Err(e) => {
+            return Err(anyhow::Error::from(e).context(format!(
+                "cannot change the template of statefulset {:?}",
+                args.name
+            )))
+        }
+    };
+    let suffix = if dry == DryRun::Server {
+        " (server dry run)"
+    } else {
+        ""
+    };
+    print(ctx, &answer, &args.name, suffix)?;
+    if let Some(d) = deadline {
+        super::wait::wait(&kube, &args.name, super::wait::Goal::Rollout, d, ctx).await?;
+    }
+    Ok(())
+}
+
+fn print(ctx: &Ctx, obj: &serde_json::Value, name: &str, suffix: &str) -> Result<()> {
+    super::mutate::print_object(
+        ctx,
+        obj,
+        "apps/v1",
+        "StatefulSet",
+        &format!("statefulset.apps/{name} template edited{suffix}"),
+    )
+}
