@@ -22,7 +22,12 @@ fn wizard_walks_the_console_steps_and_creates() {
     let mut answer = |prompt: &str, text: &str| {
         p.expect(prompt)
             .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
-        p.send(format!("{text}\r")).unwrap();
+        // A yes/no question takes its key alone (dialoguer's Confirm answers on `y`/`n`).
+        if text == "y" || text == "n" {
+            p.send(text).unwrap();
+        } else {
+            p.send(format!("{text}\r")).unwrap();
+        }
     };
     answer("Name", "web");
     answer("Alias", "Web site");
@@ -44,12 +49,31 @@ fn wizard_walks_the_console_steps_and_creates() {
     answer("Startup probe", "");
     answer("Start command", "");
     answer("Arguments", "");
+    answer("Add another container", "y");
+    answer("Sidecar NAME=IMAGE", "nginx=busybox");
+    // The name is taken: asked again.
+    answer("already used", "metrics=prom/nginx-exporter:1.1");
+    answer("Native sidecar", "n");
+    answer("Port of metrics", "metrics:9113");
+    answer("Port of metrics", "");
+    answer("Add another container", "y");
+    answer(
+        "Sidecar NAME=IMAGE",
+        "logs=busybox:1.36 sh -c 'tail -F /logs/x'",
+    );
+    answer("Native sidecar", "y");
+    answer("Port of logs", "");
+    answer("Add another container", "");
     answer("Update strategy", "");
     answer("Partition", "");
     answer("Deployment mode", "");
     answer("Sync host timezone", "");
     answer("Volume claim", "data:1Gi:/data");
     answer("Volume claim", "");
+    answer("Mount", "nope@emptydir:logs:/logs");
+    answer("no container", "logs@emptydir:logs:/logs");
+    answer("Mount", "emptydir:logs:/var/log/nginx");
+    answer("Mount", "");
     answer("Node selector", "");
     answer("Label", "");
     answer("Annotation", "");
@@ -70,6 +94,13 @@ fn wizard_walks_the_console_steps_and_creates() {
     assert_eq!(c["env"][0]["value"], "prod");
     assert_eq!(c["resources"]["requests"]["cpu"], "100m");
     assert_eq!(c["livenessProbe"]["tcpSocket"]["port"], 80);
+    assert_eq!(c["volumeMounts"][1]["mountPath"], "/var/log/nginx");
+    let pod = &sts["spec"]["template"]["spec"];
+    assert_eq!(pod["containers"][1]["name"], "metrics");
+    assert_eq!(pod["containers"][1]["ports"][0]["containerPort"], 9113);
+    assert_eq!(pod["initContainers"][0]["name"], "logs");
+    assert_eq!(pod["initContainers"][0]["restartPolicy"], "Always");
+    assert_eq!(pod["initContainers"][0]["volumeMounts"][0]["name"], "logs");
     assert_eq!(
         sts["spec"]["volumeClaimTemplates"][0]["metadata"]["name"],
         "data"

@@ -7,7 +7,7 @@ use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Confirm, Editor, Input, Select};
 
 use crate::cli::CreateArgs;
-use crate::manifest::{self, create, file, validate, Plan};
+use crate::manifest::{self, containers, create, file, validate, Plan};
 use crate::render;
 
 pub fn run(args: &mut CreateArgs, namespace: &str) -> Result<Plan> {
@@ -125,6 +125,7 @@ pub fn run(args: &mut CreateArgs, namespace: &str) -> Result<Plan> {
         "Arguments, shell-like (optional)",
         args.args.clone(),
     )?;
+    add_containers(&theme, args)?;
     let strategies = ["RollingUpdate", "OnDelete"];
     let s = Select::with_theme(&theme)
         .with_prompt("Update strategy")
@@ -173,6 +174,31 @@ pub fn run(args: &mut CreateArgs, namespace: &str) -> Result<Plan> {
             create::plan_from_args(&probe, "default")
                 .map(|_| ())
                 .map_err(|e| format!("{e:#}"))
+        },
+    )?;
+
+    let containers: Vec<String> = std::iter::once(args.container_name.clone().unwrap_or_default())
+        .chain(
+            args.sidecar
+                .iter()
+                .filter_map(|s| s.split_once('=').map(|(n, _)| n.to_string())),
+        )
+        .collect();
+    args.mount = repeated(
+        &theme,
+        &format!(
+            "Mount [CONTAINER@]KIND:SOURCE:PATH[:ro], KIND configmap|secret|pvc|emptydir|emptydir-memory|hostpath (containers: {}; empty: done)",
+            containers.join(", ")
+        ),
+        &args.mount,
+        |s| {
+            let m = containers::parse_mount(s).map_err(|e| format!("{e:#}"))?;
+            match &m.container {
+                Some(c) if !containers.contains(c) => {
+                    Err(format!("no container {c:?} (containers: {})", containers.join(", ")))
+                }
+                _ => Ok(()),
+            }
         },
     )?;
 
@@ -242,6 +268,66 @@ pub fn run(args: &mut CreateArgs, namespace: &str) -> Result<Plan> {
         eprintln!("Equivalent command:\n  {}", command_line(args));
     }
     Ok(plan)
+}
+
+/// The "add another container" loop: sidecars (native or not) with their ports.
+fn add_containers(theme: &ColorfulTheme, args: &mut CreateArgs) -> Result<()> {
+    let mut used: Vec<String> = args.container_name.iter().cloned().collect();
+    used.extend(
+        args.init_container
+            .iter()
+            .chain(&args.sidecar)
+            .filter_map(|s| s.split_once('=').map(|(n, _)| n.to_string())),
+    );
+    while Confirm::with_theme(theme)
+        .with_prompt("Add another container (a sidecar)?")
+        .default(false)
+        .interact()?
+    {
+        let spec: String = Input::with_theme(theme)
+            .with_prompt("Sidecar NAME=IMAGE [COMMAND]")
+            .validate_with(|s: &String| {
+                let c =
+                    create::parse_named_container(s, "sidecar").map_err(|e| format!("{e:#}"))?;
+                if used.contains(&c.name) {
+                    return Err(format!("the name {:?} is already used", c.name));
+                }
+                Ok(())
+            })
+            .interact_text()?;
+        let name = spec
+            .split_once('=')
+            .map(|(n, _)| n.to_string())
+            .unwrap_or_default();
+        let native = Confirm::with_theme(theme)
+            .with_prompt(
+                "Native sidecar (an init container with restartPolicy Always, started first)?",
+            )
+            .default(false)
+            .interact()?;
+        let port = repeated(
+            theme,
+            &format!("Port of {name} [name:]port[/protocol] (empty: done)"),
+            &[],
+            |s| {
+                create::parse_ports(&[s.to_string()])
+                    .map(|_| ())
+                    .map_err(|e| format!("{e:#}"))
+            },
+        )?;
+        used.push(name.clone());
+        args.sidecar.push(spec);
+        let scope = crate::cli::ContainerScope {
+            port,
+            native,
+            ..Default::default()
+        };
+        if scope != crate::cli::ContainerScope::default() {
+            args.container.push(name.clone());
+            args.scopes.push((name, scope));
+        }
+    }
+    Ok(())
 }
 
 fn optional(
@@ -333,6 +419,8 @@ pub fn command_line(a: &CreateArgs) -> String {
         ("--label", &a.label),
         ("--annotation", &a.annotation),
         ("--init-container", &a.init_container),
+        ("--sidecar", &a.sidecar),
+        ("--mount", &a.mount),
         ("--image-pull-secret", &a.image_pull_secret),
     ] {
         for v in list {
@@ -359,6 +447,25 @@ pub fn command_line(a: &CreateArgs) -> String {
     push("--service-name", a.service_name.clone());
     if a.sync_host_timezone {
         words.push("--sync-host-timezone".into());
+    }
+    if a.native {
+        words.push("--native".into());
+    }
+    // The -c scopes last: what follows -c NAME belongs to NAME.
+    for (name, s) in &a.scopes {
+        words.push("-c".into());
+        words.push(name.clone());
+        for p in &s.port {
+            words.push("--port".into());
+            words.push(p.clone());
+        }
+        for m in &s.mount {
+            words.push("--mount".into());
+            words.push(m.clone());
+        }
+        if s.native {
+            words.push("--native".into());
+        }
     }
     let mut line = shell_words::join(&words[..3]);
     line.push(' ');
@@ -387,20 +494,35 @@ mod tests {
             command: Some("sh -c 'x y'".into()),
             alias: Some("My DB".into()),
             sync_host_timezone: true,
+            sidecar: vec!["m=exporter:1 run".into()],
+            mount: vec!["emptydir:scratch:/scratch".into()],
+            container: vec!["m".into()],
+            scopes: vec![(
+                "m".into(),
+                crate::cli::ContainerScope {
+                    port: vec!["metrics:9187".into()],
+                    native: true,
+                    ..Default::default()
+                },
+            )],
             timeout: "5m".into(),
             ..Default::default()
         };
         let line = command_line(&a);
         let words = shell_words::split(&line).unwrap();
         assert_eq!(&words[..3], ["kubectl", "statefulset", "create"]);
-        let cli = crate::cli::Cli::try_parse_from(
-            std::iter::once("k".to_string()).chain(words[2..].iter().cloned()),
-        )
-        .map_err(|e| anyhow!("{e}"))
-        .unwrap();
-        let crate::cli::Command::Create(parsed) = cli.command else {
+        let argv: Vec<std::ffi::OsString> = std::iter::once("k".to_string())
+            .chain(words[2..].iter().cloned())
+            .map(Into::into)
+            .collect();
+        let (argv, scopes) = crate::cli::split_scopes(&argv, &crate::cli::command());
+        let cli = crate::cli::Cli::try_parse_from(argv)
+            .map_err(|e| anyhow!("{e}"))
+            .unwrap();
+        let crate::cli::Command::Create(mut parsed) = cli.command else {
             panic!()
         };
+        parsed.scopes = crate::cli::parse_scopes(scopes).unwrap();
         let p1 = manifest::plan_from_args(&a, "default").unwrap();
         let p2 = manifest::plan_from_args(&parsed, "default").unwrap();
         assert_eq!(p1.objects(), p2.objects());
