@@ -12,6 +12,32 @@ use common::TestEnv;
 fn wizard_walks_the_console_steps_and_creates() {
     let env = TestEnv::new();
     let save = env.sim.temp_dir().join("saved.yaml");
+    env.sim
+        .apply_yaml(
+            r#"
+apiVersion: v1
+kind: Secret
+metadata: {name: pg-creds}
+stringData: {password: x}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: site}
+data: {index.html: "<h1>hi</h1>"}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: taken}
+spec:
+  replicas: 0
+  serviceName: taken
+  selector: {matchLabels: {app: taken}}
+  template:
+    metadata: {labels: {app: taken}}
+    spec: {containers: [{name: c, image: nginx}]}
+"#,
+        )
+        .expect("apply");
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("kubectl-statefulset"));
     cmd.args(["create", "-i", "--save"]).arg(&save);
     cmd.env("KUBECONFIG", env.sim.kubeconfig_path())
@@ -20,8 +46,12 @@ fn wizard_walks_the_console_steps_and_creates() {
     let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
     p.set_expect_timeout(Some(Duration::from_secs(20)));
     let mut answer = |prompt: &str, text: &str| {
-        p.expect(prompt)
-            .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
+        // `re:` marks a regular expression (to see what is listed before a prompt).
+        match prompt.strip_prefix("re:") {
+            Some(re) => p.expect(expectrl::Regex(re)),
+            None => p.expect(prompt),
+        }
+        .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
         // A yes/no question takes its key alone (dialoguer's Confirm answers on `y`/`n`).
         if text == "y" || text == "n" {
             p.send(text).unwrap();
@@ -29,7 +59,9 @@ fn wizard_walks_the_console_steps_and_creates() {
             p.send(format!("{text}\r")).unwrap();
         }
     };
-    answer("Name", "web");
+    // A name that is taken is refused as it is typed.
+    answer("Name", "taken");
+    answer("already exists", "web");
     answer("Alias", "Web site");
     answer("Description", "");
     answer("Replicas", "2");
@@ -38,13 +70,16 @@ fn wizard_walks_the_console_steps_and_creates() {
     answer("Image pull policy", "");
     answer("Port", "80");
     answer("Port", "");
-    answer("Environment", "MODE=prod");
+    answer(r"re:Secrets: pg-creds \(password\)[\s\S]*Environment", "MODE=prod");
+    answer("Environment", "PW=secret:pg-creds:nope");
+    answer("has no key", "PW=secret:pg-creds:password");
     answer("Environment", "");
     answer("CPU request", "100m");
     answer("CPU limit", "");
     answer("Memory request", "");
     answer("Memory limit", "");
-    answer("Liveness probe", "tcp:80");
+    answer("Liveness probe", "grpc:80");
+    answer("unknown probe type", "tcp:80");
     answer("Readiness probe", "");
     answer("Startup probe", "");
     answer("Start command", "");
@@ -68,15 +103,32 @@ fn wizard_walks_the_console_steps_and_creates() {
     answer("Partition", "");
     answer("Deployment mode", "");
     answer("Sync host timezone", "");
-    answer("Volume claim", "data:1Gi:/data");
+    answer("Step 2/4 done", "");
+    answer(
+        r"re:StorageClasses: .*\(default\)[\s\S]*Volume claim",
+        "data:1Gi:/data",
+    );
     answer("Volume claim", "");
     answer("Mount", "nope@emptydir:logs:/logs");
     answer("no container", "logs@emptydir:logs:/logs");
     answer("Mount", "emptydir:logs:/var/log/nginx");
+    answer("Mount", "configmap:missing:/etc/x");
+    answer("no configmap \"missing\"", "configmap:site/index.html:/usr/share/nginx/html/index.html");
     answer("Mount", "");
+    answer("Step 3/4 done", "");
+    answer(r"re:Node labels: .*kubernetes.io/hostname=[\s\S]*Node selector", "disk=ssd");
+    answer("no node has the label", "");
+    answer("Label", "");
+    answer("Annotation", "");
+    // Back to step 3 (arrow down, Enter): its answers are kept and shown.
+    answer("Step 4/4 done", "\x1b[B");
+    answer(r"re:  data:1Gi:/data[\s\S]*Volume claim", "");
+    answer(r"re:/var/log/nginx[\s\S]*Mount", "");
+    answer("Step 3/4 done", "");
     answer("Node selector", "");
     answer("Label", "");
     answer("Annotation", "");
+    answer("Step 4/4 done", "");
     answer("Create it?", "");
     p.expect("Equivalent command").unwrap();
     p.expect("statefulset.apps/web created").unwrap();
@@ -92,6 +144,9 @@ fn wizard_walks_the_console_steps_and_creates() {
     assert_eq!(c["name"], "nginx");
     assert_eq!(c["ports"][0]["containerPort"], 80);
     assert_eq!(c["env"][0]["value"], "prod");
+    assert_eq!(c["env"][1]["valueFrom"]["secretKeyRef"]["key"], "password");
+    assert_eq!(c["volumeMounts"][2]["subPath"], "index.html");
+    assert!(sts["spec"]["template"]["spec"]["nodeSelector"].is_null());
     assert_eq!(c["resources"]["requests"]["cpu"], "100m");
     assert_eq!(c["livenessProbe"]["tcpSocket"]["port"], 80);
     assert_eq!(c["volumeMounts"][1]["mountPath"], "/var/log/nginx");

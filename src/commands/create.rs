@@ -43,7 +43,11 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
         if !ctx.interactive {
             bail!("-i/--interactive needs a terminal (stdin and stdout); give the flags instead");
         }
-        super::wizard::run(&mut args, &namespace)?
+        let inventory = match &kube {
+            Ok(k) => super::wizard::inventory(k).await,
+            Err(_) => Default::default(),
+        };
+        super::wizard::run(&mut args, &namespace, &inventory)?
     } else if let Some(path) = &args.filename {
         let (text, source) = if path.as_os_str() == "-" {
             (

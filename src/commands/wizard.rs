@@ -6,26 +6,214 @@ use anyhow::{bail, Result};
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Confirm, Editor, Input, Select};
 
+use serde_json::Value;
+
 use crate::cli::CreateArgs;
+use crate::kube::raw::collection;
+use crate::kube::Kube;
 use crate::manifest::{self, containers, create, file, validate, Plan};
 use crate::render;
 
-pub fn run(args: &mut CreateArgs, namespace: &str) -> Result<Plan> {
+/// What exists in the namespace (and the cluster's nodes and StorageClasses), listed by the
+/// wizard so that names are picked, not guessed, and checked as they are given. A list that
+/// could not be read (forbidden, an error) is `None`: nothing is shown or checked against it.
+#[derive(Debug, Default, Clone)]
+pub struct Inventory {
+    pub statefulsets: Option<Vec<String>>,
+    /// Name and keys.
+    pub configmaps: Option<Vec<(String, Vec<String>)>>,
+    pub secrets: Option<Vec<(String, Vec<String>)>>,
+    pub claims: Option<Vec<String>>,
+    /// Name and whether it is the default class.
+    pub storage_classes: Option<Vec<(String, bool)>>,
+    /// The labels of each node, `key=value`.
+    pub node_labels: Option<Vec<Vec<String>>>,
+}
+
+/// Lists what the wizard shows: six LISTs, sent together.
+pub async fn inventory(kube: &Kube) -> Inventory {
+    let ns = Some(kube.namespace.as_str());
+    let list = |api: &'static str, plural: &'static str, ns: Option<&str>| {
+        let path = collection(api, plural, ns);
+        async move {
+            kube.get_raw(&path)
+                .await
+                .ok()
+                .map(|v| v["items"].as_array().cloned().unwrap_or_default())
+        }
+    };
+    let (sts, cms, secrets, claims, classes, nodes) = futures::join!(
+        list("apps/v1", "statefulsets", ns),
+        list("v1", "configmaps", ns),
+        list("v1", "secrets", ns),
+        list("v1", "persistentvolumeclaims", ns),
+        list("storage.k8s.io/v1", "storageclasses", None),
+        list("v1", "nodes", None),
+    );
+    let name = |o: &Value| {
+        o["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let keys = |o: &Value| -> Vec<String> {
+        let mut k: Vec<String> = ["data", "binaryData"]
+            .iter()
+            .flat_map(|f| {
+                o[*f]
+                    .as_object()
+                    .into_iter()
+                    .flat_map(|m| m.keys().cloned())
+            })
+            .collect();
+        k.sort();
+        k
+    };
+    Inventory {
+        statefulsets: sts.map(|v| v.iter().map(name).collect()),
+        configmaps: cms.map(|v| v.iter().map(|o| (name(o), keys(o))).collect()),
+        secrets: secrets.map(|v| {
+            v.iter()
+                .filter(|o| o["type"] != "kubernetes.io/service-account-token")
+                .map(|o| (name(o), keys(o)))
+                .collect()
+        }),
+        claims: claims.map(|v| v.iter().map(name).collect()),
+        storage_classes: classes.map(|v| {
+            v.iter()
+                .map(|o| {
+                    let default = o["metadata"]["annotations"]
+                        ["storageclass.kubernetes.io/is-default-class"]
+                        == "true";
+                    (name(o), default)
+                })
+                .collect()
+        }),
+        node_labels: nodes.map(|v| {
+            v.iter()
+                .map(|o| {
+                    o["metadata"]["labels"]
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                        .collect()
+                })
+                .collect()
+        }),
+    }
+}
+
+impl Inventory {
+    /// `NAME` (and `KEY`) of a ConfigMap or Secret exist, when the list could be read.
+    fn check_ref(&self, kind: &str, name: &str, key: Option<&str>) -> Result<(), String> {
+        let list = if kind == "secret" {
+            &self.secrets
+        } else {
+            &self.configmaps
+        };
+        let Some(list) = list else { return Ok(()) };
+        let Some((_, keys)) = list.iter().find(|(n, _)| n == name) else {
+            let names: Vec<&str> = list.iter().map(|(n, _)| n.as_str()).collect();
+            return Err(format!(
+                "there is no {kind} {name:?} in the namespace (there are: {})",
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
+            ));
+        };
+        match key {
+            Some(k) if !keys.iter().any(|x| x == k) => Err(format!(
+                "{kind} {name:?} has no key {k:?} (its keys: {})",
+                keys.join(", ")
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn show_refs(&self) {
+        for (kind, list) in [("ConfigMaps", &self.configmaps), ("Secrets", &self.secrets)] {
+            if let Some(list) = list {
+                let items: Vec<String> = list
+                    .iter()
+                    .map(|(n, k)| format!("{n} ({})", k.join(", ")))
+                    .collect();
+                eprintln!(
+                    "  {kind}: {}",
+                    if items.is_empty() {
+                        "none".into()
+                    } else {
+                        items.join("; ")
+                    }
+                );
+            }
+        }
+    }
+}
+
+/// "next step" or "back to step N-1" (step > 1).
+fn back(theme: &ColorfulTheme, step: usize) -> Result<bool> {
+    let next = if step == 4 {
+        "review and create"
+    } else {
+        "next step"
+    };
+    let items = [next.to_string(), format!("back to step {}", step - 1)];
+    Ok(Select::with_theme(theme)
+        .with_prompt(format!("Step {step}/4 done"))
+        .items(&items)
+        .default(0)
+        .interact()?
+        == 1)
+}
+
+pub fn run(args: &mut CreateArgs, namespace: &str, inv: &Inventory) -> Result<Plan> {
     let theme = ColorfulTheme::default();
     eprintln!("Create a StatefulSet in namespace {namespace:?} (Ctrl-C to abort)\n");
+    let mut step = 1;
+    while step <= 4 {
+        match step {
+            1 => basic(&theme, args, inv)?,
+            2 => pod(&theme, args, inv)?,
+            3 => volumes(&theme, args, inv)?,
+            _ => advanced(&theme, args, inv)?,
+        }
+        step = if step > 1 && back(&theme, step)? {
+            step - 1
+        } else {
+            step + 1
+        };
+    }
+    review(&theme, args, namespace)
+}
 
+fn basic(theme: &ColorfulTheme, args: &mut CreateArgs, inv: &Inventory) -> Result<()> {
     eprintln!("Step 1/4: basic information");
-    let name: String = Input::with_theme(&theme)
+    let name: String = Input::with_theme(theme)
         .with_prompt("Name")
         .with_initial_text(args.name.clone().unwrap_or_default())
-        .validate_with(|s: &String| validate::dns1123_label(s))
+        .validate_with(|s: &String| {
+            validate::dns1123_label(s)?;
+            if inv.statefulsets.iter().flatten().any(|n| n == s) {
+                return Err(format!(
+                    "a StatefulSet {s:?} already exists in the namespace"
+                ));
+            }
+            Ok(())
+        })
         .interact_text()?;
     args.name = Some(name.clone());
-    args.alias = optional(&theme, "Alias (optional)", args.alias.clone())?;
-    args.description = optional(&theme, "Description (optional)", args.description.clone())?;
+    args.alias = optional(theme, "Alias (optional)", args.alias.clone())?;
+    args.description = optional(theme, "Description (optional)", args.description.clone())?;
 
+    Ok(())
+}
+
+fn pod(theme: &ColorfulTheme, args: &mut CreateArgs, inv: &Inventory) -> Result<()> {
     eprintln!("\nStep 2/4: pod settings");
-    let replicas: i32 = Input::with_theme(&theme)
+    let replicas: i32 = Input::with_theme(theme)
         .with_prompt("Replicas")
         .default(args.replicas.unwrap_or(1))
         .validate_with(|n: &i32| {
@@ -37,7 +225,7 @@ pub fn run(args: &mut CreateArgs, namespace: &str) -> Result<Plan> {
         })
         .interact_text()?;
     args.replicas = Some(replicas);
-    let image: String = Input::with_theme(&theme)
+    let image: String = Input::with_theme(theme)
         .with_prompt("Image")
         .with_initial_text(args.image.clone().unwrap_or_default())
         .validate_with(|s: &String| {
@@ -53,21 +241,21 @@ pub fn run(args: &mut CreateArgs, namespace: &str) -> Result<Plan> {
         .clone()
         .unwrap_or_else(|| create::container_name_from_image(&image));
     args.image = Some(image);
-    let cname: String = Input::with_theme(&theme)
+    let cname: String = Input::with_theme(theme)
         .with_prompt("Container name")
         .default(default_container)
         .validate_with(|s: &String| validate::dns1123_label(s))
         .interact_text()?;
     args.container_name = Some(cname);
     let policies = ["IfNotPresent", "Always", "Never"];
-    let p = Select::with_theme(&theme)
+    let p = Select::with_theme(theme)
         .with_prompt("Image pull policy")
         .items(policies)
         .default(0)
         .interact()?;
     args.pull_policy = Some(policies[p].to_string());
     args.port = repeated(
-        &theme,
+        theme,
         "Port [name:]port[/protocol] (empty: done)",
         &args.port,
         |s| {
@@ -76,32 +264,35 @@ pub fn run(args: &mut CreateArgs, namespace: &str) -> Result<Plan> {
                 .map_err(|e| format!("{e:#}"))
         },
     )?;
+    inv.show_refs();
     args.env = repeated(
-        &theme,
+        theme,
         "Environment K=V, K=secret:NAME:KEY or K=configmap:NAME:KEY (empty: done)",
         &args.env,
         |s| {
-            create::parse_env(&[s.to_string()])
-                .map(|_| ())
-                .map_err(|e| format!("{e:#}"))
+            let vars = create::parse_env(&[s.to_string()]).map_err(|e| format!("{e:#}"))?;
+            let from = vars.first().and_then(|v| v.value_from.as_ref());
+            if let Some(r) = from.and_then(|f| f.secret_key_ref.as_ref()) {
+                inv.check_ref("secret", &r.name, Some(&r.key))?;
+            }
+            if let Some(r) = from.and_then(|f| f.config_map_key_ref.as_ref()) {
+                inv.check_ref("configmap", &r.name, Some(&r.key))?;
+            }
+            Ok(())
         },
     )?;
     args.requests_cpu = quantity(
-        &theme,
+        theme,
         "CPU request (e.g. 250m, optional)",
         args.requests_cpu.clone(),
     )?;
-    args.limits_cpu = quantity(&theme, "CPU limit (optional)", args.limits_cpu.clone())?;
+    args.limits_cpu = quantity(theme, "CPU limit (optional)", args.limits_cpu.clone())?;
     args.requests_memory = quantity(
-        &theme,
+        theme,
         "Memory request (e.g. 256Mi, optional)",
         args.requests_memory.clone(),
     )?;
-    args.limits_memory = quantity(
-        &theme,
-        "Memory limit (optional)",
-        args.limits_memory.clone(),
-    )?;
+    args.limits_memory = quantity(theme, "Memory limit (optional)", args.limits_memory.clone())?;
     for (label, slot) in [
         (
             "Liveness probe http:PORT/PATH, tcp:PORT or exec:COMMAND (optional)",
@@ -110,31 +301,47 @@ pub fn run(args: &mut CreateArgs, namespace: &str) -> Result<Plan> {
         ("Readiness probe (optional)", &mut args.readiness),
         ("Startup probe (optional)", &mut args.startup),
     ] {
-        *slot = optional(&theme, label, slot.clone())?;
+        let kind = label
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let ports = create::parse_ports(&args.port).unwrap_or_default();
+        let names = ports.iter().filter_map(|p| p.name.clone()).collect();
+        let s: String = Input::with_theme(theme)
+            .with_prompt(label)
+            .with_initial_text(slot.clone().unwrap_or_default())
+            .allow_empty(true)
+            .validate_with(|s: &String| {
+                if s.trim().is_empty() {
+                    return Ok(());
+                }
+                create::probe(&Some(s.trim().to_string()), &None, &kind, &names)
+                    .map(|_| ())
+                    .map_err(|e| format!("{e:#}"))
+            })
+            .interact_text()?;
+        *slot = (!s.trim().is_empty()).then(|| s.trim().to_string());
     }
     args.command = optional(
-        &theme,
+        theme,
         "Start command, shell-like (optional)",
         args.command.clone(),
     )?;
     if let Some(c) = &args.command {
         eprintln!("  → {:?}", shell_words::split(c).unwrap_or_default());
     }
-    args.args = optional(
-        &theme,
-        "Arguments, shell-like (optional)",
-        args.args.clone(),
-    )?;
-    add_containers(&theme, args)?;
+    args.args = optional(theme, "Arguments, shell-like (optional)", args.args.clone())?;
+    add_containers(theme, args)?;
     let strategies = ["RollingUpdate", "OnDelete"];
-    let s = Select::with_theme(&theme)
+    let s = Select::with_theme(theme)
         .with_prompt("Update strategy")
         .items(strategies)
         .default(0)
         .interact()?;
     args.update_strategy = Some(strategies[s].to_string());
     if s == 0 {
-        let partition: i32 = Input::with_theme(&theme)
+        let partition: i32 = Input::with_theme(theme)
             .with_prompt("Partition")
             .default(args.partition.unwrap_or(0))
             .validate_with(|n: &i32| {
@@ -148,20 +355,44 @@ pub fn run(args: &mut CreateArgs, namespace: &str) -> Result<Plan> {
         args.partition = (partition > 0).then_some(partition);
     }
     let modes = ["default", "spread (decentralized)", "pack (centralized)"];
-    let m = Select::with_theme(&theme)
+    let m = Select::with_theme(theme)
         .with_prompt("Deployment mode")
         .items(modes)
         .default(0)
         .interact()?;
     args.deployment_mode = (m > 0).then(|| ["default", "spread", "pack"][m].to_string());
-    args.sync_host_timezone = Confirm::with_theme(&theme)
+    args.sync_host_timezone = Confirm::with_theme(theme)
         .with_prompt("Sync host timezone")
         .default(args.sync_host_timezone)
         .interact()?;
 
+    Ok(())
+}
+
+fn volumes(theme: &ColorfulTheme, args: &mut CreateArgs, inv: &Inventory) -> Result<()> {
     eprintln!("\nStep 3/4: volumes");
+    if let Some(classes) = &inv.storage_classes {
+        let items: Vec<String> = classes
+            .iter()
+            .map(|(n, d)| {
+                if *d {
+                    format!("{n} (default)")
+                } else {
+                    n.clone()
+                }
+            })
+            .collect();
+        eprintln!(
+            "  StorageClasses: {}",
+            if items.is_empty() {
+                "none".into()
+            } else {
+                items.join(", ")
+            }
+        );
+    }
     args.volume = repeated(
-        &theme,
+        theme,
         "Volume claim name:size:mountPath[:storageClass][:accessMode] (empty: done)",
         &args.volume,
         |s| {
@@ -171,11 +402,29 @@ pub fn run(args: &mut CreateArgs, namespace: &str) -> Result<Plan> {
                 volume: vec![s.to_string()],
                 ..Default::default()
             };
-            create::plan_from_args(&probe, "default")
-                .map(|_| ())
-                .map_err(|e| format!("{e:#}"))
+            create::plan_from_args(&probe, "default").map_err(|e| format!("{e:#}"))?;
+            let class = s.split(':').nth(3).filter(|c| !c.is_empty());
+            if let (Some(c), Some(classes)) = (class, &inv.storage_classes) {
+                if !classes.iter().any(|(n, _)| n == c) {
+                    return Err(format!(
+                        "there is no StorageClass {c:?} (leave it empty for the default one)"
+                    ));
+                }
+            }
+            Ok(())
         },
     )?;
+    inv.show_refs();
+    if let Some(claims) = &inv.claims {
+        eprintln!(
+            "  PersistentVolumeClaims: {}",
+            if claims.is_empty() {
+                "none".into()
+            } else {
+                claims.join(", ")
+            }
+        );
+    }
 
     let containers: Vec<String> = std::iter::once(args.container_name.clone().unwrap_or_default())
         .chain(
@@ -185,7 +434,7 @@ pub fn run(args: &mut CreateArgs, namespace: &str) -> Result<Plan> {
         )
         .collect();
     args.mount = repeated(
-        &theme,
+        theme,
         &format!(
             "Mount [CONTAINER@]KIND:SOURCE:PATH[:ro], KIND configmap|secret|pvc|emptydir|emptydir-memory|hostpath (containers: {}; empty: done)",
             containers.join(", ")
@@ -193,6 +442,19 @@ pub fn run(args: &mut CreateArgs, namespace: &str) -> Result<Plan> {
         &args.mount,
         |s| {
             let m = containers::parse_mount(s).map_err(|e| format!("{e:#}"))?;
+            let v = &m.volume;
+            let key = m.mount["subPath"].as_str();
+            if let Some(n) = v["configMap"]["name"].as_str() {
+                inv.check_ref("configmap", n, key)?;
+            }
+            if let Some(n) = v["secret"]["secretName"].as_str() {
+                inv.check_ref("secret", n, key)?;
+            }
+            if let (Some(n), Some(claims)) = (v["persistentVolumeClaim"]["claimName"].as_str(), &inv.claims) {
+                if !claims.iter().any(|c| c == n) {
+                    return Err(format!("there is no PersistentVolumeClaim {n:?} in the namespace"));
+                }
+            }
             match &m.container {
                 Some(c) if !containers.contains(c) => {
                     Err(format!("no container {c:?} (containers: {})", containers.join(", ")))
@@ -202,26 +464,54 @@ pub fn run(args: &mut CreateArgs, namespace: &str) -> Result<Plan> {
         },
     )?;
 
+    Ok(())
+}
+
+fn advanced(theme: &ColorfulTheme, args: &mut CreateArgs, inv: &Inventory) -> Result<()> {
     eprintln!("\nStep 4/4: advanced settings");
     let kv = |s: &str| -> Result<(), String> {
         let (k, v) = s.split_once('=').ok_or("expected key=value")?;
         validate::label_key(k)?;
         validate::label_value(v)
     };
+    if let Some(nodes) = &inv.node_labels {
+        let mut labels: Vec<&String> = nodes.iter().flatten().collect();
+        labels.sort();
+        labels.dedup();
+        eprintln!(
+            "  Node labels: {}",
+            labels
+                .iter()
+                .map(|l| l.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     args.node_selector = repeated(
-        &theme,
+        theme,
         "Node selector key=value (empty: done)",
         &args.node_selector,
-        kv,
+        |s| {
+            kv(s)?;
+            match &inv.node_labels {
+                Some(nodes) if !nodes.iter().any(|l| l.iter().any(|x| x == s)) => Err(format!(
+                    "no node has the label {s} (the pods would stay Pending)"
+                )),
+                _ => Ok(()),
+            }
+        },
     )?;
     args.label = repeated(
-        &theme,
-        &format!("Label key=value (empty: done; default app={name})"),
+        theme,
+        &format!(
+            "Label key=value (empty: done; default app={})",
+            args.name.clone().unwrap_or_default()
+        ),
         &args.label,
         kv,
     )?;
     args.annotation = repeated(
-        &theme,
+        theme,
         "Annotation key=value (empty: done)",
         &args.annotation,
         |s| {
@@ -231,13 +521,17 @@ pub fn run(args: &mut CreateArgs, namespace: &str) -> Result<Plan> {
         },
     )?;
 
+    Ok(())
+}
+
+fn review(theme: &ColorfulTheme, args: &mut CreateArgs, namespace: &str) -> Result<Plan> {
     let mut plan = manifest::plan_from_args(args, namespace)?;
     let mut edited = false;
     loop {
         let yaml = render::objects_yaml(&plan.objects())?;
         eprintln!("\n{yaml}");
         let choices = ["Create", "Edit the YAML in $EDITOR", "Cancel"];
-        match Select::with_theme(&theme)
+        match Select::with_theme(theme)
             .with_prompt("Create it?")
             .items(choices)
             .default(0)
