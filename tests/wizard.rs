@@ -70,7 +70,10 @@ spec:
     answer("Image pull policy", "");
     answer("Port", "80");
     answer("Port", "");
-    answer(r"re:Secrets: pg-creds \(password\)[\s\S]*Environment", "MODE=prod");
+    answer(
+        r"re:Secrets: pg-creds \(password\)[\s\S]*Environment",
+        "MODE=prod",
+    );
     answer("Environment", "PW=secret:pg-creds:nope");
     answer("has no key", "PW=secret:pg-creds:password");
     answer("Environment", "");
@@ -113,10 +116,16 @@ spec:
     answer("no container", "logs@emptydir:logs:/logs");
     answer("Mount", "emptydir:logs:/var/log/nginx");
     answer("Mount", "configmap:missing:/etc/x");
-    answer("no configmap \"missing\"", "configmap:site/index.html:/usr/share/nginx/html/index.html");
+    answer(
+        "no configmap \"missing\"",
+        "configmap:site/index.html:/usr/share/nginx/html/index.html",
+    );
     answer("Mount", "");
     answer("Step 3/4 done", "");
-    answer(r"re:Node labels: .*kubernetes.io/hostname=[\s\S]*Node selector", "disk=ssd");
+    answer(
+        r"re:Node labels: .*kubernetes.io/hostname=[\s\S]*Node selector",
+        "disk=ssd",
+    );
     answer("no node has the label", "");
     answer("Label", "");
     answer("Annotation", "");

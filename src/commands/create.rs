@@ -96,6 +96,14 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
     // kubectl create sends fieldValidation=Strict unless --validate says otherwise.
     kube.field_validation = Some(args.validate.unwrap_or_default().directive());
 
+    if let Some(pod) = &plan
+        .statefulset
+        .spec
+        .as_ref()
+        .and_then(|s| s.template.spec.as_ref())
+    {
+        super::edit_template::check_native_sidecars(&kube, &serde_json::to_value(pod)?).await?;
+    }
     // 1-2: server-side dry runs of both objects (the Service name may move to NAME-headless).
     let svc_dry = dry_run_service(&kube, &mut plan)
         .await

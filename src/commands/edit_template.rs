@@ -8,7 +8,8 @@ use k8s_openapi::api::apps::v1::StatefulSet;
 use crate::cli::{DryRun, EditTemplateArgs, OutputFormat};
 use crate::errors::with_hint;
 use crate::kube::raw::RawError;
-use crate::manifest::{rollout, template};
+use crate::kube::Kube;
+use crate::manifest::{containers, rollout, template};
 use crate::render::{self, change};
 use crate::Ctx;
 
@@ -26,6 +27,10 @@ pub async fn run(args: EditTemplateArgs, ctx: &Ctx) -> Result<()> {
     kube.field_validation = Some("Strict");
     let live = kube.get_sts_json(&args.name).await?;
     let edit = template::plan(&live, &args)?;
+    let pod = |o: &serde_json::Value| o["spec"]["template"]["spec"].clone();
+    if !containers::has_native_sidecar(&pod(&live)) {
+        check_native_sidecars(&kube, &pod(&edit.after)).await?;
+    }
     if !edit.template_changed && !edit.strategy_changed {
         println!(
             "No changes: statefulset {:?} already has this template.",
@@ -123,4 +128,17 @@ fn print(ctx: &Ctx, obj: &serde_json::Value, name: &str, suffix: &str) -> Result
         "StatefulSet",
         &format!("statefulset.apps/{name} template edited{suffix}"),
     )
+}
+
+/// When `pod` has a native sidecar: one GET /version, refused below 1.29 (see
+/// [`containers::check_native_sidecar_server`]). A version that cannot be read is no obstacle
+/// (the server's own validation still applies).
+pub(crate) async fn check_native_sidecars(kube: &Kube, pod: &serde_json::Value) -> Result<()> {
+    if !containers::has_native_sidecar(pod) {
+        return Ok(());
+    }
+    match kube.get_raw("/version").await {
+        Ok(v) => containers::check_native_sidecar_server(&v),
+        Err(_) => Ok(()),
+    }
 }

@@ -45,6 +45,33 @@ fn no_such_container(pod: &Value, name: &str, flag: &str) -> anyhow::Error {
     )
 }
 
+/// Whether the pod spec has a native sidecar (an init container with `restartPolicy: Always`).
+pub fn has_native_sidecar(pod: &Value) -> bool {
+    pod["initContainers"]
+        .as_array()
+        .is_some_and(|l| l.iter().any(|c| c["restartPolicy"] == "Always"))
+}
+
+/// Native sidecars need a server of 1.29 or newer (the SidecarContainers feature, beta and on
+/// by default since 1.29; an older server drops or refuses `restartPolicy` on an init
+/// container). `version` is the server's `/version` answer; one it does not give is accepted.
+pub fn check_native_sidecar_server(version: &Value) -> Result<()> {
+    let num = |f: &str| -> Option<u32> {
+        let s = version[f].as_str()?;
+        s.trim_end_matches(|c: char| !c.is_ascii_digit())
+            .parse()
+            .ok()
+    };
+    if let (Some(major), Some(minor)) = (num("major"), num("minor")) {
+        if major == 1 && minor < 29 {
+            bail!(
+                "native sidecars (--native) need Kubernetes 1.29 or newer; the server is {major}.{minor}: add the sidecar without --native"
+            );
+        }
+    }
+    Ok(())
+}
+
 /// A sidecar `NAME=IMAGE[ COMMAND...]` added to the pod spec: a container, or (native) an init
 /// container with `restartPolicy: Always`, after the existing ones.
 pub fn add_sidecar(pod: &mut Value, spec: &str, flag: &str, native: bool) -> Result<String> {
@@ -690,10 +717,24 @@ mod tests {
     }
 
     #[test]
+    fn native_sidecars_need_1_29() {
+        let v = |minor: &str| json!({"major": "1", "minor": minor, "gitVersion": "v1.x"});
+        assert!(check_native_sidecar_server(&v("32")).is_ok());
+        assert!(check_native_sidecar_server(&v("29+")).is_ok());
+        let e = check_native_sidecar_server(&v("28+"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("the server is 1.28"), "{e}");
+        assert!(check_native_sidecar_server(&json!({})).is_ok());
+    }
+
+    #[test]
     fn sidecars_native_or_not_and_removal() {
         let mut p = pod();
         add_sidecar(&mut p, "m=exporter:1 run --fast", "--sidecar", false).unwrap();
+        assert!(!has_native_sidecar(&p));
         add_sidecar(&mut p, "log=busybox", "--sidecar", true).unwrap();
+        assert!(has_native_sidecar(&p));
         assert_eq!(p["containers"][1]["command"], json!(["run", "--fast"]));
         assert_eq!(p["initContainers"][0]["restartPolicy"], "Always");
         assert!(add_sidecar(&mut p, "app=x", "--sidecar", false)
