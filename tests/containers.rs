@@ -266,4 +266,16 @@ fn edit_template_without_a_terminal_needs_yes_and_dry_runs_send_nothing() {
     let o = env.run(["edit-template", "web", "-c", "nope", "--image", "x"]);
     assert_eq!(o.code, 1);
     assert!(o.stderr.contains("no container \"nope\""), "{}", o.stderr);
+    // Usage errors (exit 2): a scope flag without its value, --native with no sidecar to make
+    // native; create's are the same.
+    let o = env.run(["edit-template", "web", "-c", "nginx", "--port"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("after -c nginx"), "{}", o.stderr);
+    let o = env.run(["edit-template", "web", "--native", "--image", "nginx:1.28"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    let o = env.run(["create", "x", "--image", "nginx", "-c", "nginx", "--native"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("only a --sidecar"), "{}", o.stderr);
+    assert_eq!(before["spec"], env.sts("default", "web").unwrap()["spec"]);
+    assert!(env.sts("default", "x").is_none());
 }
