@@ -118,14 +118,28 @@ pub fn split_scopes(
     argv: &[OsString],
     command: &clap::Command,
 ) -> (Vec<OsString>, Vec<(String, Vec<String>)>) {
-    let Some(sub_at) = argv
-        .iter()
-        .skip(1)
-        .position(|a| a.to_str().is_some_and(|s| SCOPED_COMMANDS.contains(&s)))
-    else {
-        return (argv.to_vec(), Vec::new());
+    // The subcommand is the first word that is neither a flag nor a global flag's value.
+    let global_takes_value = |t: &str| {
+        command.get_arguments().any(|a| {
+            (a.get_long().is_some_and(|l| t == format!("--{l}"))
+                || a.get_short().is_some_and(|c| t == format!("-{c}")))
+                && a.get_action().takes_values()
+        })
     };
-    let sub_at = sub_at + 1;
+    let mut sub_at = 1;
+    while let Some(t) = argv.get(sub_at).and_then(|a| a.to_str()) {
+        if !t.starts_with('-') {
+            break;
+        }
+        sub_at += if global_takes_value(t) { 2 } else { 1 };
+    }
+    if !argv
+        .get(sub_at)
+        .and_then(|a| a.to_str())
+        .is_some_and(|s| SCOPED_COMMANDS.contains(&s))
+    {
+        return (argv.to_vec(), Vec::new());
+    }
     let sub_name = argv[sub_at].to_string_lossy().to_string();
     let Some(sub) = command.find_subcommand(&sub_name) else {
         return (argv.to_vec(), Vec::new());
@@ -333,6 +347,18 @@ mod tests {
         assert_eq!(out.len(), 7);
         let (_, scopes) = split(&["k", "list", "-c", "x"]);
         assert!(scopes.is_empty());
+        // A StatefulSet named `create` is no subcommand; a global flag's value neither.
+        let (_, scopes) = split(&["k", "logs", "create", "-c", "app"]);
+        assert!(scopes.is_empty());
+        let (_, scopes) = split(&["k", "-n", "create", "logs", "w", "-c", "app"]);
+        assert!(scopes.is_empty());
+        let (_, scopes) = split(&[
+            "k", "-n", "prod", "--yes", "create", "w", "-c", "app", "-p", "1",
+        ]);
+        assert_eq!(
+            scopes,
+            vec![("app".to_string(), vec!["-p".to_string(), "1".to_string()])]
+        );
     }
 
     #[test]
