@@ -729,6 +729,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-statefulset' -ScriptBlo
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)')
             [CompletionResult]::new('--native', '--native', [CompletionResultType]::ParameterName, 'With --add-sidecar: native sidecars (init containers with restartPolicy Always)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Walk the wizard''s pod and volume questions, prefilled with the current values (terminal only)')
+            [CompletionResult]::new('--interactive', '--interactive', [CompletionResultType]::ParameterName, 'Walk the wizard''s pod and volume questions, prefilled with the current values (terminal only)')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also: NO_COLOR)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (repeat for more detail)')

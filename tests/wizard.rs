@@ -203,3 +203,85 @@ fn get_without_name_offers_a_picker_on_a_terminal() {
     assert!(!String::from_utf8_lossy(rest.before()).contains("alpha-0"));
     p.expect(expectrl::Eof).unwrap();
 }
+
+/// `edit-template -i`: the questions come prefilled with the current values; only what is
+/// changed is sent, the rest (here the readiness probe) stays as it was.
+#[cfg(unix)]
+#[test]
+fn edit_template_interactive_is_prefilled_and_changes_only_what_is_answered() {
+    let env = TestEnv::new();
+    env.ok([
+        "create",
+        "web",
+        "--image",
+        "nginx:1.27",
+        "--port",
+        "80",
+        "--readiness",
+        "tcp:80",
+        "--readiness-opts",
+        "period=7",
+    ]);
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("kubectl-statefulset"));
+    cmd.args(["edit-template", "web", "-i"]);
+    cmd.env("KUBECONFIG", env.sim.kubeconfig_path())
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    let mut answer = |prompt: &str, text: &str| {
+        match prompt.strip_prefix("re:") {
+            Some(re) => p.expect(expectrl::Regex(re)),
+            None => p.expect(prompt),
+        }
+        .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
+        // Let the prompt take the terminal first (a key typed before may be flushed).
+        std::thread::sleep(Duration::from_millis(50));
+        if text == "y" {
+            p.send(text).unwrap();
+        } else {
+            p.send(format!("{text}\r")).unwrap();
+        }
+    };
+    answer("Container", "");
+    // The image is prefilled: erase it, type the new one.
+    answer("Image", &format!("{}nginx:1.28", "\x7f".repeat(10)));
+    answer("ports: tcp-80:80", "");
+    answer("Set a variable", "MODE=prod");
+    answer("Set a variable", "");
+    for q in [
+        "CPU request",
+        "CPU limit",
+        "Memory request",
+        "Memory limit",
+        "Start command",
+        "Arguments",
+        "Liveness probe",
+    ] {
+        answer(q, "");
+    }
+    answer("Readiness probe", "");
+    answer("Startup probe", "");
+    answer("Mount into nginx", "emptydir:cache:/cache");
+    answer("Mount into nginx", "");
+    answer("Unmount", "");
+    answer("Update strategy", "");
+    answer("Partition", "");
+    // The diff, the rollout, then the question.
+    answer(
+        r"re:-\s+- image: nginx:1.27[\s\S]*\+\s+image: nginx:1.28[\s\S]*highest ordinal first[\s\S]*Apply this change",
+        "y",
+    );
+    // The controller wrote the status meanwhile (a new resourceVersion): the same edit is
+    // made on the newer object, not refused.
+    p.expect("template edited").unwrap();
+    p.expect(expectrl::Eof).unwrap();
+
+    let sts = env.sts("default", "web").unwrap();
+    let c = &sts["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(c["image"], "nginx:1.28");
+    assert_eq!(c["env"][0]["value"], "prod");
+    assert_eq!(c["volumeMounts"][0]["mountPath"], "/cache");
+    assert_eq!(c["readinessProbe"]["periodSeconds"], 7);
+    assert_eq!(c["readinessProbe"]["tcpSocket"]["port"], 80);
+}

@@ -54,6 +54,10 @@ pub struct EditTemplateArgs {
     #[arg(long, value_name = "N", help_heading = "Pods", allow_hyphen_values = true, value_parser = clap::value_parser!(i32).range(0..))]
     pub partition: Option<i32>,
 
+    /// Walk the wizard's pod and volume questions, prefilled with the current values (terminal only)
+    #[arg(short = 'i', long)]
+    pub interactive: bool,
+
     #[command(flatten)]
     pub dry_run: DryRunArg,
 

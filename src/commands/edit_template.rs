@@ -13,7 +13,7 @@ use crate::manifest::{containers, rollout, template};
 use crate::render::{self, change};
 use crate::Ctx;
 
-pub async fn run(args: EditTemplateArgs, ctx: &Ctx) -> Result<()> {
+pub async fn run(mut args: EditTemplateArgs, ctx: &Ctx) -> Result<()> {
     let dry = args.dry_run.mode();
     let deadline = if args.wait.wait {
         if dry != DryRun::None {
@@ -26,6 +26,12 @@ pub async fn run(args: EditTemplateArgs, ctx: &Ctx) -> Result<()> {
     let mut kube = ctx.kube().await?;
     kube.field_validation = Some("Strict");
     let live = kube.get_sts_json(&args.name).await?;
+    if args.interactive {
+        if !ctx.interactive {
+            bail!("-i/--interactive needs a terminal (stdin and stdout); give the flags instead");
+        }
+        super::wizard::edit_template(&live, &mut args)?;
+    }
     let edit = template::plan(&live, &args)?;
     let pod = |o: &serde_json::Value| o["spec"]["template"]["spec"].clone();
     if !containers::has_native_sidecar(&pod(&live)) {
@@ -82,30 +88,51 @@ pub async fn run(args: EditTemplateArgs, ctx: &Ctx) -> Result<()> {
     {
         bail!("not applied (answered no)");
     }
-    let answer = match kube
-        .put_raw(
-            &kube.statefulset_path(&args.name),
-            &edit.after,
-            dry == DryRun::Server,
-        )
-        .await
-    {
-        Ok(a) => a,
-        Err(RawError::Status(s)) if s.code == 409 => {
-            return Err(with_hint(
-                anyhow::anyhow!(
-                    "statefulset {:?} was changed by someone else meanwhile: {}",
-                    args.name,
-                    s.message
-                ),
-                "run the command again: it starts from the newer version",
-            ))
-        }
-        Err(e) => {
-            return Err(anyhow::Error::from(e).context(format!(
-                "cannot change the template of statefulset {:?}",
-                args.name
-            )))
+    // A PUT with the resourceVersion of what was shown. The controller's status writes move
+    // the resourceVersion too (a prompt can take minutes): when the newer object has the same
+    // spec, labels and annotations, the same edit is made on it and sent again; any other
+    // change is a conflict the user must see.
+    let mut base = live;
+    let mut body = edit.after;
+    let mut attempts = 0;
+    let answer = loop {
+        match kube
+            .put_raw(
+                &kube.statefulset_path(&args.name),
+                &body,
+                dry == DryRun::Server,
+            )
+            .await
+        {
+            Ok(a) => break a,
+            Err(RawError::Status(s)) if s.code == 409 => {
+                attempts += 1;
+                let latest = kube.get_sts_json(&args.name).await?;
+                let same = |f: &str| latest["metadata"][f] == base["metadata"][f];
+                if attempts < 5
+                    && latest["spec"] == base["spec"]
+                    && same("labels")
+                    && same("annotations")
+                {
+                    body = template::plan(&latest, &args)?.after;
+                    base = latest;
+                    continue;
+                }
+                return Err(with_hint(
+                    anyhow::anyhow!(
+                        "statefulset {:?} was changed by someone else meanwhile: {}",
+                        args.name,
+                        s.message
+                    ),
+                    "run the command again: it starts from the newer version",
+                ));
+            }
+            Err(e) => {
+                return Err(anyhow::Error::from(e).context(format!(
+                    "cannot change the template of statefulset {:?}",
+                    args.name
+                )))
+            }
         }
     };
     let suffix = if dry == DryRun::Server {

@@ -564,6 +564,192 @@ fn review(theme: &ColorfulTheme, args: &mut CreateArgs, namespace: &str) -> Resu
     Ok(plan)
 }
 
+/// `edit-template -i`: the pod and volume questions for one container, prefilled with its
+/// current values; only the answers that differ become flags (`-c NAME` scope, `--mount`,
+/// `--unmount`, strategy), so the edit goes through the same plan as the flags.
+pub fn edit_template(live: &Value, args: &mut crate::cli::EditTemplateArgs) -> Result<()> {
+    let theme = ColorfulTheme::default();
+    let pod = &live["spec"]["template"]["spec"];
+    let names = containers::container_names(pod);
+    let i = Select::with_theme(&theme)
+        .with_prompt("Container")
+        .items(&names)
+        .default(0)
+        .interact()?;
+    let name = names[i].clone();
+    let c = ["containers", "initContainers"]
+        .iter()
+        .flat_map(|l| pod[*l].as_array().into_iter().flatten())
+        .find(|c| c["name"] == name.as_str())
+        .cloned()
+        .unwrap_or_default();
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    let mut scope = crate::cli::ContainerScope::default();
+    let changed =
+        |theme: &ColorfulTheme, prompt: &str, current: String| -> Result<Option<String>> {
+            let s: String = Input::with_theme(theme)
+                .with_prompt(prompt)
+                .with_initial_text(current.clone())
+                .allow_empty(true)
+                .interact_text()?;
+            Ok((s.trim() != current && !s.trim().is_empty()).then(|| s.trim().to_string()))
+        };
+    scope.image = changed(&theme, "Image", text(&c["image"]))?;
+    let list = |field: &str, f: &dyn Fn(&Value) -> String| -> String {
+        c[field]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(f)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    eprintln!(
+        "  ports: {}",
+        list("ports", &|p| format!(
+            "{}:{}",
+            text(&p["name"]),
+            p["containerPort"]
+        ))
+    );
+    scope.port = repeated(
+        &theme,
+        "Add or change a port [name:]port[/protocol] (empty: done)",
+        &[],
+        |s| {
+            create::parse_ports(&[s.to_string()])
+                .map(|_| ())
+                .map_err(|e| format!("{e:#}"))
+        },
+    )?;
+    eprintln!("  env: {}", list("env", &|e| text(&e["name"])));
+    scope.env = repeated(
+        &theme,
+        "Set a variable K=V, K=secret:NAME:KEY or K=configmap:NAME:KEY (empty: done)",
+        &[],
+        |s| {
+            create::parse_env(&[s.to_string()])
+                .map(|_| ())
+                .map_err(|e| format!("{e:#}"))
+        },
+    )?;
+    let res = |f: &str, k: &str| text(&c["resources"][f][k]);
+    scope.requests_cpu = changed(&theme, "CPU request", res("requests", "cpu"))?;
+    scope.limits_cpu = changed(&theme, "CPU limit", res("limits", "cpu"))?;
+    scope.requests_memory = changed(&theme, "Memory request", res("requests", "memory"))?;
+    scope.limits_memory = changed(&theme, "Memory limit", res("limits", "memory"))?;
+    let words = |v: &Value| -> String {
+        let w: Vec<String> = v.as_array().into_iter().flatten().map(text).collect();
+        shell_words::join(w)
+    };
+    scope.command = changed(&theme, "Start command, shell-like", words(&c["command"]))?;
+    scope.args = changed(&theme, "Arguments, shell-like", words(&c["args"]))?;
+    for (label, field, slot) in [
+        ("Liveness probe", "livenessProbe", &mut scope.liveness),
+        ("Readiness probe", "readinessProbe", &mut scope.readiness),
+        ("Startup probe", "startupProbe", &mut scope.startup),
+    ] {
+        *slot = changed(
+            &theme,
+            &format!("{label} http:PORT/PATH, tcp:PORT or exec:COMMAND"),
+            probe_text(&c[field]),
+        )?;
+    }
+    eprintln!(
+        "  volumes: {}",
+        pod["volumes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|v| text(&v["name"]))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    scope.mount = repeated(
+        &theme,
+        &format!("Mount into {name} KIND:SOURCE:PATH[:ro] (empty: done)"),
+        &[],
+        |s| {
+            containers::parse_mount(s)
+                .map(|_| ())
+                .map_err(|e| format!("{e:#}"))
+        },
+    )?;
+    args.unmount = repeated(
+        &theme,
+        "Unmount a volume (empty: done)",
+        &args.unmount,
+        |_| Ok(()),
+    )?;
+    let strategies = ["RollingUpdate", "OnDelete"];
+    let current = if live["spec"]["updateStrategy"]["type"] == "OnDelete" {
+        1
+    } else {
+        0
+    };
+    let s = Select::with_theme(&theme)
+        .with_prompt("Update strategy")
+        .items(strategies)
+        .default(current)
+        .interact()?;
+    if s != current {
+        args.update_strategy = Some(strategies[s].to_string());
+    }
+    if s == 0 {
+        let now = live["spec"]["updateStrategy"]["rollingUpdate"]["partition"]
+            .as_i64()
+            .unwrap_or(0) as i32;
+        let p: i32 = Input::with_theme(&theme)
+            .with_prompt("Partition")
+            .default(now)
+            .validate_with(|n: &i32| {
+                if *n >= 0 {
+                    Ok(())
+                } else {
+                    Err("must be 0 or more")
+                }
+            })
+            .interact_text()?;
+        if p != now {
+            args.partition = Some(p);
+        }
+    }
+    if scope != crate::cli::ContainerScope::default() {
+        args.container.push(name.clone());
+        args.scopes.push((name, scope));
+    }
+    Ok(())
+}
+
+/// A probe in the flags' syntax (`http:PORT/PATH`, `tcp:PORT`, `exec:COMMAND`), empty when none.
+fn probe_text(p: &Value) -> String {
+    let port = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if p["httpGet"].is_object() {
+        let scheme = if p["httpGet"]["scheme"] == "HTTPS" {
+            "https://"
+        } else {
+            ""
+        };
+        format!(
+            "http:{scheme}{}{}",
+            port(&p["httpGet"]["port"]),
+            p["httpGet"]["path"].as_str().unwrap_or("/")
+        )
+    } else if p["tcpSocket"].is_object() {
+        format!("tcp:{}", port(&p["tcpSocket"]["port"]))
+    } else if let Some(cmd) = p["exec"]["command"].as_array() {
+        format!(
+            "exec:{}",
+            shell_words::join(cmd.iter().map(|c| c.as_str().unwrap_or_default()))
+        )
+    } else {
+        String::new()
+    }
+}
+
 /// The "add another container" loop: sidecars (native or not) with their ports.
 fn add_containers(theme: &ColorfulTheme, args: &mut CreateArgs) -> Result<()> {
     let mut used: Vec<String> = args.container_name.iter().cloned().collect();
