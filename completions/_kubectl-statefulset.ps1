@@ -58,6 +58,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-statefulset' -ScriptBlo
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Environment variables of the containers: list, set, unset')
             [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Alias, description, labels and annotations')
             [CompletionResult]::new('edit-service', 'edit-service', [CompletionResultType]::ParameterValue, 'Ports of the headless Service')
+            [CompletionResult]::new('edit-template', 'edit-template', [CompletionResultType]::ParameterValue, 'Containers, volumes, probes, resources and update strategy of the pod template (Edit Config Template)')
             [CompletionResult]::new('resize-volume', 'resize-volume', [CompletionResultType]::ParameterValue, 'Grow a volume claim template and its PVCs without restarting pods')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages into a directory')
@@ -105,6 +106,10 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-statefulset' -ScriptBlo
             [CompletionResult]::new('--run-as-user', '--run-as-user', [CompletionResultType]::ParameterName, 'Container runs as this user id')
             [CompletionResult]::new('--run-as-group', '--run-as-group', [CompletionResultType]::ParameterName, 'Container runs as this group id')
             [CompletionResult]::new('--init-container', '--init-container', [CompletionResultType]::ParameterName, 'Init container `NAME=IMAGE[ COMMAND...]`, e.g. ''init=busybox:1.36 sh -c "sleep 1"'' (repeatable)')
+            [CompletionResult]::new('--sidecar', '--sidecar', [CompletionResultType]::ParameterName, 'Sidecar container `NAME=IMAGE[ COMMAND...]`, e.g. ''metrics=prom/node-exporter'' (repeatable)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'The container flags that follow (--image, --port, --env, --requests/--limits*, --pull-policy, --command, --args, probes, --mount, --native) apply to container NAME (the main one, a --sidecar or an --init-container), up to the next -c (repeatable)')
+            [CompletionResult]::new('--container', '--container', [CompletionResultType]::ParameterName, 'The container flags that follow (--image, --port, --env, --requests/--limits*, --pull-policy, --command, --args, probes, --mount, --native) apply to container NAME (the main one, a --sidecar or an --init-container), up to the next -c (repeatable)')
+            [CompletionResult]::new('--mount', '--mount', [CompletionResultType]::ParameterName, 'Mount a volume `[CONTAINER@]KIND:SOURCE:PATH[:ro]` (repeatable); KIND: configmap, secret (SOURCE = NAME for every key as a file, NAME/KEY for one key at PATH), pvc (an existing claim), emptydir, emptydir-memory (SOURCE = the volume name), hostpath (SOURCE = host path)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Create from a manifest (YAML or JSON; `-` for stdin): a StatefulSet, optionally with its Service')
             [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Create from a manifest (YAML or JSON; `-` for stdin): a StatefulSet, optionally with its Service')
             [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Write the final manifest to this file (wizard, or with any input)')
@@ -122,6 +127,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-statefulset' -ScriptBlo
             [CompletionResult]::new('--run-as-non-root', '--run-as-non-root', [CompletionResultType]::ParameterName, 'Refuse to start containers running as root')
             [CompletionResult]::new('--privileged', '--privileged', [CompletionResultType]::ParameterName, 'Run the container privileged')
             [CompletionResult]::new('--read-only-root-fs', '--read-only-root-fs', [CompletionResultType]::ParameterName, 'Mount the container''s root filesystem read-only')
+            [CompletionResult]::new('--native', '--native', [CompletionResultType]::ParameterName, 'The --sidecar containers are native sidecars (init containers with restartPolicy Always, started before the main container; Kubernetes 1.29+); after `-c NAME`: only that one')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Run the interactive wizard (terminal only)')
             [CompletionResult]::new('--interactive', '--interactive', [CompletionResultType]::ParameterName, 'Run the interactive wizard (terminal only)')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until all replicas are ready')
@@ -684,6 +690,60 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-statefulset' -ScriptBlo
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kubectl-statefulset;edit-template' {
+            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'Container image')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Container port `[name:]port[/TCP|UDP|SCTP]` (repeatable; edit-template: added, or replaced by name or number)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Container port `[name:]port[/TCP|UDP|SCTP]` (repeatable; edit-template: added, or replaced by name or number)')
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Environment variable `K=V`, `K=secret:NAME:KEY` or `K=configmap:NAME:KEY` (repeatable)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment variable `K=V`, `K=secret:NAME:KEY` or `K=configmap:NAME:KEY` (repeatable)')
+            [CompletionResult]::new('--requests', '--requests', [CompletionResultType]::ParameterName, 'Resource requests, e.g. cpu=100m,memory=128Mi')
+            [CompletionResult]::new('--limits', '--limits', [CompletionResultType]::ParameterName, 'Resource limits, e.g. cpu=1,memory=512Mi')
+            [CompletionResult]::new('--requests-cpu', '--requests-cpu', [CompletionResultType]::ParameterName, 'CPU request, e.g. 250m')
+            [CompletionResult]::new('--requests-memory', '--requests-memory', [CompletionResultType]::ParameterName, 'Memory request, e.g. 256Mi')
+            [CompletionResult]::new('--limits-cpu', '--limits-cpu', [CompletionResultType]::ParameterName, 'CPU limit, e.g. 1')
+            [CompletionResult]::new('--limits-memory', '--limits-memory', [CompletionResultType]::ParameterName, 'Memory limit, e.g. 1Gi')
+            [CompletionResult]::new('--pull-policy', '--pull-policy', [CompletionResultType]::ParameterName, 'Image pull policy: Always, IfNotPresent or Never')
+            [CompletionResult]::new('--command', '--command', [CompletionResultType]::ParameterName, 'Start command, a shell-like string')
+            [CompletionResult]::new('--args', '--args', [CompletionResultType]::ParameterName, 'Arguments, a shell-like string')
+            [CompletionResult]::new('--liveness', '--liveness', [CompletionResultType]::ParameterName, 'Liveness probe: `http:[https://]PORT[/PATH]`, `tcp:PORT` or `exec:COMMAND`')
+            [CompletionResult]::new('--readiness', '--readiness', [CompletionResultType]::ParameterName, 'Readiness probe (same syntax as --liveness)')
+            [CompletionResult]::new('--startup', '--startup', [CompletionResultType]::ParameterName, 'Startup probe (same syntax as --liveness)')
+            [CompletionResult]::new('--liveness-opts', '--liveness-opts', [CompletionResultType]::ParameterName, 'Liveness probe timing: delay=0,timeout=1,period=10,success=1,failure=3')
+            [CompletionResult]::new('--readiness-opts', '--readiness-opts', [CompletionResultType]::ParameterName, 'Readiness probe timing (same syntax as --liveness-opts)')
+            [CompletionResult]::new('--startup-opts', '--startup-opts', [CompletionResultType]::ParameterName, 'Startup probe timing (same syntax as --liveness-opts)')
+            [CompletionResult]::new('--mount', '--mount', [CompletionResultType]::ParameterName, 'Mount a volume `[CONTAINER@]KIND:SOURCE:PATH[:ro]` (repeatable; see create --help)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'The container flags that follow apply to container NAME, up to the next -c (repeatable)')
+            [CompletionResult]::new('--container', '--container', [CompletionResultType]::ParameterName, 'The container flags that follow apply to container NAME, up to the next -c (repeatable)')
+            [CompletionResult]::new('--add-sidecar', '--add-sidecar', [CompletionResultType]::ParameterName, 'Add a sidecar container `NAME=IMAGE[ COMMAND...]` (repeatable; --native: an init container with restartPolicy Always)')
+            [CompletionResult]::new('--remove-container', '--remove-container', [CompletionResultType]::ParameterName, 'Remove a container, init container or sidecar by name (repeatable)')
+            [CompletionResult]::new('--unmount', '--unmount', [CompletionResultType]::ParameterName, 'Remove a volume and every mount of it (repeatable; never a volume claim template)')
+            [CompletionResult]::new('--update-strategy', '--update-strategy', [CompletionResultType]::ParameterName, 'Update strategy: RollingUpdate or OnDelete')
+            [CompletionResult]::new('--partition', '--partition', [CompletionResultType]::ParameterName, 'Rolling update partition: pods with an ordinal below it keep the old revision')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Only show (client) or only validate on the server (server); nothing is stored')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits, e.g. 5m, 30s (0 = no limit)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)')
+            [CompletionResult]::new('--native', '--native', [CompletionResultType]::ParameterName, 'With --add-sidecar: native sidecars (init containers with restartPolicy Always)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Walk the wizard''s pod and volume questions, prefilled with the current values (terminal only)')
+            [CompletionResult]::new('--interactive', '--interactive', [CompletionResultType]::ParameterName, 'Walk the wizard''s pod and volume questions, prefilled with the current values (terminal only)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also: NO_COLOR)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each API request to stderr (repeat for more detail)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--insecure-skip-tls-verify', '--insecure-skip-tls-verify', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (insecure; for test clusters only)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'kubectl-statefulset;resize-volume' {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else `default`)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else `default`)')
@@ -785,6 +845,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-statefulset' -ScriptBlo
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Environment variables of the containers: list, set, unset')
             [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Alias, description, labels and annotations')
             [CompletionResult]::new('edit-service', 'edit-service', [CompletionResultType]::ParameterValue, 'Ports of the headless Service')
+            [CompletionResult]::new('edit-template', 'edit-template', [CompletionResultType]::ParameterValue, 'Containers, volumes, probes, resources and update strategy of the pod template (Edit Config Template)')
             [CompletionResult]::new('resize-volume', 'resize-volume', [CompletionResultType]::ParameterValue, 'Grow a volume claim template and its PVCs without restarting pods')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages into a directory')
@@ -849,6 +910,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-statefulset' -ScriptBlo
             break
         }
         'kubectl-statefulset;help;edit-service' {
+            break
+        }
+        'kubectl-statefulset;help;edit-template' {
             break
         }
         'kubectl-statefulset;help;resize-volume' {

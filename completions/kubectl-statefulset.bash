@@ -34,6 +34,9 @@ _kubectl__statefulset() {
             kubectl__statefulset,edit-service)
                 cmd="kubectl__statefulset__subcmd__edit__subcmd__service"
                 ;;
+            kubectl__statefulset,edit-template)
+                cmd="kubectl__statefulset__subcmd__edit__subcmd__template"
+                ;;
             kubectl__statefulset,edit-yaml)
                 cmd="kubectl__statefulset__subcmd__edit__subcmd__yaml"
                 ;;
@@ -127,6 +130,9 @@ _kubectl__statefulset() {
             kubectl__statefulset__subcmd__help,edit-service)
                 cmd="kubectl__statefulset__subcmd__help__subcmd__edit__subcmd__service"
                 ;;
+            kubectl__statefulset__subcmd__help,edit-template)
+                cmd="kubectl__statefulset__subcmd__help__subcmd__edit__subcmd__template"
+                ;;
             kubectl__statefulset__subcmd__help,edit-yaml)
                 cmd="kubectl__statefulset__subcmd__help__subcmd__edit__subcmd__yaml"
                 ;;
@@ -188,7 +194,7 @@ _kubectl__statefulset() {
 
     case "${cmd}" in
         kubectl__statefulset)
-            opts="-n -o -v -y -h -V --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version create list ls get status pods logs events top monitor scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help"
+            opts="-n -o -v -y -h -V --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version create list ls get status pods logs events top monitor scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service edit-template resize-volume completions man __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -318,7 +324,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__create)
-            opts="-r -p -e -l -f -i -n -o -v -y -h -V --image --replicas --container-name --port --env --requests --limits --requests-cpu --requests-memory --limits-cpu --limits-memory --pull-policy --command --args --liveness --readiness --startup --liveness-opts --readiness-opts --startup-opts --volume --sync-host-timezone --node-selector --deployment-mode --label --annotation --alias --description --update-strategy --partition --pod-management-policy --image-pull-secret --service-name --run-as-user --run-as-group --run-as-non-root --privileged --read-only-root-fs --init-container --filename --interactive --save --dry-run --validate --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-r -p -e -l -c -f -i -n -o -v -y -h -V --image --replicas --container-name --port --env --requests --limits --requests-cpu --requests-memory --limits-cpu --limits-memory --pull-policy --command --args --liveness --readiness --startup --liveness-opts --readiness-opts --startup-opts --volume --sync-host-timezone --node-selector --deployment-mode --label --annotation --alias --description --update-strategy --partition --pod-management-policy --image-pull-secret --service-name --run-as-user --run-as-group --run-as-non-root --privileged --read-only-root-fs --init-container --sidecar --native --container --mount --filename --interactive --save --dry-run --validate --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -477,6 +483,22 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --init-container)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sidecar)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --container)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mount)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -667,6 +689,168 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__statefulset__subcmd__edit__subcmd__template)
+            opts="-p -e -c -i -n -o -v -y -h -V --image --port --env --requests --limits --requests-cpu --requests-memory --limits-cpu --limits-memory --pull-policy --command --args --liveness --readiness --startup --liveness-opts --readiness-opts --startup-opts --mount --native --container --add-sidecar --remove-container --unmount --update-strategy --partition --interactive --dry-run --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --requests)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limits)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --requests-cpu)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --requests-memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limits-cpu)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limits-memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pull-policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --args)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --liveness)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --readiness)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --startup)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --liveness-opts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --readiness-opts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --startup-opts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --container)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --add-sidecar)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remove-container)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unmount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --update-strategy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --partition)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dry-run)
+                    COMPREPLY=($(compgen -W "client server none" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1074,7 +1258,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__help)
-            opts="create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help"
+            opts="create list get pods logs events top scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service edit-template resize-volume completions man __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1158,6 +1342,20 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__help__subcmd__edit__subcmd__service)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__statefulset__subcmd__help__subcmd__edit__subcmd__template)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -51,6 +51,15 @@ fn display_name(argv0: Option<&OsString>) -> &'static str {
 /// Runs the program and returns the exit code (0 ok, 1 error, 2 usage, 3 wait timed out).
 pub fn run_main(args: Vec<OsString>) -> i32 {
     let name = display_name(args.first());
+    // `-c NAME` scopes of create and edit-template are split off before clap parses.
+    let (args, scopes) = cli::split_scopes(&args, &cli::command());
+    let scopes = match cli::parse_scopes(scopes) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = e.print();
+            return 2;
+        }
+    };
     let matches = match cli::command().bin_name(name).try_get_matches_from(&args) {
         Ok(m) => m,
         Err(e) => {
@@ -59,13 +68,18 @@ pub fn run_main(args: Vec<OsString>) -> i32 {
             return code;
         }
     };
-    let cli = match Cli::from_arg_matches(&matches) {
+    let mut cli = match Cli::from_arg_matches(&matches) {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
             return 2;
         }
     };
+    match &mut cli.command {
+        Command::Create(a) => a.scopes = scopes,
+        Command::EditTemplate(a) => a.scopes = scopes,
+        _ => {}
+    }
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let ctx = Ctx {
         color: render::color_enabled(cli.global.no_color, std::io::stdout().is_terminal()),
@@ -129,6 +143,7 @@ fn check_target_name(command: &Command) -> anyhow::Result<()> {
         Command::Env(a) => Some(a.name.as_str()),
         Command::Edit(a) => Some(a.name.as_str()),
         Command::EditService(a) => Some(a.name.as_str()),
+        Command::EditTemplate(a) => Some(a.name.as_str()),
         Command::ResizeVolume(a) => Some(a.name.as_str()),
         Command::Logs(a) => a.name.as_deref(),
         Command::Events(a) => a.name.as_deref(),
@@ -159,7 +174,8 @@ fn output_formats(command: &Command) -> &'static [OutputFormat] {
         | Command::Redeploy(_)
         | Command::Rollback(_)
         | Command::UpdateStrategy(_)
-        | Command::Delete(_) => &[Yaml, Json, Name],
+        | Command::Delete(_)
+        | Command::EditTemplate(_) => &[Yaml, Json, Name],
         Command::Top(_) | Command::EditYaml(_) => &[Yaml, Json],
         Command::Env(a) if a.action.is_none() => &[Yaml, Json],
         Command::Logs(_) => &[Json],
@@ -214,6 +230,7 @@ async fn dispatch(command: Command, ctx: &Ctx) -> anyhow::Result<()> {
         Command::Env(args) => commands::env::run(args, ctx).await,
         Command::Edit(args) => commands::edit::run(args, ctx).await,
         Command::EditService(args) => commands::edit_service::run(args, ctx).await,
+        Command::EditTemplate(args) => commands::edit_template::run(*args, ctx).await,
         Command::ResizeVolume(args) => commands::resize_volume::run(args, ctx).await,
         Command::Completions(args) => commands::completions::run(args, ctx),
         Command::Man(args) => commands::man::run(args, ctx),

@@ -12,6 +12,32 @@ use common::TestEnv;
 fn wizard_walks_the_console_steps_and_creates() {
     let env = TestEnv::new();
     let save = env.sim.temp_dir().join("saved.yaml");
+    env.sim
+        .apply_yaml(
+            r#"
+apiVersion: v1
+kind: Secret
+metadata: {name: pg-creds}
+stringData: {password: x}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: site}
+data: {index.html: "<h1>hi</h1>"}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: taken}
+spec:
+  replicas: 0
+  serviceName: taken
+  selector: {matchLabels: {app: taken}}
+  template:
+    metadata: {labels: {app: taken}}
+    spec: {containers: [{name: c, image: nginx}]}
+"#,
+        )
+        .expect("apply");
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("kubectl-statefulset"));
     cmd.args(["create", "-i", "--save"]).arg(&save);
     cmd.env("KUBECONFIG", env.sim.kubeconfig_path())
@@ -20,11 +46,22 @@ fn wizard_walks_the_console_steps_and_creates() {
     let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
     p.set_expect_timeout(Some(Duration::from_secs(20)));
     let mut answer = |prompt: &str, text: &str| {
-        p.expect(prompt)
-            .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
-        p.send(format!("{text}\r")).unwrap();
+        // `re:` marks a regular expression (to see what is listed before a prompt).
+        match prompt.strip_prefix("re:") {
+            Some(re) => p.expect(expectrl::Regex(re)),
+            None => p.expect(prompt),
+        }
+        .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
+        // A yes/no question takes its key alone (dialoguer's Confirm answers on `y`/`n`).
+        if text == "y" || text == "n" {
+            p.send(text).unwrap();
+        } else {
+            p.send(format!("{text}\r")).unwrap();
+        }
     };
-    answer("Name", "web");
+    // A name that is taken is refused as it is typed.
+    answer("Name", "taken");
+    answer("already exists", "web");
     answer("Alias", "Web site");
     answer("Description", "");
     answer("Replicas", "2");
@@ -33,26 +70,74 @@ fn wizard_walks_the_console_steps_and_creates() {
     answer("Image pull policy", "");
     answer("Port", "80");
     answer("Port", "");
-    answer("Environment", "MODE=prod");
+    answer(
+        r"re:Secrets: pg-creds \(password\)[\s\S]*Environment",
+        "MODE=prod",
+    );
+    answer("Environment", "PW=secret:pg-creds:nope");
+    answer("has no key", "PW=secret:pg-creds:password");
     answer("Environment", "");
     answer("CPU request", "100m");
     answer("CPU limit", "");
     answer("Memory request", "");
     answer("Memory limit", "");
-    answer("Liveness probe", "tcp:80");
+    answer("Liveness probe", "grpc:80");
+    answer("unknown probe type", "tcp:80");
     answer("Readiness probe", "");
     answer("Startup probe", "");
     answer("Start command", "");
     answer("Arguments", "");
+    answer("Add another container", "y");
+    answer("Sidecar NAME=IMAGE", "nginx=busybox");
+    // The name is taken: asked again.
+    answer("already used", "metrics=prom/nginx-exporter:1.1");
+    answer("Native sidecar", "n");
+    answer("Port of metrics", "metrics:9113");
+    answer("Port of metrics", "");
+    answer("Add another container", "y");
+    answer(
+        "Sidecar NAME=IMAGE",
+        "logs=busybox:1.36 sh -c 'tail -F /logs/x'",
+    );
+    answer("Native sidecar", "y");
+    answer("Port of logs", "");
+    answer("Add another container", "");
     answer("Update strategy", "");
     answer("Partition", "");
     answer("Deployment mode", "");
     answer("Sync host timezone", "");
-    answer("Volume claim", "data:1Gi:/data");
+    answer("Step 2/4 done", "");
+    answer(
+        r"re:StorageClasses: .*\(default\)[\s\S]*Volume claim",
+        "data:1Gi:/data",
+    );
     answer("Volume claim", "");
+    answer("Mount", "nope@emptydir:logs:/logs");
+    answer("no container", "logs@emptydir:logs:/logs");
+    answer("Mount", "emptydir:logs:/var/log/nginx");
+    answer("Mount", "configmap:missing:/etc/x");
+    answer(
+        "no configmap \"missing\"",
+        "configmap:site/index.html:/usr/share/nginx/html/index.html",
+    );
+    answer("Mount", "");
+    answer("Step 3/4 done", "");
+    answer(
+        r"re:Node labels: .*kubernetes.io/hostname=[\s\S]*Node selector",
+        "disk=ssd",
+    );
+    answer("no node has the label", "");
+    answer("Label", "");
+    answer("Annotation", "");
+    // Back to step 3 (arrow down, Enter): its answers are kept and shown.
+    answer("Step 4/4 done", "\x1b[B");
+    answer(r"re:  data:1Gi:/data[\s\S]*Volume claim", "");
+    answer(r"re:/var/log/nginx[\s\S]*Mount", "");
+    answer("Step 3/4 done", "");
     answer("Node selector", "");
     answer("Label", "");
     answer("Annotation", "");
+    answer("Step 4/4 done", "");
     answer("Create it?", "");
     p.expect("Equivalent command").unwrap();
     p.expect("statefulset.apps/web created").unwrap();
@@ -68,8 +153,18 @@ fn wizard_walks_the_console_steps_and_creates() {
     assert_eq!(c["name"], "nginx");
     assert_eq!(c["ports"][0]["containerPort"], 80);
     assert_eq!(c["env"][0]["value"], "prod");
+    assert_eq!(c["env"][1]["valueFrom"]["secretKeyRef"]["key"], "password");
+    assert_eq!(c["volumeMounts"][2]["subPath"], "index.html");
+    assert!(sts["spec"]["template"]["spec"]["nodeSelector"].is_null());
     assert_eq!(c["resources"]["requests"]["cpu"], "100m");
     assert_eq!(c["livenessProbe"]["tcpSocket"]["port"], 80);
+    assert_eq!(c["volumeMounts"][1]["mountPath"], "/var/log/nginx");
+    let pod = &sts["spec"]["template"]["spec"];
+    assert_eq!(pod["containers"][1]["name"], "metrics");
+    assert_eq!(pod["containers"][1]["ports"][0]["containerPort"], 9113);
+    assert_eq!(pod["initContainers"][0]["name"], "logs");
+    assert_eq!(pod["initContainers"][0]["restartPolicy"], "Always");
+    assert_eq!(pod["initContainers"][0]["volumeMounts"][0]["name"], "logs");
     assert_eq!(
         sts["spec"]["volumeClaimTemplates"][0]["metadata"]["name"],
         "data"
@@ -107,4 +202,86 @@ fn get_without_name_offers_a_picker_on_a_terminal() {
     let rest = p.expect("beta-0").unwrap();
     assert!(!String::from_utf8_lossy(rest.before()).contains("alpha-0"));
     p.expect(expectrl::Eof).unwrap();
+}
+
+/// `edit-template -i`: the questions come prefilled with the current values; only what is
+/// changed is sent, the rest (here the readiness probe) stays as it was.
+#[cfg(unix)]
+#[test]
+fn edit_template_interactive_is_prefilled_and_changes_only_what_is_answered() {
+    let env = TestEnv::new();
+    env.ok([
+        "create",
+        "web",
+        "--image",
+        "nginx:1.27",
+        "--port",
+        "80",
+        "--readiness",
+        "tcp:80",
+        "--readiness-opts",
+        "period=7",
+    ]);
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("kubectl-statefulset"));
+    cmd.args(["edit-template", "web", "-i"]);
+    cmd.env("KUBECONFIG", env.sim.kubeconfig_path())
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    let mut answer = |prompt: &str, text: &str| {
+        match prompt.strip_prefix("re:") {
+            Some(re) => p.expect(expectrl::Regex(re)),
+            None => p.expect(prompt),
+        }
+        .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
+        // Let the prompt take the terminal first (a key typed before may be flushed).
+        std::thread::sleep(Duration::from_millis(50));
+        if text == "y" {
+            p.send(text).unwrap();
+        } else {
+            p.send(format!("{text}\r")).unwrap();
+        }
+    };
+    answer("Container", "");
+    // The image is prefilled: erase it, type the new one.
+    answer("Image", &format!("{}nginx:1.28", "\x7f".repeat(10)));
+    answer("ports: tcp-80:80", "");
+    answer("Set a variable", "MODE=prod");
+    answer("Set a variable", "");
+    for q in [
+        "CPU request",
+        "CPU limit",
+        "Memory request",
+        "Memory limit",
+        "Start command",
+        "Arguments",
+        "Liveness probe",
+    ] {
+        answer(q, "");
+    }
+    answer("Readiness probe", "");
+    answer("Startup probe", "");
+    answer("Mount into nginx", "emptydir:cache:/cache");
+    answer("Mount into nginx", "");
+    answer("Unmount", "");
+    answer("Update strategy", "");
+    answer("Partition", "");
+    // The diff, the rollout, then the question.
+    answer(
+        r"re:-\s+- image: nginx:1.27[\s\S]*\+\s+image: nginx:1.28[\s\S]*highest ordinal first[\s\S]*Apply this change",
+        "y",
+    );
+    // The controller wrote the status meanwhile (a new resourceVersion): the same edit is
+    // made on the newer object, not refused.
+    p.expect("template edited").unwrap();
+    p.expect(expectrl::Eof).unwrap();
+
+    let sts = env.sts("default", "web").unwrap();
+    let c = &sts["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(c["image"], "nginx:1.28");
+    assert_eq!(c["env"][0]["value"], "prod");
+    assert_eq!(c["volumeMounts"][0]["mountPath"], "/cache");
+    assert_eq!(c["readinessProbe"]["periodSeconds"], 7);
+    assert_eq!(c["readinessProbe"]["tcpSocket"]["port"], 80);
 }

@@ -17,7 +17,7 @@ pub enum DryRun {
 /// The flags that build the objects, so that mean nothing with `-f` (the manifest says it all):
 /// given together they are a usage error rather than silently ignored. `--service-name`,
 /// `--save`, `--dry-run`, `--wait` and `--timeout` apply to a manifest too.
-const FILE_CONFLICTS: [&str; 40] = [
+const FILE_CONFLICTS: [&str; 44] = [
     "name",
     "image",
     "replicas",
@@ -57,6 +57,10 @@ const FILE_CONFLICTS: [&str; 40] = [
     "privileged",
     "read_only_root_fs",
     "init_container",
+    "sidecar",
+    "native",
+    "mount",
+    "container",
     "interactive",
 ];
 
@@ -67,6 +71,10 @@ Examples:
   kubectl statefulset create web --image nginx:1.27 --replicas 3 --port 80
   kubectl statefulset create db --image postgres:16 --port 5432 \\
       --env POSTGRES_PASSWORD=secret:pg:password --volume data:10Gi:/var/lib/postgresql/data
+  kubectl statefulset create db --image postgres:16 --port 5432 \\
+      --mount configmap:pg-conf/postgresql.conf:/etc/postgresql/postgresql.conf \\
+      --sidecar 'metrics=prometheuscommunity/postgres-exporter' --native \\
+      -c metrics --port metrics:9187 --requests cpu=50m,memory=64Mi
   kubectl statefulset create -f web.yaml
   kubectl statefulset create -i")]
 pub struct CreateArgs {
@@ -238,6 +246,31 @@ pub struct CreateArgs {
     /// Init container `NAME=IMAGE[ COMMAND...]`, e.g. 'init=busybox:1.36 sh -c "sleep 1"' (repeatable)
     #[arg(long, value_name = "NAME=IMAGE [CMD]", help_heading = "Container")]
     pub init_container: Vec<String>,
+
+    /// Sidecar container `NAME=IMAGE[ COMMAND...]`, e.g. 'metrics=prom/node-exporter' (repeatable)
+    #[arg(long, value_name = "NAME=IMAGE [CMD]", help_heading = "Container")]
+    pub sidecar: Vec<String>,
+
+    /// The --sidecar containers are native sidecars (init containers with restartPolicy
+    /// Always, started before the main container; Kubernetes 1.29+); after `-c NAME`: only that one
+    #[arg(long, help_heading = "Container")]
+    pub native: bool,
+
+    /// The container flags that follow (--image, --port, --env, --requests/--limits*,
+    /// --pull-policy, --command, --args, probes, --mount, --native) apply to container NAME (the
+    /// main one, a --sidecar or an --init-container), up to the next -c (repeatable)
+    #[arg(short = 'c', long, value_name = "NAME", help_heading = "Container")]
+    pub container: Vec<String>,
+
+    /// The per-container settings given after each `-c NAME` (filled before clap parses).
+    #[arg(skip)]
+    pub scopes: Vec<(String, super::ContainerScope)>,
+
+    /// Mount a volume `[CONTAINER@]KIND:SOURCE:PATH[:ro]` (repeatable); KIND: configmap, secret
+    /// (SOURCE = NAME for every key as a file, NAME/KEY for one key at PATH), pvc (an existing
+    /// claim), emptydir, emptydir-memory (SOURCE = the volume name), hostpath (SOURCE = host path)
+    #[arg(long, value_name = "SPEC", help_heading = "Volumes")]
+    pub mount: Vec<String>,
 
     /// Create from a manifest (YAML or JSON; `-` for stdin): a StatefulSet, optionally with its Service
     #[arg(short = 'f', long, value_name = "FILE", help_heading = "Input", conflicts_with_all = FILE_CONFLICTS)]

@@ -1,16 +1,20 @@
 //! Clap definitions only: the global options and one `*Args` struct per command.
 //! Validation and derivation of values happen in `crate::manifest`, never here.
 
+mod container;
 mod create;
 mod lifecycle;
 mod logs;
+mod template;
 
+pub use container::{parse_scopes, split_scopes, ContainerScope};
 pub use create::{CreateArgs, DryRun};
 pub use lifecycle::{
     DeleteArgs, DryRunArg, RedeployArgs, RevisionsArgs, RollbackArgs, ScaleArgs,
     UpdateStrategyArgs, WaitArgs,
 };
 pub use logs::{EventsArgs, LogsArgs, TopArgs};
+pub use template::EditTemplateArgs;
 mod edit;
 
 pub use edit::{
@@ -160,6 +164,8 @@ pub enum Command {
     Edit(EditArgs),
     /// Ports of the headless Service
     EditService(EditServiceArgs),
+    /// Containers, volumes, probes, resources and update strategy of the pod template (Edit Config Template)
+    EditTemplate(Box<EditTemplateArgs>),
     /// Grow a volume claim template and its PVCs without restarting pods
     ResizeVolume(ResizeVolumeArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell)

@@ -46,7 +46,11 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
         if !ctx.interactive {
             bail!("-i/--interactive needs a terminal (stdin and stdout); give the flags instead");
         }
-        super::wizard::run(&mut args, &namespace)?
+        let inventory = match &kube {
+            Ok(k) => super::wizard::inventory(k).await,
+            Err(_) => Default::default(),
+        };
+        super::wizard::run(&mut args, &namespace, &inventory)?
     } else if let Some(path) = &args.filename {
         let (text, source) = if path.as_os_str() == "-" {
             (
@@ -95,6 +99,14 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
     // kubectl create sends fieldValidation=Strict unless --validate says otherwise.
     kube.field_validation = Some(args.validate.unwrap_or_default().directive());
 
+    if let Some(pod) = &plan
+        .statefulset
+        .spec
+        .as_ref()
+        .and_then(|s| s.template.spec.as_ref())
+    {
+        super::edit_template::check_native_sidecars(&kube, &serde_json::to_value(pod)?).await?;
+    }
     // 1-2: server-side dry runs of both objects (the Service name may move to NAME-headless).
     let svc_dry = dry_run_service(&kube, &mut plan)
         .await

@@ -6,6 +6,7 @@ pub mod create;
 pub mod delete;
 pub mod edit;
 pub mod edit_service;
+pub mod edit_template;
 pub mod edit_yaml;
 pub mod env;
 pub mod events;

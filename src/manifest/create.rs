@@ -19,6 +19,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
+use super::containers;
 use super::service::headless_service;
 use super::validate;
 use super::Plan;
@@ -247,6 +248,8 @@ pub fn plan_from_args(args: &CreateArgs, namespace: &str) -> Result<Plan> {
         }),
         status: None,
     };
+    let mut sts = sts;
+    add_containers_and_mounts(&mut sts, args)?;
     let service = headless_service(&sts, &service_name);
     Ok(Plan {
         statefulset: sts,
@@ -255,6 +258,61 @@ pub fn plan_from_args(args: &CreateArgs, namespace: &str) -> Result<Plan> {
         statefulset_raw: None,
         service_raw: None,
     })
+}
+
+/// `--sidecar` (native with `--native`), the `-c NAME` scopes and `--mount`, applied to the
+/// pod template as JSON (see [`super::containers`]).
+fn add_containers_and_mounts(sts: &mut StatefulSet, args: &CreateArgs) -> Result<()> {
+    if args.sidecar.is_empty() && args.scopes.is_empty() && args.mount.is_empty() && !args.native {
+        return Ok(());
+    }
+    if args.native && args.sidecar.is_empty() {
+        return Err(crate::errors::usage(
+            "--native makes the --sidecar containers native sidecars; give a --sidecar",
+        ));
+    }
+    let Some(spec) = sts.spec.as_mut() else {
+        return Ok(());
+    };
+    let claims: Vec<String> = spec
+        .volume_claim_templates
+        .iter()
+        .flatten()
+        .filter_map(|c| c.metadata.name.clone())
+        .collect();
+    let Some(pod_spec) = spec.template.spec.take() else {
+        return Ok(());
+    };
+    let main = pod_spec.containers[0].name.clone();
+    let mut pod = serde_json::to_value(&pod_spec)?;
+    let mut sidecars = Vec::new();
+    for sc in &args.sidecar {
+        let name = sc.split_once('=').map(|(n, _)| n).unwrap_or_default();
+        let native = args.native || args.scopes.iter().any(|(n, s)| n == name && s.native);
+        let name = containers::add_sidecar(&mut pod, sc, "--sidecar", native)?;
+        if args.sync_host_timezone {
+            if let Some(c) = containers::find_container(&mut pod, &name) {
+                c.insert(
+                    "volumeMounts".into(),
+                    serde_json::json!([serde_json::to_value(timezone_mount())?]),
+                );
+            }
+        }
+        sidecars.push(name);
+    }
+    for (name, s) in &args.scopes {
+        if s.native && !sidecars.contains(name) {
+            return Err(crate::errors::usage(format!(
+                "-c {name} --native: only a --sidecar can be a native sidecar"
+            )));
+        }
+    }
+    containers::apply_scopes(&mut pod, &args.scopes)?;
+    let mounts = containers::collect_mounts(&args.mount, &args.scopes)?;
+    containers::apply_mounts(&mut pod, &mounts, &main, &claims)?;
+    spec.template.spec =
+        Some(serde_json::from_value(pod).context("the pod template after the container flags")?);
+    Ok(())
 }
 
 fn timezone_mount() -> VolumeMount {
@@ -280,7 +338,7 @@ fn weighted_term(labels: &BTreeMap<String, String>) -> WeightedPodAffinityTerm {
     }
 }
 
-fn check_image(image: &str, flag: &str) -> Result<()> {
+pub(crate) fn check_image(image: &str, flag: &str) -> Result<()> {
     if image.trim().is_empty() {
         bail!("{flag} must not be empty");
     }
@@ -428,7 +486,7 @@ pub fn parse_env(specs: &[String]) -> Result<Vec<EnvVar>> {
     Ok(out)
 }
 
-fn parse_resource_list(
+pub(crate) fn parse_resource_list(
     combined: Option<&str>,
     combined_flag: &str,
     cpu: Option<&str>,
@@ -503,7 +561,7 @@ pub fn quantity_value(q: &str) -> Option<f64> {
     kube_units::Quantity::parse(q).ok().map(|q| q.value())
 }
 
-fn split_words(input: Option<&str>, flag: &str) -> Result<Option<Vec<String>>> {
+pub(crate) fn split_words(input: Option<&str>, flag: &str) -> Result<Option<Vec<String>>> {
     match input {
         None => Ok(None),
         Some(s) => {
@@ -690,19 +748,23 @@ fn parse_volumes(
 }
 
 fn parse_init_container(spec: &str) -> Result<Container> {
+    parse_named_container(spec, "--init-container")
+}
+
+/// `NAME=IMAGE[ COMMAND...]` (--init-container, --sidecar, --add-sidecar).
+pub(crate) fn parse_named_container(spec: &str, flag: &str) -> Result<Container> {
     let (name, rest) = spec
         .split_once('=')
-        .ok_or_else(|| anyhow!("--init-container {spec:?}: expected NAME=IMAGE[ COMMAND...]"))?;
-    validate::dns1123_label(name)
-        .map_err(|e| anyhow!("--init-container {spec:?}: the name {name:?} {e}"))?;
+        .ok_or_else(|| anyhow!("{flag} {spec:?}: expected NAME=IMAGE[ COMMAND...]"))?;
+    validate::dns1123_label(name).map_err(|e| anyhow!("{flag} {spec:?}: the name {name:?} {e}"))?;
     let rest = rest.trim();
     let (image, cmd) = match rest.split_once(char::is_whitespace) {
         Some((i, c)) => (i, Some(c.trim())),
         None => (rest, None),
     };
-    check_image(image, &format!("--init-container {spec:?}: the image"))?;
-    let command = split_words(cmd.filter(|c| !c.is_empty()), "--init-container")
-        .with_context(|| format!("--init-container {spec:?}"))?;
+    check_image(image, &format!("{flag} {spec:?}: the image"))?;
+    let command = split_words(cmd.filter(|c| !c.is_empty()), flag)
+        .with_context(|| format!("{flag} {spec:?}"))?;
     Ok(Container {
         name: name.into(),
         image: Some(image.into()),

@@ -1,6 +1,7 @@
 //! Pure builders: command-line arguments or manifests → a [`Plan`] of objects to send.
 //! Everything is validated here, before any request; nothing in this module does I/O.
 
+pub mod containers;
 pub mod create;
 pub mod delete;
 pub mod edit;
@@ -15,6 +16,7 @@ pub mod revisions;
 pub mod rollout;
 pub mod service;
 pub mod stuck;
+pub mod template;
 pub mod text;
 pub mod validate;
 pub mod yaml;

@@ -1,0 +1,281 @@
+//! Real workloads: a database-like set with a ConfigMap file, a Secret volume, an emptyDir, a
+//! metrics sidecar, a native sidecar and a claim template, created from flags; then
+//! `edit-template` changes its containers, and the cluster does what the plugin said.
+
+mod common;
+mod lifecycle_util;
+
+use kube_sim::resources::EVENTS;
+use serde_json::Value;
+
+use common::TestEnv;
+
+const OBJECTS: &str = r#"
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: pg-conf}
+data: {postgresql.conf: "max_connections = 50\n"}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: pg-creds}
+stringData: {password: s3cret}
+"#;
+
+fn create_args() -> Vec<&'static str> {
+    vec![
+        "create",
+        "db",
+        "--image",
+        "postgres:16",
+        "--replicas",
+        "3",
+        "--port",
+        "5432",
+        "--volume",
+        "data:1Gi:/var/lib/postgresql/data",
+        "--mount",
+        "configmap:pg-conf/postgresql.conf:/etc/postgresql/postgresql.conf",
+        "--mount",
+        "secret:pg-creds:/run/secrets/pg:ro",
+        "--mount",
+        "emptydir:scratch:/scratch",
+        "--sidecar",
+        "metrics=prom/postgres-exporter:v0.15",
+        "--sidecar",
+        "logs=busybox:1.36 sh -c 'tail -F /scratch/log'",
+        "-c",
+        "metrics",
+        "--port",
+        "metrics:9187",
+        "--requests",
+        "cpu=50m,memory=64Mi",
+        "-c",
+        "logs",
+        "--native",
+        "--mount",
+        "emptydir:scratch:/scratch",
+    ]
+}
+
+/// The pods deleted by the controller, in the order of its last deletion (its SuccessfulDelete
+/// events, by resourceVersion; a repeated one is counted, as events are), with the count.
+fn deletions(env: &TestEnv) -> Vec<(String, i64)> {
+    let mut evs: Vec<(u64, String, i64)> = env
+        .sim
+        .cluster()
+        .list_items(&EVENTS, Some("default"), None)
+        .into_iter()
+        .filter(|e| e["reason"] == "SuccessfulDelete" && e["involvedObject"]["name"] == "db")
+        .map(|e: Value| {
+            (
+                e["metadata"]["resourceVersion"]
+                    .as_str()
+                    .and_then(|r| r.parse().ok())
+                    .unwrap_or(0),
+                e["message"].as_str().unwrap_or_default().to_string(),
+                e["count"].as_i64().unwrap_or(1),
+            )
+        })
+        .collect();
+    evs.sort();
+    evs.into_iter()
+        .filter_map(|(_, m, n)| m.split_whitespace().nth(2).map(|p| (p.to_string(), n)))
+        .collect()
+}
+
+#[test]
+fn a_database_with_files_secrets_sidecars_and_claims_then_its_template_edited() {
+    let env = lifecycle_util::env();
+    env.sim.apply_yaml(OBJECTS).expect("apply");
+
+    // The manifest is valid for the strict 1.32 schema, as kubectl's server dry run says.
+    let mut dry = create_args();
+    dry.extend(["--dry-run=client", "-o", "yaml"]);
+    let yaml = env.ok(&dry);
+    if let Some(mut k) = env.sim.kubectl(["apply", "--dry-run=server", "-f", "-"]) {
+        use std::io::Write;
+        let mut child = k
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(yaml.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "kubectl apply --dry-run=server: {stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout.contains("statefulset.apps/db created (server dry run)"),
+            "{stdout}"
+        );
+    }
+
+    env.ok(create_args());
+    env.wait_ready("default", "db", 3);
+    lifecycle_util::wait_settled(&env, "db");
+    let sts = env.sts("default", "db").unwrap();
+    let pod = &sts["spec"]["template"]["spec"];
+    assert_eq!(pod["initContainers"][0]["name"], "logs");
+    assert_eq!(pod["initContainers"][0]["restartPolicy"], "Always");
+    assert_eq!(pod["containers"][1]["ports"][0]["containerPort"], 9187);
+    let vols: Vec<&str> = pod["volumes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(vols, ["cm-pg-conf", "secret-pg-creds", "scratch"]);
+    assert_eq!(
+        pod["containers"][0]["volumeMounts"][1]["subPath"],
+        "postgresql.conf"
+    );
+
+    // `get` names every container, the native sidecar too.
+    let get = env.ok(["get", "db"]);
+    for c in [
+        "postgres:16",
+        "prom/postgres-exporter:v0.15",
+        "busybox:1.36",
+    ] {
+        assert!(get.contains(c), "{c} missing in:\n{get}");
+    }
+    assert!(
+        get.lines()
+            .any(|l| l.contains("db-0") && l.contains(" 3/3 ")),
+        "{get}"
+    );
+
+    // edit-template: a new image, one sidecar out, one in; an unknown annotation stays.
+    lifecycle_util::patch(
+        &env,
+        "db",
+        serde_json::json!({"metadata": {"annotations": {"example.com/owner": "team-db"}}}),
+    );
+    let out = env.ok([
+        "edit-template",
+        "db",
+        "--image",
+        "postgres:17",
+        "--remove-container",
+        "metrics",
+        "--add-sidecar",
+        "audit=busybox:1.36 sh -c 'sleep 3600'",
+        "--yes",
+        "--wait",
+        "--timeout",
+        "60s",
+    ]);
+    assert!(out.contains("--- statefulset/db (live)"), "{out}");
+    assert!(out.contains("-    - image: postgres:16"), "{out}");
+    assert!(out.contains("+    - image: postgres:17"), "{out}");
+    assert!(out.contains("-      name: metrics"), "{out}");
+    assert!(out.contains("+      name: audit"), "{out}");
+    assert!(
+        out.contains("the pod template changes: the pods are replaced by a rolling update, highest ordinal first (db-0 … db-2)"),
+        "{out}"
+    );
+    assert!(out.contains("statefulset.apps/db template edited"), "{out}");
+    // The controller replaced them from the highest ordinal down.
+    let one = |p: &str| (p.to_string(), 1);
+    assert_eq!(deletions(&env), [one("db-2"), one("db-1"), one("db-0")]);
+    let sts = env.sts("default", "db").unwrap();
+    assert_eq!(
+        sts["metadata"]["annotations"]["example.com/owner"],
+        "team-db"
+    );
+    let names: Vec<&str> = sts["spec"]["template"]["spec"]["containers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["postgres", "audit"]);
+
+    // With a partition, only the ordinals at or above it are replaced.
+    let out = env.ok([
+        "edit-template",
+        "db",
+        "-c",
+        "audit",
+        "--image",
+        "busybox:1.37",
+        "--partition",
+        "2",
+        "--yes",
+        "--wait",
+        "--timeout",
+        "60s",
+    ]);
+    assert!(
+        out.contains("a rolling update replaces db-2 (ordinals from the partition, 2, up); db-0 and db-1 keep the old template"),
+        "{out}"
+    );
+    assert!(out.contains("+    partition: 2"), "{out}");
+    // db-2 deleted a second time, the others not again.
+    assert_eq!(
+        deletions(&env),
+        [one("db-1"), one("db-0"), ("db-2".to_string(), 2)]
+    );
+    let pods = lifecycle_util::pods(&env, "db");
+    let update = lifecycle_util::update_revision(&env, "db");
+    let at_update: Vec<bool> = pods.iter().map(|(_, r, _)| *r == update).collect();
+    assert_eq!(at_update, [false, false, true], "{pods:?}");
+}
+
+#[test]
+fn edit_template_without_a_terminal_needs_yes_and_dry_runs_send_nothing() {
+    let env = lifecycle_util::env();
+    lifecycle_util::create(&env, "web", "nginx:1.27", 1);
+    let before = env.sts("default", "web").unwrap();
+    let o = env.run(["edit-template", "web", "--image", "nginx:1.28"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("--yes"), "{}", o.stderr);
+    let o = env.ok([
+        "edit-template",
+        "web",
+        "--mount",
+        "emptydir-memory:shm:/dev/shm",
+        "--dry-run=client",
+        "-o",
+        "yaml",
+    ]);
+    assert!(o.contains("medium: Memory"), "{o}");
+    let o = env.ok([
+        "edit-template",
+        "web",
+        "--image",
+        "nginx:1.28",
+        "--dry-run=server",
+    ]);
+    assert!(
+        o.contains("statefulset.apps/web template edited (server dry run)"),
+        "{o}"
+    );
+    let after = env.sts("default", "web").unwrap();
+    assert_eq!(before["spec"], after["spec"]);
+    let o = env.run(["edit-template", "web", "-c", "nope", "--image", "x"]);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("no container \"nope\""), "{}", o.stderr);
+    // Usage errors (exit 2): a scope flag without its value, --native with no sidecar to make
+    // native; create's are the same.
+    let o = env.run(["edit-template", "web", "-c", "nginx", "--port"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("after -c nginx"), "{}", o.stderr);
+    let o = env.run(["edit-template", "web", "--native", "--image", "nginx:1.28"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    let o = env.run(["create", "x", "--image", "nginx", "-c", "nginx", "--native"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("only a --sidecar"), "{}", o.stderr);
+    assert_eq!(before["spec"], env.sts("default", "web").unwrap()["spec"]);
+    assert!(env.sts("default", "x").is_none());
+}
