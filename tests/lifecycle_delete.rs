@@ -188,7 +188,7 @@ fn delete_what_does_not_exist() {
 }
 
 #[test]
-fn delete_yes_sends_only_the_delete_and_says_what_stays() {
+fn delete_yes_reads_the_set_deletes_it_and_says_what_stays() {
     let env = env();
     create_with_volume(&env, "web", "nginx:1.27", "2");
     env.wait_ready("default", "web", 2);
@@ -202,10 +202,12 @@ fn delete_yes_sends_only_the_delete_and_says_what_stays() {
         "{}",
         o.stderr
     );
+    // One GET (the retention policy decides what the claims become), then the DELETE.
     let reqs = env.sim.requests();
-    assert_eq!(reqs.len(), 1, "{reqs:#?}");
-    assert_eq!(reqs[0].method, "DELETE");
-    assert!(reqs[0].query.contains("Background") || reqs[0].path.ends_with("/statefulsets/web"));
+    assert_eq!(reqs.len(), 2, "{reqs:#?}");
+    assert_eq!(reqs[0].method, "GET");
+    assert_eq!(reqs[1].method, "DELETE");
+    assert!(reqs[1].query.contains("Background") || reqs[1].path.ends_with("/statefulsets/web"));
     assert!(env.sts("default", "web").is_none());
     // The garbage collector removes the pods; the Service and the PVCs stay.
     let gone = env.sim.wait_until(std::time::Duration::from_secs(20), |c| {

@@ -119,31 +119,22 @@ pub async fn run(args: DeleteArgs, ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
-/// `--yes` with nothing but the StatefulSet to delete and nothing to wait for: there is
-/// nothing to show or ask first, so one request (the DELETE, like `kubectl delete sts`).
-/// Upstream answers a StatefulSet DELETE with a Status (its store does not return deleted
-/// objects); when a server returns the object, what stays is named precisely.
+/// `--yes` with nothing but the StatefulSet to delete and nothing to wait for: nothing to show
+/// or ask first, but what happens to the claims is the set's
+/// `persistentVolumeClaimRetentionPolicy`, which upstream's answer to the DELETE (a Status: its
+/// store does not return deleted StatefulSets) does not carry. So one GET, then the DELETE with
+/// the read object's uid as precondition, and what goes and what stays is said from that object.
 async fn delete_confirmed(kube: &crate::kube::Kube, name: &str, ctx: &Ctx) -> Result<()> {
-    let deleted = kube.delete_statefulset(name, None, false).await?;
+    let read = kube.get_statefulset(name).await?;
+    let deleted = kube
+        .delete_statefulset(name, read.metadata.uid.as_deref(), false)
+        .await?;
+    let sts = deleted.unwrap_or(read);
     eprintln!("its pods go with it (propagation Background)");
-    let kept = match &deleted {
-        Some(sts) => {
-            if let Some(goes) = crate::manifest::delete::with_set_without_listing(sts) {
-                eprintln!("{goes}");
-            }
-            crate::manifest::delete::kept_without_listing(sts)
-        }
-        // Only the DELETE was sent and the answer is a Status: the set's retention policy is
-        // not known here, so what happens to the claims is said with its condition.
-        None => {
-            eprintln!(
-                "its PersistentVolumeClaims, if any, follow its persistentVolumeClaimRetentionPolicy: \
-                 deleted with it when whenDeleted is Delete, else kept (pass --with-pvcs to delete them)"
-            );
-            vec!["its Service, if any (pass --with-service to delete it)".to_string()]
-        }
-    };
-    print_kept(&kept);
+    if let Some(goes) = crate::manifest::delete::with_set_without_listing(&sts) {
+        eprintln!("{goes}");
+    }
+    print_kept(&crate::manifest::delete::kept_without_listing(&sts));
     let line = format!("statefulset.apps/{name} deleted");
     match ctx.global.output {
         Some(OutputFormat::Name) => crate::render::out(&format!("statefulset.apps/{name}")),
