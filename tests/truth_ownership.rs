@@ -157,3 +157,40 @@ fn every_command_of_a_set_keeps_to_its_own_pods_when_selectors_overlap() {
     clean("delete", &said);
     assert!(said.contains("ovl-0"), "{said}");
 }
+
+/// `--wait` counts the set's pods by its controller ownerReference: a bare pod carrying the
+/// set's labels (no owner; upstream's controller adopts only pods named after the set,
+/// stateful_set_utils.go isMemberOf) is neither awaited to go nor counted as a replica.
+#[test]
+fn wait_never_counts_a_bare_pod_with_the_sets_labels() {
+    let env = lifecycle_util::env();
+    lifecycle_util::create(&env, "web", "nginx:1.27", 2);
+    env.sim
+        .apply_yaml(
+            r#"
+apiVersion: v1
+kind: Pod
+metadata: {name: stray, labels: {app: web}}
+spec:
+  containers: [{name: main, image: nginx:1.27}]
+"#,
+        )
+        .expect("apply");
+    let o = env.run(["scale", "web", "1", "--wait", "--timeout", "20s"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(!o.stderr.contains("stray"), "{}", o.stderr);
+    let o = env.run(["delete", "web", "--yes", "--wait", "--timeout", "20s"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("statefulset \"web\" and its pods are gone"),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains("stray"), "{}", o.stderr);
+    let stray = env
+        .sim
+        .cluster()
+        .get(&kube_sim::resources::PODS, Some("default"), "stray");
+    assert!(stray.is_ok(), "the bare pod is not the set's and stays");
+}
