@@ -124,6 +124,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-statefulset' -ScriptBlo
             [CompletionResult]::new('--read-only-root-fs', '--read-only-root-fs', [CompletionResultType]::ParameterName, 'Mount the container''s root filesystem read-only')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Run the interactive wizard (terminal only)')
             [CompletionResult]::new('--interactive', '--interactive', [CompletionResultType]::ParameterName, 'Run the interactive wizard (terminal only)')
+            [CompletionResult]::new('--skip-preflight', '--skip-preflight', [CompletionResultType]::ParameterName, 'Create even when the preflight finds that the pods would not run (a missing Secret, ConfigMap, key or StorageClass, no node that matches or has room, a claim of another set)')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until all replicas are ready')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also: NO_COLOR)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (repeat for more detail)')

@@ -122,6 +122,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l privileged -d 'Run the container privileged'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l read-only-root-fs -d 'Mount the container\'s root filesystem read-only'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s i -l interactive -d 'Run the interactive wizard (terminal only)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l skip-preflight -d 'Create even when the preflight finds that the pods would not run (a missing Secret, ConfigMap, key or StorageClass, no node that matches or has room, a claim of another set)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l wait -d 'Wait until all replicas are ready'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'

@@ -5,6 +5,7 @@ pub mod follow;
 pub mod lifecycle;
 mod log;
 pub mod observe;
+pub mod preflight;
 pub mod prometheus;
 pub mod raw;
 pub mod retry;
