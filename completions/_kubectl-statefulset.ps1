@@ -449,6 +449,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-statefulset' -ScriptBlo
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)')
+            [CompletionResult]::new('--skip-preflight', '--skip-preflight', [CompletionResultType]::ParameterName, 'Roll back even when the preflight finds that the revision''s pods would not run (a missing Secret, ConfigMap or key, no node that matches or has room)')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Disable colours (also: NO_COLOR)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (repeat for more detail)')

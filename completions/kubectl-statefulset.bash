@@ -1774,7 +1774,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__rollback)
-            opts="-n -o -v -y -h -V --to-revision --dry-run --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-n -o -v -y -h -V --to-revision --skip-preflight --dry-run --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -376,6 +376,7 @@ yaml\t''
 json\t''
 name\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l skip-preflight -d 'Roll back even when the preflight finds that the revision\'s pods would not run (a missing Secret, ConfigMap or key, no node that matches or has room)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
