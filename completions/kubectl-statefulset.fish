@@ -127,6 +127,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l read-only-root-fs -d 'Mount the container\'s root filesystem read-only'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l native -d 'The --sidecar containers are native sidecars (init containers with restartPolicy Always, started before the main container; Kubernetes 1.29+); after `-c NAME`: only that one'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s i -l interactive -d 'Run the interactive wizard (terminal only)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l skip-preflight -d 'Create even when the preflight finds that the pods would not run (a missing Secret, ConfigMap, key or StorageClass, no node that matches or has room, a claim of another set)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l wait -d 'Wait until all replicas are ready'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
@@ -380,6 +381,7 @@ yaml\t''
 json\t''
 name\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l skip-preflight -d 'Roll back even when the preflight finds that the revision\'s pods would not run (a missing Secret, ConfigMap or key, no node that matches or has room)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'

@@ -52,6 +52,8 @@ fn every_create_flag_lands_in_its_field() {
         "disk=ssd",
         "--deployment-mode",
         "spread",
+        // The fields are the point here, not that the pods run (no pg, cfg nor disk=ssd node).
+        "--skip-preflight",
         "--label",
         "app=db",
         "--label",
@@ -497,4 +499,187 @@ fn create_statefulset_entry_point() {
         String::from_utf8_lossy(&out.stdout),
         "service/web\nstatefulset.apps/web\n"
     );
+}
+
+/// The preflight refuses, before anything is sent, a set whose pods would not run, naming
+/// each cause; `--skip-preflight` creates it anyway and the cluster then does what was
+/// predicted (kubectl shows the pod in CreateContainerConfigError); a kind this user may not
+/// list is a warning; a client dry run checks nothing.
+#[test]
+fn preflight_refuses_what_would_not_run() {
+    use kube_sim::server::FaultRule;
+    use kube_sim::FaultAction;
+    let env = TestEnv::with_speed(20.0);
+    let no_writes = |env: &TestEnv| {
+        let w: Vec<_> = env
+            .sim
+            .requests()
+            .into_iter()
+            .filter(|r| r.method != "GET")
+            .collect();
+        assert!(w.is_empty(), "{w:#?}");
+    };
+    let refs = [
+        "create",
+        "db",
+        "--image",
+        "nginx:1.27",
+        "--env",
+        "PW=secret:pg:password",
+        "--env",
+        "MODE=configmap:cfg:mode",
+    ];
+    env.sim.clear_requests();
+    let o = env.run(refs);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("preflight: the pods of statefulset \"db\" would not run:\n  secret \"pg\" not found (env PW of container \"nginx\"): the pods would end in CreateContainerConfigError\n  configmap \"cfg\" not found (env MODE of container \"nginx\")"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("--skip-preflight"), "{}", o.stderr);
+    no_writes(&env);
+    assert_eq!(env.sim.requests().len(), 2, "one list per kind");
+
+    // The objects exist, a key is missing.
+    env.sim
+        .apply_yaml(
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: pg}\nstringData: {user: u}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata: {mode: fast}\n",
+        )
+        .expect("apply");
+    let o = env.run(refs);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("secret \"pg\" has no key \"password\"")
+            && !o.stderr.contains("configmap"),
+        "{}",
+        o.stderr
+    );
+
+    // Secrets may not be listed: a warning, the rest checked, the set created.
+    env.sim.add_fault(FaultRule::new(
+        Some("GET"),
+        "/secrets",
+        FaultAction::Forbidden,
+        1,
+    ));
+    let o = env.run(refs);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("warning: preflight: secrets not checked: forbidden"),
+        "{}",
+        o.stderr
+    );
+    // What the preflight predicted is what the cluster does.
+    let stuck = env.sim.wait_until(std::time::Duration::from_secs(20), |c| {
+        c.get(&kube_sim::resources::PODS, Some("default"), "db-0")
+            .is_ok_and(|p| {
+                p["status"]["containerStatuses"][0]["state"]["waiting"]["reason"]
+                    == "CreateContainerConfigError"
+            })
+    });
+    assert!(stuck, "db-0 is not in CreateContainerConfigError");
+    if let Some(mut k) = env.sim.kubectl(["get", "pod", "db-0", "--no-headers"]) {
+        let out = k.output().unwrap();
+        let line = String::from_utf8_lossy(&out.stdout);
+        assert!(line.contains("CreateContainerConfigError"), "{line}");
+    }
+
+    // A StorageClass that does not exist; requests no node has room for; a nodeSelector no
+    // node matches; --skip-preflight sends it anyway.
+    let o = env.run([
+        "create",
+        "big",
+        "--image",
+        "nginx:1.27",
+        "--volume",
+        "data:1Gi:/data:fast",
+        "--requests",
+        "cpu=500",
+    ]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("storageclass \"fast\" not found (claim template \"data\"): the claims would stay Pending")
+            && o.stderr.contains("no node has room for one pod's requests (cpu=500000m)"),
+        "{}",
+        o.stderr
+    );
+    let o = env.run([
+        "create",
+        "big",
+        "--image",
+        "nginx:1.27",
+        "--requests",
+        "cpu=500",
+        "--skip-preflight",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("mars.yaml");
+    let yaml = env.ok([
+        "create",
+        "mars",
+        "--image",
+        "nginx:1.27",
+        "--dry-run=client",
+        "-o",
+        "yaml",
+    ]);
+    let yaml = yaml.replacen(
+        "      containers:",
+        "      nodeSelector: {zone: mars}\n      containers:",
+        1,
+    );
+    std::fs::write(&f, yaml).unwrap();
+    let o = env.run(["create", "-f", f.to_str().unwrap()]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("no node matches the pods' nodeSelector / required node affinity"),
+        "{}",
+        o.stderr
+    );
+
+    // Claim names: set `b`'s claim `data-a` is `data-a-b-0`, the name set `a-b`'s `data` makes.
+    env.ok([
+        "create",
+        "b",
+        "--image",
+        "nginx:1.27",
+        "--volume",
+        "data-a:1Gi:/data",
+    ]);
+    env.wait_ready("default", "b", 1);
+    let o = env.run([
+        "create",
+        "a-b",
+        "--image",
+        "nginx:1.27",
+        "--volume",
+        "data:1Gi:/data",
+    ]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("persistentvolumeclaim \"data-a-b-0\" exists and belongs to statefulset \"b\": pod a-b-0 would mount it"),
+        "{}",
+        o.stderr
+    );
+    assert!(env.sts("default", "a-b").is_none());
+
+    // A client dry run does not contact the cluster: nothing checked, said under -v.
+    env.sim.clear_requests();
+    let o = env.run([
+        "create",
+        "a-b",
+        "--image",
+        "nginx:1.27",
+        "--volume",
+        "data:1Gi:/data",
+        "--dry-run=client",
+        "-v",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("preflight: not run"), "{}", o.stderr);
+    assert!(env.sim.requests().is_empty());
 }

@@ -1069,7 +1069,7 @@ fn delete() {
     });
 }
 
-/// `delete --yes` alone: one request, the DELETE; on failure nothing is gone.
+/// `delete --yes` alone: the GET of the set, then the DELETE; on failure nothing is gone.
 #[test]
 fn delete_yes_only() {
     run_row(Row {

@@ -188,7 +188,7 @@ fn delete_what_does_not_exist() {
 }
 
 #[test]
-fn delete_yes_sends_only_the_delete_and_says_what_stays() {
+fn delete_yes_reads_the_set_deletes_it_and_says_what_stays() {
     let env = env();
     create_with_volume(&env, "web", "nginx:1.27", "2");
     env.wait_ready("default", "web", 2);
@@ -202,10 +202,12 @@ fn delete_yes_sends_only_the_delete_and_says_what_stays() {
         "{}",
         o.stderr
     );
+    // One GET (the retention policy decides what the claims become), then the DELETE.
     let reqs = env.sim.requests();
-    assert_eq!(reqs.len(), 1, "{reqs:#?}");
-    assert_eq!(reqs[0].method, "DELETE");
-    assert!(reqs[0].query.contains("Background") || reqs[0].path.ends_with("/statefulsets/web"));
+    assert_eq!(reqs.len(), 2, "{reqs:#?}");
+    assert_eq!(reqs[0].method, "GET");
+    assert_eq!(reqs[1].method, "DELETE");
+    assert!(reqs[1].query.contains("Background") || reqs[1].path.ends_with("/statefulsets/web"));
     assert!(env.sts("default", "web").is_none());
     // The garbage collector removes the pods; the Service and the PVCs stay.
     let gone = env.sim.wait_until(std::time::Duration::from_secs(20), |c| {
@@ -228,4 +230,70 @@ fn delete_yes_sends_only_the_delete_and_says_what_stays() {
         "error: statefulset \"web\" not found in namespace \"default\""
     );
     assert_eq!(env.sim.requests().len(), 1);
+}
+
+/// A list the user may not read (403) is never read as "none": `delete` says what it could not
+/// list, still says what the retention policy does, and refuses `--with-pvcs` before deleting
+/// anything when it cannot tell which claims are the set's.
+#[test]
+fn delete_says_what_it_could_not_list() {
+    use kube_sim::server::FaultRule;
+    use kube_sim::FaultAction;
+    let env = env();
+    create_with_volume(&env, "web", "nginx:1.27", "1");
+    create_with_volume(&env, "db", "nginx:1.27", "1");
+    env.wait_ready("default", "web", 1);
+    env.wait_ready("default", "db", 1);
+    env.sim.add_fault(FaultRule::new(
+        Some("GET"),
+        "/persistentvolumeclaims",
+        FaultAction::Forbidden,
+        100,
+    ));
+    let o = env.run(["delete", "db", "--with-pvcs", "--yes"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("warning: its PersistentVolumeClaims could not be listed: forbidden: persistentvolumeclaims is forbidden"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("nothing deleted"), "{}", o.stderr);
+    assert!(env.sts("default", "db").is_some());
+
+    let o = env.run(["delete", "web", "--yes", "--wait", "--timeout", "60s"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("warning: its PersistentVolumeClaims could not be listed: forbidden"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr.contains(
+            "  its PersistentVolumeClaims data-web-<ordinal> (persistentVolumeClaimRetentionPolicy.whenDeleted: Retain; pass --with-pvcs to delete them)"
+        ),
+        "{}",
+        o.stderr
+    );
+    assert!(env.sts("default", "web").is_none());
+    assert_eq!(count(&env, &PVCS, "data-web-"), 1, "kept, as said");
+
+    // Its pods cannot be listed: said, and the dry run still shows the rest.
+    env.sim.add_fault(FaultRule::new(
+        Some("GET"),
+        "/pods?",
+        FaultAction::Forbidden,
+        100,
+    ));
+    let o = env.run(["delete", "db", "--dry-run=server"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("warning: its pods are not listed: forbidden")
+            && o.stderr
+                .contains("  its pods (not listed; propagation Background deletes them)"),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains("pod/db-0"), "{}", o.stderr);
 }

@@ -493,3 +493,55 @@ fn revisions_pods_column_from_status_or_pods() {
     assert_eq!(pods_of("2"), "1", "{out}");
     assert_eq!(pods_of("3"), "0", "{out}");
 }
+
+/// `rollback` runs create's preflight on the revision's template: a revision whose ConfigMap is
+/// gone is refused before the PATCH (its pods would end in CreateContainerConfigError);
+/// `--skip-preflight` rolls back anyway.
+#[test]
+fn rollback_refuses_a_revision_whose_pods_would_not_run() {
+    let env = env();
+    env.sim
+        .apply_yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata: {mode: a}\n")
+        .expect("apply");
+    env.ok([
+        "create",
+        "web",
+        "--image",
+        "nginx:1.25",
+        "--env",
+        "MODE=configmap:cfg:mode",
+    ]);
+    env.wait_ready("default", "web", 1);
+    wait_settled(&env, "web");
+    env.ok(["env", "web", "unset", "MODE", "--yes"]);
+    wait_settled(&env, "web");
+    env.sim
+        .cluster()
+        .delete(
+            &kube_sim::resources::CONFIGMAPS,
+            Some("default"),
+            "cfg",
+            &Default::default(),
+        )
+        .expect("delete");
+    env.sim.clear_requests();
+    let o = env.run(["rollback", "web", "--yes"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("configmap \"cfg\" not found (env MODE of container \"nginx\"): the pods would end in CreateContainerConfigError"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        env.sim.requests().iter().all(|r| r.method == "GET"),
+        "{:#?}",
+        env.sim.requests()
+    );
+    let o = env.run(["rollback", "web", "--yes", "--skip-preflight"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("statefulset.apps/web rolled back"),
+        "{}",
+        o.stdout
+    );
+}

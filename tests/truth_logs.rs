@@ -166,3 +166,102 @@ fn logs_show_what_can_be_shown_and_name_what_cannot() {
         read(&err_path)
     );
 }
+
+/// A request the user may not make (403) leaves out only what it would show, and says so:
+/// one pod's log, the pod list (logs and top read the pods by name or by their metrics), the
+/// metrics, and the pods under `get --watch`.
+#[test]
+fn forbidden_requests_leave_out_only_what_they_would_show() {
+    use kube_sim::server::FaultRule;
+    use kube_sim::FaultAction;
+    use std::io::{BufRead, BufReader};
+    let env = lifecycle_util::env();
+    lifecycle_util::create(&env, "web", "nginx:1.27", 2);
+    let forbid = |path: &str| {
+        env.sim.clear_faults();
+        env.sim.add_fault(FaultRule::new(
+            Some("GET"),
+            path,
+            FaultAction::Forbidden,
+            1000,
+        ));
+    };
+
+    forbid("/pods/web-1/log");
+    let o = env.run(["logs", "web"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("[web-0/"), "{}", o.stdout);
+    assert!(!o.stdout.contains("[web-1/"), "{}", o.stdout);
+    assert!(
+        o.stderr.contains("no logs from web-1/") && o.stderr.contains("forbidden"),
+        "{}",
+        o.stderr
+    );
+
+    let pod_list = "/api/v1/namespaces/default/pods?";
+    forbid(pod_list);
+    let o = env.run(["logs", "web"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("[web-0/") && o.stdout.contains("[web-1/"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stderr.contains(
+            "warning: the pods could not be listed, reading web-<ordinal> by name: forbidden"
+        ),
+        "{}",
+        o.stderr
+    );
+
+    let o = env.run(["top", "web"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("web-0") && o.stdout.contains("web-1"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stderr.contains("the pods could not be listed, those named web-<ordinal> are shown by their metrics: forbidden"),
+        "{}",
+        o.stderr
+    );
+
+    let mut child = env
+        .std_cmd(["get", "web", "--watch"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        first.starts_with("web: 2/2 ready") && first.contains("pods: not shown (forbidden)"),
+        "{first}"
+    );
+    assert!(
+        err.contains("warning: the pods are not shown: forbidden"),
+        "{err}"
+    );
+
+    forbid("/apis/metrics.k8s.io/");
+    let o = env.run(["top", "web"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("web-0") && o.stdout.contains("<none>"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stderr
+            .contains("warning: the pods' usage is not shown: forbidden"),
+        "{}",
+        o.stderr
+    );
+}

@@ -157,3 +157,122 @@ fn every_command_of_a_set_keeps_to_its_own_pods_when_selectors_overlap() {
     clean("delete", &said);
     assert!(said.contains("ovl-0"), "{said}");
 }
+
+/// `--wait` counts the set's pods by its controller ownerReference: a bare pod carrying the
+/// set's labels (no owner; upstream's controller adopts only pods named after the set,
+/// stateful_set_utils.go isMemberOf) is neither awaited to go nor counted as a replica.
+#[test]
+fn wait_never_counts_a_bare_pod_with_the_sets_labels() {
+    let env = lifecycle_util::env();
+    lifecycle_util::create(&env, "web", "nginx:1.27", 2);
+    env.sim
+        .apply_yaml(
+            r#"
+apiVersion: v1
+kind: Pod
+metadata: {name: stray, labels: {app: web}}
+spec:
+  containers: [{name: main, image: nginx:1.27}]
+"#,
+        )
+        .expect("apply");
+    let o = env.run(["scale", "web", "1", "--wait", "--timeout", "20s"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(!o.stderr.contains("stray"), "{}", o.stderr);
+    let o = env.run(["delete", "web", "--yes", "--wait", "--timeout", "20s"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("statefulset \"web\" and its pods are gone"),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains("stray"), "{}", o.stderr);
+    let stray = env
+        .sim
+        .cluster()
+        .get(&kube_sim::resources::PODS, Some("default"), "stray");
+    assert!(stray.is_ok(), "the bare pod is not the set's and stays");
+}
+
+fn claimed_set(name: &str, template: &str) -> String {
+    format!(
+        r#"
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {{name: "{name}"}}
+spec:
+  replicas: 1
+  serviceName: "{name}"
+  selector: {{matchLabels: {{app: "{name}"}}}}
+  template:
+    metadata: {{labels: {{app: "{name}"}}}}
+    spec:
+      containers:
+      - name: main
+        image: nginx:1.27
+        volumeMounts: [{{name: {template}, mountPath: /data}}]
+  volumeClaimTemplates:
+  - metadata: {{name: {template}}}
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources: {{requests: {{storage: 1Gi}}}}
+"#
+    )
+}
+
+fn claim_event(env: &TestEnv, claim: &str, reason: &str) {
+    env.sim
+        .apply_yaml(&format!(
+            r#"
+apiVersion: v1
+kind: Event
+metadata: {{name: {claim}.test}}
+involvedObject: {{apiVersion: v1, kind: PersistentVolumeClaim, name: {claim}, namespace: default}}
+reason: {reason}
+message: about {claim}
+type: Normal
+source: {{component: test}}
+"#
+        ))
+        .expect("event");
+}
+
+/// `events --pods` attributes a claim by this set's claim templates and the claim's labels and
+/// owners, never by a name prefix: `data-a-b-0` is set `a-b`'s, not `b`'s.
+#[test]
+fn events_attribute_claims_by_template_labels_and_owners() {
+    let env = lifecycle_util::env();
+    env.sim
+        .apply_yaml(&claimed_set("a-b", "data"))
+        .expect("apply");
+    env.sim
+        .apply_yaml(&claimed_set("b", "data"))
+        .expect("apply");
+    env.wait_ready("default", "a-b", 1);
+    env.wait_ready("default", "b", 1);
+    claim_event(&env, "data-a-b-0", "TouchedAB");
+    claim_event(&env, "data-b-0", "TouchedB");
+    let b = env.ok(["events", "b", "--pods"]);
+    assert!(b.contains("TouchedB"), "{b}");
+    assert!(!b.contains("data-a-b-0"), "{b}");
+    let ab = env.ok(["events", "a-b", "--pods"]);
+    assert!(ab.contains("TouchedAB"), "{ab}");
+    assert!(!ab.contains("data-b-0"), "{ab}");
+
+    // A clash by name alone: set `y` has the template `data-x`, so `data-x-y-0`
+    // is by name its claim as well as set `x-y`'s `data`; the claim's labels (made by x-y's
+    // controller) say it is x-y's.
+    env.sim
+        .apply_yaml(&claimed_set("x-y", "data"))
+        .expect("apply");
+    env.wait_ready("default", "x-y", 1);
+    env.sim
+        .apply_yaml(&claimed_set("y", "data-x"))
+        .expect("apply");
+    claim_event(&env, "data-x-y-0", "TouchedXY");
+    let y = env.ok(["events", "y", "--pods"]);
+    assert!(!y.contains("TouchedXY"), "{y}");
+    let xy = env.ok(["events", "x-y", "--pods"]);
+    assert!(xy.contains("TouchedXY"), "{xy}");
+}

@@ -114,19 +114,51 @@ fn delete_says_what_the_retention_policy_does_to_the_claims() {
         claims(&env, "gone").is_empty()
     });
 
-    // The one-request path (the DELETE's answer is a Status): the claims' fate is said with
-    // its condition, never "kept" outright.
+    // `--yes` alone (one GET, one DELETE): whenDeleted Delete says the claims are deleted, with
+    // no --with-pvcs hint, and they are.
+    env.sim.clear_requests();
     let o = env.run(["delete", "fast", "--yes"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
-        o.stderr
-            .contains("its PersistentVolumeClaims, if any, follow its persistentVolumeClaimRetentionPolicy: deleted with it when whenDeleted is Delete, else kept"),
+        o.stderr.contains(
+            "its PersistentVolumeClaims data-fast-<ordinal> are deleted with it by the garbage collector (persistentVolumeClaimRetentionPolicy.whenDeleted: Delete)"
+        ),
         "{}",
         o.stderr
     );
+    assert!(!o.stderr.contains("--with-pvcs"), "{}", o.stderr);
+    assert!(!o.stderr.contains("if any"), "{}", o.stderr);
+    let methods: Vec<String> = env
+        .sim
+        .requests()
+        .iter()
+        .map(|r| r.method.clone())
+        .collect();
+    assert_eq!(methods, ["GET", "DELETE"]);
     eventually(&env, "the claim of `fast` is deleted", || {
         claims(&env, "fast").is_empty()
     });
+
+    // `--yes` alone on a Retain set: kept, with the --with-pvcs hint, and they stay.
+    env.sim
+        .apply_yaml(&set("stay", 1, "Retain", "Retain"))
+        .expect("apply");
+    env.wait_ready("default", "stay", 1);
+    lifecycle_util::wait_settled(&env, "stay");
+    let o = env.run(["delete", "stay", "--yes"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(
+            "kept:\n  service/stay (pass --with-service to delete it)\n  its PersistentVolumeClaims data-stay-<ordinal> (persistentVolumeClaimRetentionPolicy.whenDeleted: Retain; pass --with-pvcs to delete them)"
+        ),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains("are deleted"), "{}", o.stderr);
+    eventually(&env, "the pod of `stay` is gone", || {
+        pods(&env, "stay") == 0
+    });
+    assert_eq!(claims(&env, "stay"), ["data-stay-0"]);
 
     // Retain: kept, and --with-pvcs is the way to delete them; they stay.
     let o = env.run(["delete", "kept", "--yes", "--wait", "--timeout", "60s"]);

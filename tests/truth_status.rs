@@ -425,6 +425,8 @@ fn create_wait_ends_on_an_unschedulable_pod() {
         "nginx:1.25",
         "--requests",
         "cpu=500",
+        // The preflight would refuse it (no node has room); the point is --wait's diagnosis.
+        "--skip-preflight",
         "--wait",
         "--timeout",
         "50s",

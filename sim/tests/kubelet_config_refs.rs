@@ -4,27 +4,11 @@
 
 mod common;
 
-use common::kubectl_ok;
+use common::{fast_sim, kubectl_ok, pod, running, WAIT};
 use kube_sim::resources::{CONFIGMAPS, EVENTS, PODS, SECRETS};
-use kube_sim::{KubeSim, SimOptions};
+use kube_sim::KubeSim;
 use serde_json::{json, Value};
 use std::time::Duration;
-
-const WAIT: Duration = Duration::from_secs(20);
-
-fn sim() -> KubeSim {
-    KubeSim::start(SimOptions {
-        speed: 20.0,
-        ..Default::default()
-    })
-    .expect("simulator starts")
-}
-
-fn pod(s: &KubeSim, name: &str) -> Value {
-    s.cluster()
-        .get(&PODS, Some("default"), name)
-        .unwrap_or(Value::Null)
-}
 
 fn waiting(s: &KubeSim, name: &str) -> (String, String) {
     let p = pod(s, name);
@@ -42,10 +26,6 @@ fn event(s: &KubeSim, name: &str, reason: &str) -> Option<Value> {
         .find(|e| e["involvedObject"]["name"] == name && e["reason"] == reason)
 }
 
-fn running(s: &KubeSim, name: &str) -> bool {
-    s.wait_until(WAIT, |_| pod(s, name)["status"]["phase"] == "Running")
-}
-
 fn status_column(s: &KubeSim, name: &str) -> Option<String> {
     let o = kubectl_ok(s, &["get", "pod", name, "--no-headers"])?;
     Some(o.stdout.split_whitespace().nth(2).unwrap().to_string())
@@ -53,7 +33,7 @@ fn status_column(s: &KubeSim, name: &str) -> Option<String> {
 
 #[test]
 fn env_from_missing_configmap_is_create_container_config_error() {
-    let s = sim();
+    let s = fast_sim();
     s.create(
         &PODS,
         "default",
@@ -120,7 +100,7 @@ fn env_from_missing_configmap_is_create_container_config_error() {
 
 #[test]
 fn missing_volume_source_keeps_the_pod_container_creating() {
-    let s = sim();
+    let s = fast_sim();
     s.create(
         &PODS,
         "default",

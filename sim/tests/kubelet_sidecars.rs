@@ -4,27 +4,10 @@
 
 mod common;
 
-use common::kubectl_ok;
+use common::{fast_sim, kubectl_ok, pod, WAIT};
 use kube_sim::resources::PODS;
-use kube_sim::{KubeSim, SimOptions};
+use kube_sim::KubeSim;
 use serde_json::{json, Value};
-use std::time::Duration;
-
-const WAIT: Duration = Duration::from_secs(20);
-
-fn sim() -> KubeSim {
-    KubeSim::start(SimOptions {
-        speed: 20.0,
-        ..Default::default()
-    })
-    .expect("simulator starts")
-}
-
-fn pod(s: &KubeSim, name: &str) -> Value {
-    s.cluster()
-        .get(&PODS, Some("default"), name)
-        .unwrap_or(Value::Null)
-}
 
 fn with_sidecar(name: &str, sidecar_image: &str) -> Value {
     json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
@@ -44,7 +27,7 @@ fn ready_column(s: &KubeSim, name: &str) -> Option<(String, String)> {
 
 #[test]
 fn sidecar_runs_beside_the_containers_and_counts_in_ready() {
-    let s = sim();
+    let s = fast_sim();
     s.create(
         &PODS,
         "default",
@@ -125,7 +108,7 @@ fn sidecar_runs_beside_the_containers_and_counts_in_ready() {
 /// A sidecar that keeps exiting is restarted (its restarts show in RESTARTS) while the app runs.
 #[test]
 fn crashing_sidecar_is_restarted() {
-    let s = sim();
+    let s = fast_sim();
     s.create(&PODS, "default", with_sidecar("web", "envoy:crash"))
         .unwrap();
     assert!(s.wait_until(WAIT, |_| {

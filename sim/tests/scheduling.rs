@@ -5,28 +5,12 @@
 
 mod common;
 
-use common::{kubectl, kubectl_ok};
+use common::{fast_sim, kubectl, kubectl_ok, pod, running, WAIT};
 use kube_sim::api::{DeleteOptions, WriteOptions};
 use kube_sim::resources::{EVENTS, NODES, PODS, PVCS, STORAGECLASSES};
-use kube_sim::{KubeSim, SimOptions};
+use kube_sim::KubeSim;
 use serde_json::{json, Value};
 use std::time::Duration;
-
-const WAIT: Duration = Duration::from_secs(20);
-
-fn sim() -> KubeSim {
-    KubeSim::start(SimOptions {
-        speed: 20.0,
-        ..Default::default()
-    })
-    .expect("simulator starts")
-}
-
-fn pod(s: &KubeSim, name: &str) -> Value {
-    s.cluster()
-        .get(&PODS, Some("default"), name)
-        .unwrap_or(Value::Null)
-}
 
 fn scheduled_condition(p: &Value) -> Option<&Value> {
     p["status"]["conditions"]
@@ -48,10 +32,6 @@ fn unschedulable(s: &KubeSim, name: &str) -> String {
         .as_str()
         .unwrap()
         .to_string()
-}
-
-fn running(s: &KubeSim, name: &str) -> bool {
-    s.wait_until(WAIT, |_| pod(s, name)["status"]["phase"] == "Running")
 }
 
 fn events(s: &KubeSim, name: &str, reason: &str) -> Vec<Value> {
@@ -91,7 +71,7 @@ spec:
 /// stay Pending with InterPodAffinity's reason (resolvable: preemption finds no victims).
 #[test]
 fn anti_affinity_leaves_two_of_five_pending() {
-    let s = sim();
+    let s = fast_sim();
     s.apply_yaml(SPREAD).unwrap();
     let mut placed = Vec::new();
     let mut pending = Vec::new();
@@ -168,7 +148,7 @@ fn host_port_pod(name: &str) -> Value {
 /// filter that fails, the reasons counted and sorted; the taint's node is unresolvable.
 #[test]
 fn host_ports_and_taints_as_kubectl_shows_them() {
-    let s = sim();
+    let s = fast_sim();
     let c = s.cluster();
     let mut n1 = c.get(&NODES, None, "sim-node-1").unwrap();
     n1["spec"]["taints"] = json!([{"key": "dedicated", "value": "db", "effect": "NoSchedule"}]);
@@ -240,7 +220,7 @@ const UNBOUND: &str = "0/3 nodes are available: pod has unbound immediate Persis
 /// PreFilter); once the class is created, both proceed.
 #[test]
 fn missing_storage_class_keeps_claim_and_pod_pending() {
-    let s = sim();
+    let s = fast_sim();
     s.create(&PVCS, "default", claim("data", "fast")).unwrap();
     s.create(&PODS, "default", claim_user("db", "data"))
         .unwrap();
@@ -297,7 +277,7 @@ fn missing_storage_class_keeps_claim_and_pod_pending() {
 /// (storage-provisioner annotations) and says it is waiting; the pod waits too.
 #[test]
 fn external_provisioner_not_running() {
-    let s = sim();
+    let s = fast_sim();
     s.create(
         &STORAGECLASSES,
         "",
@@ -342,7 +322,7 @@ fn external_provisioner_not_running() {
 /// a replacement pod goes back to that node.
 #[test]
 fn wait_for_first_consumer_provisions_on_the_chosen_node() {
-    let s = sim();
+    let s = fast_sim();
     s.create(&PVCS, "default", claim("data", "standard"))
         .unwrap();
     assert!(s.wait_until(WAIT, |_| {

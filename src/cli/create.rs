@@ -292,6 +292,11 @@ pub struct CreateArgs {
     #[arg(long, value_enum, value_name = "MODE", num_args = 0..=1, require_equals = true, default_missing_value = "strict", help_heading = "Input")]
     pub validate: Option<super::Validate>,
 
+    /// Create even when the preflight finds that the pods would not run (a missing Secret,
+    /// ConfigMap, key or StorageClass, no node that matches or has room, a claim of another set)
+    #[arg(long)]
+    pub skip_preflight: bool,
+
     /// Wait until all replicas are ready
     #[arg(long)]
     pub wait: bool,

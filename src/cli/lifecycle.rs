@@ -91,6 +91,11 @@ pub struct RollbackArgs {
     #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub to_revision: Option<i64>,
 
+    /// Roll back even when the preflight finds that the revision's pods would not run (a
+    /// missing Secret, ConfigMap or key, no node that matches or has room)
+    #[arg(long)]
+    pub skip_preflight: bool,
+
     #[command(flatten)]
     pub dry_run: DryRunArg,
 

@@ -80,6 +80,14 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
         eprintln!("saved the manifest to {}", path.display());
     }
 
+    crate::kube::preflight::preflight(
+        kube.as_ref().ok(),
+        &plan.statefulset,
+        dry_run,
+        args.skip_preflight,
+        ctx.global.verbose > 0,
+    )
+    .await?;
     let output = ctx.global.output;
     if dry_run == DryRun::Client {
         let mut objs = plan.objects();

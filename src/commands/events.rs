@@ -1,5 +1,6 @@
 //! `events NAME`: the StatefulSet's events (one list by field selector); `--pods` adds its pods'
-//! and claims' (one list of the namespace, filtered here); `-w` streams new ones.
+//! and claims' (the namespace's events filtered here, with the set and the claims to tell whose
+//! a claim is); `-w` streams new ones.
 
 use jiff::Timestamp;
 use std::collections::HashSet;
@@ -58,16 +59,53 @@ fn key(ev: &Event) -> (String, String) {
 pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
     let name = super::name_or_pick(args.name, ctx, &kube).await?;
-    let (mut events, sts_rv) = kube.obs_list_events(Some(&sts_fields(&name))).await?;
+    let mut scope = Scope {
+        name: name.clone(),
+        pods: args.pods,
+        set: None,
+        pvcs: Vec::new(),
+    };
     let mut ns_rv = None;
-    if args.pods {
-        let (all, rv) = kube.obs_list_events(None).await?;
-        events.extend(
-            all.into_iter()
-                .filter(|e| logic::event_is_for_pods(e, &name)),
+    let (mut events, sts_rv) = if !args.pods {
+        kube.obs_list_events(Some(&sts_fields(&name))).await?
+    } else {
+        // The namespace's events (the set's among them), the set (its claim templates) and
+        // the claims (their owners and labels say whose they are): three requests, one round
+        // trip.
+        let (all, set, pvcs) = tokio::join!(
+            kube.obs_list_events(None),
+            kube.get_statefulset(&name),
+            kube.list_pvcs()
         );
-        ns_rv = Some(rv);
-    }
+        let (all, rv) = all?;
+        scope.set = match set {
+            Ok(s) => Some(s),
+            Err(e) if crate::kube::is_reason(&e, "NotFound") => {
+                eprintln!(
+                    "warning: statefulset {name:?} not found: its claims' events are not shown"
+                );
+                None
+            }
+            Err(e) if crate::kube::is_forbidden(&e) => {
+                eprintln!("warning: its claims' events are not shown: {e}");
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        scope.pvcs = match pvcs {
+            Ok(p) => p,
+            Err(e) if crate::kube::is_forbidden(&e) => {
+                if scope.set.is_some() {
+                    eprintln!("warning: claims are told apart by name only: {e}");
+                }
+                Vec::new()
+            }
+            Err(e) => return Err(e),
+        };
+        let events: Vec<Event> = all.into_iter().filter(|e| scope.wants(e)).collect();
+        ns_rv = Some(rv.clone());
+        (events, rv)
+    };
     logic::sort_events(&mut events);
     let now = Timestamp::now();
     match ctx.global.output {
@@ -117,7 +155,24 @@ pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
         Some(rv) => (None, rv),
         None => (Some(sts_fields(&name)), sts_rv),
     };
-    watch(&kube, &name, fields, rv, &mut seen, ctx).await
+    watch(&kube, &scope, fields, rv, &mut seen, ctx).await
+}
+
+/// Which events `events NAME` shows: the set's, and with `--pods` its pods' and claims'.
+struct Scope {
+    name: String,
+    pods: bool,
+    set: Option<k8s_openapi::api::apps::v1::StatefulSet>,
+    pvcs: Vec<k8s_openapi::api::core::v1::PersistentVolumeClaim>,
+}
+
+impl Scope {
+    fn wants(&self, ev: &Event) -> bool {
+        (ev.involved_object.kind.as_deref() == Some("StatefulSet")
+            && ev.involved_object.name.as_deref() == Some(self.name.as_str()))
+            || (self.pods
+                && logic::event_is_for_pods(ev, &self.name, self.set.as_ref(), &self.pvcs))
+    }
 }
 
 fn print_object(v: &serde_json::Value, format: Option<OutputFormat>) -> Result<()> {
@@ -128,23 +183,16 @@ fn print_object(v: &serde_json::Value, format: Option<OutputFormat>) -> Result<(
     }
 }
 
-fn wanted(ev: &Event, name: &str, pods: bool) -> bool {
-    (ev.involved_object.kind.as_deref() == Some("StatefulSet")
-        && ev.involved_object.name.as_deref() == Some(name))
-        || (pods && logic::event_is_for_pods(ev, name))
-}
-
 /// Streams events after `rv`; a cut watch resumes from the last resourceVersion, a 410 relists
 /// (printing only events not shown yet).
 async fn watch(
     kube: &Kube,
-    name: &str,
+    scope: &Scope,
     fields: Option<String>,
     mut rv: String,
     seen: &mut HashSet<(String, String)>,
     ctx: &Ctx,
 ) -> Result<()> {
-    let pods = fields.is_none();
     loop {
         let mut gone = false;
         match kube.obs_watch_events(fields.as_deref(), &rv).await {
@@ -155,7 +203,7 @@ async fn watch(
                             if let Some(v) = ev.metadata.resource_version.clone() {
                                 rv = v;
                             }
-                            if wanted(&ev, name, pods) && seen.insert(key(&ev)) {
+                            if scope.wants(&ev) && seen.insert(key(&ev)) {
                                 show(&ev, ctx)?;
                             }
                         }
@@ -184,7 +232,7 @@ async fn watch(
             let (mut events, v) = kube.obs_list_events(fields.as_deref()).await?;
             rv = v;
             logic::sort_events(&mut events);
-            for ev in events.iter().filter(|e| wanted(e, name, pods)) {
+            for ev in events.iter().filter(|e| scope.wants(e)) {
                 if seen.insert(key(ev)) {
                     show(ev, ctx)?;
                 }

@@ -73,7 +73,7 @@ pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
 }
 
 /// The page rendered without pods, its pod sections replaced by what is known: nothing.
-fn without_pods(page: &str) -> String {
+pub fn without_pods(page: &str) -> String {
     let mut out = String::new();
     let mut skipping = false;
     for line in page.lines() {

@@ -174,7 +174,18 @@ pub async fn run(args: LogsArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
     let name = super::name_or_pick(args.name.clone(), ctx, &kube).await?;
     let sts = kube.get_statefulset(&name).await?;
-    let (pods, rv) = kube.list_pods_rv(&sts).await?;
+    // Pods this user may not list: the pods the set's spec names (`NAME-<ordinal>`, their
+    // containers from the template) are read by name, and it is said.
+    let (pods, rv, unlisted) = match kube.list_pods_rv(&sts).await {
+        Ok((pods, rv)) => (pods, rv, false),
+        Err(e) if crate::kube::is_forbidden(&e) => {
+            eprintln!(
+                "warning: the pods could not be listed, reading {name}-<ordinal> by name: {e}"
+            );
+            (pods_by_spec(&sts), String::new(), true)
+        }
+        Err(e) => return Err(e),
+    };
     let chosen = logic::choose_pods(&name, &pods, args.pod.as_deref())?;
     if chosen.is_empty() && !args.follow {
         eprintln!("No pods found for statefulset {name}.");
@@ -205,6 +216,27 @@ pub async fn run(args: LogsArgs, ctx: &Ctx) -> Result<()> {
     logic::check_max_log_requests(streams.len(), args.max_log_requests)?;
     let (tx, mut rx) = mpsc::channel::<LogLine>(1024);
     let mut started: HashSet<(String, String)> = HashSet::new();
+    if unlisted {
+        // Nothing to watch: each named stream is followed as long as it can be read.
+        for (p, c) in &streams {
+            let mut lp = base.clone();
+            lp.container = Some(c.clone());
+            lp.follow = true;
+            tokio::spawn(follow_stream(
+                kube.clone(),
+                p.metadata.name.clone().unwrap_or_default(),
+                String::new(),
+                c.clone(),
+                lp,
+                tx.clone(),
+            ));
+        }
+        drop(tx);
+        while let Some(l) = rx.recv().await {
+            printer.print(&l)?;
+        }
+        return Ok(());
+    }
     for (p, c) in &streams {
         start_if_running(&kube, p, c, &base, &tx, &mut started, false);
         if !container_started(p, c) {
@@ -235,6 +267,33 @@ pub async fn run(args: LogsArgs, ctx: &Ctx) -> Result<()> {
         printer.print(&l)?;
     }
     Ok(())
+}
+
+/// The pods the set's spec names (ordinals from spec.ordinals.start, spec.replicas of them),
+/// each with the template's spec: what can be read when the pods cannot be listed.
+fn pods_by_spec(sts: &StatefulSet) -> Vec<Pod> {
+    let name = sts.metadata.name.clone().unwrap_or_default();
+    let start = crate::manifest::rollout::start_ordinal(sts);
+    let n = crate::manifest::rollout::desired(sts).max(0);
+    let template = sts
+        .spec
+        .as_ref()
+        .map(|s| s.template.clone())
+        .unwrap_or_default();
+    (start..start + n)
+        .map(|o| Pod {
+            metadata: kube::api::ObjectMeta {
+                name: Some(format!("{name}-{o}")),
+                annotations: template
+                    .metadata
+                    .as_ref()
+                    .and_then(|m| m.annotations.clone()),
+                ..Default::default()
+            },
+            spec: template.spec.clone(),
+            status: None,
+        })
+        .collect()
 }
 
 /// Reads every stream to its end and prints the lines merged by time (each stream's order kept).
@@ -430,6 +489,11 @@ async fn follow_stream(
                     }
                 }
             }
+            // Forbidden to this user: said once; the other streams go on.
+            Err(e) if crate::kube::is_forbidden(&e) => {
+                eprintln!("no logs from {pod}/{container}: {e:#}");
+                return;
+            }
             Err(e) => {
                 failures += 1;
                 if failures > 50 {
@@ -444,7 +508,7 @@ async fn follow_stream(
                 eprintln!("Pod {pod} went away; its log stream ended.");
                 return;
             }
-            Ok(Some(p)) if p.metadata.uid.as_deref() != Some(uid.as_str()) => {
+            Ok(Some(p)) if !uid.is_empty() && p.metadata.uid.as_deref() != Some(uid.as_str()) => {
                 eprintln!("Pod {pod} was replaced; its log stream ended.");
                 return;
             }

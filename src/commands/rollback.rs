@@ -36,6 +36,26 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
         ));
     }
 
+    // Would the revision's pods run (its Secrets, ConfigMaps, keys, a node)? The claims stay
+    // as they are, so the claim templates are not judged again. Even a client dry run reads
+    // the set, so the check runs in every mode.
+    let mut target_set = sts.clone();
+    if let (Some(spec), Ok(t)) = (
+        target_set.spec.as_mut(),
+        serde_json::from_value(wanted.clone()),
+    ) {
+        spec.template = t;
+        spec.volume_claim_templates = None;
+    }
+    crate::kube::preflight::preflight(
+        Some(&kube),
+        &target_set,
+        DryRun::None,
+        args.skip_preflight,
+        false,
+    )
+    .await?;
+
     // Stuck? A stuck set has a pod that is not ready, so the pods are only looked at when
     // the status counts one (or is older than the spec). A rollout in progress with every
     // pod ready is moving, not stuck.

@@ -44,25 +44,59 @@ async fn owned_pods(kube: &Kube, name: &str) -> Result<Vec<Pod>> {
     Ok(pods)
 }
 
-async fn sample(kube: &Kube, name: &str) -> Result<Sample> {
-    let pods = owned_pods(kube, name).await?;
-    let metrics = kube.list_pod_metrics(POD_NAME_LABEL).await?;
+/// One refresh, and what could not be read. The pods and their metrics are two requests sent
+/// together; when one of them is forbidden (403) the other still shows what it can (the pods
+/// without usage, or the pods named `NAME-<ordinal>` by their metrics), said in the notes.
+async fn sample(kube: &Kube, name: &str) -> Result<(Sample, Vec<String>)> {
+    let (pods, metrics) = tokio::join!(
+        owned_pods(kube, name),
+        kube.list_pod_metrics(POD_NAME_LABEL)
+    );
+    let mut notes = Vec::new();
+    let metrics = match metrics {
+        Ok(m) => Some(m),
+        Err(e) if crate::kube::is_forbidden(&e) && pods.is_ok() => {
+            notes.push(format!("the pods' usage is not shown: {e}"));
+            None
+        }
+        Err(e) => return Err(e),
+    };
     let by_name: BTreeMap<String, (f64, f64)> = metrics
         .iter()
+        .flatten()
         .filter_map(|m| {
             m["metadata"]["name"]
                 .as_str()
                 .map(|n| (n.to_string(), logic::pod_usage(m)))
         })
         .collect();
-    Ok(pods
-        .iter()
-        .map(|p| {
-            let n = p.metadata.name.clone().unwrap_or_default();
+    let names: Vec<String> = match pods {
+        Ok(pods) => pods.into_iter().filter_map(|p| p.metadata.name).collect(),
+        Err(e) if crate::kube::is_forbidden(&e) => {
+            notes.push(format!(
+                "the pods could not be listed, those named {name}-<ordinal> are shown by their metrics: {e}"
+            ));
+            let mut n: Vec<String> = by_name
+                .keys()
+                .filter(|n| {
+                    n.strip_prefix(&format!("{name}-"))
+                        .is_some_and(|o| !o.is_empty() && o.bytes().all(|b| b.is_ascii_digit()))
+                })
+                .cloned()
+                .collect();
+            n.sort_by_key(|p| render::status::pod_ordinal(p).unwrap_or(i64::MAX));
+            n
+        }
+        Err(e) => return Err(e),
+    };
+    let sample = names
+        .into_iter()
+        .map(|n| {
             let u = by_name.get(&n).copied();
             (n, u)
         })
-        .collect())
+        .collect();
+    Ok((sample, notes))
 }
 
 fn cpu(m: f64) -> String {
@@ -400,7 +434,12 @@ async fn run_metrics(args: TopArgs, interval: std::time::Duration, ctx: &Ctx) ->
     let mut history: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
     let mut first = true;
     loop {
-        let s = sample(&kube, &name).await?;
+        let (s, notes) = sample(&kube, &name).await?;
+        if first {
+            for n in &notes {
+                eprintln!("warning: {n}");
+            }
+        }
         if s.is_empty() && first {
             // Only now: is it a missing StatefulSet or one without pods?
             kube.get_statefulset(&name).await?;

@@ -309,15 +309,10 @@ async fn run_loop(
     }
 }
 
+/// The set (`uid`) is the pod's controller (metav1.IsControlledBy): a pod that only carries
+/// its labels (a bare pod, another owner's) is never counted as one of its pods.
 fn owned_by(p: &Pod, uid: Option<&str>) -> bool {
-    match uid {
-        None => true,
-        Some(u) => p
-            .metadata
-            .owner_references
-            .as_ref()
-            .is_none_or(|refs| refs.is_empty() || refs.iter().any(|o| o.uid == u)),
-    }
+    uid.is_none_or(|u| crate::manifest::controlled_by(&p.metadata, u))
 }
 
 /// `Some(true)` done, `Some(false)`/`None` not yet; an error when the rollout is stuck.

@@ -69,7 +69,15 @@ pub async fn run(kube: &Kube, name: &str, ctx: &Ctx) -> Result<()> {
     let tty = std::io::stdout().is_terminal();
     let mut sts = kube.get_statefulset(name).await?;
     let sel = selector(&sts);
-    let (list, mut pod_rv) = kube.list_pods_rv(&sts).await?;
+    // Pods this user may not list: the set alone is watched, and the page says so.
+    let (list, mut pod_rv, forbidden) = match kube.list_pods_rv(&sts).await {
+        Ok((list, rv)) => (list, rv, false),
+        Err(e) if crate::kube::is_forbidden(&e) => {
+            eprintln!("warning: the pods are not shown: {e}");
+            (Vec::new(), String::new(), true)
+        }
+        Err(e) => return Err(e),
+    };
     let mut pods: BTreeMap<String, Pod> = list
         .into_iter()
         .map(|p| (p.metadata.name.clone().unwrap_or_default(), p))
@@ -77,17 +85,28 @@ pub async fn run(kube: &Kube, name: &str, ctx: &Ctx) -> Result<()> {
     let mut sts_rv = sts.metadata.resource_version.clone().unwrap_or_default();
     let mut last = String::new();
     let mut sts_watch = kube.obs_watch_statefulset(name, &sts_rv).await?.boxed();
-    let mut pod_watch = kube.obs_watch_pods(&sel, &pod_rv).await?.boxed();
+    let mut pod_watch = if forbidden {
+        futures::stream::pending().boxed()
+    } else {
+        kube.obs_watch_pods(&sel, &pod_rv).await?.boxed()
+    };
     loop {
         let text = if tty {
             let all: Vec<Pod> = pods.values().cloned().collect();
-            format!(
-                "\x1b[H\x1b[2J{}\nRollout: {}\n",
-                super::get::detail(&sts, &all, Timestamp::now()),
-                summary(&sts, &pods)
-            )
+            let page = super::get::detail(&sts, &all, Timestamp::now());
+            let page = if forbidden {
+                super::get::without_pods(&page)
+            } else {
+                page
+            };
+            format!("\x1b[H\x1b[2J{page}\nRollout: {}\n", summary(&sts, &pods))
         } else {
             summary(&sts, &pods)
+        };
+        let text = if forbidden {
+            text.replace("; pods: none", "; pods: not shown (forbidden)")
+        } else {
+            text
         };
         if text != last {
             render::out(&text)?;

@@ -6,6 +6,7 @@ mod lean;
 pub mod lifecycle;
 mod log;
 pub mod observe;
+pub mod preflight;
 pub mod prometheus;
 pub mod raw;
 pub mod retry;

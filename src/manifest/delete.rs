@@ -250,8 +250,9 @@ pub fn plan(i: &Inputs) -> DeletePlan {
     out
 }
 
-/// What a `delete --yes` without `--with-service`/`--with-pvcs` leaves, known from the deleted
-/// object alone (that path sends only the DELETE): its Service and its claim templates' PVCs.
+/// What a `delete --yes` without `--with-service`/`--with-pvcs` leaves, known from the set
+/// alone (that path reads only the set): its Service and, under whenDeleted Retain, its claim
+/// templates' PVCs.
 pub fn kept_without_listing(sts: &StatefulSet) -> Vec<String> {
     let name = sts.metadata.name.clone().unwrap_or_default();
     let mut kept = Vec::new();
@@ -271,15 +272,16 @@ pub fn kept_without_listing(sts: &StatefulSet) -> Vec<String> {
             .map(|t| format!("{t}-{name}-<ordinal>"))
             .collect();
         kept.push(format!(
-            "its PersistentVolumeClaims {} (pass --with-pvcs to delete them)",
+            "its PersistentVolumeClaims {} (persistentVolumeClaimRetentionPolicy.whenDeleted: Retain; pass --with-pvcs to delete them)",
             patterns.join(", ")
         ));
     }
     kept
 }
 
-/// What a `delete --yes` that only sent the DELETE says goes with the set beyond its pods:
-/// the claims, when its retention policy deletes them.
+/// What a `delete --yes` without listing says goes with the set beyond its pods: the claims,
+/// when its retention policy deletes them (the controller made the set their owner,
+/// stateful_set_utils.go updateClaimOwnerRefForSetAndPod, so the garbage collector deletes them).
 pub fn with_set_without_listing(sts: &StatefulSet) -> Option<String> {
     let name = sts.metadata.name.clone().unwrap_or_default();
     let templates = claim_templates(sts);
@@ -291,7 +293,7 @@ pub fn with_set_without_listing(sts: &StatefulSet) -> Option<String> {
         .map(|t| format!("{t}-{name}-<ordinal>"))
         .collect();
     Some(format!(
-        "its PersistentVolumeClaims {} go with it (persistentVolumeClaimRetentionPolicy.whenDeleted: Delete)",
+        "its PersistentVolumeClaims {} are deleted with it by the garbage collector (persistentVolumeClaimRetentionPolicy.whenDeleted: Delete)",
         patterns.join(", ")
     ))
 }
@@ -436,7 +438,7 @@ mod tests {
             kept_without_listing(&s),
             [
                 "service/web (pass --with-service to delete it)",
-                "its PersistentVolumeClaims data-web-<ordinal> (pass --with-pvcs to delete them)",
+                "its PersistentVolumeClaims data-web-<ordinal> (persistentVolumeClaimRetentionPolicy.whenDeleted: Retain; pass --with-pvcs to delete them)",
             ]
         );
         let bare: StatefulSet = serde_json::from_value(

@@ -10,6 +10,7 @@ pub mod file;
 pub mod labels;
 pub mod observe;
 pub mod ports;
+pub mod preflight;
 pub mod prometheus;
 pub mod resize;
 pub mod revisions;

@@ -6,7 +6,8 @@ use std::collections::HashSet;
 
 use anyhow::{anyhow, bail, Result};
 use jiff::Timestamp;
-use k8s_openapi::api::core::v1::{Event, Pod};
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{Event, PersistentVolumeClaim, Pod};
 
 use super::text::pod_ordinal;
 
@@ -122,23 +123,74 @@ pub fn check_max_log_requests(streams: usize, max: usize) -> Result<()> {
     Ok(())
 }
 
-/// Whether an event in the namespace concerns the StatefulSet's pods or PVCs: pods are
-/// `<sts>-N`, claims `<template>-<sts>-N` (any template name).
-pub fn event_is_for_pods(ev: &Event, sts: &str) -> bool {
+/// Whether an event in the namespace concerns the StatefulSet's pods or claims. Pods are
+/// `<sts>-N`. A claim is the set's when its name is `<template>-<sts>-N` for one of THIS set's
+/// claim templates (stateful_set_utils.go getPersistentVolumeClaimName) and, when the claim is
+/// in `pvcs`, what really ties it says so: an ownerReference to a StatefulSet (its uid) or to a
+/// pod (`<sts>-N`, the retention policy's, stateful_set_utils.go updateClaimOwnerRefForSetAndPod),
+/// else its labels (the controller copies the selector's matchLabels onto the claims it makes).
+/// Names alone are ambiguous: `data-a-b-0` is set `a-b`'s claim `data` and set `b`'s `data-a`.
+/// Without the set (`None`) no claim is attributed.
+pub fn event_is_for_pods(
+    ev: &Event,
+    sts: &str,
+    set: Option<&StatefulSet>,
+    pvcs: &[PersistentVolumeClaim],
+) -> bool {
     let kind = ev.involved_object.kind.as_deref().unwrap_or_default();
     let name = ev.involved_object.name.as_deref().unwrap_or_default();
-    let ordinal_after = |prefix: &str| {
-        name.strip_prefix(prefix)
-            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
-    };
     match kind {
-        "Pod" => ordinal_after(&format!("{sts}-")),
-        "PersistentVolumeClaim" => {
-            let needle = format!("-{sts}-");
-            name.match_indices(&needle)
-                .any(|(i, _)| i > 0 && ordinal_after(&name[..i + needle.len()]))
-        }
+        "Pod" => ordinal_after(name, &format!("{sts}-")).is_some(),
+        "PersistentVolumeClaim" => set.is_some_and(|s| claim_of_set(name, s, pvcs)),
         _ => false,
+    }
+}
+
+/// The ordinal N of `name` = `prefix` + N.
+fn ordinal_after(name: &str, prefix: &str) -> Option<u64> {
+    name.strip_prefix(prefix)
+        .filter(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+        .and_then(|n| n.parse().ok())
+}
+
+/// Whether the claim `claim` is `set`'s (see [`event_is_for_pods`]).
+pub fn claim_of_set(claim: &str, set: &StatefulSet, pvcs: &[PersistentVolumeClaim]) -> bool {
+    let sts = set.metadata.name.as_deref().unwrap_or_default();
+    let spec = set.spec.as_ref();
+    let ordinal = spec
+        .and_then(|s| s.volume_claim_templates.as_ref())
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t.metadata.name.as_deref())
+        .find_map(|t| ordinal_after(claim, &format!("{t}-{sts}-")));
+    let Some(ordinal) = ordinal else {
+        return false;
+    };
+    let Some(pvc) = pvcs
+        .iter()
+        .find(|c| c.metadata.name.as_deref() == Some(claim))
+    else {
+        // Not listed (made or deleted since, or the list was not allowed): the name it is.
+        return true;
+    };
+    let refs = pvc.metadata.owner_references.as_deref().unwrap_or_default();
+    let uid = set.metadata.uid.as_deref().unwrap_or_default();
+    let set_refs: Vec<_> = refs.iter().filter(|o| o.kind == "StatefulSet").collect();
+    if !set_refs.is_empty() {
+        return set_refs.iter().any(|o| o.uid == uid);
+    }
+    if let Some(pod) = refs.iter().find(|o| o.kind == "Pod") {
+        return pod.name == format!("{sts}-{ordinal}");
+    }
+    let selector = spec
+        .and_then(|s| s.selector.match_labels.as_ref())
+        .filter(|m| !m.is_empty());
+    match (
+        selector,
+        pvc.metadata.labels.as_ref().filter(|l| !l.is_empty()),
+    ) {
+        (Some(sel), Some(labels)) => sel.iter().all(|(k, v)| labels.get(k) == Some(v)),
+        _ => true,
     }
 }
 
@@ -351,30 +403,69 @@ mod tests {
         }
     }
 
+    fn set(name: &str, uid: &str, templates: &[&str]) -> StatefulSet {
+        let t: Vec<_> = templates
+            .iter()
+            .map(|t| serde_json::json!({"metadata": {"name": t}}))
+            .collect();
+        serde_json::from_value(serde_json::json!({"metadata": {"name": name, "uid": uid},
+            "spec": {"selector": {"matchLabels": {"app": name}}, "template": {},
+                "volumeClaimTemplates": t}}))
+        .unwrap()
+    }
+
+    fn claim(name: &str, app: &str, owner: Option<(&str, &str, &str)>) -> PersistentVolumeClaim {
+        let refs: Vec<_> = owner
+            .into_iter()
+            .map(|(kind, n, uid)| serde_json::json!({"apiVersion": "v1", "kind": kind, "name": n, "uid": uid}))
+            .collect();
+        serde_json::from_value(serde_json::json!({"metadata": {"name": name,
+            "labels": {"app": app}, "ownerReferences": refs}}))
+        .unwrap()
+    }
+
     #[test]
     fn pod_and_claim_events_match_by_name() {
-        assert!(event_is_for_pods(&ev("Pod", "web-0"), "web"));
-        assert!(event_is_for_pods(&ev("Pod", "web-12"), "web"));
-        assert!(!event_is_for_pods(&ev("Pod", "web-x"), "web"));
-        assert!(!event_is_for_pods(&ev("Pod", "webapp-0"), "web"));
-        assert!(!event_is_for_pods(&ev("Pod", "other-web-0"), "web"));
-        assert!(event_is_for_pods(
-            &ev("PersistentVolumeClaim", "data-web-0"),
-            "web"
-        ));
-        assert!(event_is_for_pods(
-            &ev("PersistentVolumeClaim", "my-data-web-3"),
-            "web"
-        ));
-        assert!(!event_is_for_pods(
-            &ev("PersistentVolumeClaim", "web-0"),
-            "web"
-        ));
-        assert!(!event_is_for_pods(
-            &ev("PersistentVolumeClaim", "data-web-x"),
-            "web"
-        ));
-        assert!(!event_is_for_pods(&ev("StatefulSet", "web"), "web"));
+        let web = set("web", "u1", &["data", "my-data"]);
+        let w = Some(&web);
+        assert!(event_is_for_pods(&ev("Pod", "web-0"), "web", w, &[]));
+        assert!(event_is_for_pods(&ev("Pod", "web-12"), "web", None, &[]));
+        assert!(!event_is_for_pods(&ev("Pod", "web-x"), "web", w, &[]));
+        assert!(!event_is_for_pods(&ev("Pod", "webapp-0"), "web", w, &[]));
+        assert!(!event_is_for_pods(&ev("Pod", "other-web-0"), "web", w, &[]));
+        let pvc = |n: &str| ev("PersistentVolumeClaim", n);
+        assert!(event_is_for_pods(&pvc("data-web-0"), "web", w, &[]));
+        assert!(event_is_for_pods(&pvc("my-data-web-3"), "web", w, &[]));
+        assert!(!event_is_for_pods(&pvc("data-web-0"), "web", None, &[]));
+        assert!(!event_is_for_pods(&pvc("other-web-3"), "web", w, &[]));
+        assert!(!event_is_for_pods(&pvc("web-0"), "web", w, &[]));
+        assert!(!event_is_for_pods(&pvc("data-web-x"), "web", w, &[]));
+        assert!(!event_is_for_pods(&pvc("data-web-+1"), "web", w, &[]));
+        assert!(!event_is_for_pods(&ev("StatefulSet", "web"), "web", w, &[]));
+    }
+
+    /// `data-a-b-0`: set `a-b`'s claim `data` and, by name, set `b`'s claim `data-a`.
+    #[test]
+    fn ambiguous_claim_names_are_settled_by_owners_then_labels() {
+        let ab = set("a-b", "u-ab", &["data"]);
+        let b = set("b", "u-b", &["data-a"]);
+        let b_data = set("b", "u-b", &["data"]);
+        let c = "data-a-b-0";
+        // The prefix guess is gone: `b` with template `data` has no claim `data-a-b-0`.
+        assert!(!claim_of_set(c, &b_data, &[]));
+        // Labels: made by a-b's controller.
+        let labelled = [claim(c, "a-b", None)];
+        assert!(claim_of_set(c, &ab, &labelled));
+        assert!(!claim_of_set(c, &b, &labelled));
+        // Owner references win over labels.
+        let by_set = [claim(c, "b", Some(("StatefulSet", "a-b", "u-ab")))];
+        assert!(claim_of_set(c, &ab, &by_set));
+        assert!(!claim_of_set(c, &b, &by_set));
+        let by_pod = [claim(c, "b", Some(("Pod", "a-b-0", "p1")))];
+        assert!(claim_of_set(c, &ab, &by_pod));
+        assert!(!claim_of_set(c, &b, &by_pod));
+        // Not listed: the name decides, for both.
+        assert!(claim_of_set(c, &ab, &[]) && claim_of_set(c, &b, &[]));
     }
 
     #[test]

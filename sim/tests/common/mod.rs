@@ -18,6 +18,30 @@ pub fn sim() -> KubeSim {
     .expect("start simulator")
 }
 
+/// How long the cluster tests wait for the simulated kubelet and scheduler.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// A simulator with its controllers, nodes and kubelet, the clock 20 times as fast.
+pub fn fast_sim() -> KubeSim {
+    KubeSim::start(SimOptions {
+        speed: 20.0,
+        ..Default::default()
+    })
+    .expect("simulator starts")
+}
+
+/// The stored pod (`null` when there is none).
+pub fn pod(s: &KubeSim, name: &str) -> Value {
+    s.cluster()
+        .get(&kube_sim::resources::PODS, Some("default"), name)
+        .unwrap_or(Value::Null)
+}
+
+/// Waits (up to [`WAIT`]) until the pod is Running.
+pub fn running(s: &KubeSim, name: &str) -> bool {
+    s.wait_until(WAIT, |_| pod(s, name)["status"]["phase"] == "Running")
+}
+
 pub struct Resp {
     pub status: u16,
     pub headers: HeaderMap,
