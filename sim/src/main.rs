@@ -43,6 +43,12 @@ struct Common {
     /// Exit after this many seconds (for smoke tests).
     #[arg(long)]
     exit_after: Option<u64>,
+    /// A container registry (`http://127.0.0.1:5000` or `127.0.0.1:5000`, plain HTTP) the
+    /// simulated kubelet asks before pulling: a missing tag, or an index without the node's
+    /// architecture, fails to pull (ErrImagePull, ImagePullBackOff). Every image's host is
+    /// mapped onto it, as a mirror.
+    #[arg(long, value_name = "URL")]
+    registry: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -91,6 +97,11 @@ fn options(c: &Common, namespace: &str) -> SimOptions {
         ..Default::default()
     };
     o.cluster.newer_server = c.newer_server;
+    o.cluster.image_registry = c.registry.as_deref().map(|r| {
+        r.trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string()
+    });
     o
 }
 
