@@ -318,7 +318,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__create)
-            opts="-r -p -e -l -f -i -n -o -v -y -h -V --image --replicas --container-name --port --env --requests --limits --requests-cpu --requests-memory --limits-cpu --limits-memory --pull-policy --command --args --liveness --readiness --startup --liveness-opts --readiness-opts --startup-opts --volume --sync-host-timezone --node-selector --deployment-mode --label --annotation --alias --description --update-strategy --partition --pod-management-policy --image-pull-secret --service-name --run-as-user --run-as-group --run-as-non-root --privileged --read-only-root-fs --init-container --filename --interactive --save --dry-run --validate --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-r -p -e -l -f -i -n -o -v -y -h -V --image --replicas --container-name --port --env --requests --limits --requests-cpu --requests-memory --limits-cpu --limits-memory --pull-policy --command --args --liveness --readiness --startup --liveness-opts --readiness-opts --startup-opts --volume --sync-host-timezone --node-selector --deployment-mode --label --annotation --alias --description --update-strategy --partition --pod-management-policy --image-pull-secret --service-name --run-as-user --run-as-group --run-as-non-root --privileged --read-only-root-fs --init-container --filename --interactive --save --dry-run --validate --wait --timeout --skip-image-check --insecure-registry --registry-mirror --pin-digest --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -501,6 +501,14 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry-mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1774,7 +1782,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__rollback)
-            opts="-n -o -v -y -h -V --to-revision --dry-run --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-n -o -v -y -h -V --to-revision --dry-run --wait --timeout --skip-image-check --insecure-registry --registry-mirror --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1789,6 +1797,14 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry-mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -16,6 +16,7 @@ fn wizard_walks_the_console_steps_and_creates() {
     cmd.args(["create", "-i", "--save"]).arg(&save);
     cmd.env("KUBECONFIG", env.sim.kubeconfig_path())
         .env("NO_COLOR", "1")
+        .env("KUBECTL_STATEFULSET_SKIP_IMAGE_CHECK", "true")
         .env("TERM", "xterm");
     let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
     p.set_expect_timeout(Some(Duration::from_secs(20)));
@@ -94,6 +95,7 @@ fn get_without_name_offers_a_picker_on_a_terminal() {
     cmd.arg("get");
     cmd.env("KUBECONFIG", env.sim.kubeconfig_path())
         .env("NO_COLOR", "1")
+        .env("KUBECTL_STATEFULSET_SKIP_IMAGE_CHECK", "true")
         .env("TERM", "xterm");
     let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
     p.set_expect_timeout(Some(Duration::from_secs(20)));

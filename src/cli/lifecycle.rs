@@ -96,6 +96,9 @@ pub struct RollbackArgs {
 
     #[command(flatten)]
     pub wait: WaitArgs,
+
+    #[command(flatten)]
+    pub images: crate::images::ImageCheckArgs,
 }
 
 #[derive(Debug, Args)]

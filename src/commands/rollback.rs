@@ -35,6 +35,7 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
             target.number
         ));
     }
+    crate::images::check_template(&kube, &args.images, &wanted, Some(&current)).await?;
 
     // Stuck? A stuck set has a pod that is not ready, so the pods are only looked at when
     // the status counts one (or is older than the spec). A rollout in progress with every
