@@ -563,3 +563,76 @@ fn pin_raw(template: &mut Value, found: &BTreeMap<String, Resolved>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn docker_config_auths_decode_both_forms() {
+        let mut out = Vec::new();
+        parse_auths(
+            &json!({
+                "https://index.docker.io/v1/": {"auth": "dXNlcjpwYTpzcw=="},
+                "registry.example:5000": {"username": "u", "password": "p"},
+                "broken": {"auth": "not base64!"},
+            }),
+            &mut out,
+        );
+        out.sort();
+        assert_eq!(
+            out,
+            [
+                ("index.docker.io".into(), "user".into(), "pa:ss".into()),
+                ("registry.example:5000".into(), "u".into(), "p".into()),
+            ]
+        );
+        assert!(auth_keys("docker.io").contains(&"https://index.docker.io/v1/".to_string()));
+    }
+
+    #[test]
+    fn mirrors_map_one_registry_or_all() {
+        let opts = ImageCheckArgs {
+            registry_mirror: vec!["quay.io=127.0.0.1:6000".into(), "127.0.0.1:5000".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            mirror_for(&opts, "quay.io").as_deref(),
+            Some("127.0.0.1:6000")
+        );
+        assert_eq!(
+            mirror_for(&opts, "docker.io").as_deref(),
+            Some("127.0.0.1:5000")
+        );
+        assert_eq!(mirror_for(&ImageCheckArgs::default(), "docker.io"), None);
+        assert!(is_loopback("127.0.0.1:5000") && is_loopback("localhost:5000"));
+        assert!(!is_loopback("registry.example:5000"));
+    }
+
+    #[test]
+    fn images_of_a_template_and_their_pins() {
+        let mut t = json!({"spec": {
+            "initContainers": [{"name": "i", "image": "busybox"}],
+            "containers": [{"name": "a", "image": "postgres:16"}, {"name": "b", "image": "busybox"}],
+        }});
+        assert_eq!(template_images(&t), ["busybox", "postgres:16"]);
+        let r = |i: &str, d: &str| Resolved {
+            image: i.into(),
+            digest: d.into(),
+            ports: vec![],
+        };
+        let found: BTreeMap<String, Resolved> = [
+            ("busybox".to_string(), r("busybox", "sha256:b")),
+            ("postgres:16".to_string(), r("postgres:16", "sha256:p")),
+        ]
+        .into_iter()
+        .collect();
+        pin_digests(&mut t, &found).unwrap();
+        assert_eq!(t["spec"]["containers"][0]["image"], "postgres:16@sha256:p");
+        assert_eq!(t["spec"]["initContainers"][0]["image"], "busybox@sha256:b");
+        assert_eq!(r("x@sha256:old", "sha256:new").pinned(), "x@sha256:new");
+        let mut unresolved = json!({"spec": {"containers": [{"image": "nginx"}]}});
+        assert!(pin_digests(&mut unresolved, &BTreeMap::new()).is_err());
+    }
+}

@@ -161,6 +161,11 @@ fn create_takes_the_image_ports_pins_digests_and_refuses_missing_images() {
         last.contains("ImagePullBackOff") || last.contains("ErrImagePull")
     });
     assert!(seen, "{last}");
+    let get = env.ok(["get", "bad"]);
+    assert!(
+        get.contains("ImagePullBackOff") || get.contains("ErrImagePull"),
+        "{get}"
+    );
 }
 
 #[test]
