@@ -97,12 +97,15 @@ fn options(c: &Common, namespace: &str) -> SimOptions {
         ..Default::default()
     };
     o.cluster.newer_server = c.newer_server;
-    o.cluster.image_registry = c.registry.as_deref().map(|r| {
-        r.trim_start_matches("http://")
-            .trim_end_matches('/')
-            .to_string()
-    });
+    o.cluster.image_registry = c.registry.as_deref().map(registry_host);
     o
+}
+
+/// `http://127.0.0.1:5000/` -> `127.0.0.1:5000`.
+fn registry_host(url: &str) -> String {
+    url.trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string()
 }
 
 /// Interrupt, terminate or hang-up, as a channel. The handlers are installed before this
@@ -321,6 +324,10 @@ fn main() -> anyhow::Result<()> {
                 if let Some(p) = &prometheus {
                     cmd.env("KUBECTL_STATEFULSET_PROMETHEUS", p);
                 }
+                // The plugin checks images in the registry the kubelet pulls from.
+                if let Some(r) = common.registry.as_deref() {
+                    cmd.env("KUBECTL_STATEFULSET_REGISTRY_MIRRORS", registry_host(r));
+                }
                 let status = cmd.status()?;
                 // process::exit runs no destructors: stop the simulator (and remove its
                 // kubeconfig) first.
@@ -331,6 +338,12 @@ fn main() -> anyhow::Result<()> {
             println!("export PATH={}:$PATH", bin_dir.display());
             if let Some(p) = &prometheus {
                 println!("export KUBECTL_STATEFULSET_PROMETHEUS={p}");
+            }
+            if let Some(r) = common.registry.as_deref() {
+                println!(
+                    "export KUBECTL_STATEFULSET_REGISTRY_MIRRORS={}",
+                    registry_host(r)
+                );
             }
             eprintln!(
                 "kube-sim playground at {}; try `kubectl statefulset list`; Ctrl-C to stop",
