@@ -456,6 +456,9 @@ fn classify(
                 .collect::<Vec<_>>()
                 .join("; ")
         )),
+        E::UnauthorizedError { .. } | E::AuthenticationFailure(_) => Failure::Refused(format!(
+            "{whole}: the registry answered 401 Unauthorized: name a pull secret (--image-pull-secret, or the default ServiceAccount's imagePullSecrets) or log in (docker login)"
+        )),
         E::ImageManifestNotFoundError(m) => {
             Failure::Refused(format!("{whole}: not found in the registry ({m})"))
         }

@@ -238,3 +238,91 @@ fn rollback_refuses_a_revision_whose_image_vanished() {
         "app:2"
     );
 }
+
+#[test]
+fn credentials_come_from_pull_secrets_the_service_account_and_docker_config() {
+    let Some(reg) = TestRegistry::start_with_login("puller", "s3cret") else {
+        return;
+    };
+    reg.push_image("library/private", "1", "amd64", &["80/tcp"]);
+    let env = TestEnv::new();
+    let create = |name: &str, extra: &[&str]| {
+        let mut args = vec!["create", name, "--image", "private:1", "--dry-run=server"];
+        args.extend_from_slice(extra);
+        run(&env, &reg, &args)
+    };
+
+    // Anonymous: the registry's 401.
+    let o = create("a", &[]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("the registry answered 401 Unauthorized"),
+        "{}",
+        o.stderr
+    );
+
+    // A pull secret of the template (kubernetes.io/dockerconfigjson), keyed by the registry.
+    let config =
+        serde_json::json!({"auths": {reg.host(): {"username": "puller", "password": "s3cret"}}});
+    env.sim
+        .create(
+            &kube_sim::resources::SECRETS,
+            "default",
+            serde_json::json!({"apiVersion": "v1", "kind": "Secret",
+                "metadata": {"name": "regcred"},
+                "type": "kubernetes.io/dockerconfigjson",
+                "stringData": {".dockerconfigjson": config.to_string()}}),
+        )
+        .unwrap();
+    let o = create("b", &["--image-pull-secret", "regcred"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+
+    // The user's Docker config (DOCKER_CONFIG), with the `auth` form.
+    let dir = env.sim.temp_dir().join("docker");
+    std::fs::create_dir_all(&dir).unwrap();
+    use base64::Engine;
+    let auth = base64::engine::general_purpose::STANDARD.encode("puller:s3cret");
+    std::fs::write(
+        dir.join("config.json"),
+        serde_json::json!({"auths": {format!("http://{}", reg.host()): {"auth": auth}}})
+            .to_string(),
+    )
+    .unwrap();
+    let out = env
+        .std_cmd(["create", "c", "--image", "private:1", "--dry-run=server"])
+        .env_remove("KUBECTL_STATEFULSET_SKIP_IMAGE_CHECK")
+        .env("KUBECTL_STATEFULSET_REGISTRY_MIRRORS", reg.host())
+        .env("DOCKER_CONFIG", &dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // The namespace's default ServiceAccount's imagePullSecrets.
+    let c = env.sim.cluster();
+    let updated = env.sim.wait_until(Duration::from_secs(5), |_| {
+        let Ok(mut sa) = c.get(
+            &kube_sim::resources::SERVICEACCOUNTS,
+            Some("default"),
+            "default",
+        ) else {
+            return false;
+        };
+        sa["imagePullSecrets"] = serde_json::json!([{"name": "regcred"}]);
+        c.update(
+            &kube_sim::resources::SERVICEACCOUNTS,
+            Some("default"),
+            "default",
+            None,
+            sa,
+            &WriteOptions::default(),
+        )
+        .is_ok()
+    });
+    assert!(updated);
+    let o = create("d", &[]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+}

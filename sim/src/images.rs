@@ -260,6 +260,8 @@ fn status_text(s: u16) -> &'static str {
 pub struct TestRegistry {
     child: Option<Child>,
     host: String,
+    /// `Basic …` when the registry requires a login (htpasswd).
+    authorization: Option<String>,
     _dir: tempfile::TempDir,
 }
 
@@ -267,6 +269,17 @@ impl TestRegistry {
     /// Starts one on a free port. None when `docker-registry` is not installed (the test is
     /// skipped visibly, or fails under `CI=true`: see [`crate::require_tool`]).
     pub fn start() -> Option<TestRegistry> {
+        Self::start_with(None)
+    }
+
+    /// One that requires the login `user`/`password` (Distribution's htpasswd auth: bcrypt
+    /// entries only; 401 with a Basic challenge without it). Pushes here log in.
+    pub fn start_with_login(user: &str, password: &str) -> Option<TestRegistry> {
+        Self::start_with(Some((user, password)))
+    }
+
+    fn start_with(login: Option<(&str, &str)>) -> Option<TestRegistry> {
+        use base64::Engine;
         let bin = crate::require_tool("docker-registry")?;
         let dir = tempfile::Builder::new()
             .prefix("registry-")
@@ -278,14 +291,25 @@ impl TestRegistry {
             .port();
         let host = format!("127.0.0.1:{port}");
         let config: PathBuf = dir.path().join("config.yml");
-        std::fs::write(
-            &config,
-            format!(
-                "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: {host}\n",
-                dir.path().join("data").display()
-            ),
-        )
-        .expect("registry config");
+        let mut text = format!(
+            "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: {host}\n",
+            dir.path().join("data").display()
+        );
+        let mut authorization = None;
+        if let Some((user, password)) = login {
+            let hash = bcrypt::hash(password, 4).expect("bcrypt");
+            let file = dir.path().join("htpasswd");
+            std::fs::write(&file, format!("{user}:{hash}\n")).expect("htpasswd");
+            text.push_str(&format!(
+                "auth:\n  htpasswd:\n    realm: kube-sim\n    path: {}\n",
+                file.display()
+            ));
+            authorization = Some(format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+            ));
+        }
+        std::fs::write(&config, text).expect("registry config");
         let child = Command::new(bin)
             .arg("serve")
             .arg(&config)
@@ -297,11 +321,15 @@ impl TestRegistry {
         let reg = TestRegistry {
             child: Some(child),
             host,
+            authorization,
             _dir: dir,
         };
         let end = Instant::now() + Duration::from_secs(15);
         while Instant::now() < end {
-            if http(&reg.host, "GET", "/v2/", &[], b"").is_ok_and(|r| r.status == 200) {
+            if reg
+                .request("GET", "/v2/", &[], b"")
+                .is_ok_and(|r| r.status == 200)
+            {
                 return Some(reg);
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -314,6 +342,21 @@ impl TestRegistry {
         &self.host
     }
 
+    /// One request, logged in when the registry requires it.
+    fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> std::io::Result<Response> {
+        let mut h = headers.to_vec();
+        if let Some(a) = &self.authorization {
+            h.push(("Authorization", a));
+        }
+        http(&self.host, method, path, &h, body)
+    }
+
     /// Stops it (the port then refuses connections: "registry down").
     pub fn stop(&mut self) {
         if let Some(mut c) = self.child.take() {
@@ -324,14 +367,9 @@ impl TestRegistry {
 
     fn put_blob(&self, repo: &str, data: &[u8]) -> String {
         let d = digest(data);
-        let r = http(
-            &self.host,
-            "POST",
-            &format!("/v2/{repo}/blobs/uploads/"),
-            &[],
-            b"",
-        )
-        .expect("start upload");
+        let r = self
+            .request("POST", &format!("/v2/{repo}/blobs/uploads/"), &[], b"")
+            .expect("start upload");
         assert_eq!(
             r.status,
             202,
@@ -347,14 +385,14 @@ impl TestRegistry {
             None => loc,
         };
         let sep = if loc.contains('?') { '&' } else { '?' };
-        let r = http(
-            &self.host,
-            "PUT",
-            &format!("{loc}{sep}digest={d}"),
-            &[("Content-Type", "application/octet-stream")],
-            data,
-        )
-        .expect("upload blob");
+        let r = self
+            .request(
+                "PUT",
+                &format!("{loc}{sep}digest={d}"),
+                &[("Content-Type", "application/octet-stream")],
+                data,
+            )
+            .expect("upload blob");
         assert_eq!(
             r.status,
             201,
@@ -366,14 +404,14 @@ impl TestRegistry {
 
     /// PUTs a manifest under `reference` (a tag or its digest); returns its digest.
     pub fn put_manifest(&self, repo: &str, reference: &str, media: &str, body: &[u8]) -> String {
-        let r = http(
-            &self.host,
-            "PUT",
-            &format!("/v2/{repo}/manifests/{reference}"),
-            &[("Content-Type", media)],
-            body,
-        )
-        .expect("put manifest");
+        let r = self
+            .request(
+                "PUT",
+                &format!("/v2/{repo}/manifests/{reference}"),
+                &[("Content-Type", media)],
+                body,
+            )
+            .expect("put manifest");
         assert_eq!(
             r.status,
             201,
@@ -443,26 +481,21 @@ impl TestRegistry {
     /// Deletes the manifest `repo:reference` points at (its tags go with it).
     pub fn delete(&self, repo: &str, reference: &str) {
         let accept = [OCI_MANIFEST, OCI_INDEX].join(", ");
-        let r = http(
-            &self.host,
-            "HEAD",
-            &format!("/v2/{repo}/manifests/{reference}"),
-            &[("Accept", &accept)],
-            b"",
-        )
-        .expect("head manifest");
+        let r = self
+            .request(
+                "HEAD",
+                &format!("/v2/{repo}/manifests/{reference}"),
+                &[("Accept", &accept)],
+                b"",
+            )
+            .expect("head manifest");
         let d = r
             .header("docker-content-digest")
             .expect("manifest digest")
             .to_string();
-        let r = http(
-            &self.host,
-            "DELETE",
-            &format!("/v2/{repo}/manifests/{d}"),
-            &[],
-            b"",
-        )
-        .expect("delete manifest");
+        let r = self
+            .request("DELETE", &format!("/v2/{repo}/manifests/{d}"), &[], b"")
+            .expect("delete manifest");
         assert_eq!(
             r.status,
             202,
