@@ -112,6 +112,8 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 warn\t'Store the object without the unknown fields and print the server\'s warnings'
 ignore\t'Drop unknown fields silently'"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l timeout -d 'How long --wait waits, e.g. 5m, 30s' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l insecure-registry -d 'A registry spoken to over plain HTTP (repeatable; loopback ones always are)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l registry-mirror -d 'Look images up in this registry instead: `HOST[:PORT]` for every registry, or `REGISTRY=HOST[:PORT]` for one (e.g. docker.io=mirror:5000) (repeatable)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
@@ -129,6 +131,8 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s i -l interactive -d 'Run the interactive wizard (terminal only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l skip-preflight -d 'Create even when the preflight finds that the pods would not run (a missing Secret, ConfigMap, key or StorageClass, no node that matches or has room, a claim of another set)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l wait -d 'Wait until all replicas are ready'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l skip-image-check -d 'Do not look the images up in their registries before sending'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l pin-digest -d 'Replace each image\'s tag by the digest its registry resolves it to'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s y -l yes -d 'Answer yes to confirmations'
@@ -372,6 +376,8 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 server\t'Send the objects with dryRun=All; the server validates but stores nothing'
 none\t'No dry run'"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l timeout -d 'How long --wait waits, e.g. 5m, 30s (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l insecure-registry -d 'A registry spoken to over plain HTTP (repeatable; loopback ones always are)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l registry-mirror -d 'Look images up in this registry instead: `HOST[:PORT]` for every registry, or `REGISTRY=HOST[:PORT]` for one (e.g. docker.io=mirror:5000) (repeatable)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
@@ -383,6 +389,7 @@ name\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l skip-preflight -d 'Roll back even when the preflight finds that the revision\'s pods would not run (a missing Secret, ConfigMap or key, no node that matches or has room)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l skip-image-check -d 'Do not look the images up in their registries before sending'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -s y -l yes -d 'Answer yes to confirmations'

@@ -684,6 +684,7 @@ fn ctrl_c_at(env: &TestEnv, args: &[&str], answers: &[(&str, &str)], prompt: &st
     cmd.args(args)
         .env("KUBECONFIG", env.sim.kubeconfig_path())
         .env("NO_COLOR", "1")
+        .env("KUBECTL_STATEFULSET_SKIP_IMAGE_CHECK", "true")
         .env("TERM", "xterm");
     let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
     p.set_expect_timeout(Some(std::time::Duration::from_secs(20)));

@@ -42,6 +42,7 @@ spec:
     cmd.args(["create", "-i", "--save"]).arg(&save);
     cmd.env("KUBECONFIG", env.sim.kubeconfig_path())
         .env("NO_COLOR", "1")
+        .env("KUBECTL_STATEFULSET_SKIP_IMAGE_CHECK", "true")
         .env("TERM", "xterm");
     let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
     p.set_expect_timeout(Some(Duration::from_secs(20)));
@@ -189,6 +190,7 @@ fn get_without_name_offers_a_picker_on_a_terminal() {
     cmd.arg("get");
     cmd.env("KUBECONFIG", env.sim.kubeconfig_path())
         .env("NO_COLOR", "1")
+        .env("KUBECTL_STATEFULSET_SKIP_IMAGE_CHECK", "true")
         .env("TERM", "xterm");
     let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
     p.set_expect_timeout(Some(Duration::from_secs(20)));

@@ -107,6 +107,10 @@ pub struct ClusterOptions {
     pub watch_history: usize,
     /// Largest request body accepted (bytes); upstream's limit is 3 MiB for most writes.
     pub max_body_bytes: usize,
+    /// A container registry (`host:port`, plain HTTP) the simulated kubelet asks before
+    /// "pulling" an image; every image's host is mapped onto it (a mirror). None: images pull
+    /// by their names' rules (`:bad` fails, see `controller::kubelet::image_kind`).
+    pub image_registry: Option<String>,
 }
 
 impl Default for ClusterOptions {
@@ -115,6 +119,7 @@ impl Default for ClusterOptions {
             newer_server: false,
             watch_history: 10_000,
             max_body_bytes: 3 * 1024 * 1024,
+            image_registry: None,
         }
     }
 }

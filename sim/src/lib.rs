@@ -9,6 +9,7 @@ pub mod clock;
 pub mod controller;
 pub mod discovery;
 pub mod errors;
+pub mod images;
 pub mod kubeconfig;
 pub mod openapi;
 pub mod openapi_v2;

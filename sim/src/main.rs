@@ -43,6 +43,12 @@ struct Common {
     /// Exit after this many seconds (for smoke tests).
     #[arg(long)]
     exit_after: Option<u64>,
+    /// A container registry (`http://127.0.0.1:5000` or `127.0.0.1:5000`, plain HTTP) the
+    /// simulated kubelet asks before pulling: a missing tag, or an index without the node's
+    /// architecture, fails to pull (ErrImagePull, ImagePullBackOff). Every image's host is
+    /// mapped onto it, as a mirror.
+    #[arg(long, value_name = "URL")]
+    registry: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -85,7 +91,15 @@ fn options(c: &Common, namespace: &str) -> SimOptions {
         ..Default::default()
     };
     o.cluster.newer_server = c.newer_server;
+    o.cluster.image_registry = c.registry.as_deref().map(registry_host);
     o
+}
+
+/// `http://127.0.0.1:5000/` -> `127.0.0.1:5000`.
+fn registry_host(url: &str) -> String {
+    url.trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string()
 }
 
 /// Interrupt, terminate or hang-up, as a channel. The handlers are installed before this
@@ -304,6 +318,10 @@ fn main() -> anyhow::Result<()> {
                 if let Some(p) = &prometheus {
                     cmd.env("KUBECTL_STATEFULSET_PROMETHEUS", p);
                 }
+                // The plugin checks images in the registry the kubelet pulls from.
+                if let Some(r) = common.registry.as_deref() {
+                    cmd.env("KUBECTL_STATEFULSET_REGISTRY_MIRRORS", registry_host(r));
+                }
                 let status = cmd.status()?;
                 // process::exit runs no destructors: stop the simulator (and remove its
                 // kubeconfig) first.
@@ -314,6 +332,12 @@ fn main() -> anyhow::Result<()> {
             println!("export PATH={}:$PATH", bin_dir.display());
             if let Some(p) = &prometheus {
                 println!("export KUBECTL_STATEFULSET_PROMETHEUS={p}");
+            }
+            if let Some(r) = common.registry.as_deref() {
+                println!(
+                    "export KUBECTL_STATEFULSET_REGISTRY_MIRRORS={}",
+                    registry_host(r)
+                );
             }
             eprintln!(
                 "kube-sim playground at {}; try `kubectl statefulset list`; Ctrl-C to stop",

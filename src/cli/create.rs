@@ -304,4 +304,11 @@ pub struct CreateArgs {
     /// How long --wait waits, e.g. 5m, 30s
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = super::duration_arg)]
     pub timeout: String,
+
+    #[command(flatten)]
+    pub images: crate::images::ImageCheckArgs,
+
+    /// Replace each image's tag by the digest its registry resolves it to
+    #[arg(long, help_heading = "Images", conflicts_with = "skip_image_check")]
+    pub pin_digest: bool,
 }

@@ -101,6 +101,9 @@ pub struct RollbackArgs {
 
     #[command(flatten)]
     pub wait: WaitArgs,
+
+    #[command(flatten)]
+    pub images: crate::images::ImageCheckArgs,
 }
 
 #[derive(Debug, Args)]

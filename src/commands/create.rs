@@ -104,6 +104,7 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
         return print_result(&objs, output, &plan, " (dry run)");
     }
     let mut kube = kube?;
+    crate::images::prepare_create(&kube, &mut args, &mut plan).await?;
     // kubectl create sends fieldValidation=Strict unless --validate says otherwise.
     kube.field_validation = Some(args.validate.unwrap_or_default().directive());
 

@@ -74,6 +74,9 @@ impl TestEnv {
             .env("KUBECONFIG", self.sim.kubeconfig_path())
             .env("NO_COLOR", "1")
             .env("COLUMNS", "120")
+            // No test reaches a registry outside this machine: image checks are off unless a
+            // test turns them on against its own registry (tests/images.rs).
+            .env("KUBECTL_STATEFULSET_SKIP_IMAGE_CHECK", "true")
             .args(args);
         c
     }

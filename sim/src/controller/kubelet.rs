@@ -16,6 +16,7 @@ use crate::controller::metrics::{hash, hex64};
 use crate::controller::recorder::{Recorder, Source};
 use crate::controller::refs;
 use crate::controller::scheduler;
+use crate::images::Verdict;
 use crate::resources::{CONFIGMAPS, NAMESPACES, NODES, PODS, PVCS, SECRETS, STORAGECLASSES};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
@@ -130,6 +131,26 @@ pub struct CtrPlan {
     pub never_restart: bool,
     /// A ConfigMap or Secret its environment needs is (or was) missing.
     pub config: Option<ConfigGate>,
+    /// The registry's answer for the node (None: no registry configured).
+    pub registry: Option<Verdict>,
+}
+
+impl CtrPlan {
+    /// `image_kind`, unless the registry says otherwise: a failed pull is Bad, an image of
+    /// another architecture crashes.
+    pub fn kind(&self) -> ImageKind {
+        match &self.registry {
+            Some(Verdict::Fails(_)) => ImageKind::Bad,
+            Some(Verdict::WrongArch) => ImageKind::Crash,
+            _ => image_kind(&self.image),
+        }
+    }
+    fn pull_error(&self) -> Option<String> {
+        match &self.registry {
+            Some(Verdict::Fails(e)) => Some(e.clone()),
+            _ => None,
+        }
+    }
 }
 
 /// A container whose environment references a missing ConfigMap, Secret or key: every try to
@@ -293,7 +314,7 @@ pub fn container_at(p: &CtrPlan, t: DateTime<Utc>) -> CtrAt {
         next: Some(created),
         first_started: None,
     };
-    match image_kind(&p.image) {
+    match p.kind() {
         ImageKind::Good => {
             pull_events(p, p.begin, &mut ev);
             let gate = if t >= created {
@@ -359,9 +380,9 @@ pub fn container_at(p: &CtrPlan, t: DateTime<Utc>) -> CtrAt {
                     break;
                 }
                 let n = normalize_image(&p.image);
-                let err = format!(
+                let err = p.pull_error().unwrap_or_else(|| format!(
                     "rpc error: code = NotFound desc = failed to pull and unpack image {n:?}: failed to resolve reference {n:?}: {n}: not found"
-                );
+                ));
                 ev.push((
                     failed,
                     "Warning",
@@ -610,7 +631,7 @@ pub fn plan_pod(
     t: DateTime<Utc>,
     pulls: &mut dyn FnMut(&str, &str) -> bool,
 ) -> PodPlan {
-    plan_pod_with(pod, begin, t, pulls, &mut |_| None)
+    plan_pod_with(pod, begin, t, pulls, &mut |_| None, &|_| None)
 }
 
 /// `plan_pod` with the configuration gate of each container (`gates(container spec)`).
@@ -620,10 +641,12 @@ pub fn plan_pod_with(
     t: DateTime<Utc>,
     pulls: &mut dyn FnMut(&str, &str) -> bool,
     gates: &mut dyn FnMut(&Value) -> Option<ConfigGate>,
+    registry: &dyn Fn(&str) -> Option<Verdict>,
 ) -> PodPlan {
     let meta = &pod["metadata"];
     let mut base = |c: &Value, init: bool, b: DateTime<Utc>, pull: bool| CtrPlan {
         config: gates(c),
+        registry: registry(c["image"].as_str().unwrap_or_default()),
         pod: meta["name"].as_str().unwrap_or_default().into(),
         namespace: meta["namespace"].as_str().unwrap_or("default").into(),
         uid: meta["uid"].as_str().unwrap_or_default().into(),
@@ -1137,6 +1160,9 @@ struct Kubelet {
     /// pod uid -> the node it is assumed on while its WaitForFirstConsumer claims are
     /// provisioned there (the scheduler's PreBind wait).
     assumed: HashMap<String, String>,
+    /// With a registry configured: (image, node architecture) -> the registry's refusal (None:
+    /// pullable). Asked once per pair, as containerd resolves a reference before pulling.
+    pull_checks: HashMap<(String, String), Verdict>,
 }
 
 fn opts(manager: &str) -> WriteOptions {
@@ -1610,6 +1636,11 @@ impl Kubelet {
                     }
                 }
             }
+            let arch = node_arch(node);
+            let checks = &self.pull_checks;
+            let verdict = |image: &str| -> Option<Verdict> {
+                checks.get(&(image.into(), arch.clone())).cloned()
+            };
             let pulls = &mut rt.pulls;
             let mut decide = |image: &str, policy: &str| -> bool {
                 if let Some(p) = pulls.get(image) {
@@ -1618,7 +1649,9 @@ impl Kubelet {
                 let always = policy == "Always"
                     || (policy.is_empty() && (!image.contains(':') || image.ends_with(":latest")));
                 let p = always || !images.contains(image);
-                if image_kind(image) != ImageKind::Bad {
+                if image_kind(image) != ImageKind::Bad
+                    && !matches!(verdict(image), Some(Verdict::Fails(_)))
+                {
                     images.insert(image.to_string());
                 }
                 pulls.insert(image.to_string(), p);
@@ -1654,7 +1687,9 @@ impl Kubelet {
                 }
             };
             let plan = match rt.mounted_at {
-                Some(mounted) => plan_pod_with(pod, mounted, now, &mut decide, &mut gates),
+                Some(mounted) => {
+                    plan_pod_with(pod, mounted, now, &mut decide, &mut gates, &verdict)
+                }
                 None => {
                     let retry = rt.begin + ms(refs::mount_attempt_offset_ms(rt.mount_failures));
                     next = min_opt(next, Some(retry));
@@ -1705,6 +1740,63 @@ impl Kubelet {
     }
 }
 
+/// The node's architecture (`status.nodeInfo.architecture`, else the `kubernetes.io/arch`
+/// label), as the kubelet's image service pulls for its own platform.
+fn node_arch(node: &Value) -> String {
+    node["status"]["nodeInfo"]["architecture"]
+        .as_str()
+        .or_else(|| node["metadata"]["labels"]["kubernetes.io/arch"].as_str())
+        .unwrap_or("amd64")
+        .to_string()
+}
+
+impl Kubelet {
+    /// Asks the registry about every (image, node architecture) of the bound pods not asked
+    /// yet: a manifest GET each (see `crate::images::resolve`), off the async threads.
+    async fn check_images(&mut self, registry: &str, pods: &[Value], nodes: &[Value]) {
+        let arch_of: HashMap<&str, String> = nodes
+            .iter()
+            .filter_map(|n| Some((n["metadata"]["name"].as_str()?, node_arch(n))))
+            .collect();
+        let mut todo: Vec<(String, String)> = Vec::new();
+        for pod in pods {
+            let Some(arch) = pod["spec"]["nodeName"]
+                .as_str()
+                .and_then(|n| arch_of.get(n))
+            else {
+                continue;
+            };
+            let ctrs = ["initContainers", "containers"]
+                .into_iter()
+                .flat_map(|k| pod["spec"][k].as_array().into_iter().flatten());
+            for c in ctrs {
+                let key = (
+                    c["image"].as_str().unwrap_or_default().to_string(),
+                    arch.clone(),
+                );
+                if !self.pull_checks.contains_key(&key) && !todo.contains(&key) {
+                    todo.push(key);
+                }
+            }
+        }
+        if todo.is_empty() {
+            return;
+        }
+        let registry = registry.to_string();
+        let answers = tokio::task::spawn_blocking(move || {
+            todo.into_iter()
+                .map(|(image, arch)| {
+                    let r = crate::images::verdict(&registry, &image, &arch);
+                    ((image, arch), r)
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
+        self.pull_checks.extend(answers);
+    }
+}
+
 /// The scheduler + kubelet loop: one pass over all pods per wake (coalescing bursts of
 /// changes), then sleep until the next due time or the next change.
 pub async fn run(cluster: Arc<Cluster>) {
@@ -1716,6 +1808,9 @@ pub async fn run(cluster: Arc<Cluster>) {
         let nodes = cluster.list_items(&NODES, None, None);
         let mut pods = cluster.list_items(&PODS, None, None);
         k.schedule(&cluster, &mut pods, &nodes);
+        if let Some(registry) = cluster.options().image_registry.clone() {
+            k.check_images(&registry, &pods, &nodes).await;
+        }
         let next = k.sync(&cluster, &pods, &nodes);
         // Our own writes bumped the change counter: consume them so we only wake for new ones.
         rx.borrow_and_update();
@@ -1762,6 +1857,7 @@ mod tests {
             pull: true,
             never_restart: false,
             config: None,
+            registry: None,
         }
     }
 
