@@ -11,7 +11,7 @@ pub mod render;
 use std::ffi::OsString;
 use std::io::IsTerminal;
 
-use clap::{FromArgMatches, ValueEnum};
+use clap::FromArgMatches;
 
 use cli::{Cli, Command, GlobalArgs, OutputFormat};
 
@@ -145,56 +145,50 @@ fn check_target_name(command: &Command) -> anyhow::Result<()> {
 }
 
 /// The `-o` formats a command writes (besides its default, `table`): any other is a usage error
-/// (exit 2), never accepted and ignored.
-fn output_formats(command: &Command) -> &'static [OutputFormat] {
-    use OutputFormat::{Json, Name, Wide, Yaml};
+/// (exit 2), never accepted and ignored. The read commands also take kubectl's template printers.
+fn output_formats(command: &Command) -> Vec<&'static str> {
+    let read = |fixed: &[&'static str]| -> Vec<&'static str> {
+        fixed.iter().chain(cli::TEMPLATE_FORMATS).copied().collect()
+    };
     match command {
-        Command::List(_) => &[Wide, Yaml, Json, Name],
+        Command::List(_) => read(&["wide", "yaml", "json", "name"]),
+        Command::Get(_) | Command::Pods(_) | Command::Events(_) | Command::Revisions(_) => {
+            read(&["yaml", "json", "name"])
+        }
         Command::Create(_)
-        | Command::Get(_)
-        | Command::Pods(_)
-        | Command::Events(_)
-        | Command::Revisions(_)
         | Command::Scale(_)
         | Command::Redeploy(_)
         | Command::Rollback(_)
         | Command::UpdateStrategy(_)
-        | Command::Delete(_) => &[Yaml, Json, Name],
-        Command::Top(_) | Command::EditYaml(_) => &[Yaml, Json],
-        Command::Env(a) if a.action.is_none() => &[Yaml, Json],
-        Command::Logs(_) => &[Json],
-        _ => &[],
+        | Command::Delete(_) => vec!["yaml", "json", "name"],
+        Command::Top(_) | Command::EditYaml(_) => vec!["yaml", "json"],
+        Command::Env(a) if a.action.is_none() => vec!["yaml", "json"],
+        Command::Logs(_) => vec!["json"],
+        _ => vec![],
     }
 }
 
-fn check_output(command: &Command, output: Option<OutputFormat>) -> anyhow::Result<()> {
+fn check_output(command: &Command, output: Option<&OutputFormat>) -> anyhow::Result<()> {
     let Some(format) = output else {
         return Ok(());
     };
     let accepted = output_formats(command);
-    if matches!(command, Command::Complete(_)) || format == OutputFormat::Table {
+    if matches!(command, Command::Complete(_)) || *format == OutputFormat::Table {
         return Ok(());
     }
-    if accepted.contains(&format) {
+    if accepted.contains(&format.name()) {
         return Ok(());
     }
-    let name = |f: &OutputFormat| {
-        f.to_possible_value()
-            .map(|v| v.get_name().to_string())
-            .unwrap_or_default()
-    };
-    let list: Vec<String> = std::iter::once("table".to_string())
-        .chain(accepted.iter().map(name))
-        .collect();
+    let list: Vec<&str> = std::iter::once("table").chain(accepted).collect();
     Err(errors::usage(format!(
         "invalid value '{}' for '--output <FORMAT>': this command writes {}",
-        name(&format),
+        format.name(),
         list.join(", ")
     )))
 }
 
 async fn dispatch(command: Command, ctx: &Ctx) -> anyhow::Result<()> {
-    check_output(&command, ctx.global.output)?;
+    check_output(&command, ctx.global.output.as_ref())?;
     check_target_name(&command)?;
     match command {
         Command::Create(args) => commands::create::run(*args, ctx).await,

@@ -69,8 +69,32 @@ pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
         ns_rv = Some(rv);
     }
     logic::sort_events(&mut events);
+    if let Some(field) = &args.sort_by {
+        let items: Vec<_> = events
+            .into_iter()
+            .map(|e| {
+                let v = event_value(&e);
+                (e, v)
+            })
+            .collect();
+        events = render::sort::sort_by(items, field)?
+            .into_iter()
+            .map(|(e, _)| e)
+            .collect();
+    }
     let now = Timestamp::now();
-    match ctx.global.output {
+    match &ctx.global.output {
+        Some(f) if f.is_template() => {
+            if args.watch {
+                for e in &events {
+                    show(e, ctx)?;
+                }
+            } else {
+                let list = render::list_value(events.iter().map(event_value).collect());
+                render::template_out(&ctx.global, &list, args.no_headers)?;
+                return Ok(());
+            }
+        }
         Some(OutputFormat::Json) | Some(OutputFormat::Yaml) => {
             let items: Vec<_> = events
                 .iter()
@@ -85,7 +109,7 @@ pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
                 });
             }
             for v in items {
-                print_object(&v, ctx.global.output)?;
+                print_object(&v, ctx.global.output.as_ref())?;
             }
         }
         Some(OutputFormat::Name) => {
@@ -104,7 +128,7 @@ pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
                 }
             } else {
                 let rows = events.iter().map(|e| row(e, now, ctx.color)).collect();
-                render::out(&render::table(&HEADERS, rows))?;
+                render::out(&render::table_with(&HEADERS, rows, !args.no_headers))?;
             }
         }
     }
@@ -120,8 +144,13 @@ pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
     watch(&kube, &name, fields, rv, &mut seen, ctx).await
 }
 
-fn print_object(v: &serde_json::Value, format: Option<OutputFormat>) -> Result<()> {
-    if format == Some(OutputFormat::Yaml) {
+/// An Event as kubectl's printers see it (apiVersion and kind set, managedFields kept).
+fn event_value(e: &Event) -> serde_json::Value {
+    crate::manifest::typed(&render::object_value(e, true), "v1", "Event")
+}
+
+fn print_object(v: &serde_json::Value, format: Option<&OutputFormat>) -> Result<()> {
+    if format == Some(&OutputFormat::Yaml) {
         render::out(&format!("---\n{}", render::to_yaml(v)?))
     } else {
         render::out(&serde_json::to_string(v)?)
@@ -196,7 +225,11 @@ async fn watch(
 }
 
 fn show(ev: &Event, ctx: &Ctx) -> Result<()> {
-    match ctx.global.output {
+    // Under -w a template prints each new event alone, as kubectl get -w does.
+    if render::template_out(&ctx.global, &event_value(ev), true)? {
+        return Ok(());
+    }
+    match &ctx.global.output {
         Some(f @ (OutputFormat::Json | OutputFormat::Yaml)) => print_object(
             &crate::manifest::typed(&render::object_value(ev, false), "v1", "Event"),
             Some(f),

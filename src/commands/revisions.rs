@@ -14,7 +14,20 @@ pub async fn run(args: RevisionsArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
     let name = super::name_or_pick(args.name, ctx, &kube).await?;
     let (sts, _, revs) = kube.statefulset_with(&name, false, true).await?;
-    let revs = revisions::newest_first(revs.unwrap_or_else(|| Ok(Vec::new()))?);
+    let mut revs = revisions::newest_first(revs.unwrap_or_else(|| Ok(Vec::new()))?);
+    if let Some(field) = &args.sort_by {
+        let items: Vec<_> = revs
+            .into_iter()
+            .map(|r| {
+                let v = object(&r);
+                (r, v)
+            })
+            .collect();
+        revs = render::sort::sort_by(items, field)?
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect();
+    }
     if revs.is_empty() {
         eprintln!("No rollout history found for statefulset {name:?}.");
         return Ok(());
@@ -62,6 +75,9 @@ pub async fn run(args: RevisionsArgs, ctx: &Ctx) -> Result<()> {
 
     if let Some(n) = args.revision {
         let r = revisions::by_number(&revs, n)?;
+        if render::template_out(&ctx.global, &object(r), args.no_headers)? {
+            return Ok(());
+        }
         return match ctx.global.output {
             Some(OutputFormat::Json) => render::out(&render::to_json(&object(r))?),
             Some(OutputFormat::Yaml) => render::out(&render::to_yaml(&object(r))?),
@@ -69,6 +85,10 @@ pub async fn run(args: RevisionsArgs, ctx: &Ctx) -> Result<()> {
         };
     }
 
+    let list = render::list_value(revs.iter().map(object).collect());
+    if render::template_out(&ctx.global, &list, args.no_headers)? {
+        return Ok(());
+    }
     match ctx.global.output {
         Some(OutputFormat::Json) | Some(OutputFormat::Yaml) => {
             let list = json!({"apiVersion": "v1", "kind": "List", "metadata": {}, "items": revs.iter().map(object).collect::<Vec<_>>()});
@@ -131,7 +151,7 @@ pub async fn run(args: RevisionsArgs, ctx: &Ctx) -> Result<()> {
             row
         })
         .collect();
-    render::out(&render::table(&headers, rows))
+    render::out(&render::table_with(&headers, rows, !args.no_headers))
 }
 
 /// A ControllerRevision as an object for -o yaml|json.
