@@ -48,9 +48,47 @@ fn display_name(argv0: Option<&OsString>) -> &'static str {
     }
 }
 
+/// `kubectl create statefulset` / `kubectl create sts` when run as a `create` plugin
+/// (kubectl ≥ 1.30 runs `kubectl-create-statefulset` and `kubectl-create-sts` for them), by
+/// the executable's name: the usage lines then name the command the user typed.
+fn create_plugin_name(argv0: Option<&OsString>) -> Option<&'static str> {
+    let base = std::path::Path::new(argv0?)
+        .file_stem()?
+        .to_string_lossy()
+        .to_string();
+    match base.as_str() {
+        "kubectl-create-statefulset" => Some("statefulset"),
+        "kubectl-create-sts" => Some("sts"),
+        _ => None,
+    }
+}
+
+/// The entry point of `kubectl-create-statefulset` (and its `kubectl-create-sts` link): the
+/// same program with `create` prepended, its usage named after how kubectl ran it.
+pub fn run_create_plugin(mut args: Vec<OsString>) -> i32 {
+    args.insert(1, "create".into());
+    run_main(args)
+}
+
 /// Runs the program and returns the exit code (0 ok, 1 error, 2 usage, 3 wait timed out).
 pub fn run_main(args: Vec<OsString>) -> i32 {
     let name = display_name(args.first());
+    if let Some(sub) = create_plugin_name(args.first()) {
+        // Help and usage errors come from the tree with `create` named as kubectl ran it
+        // (`Usage: kubectl create statefulset [OPTIONS] [NAME]`); the parse below is the same.
+        let mut shown = args.clone();
+        if shown.len() > 1 {
+            shown[1] = sub.into();
+        }
+        let probe = cli::command()
+            .bin_name("kubectl create")
+            .mut_subcommand("create", |c| c.name(sub));
+        if let Err(e) = probe.try_get_matches_from(&shown) {
+            let code = e.exit_code();
+            let _ = e.print();
+            return code;
+        }
+    }
     let matches = match cli::command().bin_name(name).try_get_matches_from(&args) {
         Ok(m) => m,
         Err(e) => {
