@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_statefulset_global_optspecs
-    string join \n n/namespace= context= kubeconfig= o/output= request-timeout= no-color v/verbose y/yes insecure-skip-tls-verify h/help V/version
+    string join \n n/namespace= context= kubeconfig= o/output= allow-missing-template-keys= request-timeout= no-color v/verbose y/yes insecure-skip-tls-verify h/help V/version
 end
 
 function __fish_kubectl_statefulset_needs_command
@@ -27,11 +27,19 @@ end
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
@@ -111,11 +119,19 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l sync-host-timezone -d 'Mount the host\'s /etc/localtime read-only (console: Sync Host Timezone)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l run-as-non-root -d 'Refuse to start containers running as root'
@@ -130,15 +146,24 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s l -l selector -d 'Label selector, e.g. app=web,tier!=cache' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l sort-by -d 'Sort by this field (a JSONPath such as .metadata.creationTimestamp or {.spec.replicas}): numbers by value, quantities by amount, other strings in natural order, as kubectl\'s' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l chunk-size -d 'Ask the server for this many StatefulSets at a time and print each page as it arrives, as kubectl does; 0 asks for all at once' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s A -l all-namespaces -d 'List StatefulSets in all namespaces'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l no-headers -d 'Print no header line (table and wide output)'
@@ -150,15 +175,24 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s l -l selector -d 'Label selector, e.g. app=web,tier!=cache' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l sort-by -d 'Sort by this field (a JSONPath such as .metadata.creationTimestamp or {.spec.replicas}): numbers by value, quantities by amount, other strings in natural order, as kubectl\'s' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l chunk-size -d 'Ask the server for this many StatefulSets at a time and print each page as it arrives, as kubectl does; 0 asks for all at once' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s A -l all-namespaces -d 'List StatefulSets in all namespaces'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l no-headers -d 'Print no header line (table and wide output)'
@@ -172,11 +206,19 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l show-managed-fields -d 'Keep metadata.managedFields in -o yaml|json'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -s w -l watch -d 'Redraw on every change of the StatefulSet or its pods (one line per change without a terminal)'
@@ -189,11 +231,19 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l show-managed-fields -d 'Keep metadata.managedFields in -o yaml|json'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s w -l watch -d 'Redraw on every change of the StatefulSet or its pods (one line per change without a terminal)'
@@ -203,15 +253,26 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l sort-by -d 'Sort by this field (a JSONPath such as .status.startTime) instead of by ordinal' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l no-headers -d 'Print no header line (table; custom-columns)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l show-labels -d 'Add a LABELS column (`key=value,…` sorted by key, as kubectl\'s --show-labels)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s y -l yes -d 'Answer yes to confirmations'
@@ -227,11 +288,19 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l all-containers -d 'Every container of each pod'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s f -l follow -d 'Keep streaming; pods that appear are picked up, pods that go away end with a note'
@@ -244,17 +313,27 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l sort-by -d 'Sort by this field of the Events (a JSONPath such as .lastTimestamp or .count) instead of by time' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l pods -d 'Also the events of its pods and PersistentVolumeClaims'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s w -l watch -d 'Keep streaming new events'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l no-headers -d 'Print no header line (table; custom-columns)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s y -l yes -d 'Answer yes to confirmations'
@@ -269,11 +348,19 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -s w -l watch -d 'Refresh until interrupted, with sparklines of the history'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l no-color -d 'Disable colours (also: NO_COLOR)'
@@ -290,11 +377,19 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -s w -l watch -d 'Refresh until interrupted, with sparklines of the history'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l no-color -d 'Disable colours (also: NO_COLOR)'
@@ -311,11 +406,19 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l no-color -d 'Disable colours (also: NO_COLOR)'
@@ -331,11 +434,19 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l restart-pods -d 'OnDelete (or to push a stuck rollout): delete the pods one at a time, highest ordinal first, waiting for each replacement to be ready'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
@@ -346,15 +457,25 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l diff -d 'Coloured unified diff between two revisions (default: REV against REV-1, or the newest against the one before)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l sort-by -d 'Sort by this field of the ControllerRevisions (a JSONPath such as .revision) instead of newest first' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l no-headers -d 'Print no header line (table; custom-columns)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -s y -l yes -d 'Answer yes to confirmations'
@@ -369,11 +490,19 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l no-color -d 'Disable colours (also: NO_COLOR)'
@@ -391,11 +520,19 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l rolling -d 'RollingUpdate: pods are replaced one at a time, highest ordinal first'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l on-delete -d 'OnDelete: pods are only replaced when you delete them'
@@ -413,11 +550,19 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l with-service -d 'Also delete its headless Service (kept when other workloads select it)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l keep-service -d 'Keep the headless Service (the default)'
@@ -439,11 +584,19 @@ ignore\t'Drop unknown fields silently'"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
@@ -455,11 +608,19 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -l reveal -d 'Resolve ConfigMap and Secret references to their values (Secret values only with this)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -l no-color -d 'Disable colours (also: NO_COLOR)'
@@ -478,11 +639,19 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l dry-run -d 'Show the change but send nothing'
@@ -497,11 +666,19 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l dry-run -d 'Show the change but send nothing'
@@ -521,11 +698,19 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l pod-template -d 'Apply --label/--annotation to the pod template instead (triggers a rolling update)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l dry-run -d 'Show the patch but send nothing'
@@ -541,11 +726,19 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l sync-container-ports -d 'Also add/remove the matching container ports in the pod template'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l dry-run -d 'Show the change but send nothing'
@@ -558,11 +751,19 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -l dry-run -d 'Print the plan only'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -l no-color -d 'Disable colours (also: NO_COLOR)'
@@ -575,11 +776,19 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
@@ -591,11 +800,19 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
@@ -606,11 +823,19 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
