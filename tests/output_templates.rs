@@ -336,3 +336,72 @@ fn sort_by_quantities_and_strings_matches_kubectl() {
         "b-2 b-3 a9 a10 b-1"
     );
 }
+
+/// The objects a template sees are the server's, byte for byte as kubectl's (null fields such
+/// as a condition's lastProbeTime and managedFields included), for every command.
+#[test]
+fn templates_see_the_objects_kubectl_sees() {
+    let env = two_sets();
+    env.ok(["env", "web", "set", "A=1", "--yes"]);
+    let events_of_web = "involvedObject.kind=StatefulSet,involvedObject.name=web";
+    for (ours, theirs) in [
+        (
+            vec!["pods", "web", "-ojsonpath={.items[1]}"],
+            vec!["get", "pods", "-l", "app=web", "-ojsonpath={.items[1]}"],
+        ),
+        (
+            vec![
+                "events",
+                "web",
+                "--sort-by",
+                ".metadata.name",
+                "-ojsonpath={.items[0]}",
+            ],
+            vec![
+                "get",
+                "events",
+                "--sort-by",
+                ".metadata.name",
+                "--field-selector",
+                events_of_web,
+                "-ojsonpath={.items[0]}",
+            ],
+        ),
+        (
+            vec![
+                "revisions",
+                "web",
+                "--sort-by",
+                ".revision",
+                "-ojsonpath={.items[0]}",
+            ],
+            vec![
+                "get",
+                "controllerrevisions",
+                "-l",
+                "app=web",
+                "--sort-by",
+                ".revision",
+                "-ojsonpath={.items[0]}",
+            ],
+        ),
+        (
+            vec!["get", "web", "-ojsonpath={.metadata}"],
+            vec!["get", "sts", "web", "-ojsonpath={.metadata}"],
+        ),
+    ] {
+        let mine = env.ok(&ours);
+        let Some(kubectls) = kubectl(&env, &theirs) else {
+            return;
+        };
+        assert!(mine.starts_with('{'), "{mine}");
+        assert_eq!(mine, kubectls, "{ours:?}");
+    }
+    let rev2 = env.ok([
+        "revisions",
+        "web",
+        "2",
+        "-ojsonpath={.kind}/{.revision}/{.metadata.managedFields[0].manager}",
+    ]);
+    assert_eq!(rev2, "ControllerRevision/2/kube-controller-manager");
+}

@@ -90,8 +90,15 @@ pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
                     show(e, ctx)?;
                 }
             } else {
-                let list = render::list_value(events.iter().map(event_value).collect());
-                render::template_out(&ctx.global, &list, args.no_headers)?;
+                // The events as the server sent them (one more request, only for a template).
+                let mut lp = kube::api::ListParams::default();
+                if !args.pods {
+                    lp = lp.fields(&sts_fields(&name));
+                }
+                let raw = kube.list_raw("v1", "Event", "events", &lp).await?;
+                let items =
+                    render::in_uid_order(raw, events.iter().map(|e| e.metadata.uid.as_deref()));
+                render::template_out(&ctx.global, &render::list_value(items), args.no_headers)?;
                 return Ok(());
             }
         }

@@ -20,14 +20,14 @@ pub async fn run(args: PodsArgs, ctx: &Ctx) -> Result<()> {
         crate::render::status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default())
             .unwrap_or(i64::MAX)
     });
-    let value = |p: &k8s_openapi::api::core::v1::Pod, keep_managed: bool| {
-        crate::manifest::typed(&render::object_value(p, keep_managed), "v1", "Pod")
+    let value = |p: &k8s_openapi::api::core::v1::Pod| {
+        crate::manifest::typed(&render::object_value(p, true), "v1", "Pod")
     };
     if let Some(field) = &args.sort_by {
         let items: Vec<_> = pods
             .into_iter()
             .map(|p| {
-                let v = value(&p, true);
+                let v = value(&p);
                 (p, v)
             })
             .collect();
@@ -36,8 +36,12 @@ pub async fn run(args: PodsArgs, ctx: &Ctx) -> Result<()> {
             .map(|(p, _)| p)
             .collect();
     }
-    let list = render::list_value(pods.iter().map(|p| value(p, true)).collect());
-    if render::template_out(&ctx.global, &list, args.no_headers)? {
+    if ctx.global.output.as_ref().is_some_and(|o| o.is_template()) {
+        // The pods as the server sent them (one more request, only for a template).
+        let lp = kube::api::ListParams::default().labels(&crate::manifest::text::selector(&sts));
+        let raw = kube.list_raw("v1", "Pod", "pods", &lp).await?;
+        let items = render::in_uid_order(raw, pods.iter().map(|p| p.metadata.uid.as_deref()));
+        render::template_out(&ctx.global, &render::list_value(items), args.no_headers)?;
         return Ok(());
     }
     match ctx.global.output {

@@ -73,9 +73,20 @@ pub async fn run(args: RevisionsArgs, ctx: &Ctx) -> Result<()> {
         return render::out(&text);
     }
 
+    // A template sees the ControllerRevisions as the server sent them (one more request).
+    let raw = if ctx.global.output.as_ref().is_some_and(|o| o.is_template()) {
+        let lp = kube::api::ListParams::default().labels(&crate::manifest::text::selector(&sts));
+        kube.list_raw("apps/v1", "ControllerRevision", "controllerrevisions", &lp)
+            .await?
+    } else {
+        Vec::new()
+    };
     if let Some(n) = args.revision {
         let r = revisions::by_number(&revs, n)?;
-        if render::template_out(&ctx.global, &object(r), args.no_headers)? {
+        let obj = render::in_uid_order(raw.clone(), [r.metadata.uid.as_deref()])
+            .pop()
+            .unwrap_or_else(|| object(r));
+        if render::template_out(&ctx.global, &obj, args.no_headers)? {
             return Ok(());
         }
         return match ctx.global.output {
@@ -85,8 +96,9 @@ pub async fn run(args: RevisionsArgs, ctx: &Ctx) -> Result<()> {
         };
     }
 
-    let list = render::list_value(revs.iter().map(object).collect());
-    if render::template_out(&ctx.global, &list, args.no_headers)? {
+    if !raw.is_empty() {
+        let items = render::in_uid_order(raw, revs.iter().map(|r| r.metadata.uid.as_deref()));
+        render::template_out(&ctx.global, &render::list_value(items), args.no_headers)?;
         return Ok(());
     }
     match ctx.global.output {

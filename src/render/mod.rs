@@ -121,6 +121,22 @@ pub fn list_value(items: Vec<serde_json::Value>) -> serde_json::Value {
     serde_json::json!({"apiVersion": "v1", "kind": "List", "metadata": {}, "items": items})
 }
 
+/// The raw objects of `raw` whose UIDs are `uids`, in that order (the typed objects a command
+/// filtered and sorted, as the server sent them).
+pub fn in_uid_order<'a>(
+    raw: Vec<serde_json::Value>,
+    uids: impl IntoIterator<Item = Option<&'a str>>,
+) -> Vec<serde_json::Value> {
+    let mut by_uid: std::collections::HashMap<String, serde_json::Value> = raw
+        .into_iter()
+        .filter_map(|v| {
+            let uid = v.pointer("/metadata/uid")?.as_str()?.to_string();
+            Some((uid, v))
+        })
+        .collect();
+    uids.into_iter().filter_map(|u| by_uid.remove(u?)).collect()
+}
+
 /// With `-o jsonpath|custom-columns|go-template…`, prints `obj` with that printer and says
 /// true; else prints nothing and says false. `no_headers` is the command's `--no-headers`.
 pub fn template_out(
