@@ -166,7 +166,9 @@ pub fn tabwriter(rows: &[Vec<String>]) -> String {
 }
 
 /// Go's text/template through the gtmpl crate, with kubectl's two extra functions (`exists`,
-/// `base64decode`); sprig's functions are not available. Missing map keys print `<no value>`,
+/// `base64decode`); sprig's functions are not available. Known differences from Go (gtmpl's):
+/// `range` over a map is in hash order, not key order, and a map or list printed whole uses
+/// gtmpl's debug form instead of Go's `map[k:v]`. Missing map keys print `<no value>`,
 /// or are an error with `--allow-missing-template-keys=false` (missingkey=error).
 fn go_template(template: &str, obj: &Value, allow_missing: bool) -> Result<String> {
     let mut t = gtmpl::Template::default();
