@@ -405,3 +405,20 @@ fn templates_see_the_objects_kubectl_sees() {
     ]);
     assert_eq!(rev2, "ControllerRevision/2/kube-controller-manager");
 }
+
+#[test]
+fn empty_lists_print_as_kubectl() {
+    let env = TestEnv::new();
+    for o in [
+        "-ocustom-columns=NAME:.metadata.name",
+        "-ojsonpath={.items}",
+        "-ogo-template={{len .items}}",
+    ] {
+        let ours = env.run(["list", o]);
+        assert_eq!(ours.code, 0, "{}", ours.stderr);
+        let Some(theirs) = kubectl(&env, &["get", "statefulsets", o]) else {
+            return;
+        };
+        assert_eq!(ours.stdout, theirs, "{o}");
+    }
+}
