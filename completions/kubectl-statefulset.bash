@@ -188,7 +188,7 @@ _kubectl__statefulset() {
 
     case "${cmd}" in
         kubectl__statefulset)
-            opts="-n -o -v -y -h -V --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version create list ls get status pods logs events top monitor scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help"
+            opts="-n -o -v -y -h -V --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version create list ls get status pods logs events top monitor scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service resize-volume completions man __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -218,6 +218,10 @@ _kubectl__statefulset() {
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --allow-missing-template-keys)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -234,7 +238,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd____complete)
-            opts="-n -o -v -y -h -V --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-n -o -v -y -h -V --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -264,6 +268,10 @@ _kubectl__statefulset() {
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --allow-missing-template-keys)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -280,7 +288,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__completions)
-            opts="-n -o -v -y -h -V --dir --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version bash elvish fish powershell zsh"
+            opts="-n -o -v -y -h -V --dir --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -314,6 +322,10 @@ _kubectl__statefulset() {
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --allow-missing-template-keys)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -330,7 +342,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__create)
-            opts="-r -p -e -l -f -i -n -o -v -y -h -V --image --replicas --container-name --port --env --requests --limits --requests-cpu --requests-memory --limits-cpu --limits-memory --pull-policy --command --args --liveness --readiness --startup --liveness-opts --readiness-opts --startup-opts --volume --sync-host-timezone --node-selector --deployment-mode --label --annotation --alias --description --update-strategy --partition --pod-management-policy --image-pull-secret --service-name --run-as-user --run-as-group --run-as-non-root --privileged --read-only-root-fs --init-container --filename --interactive --save --dry-run --validate --wait --timeout --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-r -p -e -l -f -i -n -o -v -y -h -V --image --replicas --container-name --port --env --requests --limits --requests-cpu --requests-memory --limits-cpu --limits-memory --pull-policy --command --args --liveness --readiness --startup --liveness-opts --readiness-opts --startup-opts --volume --sync-host-timezone --node-selector --deployment-mode --label --annotation --alias --description --update-strategy --partition --pod-management-policy --image-pull-secret --service-name --run-as-user --run-as-group --run-as-non-root --privileged --read-only-root-fs --init-container --filename --interactive --save --dry-run --validate --wait --timeout --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -540,6 +552,10 @@ _kubectl__statefulset() {
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --allow-missing-template-keys)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -556,7 +572,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__delete)
-            opts="-n -o -v -y -h -V --with-service --keep-service --with-pvcs --dry-run --wait --timeout --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-n -o -v -y -h -V --with-service --keep-service --with-pvcs --dry-run --wait --timeout --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -594,6 +610,10 @@ _kubectl__statefulset() {
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --allow-missing-template-keys)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -610,7 +630,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__edit)
-            opts="-n -o -v -y -h -V --alias --description --label --annotation --pod-template --dry-run --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-n -o -v -y -h -V --alias --description --label --annotation --pod-template --dry-run --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -656,6 +676,10 @@ _kubectl__statefulset() {
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --allow-missing-template-keys)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -672,7 +696,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__edit__subcmd__service)
-            opts="-c -n -o -v -y -h -V --port --remove --sync-container-ports --container --dry-run --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-c -n -o -v -y -h -V --port --remove --sync-container-ports --container --dry-run --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -718,6 +742,10 @@ _kubectl__statefulset() {
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --allow-missing-template-keys)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -734,7 +762,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__edit__subcmd__yaml)
-            opts="-f -n -o -v -y -h -V --file --export --dry-run --validate --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-f -n -o -v -y -h -V --file --export --dry-run --validate --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -784,6 +812,10 @@ _kubectl__statefulset() {
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --allow-missing-template-keys)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -800,7 +832,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__env)
-            opts="-c -n -o -v -y -h -V --container --reveal --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version set unset help"
+            opts="-c -n -o -v -y -h -V --container --reveal --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version set unset help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -836,6 +868,10 @@ _kubectl__statefulset() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --allow-missing-template-keys)
@@ -910,7 +946,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__env__subcmd__set)
-            opts="-c -n -o -v -y -h -V --from-secret --from-configmap --wait --timeout --dry-run --container --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-c -n -o -v -y -h -V --from-secret --from-configmap --wait --timeout --dry-run --container --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -960,6 +996,10 @@ _kubectl__statefulset() {
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --allow-missing-template-keys)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -976,7 +1016,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__env__subcmd__unset)
-            opts="-c -n -o -v -y -h -V --wait --timeout --dry-run --container --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-c -n -o -v -y -h -V --wait --timeout --dry-run --container --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1018,6 +1058,10 @@ _kubectl__statefulset() {
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --allow-missing-template-keys)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1034,7 +1078,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__events)
-            opts="-w -n -o -v -y -h -V --pods --watch --no-headers --sort-by --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-w -n -o -v -y -h -V --pods --watch --no-headers --sort-by --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1068,6 +1112,10 @@ _kubectl__statefulset() {
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --allow-missing-template-keys)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1084,7 +1132,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__get)
-            opts="-w -n -o -v -y -h -V --show-managed-fields --watch --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-w -n -o -v -y -h -V --show-managed-fields --watch --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1112,6 +1160,10 @@ _kubectl__statefulset() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --allow-missing-template-keys)
@@ -1480,7 +1532,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__list)
-            opts="-A -l -n -o -v -y -h -V --all-namespaces --selector --no-headers --show-labels --sort-by --chunk-size --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-A -l -n -o -v -y -h -V --all-namespaces --selector --no-headers --show-labels --sort-by --chunk-size --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1526,6 +1578,10 @@ _kubectl__statefulset() {
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --allow-missing-template-keys)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1542,7 +1598,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__logs)
-            opts="-c -f -p -n -o -v -y -h -V --pod --container --all-containers --follow --since --since-time --tail --timestamps --previous --no-prefix --max-log-requests --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-c -f -p -n -o -v -y -h -V --pod --container --all-containers --follow --since --since-time --tail --timestamps --previous --no-prefix --max-log-requests --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1600,6 +1656,10 @@ _kubectl__statefulset() {
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --allow-missing-template-keys)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1616,7 +1676,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__man)
-            opts="-n -o -v -y -h -V --dir --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-n -o -v -y -h -V --dir --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1650,6 +1710,10 @@ _kubectl__statefulset() {
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --allow-missing-template-keys)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1666,7 +1730,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__pods)
-            opts="-n -o -v -y -h -V --no-headers --show-labels --sort-by --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-n -o -v -y -h -V --no-headers --show-labels --sort-by --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1700,6 +1764,10 @@ _kubectl__statefulset() {
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --allow-missing-template-keys)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1716,7 +1784,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__redeploy)
-            opts="-n -o -v -y -h -V --restart-pods --dry-run --wait --timeout --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-n -o -v -y -h -V --restart-pods --dry-run --wait --timeout --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1754,6 +1822,10 @@ _kubectl__statefulset() {
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --allow-missing-template-keys)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1770,7 +1842,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__resize__subcmd__volume)
-            opts="-n -o -v -y -h -V --dry-run --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-n -o -v -y -h -V --dry-run --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1800,6 +1872,10 @@ _kubectl__statefulset() {
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --allow-missing-template-keys)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1816,7 +1892,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__revisions)
-            opts="-n -o -v -y -h -V --diff --no-headers --sort-by --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-n -o -v -y -h -V --diff --no-headers --sort-by --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1854,6 +1930,10 @@ _kubectl__statefulset() {
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --allow-missing-template-keys)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1870,7 +1950,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__rollback)
-            opts="-n -o -v -y -h -V --to-revision --dry-run --wait --timeout --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-n -o -v -y -h -V --to-revision --dry-run --wait --timeout --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1912,6 +1992,10 @@ _kubectl__statefulset() {
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --allow-missing-template-keys)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1928,7 +2012,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__scale)
-            opts="-n -o -v -y -h -V --current-replicas --dry-run --wait --timeout --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-n -o -v -y -h -V --current-replicas --dry-run --wait --timeout --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1970,6 +2054,10 @@ _kubectl__statefulset() {
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --allow-missing-template-keys)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1986,7 +2074,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__top)
-            opts="-w -n -o -v -y -h -V --watch --interval --top --prometheus --range --step --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-w -n -o -v -y -h -V --watch --interval --top --prometheus --range --step --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2036,6 +2124,10 @@ _kubectl__statefulset() {
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --allow-missing-template-keys)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -2052,7 +2144,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__update__subcmd__strategy)
-            opts="-n -o -v -y -h -V --rolling --partition --max-unavailable --on-delete --dry-run --wait --timeout --namespace --context --kubeconfig --output --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-n -o -v -y -h -V --rolling --partition --max-unavailable --on-delete --dry-run --wait --timeout --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2096,6 +2188,10 @@ _kubectl__statefulset() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --allow-missing-template-keys)

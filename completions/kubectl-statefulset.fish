@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_statefulset_global_optspecs
-    string join \n n/namespace= context= kubeconfig= o/output= allow-missing-template-keys= request-timeout= no-color v/verbose y/yes insecure-skip-tls-verify h/help V/version
+    string join \n n/namespace= context= kubeconfig= o/output= template= allow-missing-template-keys= request-timeout= no-color v/verbose y/yes insecure-skip-tls-verify h/help V/version
 end
 
 function __fish_kubectl_statefulset_needs_command
@@ -38,6 +38,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -130,6 +131,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -162,6 +164,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -191,6 +194,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -217,6 +221,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -242,6 +247,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -268,6 +274,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -299,6 +306,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -328,6 +336,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -359,6 +368,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -388,6 +398,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -417,6 +428,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -445,6 +457,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -472,6 +485,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -501,6 +515,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -531,6 +546,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -561,6 +577,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -595,6 +612,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -619,6 +637,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -650,6 +669,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -677,6 +697,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -709,6 +730,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -737,6 +759,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -762,6 +785,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -787,6 +811,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -811,6 +836,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
@@ -834,6 +860,7 @@ custom-columns\t''
 custom-columns-file\t''
 go-template\t''
 go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r

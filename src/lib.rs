@@ -104,12 +104,17 @@ pub fn run_main(args: Vec<OsString>) -> i32 {
             return 2;
         }
     };
+    let mut global = cli.global.clone();
+    if let Err(e) = global.resolve_template() {
+        let err_color = render::color_enabled(global.no_color, std::io::stderr().is_terminal());
+        return errors::report(&errors::usage(e), err_color);
+    }
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let ctx = Ctx {
         color: render::color_enabled(cli.global.no_color, std::io::stdout().is_terminal()),
         stderr_tty: std::io::stderr().is_terminal(),
         interactive,
-        global: cli.global.clone(),
+        global,
     };
     if ctx.interactive || ctx.stderr_tty {
         show_cursor_on_interrupt();

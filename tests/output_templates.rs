@@ -73,6 +73,36 @@ fn list_templates_match_kubectl_get() {
         assert_eq!(ours, theirs, "-o {t}");
         checked += 1;
     }
+    // --template: the template of a bare -o format, or go-template alone (kubectl's flag).
+    for args in [
+        &["-o", "jsonpath", "--template", "{.items[*].metadata.name}"][..],
+        &["--template", "{{range .items}}{{.metadata.name}};{{end}}"][..],
+        &[
+            "-o",
+            "go-template-file",
+            "--template",
+            "/nonexistent/t.tmpl",
+        ][..],
+    ] {
+        let mut ours = vec!["list"];
+        ours.extend(args);
+        let mut theirs = vec!["get", "statefulsets"];
+        theirs.extend(args);
+        let mine = env.run(&ours);
+        let mut k = env.sim.kubectl(&theirs).unwrap();
+        let kubectls = k.output().unwrap();
+        assert_eq!(
+            mine.code == 0,
+            kubectls.status.success(),
+            "{args:?}: {}",
+            mine.stderr
+        );
+        assert_eq!(
+            mine.stdout,
+            String::from_utf8_lossy(&kubectls.stdout),
+            "{args:?}"
+        );
+    }
     // One object: `get NAME` prints the StatefulSet itself, as `kubectl get sts NAME`.
     for t in [
         "jsonpath={.metadata.name} {.spec.serviceName} {.status.readyReplicas}",

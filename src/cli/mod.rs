@@ -66,6 +66,11 @@ pub struct GlobalArgs {
     #[arg(short = 'o', long, global = true, value_name = "FORMAT", value_parser = OutputParser)]
     pub output: Option<OutputFormat>,
 
+    /// The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file
+    /// forms) when -o names only the format; alone, it means -o go-template (as kubectl's)
+    #[arg(long, global = true, value_name = "TEMPLATE")]
+    pub template: Option<String>,
+
     /// With -o jsonpath or go-template: a field missing from the object prints nothing
     /// (go-template: `<no value>`) instead of an error, as kubectl's default
     #[arg(long, global = true, value_name = "BOOL", default_value_t = true, num_args = 0..=1,
@@ -181,13 +186,7 @@ impl OutputFormat {
                 OUTPUT_NAMES.join(",")
             ));
         }
-        if value.is_empty() {
-            return Err(if kind.starts_with("custom-columns") {
-                "custom-columns format specified but no custom columns given".to_string()
-            } else {
-                "template format specified but no template given".to_string()
-            });
-        }
+        // An empty template is filled from --template (GlobalArgs::resolve_template).
         let v = value.to_string();
         Ok(match kind {
             "jsonpath" => OutputFormat::JsonPath(v),
@@ -197,6 +196,53 @@ impl OutputFormat {
             "go-template" | "template" => OutputFormat::GoTemplate(v),
             _ => OutputFormat::GoTemplateFile(v.into()),
         })
+    }
+}
+
+impl GlobalArgs {
+    /// kubectl's `--template`: the template of an `-o` that names only the format
+    /// (`-o jsonpath --template '{.a}'`), and `-o go-template` when there is no `-o`. A
+    /// template format without a template is a usage error with kubectl's words.
+    pub fn resolve_template(&mut self) -> Result<(), String> {
+        let flag = self.template.clone().filter(|t| !t.is_empty());
+        let output = match self.output.take() {
+            None => flag.clone().map(OutputFormat::GoTemplate),
+            Some(o) => Some(match (o, flag) {
+                (OutputFormat::JsonPath(t), Some(f)) if t.is_empty() => OutputFormat::JsonPath(f),
+                (OutputFormat::GoTemplate(t), Some(f)) if t.is_empty() => {
+                    OutputFormat::GoTemplate(f)
+                }
+                (OutputFormat::CustomColumns(t), Some(f)) if t.is_empty() => {
+                    OutputFormat::CustomColumns(f)
+                }
+                (OutputFormat::JsonPathFile(p), Some(f)) if p.as_os_str().is_empty() => {
+                    OutputFormat::JsonPathFile(f.into())
+                }
+                (OutputFormat::GoTemplateFile(p), Some(f)) if p.as_os_str().is_empty() => {
+                    OutputFormat::GoTemplateFile(f.into())
+                }
+                (OutputFormat::CustomColumnsFile(p), Some(f)) if p.as_os_str().is_empty() => {
+                    OutputFormat::CustomColumnsFile(f.into())
+                }
+                (o, _) => o,
+            }),
+        };
+        let empty = match &output {
+            Some(OutputFormat::JsonPath(t) | OutputFormat::GoTemplate(t)) => t.is_empty(),
+            Some(OutputFormat::JsonPathFile(p) | OutputFormat::GoTemplateFile(p)) => {
+                p.as_os_str().is_empty()
+            }
+            Some(OutputFormat::CustomColumns(t)) if t.is_empty() => {
+                return Err("custom-columns format specified but no custom columns given".into())
+            }
+            Some(OutputFormat::CustomColumnsFile(p)) => p.as_os_str().is_empty(),
+            _ => false,
+        };
+        if empty {
+            return Err("template format specified but no template given".into());
+        }
+        self.output = output;
+        Ok(())
     }
 }
 
@@ -489,10 +535,33 @@ mod tests {
         let cli =
             Cli::try_parse_from(["k", "list", "--allow-missing-template-keys=false"]).unwrap();
         assert!(!cli.global.allow_missing_template_keys);
-        for bad in ["jsonpath", "custom-columns=", "xml=1"] {
-            let err = Cli::try_parse_from(["k", "list", "-o", bad]).unwrap_err();
-            assert_eq!(err.exit_code(), 2, "{bad}");
-        }
+        let err = Cli::try_parse_from(["k", "list", "-o", "xml=1"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        // A format without its template takes --template's, else it is an error.
+        let resolved = |args: &[&str]| {
+            let mut g = Cli::try_parse_from(args).unwrap().global;
+            g.resolve_template().map(|()| g.output)
+        };
+        assert_eq!(
+            resolved(&["k", "list", "-o", "jsonpath", "--template", "{.a}"]),
+            Ok(Some(OutputFormat::JsonPath("{.a}".into())))
+        );
+        assert_eq!(
+            resolved(&["k", "list", "--template", "{{.a}}"]),
+            Ok(Some(OutputFormat::GoTemplate("{{.a}}".into())))
+        );
+        assert_eq!(
+            resolved(&["k", "list", "-o", "jsonpath={.b}", "--template", "{.a}"]),
+            Ok(Some(OutputFormat::JsonPath("{.b}".into())))
+        );
+        assert_eq!(
+            resolved(&["k", "list", "-o", "go-template"]),
+            Err("template format specified but no template given".into())
+        );
+        assert_eq!(
+            resolved(&["k", "list", "-o", "custom-columns="]),
+            Err("custom-columns format specified but no custom columns given".into())
+        );
     }
 
     #[test]
