@@ -255,7 +255,7 @@ fn file_forms_read_the_template_from_a_file() {
 #[test]
 fn revisions_and_events_take_templates() {
     let env = two_sets();
-    env.ok(["env", "web", "set", "A=1", "--yes"]);
+    env.ok(["env", "web", "set", "A=1", "--yes", "--wait"]);
     let revs = env.ok([
         "revisions",
         "web",
@@ -372,7 +372,7 @@ fn sort_by_quantities_and_strings_matches_kubectl() {
 #[test]
 fn templates_see_the_objects_kubectl_sees() {
     let env = two_sets();
-    env.ok(["env", "web", "set", "A=1", "--yes"]);
+    env.ok(["env", "web", "set", "A=1", "--yes", "--wait"]);
     let events_of_web = "involvedObject.kind=StatefulSet,involvedObject.name=web";
     for (ours, theirs) in [
         (
@@ -416,8 +416,8 @@ fn templates_see_the_objects_kubectl_sees() {
             ],
         ),
         (
-            vec!["get", "web", "-ojsonpath={.metadata}"],
-            vec!["get", "sts", "web", "-ojsonpath={.metadata}"],
+            vec!["get", "web", "-ojsonpath={.spec}"],
+            vec!["get", "sts", "web", "-ojsonpath={.spec}"],
         ),
     ] {
         let mine = env.ok(&ours);

@@ -258,20 +258,17 @@ impl JsonPath {
             _ => return Err("can only compare one element at a time".into()),
         };
         let ord = compare(&left, &right)?;
+        let ordered = || ord.ok_or_else(|| "invalid type for comparison".to_string());
         Ok(match op.as_str() {
             "==" => ord == Some(Ordering::Equal),
             "!=" => ord != Some(Ordering::Equal),
-            "<" => less(ord, op)? == Ordering::Less,
-            ">" => less(ord, op)? == Ordering::Greater,
-            "<=" => less(ord, op)? != Ordering::Greater,
-            ">=" => less(ord, op)? != Ordering::Less,
+            "<" => ordered()? == Ordering::Less,
+            ">" => ordered()? == Ordering::Greater,
+            "<=" => ordered()? != Ordering::Greater,
+            ">=" => ordered()? != Ordering::Less,
             other => return Err(format!("unrecognized filter operator {other}")),
         })
     }
-}
-
-fn less(ord: Option<Ordering>, _op: &str) -> Result<Ordering, String> {
-    ord.ok_or_else(|| "invalid type for comparison".to_string())
 }
 
 /// One action's output: literal text, or the values found.
@@ -653,7 +650,7 @@ fn parse_action(a: &str) -> Result<Node, String> {
     let mut paths = Vec::new();
     let mut p = Parser::new(a);
     loop {
-        paths.push(p.path(&[','])?);
+        paths.push(p.path()?);
         p.skip_ws();
         match p.peek() {
             Some(',') => {
@@ -669,7 +666,7 @@ fn parse_action(a: &str) -> Result<Node, String> {
 
 fn parse_path(s: &str) -> Result<Vec<Seg>, String> {
     let mut p = Parser::new(s);
-    let segs = p.path(&[])?;
+    let segs = p.path()?;
     p.skip_ws();
     if let Some(c) = p.peek() {
         return Err(format!("unrecognized character in action: {c:?}"));
@@ -707,8 +704,8 @@ impl Parser {
     }
 
     /// A path: `@`/`$` (the current value), `.field`, `..field`, `[…]`, until a character
-    /// that ends it (whitespace, an operator, `)`, or one of `stop`).
-    fn path(&mut self, stop: &[char]) -> Result<Vec<Seg>, String> {
+    /// that ends it (whitespace, an operator, `,`, `)`).
+    fn path(&mut self) -> Result<Vec<Seg>, String> {
         let mut segs = Vec::new();
         if matches!(self.peek(), Some('@' | '$')) {
             self.next();
@@ -735,13 +732,12 @@ impl Parser {
                     self.next();
                     segs.push(self.bracket()?);
                 }
-                Some(c) if c.is_alphanumeric() || c == '_' || c == '-' => {
-                    // A bare first field (`{metadata.name}` is accepted by client-go as
-                    // `.metadata.name`'s relative form only after Relaxed…; here it is a field).
+                Some(c) if segs.is_empty() && (c.is_alphanumeric() || c == '_') => {
+                    // A bare first name (`{metadata.name}`) is a field of the current value.
                     let name = self.field_name();
                     segs.push(Seg::Field(name));
                 }
-                Some(c) if stop.contains(&c) => break,
+                // Anything else (whitespace, `,`, `)`, an operator) ends the path.
                 _ => break,
             }
         }
@@ -886,7 +882,7 @@ impl Parser {
 
     fn operand(&mut self) -> Result<Operand, String> {
         match self.peek() {
-            Some('@' | '$' | '.' | '[') => Ok(Operand::Path(self.path(&[])?)),
+            Some('@' | '$' | '.' | '[') => Ok(Operand::Path(self.path()?)),
             Some('"' | '\'') => Ok(Operand::Str(self.quoted()?)),
             Some(_) => {
                 let mut w = String::new();
