@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_statefulset_global_optspecs
-    string join \n n/namespace= context= kubeconfig= o/output= request-timeout= no-color v/verbose y/yes insecure-skip-tls-verify h/help V/version
+    string join \n n/namespace= context= kubeconfig= o/output= template= allow-missing-template-keys= request-timeout= no-color v/verbose y/yes insecure-skip-tls-verify h/help V/version
 end
 
 function __fish_kubectl_statefulset_needs_command
@@ -27,11 +27,20 @@ end
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_needs_command" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
@@ -117,11 +126,20 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l sync-host-timezone -d 'Mount the host\'s /etc/localtime read-only (console: Sync Host Timezone)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -l run-as-non-root -d 'Refuse to start containers running as root'
@@ -140,15 +158,25 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand create" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s l -l selector -d 'Label selector, e.g. app=web,tier!=cache' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l sort-by -d 'Sort by this field (a JSONPath such as .metadata.creationTimestamp or {.spec.replicas}): numbers by value, quantities by amount, other strings in natural order, as kubectl\'s' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l chunk-size -d 'Ask the server for this many StatefulSets at a time and print each page as it arrives, as kubectl does; 0 asks for all at once' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s A -l all-namespaces -d 'List StatefulSets in all namespaces'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l no-headers -d 'Print no header line (table and wide output)'
@@ -160,15 +188,25 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s l -l selector -d 'Label selector, e.g. app=web,tier!=cache' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l sort-by -d 'Sort by this field (a JSONPath such as .metadata.creationTimestamp or {.spec.replicas}): numbers by value, quantities by amount, other strings in natural order, as kubectl\'s' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l chunk-size -d 'Ask the server for this many StatefulSets at a time and print each page as it arrives, as kubectl does; 0 asks for all at once' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s A -l all-namespaces -d 'List StatefulSets in all namespaces'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l no-headers -d 'Print no header line (table and wide output)'
@@ -182,11 +220,20 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -l show-managed-fields -d 'Keep metadata.managedFields in -o yaml|json'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand get" -s w -l watch -d 'Redraw on every change of the StatefulSet or its pods (one line per change without a terminal)'
@@ -199,11 +246,20 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l show-managed-fields -d 'Keep metadata.managedFields in -o yaml|json'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s w -l watch -d 'Redraw on every change of the StatefulSet or its pods (one line per change without a terminal)'
@@ -213,15 +269,27 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand status" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l sort-by -d 'Sort by this field (a JSONPath such as .status.startTime) instead of by ordinal' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l no-headers -d 'Print no header line (table; custom-columns)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l show-labels -d 'Add a LABELS column (`key=value,…` sorted by key, as kubectl\'s --show-labels)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s y -l yes -d 'Answer yes to confirmations'
@@ -237,11 +305,20 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l all-containers -d 'Every container of each pod'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s f -l follow -d 'Keep streaming; pods that appear are picked up, pods that go away end with a note'
@@ -254,17 +331,28 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -l insecure-skip-tls-verify -d 'Do not verify the server\'s certificate (insecure; for test clusters only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s h -l help -d 'Print help'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand logs" -s V -l version -d 'Print version'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l sort-by -d 'Sort by this field of the Events (a JSONPath such as .lastTimestamp or .count) instead of by time' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l pods -d 'Also the events of its pods and PersistentVolumeClaims'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s w -l watch -d 'Keep streaming new events'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l no-headers -d 'Print no header line (table; custom-columns)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand events" -s y -l yes -d 'Answer yes to confirmations'
@@ -279,11 +367,20 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -s w -l watch -d 'Refresh until interrupted, with sparklines of the history'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand top" -l no-color -d 'Disable colours (also: NO_COLOR)'
@@ -300,11 +397,20 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -s w -l watch -d 'Refresh until interrupted, with sparklines of the history'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand monitor" -l no-color -d 'Disable colours (also: NO_COLOR)'
@@ -321,11 +427,20 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand scale" -l no-color -d 'Disable colours (also: NO_COLOR)'
@@ -341,11 +456,20 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l restart-pods -d 'OnDelete (or to push a stuck rollout): delete the pods one at a time, highest ordinal first, waiting for each replacement to be ready'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
@@ -356,15 +480,26 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand redeploy" -s V -l version -d 'Print version'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l diff -d 'Coloured unified diff between two revisions (default: REV against REV-1, or the newest against the one before)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l sort-by -d 'Sort by this field of the ControllerRevisions (a JSONPath such as .revision) instead of newest first' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l no-headers -d 'Print no header line (table; custom-columns)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand revisions" -s y -l yes -d 'Answer yes to confirmations'
@@ -381,11 +516,20 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l skip-preflight -d 'Roll back even when the preflight finds that the revision\'s pods would not run (a missing Secret, ConfigMap or key, no node that matches or has room)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand rollback" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
@@ -405,11 +549,20 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l rolling -d 'RollingUpdate: pods are replaced one at a time, highest ordinal first'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand update-strategy" -l on-delete -d 'OnDelete: pods are only replaced when you delete them'
@@ -427,11 +580,20 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l with-service -d 'Also delete its headless Service (kept when other workloads select it)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand delete" -l keep-service -d 'Keep the headless Service (the default)'
@@ -453,11 +615,20 @@ ignore\t'Drop unknown fields silently'"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-yaml" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
@@ -469,11 +640,20 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -l reveal -d 'Resolve ConfigMap and Secret references to their values (Secret values only with this)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and not __fish_seen_subcommand_from set unset help" -l no-color -d 'Disable colours (also: NO_COLOR)'
@@ -492,11 +672,20 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from set" -l dry-run -d 'Show the change but send nothing'
@@ -511,11 +700,20 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand env; and __fish_seen_subcommand_from unset" -l dry-run -d 'Show the change but send nothing'
@@ -535,11 +733,20 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l pod-template -d 'Apply --label/--annotation to the pod template instead (triggers a rolling update)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit" -l dry-run -d 'Show the patch but send nothing'
@@ -555,11 +762,20 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l sync-container-ports -d 'Also add/remove the matching container ports in the pod template'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-service" -l dry-run -d 'Show the change but send nothing'
@@ -619,11 +835,20 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -l dry-run -d 'Print the plan only'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand resize-volume" -l no-color -d 'Disable colours (also: NO_COLOR)'
@@ -636,11 +861,20 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand completions" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
@@ -652,11 +886,20 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand man" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
@@ -667,11 +910,20 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand __complete" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'

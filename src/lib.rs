@@ -12,7 +12,7 @@ pub mod render;
 use std::ffi::OsString;
 use std::io::IsTerminal;
 
-use clap::{FromArgMatches, ValueEnum};
+use clap::FromArgMatches;
 
 use cli::{Cli, Command, GlobalArgs, OutputFormat};
 
@@ -49,6 +49,28 @@ fn display_name(argv0: Option<&OsString>) -> &'static str {
     }
 }
 
+/// `kubectl create statefulset` / `kubectl create sts` when run as a `create` plugin
+/// (kubectl ≥ 1.30 runs `kubectl-create-statefulset` and `kubectl-create-sts` for them), by
+/// the executable's name: the usage lines then name the command the user typed.
+fn create_plugin_name(argv0: Option<&OsString>) -> Option<&'static str> {
+    let base = std::path::Path::new(argv0?)
+        .file_stem()?
+        .to_string_lossy()
+        .to_string();
+    match base.as_str() {
+        "kubectl-create-statefulset" => Some("statefulset"),
+        "kubectl-create-sts" => Some("sts"),
+        _ => None,
+    }
+}
+
+/// The entry point of `kubectl-create-statefulset` (and its `kubectl-create-sts` link): the
+/// same program with `create` prepended, its usage named after how kubectl ran it.
+pub fn run_create_plugin(mut args: Vec<OsString>) -> i32 {
+    args.insert(1, "create".into());
+    run_main(args)
+}
+
 /// Runs the program and returns the exit code (0 ok, 1 error, 2 usage, 3 wait timed out).
 pub fn run_main(args: Vec<OsString>) -> i32 {
     let name = display_name(args.first());
@@ -61,6 +83,22 @@ pub fn run_main(args: Vec<OsString>) -> i32 {
             return 2;
         }
     };
+    if let Some(sub) = create_plugin_name(args.first()) {
+        // Help and usage errors come from the tree with `create` named as kubectl ran it
+        // (`Usage: kubectl create statefulset [OPTIONS] [NAME]`); the parse below is the same.
+        let mut shown = args.clone();
+        if shown.len() > 1 {
+            shown[1] = sub.into();
+        }
+        let probe = cli::command()
+            .bin_name("kubectl create")
+            .mut_subcommand("create", |c| c.name(sub));
+        if let Err(e) = probe.try_get_matches_from(&shown) {
+            let code = e.exit_code();
+            let _ = e.print();
+            return code;
+        }
+    }
     let matches = match cli::command().bin_name(name).try_get_matches_from(&args) {
         Ok(m) => m,
         Err(e) => {
@@ -81,12 +119,17 @@ pub fn run_main(args: Vec<OsString>) -> i32 {
         Command::EditTemplate(a) => a.scopes = scopes,
         _ => {}
     }
+    let mut global = cli.global.clone();
+    if let Err(e) = global.resolve_template() {
+        let err_color = render::color_enabled(global.no_color, std::io::stderr().is_terminal());
+        return errors::report(&errors::usage(e), err_color);
+    }
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let ctx = Ctx {
         color: render::color_enabled(cli.global.no_color, std::io::stdout().is_terminal()),
         stderr_tty: std::io::stderr().is_terminal(),
         interactive,
-        global: cli.global.clone(),
+        global,
     };
     if ctx.interactive || ctx.stderr_tty {
         show_cursor_on_interrupt();
@@ -161,57 +204,51 @@ fn check_target_name(command: &Command) -> anyhow::Result<()> {
 }
 
 /// The `-o` formats a command writes (besides its default, `table`): any other is a usage error
-/// (exit 2), never accepted and ignored.
-fn output_formats(command: &Command) -> &'static [OutputFormat] {
-    use OutputFormat::{Json, Name, Wide, Yaml};
+/// (exit 2), never accepted and ignored. The read commands also take kubectl's template printers.
+fn output_formats(command: &Command) -> Vec<&'static str> {
+    let read = |fixed: &[&'static str]| -> Vec<&'static str> {
+        fixed.iter().chain(cli::TEMPLATE_FORMATS).copied().collect()
+    };
     match command {
-        Command::List(_) => &[Wide, Yaml, Json, Name],
+        Command::List(_) => read(&["wide", "yaml", "json", "name"]),
+        Command::Get(_) | Command::Pods(_) | Command::Events(_) | Command::Revisions(_) => {
+            read(&["yaml", "json", "name"])
+        }
         Command::Create(_)
-        | Command::Get(_)
-        | Command::Pods(_)
-        | Command::Events(_)
-        | Command::Revisions(_)
         | Command::Scale(_)
         | Command::Redeploy(_)
         | Command::Rollback(_)
         | Command::UpdateStrategy(_)
         | Command::Delete(_)
-        | Command::EditTemplate(_) => &[Yaml, Json, Name],
-        Command::Top(_) | Command::EditYaml(_) => &[Yaml, Json],
-        Command::Env(a) if a.action.is_none() => &[Yaml, Json],
-        Command::Logs(_) => &[Json],
-        _ => &[],
+        | Command::EditTemplate(_) => vec!["yaml", "json", "name"],
+        Command::Top(_) | Command::EditYaml(_) => vec!["yaml", "json"],
+        Command::Env(a) if a.action.is_none() => vec!["yaml", "json"],
+        Command::Logs(_) => vec!["json"],
+        _ => vec![],
     }
 }
 
-fn check_output(command: &Command, output: Option<OutputFormat>) -> anyhow::Result<()> {
+fn check_output(command: &Command, output: Option<&OutputFormat>) -> anyhow::Result<()> {
     let Some(format) = output else {
         return Ok(());
     };
     let accepted = output_formats(command);
-    if matches!(command, Command::Complete(_)) || format == OutputFormat::Table {
+    if matches!(command, Command::Complete(_)) || *format == OutputFormat::Table {
         return Ok(());
     }
-    if accepted.contains(&format) {
+    if accepted.contains(&format.name()) {
         return Ok(());
     }
-    let name = |f: &OutputFormat| {
-        f.to_possible_value()
-            .map(|v| v.get_name().to_string())
-            .unwrap_or_default()
-    };
-    let list: Vec<String> = std::iter::once("table".to_string())
-        .chain(accepted.iter().map(name))
-        .collect();
+    let list: Vec<&str> = std::iter::once("table").chain(accepted).collect();
     Err(errors::usage(format!(
         "invalid value '{}' for '--output <FORMAT>': this command writes {}",
-        name(&format),
+        format.name(),
         list.join(", ")
     )))
 }
 
 async fn dispatch(command: Command, ctx: &Ctx) -> anyhow::Result<()> {
-    check_output(&command, ctx.global.output)?;
+    check_output(&command, ctx.global.output.as_ref())?;
     check_target_name(&command)?;
     match command {
         Command::Create(args) => commands::create::run(*args, ctx).await,

@@ -683,3 +683,72 @@ fn preflight_refuses_what_would_not_run() {
     assert!(o.stderr.contains("preflight: not run"), "{}", o.stderr);
     assert!(env.sim.requests().is_empty());
 }
+
+/// `kubectl create statefulset` and `kubectl create sts` (kubectl ≥ 1.30 runs
+/// `kubectl-create-<name>` plugins for create's subcommands): the binary names its usage after
+/// how it was run, and the real kubectl runs both through the `sts` link.
+#[test]
+fn create_plugin_usage_is_kubectl_create() {
+    let env = TestEnv::new();
+    let dir = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("kubectl-create-statefulset");
+    std::fs::copy(&bin, dir.path().join("kubectl-create-statefulset")).unwrap();
+    std::os::unix::fs::symlink(
+        dir.path().join("kubectl-create-statefulset"),
+        dir.path().join("kubectl-create-sts"),
+    )
+    .unwrap();
+    for (exe, usage) in [
+        (
+            "kubectl-create-statefulset",
+            "Usage: kubectl create statefulset [OPTIONS] [NAME]",
+        ),
+        (
+            "kubectl-create-sts",
+            "Usage: kubectl create sts [OPTIONS] [NAME]",
+        ),
+    ] {
+        let out = std::process::Command::new(dir.path().join(exe))
+            .arg("--bogus")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(usage), "{exe}: {err}");
+    }
+    let Some(kubectl) = kube_sim::require_tool("kubectl") else {
+        return;
+    };
+    let path = std::env::join_paths(std::iter::once(dir.path().to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    for sub in ["statefulset", "sts"] {
+        let help = std::process::Command::new(&kubectl)
+            .args(["create", sub, "--help"])
+            .env("PATH", &path)
+            .env("KUBECONFIG", env.sim.kubeconfig_path())
+            .output()
+            .unwrap();
+        assert!(help.status.success());
+        assert!(
+            String::from_utf8_lossy(&help.stdout)
+                .contains(&format!("Usage: kubectl create {sub} [OPTIONS] [NAME]")),
+            "{}",
+            String::from_utf8_lossy(&help.stdout)
+        );
+    }
+    let out = std::process::Command::new(&kubectl)
+        .args(["create", "sts", "web", "--image", "nginx"])
+        .env("PATH", &path)
+        .env("KUBECONFIG", env.sim.kubeconfig_path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(env.sts("default", "web").is_some());
+}

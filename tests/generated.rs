@@ -151,3 +151,55 @@ fn kubectl_plugin_completion_lists_live_names() {
     let flags = run(&["create", "--repl"]).unwrap();
     assert!(flags.starts_with("--replicas\t"), "{flags}");
 }
+
+/// Flag values and positionals that complete from the cluster: contexts, namespaces (also
+/// `--namespace=`), the set's containers, pod ordinals, revision numbers and claim templates.
+#[test]
+fn complete_values_from_the_cluster() {
+    let env = common::TestEnv::new();
+    env.ok([
+        "create",
+        "db",
+        "--image",
+        "postgres:16",
+        "--replicas",
+        "2",
+        "--init-container",
+        "init=busybox:1.36 true",
+        "--volume",
+        "data:1Gi:/var/lib/postgresql/data",
+    ]);
+    env.wait_ready("default", "db", 2);
+    env.ok(["env", "db", "set", "A=1", "--yes"]);
+    let complete = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["__complete"];
+        all.extend(args);
+        let out = env.ok(&all);
+        assert_eq!(out.lines().last(), Some(":4"), "{out}");
+        out.lines()
+            .filter(|l| !l.starts_with(':'))
+            .map(|l| l.split('\t').next().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(complete(&["logs", "db", "-c", ""]), ["init", "postgres"]);
+    assert_eq!(complete(&["env", "db", "--container", "p"]), ["postgres"]);
+    assert_eq!(complete(&["logs", "db", "--pod", ""]), ["0", "1"]);
+    assert_eq!(
+        complete(&["rollback", "db", "--to-revision", ""]),
+        ["2", "1"]
+    );
+    assert_eq!(complete(&["revisions", "db", ""]), ["2", "1"]);
+    assert_eq!(complete(&["revisions", "db", "--diff", ""]), ["2", "1"]);
+    assert_eq!(complete(&["resize-volume", "db", ""]), ["data"]);
+    assert_eq!(complete(&["list", "--context", ""]), ["kube-sim"]);
+    assert_eq!(complete(&["list", "--context=kube"]), ["kube-sim"]);
+    let ns = complete(&["list", "--namespace=kube-"]);
+    assert!(ns.contains(&"kube-system".to_string()), "{ns:?}");
+    assert!(ns.iter().all(|n| n.starts_with("kube-")), "{ns:?}");
+    let ns = complete(&["pods", "-n", "def"]);
+    assert_eq!(ns, ["default"]);
+    let outputs = complete(&["get", "db", "--output=json"]);
+    assert_eq!(outputs, ["json", "jsonpath", "jsonpath-file"]);
+    // A set that does not exist completes to nothing.
+    assert!(complete(&["logs", "nope", "-c", ""]).is_empty());
+}

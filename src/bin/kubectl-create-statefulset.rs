@@ -1,6 +1,6 @@
-//! `kubectl create statefulset NAME --image …`: the same program with `create` prepended.
+//! `kubectl create statefulset NAME --image …` (and `kubectl create sts …` through a
+//! `kubectl-create-sts` link to this binary): the same program with `create` prepended.
 fn main() {
-    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    args.insert(1, "create".into());
-    std::process::exit(kubectl_statefulset::run_main(args));
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    std::process::exit(kubectl_statefulset::run_create_plugin(args));
 }

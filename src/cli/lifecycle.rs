@@ -80,6 +80,15 @@ pub struct RevisionsArgs {
     /// against the one before)
     #[arg(long, num_args = 0..=2, value_name = "REV")]
     pub diff: Option<Vec<i64>>,
+
+    /// Print no header line (table; custom-columns)
+    #[arg(long)]
+    pub no_headers: bool,
+
+    /// Sort by this field of the ControllerRevisions (a JSONPath such as .revision) instead of
+    /// newest first
+    #[arg(long, value_name = "JSONPATH")]
+    pub sort_by: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -69,6 +69,15 @@ pub struct EventsArgs {
     /// Keep streaming new events
     #[arg(short = 'w', long)]
     pub watch: bool,
+
+    /// Print no header line (table; custom-columns)
+    #[arg(long)]
+    pub no_headers: bool,
+
+    /// Sort by this field of the Events (a JSONPath such as .lastTimestamp or .count) instead
+    /// of by time
+    #[arg(long, value_name = "JSONPATH")]
+    pub sort_by: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -65,9 +65,21 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub kubeconfig: Option<PathBuf>,
 
-    /// Output format
-    #[arg(short = 'o', long, global = true, value_enum, value_name = "FORMAT")]
+    /// Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…,
+    /// custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl's)
+    #[arg(short = 'o', long, global = true, value_name = "FORMAT", value_parser = OutputParser)]
     pub output: Option<OutputFormat>,
+
+    /// The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file
+    /// forms) when -o names only the format; alone, it means -o go-template (as kubectl's)
+    #[arg(long, global = true, value_name = "TEMPLATE")]
+    pub template: Option<String>,
+
+    /// With -o jsonpath or go-template: a field missing from the object prints nothing
+    /// (go-template: `<no value>`) instead of an error, as kubectl's default
+    #[arg(long, global = true, value_name = "BOOL", default_value_t = true, num_args = 0..=1,
+          default_missing_value = "true", action = clap::ArgAction::Set)]
+    pub allow_missing_template_keys: bool,
 
     /// Time to wait for one API request, e.g. 30s, 1m (0 = no limit)
     #[arg(long, global = true, value_name = "DURATION", value_parser = duration_arg)]
@@ -116,13 +128,191 @@ impl Validate {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// `-o`: a fixed format, or one of kubectl's template printers with its template (the
+/// `-file` forms name a file read when printing).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OutputFormat {
     Table,
     Wide,
     Yaml,
     Json,
     Name,
+    JsonPath(String),
+    JsonPathFile(PathBuf),
+    CustomColumns(String),
+    CustomColumnsFile(PathBuf),
+    GoTemplate(String),
+    GoTemplateFile(PathBuf),
+}
+
+impl OutputFormat {
+    /// The format's name as `-o` spells it (without the template).
+    pub fn name(&self) -> &'static str {
+        match self {
+            OutputFormat::Table => "table",
+            OutputFormat::Wide => "wide",
+            OutputFormat::Yaml => "yaml",
+            OutputFormat::Json => "json",
+            OutputFormat::Name => "name",
+            OutputFormat::JsonPath(_) => "jsonpath",
+            OutputFormat::JsonPathFile(_) => "jsonpath-file",
+            OutputFormat::CustomColumns(_) => "custom-columns",
+            OutputFormat::CustomColumnsFile(_) => "custom-columns-file",
+            OutputFormat::GoTemplate(_) => "go-template",
+            OutputFormat::GoTemplateFile(_) => "go-template-file",
+        }
+    }
+
+    /// jsonpath, custom-columns or go-template (any form).
+    pub fn is_template(&self) -> bool {
+        TEMPLATE_FORMATS.contains(&self.name())
+    }
+
+    /// Parses `-o`'s value as kubectl does: a name, or `name=template` (kubectl also spells
+    /// go-template `template` and go-template-file `templatefile`).
+    pub fn parse(s: &str) -> Result<OutputFormat, String> {
+        let fixed = match s {
+            "table" => Some(OutputFormat::Table),
+            "wide" => Some(OutputFormat::Wide),
+            "yaml" => Some(OutputFormat::Yaml),
+            "json" => Some(OutputFormat::Json),
+            "name" => Some(OutputFormat::Name),
+            _ => None,
+        };
+        if let Some(f) = fixed {
+            return Ok(f);
+        }
+        let (kind, value) = s.split_once('=').unwrap_or((s, ""));
+        let known = TEMPLATE_FORMATS.contains(&kind) || matches!(kind, "template" | "templatefile");
+        if !known {
+            return Err(format!(
+                "unable to match a printer suitable for the output format \"{s}\", allowed formats are: {}",
+                OUTPUT_NAMES.join(",")
+            ));
+        }
+        // An empty template is filled from --template (GlobalArgs::resolve_template).
+        let v = value.to_string();
+        Ok(match kind {
+            "jsonpath" => OutputFormat::JsonPath(v),
+            "jsonpath-file" => OutputFormat::JsonPathFile(v.into()),
+            "custom-columns" => OutputFormat::CustomColumns(v),
+            "custom-columns-file" => OutputFormat::CustomColumnsFile(v.into()),
+            "go-template" | "template" => OutputFormat::GoTemplate(v),
+            _ => OutputFormat::GoTemplateFile(v.into()),
+        })
+    }
+}
+
+impl GlobalArgs {
+    /// kubectl's `--template`: the template of an `-o` that names only the format
+    /// (`-o jsonpath --template '{.a}'`), and `-o go-template` when there is no `-o`. A
+    /// template format without a template is a usage error with kubectl's words.
+    pub fn resolve_template(&mut self) -> Result<(), String> {
+        let flag = self.template.clone().filter(|t| !t.is_empty());
+        let output = match self.output.take() {
+            None => flag.clone().map(OutputFormat::GoTemplate),
+            Some(o) => Some(match (o, flag) {
+                (OutputFormat::JsonPath(t), Some(f)) if t.is_empty() => OutputFormat::JsonPath(f),
+                (OutputFormat::GoTemplate(t), Some(f)) if t.is_empty() => {
+                    OutputFormat::GoTemplate(f)
+                }
+                (OutputFormat::CustomColumns(t), Some(f)) if t.is_empty() => {
+                    OutputFormat::CustomColumns(f)
+                }
+                (OutputFormat::JsonPathFile(p), Some(f)) if p.as_os_str().is_empty() => {
+                    OutputFormat::JsonPathFile(f.into())
+                }
+                (OutputFormat::GoTemplateFile(p), Some(f)) if p.as_os_str().is_empty() => {
+                    OutputFormat::GoTemplateFile(f.into())
+                }
+                (OutputFormat::CustomColumnsFile(p), Some(f)) if p.as_os_str().is_empty() => {
+                    OutputFormat::CustomColumnsFile(f.into())
+                }
+                (o, _) => o,
+            }),
+        };
+        let empty = match &output {
+            Some(OutputFormat::JsonPath(t) | OutputFormat::GoTemplate(t)) => t.is_empty(),
+            Some(OutputFormat::JsonPathFile(p) | OutputFormat::GoTemplateFile(p)) => {
+                p.as_os_str().is_empty()
+            }
+            Some(OutputFormat::CustomColumns(t)) if t.is_empty() => {
+                return Err("custom-columns format specified but no custom columns given".into())
+            }
+            Some(OutputFormat::CustomColumnsFile(p)) => p.as_os_str().is_empty(),
+            _ => false,
+        };
+        if empty {
+            return Err("template format specified but no template given".into());
+        }
+        self.output = output;
+        Ok(())
+    }
+}
+
+/// The template printers, by their `-o` names.
+pub const TEMPLATE_FORMATS: &[&str] = &[
+    "jsonpath",
+    "jsonpath-file",
+    "custom-columns",
+    "custom-columns-file",
+    "go-template",
+    "go-template-file",
+];
+
+/// Every `-o` name, for help, completion and errors.
+pub const OUTPUT_NAMES: &[&str] = &[
+    "table",
+    "wide",
+    "yaml",
+    "json",
+    "name",
+    "jsonpath",
+    "jsonpath-file",
+    "custom-columns",
+    "custom-columns-file",
+    "go-template",
+    "go-template-file",
+];
+
+/// clap's parser for `-o`: [`OutputFormat::parse`], with the names as possible values (help,
+/// completion scripts).
+#[derive(Clone)]
+pub struct OutputParser;
+
+impl clap::builder::TypedValueParser for OutputParser {
+    type Value = OutputFormat;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<OutputFormat, clap::Error> {
+        let s = value
+            .to_str()
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidUtf8).with_cmd(cmd))?;
+        OutputFormat::parse(s).map_err(|e| {
+            let arg = arg
+                .map(|a| a.to_string())
+                .unwrap_or_else(|| "--output".into());
+            clap::Error::raw(
+                clap::error::ErrorKind::InvalidValue,
+                format!("invalid value '{s}' for '{arg}': {e}\n"),
+            )
+            .with_cmd(cmd)
+        })
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            OUTPUT_NAMES
+                .iter()
+                .map(|n| clap::builder::PossibleValue::new(*n)),
+        ))
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -197,6 +387,11 @@ pub struct ListArgs {
     #[arg(long)]
     pub show_labels: bool,
 
+    /// Sort by this field (a JSONPath such as .metadata.creationTimestamp or {.spec.replicas}):
+    /// numbers by value, quantities by amount, other strings in natural order, as kubectl's
+    #[arg(long, value_name = "JSONPATH")]
+    pub sort_by: Option<String>,
+
     /// Ask the server for this many StatefulSets at a time and print each page as it arrives,
     /// as kubectl does; 0 asks for all at once
     #[arg(long, default_value_t = 500, value_name = "N")]
@@ -221,6 +416,18 @@ pub struct GetArgs {
 pub struct PodsArgs {
     /// The StatefulSet (picked interactively on a terminal when omitted)
     pub name: Option<String>,
+
+    /// Print no header line (table; custom-columns)
+    #[arg(long)]
+    pub no_headers: bool,
+
+    /// Add a LABELS column (`key=value,…` sorted by key, as kubectl's --show-labels)
+    #[arg(long)]
+    pub show_labels: bool,
+
+    /// Sort by this field (a JSONPath such as .status.startTime) instead of by ordinal
+    #[arg(long, value_name = "JSONPATH")]
+    pub sort_by: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -311,6 +518,56 @@ mod tests {
             Command::Get(g) => assert_eq!(g.name.as_deref(), Some("web")),
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn template_outputs_parse_with_their_template() {
+        let cli = Cli::try_parse_from(["k", "list", "-o", "jsonpath={.items[*].a=b}"]).unwrap();
+        assert_eq!(
+            cli.global.output,
+            Some(OutputFormat::JsonPath("{.items[*].a=b}".into()))
+        );
+        let cli = Cli::try_parse_from(["k", "list", "-otemplate={{.kind}}"]).unwrap();
+        assert_eq!(
+            cli.global.output,
+            Some(OutputFormat::GoTemplate("{{.kind}}".into()))
+        );
+        let cli = Cli::try_parse_from(["k", "list", "--output=custom-columns-file=c.txt"]).unwrap();
+        assert_eq!(
+            cli.global.output,
+            Some(OutputFormat::CustomColumnsFile("c.txt".into()))
+        );
+        assert!(cli.global.allow_missing_template_keys);
+        let cli =
+            Cli::try_parse_from(["k", "list", "--allow-missing-template-keys=false"]).unwrap();
+        assert!(!cli.global.allow_missing_template_keys);
+        let err = Cli::try_parse_from(["k", "list", "-o", "xml=1"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        // A format without its template takes --template's, else it is an error.
+        let resolved = |args: &[&str]| {
+            let mut g = Cli::try_parse_from(args).unwrap().global;
+            g.resolve_template().map(|()| g.output)
+        };
+        assert_eq!(
+            resolved(&["k", "list", "-o", "jsonpath", "--template", "{.a}"]),
+            Ok(Some(OutputFormat::JsonPath("{.a}".into())))
+        );
+        assert_eq!(
+            resolved(&["k", "list", "--template", "{{.a}}"]),
+            Ok(Some(OutputFormat::GoTemplate("{{.a}}".into())))
+        );
+        assert_eq!(
+            resolved(&["k", "list", "-o", "jsonpath={.b}", "--template", "{.a}"]),
+            Ok(Some(OutputFormat::JsonPath("{.b}".into())))
+        );
+        assert_eq!(
+            resolved(&["k", "list", "-o", "go-template"]),
+            Err("template format specified but no template given".into())
+        );
+        assert_eq!(
+            resolved(&["k", "list", "-o", "custom-columns="]),
+            Err("custom-columns format specified but no custom columns given".into())
+        );
     }
 
     #[test]

@@ -21,7 +21,15 @@ const VALUE_FLAGS: &[&str] = &[
 
 pub async fn run(args: CompleteArgs, _ctx: &Ctx) -> Result<()> {
     let mut words = args.words;
-    let current = words.pop().unwrap_or_default();
+    let mut current = words.pop().unwrap_or_default();
+    // `--namespace=de`: complete the value after `=`, as cobra's checkIfFlagCompletion does
+    // (candidates are the bare values; the shell keeps the `--flag=` part).
+    if current.starts_with("--") {
+        if let Some((flag, value)) = current.clone().split_once('=') {
+            words.push(flag.to_string());
+            current = value.to_string();
+        }
+    }
     let candidates = candidates(&words, &current).await;
     let mut out = String::new();
     for (value, desc) in candidates {
@@ -71,17 +79,21 @@ async fn candidates(words: &[String], current: &str) -> Vec<Candidate> {
 
     // The value of a flag?
     if let Some(prev) = words.last() {
-        if inline_value_pending(prev) {
+        if inline_value_pending(prev) || is_value_flag_of_sub(&root, &positionals, prev) {
+            let set = positionals.get(1).map(String::as_str);
             return match prev.as_str() {
                 "-n" | "--namespace" => namespaces(&global).await,
                 "--context" => crate::kube::context_names(&global)
                     .into_iter()
                     .map(|c| (c, None))
                     .collect(),
-                "-o" | "--output" => ["table", "wide", "yaml", "json", "name"]
+                "-o" | "--output" => crate::cli::OUTPUT_NAMES
                     .iter()
                     .map(|s| (s.to_string(), None))
                     .collect(),
+                "-c" | "--container" => of_set(&global, set, Of::Containers).await,
+                "--pod" => of_set(&global, set, Of::Pods).await,
+                "--to-revision" | "--diff" => of_set(&global, set, Of::Revisions).await,
                 _ => Vec::new(),
             };
         }
@@ -132,7 +144,83 @@ async fn candidates(words: &[String], current: &str) -> Vec<Candidate> {
         {
             statefulsets(&global).await
         }
+        // `revisions NAME <REV>`, `resize-volume NAME <CLAIM>`.
+        Some(s) if positionals.len() == 2 && s.get_name() == "revisions" => {
+            of_set(&global, Some(&positionals[1]), Of::Revisions).await
+        }
+        Some(s) if positionals.len() == 2 && s.get_name() == "resize-volume" => {
+            of_set(&global, Some(&positionals[1]), Of::Claims).await
+        }
         _ => Vec::new(),
+    }
+}
+
+/// What of the named StatefulSet a value completes to.
+enum Of {
+    /// Its pod template's containers (init containers first, as kubectl's container completion).
+    Containers,
+    /// The ordinals of its pods (`--pod`), described by the pod's name.
+    Pods,
+    /// Its revision numbers, newest first, described by their hash.
+    Revisions,
+    /// Its volume claim templates' names (resize-volume).
+    Claims,
+}
+
+async fn of_set(global: &GlobalArgs, set: Option<&str>, what: Of) -> Vec<Candidate> {
+    let Some(name) = set else {
+        return Vec::new();
+    };
+    let Ok(kube) = crate::kube::Kube::connect(global).await else {
+        return Vec::new();
+    };
+    let Ok(sts) = kube.get_statefulset(name).await else {
+        return Vec::new();
+    };
+    let spec = sts.spec.clone().unwrap_or_default();
+    match what {
+        Of::Containers => {
+            let pod = spec.template.spec.unwrap_or_default();
+            pod.init_containers
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| (c.name, Some("init container".to_string())))
+                .chain(
+                    pod.containers
+                        .into_iter()
+                        .map(|c| (c.name, c.image.map(|i| format!("image {i}")))),
+                )
+                .collect()
+        }
+        Of::Claims => spec
+            .volume_claim_templates
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|c| c.metadata.name)
+            .map(|n| (n, None))
+            .collect(),
+        Of::Pods => {
+            let mut pods: Vec<(i64, String)> = kube
+                .list_pods(&sts)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|p| p.metadata.name)
+                .filter_map(|n| crate::render::status::pod_ordinal(&n).map(|o| (o, n)))
+                .collect();
+            pods.sort();
+            pods.into_iter()
+                .map(|(o, n)| (o.to_string(), Some(n)))
+                .collect()
+        }
+        Of::Revisions => {
+            let revs = crate::manifest::revisions::newest_first(
+                kube.list_revisions(&sts).await.unwrap_or_default(),
+            );
+            revs.iter()
+                .map(|r| (r.number.to_string(), Some(r.hash())))
+                .collect()
+        }
     }
 }
 

@@ -88,7 +88,7 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
         ctx.global.verbose > 0,
     )
     .await?;
-    let output = ctx.global.output;
+    let output = ctx.global.output.clone();
     if dry_run == DryRun::Client {
         let mut objs = plan.objects();
         // `kubectl create deployment --dry-run=client -o yaml` writes a namespace only when -n

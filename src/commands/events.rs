@@ -107,8 +107,39 @@ pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
         (events, rv)
     };
     logic::sort_events(&mut events);
+    if let Some(field) = &args.sort_by {
+        let items: Vec<_> = events
+            .into_iter()
+            .map(|e| {
+                let v = event_value(&e);
+                (e, v)
+            })
+            .collect();
+        events = render::sort::sort_by(items, field)?
+            .into_iter()
+            .map(|(e, _)| e)
+            .collect();
+    }
     let now = Timestamp::now();
-    match ctx.global.output {
+    match &ctx.global.output {
+        Some(f) if f.is_template() => {
+            if args.watch {
+                for e in &events {
+                    show(e, ctx)?;
+                }
+            } else {
+                // The events as the server sent them (one more request, only for a template).
+                let mut lp = kube::api::ListParams::default();
+                if !args.pods {
+                    lp = lp.fields(&sts_fields(&name));
+                }
+                let raw = kube.list_raw("v1", "Event", "events", &lp).await?;
+                let items =
+                    render::in_uid_order(raw, events.iter().map(|e| e.metadata.uid.as_deref()));
+                render::template_out(&ctx.global, &render::list_value(items), args.no_headers)?;
+                return Ok(());
+            }
+        }
         Some(OutputFormat::Json) | Some(OutputFormat::Yaml) => {
             let items: Vec<_> = events
                 .iter()
@@ -123,7 +154,7 @@ pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
                 });
             }
             for v in items {
-                print_object(&v, ctx.global.output)?;
+                print_object(&v, ctx.global.output.as_ref())?;
             }
         }
         Some(OutputFormat::Name) => {
@@ -142,7 +173,7 @@ pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
                 }
             } else {
                 let rows = events.iter().map(|e| row(e, now, ctx.color)).collect();
-                render::out(&render::table(&HEADERS, rows))?;
+                render::out(&render::table_with(&HEADERS, rows, !args.no_headers))?;
             }
         }
     }
@@ -175,8 +206,13 @@ impl Scope {
     }
 }
 
-fn print_object(v: &serde_json::Value, format: Option<OutputFormat>) -> Result<()> {
-    if format == Some(OutputFormat::Yaml) {
+/// An Event as kubectl's printers see it (apiVersion and kind set, managedFields kept).
+fn event_value(e: &Event) -> serde_json::Value {
+    crate::manifest::typed(&render::object_value(e, true), "v1", "Event")
+}
+
+fn print_object(v: &serde_json::Value, format: Option<&OutputFormat>) -> Result<()> {
+    if format == Some(&OutputFormat::Yaml) {
         render::out(&format!("---\n{}", render::to_yaml(v)?))
     } else {
         render::out(&serde_json::to_string(v)?)
@@ -244,7 +280,11 @@ async fn watch(
 }
 
 fn show(ev: &Event, ctx: &Ctx) -> Result<()> {
-    match ctx.global.output {
+    // Under -w a template prints each new event alone, as kubectl get -w does.
+    if render::template_out(&ctx.global, &event_value(ev), true)? {
+        return Ok(());
+    }
+    match &ctx.global.output {
         Some(f @ (OutputFormat::Json | OutputFormat::Yaml)) => print_object(
             &crate::manifest::typed(&render::object_value(ev, false), "v1", "Event"),
             Some(f),

@@ -16,9 +16,13 @@ pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
     let table = !matches!(
         ctx.global.output,
         Some(OutputFormat::Yaml | OutputFormat::Json | OutputFormat::Name)
-    );
+    ) && !ctx.global.output.as_ref().is_some_and(|o| o.is_template());
     if !table || args.watch {
         let (_, raw) = kube.get_statefulset_and_raw(&name).await?;
+        // A template sees the object as kubectl's does, managedFields included.
+        if render::template_out(&ctx.global, &raw, false)? {
+            return Ok(());
+        }
         match ctx.global.output {
             Some(OutputFormat::Yaml) => {
                 return render::out(&render::to_yaml(&render::strip_managed_fields(
@@ -298,12 +302,33 @@ pub fn pod_table_numbered(
     numbers: &Numbers,
     now: Timestamp,
 ) -> String {
+    pod_table_with(sts, pods, numbers, now, PodTable::default())
+}
+
+/// How `pods` lays out its table: kubectl's --sort-by (`sorted`: the pods' order is kept),
+/// --no-headers and --show-labels.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PodTable {
+    pub sorted: bool,
+    pub no_headers: bool,
+    pub show_labels: bool,
+}
+
+pub fn pod_table_with(
+    sts: &StatefulSet,
+    pods: &[Pod],
+    numbers: &Numbers,
+    now: Timestamp,
+    opts: PodTable,
+) -> String {
     let name = sts.metadata.name.clone().unwrap_or_default();
     let update = sts.status.as_ref().and_then(|s| s.update_revision.clone());
     let mut pods: Vec<&Pod> = pods.iter().collect();
-    pods.sort_by_key(|p| {
-        status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()).unwrap_or(i64::MAX)
-    });
+    if !opts.sorted {
+        pods.sort_by_key(|p| {
+            status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()).unwrap_or(i64::MAX)
+        });
+    }
     let rows = pods
         .iter()
         .map(|p| {
@@ -326,7 +351,7 @@ pub fn pod_table_numbered(
                     }
                 })
                 .unwrap_or_else(|| "<none>".into());
-            vec![
+            let mut row = vec![
                 status::pod_ordinal(&pname)
                     .map(|o| o.to_string())
                     .unwrap_or_else(|| "-".into()),
@@ -344,15 +369,20 @@ pub fn pod_table_numbered(
                     .unwrap_or_else(|| "<none>".into()),
                 render::age(p.metadata.creation_timestamp.as_ref(), now),
                 rev,
-            ]
+            ];
+            if opts.show_labels {
+                row.push(super::list::labels(p.metadata.labels.as_ref()));
+            }
+            row
         })
         .collect();
-    render::table(
-        &[
-            "ordinal", "pod", "status", "ready", "restarts", "node", "ip", "age", "revision",
-        ],
-        rows,
-    )
+    let mut headers = vec![
+        "ordinal", "pod", "status", "ready", "restarts", "node", "ip", "age", "revision",
+    ];
+    if opts.show_labels {
+        headers.push("labels");
+    }
+    render::table_with(&headers, rows, !opts.no_headers)
 }
 
 /// OnDelete: the pods on an older template, which keep it until they are deleted (upstream's

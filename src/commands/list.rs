@@ -9,8 +9,21 @@ use crate::Ctx;
 
 pub async fn run(args: ListArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
-    let output = ctx.global.output.unwrap_or(OutputFormat::Table);
+    let output = ctx.global.output.clone().unwrap_or(OutputFormat::Table);
     let (all, selector) = (args.all_namespaces, args.selector.as_deref());
+    if output.is_template() || args.sort_by.is_some() {
+        // Every page first: a template prints one List, and sorting needs them all.
+        let mut items = Vec::new();
+        kube.list_statefulsets_paged(all, selector, args.chunk_size, |page| {
+            items.extend(page);
+            Ok(())
+        })
+        .await?;
+        if let Some(field) = &args.sort_by {
+            items = render::sort::sort_by(items, field)?;
+        }
+        return print_all(&args, ctx, &output, items, &kube.namespace);
+    }
     match output {
         OutputFormat::Yaml | OutputFormat::Json => {
             // One List of every page, as kubectl prints it.
@@ -51,7 +64,7 @@ pub async fn run(args: ListArgs, ctx: &Ctx) -> Result<()> {
             })
             .await
         }
-        OutputFormat::Table | OutputFormat::Wide => {
+        _ => {
             // Each page is printed as it arrives (its own column widths, the header once), as
             // kubectl's chunked `get` does.
             let mut printed = 0usize;
@@ -65,7 +78,7 @@ pub async fn run(args: ListArgs, ctx: &Ctx) -> Result<()> {
                 printed += items.len();
                 render::out(&table(
                     &args,
-                    output,
+                    &output,
                     &items,
                     now,
                     first && !args.no_headers,
@@ -84,14 +97,70 @@ pub async fn run(args: ListArgs, ctx: &Ctx) -> Result<()> {
     }
 }
 
+/// All the StatefulSets at once (sorted, or for a template printer).
+fn print_all(
+    args: &ListArgs,
+    ctx: &Ctx,
+    output: &OutputFormat,
+    items: Vec<(k8s_openapi::api::apps::v1::StatefulSet, serde_json::Value)>,
+    namespace: &str,
+) -> Result<()> {
+    let list = || render::list_value(items.iter().map(|(_, v)| v.clone()).collect());
+    if render::template_out(&ctx.global, &list(), args.no_headers)? {
+        return Ok(());
+    }
+    match output {
+        OutputFormat::Yaml | OutputFormat::Json => {
+            let list = render::list_value(
+                items
+                    .iter()
+                    .map(|(_, v)| render::strip_managed_fields(v.clone(), false))
+                    .collect(),
+            );
+            render::out(&if *output == OutputFormat::Yaml {
+                render::to_yaml(&list)?
+            } else {
+                render::to_json(&list)?
+            })
+        }
+        OutputFormat::Name => {
+            for (s, _) in &items {
+                render::out(&format!(
+                    "statefulset.apps/{}",
+                    s.metadata.name.as_deref().unwrap_or_default()
+                ))?;
+            }
+            Ok(())
+        }
+        _ => {
+            if items.is_empty() {
+                if args.all_namespaces {
+                    eprintln!("No StatefulSets found.");
+                } else {
+                    eprintln!("No StatefulSets found in namespace {namespace}.");
+                }
+                return Ok(());
+            }
+            let sets: Vec<_> = items.into_iter().map(|(s, _)| s).collect();
+            render::out(&table(
+                args,
+                output,
+                &sets,
+                Timestamp::now(),
+                !args.no_headers,
+            ))
+        }
+    }
+}
+
 fn table(
     args: &ListArgs,
-    output: OutputFormat,
+    output: &OutputFormat,
     items: &[k8s_openapi::api::apps::v1::StatefulSet],
     now: Timestamp,
     show_headers: bool,
 ) -> String {
-    let wide = output == OutputFormat::Wide;
+    let wide = *output == OutputFormat::Wide;
     let mut headers = vec![];
     if args.all_namespaces {
         headers.push("NAMESPACE");
@@ -146,7 +215,7 @@ fn table(
 
 /// Labels as kubectl's --show-labels prints them (apimachinery labels.FormatLabels): sorted by
 /// key, `k=v` joined by commas, `<none>` when there are none.
-fn labels(l: Option<&std::collections::BTreeMap<String, String>>) -> String {
+pub fn labels(l: Option<&std::collections::BTreeMap<String, String>>) -> String {
     match l {
         Some(l) if !l.is_empty() => l
             .iter()

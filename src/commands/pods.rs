@@ -15,13 +15,37 @@ pub async fn run(args: PodsArgs, ctx: &Ctx) -> Result<()> {
     let table = !matches!(
         ctx.global.output,
         Some(OutputFormat::Name) | Some(OutputFormat::Yaml) | Some(OutputFormat::Json)
-    );
+    ) && !ctx.global.output.as_ref().is_some_and(|o| o.is_template());
     let (sts, pods, revisions) = kube.statefulset_with(&name, true, table).await?;
     let mut pods = pods.transpose()?.unwrap_or_default();
     pods.sort_by_key(|p| {
         crate::render::status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default())
             .unwrap_or(i64::MAX)
     });
+    let value = |p: &k8s_openapi::api::core::v1::Pod| {
+        crate::manifest::typed(&render::object_value(p, true), "v1", "Pod")
+    };
+    if let Some(field) = &args.sort_by {
+        let items: Vec<_> = pods
+            .into_iter()
+            .map(|p| {
+                let v = value(&p);
+                (p, v)
+            })
+            .collect();
+        pods = render::sort::sort_by(items, field)?
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+    }
+    if ctx.global.output.as_ref().is_some_and(|o| o.is_template()) {
+        // The pods as the server sent them (one more request, only for a template).
+        let lp = kube::api::ListParams::default().labels(&crate::manifest::text::selector(&sts));
+        let raw = kube.list_raw("v1", "Pod", "pods", &lp).await?;
+        let items = render::in_uid_order(raw, pods.iter().map(|p| p.metadata.uid.as_deref()));
+        render::template_out(&ctx.global, &render::list_value(items), args.no_headers)?;
+        return Ok(());
+    }
     match ctx.global.output {
         Some(OutputFormat::Name) => {
             let names: Vec<String> = pods
@@ -51,11 +75,16 @@ pub async fn run(args: PodsArgs, ctx: &Ctx) -> Result<()> {
                 return Ok(());
             }
             let numbers = super::get::numbers(revisions);
-            render::out(&super::get::pod_table_numbered(
+            render::out(&super::get::pod_table_with(
                 &sts,
                 &pods,
                 &numbers,
                 Timestamp::now(),
+                super::get::PodTable {
+                    sorted: args.sort_by.is_some(),
+                    no_headers: args.no_headers,
+                    show_labels: args.show_labels,
+                },
             ))
         }
     }

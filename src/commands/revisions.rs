@@ -14,7 +14,20 @@ pub async fn run(args: RevisionsArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
     let name = super::name_or_pick(args.name, ctx, &kube).await?;
     let (sts, _, revs) = kube.statefulset_with(&name, false, true).await?;
-    let revs = revisions::newest_first(revs.unwrap_or_else(|| Ok(Vec::new()))?);
+    let mut revs = revisions::newest_first(revs.unwrap_or_else(|| Ok(Vec::new()))?);
+    if let Some(field) = &args.sort_by {
+        let items: Vec<_> = revs
+            .into_iter()
+            .map(|r| {
+                let v = object(&r);
+                (r, v)
+            })
+            .collect();
+        revs = render::sort::sort_by(items, field)?
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect();
+    }
     if revs.is_empty() {
         eprintln!("No rollout history found for statefulset {name:?}.");
         return Ok(());
@@ -60,8 +73,22 @@ pub async fn run(args: RevisionsArgs, ctx: &Ctx) -> Result<()> {
         return render::out(&text);
     }
 
+    // A template sees the ControllerRevisions as the server sent them (one more request).
+    let raw = if ctx.global.output.as_ref().is_some_and(|o| o.is_template()) {
+        let lp = kube::api::ListParams::default().labels(&crate::manifest::text::selector(&sts));
+        kube.list_raw("apps/v1", "ControllerRevision", "controllerrevisions", &lp)
+            .await?
+    } else {
+        Vec::new()
+    };
     if let Some(n) = args.revision {
         let r = revisions::by_number(&revs, n)?;
+        let obj = render::in_uid_order(raw.clone(), [r.metadata.uid.as_deref()])
+            .pop()
+            .unwrap_or_else(|| object(r));
+        if render::template_out(&ctx.global, &obj, args.no_headers)? {
+            return Ok(());
+        }
         return match ctx.global.output {
             Some(OutputFormat::Json) => render::out(&render::to_json(&object(r))?),
             Some(OutputFormat::Yaml) => render::out(&render::to_yaml(&object(r))?),
@@ -69,6 +96,11 @@ pub async fn run(args: RevisionsArgs, ctx: &Ctx) -> Result<()> {
         };
     }
 
+    if !raw.is_empty() {
+        let items = render::in_uid_order(raw, revs.iter().map(|r| r.metadata.uid.as_deref()));
+        render::template_out(&ctx.global, &render::list_value(items), args.no_headers)?;
+        return Ok(());
+    }
     match ctx.global.output {
         Some(OutputFormat::Json) | Some(OutputFormat::Yaml) => {
             let list = json!({"apiVersion": "v1", "kind": "List", "metadata": {}, "items": revs.iter().map(object).collect::<Vec<_>>()});
@@ -131,7 +163,7 @@ pub async fn run(args: RevisionsArgs, ctx: &Ctx) -> Result<()> {
             row
         })
         .collect();
-    render::out(&render::table(&headers, rows))
+    render::out(&render::table_with(&headers, rows, !args.no_headers))
 }
 
 /// A ControllerRevision as an object for -o yaml|json.

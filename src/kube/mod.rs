@@ -368,6 +368,43 @@ impl Kube {
             .collect())
     }
 
+    /// The objects of a namespaced list (`resource` e.g. `api/v1/.../pods` is built from
+    /// `api_version` and `plural`) exactly as the server sent them, apiVersion and kind set:
+    /// what kubectl's template printers see (null fields and managedFields included).
+    pub async fn list_raw(
+        &self,
+        api_version: &str,
+        kind: &str,
+        plural: &str,
+        lp: &ListParams,
+    ) -> Result<Vec<serde_json::Value>> {
+        let prefix = if api_version.contains('/') {
+            format!("/apis/{api_version}")
+        } else {
+            format!("/api/{api_version}")
+        };
+        let url = format!("{prefix}/namespaces/{}/{plural}", self.namespace);
+        let req = kube::core::Request::new(url)
+            .list(lp)
+            .map_err(|e| anyhow!("cannot build the request: {e}"))?;
+        let raw: serde_json::Value = self
+            .client
+            .request(req)
+            .await
+            .map_err(|e| api_error(e, plural, None, &self.namespace))?;
+        let mut items = match raw.get("items") {
+            Some(serde_json::Value::Array(a)) => a.clone(),
+            _ => Vec::new(),
+        };
+        for item in &mut items {
+            if let Some(m) = item.as_object_mut() {
+                m.entry("apiVersion").or_insert(api_version.into());
+                m.entry("kind").or_insert(kind.into());
+            }
+        }
+        Ok(items)
+    }
+
     /// POST the object with `fieldValidation` (when set). `raw`: the manifest it was read from,
     /// whose fields the typed object does not know are sent too, so that the server, not this
     /// client, decides about them (as kubectl sends the manifest as written).

@@ -1,8 +1,11 @@
 //! Rendering: kubectl-like tables, YAML/JSON object output, status words, ages, progress.
 
 pub mod change;
+pub mod jsonpath;
 pub mod progress;
+pub mod sort;
 pub mod status;
+pub mod template;
 pub mod yaml;
 pub mod yaml11;
 
@@ -111,6 +114,46 @@ pub fn objects_json(objs: &[serde_json::Value]) -> Result<String> {
         return to_json(&objs[0]);
     }
     to_json(&serde_json::json!({"apiVersion": "v1", "kind": "List", "metadata": {}, "items": objs}))
+}
+
+/// `kind: List` of the items, as kubectl wraps what a `get` of several objects prints.
+pub fn list_value(items: Vec<serde_json::Value>) -> serde_json::Value {
+    serde_json::json!({"apiVersion": "v1", "kind": "List", "metadata": {}, "items": items})
+}
+
+/// The raw objects of `raw` whose UIDs are `uids`, in that order (the typed objects a command
+/// filtered and sorted, as the server sent them).
+pub fn in_uid_order<'a>(
+    raw: Vec<serde_json::Value>,
+    uids: impl IntoIterator<Item = Option<&'a str>>,
+) -> Vec<serde_json::Value> {
+    let mut by_uid: std::collections::HashMap<String, serde_json::Value> = raw
+        .into_iter()
+        .filter_map(|v| {
+            let uid = v.pointer("/metadata/uid")?.as_str()?.to_string();
+            Some((uid, v))
+        })
+        .collect();
+    uids.into_iter().filter_map(|u| by_uid.remove(u?)).collect()
+}
+
+/// With `-o jsonpath|custom-columns|go-template…`, prints `obj` with that printer and says
+/// true; else prints nothing and says false. `no_headers` is the command's `--no-headers`.
+pub fn template_out(
+    global: &crate::cli::GlobalArgs,
+    obj: &serde_json::Value,
+    no_headers: bool,
+) -> Result<bool> {
+    match &global.output {
+        Some(f) if f.is_template() => {
+            let text = template::render(f, obj, no_headers, global.allow_missing_template_keys)?;
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes())?;
+            stdout.flush()?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
 }
 
 /// Whether colour is wanted on this stream.
