@@ -406,6 +406,19 @@ fn events_watch_relists_after_410_expired() {
     let first = read_until(&rx, |l| l.iter().any(|l| l.contains("web-0")));
     scale(&env, "web", 2);
     let more = read_until(&rx, |l| l.iter().any(|l| l.contains("web-1")));
+    // The event may come with the relist, before the next watch is sent: wait for it.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline
+        && env
+            .sim
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/events") && r.param("watch").as_deref() == Some("true"))
+            .count()
+            < 2
+    {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let _ = child.kill();
     let _ = child.wait();
     let all: Vec<&String> = first.iter().chain(&more).collect();

@@ -1,16 +1,17 @@
 //! `events NAME`: the StatefulSet's events (one list by field selector); `--pods` adds its pods'
-//! and claims' (one list of the namespace, filtered here); `-w` streams new ones.
+//! and claims' (one list of the namespace, filtered here); `-w` streams new ones on the follow
+//! stream (one list+watch of each).
 
 use jiff::Timestamp;
 use std::collections::HashSet;
-use std::time::Duration;
+use std::io::IsTerminal;
 
 use anyhow::Result;
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Event;
-use kube::api::WatchEvent;
 
 use crate::cli::{EventsArgs, OutputFormat};
+use crate::kube::follow::{Follow, Update};
 use crate::kube::Kube;
 use crate::manifest::observe as logic;
 use crate::render;
@@ -58,17 +59,24 @@ fn key(ev: &Event) -> (String, String) {
 pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
     let name = super::name_or_pick(args.name, ctx, &kube).await?;
-    let (mut events, sts_rv) = kube.obs_list_events(Some(&sts_fields(&name))).await?;
-    let mut ns_rv = None;
+    if args.watch {
+        return watch(&kube, &name, args.pods, ctx).await;
+    }
+    let (mut events, _) = kube.obs_list_events(Some(&sts_fields(&name))).await?;
     if args.pods {
-        let (all, rv) = kube.obs_list_events(None).await?;
+        let (all, _) = kube.obs_list_events(None).await?;
         events.extend(
             all.into_iter()
                 .filter(|e| logic::event_is_for_pods(e, &name)),
         );
-        ns_rv = Some(rv);
     }
     logic::sort_events(&mut events);
+    show_first(&events, &name, false, ctx)
+}
+
+/// The events as listed: a table (a List document with -o json/yaml), or with `watch` what
+/// the stream that follows continues (one document per event).
+fn show_first(events: &[Event], name: &str, watch: bool, ctx: &Ctx) -> Result<()> {
     let now = Timestamp::now();
     match ctx.global.output {
         Some(OutputFormat::Json) | Some(OutputFormat::Yaml) => {
@@ -76,7 +84,7 @@ pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
                 .iter()
                 .map(|e| crate::manifest::typed(&render::object_value(e, false), "v1", "Event"))
                 .collect();
-            if !args.watch {
+            if !watch {
                 let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "metadata": {}, "items": items});
                 return render::out(&if ctx.global.output == Some(OutputFormat::Yaml) {
                     render::to_yaml(&list)?
@@ -89,7 +97,7 @@ pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
             }
         }
         Some(OutputFormat::Name) => {
-            for e in &events {
+            for e in events {
                 render::out(&format!(
                     "event/{}",
                     e.metadata.name.as_deref().unwrap_or_default()
@@ -98,9 +106,8 @@ pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
         }
         _ => {
             if events.is_empty() {
-                if !args.watch {
+                if !watch {
                     eprintln!("No events found for statefulset {name}.");
-                    return Ok(());
                 }
             } else {
                 let rows = events.iter().map(|e| row(e, now, ctx.color)).collect();
@@ -108,16 +115,7 @@ pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
             }
         }
     }
-    if !args.watch {
-        return Ok(());
-    }
-    let mut seen: HashSet<(String, String)> = events.iter().map(key).collect();
-    // With --pods one watch of the namespace covers all three kinds; else the StatefulSet's.
-    let (fields, rv) = match ns_rv {
-        Some(rv) => (None, rv),
-        None => (Some(sts_fields(&name)), sts_rv),
-    };
-    watch(&kube, &name, fields, rv, &mut seen, ctx).await
+    Ok(())
 }
 
 fn print_object(v: &serde_json::Value, format: Option<OutputFormat>) -> Result<()> {
@@ -128,71 +126,50 @@ fn print_object(v: &serde_json::Value, format: Option<OutputFormat>) -> Result<(
     }
 }
 
-fn wanted(ev: &Event, name: &str, pods: bool) -> bool {
-    (ev.involved_object.kind.as_deref() == Some("StatefulSet")
-        && ev.involved_object.name.as_deref() == Some(name))
-        || (pods && logic::event_is_for_pods(ev, name))
-}
-
-/// Streams events after `rv`; a cut watch resumes from the last resourceVersion, a 410 relists
-/// (printing only events not shown yet).
-async fn watch(
-    kube: &Kube,
-    name: &str,
-    fields: Option<String>,
-    mut rv: String,
-    seen: &mut HashSet<(String, String)>,
-    ctx: &Ctx,
-) -> Result<()> {
-    let pods = fields.is_none();
-    loop {
-        let mut gone = false;
-        match kube.obs_watch_events(fields.as_deref(), &rv).await {
-            Ok(mut stream) => {
-                while let Some(item) = stream.next().await {
-                    match item {
-                        Ok(WatchEvent::Added(ev)) | Ok(WatchEvent::Modified(ev)) => {
-                            if let Some(v) = ev.metadata.resource_version.clone() {
-                                rv = v;
-                            }
-                            if wanted(&ev, name, pods) && seen.insert(key(&ev)) {
-                                show(&ev, ctx)?;
-                            }
-                        }
-                        Ok(WatchEvent::Deleted(ev)) => {
-                            if let Some(v) = ev.metadata.resource_version.clone() {
-                                rv = v;
-                            }
-                        }
-                        Ok(WatchEvent::Bookmark(b)) => rv = b.metadata.resource_version,
-                        Ok(WatchEvent::Error(e)) => {
-                            gone = e.code == 410;
-                            break;
-                        }
-                        Err(_) => break,
-                    }
+/// `-w`: the follow stream with the set's events (and with `--pods` the namespace's, kept for
+/// its pods and claims): one list+watch each. The table of the first lists, then each new or
+/// changed event once. After a cut or a server restart the watches resume from their
+/// resourceVersion; a relist (410) prints only what was not shown.
+async fn watch(kube: &Kube, name: &str, pods: bool, ctx: &Ctx) -> Result<()> {
+    let what = Follow {
+        set_events: true,
+        pod_events: pods,
+        ..Default::default()
+    };
+    let mut stream = kube.follow_with(name, &what).boxed();
+    let _notice = render::progress::Notice::spawn(std::io::stderr().is_terminal());
+    let parts = 1 + usize::from(pods);
+    let mut listed = 0;
+    let mut first: Vec<Event> = Vec::new();
+    let mut seen: HashSet<(String, String)> = HashSet::new();
+    while let Some(update) = stream.next().await {
+        match update? {
+            Update::Events(mut list) if listed < parts => {
+                listed += 1;
+                first.append(&mut list);
+                if listed == parts {
+                    logic::sort_events(&mut first);
+                    first.retain(|e| seen.insert(key(e)));
+                    show_first(&first, name, true, ctx)?;
                 }
             }
-            Err(e)
-                if crate::kube::is_reason(&e, "Expired") || crate::kube::is_reason(&e, "Gone") =>
-            {
-                gone = true
-            }
-            Err(e) => return Err(e),
-        }
-        if gone {
-            let (mut events, v) = kube.obs_list_events(fields.as_deref()).await?;
-            rv = v;
-            logic::sort_events(&mut events);
-            for ev in events.iter().filter(|e| wanted(e, name, pods)) {
-                if seen.insert(key(ev)) {
+            Update::Events(mut list) => {
+                logic::sort_events(&mut list);
+                for ev in list.iter().filter(|e| seen.insert(key(e))) {
                     show(ev, ctx)?;
                 }
             }
-        } else {
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            // Before both lists are in, a change waits in the first table's list.
+            Update::Event(ev) if listed < parts => first.push(ev),
+            Update::Event(ev) => {
+                if seen.insert(key(&ev)) {
+                    show(&ev, ctx)?;
+                }
+            }
+            _ => {}
         }
     }
+    Ok(())
 }
 
 fn show(ev: &Event, ctx: &Ctx) -> Result<()> {
