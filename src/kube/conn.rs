@@ -31,6 +31,11 @@ pub fn subscribe() -> watch::Receiver<Connection> {
     channel().subscribe()
 }
 
+/// Whether the last request got no answer.
+pub fn is_lost() -> bool {
+    *channel().borrow() == Connection::Lost
+}
+
 fn set(state: Connection) {
     channel().send_if_modified(|now| {
         let changed = *now != state;
