@@ -143,6 +143,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s A -l all-namespaces -d 'List StatefulSets in all namespaces'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l no-headers -d 'Print no header line (table and wide output)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l show-labels -d 'Add a LABELS column (`key=value,…` sorted by key, as kubectl\'s --show-labels)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s w -l watch -d 'After the table, print a row for each change (as `kubectl get -w`), until interrupted'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s y -l yes -d 'Answer yes to confirmations'
@@ -163,6 +164,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s A -l all-namespaces -d 'List StatefulSets in all namespaces'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l no-headers -d 'Print no header line (table and wide output)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l show-labels -d 'Add a LABELS column (`key=value,…` sorted by key, as kubectl\'s --show-labels)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s w -l watch -d 'After the table, print a row for each change (as `kubectl get -w`), until interrupted'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s y -l yes -d 'Answer yes to confirmations'
@@ -212,6 +214,7 @@ yaml\t''
 json\t''
 name\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s w -l watch -d 'After the table, print a row for each change of a pod (as `kubectl get -w`), until interrupted'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s y -l yes -d 'Answer yes to confirmations'

@@ -217,3 +217,98 @@ fn logs_follow_survives_a_server_restart() {
         run.out
     );
 }
+
+/// Reads stdout lines of `run` until `n` lines in all.
+fn lines_until(run: &mut Running, what: &str, done: impl Fn(&[String]) -> bool) {
+    run.until(what, |out, _| done(out));
+}
+
+/// `list -w` as `kubectl get -w`: the table (the same as `list`'s), then a row per change
+/// without the header again, also across a server restart. kubectl's own `get sts -w` runs
+/// alongside: it too prints its header once and then rows.
+#[test]
+fn list_watch_prints_rows_per_change_as_kubectl_get_w() {
+    let env = TestEnv::with_speed(5.0);
+    env.ok(["create", "web", "--image", "nginx:1.27", "--replicas", "1"]);
+    env.wait_ready("default", "web", 1);
+    let listed = common::filter_table(&env.ok(["list"]));
+    let mut run = Running::start(&env, &["list", "-w"]);
+    let theirs = env.sim.kubectl(["get", "sts", "-w"]).map(|mut k| {
+        k.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = k.spawn().unwrap();
+        let (tx, rx) = mpsc::channel();
+        lines_of(child.stdout.take().unwrap(), false, tx.clone());
+        lines_of(child.stderr.take().unwrap(), true, tx);
+        Running {
+            child,
+            rx,
+            out: Vec::new(),
+            err: Vec::new(),
+        }
+    });
+    let n = listed.lines().count();
+    lines_until(&mut run, "the first table", |out| out.len() >= n);
+    assert_eq!(common::filter_table(&run.out.join("\n")), listed);
+    let mut theirs = theirs;
+    if let Some(k) = &mut theirs {
+        lines_until(k, "kubectl's first table", |out| out.len() >= 2);
+    }
+
+    scale(&env, "web", 2);
+    let two = |out: &[String]| {
+        out.iter()
+            .any(|l| l.starts_with("web ") && l.contains(" 2/2 "))
+    };
+    lines_until(&mut run, "a row for the scale", two);
+    let headers = |out: &[String]| out.iter().filter(|l| l.starts_with("NAME ")).count();
+    // kubectl get -w: the header once, then rows (it ends at a server restart; ours goes on).
+    if let Some(mut k) = theirs {
+        lines_until(&mut k, "kubectl's row for the scale", two);
+        assert_eq!(headers(&k.out), 1, "kubectl: {:#?}", k.out);
+        assert!(
+            k.out[1..].iter().all(|l| l.starts_with("web ")),
+            "{:#?}",
+            k.out
+        );
+    }
+    restart(&env, &mut run, || scale(&env, "web", 3));
+    lines_until(&mut run, "a row for the scale during the outage", |out| {
+        out.iter()
+            .any(|l| l.starts_with("web ") && l.contains(" 3/3 "))
+    });
+    assert_eq!(headers(&run.out), 1, "{:#?}", run.out);
+    assert!(
+        run.out[n..].iter().all(|l| l.starts_with("web ")),
+        "{:#?}",
+        run.out
+    );
+}
+
+/// `pods -w`: the table (the same as `pods`'), then a row per change of a pod.
+#[test]
+fn pods_watch_prints_rows_per_change() {
+    let env = TestEnv::with_speed(5.0);
+    env.ok(["create", "web", "--image", "nginx:1.27", "--replicas", "1"]);
+    env.wait_ready("default", "web", 1);
+    let listed = common::filter_table(&env.ok(["pods", "web"]));
+    let mut run = Running::start(&env, &["pods", "web", "-w"]);
+    let n = listed.lines().count();
+    lines_until(&mut run, "the first table", |out| out.len() >= n);
+    assert_eq!(common::filter_table(&run.out[..n].join("\n")), listed);
+    scale(&env, "web", 2);
+    lines_until(&mut run, "web-1 running", |out| {
+        out.iter()
+            .any(|l| l.starts_with("1 ") && l.contains("web-1") && l.contains("Running"))
+    });
+    assert!(
+        run.out[n..].iter().all(|l| l.contains("web-1")),
+        "only web-1 changed: {:#?}",
+        run.out
+    );
+    assert_eq!(
+        run.out.iter().filter(|l| l.starts_with("ORDINAL")).count(),
+        1,
+        "{:#?}",
+        run.out
+    );
+}

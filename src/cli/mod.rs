@@ -195,6 +195,10 @@ pub struct ListArgs {
     /// as kubectl does; 0 asks for all at once
     #[arg(long, default_value_t = 500, value_name = "N")]
     pub chunk_size: u32,
+
+    /// After the table, print a row for each change (as `kubectl get -w`), until interrupted
+    #[arg(short = 'w', long)]
+    pub watch: bool,
 }
 
 #[derive(Debug, Args)]
@@ -215,6 +219,11 @@ pub struct GetArgs {
 pub struct PodsArgs {
     /// The StatefulSet (picked interactively on a terminal when omitted)
     pub name: Option<String>,
+
+    /// After the table, print a row for each change of a pod (as `kubectl get -w`), until
+    /// interrupted
+    #[arg(short = 'w', long)]
+    pub watch: bool,
 }
 
 #[derive(Debug, Args)]

@@ -296,14 +296,28 @@ pub fn pod_table_numbered(
     numbers: &Numbers,
     now: Timestamp,
 ) -> String {
+    render::table(&POD_HEADERS, pod_rows(sts, pods, numbers, now))
+}
+
+/// The pod table's columns.
+pub const POD_HEADERS: [&str; 9] = [
+    "ordinal", "pod", "status", "ready", "restarts", "node", "ip", "age", "revision",
+];
+
+/// The pod table's rows, by ordinal.
+pub fn pod_rows(
+    sts: &StatefulSet,
+    pods: &[Pod],
+    numbers: &Numbers,
+    now: Timestamp,
+) -> Vec<Vec<String>> {
     let name = sts.metadata.name.clone().unwrap_or_default();
     let update = sts.status.as_ref().and_then(|s| s.update_revision.clone());
     let mut pods: Vec<&Pod> = pods.iter().collect();
     pods.sort_by_key(|p| {
         status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()).unwrap_or(i64::MAX)
     });
-    let rows = pods
-        .iter()
+    pods.iter()
         .map(|p| {
             let pname = p.metadata.name.clone().unwrap_or_default();
             let (st, ready, restarts) = status::pod_status(p);
@@ -344,13 +358,7 @@ pub fn pod_table_numbered(
                 rev,
             ]
         })
-        .collect();
-    render::table(
-        &[
-            "ordinal", "pod", "status", "ready", "restarts", "node", "ip", "age", "revision",
-        ],
-        rows,
-    )
+        .collect()
 }
 
 /// OnDelete: the pods on an older template, which keep it until they are deleted (upstream's

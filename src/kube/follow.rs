@@ -33,6 +33,16 @@ pub enum Update {
     Event(Event),
 }
 
+/// A change of the StatefulSets `Kube::follow_statefulsets` follows.
+pub enum Change<K> {
+    /// All of them as listed (the first list, or a relist after 410).
+    Listed(Vec<K>),
+    /// One added or changed.
+    Applied(K),
+    /// One deleted.
+    Deleted(K),
+}
+
 /// What `Kube::follow_with` follows; each part is one list+watch.
 #[derive(Clone, Default)]
 pub struct Follow {
@@ -238,5 +248,45 @@ impl Kube {
                 _ => None,
             },
         )
+    }
+
+    /// Follows the StatefulSets of the namespace (all namespaces with `all`), by label
+    /// selector: one list+watch (`list -w`), resumed after a cut or a server restart.
+    pub fn follow_statefulsets(
+        &self,
+        all: bool,
+        selector: Option<&str>,
+    ) -> impl Stream<Item = anyhow::Result<Change<StatefulSet>>> + Send + 'static + use<> {
+        let api: Api<StatefulSet> = if all {
+            Api::all(self.client.clone())
+        } else {
+            Api::namespaced(self.client.clone(), &self.namespace)
+        };
+        let mut config = watcher::Config::default();
+        if let Some(l) = selector {
+            config = config.labels(l);
+        }
+        let mut buffer = Vec::new();
+        watcher(api, config)
+            .backoff(Backoff::new())
+            .filter_map(move |ev| {
+                let out = match ev {
+                    Err(e) => fatal(&e).map(Err),
+                    Ok(watcher::Event::Init) => {
+                        buffer.clear();
+                        None
+                    }
+                    Ok(watcher::Event::InitApply(o)) => {
+                        buffer.push(o);
+                        None
+                    }
+                    Ok(watcher::Event::InitDone) => {
+                        Some(Ok(Change::Listed(std::mem::take(&mut buffer))))
+                    }
+                    Ok(watcher::Event::Apply(o)) => Some(Ok(Change::Applied(o))),
+                    Ok(watcher::Event::Delete(o)) => Some(Ok(Change::Deleted(o))),
+                };
+                futures::future::ready(out)
+            })
     }
 }
