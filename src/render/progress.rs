@@ -1,54 +1,55 @@
-//! Waiting output: an indicatif bar on a terminal, plain one-line updates otherwise.
+//! Waiting output, the same for every `--wait` (create, scale, redeploy, rollback,
+//! update-strategy, env, delete): an indicatif bar on a terminal with lines printed above it,
+//! plain lines otherwise. And the "reconnecting…" notice of the following commands.
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-pub enum Progress {
-    Bar(ProgressBar),
-    Plain { last: String },
+/// The bar of a wait (`None` without a terminal: only the lines are printed).
+pub struct Progress {
+    bar: Option<ProgressBar>,
 }
 
 impl Progress {
-    pub fn new(tty: bool, total: u64) -> Progress {
-        if tty {
-            let bar = ProgressBar::new(total);
+    /// With `unit` (`updated`), the bar is followed by `{pos}/{len} UNIT`; without, by the
+    /// message alone.
+    pub fn new(tty: bool, unit: Option<&str>) -> Progress {
+        let bar = tty.then(|| {
+            let bar = ProgressBar::new(1);
+            let template = match unit {
+                Some(u) => format!("{{spinner}} [{{bar:30}}] {{pos}}/{{len}} {u}  {{msg}}"),
+                None => "{spinner} [{bar:30}] {msg}".to_string(),
+            };
             bar.set_style(
-                ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} ready  {msg}")
+                ProgressStyle::with_template(&template)
                     .unwrap_or_else(|_| ProgressStyle::default_bar())
                     .progress_chars("=> "),
             );
             bar.enable_steady_tick(std::time::Duration::from_millis(120));
-            Progress::Bar(bar)
-        } else {
-            Progress::Plain {
-                last: String::new(),
-            }
+            bar
+        });
+        Progress { bar }
+    }
+
+    /// A line on stderr: above the bar on a terminal.
+    pub fn println(&self, line: &str) {
+        match &self.bar {
+            Some(b) => b.println(line),
+            None => eprintln!("{line}"),
         }
     }
 
-    /// Shows `ready/desired` and a short message (the current pod's phase); plain mode prints a
-    /// line only when something changed.
-    pub fn update(&mut self, ready: u64, desired: u64, msg: &str) {
-        match self {
-            Progress::Bar(bar) => {
-                bar.set_length(desired.max(1));
-                bar.set_position(ready);
-                bar.set_message(msg.to_string());
-            }
-            Progress::Plain { last } => {
-                let line = format!("{ready}/{desired} ready  {msg}")
-                    .trim_end()
-                    .to_string();
-                if *last != line {
-                    eprintln!("{line}");
-                    *last = line;
-                }
-            }
+    /// The bar's position, length and message (nothing without a terminal).
+    pub fn set(&self, pos: u64, len: u64, msg: String) {
+        if let Some(b) = &self.bar {
+            b.set_length(len.max(1));
+            b.set_position(pos);
+            b.set_message(msg);
         }
     }
 
-    pub fn finish(&mut self) {
-        if let Progress::Bar(bar) = self {
-            bar.finish_and_clear();
+    pub fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
         }
     }
 }
