@@ -84,3 +84,33 @@ where
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn lost_without_an_answer_back_with_any_answer() {
+        let answered = |code: u16| {
+            ConnLayer.layer(tower::service_fn(move |_: Request<()>| async move {
+                Ok::<_, String>(Response::builder().status(code).body(()).unwrap())
+            }))
+        };
+        let refused = ConnLayer.layer(tower::service_fn(|_: Request<()>| async {
+            Err::<Response<()>, _>("connection refused".to_string())
+        }));
+        let mut seen = subscribe();
+        refused.oneshot(Request::new(())).await.unwrap_err();
+        assert!(is_lost());
+        assert!(seen.has_changed().unwrap());
+        assert_eq!(*seen.borrow_and_update(), Connection::Lost);
+        // A 503 is an answer: the server is there.
+        answered(503).oneshot(Request::new(())).await.unwrap();
+        assert!(!is_lost());
+        assert_eq!(*seen.borrow_and_update(), Connection::Up);
+        // No change, no notification.
+        answered(200).oneshot(Request::new(())).await.unwrap();
+        assert!(!seen.has_changed().unwrap());
+    }
+}
