@@ -312,3 +312,59 @@ fn pods_watch_prints_rows_per_change() {
         run.out
     );
 }
+
+/// `events --pods -w`: the pods' events too (a second list+watch), each once across a restart.
+#[test]
+fn events_of_pods_watch_survives_a_server_restart() {
+    let env = TestEnv::with_speed(5.0);
+    env.ok(["create", "web", "--image", "nginx:1.27", "--replicas", "1"]);
+    env.wait_ready("default", "web", 1);
+    let mut run = Running::start(&env, &["events", "web", "--pods", "-w"]);
+    run.until("web-0's pod events", |out, _| {
+        out.iter().any(|l| l.contains("pod/web-0"))
+    });
+    restart(&env, &mut run, || scale(&env, "web", 2));
+    env.wait_ready("default", "web", 2);
+    run.until("web-1's pod events", |out, _| {
+        out.iter()
+            .any(|l| l.contains("pod/web-1") && l.contains("Started"))
+    });
+    let mut lines: Vec<&String> = run.out.iter().filter(|l| l.contains("web-1")).collect();
+    let n = lines.len();
+    lines.sort();
+    lines.dedup();
+    assert_eq!(lines.len(), n, "an event shown twice: {:#?}", run.out);
+    assert!(
+        run.out
+            .iter()
+            .any(|l| l.contains("statefulset/web") && l.contains("create Pod web-1")),
+        "{:#?}",
+        run.out
+    );
+}
+
+/// `top --watch`: the pods come from the follow stream; a refresh while the server is away is
+/// skipped, and a pod created during the outage shows after it.
+#[test]
+fn top_watch_survives_a_server_restart() {
+    let env = TestEnv::with_speed(5.0);
+    env.ok(["create", "web", "--image", "nginx:1.27", "--replicas", "1"]);
+    env.wait_ready("default", "web", 1);
+    let mut run = Running::start(&env, &["top", "web", "--watch", "--interval", "300ms"]);
+    run.until("web-0's usage", |out, _| {
+        out.iter().any(|l| l.starts_with("web-0 "))
+    });
+    restart(&env, &mut run, || {
+        scale(&env, "web", 2);
+        env.wait_ready("default", "web", 2);
+    });
+    run.until("web-1's usage", |out, _| {
+        out.iter()
+            .any(|l| l.starts_with("web-1 ") && !l.contains("<none>"))
+    });
+    assert!(
+        run.err.iter().all(|l| !l.starts_with("error")),
+        "{:#?}",
+        run.err
+    );
+}
