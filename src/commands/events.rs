@@ -161,11 +161,7 @@ async fn watch(kube: &Kube, name: &str, pods: bool, ctx: &Ctx) -> Result<()> {
             }
             // Before both lists are in, a change waits in the first table's list.
             Update::Event(ev) if listed < parts => first.push(ev),
-            Update::Event(ev) => {
-                if seen.insert(key(&ev)) {
-                    show(&ev, ctx)?;
-                }
-            }
+            Update::Event(ev) if seen.insert(key(&ev)) => show(&ev, ctx)?,
             _ => {}
         }
     }

@@ -158,13 +158,7 @@ async fn print_list(
                 remember(shown, &items);
                 let first = printed == 0;
                 printed += items.len();
-                render::out(&table(
-                    &args,
-                    output,
-                    &items,
-                    now,
-                    first && !args.no_headers,
-                ))
+                render::out(&table(args, output, &items, now, first && !args.no_headers))
             })
             .await?;
             if printed == 0 {
