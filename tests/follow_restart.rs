@@ -368,3 +368,26 @@ fn top_watch_survives_a_server_restart() {
         run.err
     );
 }
+
+/// `scale --wait` across a restart: the wait says reconnecting and ends when the scale is done.
+#[test]
+fn scale_wait_survives_a_server_restart() {
+    // A slow clock: two more pods to start in order take a few seconds, the restart less.
+    let env = TestEnv::with_speed(0.5);
+    env.ok(["create", "web", "--image", "nginx:1.27", "--replicas", "1"]);
+    env.wait_ready("default", "web", 1);
+    let mut run = Running::start(&env, &["scale", "web", "3", "--wait", "--timeout", "60s"]);
+    run.said("pod web-0");
+    restart(&env, &mut run, || {});
+    assert!(
+        env.sts("default", "web").unwrap()["status"]["readyReplicas"] != 3,
+        "the scale was done before the restart: the test proves nothing"
+    );
+    let status = run.child.wait().unwrap();
+    while let Ok((is_err, l)) = run.rx.recv_timeout(Duration::from_millis(200)) {
+        if is_err { &mut run.err } else { &mut run.out }.push(l);
+    }
+    assert!(status.success(), "{:#?}\n{:#?}", run.out, run.err);
+    let ready = env.sts("default", "web").unwrap()["status"]["readyReplicas"].clone();
+    assert_eq!(ready, 3, "{:#?}", run.err);
+}

@@ -203,6 +203,7 @@ async fn run_loop(
     // The set, its pods and (except for Gone) its events, each listed then watched; relists
     // on 410 and resumes after cuts with backoff (crate::kube::follow).
     let mut stream = Box::pin(kube.follow(name, &selector, uid, goal != Goal::Gone));
+    let _notice = show.bar.connection_notice();
     let mut current = sts;
     let mut pods: BTreeMap<String, Pod> = BTreeMap::new();
     let mut events: Vec<Event> = Vec::new();

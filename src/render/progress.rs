@@ -2,7 +2,11 @@
 //! update-strategy, env, delete): an indicatif bar on a terminal with lines printed above it,
 //! plain lines otherwise. And the "reconnecting…" notice of the following commands.
 
+use std::time::{Duration, Instant};
+
 use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::kube::conn::{self, Connection};
 
 /// The bar of a wait (`None` without a terminal: only the lines are printed).
 pub struct Progress {
@@ -24,7 +28,7 @@ impl Progress {
                     .unwrap_or_else(|_| ProgressStyle::default_bar())
                     .progress_chars("=> "),
             );
-            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar.enable_steady_tick(Duration::from_millis(120));
             bar
         });
         Progress { bar }
@@ -52,47 +56,74 @@ impl Progress {
             b.finish_and_clear();
         }
     }
+
+    /// The "reconnecting…" notice of a wait: one line per change, above the bar on a terminal.
+    pub fn connection_notice(&self) -> Notice {
+        let bar = self.bar.clone();
+        Notice(tokio::spawn(per_change(
+            conn::subscribe(),
+            move |l| match &bar {
+                Some(b) => b.println(l),
+                None => eprintln!("{l}"),
+            },
+        )))
+    }
 }
 
 /// Shows the state of the connection to the API server on stderr while a command follows
 /// (watches, log streams), until the task is dropped: on a terminal one line redrawn in place
 /// (`reconnecting to the API server… 3s`) and cleared when the server answers again;
 /// otherwise one line per change (`reconnecting to the API server…`, `reconnected after 3s`).
-pub async fn connection(
-    mut state: tokio::sync::watch::Receiver<crate::kube::conn::Connection>,
-    tty: bool,
-) {
-    use crate::kube::conn::Connection;
-    use std::io::Write;
-    use std::time::{Duration, Instant};
+pub async fn connection(state: tokio::sync::watch::Receiver<Connection>, tty: bool) {
+    if tty {
+        in_place(state).await
+    } else {
+        per_change(state, |l| eprintln!("{l}")).await
+    }
+}
+
+const LOST: &str = "reconnecting to the API server…";
+
+/// One line per change of the connection, printed by `print`.
+async fn per_change(mut state: tokio::sync::watch::Receiver<Connection>, print: impl Fn(&str)) {
     let mut lost: Option<Instant> = None;
     loop {
         let now = state.borrow_and_update().clone();
-        match (&now, lost) {
+        match (now, lost) {
             (Connection::Lost, None) => {
                 lost = Some(Instant::now());
-                if !tty {
-                    eprintln!("reconnecting to the API server…");
-                }
+                print(LOST);
             }
             (Connection::Up, Some(since)) => {
                 lost = None;
                 let secs = since.elapsed().as_secs_f64().round() as u64;
-                if tty {
-                    eprint!("\r\x1b[2K");
-                } else {
-                    eprintln!("reconnected after {secs}s");
-                }
+                print(&format!("reconnected after {secs}s"));
+            }
+            _ => {}
+        }
+        if state.changed().await.is_err() {
+            return;
+        }
+    }
+}
+
+/// On a terminal: one line counting the seconds while the server is away, cleared after.
+async fn in_place(mut state: tokio::sync::watch::Receiver<Connection>) {
+    use std::io::Write;
+    let mut lost: Option<Instant> = None;
+    loop {
+        let now = state.borrow_and_update().clone();
+        match (now, lost) {
+            (Connection::Lost, None) => lost = Some(Instant::now()),
+            (Connection::Up, Some(_)) => {
+                lost = None;
+                eprint!("\r\x1b[2K");
             }
             _ => {}
         }
         match lost {
-            // On a terminal the line counts the seconds while the server is away.
-            Some(since) if tty => {
-                eprint!(
-                    "\r\x1b[2Kreconnecting to the API server… {}s",
-                    since.elapsed().as_secs()
-                );
+            Some(since) => {
+                eprint!("\r\x1b[2K{LOST} {}s", since.elapsed().as_secs());
                 let _ = std::io::stderr().flush();
                 let tick = tokio::time::sleep(Duration::from_secs(1));
                 tokio::select! {
@@ -100,7 +131,7 @@ pub async fn connection(
                     _ = tick => {}
                 }
             }
-            _ => {
+            None => {
                 if state.changed().await.is_err() {
                     return;
                 }
@@ -114,10 +145,7 @@ pub struct Notice(tokio::task::JoinHandle<()>);
 
 impl Notice {
     pub fn spawn(tty: bool) -> Notice {
-        Notice(tokio::spawn(connection(
-            crate::kube::conn::subscribe(),
-            tty,
-        )))
+        Notice(tokio::spawn(connection(conn::subscribe(), tty)))
     }
 }
 
