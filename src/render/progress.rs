@@ -154,3 +154,35 @@ impl Drop for Notice {
         self.0.abort();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    #[tokio::test]
+    async fn one_line_per_change_of_the_connection() {
+        let (tx, rx) = tokio::sync::watch::channel(Connection::Up);
+        let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+        let seen = lines.clone();
+        let task = tokio::spawn(per_change(rx, move |l| {
+            seen.lock().unwrap().push(l.to_string())
+        }));
+        let settle = || tokio::time::sleep(Duration::from_millis(20));
+        settle().await;
+        assert!(lines.lock().unwrap().is_empty(), "nothing while connected");
+        tx.send(Connection::Lost).unwrap();
+        settle().await;
+        // A second failure while away says nothing more.
+        tx.send(Connection::Lost).unwrap();
+        settle().await;
+        tx.send(Connection::Up).unwrap();
+        settle().await;
+        drop(tx);
+        task.await.unwrap();
+        assert_eq!(
+            *lines.lock().unwrap(),
+            ["reconnecting to the API server…", "reconnected after 0s"]
+        );
+    }
+}
