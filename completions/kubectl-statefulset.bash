@@ -194,7 +194,7 @@ _kubectl__statefulset() {
 
     case "${cmd}" in
         kubectl__statefulset)
-            opts="-n -o -v -y -h -V --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version create list ls get status pods logs events top monitor scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service edit-template resize-volume completions man __complete help"
+            opts="-n -o -v -y -h -V --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version create list ls get status pods logs events top monitor scale redeploy revisions rollback update-strategy delete edit-yaml env edit edit-service edit-template resize-volume completions man __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -217,11 +217,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -236,7 +244,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd____complete)
-            opts="-n -o -v -y -h -V --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-n -o -v -y -h -V --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -259,11 +267,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -278,7 +294,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__completions)
-            opts="-n -o -v -y -h -V --dir --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version bash elvish fish powershell zsh"
+            opts="-n -o -v -y -h -V --dir --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -305,11 +321,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -324,7 +348,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__create)
-            opts="-r -p -e -l -c -f -i -n -o -v -y -h -V --image --replicas --container-name --port --env --requests --limits --requests-cpu --requests-memory --limits-cpu --limits-memory --pull-policy --command --args --liveness --readiness --startup --liveness-opts --readiness-opts --startup-opts --volume --sync-host-timezone --node-selector --deployment-mode --label --annotation --alias --description --update-strategy --partition --pod-management-policy --image-pull-secret --service-name --run-as-user --run-as-group --run-as-non-root --privileged --read-only-root-fs --init-container --sidecar --native --container --mount --filename --interactive --save --dry-run --validate --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-r -p -e -l -c -f -i -n -o -v -y -h -V --image --replicas --container-name --port --env --requests --limits --requests-cpu --requests-memory --limits-cpu --limits-memory --pull-policy --command --args --liveness --readiness --startup --liveness-opts --readiness-opts --startup-opts --volume --sync-host-timezone --node-selector --deployment-mode --label --annotation --alias --description --update-strategy --partition --pod-management-policy --image-pull-secret --service-name --run-as-user --run-as-group --run-as-non-root --privileged --read-only-root-fs --init-container --sidecar --native --container --mount --filename --interactive --save --dry-run --validate --skip-preflight --wait --timeout --skip-image-check --insecure-registry --registry-mirror --pin-digest --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -526,6 +550,14 @@ _kubectl__statefulset() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry-mirror)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -543,11 +575,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -562,7 +602,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__delete)
-            opts="-n -o -v -y -h -V --with-service --keep-service --with-pvcs --dry-run --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-n -o -v -y -h -V --with-service --keep-service --with-pvcs --dry-run --wait --timeout --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -593,11 +633,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -612,7 +660,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__edit)
-            opts="-n -o -v -y -h -V --alias --description --label --annotation --pod-template --dry-run --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-n -o -v -y -h -V --alias --description --label --annotation --pod-template --dry-run --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -651,11 +699,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -670,7 +726,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__edit__subcmd__service)
-            opts="-c -n -o -v -y -h -V --port --remove --sync-container-ports --container --dry-run --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-c -n -o -v -y -h -V --port --remove --sync-container-ports --container --dry-run --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -709,11 +765,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -728,7 +792,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__edit__subcmd__template)
-            opts="-p -e -c -i -n -o -v -y -h -V --image --port --env --requests --limits --requests-cpu --requests-memory --limits-cpu --limits-memory --pull-policy --command --args --liveness --readiness --startup --liveness-opts --readiness-opts --startup-opts --mount --native --container --add-sidecar --remove-container --unmount --update-strategy --partition --interactive --dry-run --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-p -e -c -i -n -o -v -y -h -V --image --port --env --requests --limits --requests-cpu --requests-memory --limits-cpu --limits-memory --pull-policy --command --args --liveness --readiness --startup --liveness-opts --readiness-opts --startup-opts --mount --native --container --add-sidecar --remove-container --unmount --update-strategy --partition --interactive --dry-run --wait --timeout --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -871,11 +935,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -890,7 +962,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__edit__subcmd__yaml)
-            opts="-f -n -o -v -y -h -V --file --export --dry-run --validate --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-f -n -o -v -y -h -V --file --export --dry-run --validate --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -933,11 +1005,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -952,7 +1032,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__env)
-            opts="-c -n -o -v -y -h -V --container --reveal --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version set unset help"
+            opts="-c -n -o -v -y -h -V --container --reveal --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version set unset help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -983,11 +1063,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -1058,7 +1146,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__env__subcmd__set)
-            opts="-c -n -o -v -y -h -V --from-secret --from-configmap --wait --timeout --dry-run --container --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-c -n -o -v -y -h -V --from-secret --from-configmap --wait --timeout --dry-run --container --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1101,11 +1189,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -1120,7 +1216,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__env__subcmd__unset)
-            opts="-c -n -o -v -y -h -V --wait --timeout --dry-run --container --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-c -n -o -v -y -h -V --wait --timeout --dry-run --container --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1155,11 +1251,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -1174,12 +1278,16 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__events)
-            opts="-w -n -o -v -y -h -V --pods --watch --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-w -n -o -v -y -h -V --pods --watch --no-headers --sort-by --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --sort-by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1197,11 +1305,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -1216,7 +1332,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__get)
-            opts="-w -n -o -v -y -h -V --show-managed-fields --watch --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-w -n -o -v -y -h -V --show-managed-fields --watch --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1239,11 +1355,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -1622,7 +1746,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__list)
-            opts="-A -l -n -o -v -y -h -V --all-namespaces --selector --no-headers --show-labels --chunk-size --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-A -l -w -n -o -v -y -h -V --all-namespaces --selector --no-headers --show-labels --sort-by --chunk-size --watch --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1633,6 +1757,10 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort-by)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1657,11 +1785,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -1676,7 +1812,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__logs)
-            opts="-c -f -p -n -o -v -y -h -V --pod --container --all-containers --follow --since --since-time --tail --timestamps --previous --no-prefix --max-log-requests --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-c -f -p -n -o -v -y -h -V --pod --container --all-containers --follow --since --since-time --tail --timestamps --previous --no-prefix --max-log-requests --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1727,11 +1863,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -1746,7 +1890,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__man)
-            opts="-n -o -v -y -h -V --dir --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-n -o -v -y -h -V --dir --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1773,11 +1917,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -1792,12 +1944,16 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__pods)
-            opts="-n -o -v -y -h -V --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-w -n -o -v -y -h -V --no-headers --show-labels --sort-by --watch --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --sort-by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1815,11 +1971,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -1834,7 +1998,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__redeploy)
-            opts="-n -o -v -y -h -V --restart-pods --dry-run --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-n -o -v -y -h -V --restart-pods --dry-run --wait --timeout --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1865,11 +2029,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -1884,7 +2056,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__resize__subcmd__volume)
-            opts="-n -o -v -y -h -V --dry-run --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-n -o -v -y -h -V --dry-run --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1907,11 +2079,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -1926,13 +2106,17 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__revisions)
-            opts="-n -o -v -y -h -V --diff --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-n -o -v -y -h -V --diff --no-headers --sort-by --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --diff)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort-by)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1953,11 +2137,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -1972,7 +2164,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__rollback)
-            opts="-n -o -v -y -h -V --to-revision --dry-run --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-n -o -v -y -h -V --to-revision --skip-preflight --dry-run --wait --timeout --skip-image-check --insecure-registry --registry-mirror --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1990,6 +2182,14 @@ _kubectl__statefulset() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry-mirror)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2007,11 +2207,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -2026,7 +2234,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__scale)
-            opts="-n -o -v -y -h -V --current-replicas --dry-run --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-n -o -v -y -h -V --current-replicas --dry-run --wait --timeout --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2061,11 +2269,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -2080,7 +2296,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__top)
-            opts="-w -n -o -v -y -h -V --watch --interval --top --prometheus --range --step --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-w -n -o -v -y -h -V --watch --interval --top --prometheus --range --step --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2123,11 +2339,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -2142,7 +2366,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__update__subcmd__strategy)
-            opts="-n -o -v -y -h -V --rolling --partition --max-unavailable --on-delete --dry-run --wait --timeout --namespace --context --kubeconfig --output --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-n -o -v -y -h -V --rolling --partition --max-unavailable --on-delete --dry-run --wait --timeout --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2181,11 +2405,19 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)

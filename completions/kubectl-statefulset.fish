@@ -181,6 +181,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s A -l all-namespaces -d 'List StatefulSets in all namespaces'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l no-headers -d 'Print no header line (table and wide output)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l show-labels -d 'Add a LABELS column (`key=value,…` sorted by key, as kubectl\'s --show-labels)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s w -l watch -d 'After the table, print a row for each change (as `kubectl get -w`), until interrupted'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand list" -s y -l yes -d 'Answer yes to confirmations'
@@ -211,6 +212,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s A -l all-namespaces -d 'List StatefulSets in all namespaces'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l no-headers -d 'Print no header line (table and wide output)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l show-labels -d 'Add a LABELS column (`key=value,…` sorted by key, as kubectl\'s --show-labels)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s w -l watch -d 'After the table, print a row for each change (as `kubectl get -w`), until interrupted'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand ls" -s y -l yes -d 'Answer yes to confirmations'
@@ -290,6 +292,7 @@ false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l no-headers -d 'Print no header line (table; custom-columns)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l show-labels -d 'Add a LABELS column (`key=value,…` sorted by key, as kubectl\'s --show-labels)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s w -l watch -d 'After the table, print a row for each change of a pod (as `kubectl get -w`), until interrupted'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -l no-color -d 'Disable colours (also: NO_COLOR)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s v -l verbose -d 'Log each API request to stderr (repeat for more detail)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand pods" -s y -l yes -d 'Answer yes to confirmations'
@@ -817,11 +820,20 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else `default`)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)' -r -F
-complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -s o -l output -d 'Output format: table, wide, yaml, json, name, jsonpath=…, jsonpath-file=…, custom-columns=…, custom-columns-file=…, go-template=…, go-template-file=… (as kubectl\'s)' -r -f -a "table\t''
 wide\t''
 yaml\t''
 json\t''
-name\t''"
+name\t''
+jsonpath\t''
+jsonpath-file\t''
+custom-columns\t''
+custom-columns-file\t''
+go-template\t''
+go-template-file\t''"
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l template -d 'The template of `-o jsonpath|go-template|custom-columns` (or the file of their -file forms) when -o names only the format; alone, it means -o go-template (as kubectl\'s)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l allow-missing-template-keys -d 'With -o jsonpath or go-template: a field missing from the object prints nothing (go-template: `<no value>`) instead of an error, as kubectl\'s default' -r -f -a "true\t''
+false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l native -d 'With --add-sidecar: native sidecars (init containers with restartPolicy Always)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -s i -l interactive -d 'Walk the wizard\'s pod and volume questions, prefilled with the current values (terminal only)'

@@ -407,6 +407,19 @@ fn events_watch_relists_after_410_expired() {
     let first = read_until(&rx, |l| l.iter().any(|l| l.contains("web-0")));
     scale(&env, "web", 2);
     let more = read_until(&rx, |l| l.iter().any(|l| l.contains("web-1")));
+    // The event may come with the relist, before the next watch is sent: wait for it.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline
+        && env
+            .sim
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/events") && r.param("watch").as_deref() == Some("true"))
+            .count()
+            < 2
+    {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let _ = child.kill();
     let _ = child.wait();
     let all: Vec<&String> = first.iter().chain(&more).collect();
@@ -616,7 +629,7 @@ fn get_watch_prints_a_line_per_change_without_a_terminal() {
 }
 
 #[test]
-fn top_watch_draws_sparklines_with_two_requests_per_refresh() {
+fn top_watch_draws_sparklines_with_one_request_per_refresh() {
     let env = TestEnv::with_speed(5.0);
     create(&env, "web", "nginx:1.27", "2");
     env.wait_ready("default", "web", 2);
@@ -633,21 +646,21 @@ fn top_watch_draws_sparklines_with_two_requests_per_refresh() {
         .filter(|l| l.starts_with("web-0") && l.contains(bars))
         .collect();
     assert!(!web0.is_empty(), "{lines:#?}");
+    // The set's GET, one list and one watch of its pods, then only the metrics per refresh
+    // (metrics.k8s.io has no watch).
     let reqs = env.sim.requests();
-    let pods = reqs
-        .iter()
-        .filter(|r| r.path == "/api/v1/namespaces/default/pods")
-        .count();
-    let metrics = reqs
-        .iter()
-        .filter(|r| r.path.starts_with("/apis/metrics.k8s.io/"))
-        .count();
-    assert!(pods >= 3, "{reqs:#?}");
-    assert!(
-        pods.abs_diff(metrics) <= 1,
-        "{pods} pod lists, {metrics} metrics lists"
-    );
-    assert_eq!(reqs.len(), pods + metrics, "{reqs:#?}");
+    let count =
+        |f: &dyn Fn(&kube_sim::server::RequestRecord) -> bool| reqs.iter().filter(|r| f(r)).count();
+    let pod_lists =
+        count(&|r| r.path == "/api/v1/namespaces/default/pods" && r.param("watch").is_none());
+    let pod_watches = count(&|r| {
+        r.path == "/api/v1/namespaces/default/pods" && r.param("watch").as_deref() == Some("true")
+    });
+    let sts = count(&|r| r.path == "/apis/apps/v1/namespaces/default/statefulsets/web");
+    let metrics = count(&|r| r.path.starts_with("/apis/metrics.k8s.io/"));
+    assert_eq!((pod_lists, pod_watches, sts), (1, 1, 1), "{reqs:#?}");
+    assert!(metrics >= 3, "{reqs:#?}");
+    assert_eq!(reqs.len(), 3 + metrics, "{reqs:#?}");
 }
 
 #[test]

@@ -334,7 +334,7 @@ fn env_var_is_the_default_url_and_one_refresh_is_five_requests() {
 }
 
 #[test]
-fn watch_refreshes_with_four_queries_per_refresh() {
+fn watch_follows_the_pods_and_refreshes_with_four_queries() {
     let env = plain_env();
     web(&env, "1");
     env.sim.clear_requests();
@@ -368,21 +368,27 @@ fn watch_refreshes_with_four_queries_per_refresh() {
     let _ = child.kill();
     let _ = child.wait();
     assert!(headers >= 3, "only {headers} refreshes");
+    // The set's GET, one list and one watch of its pods (the follow stream), then four range
+    // queries per refresh: Prometheus has no watch.
     let reqs = env.sim.requests();
-    let lists = reqs
+    let pods = reqs
         .iter()
         .filter(|r| r.path == "/api/v1/namespaces/default/pods")
+        .count();
+    let sts = reqs
+        .iter()
+        .filter(|r| r.path == "/apis/apps/v1/namespaces/default/statefulsets/web")
         .count();
     let prom = reqs
         .iter()
         .filter(|r| r.path == "/_sim/prometheus/api/v1/query_range")
         .count();
-    assert_eq!(lists + prom, reqs.len(), "{reqs:#?}");
-    assert!(lists >= 3, "{reqs:#?}");
+    assert_eq!((pods, sts), (2, 1), "{reqs:#?}");
+    assert_eq!(3 + prom, reqs.len(), "{reqs:#?}");
     // The last refresh may have been cut short by the kill.
     assert!(
-        prom <= 4 * lists && prom >= 4 * (lists - 1),
-        "{lists} pod lists, {prom} range queries"
+        prom >= 4 * 3 && prom <= 4 * (headers + 1),
+        "{headers} refreshes, {prom} range queries"
     );
 }
 

@@ -92,6 +92,10 @@ pub struct KubeSim {
     kubeconfig_path: PathBuf,
     ca_pem: Option<String>,
     dir: tempfile::TempDir,
+    /// The listening address, the TLS config and the accept loop (`None` while paused).
+    addr: std::net::SocketAddr,
+    tls: Option<Arc<tokio_rustls::rustls::ServerConfig>>,
+    serving: parking_lot::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 impl KubeSim {
@@ -131,14 +135,15 @@ impl KubeSim {
         );
         let scheme = if tls.is_some() { "https" } else { "http" };
         let base_url = format!("{scheme}://{addr}");
+        let serving;
         {
             let _guard = runtime.enter();
             let listener = tokio::net::TcpListener::from_std(std_listener)?;
-            runtime.spawn(server::serve(
+            serving = Some(runtime.spawn(server::serve(
                 listener,
                 server.clone(),
                 tls.as_ref().map(|t| t.server_config.clone()),
-            ));
+            )));
             if options.controllers {
                 controller::spawn_all(cluster.clone());
                 runtime.spawn(system::run(cluster.clone(), addr.port()));
@@ -165,7 +170,45 @@ impl KubeSim {
             kubeconfig_path,
             ca_pem,
             dir,
+            addr,
+            tls: tls.as_ref().map(|t| t.server_config.clone()),
+            serving: parking_lot::Mutex::new(serving),
         })
+    }
+
+    /// Stops serving, as an API server that goes down: the listener is closed (new connections
+    /// are refused) and every open connection is dropped mid-stream (watches, logs). The
+    /// cluster keeps its state and keeps running (controllers, kubelet, clock); `resume` serves
+    /// it again on the same address. Pausing twice is a no-op.
+    pub fn pause(&self) {
+        if let Some(task) = self.serving.lock().take() {
+            task.abort();
+            // Wait until the task is gone, so the port is closed when this returns.
+            let _ = self
+                .runtime()
+                .block_on(async { tokio::time::timeout(Duration::from_secs(5), task).await });
+        }
+    }
+
+    /// Serves again on the address `pause` closed, with the same state, token and
+    /// certificates: clients resume as after an API server restart. A no-op when serving.
+    pub fn resume(&self) -> anyhow::Result<()> {
+        let mut serving = self.serving.lock();
+        if serving.is_some() {
+            return Ok(());
+        }
+        // std binds with SO_REUSEADDR on Unix: the closed connections' TIME_WAIT does not
+        // keep the port.
+        let std_listener = std::net::TcpListener::bind(self.addr)?;
+        std_listener.set_nonblocking(true)?;
+        let _guard = self.runtime().enter();
+        let listener = tokio::net::TcpListener::from_std(std_listener)?;
+        *serving = Some(self.runtime().spawn(server::serve(
+            listener,
+            self.server.clone(),
+            self.tls.clone(),
+        )));
+        Ok(())
     }
 
     pub fn kubeconfig_path(&self) -> &Path {

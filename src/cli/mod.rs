@@ -396,6 +396,10 @@ pub struct ListArgs {
     /// as kubectl does; 0 asks for all at once
     #[arg(long, default_value_t = 500, value_name = "N")]
     pub chunk_size: u32,
+
+    /// After the table, print a row for each change (as `kubectl get -w`), until interrupted
+    #[arg(short = 'w', long)]
+    pub watch: bool,
 }
 
 #[derive(Debug, Args)]
@@ -428,6 +432,11 @@ pub struct PodsArgs {
     /// Sort by this field (a JSONPath such as .status.startTime) instead of by ordinal
     #[arg(long, value_name = "JSONPATH")]
     pub sort_by: Option<String>,
+
+    /// After the table, print a row for each change of a pod (as `kubectl get -w`), until
+    /// interrupted
+    #[arg(short = 'w', long)]
+    pub watch: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,17 +1,17 @@
 //! `events NAME`: the StatefulSet's events (one list by field selector); `--pods` adds its pods'
 //! and claims' (the namespace's events filtered here, with the set and the claims to tell whose
-//! a claim is); `-w` streams new ones.
+//! a claim is); `-w` streams new ones on the follow stream (one list+watch of each).
 
 use jiff::Timestamp;
 use std::collections::HashSet;
-use std::time::Duration;
+use std::io::IsTerminal;
 
 use anyhow::Result;
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Event;
-use kube::api::WatchEvent;
 
 use crate::cli::{EventsArgs, OutputFormat};
+use crate::kube::follow::{Follow, Update};
 use crate::kube::Kube;
 use crate::manifest::observe as logic;
 use crate::render;
@@ -58,26 +58,32 @@ fn key(ev: &Event) -> (String, String) {
 
 pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
-    let name = super::name_or_pick(args.name, ctx, &kube).await?;
+    let name = super::name_or_pick(args.name.clone(), ctx, &kube).await?;
     let mut scope = Scope {
         name: name.clone(),
         pods: args.pods,
         set: None,
         pvcs: Vec::new(),
     };
-    let mut ns_rv = None;
-    let (mut events, sts_rv) = if !args.pods {
-        kube.obs_list_events(Some(&sts_fields(&name))).await?
+    let mut events = if !args.pods {
+        if args.watch {
+            Vec::new()
+        } else {
+            kube.obs_list_events(Some(&sts_fields(&name))).await?.0
+        }
     } else {
-        // The namespace's events (the set's among them), the set (its claim templates) and
-        // the claims (their owners and labels say whose they are): three requests, one round
-        // trip.
-        let (all, set, pvcs) = tokio::join!(
-            kube.obs_list_events(None),
-            kube.get_statefulset(&name),
-            kube.list_pvcs()
-        );
-        let (all, rv) = all?;
+        // The namespace's events (the set's among them; under -w the follow stream lists
+        // them), the set (its claim templates) and the claims (their owners and labels say
+        // whose they are): sent together, one round trip.
+        let list = async {
+            if args.watch {
+                Ok((Vec::new(), String::new()))
+            } else {
+                kube.obs_list_events(None).await
+            }
+        };
+        let (all, set, pvcs) = tokio::join!(list, kube.get_statefulset(&name), kube.list_pvcs());
+        let (all, _) = all?;
         scope.set = match set {
             Ok(s) => Some(s),
             Err(e) if crate::kube::is_reason(&e, "NotFound") => {
@@ -102,42 +108,62 @@ pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
             }
             Err(e) => return Err(e),
         };
-        let events: Vec<Event> = all.into_iter().filter(|e| scope.wants(e)).collect();
-        ns_rv = Some(rv.clone());
-        (events, rv)
+        all.into_iter().filter(|e| scope.wants(e)).collect()
     };
-    logic::sort_events(&mut events);
+    if args.watch {
+        return watch(&kube, &scope, &args, ctx).await;
+    }
+    order(&mut events, &args)?;
+    show_first(&kube, &events, &scope, &args, false, ctx).await
+}
+
+/// Oldest first, or by `--sort-by`.
+fn order(events: &mut Vec<Event>, args: &EventsArgs) -> Result<()> {
+    logic::sort_events(events);
     if let Some(field) = &args.sort_by {
-        let items: Vec<_> = events
+        let items: Vec<_> = std::mem::take(events)
             .into_iter()
             .map(|e| {
                 let v = event_value(&e);
                 (e, v)
             })
             .collect();
-        events = render::sort::sort_by(items, field)?
+        *events = render::sort::sort_by(items, field)?
             .into_iter()
             .map(|(e, _)| e)
             .collect();
     }
+    Ok(())
+}
+
+/// The events as listed: a table (a List document with -o json/yaml, the raw List under a
+/// template), or with `watch` what the stream that follows continues (one document per event).
+async fn show_first(
+    kube: &Kube,
+    events: &[Event],
+    scope: &Scope,
+    args: &EventsArgs,
+    watch: bool,
+    ctx: &Ctx,
+) -> Result<()> {
+    let name = &scope.name;
     let now = Timestamp::now();
     match &ctx.global.output {
         Some(f) if f.is_template() => {
-            if args.watch {
-                for e in &events {
+            if watch {
+                for e in events {
                     show(e, ctx)?;
                 }
             } else {
                 // The events as the server sent them (one more request, only for a template).
                 let mut lp = kube::api::ListParams::default();
                 if !args.pods {
-                    lp = lp.fields(&sts_fields(&name));
+                    lp = lp.fields(&sts_fields(name));
                 }
                 let raw = kube.list_raw("v1", "Event", "events", &lp).await?;
                 let items =
                     render::in_uid_order(raw, events.iter().map(|e| e.metadata.uid.as_deref()));
                 render::template_out(&ctx.global, &render::list_value(items), args.no_headers)?;
-                return Ok(());
             }
         }
         Some(OutputFormat::Json) | Some(OutputFormat::Yaml) => {
@@ -145,7 +171,7 @@ pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
                 .iter()
                 .map(|e| crate::manifest::typed(&render::object_value(e, false), "v1", "Event"))
                 .collect();
-            if !args.watch {
+            if !watch {
                 let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "metadata": {}, "items": items});
                 return render::out(&if ctx.global.output == Some(OutputFormat::Yaml) {
                     render::to_yaml(&list)?
@@ -158,7 +184,7 @@ pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
             }
         }
         Some(OutputFormat::Name) => {
-            for e in &events {
+            for e in events {
                 render::out(&format!(
                     "event/{}",
                     e.metadata.name.as_deref().unwrap_or_default()
@@ -167,9 +193,8 @@ pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
         }
         _ => {
             if events.is_empty() {
-                if !args.watch {
+                if !watch {
                     eprintln!("No events found for statefulset {name}.");
-                    return Ok(());
                 }
             } else {
                 let rows = events.iter().map(|e| row(e, now, ctx.color)).collect();
@@ -177,16 +202,7 @@ pub async fn run(args: EventsArgs, ctx: &Ctx) -> Result<()> {
             }
         }
     }
-    if !args.watch {
-        return Ok(());
-    }
-    let mut seen: HashSet<(String, String)> = events.iter().map(key).collect();
-    // With --pods one watch of the namespace covers all three kinds; else the StatefulSet's.
-    let (fields, rv) = match ns_rv {
-        Some(rv) => (None, rv),
-        None => (Some(sts_fields(&name)), sts_rv),
-    };
-    watch(&kube, &scope, fields, rv, &mut seen, ctx).await
+    Ok(())
 }
 
 /// Which events `events NAME` shows: the set's, and with `--pods` its pods' and claims'.
@@ -219,64 +235,53 @@ fn print_object(v: &serde_json::Value, format: Option<&OutputFormat>) -> Result<
     }
 }
 
-/// Streams events after `rv`; a cut watch resumes from the last resourceVersion, a 410 relists
-/// (printing only events not shown yet).
-async fn watch(
-    kube: &Kube,
-    scope: &Scope,
-    fields: Option<String>,
-    mut rv: String,
-    seen: &mut HashSet<(String, String)>,
-    ctx: &Ctx,
-) -> Result<()> {
-    loop {
-        let mut gone = false;
-        match kube.obs_watch_events(fields.as_deref(), &rv).await {
-            Ok(mut stream) => {
-                while let Some(item) = stream.next().await {
-                    match item {
-                        Ok(WatchEvent::Added(ev)) | Ok(WatchEvent::Modified(ev)) => {
-                            if let Some(v) = ev.metadata.resource_version.clone() {
-                                rv = v;
-                            }
-                            if scope.wants(&ev) && seen.insert(key(&ev)) {
-                                show(&ev, ctx)?;
-                            }
-                        }
-                        Ok(WatchEvent::Deleted(ev)) => {
-                            if let Some(v) = ev.metadata.resource_version.clone() {
-                                rv = v;
-                            }
-                        }
-                        Ok(WatchEvent::Bookmark(b)) => rv = b.metadata.resource_version,
-                        Ok(WatchEvent::Error(e)) => {
-                            gone = e.code == 410;
-                            break;
-                        }
-                        Err(_) => break,
-                    }
+/// `-w`: the follow stream with the set's events (and with `--pods` the namespace's pod and
+/// claim events, kept when they are the set's): one list+watch each. The table of the first
+/// lists, then each new or changed event once. After a cut or a server restart the watches
+/// resume from their resourceVersion; a relist (410) prints only what was not shown.
+async fn watch(kube: &Kube, scope: &Scope, args: &EventsArgs, ctx: &Ctx) -> Result<()> {
+    let what = Follow {
+        set_events: true,
+        pod_events: scope.pods,
+        ..Default::default()
+    };
+    let mut stream = kube.follow_with(&scope.name, &what).boxed();
+    let _notice = render::progress::Notice::spawn(std::io::stderr().is_terminal());
+    let parts = 1 + usize::from(scope.pods);
+    let mut listed = 0;
+    let mut first: Vec<Event> = Vec::new();
+    let mut seen: HashSet<(String, String)> = HashSet::new();
+    while let Some(update) = stream.next().await {
+        match update? {
+            Update::Events(mut list) if listed < parts => {
+                listed += 1;
+                first.extend(list.drain(..).filter(|e| scope.wants(e)));
+                if listed == parts {
+                    order(&mut first, args)?;
+                    first.retain(|e| seen.insert(key(e)));
+                    show_first(kube, &first, scope, args, true, ctx).await?;
                 }
             }
-            Err(e)
-                if crate::kube::is_reason(&e, "Expired") || crate::kube::is_reason(&e, "Gone") =>
-            {
-                gone = true
-            }
-            Err(e) => return Err(e),
-        }
-        if gone {
-            let (mut events, v) = kube.obs_list_events(fields.as_deref()).await?;
-            rv = v;
-            logic::sort_events(&mut events);
-            for ev in events.iter().filter(|e| scope.wants(e)) {
-                if seen.insert(key(ev)) {
+            Update::Events(mut list) => {
+                logic::sort_events(&mut list);
+                for ev in list
+                    .iter()
+                    .filter(|e| scope.wants(e) && seen.insert(key(e)))
+                {
                     show(ev, ctx)?;
                 }
             }
-        } else {
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            // Before both lists are in, a change waits in the first table's list.
+            Update::Event(ev) if listed < parts => {
+                if scope.wants(&ev) {
+                    first.push(ev)
+                }
+            }
+            Update::Event(ev) if scope.wants(&ev) && seen.insert(key(&ev)) => show(&ev, ctx)?,
+            _ => {}
         }
     }
+    Ok(())
 }
 
 fn show(ev: &Event, ctx: &Ctx) -> Result<()> {

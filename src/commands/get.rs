@@ -314,6 +314,12 @@ pub struct PodTable {
     pub show_labels: bool,
 }
 
+/// The pod table's columns (`labels` is added by --show-labels).
+pub const POD_HEADERS: [&str; 9] = [
+    "ordinal", "pod", "status", "ready", "restarts", "node", "ip", "age", "revision",
+];
+
+/// The pod table laid out as `opts` says.
 pub fn pod_table_with(
     sts: &StatefulSet,
     pods: &[Pod],
@@ -321,6 +327,25 @@ pub fn pod_table_with(
     now: Timestamp,
     opts: PodTable,
 ) -> String {
+    let mut headers = POD_HEADERS.to_vec();
+    if opts.show_labels {
+        headers.push("labels");
+    }
+    render::table_with(
+        &headers,
+        pod_rows(sts, pods, numbers, now, opts),
+        !opts.no_headers,
+    )
+}
+
+/// The pod table's rows: by ordinal unless `opts.sorted` (then in the pods' order).
+pub fn pod_rows(
+    sts: &StatefulSet,
+    pods: &[Pod],
+    numbers: &Numbers,
+    now: Timestamp,
+    opts: PodTable,
+) -> Vec<Vec<String>> {
     let name = sts.metadata.name.clone().unwrap_or_default();
     let update = sts.status.as_ref().and_then(|s| s.update_revision.clone());
     let mut pods: Vec<&Pod> = pods.iter().collect();
@@ -329,8 +354,7 @@ pub fn pod_table_with(
             status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()).unwrap_or(i64::MAX)
         });
     }
-    let rows = pods
-        .iter()
+    pods.iter()
         .map(|p| {
             let pname = p.metadata.name.clone().unwrap_or_default();
             let (st, ready, restarts) = status::pod_status(p);
@@ -375,14 +399,7 @@ pub fn pod_table_with(
             }
             row
         })
-        .collect();
-    let mut headers = vec![
-        "ordinal", "pod", "status", "ready", "restarts", "node", "ip", "age", "revision",
-    ];
-    if opts.show_labels {
-        headers.push("labels");
-    }
-    render::table_with(&headers, rows, !opts.no_headers)
+        .collect()
 }
 
 /// OnDelete: the pods on an older template, which keep it until they are deleted (upstream's

@@ -1,9 +1,10 @@
 //! `logs NAME`: the pods' logs merged into one stream with a `[pod/container]` prefix.
-//! Following opens one streaming connection per (pod, container), picks up new pods from a pod
-//! watch, and resumes a cut stream with `sinceTime` + de-duplication.
+//! Following opens one streaming connection per (pod, container), picks up new pods from the
+//! follow stream's pod watch, and resumes a cut stream with `sinceTime` + de-duplication, also
+//! after an API server restart (waiting for the server as long as it takes).
 
 use std::collections::HashSet;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use anyhow::{bail, Result};
@@ -11,11 +12,12 @@ use futures::{AsyncBufReadExt, StreamExt};
 use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::Pod;
-use kube::api::{LogParams, WatchEvent};
+use kube::api::LogParams;
 use tokio::sync::mpsc;
 
 use super::list::selector;
 use crate::cli::{LogsArgs, OutputFormat};
+use crate::kube::follow::{Follow, Update};
 use crate::kube::Kube;
 use crate::manifest::observe::{self as logic, Dedupe};
 use crate::Ctx;
@@ -176,7 +178,7 @@ pub async fn run(args: LogsArgs, ctx: &Ctx) -> Result<()> {
     let sts = kube.get_statefulset(&name).await?;
     // Pods this user may not list: the pods the set's spec names (`NAME-<ordinal>`, their
     // containers from the template) are read by name, and it is said.
-    let (pods, rv, unlisted) = match kube.list_pods_rv(&sts).await {
+    let (pods, _, unlisted) = match kube.list_pods_rv(&sts).await {
         Ok((pods, rv)) => (pods, rv, false),
         Err(e) if crate::kube::is_forbidden(&e) => {
             eprintln!(
@@ -253,16 +255,8 @@ pub async fn run(args: LogsArgs, ctx: &Ctx) -> Result<()> {
             .and_then(|p| p.metadata.name.clone())
             .unwrap_or_default()
     });
-    tokio::spawn(watch_pods(
-        kube.clone(),
-        sts,
-        rv,
-        only,
-        args,
-        base,
-        tx,
-        started,
-    ));
+    let _notice = crate::render::progress::Notice::spawn(std::io::stderr().is_terminal());
+    tokio::spawn(watch_pods(kube.clone(), sts, only, args, base, tx, started));
     while let Some(l) = rx.recv().await {
         printer.print(&l)?;
     }
@@ -467,6 +461,7 @@ async fn follow_stream(
 ) {
     let mut dedupe = Dedupe::default();
     let mut failures = 0u32;
+    let mut pause = RECONNECT_FIRST;
     loop {
         let mut req = lp.clone();
         if let Some(t) = dedupe.resume_from() {
@@ -477,6 +472,7 @@ async fn follow_stream(
         match kube.log_stream(&pod, &req).await {
             Ok(reader) => {
                 failures = 0;
+                pause = RECONNECT_FIRST;
                 let mut lines = reader.lines();
                 while let Some(Ok(raw)) = lines.next().await {
                     let l = parse_line(&pod, &container, &raw);
@@ -494,6 +490,9 @@ async fn follow_stream(
                 eprintln!("no logs from {pod}/{container}: {e:#}");
                 return;
             }
+            // The server is away (a restart): wait for it as long as it takes; the notice on
+            // stderr says so. Other failures end the stream after a while.
+            Err(_) if crate::kube::conn::is_lost() => {}
             Err(e) => {
                 failures += 1;
                 if failures > 50 {
@@ -519,77 +518,57 @@ async fn follow_stream(
             // An init container (not a sidecar) that completed never runs again in this pod:
             // its stream is complete, nothing to reconnect to.
             Ok(Some(p)) if init_completed(&p, &container) => return,
-            _ => {}
+            Ok(Some(_)) => pause = RECONNECT_FIRST,
+            Err(_) => {}
         }
-        tokio::time::sleep(Duration::from_millis(250)).await;
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(RECONNECT_MAX);
     }
 }
 
-/// Watches the StatefulSet's pods and starts streams for pods (or restarted containers) that
-/// appear; relists after a 410 or a cut watch.
-#[allow(clippy::too_many_arguments)]
+/// The pause before a cut log stream is opened again: 250 ms, doubling while the server
+/// does not answer, up to 5 s (as the follow stream's watches).
+const RECONNECT_FIRST: Duration = Duration::from_millis(250);
+const RECONNECT_MAX: Duration = Duration::from_secs(5);
+
+/// Follows the StatefulSet's pods (the follow stream: one list+watch, resumed after a cut or a
+/// server restart, relisted on 410) and starts streams for pods (or restarted containers)
+/// that appear, those created while the server was away included.
 async fn watch_pods(
     kube: Kube,
     sts: StatefulSet,
-    mut rv: String,
     only: Option<String>,
     args: LogsArgs,
     base: LogParams,
     tx: mpsc::Sender<LogLine>,
     mut started: HashSet<(String, String)>,
 ) {
-    let sel = selector(&sts);
-    // Only the set's own pods (by controller UID): another set's selector may overlap.
-    let wanted = |p: &Pod| {
-        crate::kube::owns(&sts, p)
-            && only
-                .as_deref()
-                .is_none_or(|o| p.metadata.name.as_deref() == Some(o))
+    let what = Follow {
+        pods: Some((selector(&sts), sts.metadata.uid.clone())),
+        ..Default::default()
     };
-    loop {
-        let mut relist = false;
-        match kube.obs_watch_pods(&sel, &rv).await {
-            Ok(mut events) => {
-                while let Some(ev) = events.next().await {
-                    match ev {
-                        Ok(WatchEvent::Added(p)) | Ok(WatchEvent::Modified(p)) => {
-                            if let Some(v) = p.metadata.resource_version.clone() {
-                                rv = v;
-                            }
-                            if wanted(&p) {
-                                for c in containers(&p, &args, false) {
-                                    start_if_running(&kube, &p, &c, &base, &tx, &mut started, true);
-                                }
-                            }
-                        }
-                        Ok(WatchEvent::Deleted(p)) => {
-                            if let Some(v) = p.metadata.resource_version.clone() {
-                                rv = v;
-                            }
-                        }
-                        Ok(WatchEvent::Bookmark(b)) => rv = b.metadata.resource_version,
-                        Ok(WatchEvent::Error(e)) => {
-                            relist = e.code == 410;
-                            break;
-                        }
-                        Err(_) => break,
-                    }
-                }
-            }
-            Err(_) => relist = true,
-        }
+    let name = sts.metadata.name.clone().unwrap_or_default();
+    let mut pods = kube.follow_with(&name, &what).boxed();
+    let wanted = |p: &Pod| {
+        only.as_deref()
+            .is_none_or(|o| p.metadata.name.as_deref() == Some(o))
+    };
+    while let Some(update) = pods.next().await {
         if tx.is_closed() {
             return;
         }
-        if relist {
-            tokio::time::sleep(Duration::from_millis(250)).await;
-            if let Ok((pods, v)) = kube.list_pods_rv(&sts).await {
-                rv = v;
-                for p in pods.iter().filter(|p| wanted(p)) {
-                    for c in containers(p, &args, false) {
-                        start_if_running(&kube, p, &c, &base, &tx, &mut started, true);
-                    }
-                }
+        let found = match update {
+            Ok(Update::Pods(list)) => list,
+            Ok(Update::Pod(p)) => vec![p],
+            Ok(_) => continue,
+            Err(e) => {
+                eprintln!("error: watching the pods of statefulset {name}: {e:#}");
+                return;
+            }
+        };
+        for p in found.iter().filter(|p| wanted(p)) {
+            for c in containers(p, &args, false) {
+                start_if_running(&kube, p, &c, &base, &tx, &mut started, true);
             }
         }
     }

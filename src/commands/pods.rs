@@ -1,9 +1,17 @@
-//! `pods`: the pods a StatefulSet controls (by ownerReference uid), with revision and status.
+//! `pods NAME`: the set's pods with their revisions; `-w` then a row per change.
+
+use std::collections::{HashMap, HashSet};
+use std::io::IsTerminal;
 
 use anyhow::Result;
+use futures::StreamExt;
 use jiff::Timestamp;
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::Pod;
 
 use crate::cli::{OutputFormat, PodsArgs};
+use crate::kube::follow::Update;
+use crate::kube::Kube;
 use crate::render;
 use crate::Ctx;
 
@@ -17,6 +25,7 @@ pub async fn run(args: PodsArgs, ctx: &Ctx) -> Result<()> {
         Some(OutputFormat::Name) | Some(OutputFormat::Yaml) | Some(OutputFormat::Json)
     ) && !ctx.global.output.as_ref().is_some_and(|o| o.is_template());
     let (sts, pods, revisions) = kube.statefulset_with(&name, true, table).await?;
+    let numbers = super::get::numbers(revisions);
     let mut pods = pods.transpose()?.unwrap_or_default();
     pods.sort_by_key(|p| {
         crate::render::status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default())
@@ -46,6 +55,26 @@ pub async fn run(args: PodsArgs, ctx: &Ctx) -> Result<()> {
         render::template_out(&ctx.global, &render::list_value(items), args.no_headers)?;
         return Ok(());
     }
+    let opts = super::get::PodTable {
+        sorted: args.sort_by.is_some(),
+        no_headers: args.no_headers,
+        show_labels: args.show_labels,
+    };
+    print_pods(&name, &sts, &pods, &numbers, opts, ctx)?;
+    if !args.watch {
+        return Ok(());
+    }
+    watch(&kube, sts, &pods, &numbers, opts, ctx).await
+}
+
+fn print_pods(
+    name: &str,
+    sts: &StatefulSet,
+    pods: &[Pod],
+    numbers: &super::get::Numbers,
+    opts: super::get::PodTable,
+    ctx: &Ctx,
+) -> Result<()> {
     match ctx.global.output {
         Some(OutputFormat::Name) => {
             let names: Vec<String> = pods
@@ -74,18 +103,126 @@ pub async fn run(args: PodsArgs, ctx: &Ctx) -> Result<()> {
                 eprintln!("No pods found for statefulset {name}.");
                 return Ok(());
             }
-            let numbers = super::get::numbers(revisions);
             render::out(&super::get::pod_table_with(
-                &sts,
-                &pods,
-                &numbers,
+                sts,
+                pods,
+                numbers,
                 Timestamp::now(),
-                super::get::PodTable {
-                    sorted: args.sort_by.is_some(),
-                    no_headers: args.no_headers,
-                    show_labels: args.show_labels,
-                },
+                opts,
             ))
         }
+    }
+}
+
+/// `-w`, as `kubectl get pods -w`: after the table, one row (one name, one document) per
+/// change of a pod of the set, deleted ones included, on the follow stream (the set and its
+/// pods: one list+watch each, resumed after a cut or a server restart). Its list tells what
+/// changed between ours and the watch: only those are printed, and so after a relist.
+/// Revision numbers are those listed first (a revision made later shows its hash).
+async fn watch(
+    kube: &Kube,
+    mut sts: StatefulSet,
+    pods: &[Pod],
+    numbers: &super::get::Numbers,
+    opts: super::get::PodTable,
+    ctx: &Ctx,
+) -> Result<()> {
+    let name = sts.metadata.name.clone().unwrap_or_default();
+    let rv = |p: &Pod| p.metadata.resource_version.clone().unwrap_or_default();
+    let mut shown: HashMap<String, String> = pods
+        .iter()
+        .map(|p| (p.metadata.name.clone().unwrap_or_default(), rv(p)))
+        .collect();
+    let mut stream = kube
+        .follow(
+            &name,
+            &super::list::selector(&sts),
+            sts.metadata.uid.clone(),
+            false,
+        )
+        .boxed();
+    let _notice = render::progress::Notice::spawn(std::io::stderr().is_terminal());
+    while let Some(update) = stream.next().await {
+        let changed = match update? {
+            Update::Set(Some(s)) => {
+                sts = s;
+                continue;
+            }
+            Update::Set(None) => {
+                eprintln!("statefulset {name} was deleted");
+                return Ok(());
+            }
+            Update::Pods(list) => {
+                let now: HashSet<String> = list
+                    .iter()
+                    .filter_map(|p| p.metadata.name.clone())
+                    .collect();
+                shown.retain(|k, _| now.contains(k));
+                list
+            }
+            Update::Pod(p) => vec![p],
+            Update::PodGone(p) => {
+                shown.remove(p.metadata.name.as_deref().unwrap_or_default());
+                print_change(&sts, &p, numbers, opts, ctx)?;
+                continue;
+            }
+            Update::Events(_) | Update::Event(_) => continue,
+        };
+        for p in changed {
+            let v = rv(&p);
+            let name = p.metadata.name.clone().unwrap_or_default();
+            if shown.insert(name, v.clone()).as_ref() != Some(&v) {
+                print_change(&sts, &p, numbers, opts, ctx)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_change(
+    sts: &StatefulSet,
+    p: &Pod,
+    numbers: &super::get::Numbers,
+    opts: super::get::PodTable,
+    ctx: &Ctx,
+) -> Result<()> {
+    let mut headers = super::get::POD_HEADERS.to_vec();
+    if opts.show_labels {
+        headers.push("labels");
+    }
+    // Under -w a template prints each change alone, as kubectl get -w does.
+    if ctx.global.output.as_ref().is_some_and(|o| o.is_template()) {
+        let v = crate::manifest::typed(&render::object_value(p, true), "v1", "Pod");
+        if render::template_out(&ctx.global, &v, true)? {
+            return Ok(());
+        }
+    }
+    match &ctx.global.output {
+        Some(OutputFormat::Name) => render::out(&format!(
+            "pod/{}",
+            p.metadata.name.as_deref().unwrap_or_default()
+        )),
+        Some(f @ (OutputFormat::Json | OutputFormat::Yaml)) => {
+            let v = crate::manifest::typed(&render::object_value(p, false), "v1", "Pod");
+            if *f == OutputFormat::Yaml {
+                render::out(&format!("---\n{}", render::to_yaml(&v)?))
+            } else {
+                render::out(&render::to_json(&v)?)
+            }
+        }
+        _ => render::out(&render::table_with(
+            &headers,
+            super::get::pod_rows(
+                sts,
+                std::slice::from_ref(p),
+                numbers,
+                Timestamp::now(),
+                super::get::PodTable {
+                    sorted: true,
+                    ..opts
+                },
+            ),
+            false,
+        )),
     }
 }

@@ -1,7 +1,8 @@
 //! `top NAME` (alias `monitor`): CPU and memory per pod from metrics.k8s.io, the totals and the
 //! busiest pods; `--watch` refreshes and draws sparklines of the history seen.
-//! Two requests per refresh: the pods (by the StatefulSet pod label, filtered to this
-//! StatefulSet's controller reference) and their PodMetrics (same selector).
+//! Two requests: the pods (by the StatefulSet pod label, filtered to this StatefulSet's
+//! controller reference) and their PodMetrics (same selector). `--watch` follows the pods
+//! (the set's GET, then one list+watch) and reads the metrics again every `--interval`.
 //! With `--prometheus URL` (or $KUBECTL_STATEFULSET_PROMETHEUS): the pods, then four range
 //! queries at once (CPU, memory working set, network in/out per pod) over `--range`.
 
@@ -9,9 +10,12 @@ use jiff::Timestamp;
 use std::collections::BTreeMap;
 
 use anyhow::{bail, Result};
+use futures::StreamExt;
 use k8s_openapi::api::core::v1::Pod;
+use std::io::IsTerminal;
 
 use crate::cli::{OutputFormat, TopArgs};
+use crate::kube::follow::{Follow, Update};
 use crate::kube::observe::POD_NAME_LABEL;
 use crate::kube::prometheus::Prometheus;
 use crate::kube::Kube;
@@ -97,6 +101,100 @@ async fn sample(kube: &Kube, name: &str) -> Result<(Sample, Vec<String>)> {
         })
         .collect();
     Ok((sample, notes))
+}
+
+/// The usage of `pods` (one request: their PodMetrics).
+async fn sample_of(kube: &Kube, pods: &[Pod]) -> Result<Sample> {
+    let metrics = kube.list_pod_metrics(POD_NAME_LABEL).await?;
+    let by_name: BTreeMap<String, (f64, f64)> = metrics
+        .iter()
+        .filter_map(|m| {
+            m["metadata"]["name"]
+                .as_str()
+                .map(|n| (n.to_string(), logic::pod_usage(m)))
+        })
+        .collect();
+    Ok(pods
+        .iter()
+        .map(|p| {
+            let n = p.metadata.name.clone().unwrap_or_default();
+            let u = by_name.get(&n).copied();
+            (n, u)
+        })
+        .collect())
+}
+
+/// `--watch`: the set's pods from the follow stream (one list+watch: pods that come and go
+/// need no new list, and the watch resumes after a cut or a server restart). The metrics
+/// (metrics.k8s.io, Prometheus) have no watch, so they are read again every `--interval`:
+/// the only requests repeated on an interval, never one of the set or its pods.
+struct WatchedPods {
+    stream: futures::stream::BoxStream<'static, Result<Update>>,
+    pods: BTreeMap<String, Pod>,
+    listed: bool,
+    tick: tokio::time::Interval,
+}
+
+impl WatchedPods {
+    async fn new(kube: &Kube, name: &str, interval: std::time::Duration) -> Result<Self> {
+        let sts = kube.get_statefulset(name).await?;
+        let what = Follow {
+            pods: Some((super::list::selector(&sts), sts.metadata.uid.clone())),
+            ..Default::default()
+        };
+        let mut tick = tokio::time::interval(interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        Ok(WatchedPods {
+            stream: kube.follow_with(name, &what).boxed(),
+            pods: BTreeMap::new(),
+            listed: false,
+            tick,
+        })
+    }
+
+    /// Takes the pods' changes until the next refresh is due (the first once they are
+    /// listed); the pods then, by ordinal.
+    async fn next(&mut self) -> Result<Vec<Pod>> {
+        loop {
+            tokio::select! {
+                update = self.stream.next() => match update {
+                    Some(Ok(Update::Pods(list))) => {
+                        self.listed = true;
+                        self.pods = list
+                            .into_iter()
+                            .map(|p| (p.metadata.name.clone().unwrap_or_default(), p))
+                            .collect();
+                    }
+                    Some(Ok(Update::Pod(p))) => {
+                        self.pods.insert(p.metadata.name.clone().unwrap_or_default(), p);
+                    }
+                    Some(Ok(Update::PodGone(p))) => {
+                        self.pods.remove(p.metadata.name.as_deref().unwrap_or_default());
+                    }
+                    Some(Ok(_)) => {}
+                    Some(Err(e)) => return Err(e),
+                    None => bail!("the watch of the pods ended"),
+                },
+                _ = self.tick.tick(), if self.listed => break,
+            }
+        }
+        let mut pods: Vec<Pod> = self.pods.values().cloned().collect();
+        pods.sort_by_key(|p| {
+            render::status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default())
+                .unwrap_or(i64::MAX)
+        });
+        Ok(pods)
+    }
+}
+
+/// A refresh that failed because the server does not answer is skipped (stderr says
+/// "reconnecting…"); other failures end the command.
+fn skip_if_away<T>(r: Result<T>) -> Result<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(_) if crate::kube::conn::is_lost() => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 fn cpu(m: f64) -> String {
@@ -213,13 +311,20 @@ pub async fn run(args: TopArgs, ctx: &Ctx) -> Result<()> {
     let kube = ctx.kube().await?;
     let name = super::name_or_pick(args.name, ctx, &kube).await?;
     let mut first = true;
+    let mut watched = match args.watch {
+        true => Some(WatchedPods::new(&kube, &name, interval).await?),
+        false => None,
+    };
+    let _notice = args
+        .watch
+        .then(|| render::progress::Notice::spawn(std::io::stderr().is_terminal()));
     loop {
-        let pods: Vec<String> = owned_pods(&kube, &name)
-            .await?
-            .into_iter()
-            .filter_map(|p| p.metadata.name)
-            .collect();
-        if pods.is_empty() && first {
+        let pods = match &mut watched {
+            Some(w) => w.next().await?,
+            None => owned_pods(&kube, &name).await?,
+        };
+        let pods: Vec<String> = pods.into_iter().filter_map(|p| p.metadata.name).collect();
+        if pods.is_empty() && first && watched.is_none() {
             kube.get_statefulset(&name).await?;
         }
         first = false;
@@ -227,11 +332,13 @@ pub async fn run(args: TopArgs, ctx: &Ctx) -> Result<()> {
         let series = if pods.is_empty() {
             prom::PodSeries::new()
         } else {
-            prom::by_pod(
-                &server
-                    .pod_series(&kube.namespace, &pods, &window, now)
-                    .await?,
-            )
+            let found = server
+                .pod_series(&kube.namespace, &pods, &window, now)
+                .await;
+            match skip_if_away(found)? {
+                Some(found) => prom::by_pod(&found),
+                None => continue,
+            }
         };
         let report = PromReport {
             name: &name,
@@ -253,7 +360,6 @@ pub async fn run(args: TopArgs, ctx: &Ctx) -> Result<()> {
         if !args.watch {
             return Ok(());
         }
-        tokio::time::sleep(interval).await;
     }
 }
 
@@ -433,14 +539,33 @@ async fn run_metrics(args: TopArgs, interval: std::time::Duration, ctx: &Ctx) ->
     let name = super::name_or_pick(args.name, ctx, &kube).await?;
     let mut history: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
     let mut first = true;
+    let mut watched = match args.watch {
+        true => Some(WatchedPods::new(&kube, &name, interval).await?),
+        false => None,
+    };
+    let _notice = args
+        .watch
+        .then(|| render::progress::Notice::spawn(std::io::stderr().is_terminal()));
     loop {
-        let (s, notes) = sample(&kube, &name).await?;
-        if first {
-            for n in &notes {
-                eprintln!("warning: {n}");
+        let s = match &mut watched {
+            Some(w) => {
+                let pods = w.next().await?;
+                match skip_if_away(sample_of(&kube, &pods).await)? {
+                    Some(s) => s,
+                    None => continue,
+                }
             }
-        }
-        if s.is_empty() && first {
+            None => {
+                let (s, notes) = sample(&kube, &name).await?;
+                if first {
+                    for n in &notes {
+                        eprintln!("warning: {n}");
+                    }
+                }
+                s
+            }
+        };
+        if s.is_empty() && first && watched.is_none() {
             // Only now: is it a missing StatefulSet or one without pods?
             kube.get_statefulset(&name).await?;
         }
@@ -466,7 +591,6 @@ async fn run_metrics(args: TopArgs, interval: std::time::Duration, ctx: &Ctx) ->
         if !args.watch {
             return Ok(());
         }
-        tokio::time::sleep(interval).await;
     }
 }
 

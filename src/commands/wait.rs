@@ -7,7 +7,6 @@
 
 use jiff::Timestamp;
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use anyhow::{anyhow, Result};
 use futures::StreamExt;
@@ -21,6 +20,7 @@ use crate::kube::Kube;
 use crate::manifest::rollout::{self, Viewer};
 use crate::manifest::stuck;
 use crate::manifest::validate;
+use crate::render::progress::Progress;
 use crate::render::status;
 use crate::Ctx;
 
@@ -42,32 +42,18 @@ pub fn deadline(timeout: &str) -> Result<Option<Instant>> {
     Ok((!d.is_zero()).then(|| Instant::now() + d))
 }
 
-/// Progress output.
+/// Progress output (render::progress: the same bar for every --wait).
 struct Show {
-    bar: Option<indicatif::ProgressBar>,
+    bar: Progress,
     last_line: String,
     pod_states: BTreeMap<String, String>,
 }
 
 impl Show {
     fn new(ctx: &Ctx, goal: Goal) -> Show {
-        let bar = ctx.stderr_tty.then(|| {
-            let b = indicatif::ProgressBar::new(1);
-            let template = if goal == Goal::Rollout {
-                "{spinner} [{bar:30}] {pos}/{len} updated  {msg}"
-            } else {
-                "{spinner} [{bar:30}] {msg}"
-            };
-            b.set_style(
-                indicatif::ProgressStyle::with_template(template)
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                    .progress_chars("=> "),
-            );
-            b.enable_steady_tick(Duration::from_millis(120));
-            b
-        });
+        let unit = (goal == Goal::Rollout).then_some("updated");
         Show {
-            bar,
+            bar: Progress::new(ctx.stderr_tty, unit),
             last_line: String::new(),
             pod_states: BTreeMap::new(),
         }
@@ -78,10 +64,7 @@ impl Show {
             return;
         }
         self.last_line = text.to_string();
-        match &self.bar {
-            Some(b) => b.println(text),
-            None => eprintln!("{text}"),
-        }
+        self.bar.println(text);
     }
 
     /// One line per pod state change (created, Pending, Running 1/1, Terminating, deleted).
@@ -94,11 +77,7 @@ impl Show {
             Some(s) => self.pod_states.insert(name.to_string(), s),
             None => self.pod_states.remove(name),
         };
-        let line = format!("pod {name}: {text}");
-        match &self.bar {
-            Some(b) => b.println(line),
-            None => eprintln!("{line}"),
-        }
+        self.bar.println(&format!("pod {name}: {text}"));
     }
 
     fn status(&mut self, sts: &StatefulSet, pods: &BTreeMap<String, Pod>, goal: Goal) {
@@ -120,28 +99,24 @@ impl Show {
                 )
             })
             .unwrap_or_default();
-        if let Some(b) = &self.bar {
-            b.set_length(desired.max(1));
-            b.set_position(if goal == Goal::Scale {
-                (ready.max(0) as u64).min(desired)
-            } else {
-                updated.max(0) as u64
-            });
-            if goal == Goal::Scale {
-                let list: Vec<Pod> = pods.values().cloned().collect();
-                b.set_message(rollout::scale_progress(sts, &list));
-            } else {
-                b.set_message(format!(
-                    "updated {updated}/{desired}, ready {ready}/{desired}{busy}"
-                ));
-            }
+        if goal == Goal::Scale {
+            let list: Vec<Pod> = pods.values().cloned().collect();
+            self.bar.set(
+                (ready.max(0) as u64).min(desired),
+                desired,
+                rollout::scale_progress(sts, &list),
+            );
+        } else {
+            self.bar.set(
+                updated.max(0) as u64,
+                desired,
+                format!("updated {updated}/{desired}, ready {ready}/{desired}{busy}"),
+            );
         }
     }
 
     fn finish(&mut self) {
-        if let Some(b) = &self.bar {
-            b.finish_and_clear();
-        }
+        self.bar.finish();
     }
 }
 
@@ -228,6 +203,7 @@ async fn run_loop(
     // The set, its pods and (except for Gone) its events, each listed then watched; relists
     // on 410 and resumes after cuts with backoff (crate::kube::follow).
     let mut stream = Box::pin(kube.follow(name, &selector, uid, goal != Goal::Gone));
+    let _notice = show.bar.connection_notice();
     let mut current = sts;
     let mut pods: BTreeMap<String, Pod> = BTreeMap::new();
     let mut events: Vec<Event> = Vec::new();

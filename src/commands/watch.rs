@@ -1,6 +1,7 @@
 //! `get NAME --watch`: the detail view redrawn in place whenever the StatefulSet or one of its
-//! pods changes (two watches, no polling), with the rollout's progress; without a terminal one
-//! summary line per change.
+//! pods changes (the follow stream: one list+watch of each, no polling), with the rollout's
+//! progress; without a terminal one summary line per change. While the server does not
+//! answer, stderr says so (`Notice`) and the watches resume where they were.
 
 use jiff::Timestamp;
 use std::collections::BTreeMap;
@@ -10,9 +11,9 @@ use anyhow::Result;
 use futures::StreamExt;
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::Pod;
-use kube::api::WatchEvent;
 
 use super::list::selector;
+use crate::kube::follow::Update;
 use crate::kube::Kube;
 use crate::render;
 use crate::Ctx;
@@ -67,30 +68,68 @@ pub fn summary(sts: &StatefulSet, pods: &BTreeMap<String, Pod>) -> String {
 
 pub async fn run(kube: &Kube, name: &str, ctx: &Ctx) -> Result<()> {
     let tty = std::io::stdout().is_terminal();
-    let mut sts = kube.get_statefulset(name).await?;
-    let sel = selector(&sts);
-    // Pods this user may not list: the set alone is watched, and the page says so.
-    let (list, mut pod_rv, forbidden) = match kube.list_pods_rv(&sts).await {
-        Ok((list, rv)) => (list, rv, false),
-        Err(e) if crate::kube::is_forbidden(&e) => {
-            eprintln!("warning: the pods are not shown: {e}");
-            (Vec::new(), String::new(), true)
-        }
-        Err(e) => return Err(e),
-    };
-    let mut pods: BTreeMap<String, Pod> = list
-        .into_iter()
-        .map(|p| (p.metadata.name.clone().unwrap_or_default(), p))
-        .collect();
-    let mut sts_rv = sts.metadata.resource_version.clone().unwrap_or_default();
+    // The set's selector and UID pick its pods; then one list+watch of each (the follow
+    // stream: relists on 410, resumes after a cut or a server restart).
+    let first = kube.get_statefulset(name).await?;
+    let mut follow = kube
+        .follow(name, &selector(&first), first.metadata.uid.clone(), false)
+        .boxed();
+    // Pods this user may not list: the set alone is followed, and the page says so.
+    let mut forbidden = false;
+    let _notice = render::progress::Notice::spawn(std::io::stderr().is_terminal());
+    let mut sts = first;
+    let mut pods: BTreeMap<String, Pod> = BTreeMap::new();
+    let mut listed = (false, false);
     let mut last = String::new();
-    let mut sts_watch = kube.obs_watch_statefulset(name, &sts_rv).await?.boxed();
-    let mut pod_watch = if forbidden {
-        futures::stream::pending().boxed()
-    } else {
-        kube.obs_watch_pods(&sel, &pod_rv).await?.boxed()
-    };
-    loop {
+    let _ = ctx;
+    while let Some(update) = follow.next().await {
+        let update = match update {
+            Err(e) if !forbidden && crate::kube::is_forbidden(&e) => {
+                eprintln!("warning: the pods are not shown: {e}");
+                forbidden = true;
+                listed.1 = true;
+                pods.clear();
+                follow = kube
+                    .follow_with(
+                        name,
+                        &crate::kube::follow::Follow {
+                            set: true,
+                            ..Default::default()
+                        },
+                    )
+                    .boxed();
+                continue;
+            }
+            other => other?,
+        };
+        match update {
+            Update::Set(Some(s)) => {
+                sts = s;
+                listed.0 = true;
+            }
+            Update::Set(None) => {
+                eprintln!("statefulset {name} was deleted");
+                return Ok(());
+            }
+            Update::Pods(list) => {
+                pods = list
+                    .into_iter()
+                    .map(|p| (p.metadata.name.clone().unwrap_or_default(), p))
+                    .collect();
+                listed.1 = true;
+            }
+            Update::Pod(p) => {
+                pods.insert(p.metadata.name.clone().unwrap_or_default(), p);
+            }
+            Update::PodGone(p) => {
+                pods.remove(p.metadata.name.as_deref().unwrap_or_default());
+            }
+            Update::Events(_) | Update::Event(_) => {}
+        }
+        // Nothing is drawn before both lists are in.
+        if !(listed.0 && listed.1) {
+            continue;
+        }
         let text = if tty {
             let all: Vec<Pod> = pods.values().cloned().collect();
             let page = super::get::detail(&sts, &all, Timestamp::now());
@@ -112,52 +151,6 @@ pub async fn run(kube: &Kube, name: &str, ctx: &Ctx) -> Result<()> {
             render::out(&text)?;
             last = text;
         }
-        let _ = ctx;
-        tokio::select! {
-            ev = sts_watch.next() => match ev {
-                Some(Ok(WatchEvent::Added(s))) | Some(Ok(WatchEvent::Modified(s))) => {
-                    sts_rv = s.metadata.resource_version.clone().unwrap_or_default();
-                    sts = s;
-                }
-                Some(Ok(WatchEvent::Deleted(_))) => {
-                    eprintln!("statefulset {name} was deleted");
-                    return Ok(());
-                }
-                Some(Ok(WatchEvent::Bookmark(b))) => sts_rv = b.metadata.resource_version,
-                Some(Ok(WatchEvent::Error(e))) if e.code == 410 => {
-                    sts = kube.get_statefulset(name).await?;
-                    sts_rv = sts.metadata.resource_version.clone().unwrap_or_default();
-                    sts_watch = kube.obs_watch_statefulset(name, &sts_rv).await?.boxed();
-                }
-                _ => {
-                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-                    sts_watch = kube.obs_watch_statefulset(name, &sts_rv).await?.boxed();
-                }
-            },
-            ev = pod_watch.next() => match ev {
-                Some(Ok(WatchEvent::Added(p))) | Some(Ok(WatchEvent::Modified(p))) => {
-                    pod_rv = p.metadata.resource_version.clone().unwrap_or_default();
-                    // Only the pods the set controls (another set's selector may overlap).
-                    if crate::kube::owns(&sts, &p) {
-                        pods.insert(p.metadata.name.clone().unwrap_or_default(), p);
-                    }
-                }
-                Some(Ok(WatchEvent::Deleted(p))) => {
-                    pod_rv = p.metadata.resource_version.clone().unwrap_or_default();
-                    pods.remove(p.metadata.name.as_deref().unwrap_or_default());
-                }
-                Some(Ok(WatchEvent::Bookmark(b))) => pod_rv = b.metadata.resource_version,
-                Some(Ok(WatchEvent::Error(e))) if e.code == 410 => {
-                    let (list, rv) = kube.list_pods_rv(&sts).await?;
-                    pods = list.into_iter().map(|p| (p.metadata.name.clone().unwrap_or_default(), p)).collect();
-                    pod_rv = rv;
-                    pod_watch = kube.obs_watch_pods(&sel, &pod_rv).await?.boxed();
-                }
-                _ => {
-                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-                    pod_watch = kube.obs_watch_pods(&sel, &pod_rv).await?.boxed();
-                }
-            },
-        }
     }
+    Ok(())
 }

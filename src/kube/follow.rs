@@ -1,8 +1,10 @@
 //! Following a StatefulSet: one stream of the set, its pods (those whose controller is the set,
 //! by UID) and optionally the set's events, built on `kube::runtime::watcher`. The watcher
 //! lists, then watches from the list's resourceVersion; it lists again on 410 Gone and resumes
-//! after a cut connection, with kube's default backoff (800 ms doubling to 30 s). Every --wait
-//! runs on it.
+//! after a cut connection, with a backoff of 250 ms doubling to 5 s (shorter than client-go's
+//! 800 ms to 30 s: a user is watching, and the server's return should show within seconds).
+//! Every --wait, `get --watch`, `events -w`, `top --watch`, `logs -f` (for new pods),
+//! `list -w` and `pods -w` run on it.
 
 use futures::{Stream, StreamExt};
 use k8s_openapi::api::apps::v1::StatefulSet;
@@ -31,17 +33,78 @@ pub enum Update {
     Event(Event),
 }
 
+/// A change of the StatefulSets `Kube::follow_statefulsets` follows.
+pub enum Change<K> {
+    /// All of them as listed (the first list, or a relist after 410).
+    Listed(Vec<K>),
+    /// One added or changed.
+    Applied(K),
+    /// One deleted.
+    Deleted(K),
+}
+
+/// What `Kube::follow_with` follows; each part is one list+watch.
+#[derive(Clone, Default)]
+pub struct Follow {
+    /// The set itself (`fieldSelector=metadata.name=NAME`).
+    pub set: bool,
+    /// Its pods: by this label selector, kept when the set with this UID controls them.
+    pub pods: Option<(String, Option<String>)>,
+    /// The set's events (`involvedObject.kind=StatefulSet,involvedObject.name=NAME`).
+    pub set_events: bool,
+    /// Pods' and claims' events: the namespace's events (a field selector cannot say "name
+    /// starts with"), those about a pod or a claim; the caller keeps the set's.
+    pub pod_events: bool,
+}
+
+/// The watchers' backoff after a failure: 250 ms doubling to 5 s, reset by the next event.
+struct Backoff {
+    next: std::time::Duration,
+}
+
+impl Backoff {
+    const FIRST: std::time::Duration = std::time::Duration::from_millis(250);
+    const MAX: std::time::Duration = std::time::Duration::from_secs(5);
+    fn new() -> Self {
+        Backoff { next: Self::FIRST }
+    }
+}
+
+impl Iterator for Backoff {
+    type Item = std::time::Duration;
+    fn next(&mut self) -> Option<Self::Item> {
+        let d = self.next;
+        self.next = (d * 2).min(Self::MAX);
+        Some(d)
+    }
+}
+
+impl kube::runtime::utils::Backoff for Backoff {
+    fn reset(&mut self) {
+        self.next = Self::FIRST;
+    }
+}
+
 /// A watch failure the watcher does not recover from by retrying: access refused (401, 403).
 /// Other failures (410, cuts, 5xx) are retried with backoff and never reach the caller.
 fn fatal(e: &watcher::Error) -> Option<anyhow::Error> {
-    let status = match e {
+    let (code, reason, message) = match e {
         watcher::Error::InitialListFailed(kube::Error::Api(s))
         | watcher::Error::WatchStartFailed(kube::Error::Api(s))
-        | watcher::Error::WatchFailed(kube::Error::Api(s)) => s.code,
-        watcher::Error::WatchError(s) => s.code,
+        | watcher::Error::WatchFailed(kube::Error::Api(s)) => {
+            (s.code, s.reason.clone(), s.message.clone())
+        }
+        watcher::Error::WatchError(s) => (s.code, s.reason.clone(), s.message.clone()),
         _ => return None,
     };
-    matches!(status, 401 | 403).then(|| anyhow::anyhow!("{e}"))
+    // An ApiFailure, so that callers tell a forbidden part (`is_forbidden`) from others.
+    matches!(code, 401 | 403).then(|| {
+        anyhow::Error::new(super::ApiFailure {
+            code,
+            reason,
+            message,
+        })
+    })
 }
 
 /// Buffers a watcher's initial list (Init … InitDone) so that a relist replaces what was known
@@ -92,55 +155,148 @@ impl Kube {
         uid: Option<String>,
         events: bool,
     ) -> impl Stream<Item = anyhow::Result<Update>> + Send + 'static + use<> {
-        let sts_api: Api<StatefulSet> = Api::namespaced(self.client.clone(), &self.namespace);
-        let set = buffered(
-            watcher(
-                sts_api,
-                watcher::Config::default().fields(&format!("metadata.name={name}")),
-            )
-            .default_backoff(),
-            |mut list| Some(Update::Set(list.pop())),
-            |ev| match ev {
-                watcher::Event::Apply(s) => Some(Update::Set(Some(s))),
-                watcher::Event::Delete(_) => Some(Update::Set(None)),
-                _ => None,
+        self.follow_with(
+            name,
+            &Follow {
+                set: true,
+                pods: Some((selector.to_string(), uid)),
+                set_events: events,
+                pod_events: false,
             },
-        );
-        let pod_api: Api<Pod> = Api::namespaced(self.client.clone(), &self.namespace);
-        let (uid_a, uid_b) = (uid.clone(), uid);
-        let pods = buffered(
-            watcher(pod_api, watcher::Config::default().labels(selector)).default_backoff(),
-            move |list| {
-                Some(Update::Pods(
-                    list.into_iter()
-                        .filter(|p| controlled_by(p, uid_a.as_deref()))
-                        .collect(),
-                ))
-            },
-            move |ev| match ev {
-                watcher::Event::Apply(p) if controlled_by(&p, uid_b.as_deref()) => {
-                    Some(Update::Pod(p))
-                }
-                watcher::Event::Delete(p) if controlled_by(&p, uid_b.as_deref()) => {
-                    Some(Update::PodGone(p))
-                }
-                _ => None,
-            },
-        );
-        let mut all = vec![set.boxed(), pods.boxed()];
-        if events {
-            let ev_api: Api<Event> = Api::namespaced(self.client.clone(), &self.namespace);
-            let fields = format!("involvedObject.kind=StatefulSet,involvedObject.name={name}");
-            let evs = buffered(
-                watcher(ev_api, watcher::Config::default().fields(&fields)).default_backoff(),
-                |list| Some(Update::Events(list)),
+        )
+    }
+
+    /// Follows what `what` names of the StatefulSet `name`, merged into one stream; each part
+    /// starts with its list (`Update::Set`, `Update::Pods`, `Update::Events` once per events
+    /// part).
+    pub fn follow_with(
+        &self,
+        name: &str,
+        what: &Follow,
+    ) -> impl Stream<Item = anyhow::Result<Update>> + Send + 'static + use<> {
+        let mut all = Vec::new();
+        if what.set {
+            let sts_api: Api<StatefulSet> = Api::namespaced(self.client.clone(), &self.namespace);
+            let set = buffered(
+                watcher(
+                    sts_api,
+                    watcher::Config::default().fields(&format!("metadata.name={name}")),
+                )
+                .backoff(Backoff::new()),
+                |mut list| Some(Update::Set(list.pop())),
                 |ev| match ev {
-                    watcher::Event::Apply(e) => Some(Update::Event(e)),
+                    watcher::Event::Apply(s) => Some(Update::Set(Some(s))),
+                    watcher::Event::Delete(_) => Some(Update::Set(None)),
                     _ => None,
                 },
             );
-            all.push(evs.boxed());
+            all.push(set.boxed());
+        }
+        if let Some((selector, uid)) = &what.pods {
+            let pod_api: Api<Pod> = Api::namespaced(self.client.clone(), &self.namespace);
+            let (uid_a, uid_b) = (uid.clone(), uid.clone());
+            let pods = buffered(
+                watcher(pod_api, watcher::Config::default().labels(selector))
+                    .backoff(Backoff::new()),
+                move |list| {
+                    Some(Update::Pods(
+                        list.into_iter()
+                            .filter(|p| controlled_by(p, uid_a.as_deref()))
+                            .collect(),
+                    ))
+                },
+                move |ev| match ev {
+                    watcher::Event::Apply(p) if controlled_by(&p, uid_b.as_deref()) => {
+                        Some(Update::Pod(p))
+                    }
+                    watcher::Event::Delete(p) if controlled_by(&p, uid_b.as_deref()) => {
+                        Some(Update::PodGone(p))
+                    }
+                    _ => None,
+                },
+            );
+            all.push(pods.boxed());
+        }
+        if what.set_events {
+            let fields = format!("involvedObject.kind=StatefulSet,involvedObject.name={name}");
+            all.push(self.follow_events(Some(&fields), |_| true).boxed());
+        }
+        if what.pod_events {
+            // Every pod's and claim's event: which are the set's is the caller's to tell (a
+            // claim's owner takes the set and the claims, see observe::event_is_for_pods).
+            let keep = |e: &Event| {
+                matches!(
+                    e.involved_object.kind.as_deref(),
+                    Some("Pod" | "PersistentVolumeClaim")
+                )
+            };
+            all.push(self.follow_events(None, keep).boxed());
         }
         futures::stream::select_all(all)
+    }
+
+    /// One list+watch of the namespace's events (by `fields`), those that `keep` accepts.
+    fn follow_events<F>(
+        &self,
+        fields: Option<&str>,
+        keep: F,
+    ) -> impl Stream<Item = anyhow::Result<Update>> + Send + 'static + use<F>
+    where
+        F: Fn(&Event) -> bool + Clone + Send + 'static,
+    {
+        let ev_api: Api<Event> = Api::namespaced(self.client.clone(), &self.namespace);
+        let mut config = watcher::Config::default();
+        if let Some(f) = fields {
+            config = config.fields(f);
+        }
+        let keep_b = keep.clone();
+        buffered(
+            watcher(ev_api, config).backoff(Backoff::new()),
+            move |list| Some(Update::Events(list.into_iter().filter(&keep).collect())),
+            move |ev| match ev {
+                watcher::Event::Apply(e) if keep_b(&e) => Some(Update::Event(e)),
+                _ => None,
+            },
+        )
+    }
+
+    /// Follows the StatefulSets of the namespace (all namespaces with `all`), by label
+    /// selector: one list+watch (`list -w`), resumed after a cut or a server restart.
+    pub fn follow_statefulsets(
+        &self,
+        all: bool,
+        selector: Option<&str>,
+    ) -> impl Stream<Item = anyhow::Result<Change<StatefulSet>>> + Send + 'static + use<> {
+        let api: Api<StatefulSet> = if all {
+            Api::all(self.client.clone())
+        } else {
+            Api::namespaced(self.client.clone(), &self.namespace)
+        };
+        let mut config = watcher::Config::default();
+        if let Some(l) = selector {
+            config = config.labels(l);
+        }
+        let mut buffer = Vec::new();
+        watcher(api, config)
+            .backoff(Backoff::new())
+            .filter_map(move |ev| {
+                let out = match ev {
+                    Err(e) => fatal(&e).map(Err),
+                    Ok(watcher::Event::Init) => {
+                        buffer.clear();
+                        None
+                    }
+                    Ok(watcher::Event::InitApply(o)) => {
+                        buffer.push(o);
+                        None
+                    }
+                    Ok(watcher::Event::InitDone) => {
+                        Some(Ok(Change::Listed(std::mem::take(&mut buffer))))
+                    }
+                    Ok(watcher::Event::Apply(o)) => Some(Ok(Change::Applied(o))),
+                    Ok(watcher::Event::Delete(o)) => Some(Ok(Change::Deleted(o))),
+                };
+                futures::future::ready(out)
+            })
     }
 }

@@ -1,6 +1,7 @@
 //! The only module that talks to the API server: one kube `Client` built from
 //! --kubeconfig/KUBECONFIG/--context/-n, typed `Api`s, no discovery, and `-v` request logging.
 
+pub mod conn;
 pub mod follow;
 mod lean;
 pub mod lifecycle;
@@ -170,8 +171,12 @@ impl Kube {
                 kube::client::ClientBuilder::try_from(config.clone())
                     .map_err(|e| setup_error(e.into(), exec_command.as_deref()))?
             };
-        // Retries of reads sit inside the timeout: all attempts share --request-timeout.
-        let builder = builder.with_layer(&retry::RetryLayer::new(global.verbose));
+        // Every attempt tells whether the server answers (conn: the following commands'
+        // "reconnecting…"); retries of reads sit inside the timeout: all attempts share
+        // --request-timeout.
+        let builder = builder
+            .with_layer(&conn::ConnLayer)
+            .with_layer(&retry::RetryLayer::new(global.verbose));
         let client = match timeout {
             Some(d) => builder
                 .with_layer(&tower::timeout::TimeoutLayer::new(d))

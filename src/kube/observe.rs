@@ -1,23 +1,17 @@
 //! Requests of the observing commands: pod logs (one streaming connection per container),
-//! events (list + watch), PodMetrics (metrics.k8s.io), and watches of a StatefulSet and its pods.
+//! events (list), PodMetrics (metrics.k8s.io). Their watches run on the follow stream
+//! ([`super::follow`]).
 
 use anyhow::{anyhow, Result};
-use futures::{AsyncBufRead, Stream, StreamExt};
-use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::{Event, Pod};
-use kube::api::{ListParams, LogParams, WatchEvent, WatchParams};
+use futures::AsyncBufRead;
+use k8s_openapi::api::core::v1::Event;
+use kube::api::{ListParams, LogParams};
 use kube::Api;
 
 use super::{api_error, Kube};
 
 /// The label every StatefulSet pod carries (pkg/controller/statefulset/stateful_set_utils.go).
 pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
-
-/// The failure of a watch: 410 Gone means "relist".
-pub enum WatchFailure {
-    Gone,
-    Other(anyhow::Error),
-}
 
 impl Kube {
     /// One pods/log request; the server's message is the error (as kubectl prints it).
@@ -40,21 +34,6 @@ impl Kube {
         Ok(Box::pin(s))
     }
 
-    /// A watch of pods by label selector from `rv`.
-    pub async fn obs_watch_pods(
-        &self,
-        selector: &str,
-        rv: &str,
-    ) -> Result<impl Stream<Item = Result<WatchEvent<Pod>, kube::Error>> + use<>> {
-        let wp = WatchParams::default().labels(selector).timeout(290);
-        Ok(self
-            .pod_api()
-            .watch(&wp, rv)
-            .await
-            .map_err(|e| api_error(e, "pods", None, &self.namespace))?
-            .boxed())
-    }
-
     fn events_api(&self) -> Api<Event> {
         Api::namespaced(self.client.clone(), &self.namespace)
     }
@@ -71,41 +50,6 @@ impl Kube {
             .await
             .map_err(|e| api_error(e, "events", None, &self.namespace))?;
         Ok((l.items, l.metadata.resource_version.unwrap_or_default()))
-    }
-
-    /// A watch of events; `Err(WatchFailure::Gone)` when `rv` is too old.
-    pub async fn obs_watch_events(
-        &self,
-        fields: Option<&str>,
-        rv: &str,
-    ) -> Result<impl Stream<Item = Result<WatchEvent<Event>, kube::Error>> + use<>> {
-        let mut wp = WatchParams::default().timeout(290);
-        if let Some(f) = fields {
-            wp = wp.fields(f);
-        }
-        Ok(self
-            .events_api()
-            .watch(&wp, rv)
-            .await
-            .map_err(|e| api_error(e, "events", None, &self.namespace))?
-            .boxed())
-    }
-
-    /// A watch of one StatefulSet from `rv`.
-    pub async fn obs_watch_statefulset(
-        &self,
-        name: &str,
-        rv: &str,
-    ) -> Result<impl Stream<Item = Result<WatchEvent<StatefulSet>, kube::Error>> + use<>> {
-        let wp = WatchParams::default()
-            .fields(&format!("metadata.name={name}"))
-            .timeout(290);
-        Ok(self
-            .statefulsets(Some(&self.namespace))
-            .watch(&wp, rv)
-            .await
-            .map_err(|e| api_error(e, "statefulset", Some(name), &self.namespace))?
-            .boxed())
     }
 
     /// PodMetrics of the namespace by label selector (metrics.k8s.io/v1beta1), as JSON items.

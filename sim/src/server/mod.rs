@@ -153,22 +153,30 @@ impl ServerState {
     }
 }
 
-/// Accept connections on `listener` until the task is dropped. With `tls`, every connection is
-/// a TLS handshake first (tokio-rustls).
+/// Accept connections on `listener` until the task is dropped (aborted). With `tls`, every
+/// connection is a TLS handshake first (tokio-rustls). The connections live in a `JoinSet` the
+/// task owns: aborting the task closes the listener and every open connection at once, as an
+/// API server that stops does (`KubeSim::pause`).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: Arc<ServerState>,
     tls: Option<Arc<tokio_rustls::rustls::ServerConfig>>,
 ) {
     let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
+    let mut conns = tokio::task::JoinSet::new();
     loop {
-        let Ok((stream, peer)) = listener.accept().await else {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            // Reap finished connections so the set does not grow.
+            Some(_) = conns.join_next(), if !conns.is_empty() => continue,
+        };
+        let Ok((stream, peer)) = accepted else {
             continue;
         };
         let _ = stream.set_nodelay(true);
         let state = state.clone();
         let acceptor = acceptor.clone();
-        tokio::spawn(async move {
+        conns.spawn(async move {
             match acceptor {
                 Some(a) => {
                     if let Ok(s) = a.accept(stream).await {
