@@ -272,11 +272,8 @@ async fn watch(kube: &Kube, scope: &Scope, args: &EventsArgs, ctx: &Ctx) -> Resu
                 }
             }
             // Before both lists are in, a change waits in the first table's list.
-            Update::Event(ev) if listed < parts => {
-                if scope.wants(&ev) {
-                    first.push(ev)
-                }
-            }
+            Update::Event(ev) if listed < parts && scope.wants(&ev) => first.push(ev),
+            Update::Event(_) if listed < parts => {}
             Update::Event(ev) if scope.wants(&ev) && seen.insert(key(&ev)) => show(&ev, ctx)?,
             _ => {}
         }
