@@ -97,14 +97,18 @@ fn fatal(e: &watcher::Error) -> Option<anyhow::Error> {
         watcher::Error::WatchError(s) => (s.code, s.reason.clone(), s.message.clone()),
         _ => return None,
     };
-    // An ApiFailure, so that callers tell a forbidden part (`is_forbidden`) from others.
-    matches!(code, 401 | 403).then(|| {
-        anyhow::Error::new(super::ApiFailure {
-            code,
-            reason,
-            message,
-        })
-    })
+    // An ApiFailure worded as `api_error` words it, so that callers tell a forbidden part
+    // (`is_forbidden`) from others.
+    let message = match code {
+        401 => "the server rejected the credentials (401 Unauthorized)".to_string(),
+        403 => format!("forbidden: {message}"),
+        _ => return None,
+    };
+    Some(anyhow::Error::new(super::ApiFailure {
+        code,
+        reason,
+        message,
+    }))
 }
 
 /// Buffers a watcher's initial list (Init … InitDone) so that a relist replaces what was known
