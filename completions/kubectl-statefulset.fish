@@ -808,6 +808,8 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l startup-opts -d 'Startup probe timing (same syntax as --liveness-opts)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l mount -d 'Mount a volume `[CONTAINER@]KIND:SOURCE:PATH[:ro]` (repeatable; see create --help)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -s c -l container -d 'The container flags that follow apply to container NAME, up to the next -c (repeatable)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l insecure-registry -d 'A registry spoken to over plain HTTP (repeatable; loopback ones always are)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l registry-mirror -d 'Look images up in this registry instead: `HOST[:PORT]` for every registry, or `REGISTRY=HOST[:PORT]` for one (e.g. docker.io=mirror:5000) (repeatable)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l add-sidecar -d 'Add a sidecar container `NAME=IMAGE[ COMMAND...]` (repeatable; --native: an init container with restartPolicy Always)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l remove-container -d 'Remove a container, init container or sidecar by name (repeatable)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l unmount -d 'Remove a volume and every mount of it (repeatable; never a volume claim template)' -r
@@ -836,6 +838,7 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l native -d 'With --add-sidecar: native sidecars (init containers with restartPolicy Always)'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l skip-image-check -d 'Do not look the images up in their registries before sending'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -s i -l interactive -d 'Walk the wizard\'s pod and volume questions, prefilled with the current values (terminal only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l no-color -d 'Disable colours (also: NO_COLOR)'

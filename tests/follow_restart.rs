@@ -13,24 +13,7 @@ use std::time::{Duration, Instant};
 
 use common::TestEnv;
 use kube_sim::controller::logs::{snapshot, LogOptions};
-use kube_sim::resources::{PODS, STATEFULSETS};
-
-fn scale(env: &TestEnv, name: &str, n: i64) {
-    env.sim
-        .cluster()
-        .patch(
-            &STATEFULSETS,
-            Some("default"),
-            name,
-            None,
-            kube_sim::patch::PatchType::Merge,
-            serde_json::json!({"spec": {"replicas": n}})
-                .to_string()
-                .as_bytes(),
-            &kube_sim::api::WriteOptions::default(),
-        )
-        .unwrap();
-}
+use kube_sim::resources::PODS;
 
 /// A running command: its stdout and stderr lines, in the order they were read.
 struct Running {
@@ -119,11 +102,11 @@ fn get_watch_survives_a_server_restart() {
         out.iter().any(|l| l.starts_with("web: 1/1 ready"))
     });
     // A scale during the outage and one after it: both show.
-    restart(&env, &mut run, || scale(&env, "web", 2));
+    restart(&env, &mut run, || env.scale_in_sim("web", 2));
     run.until("the scale made during the outage", |out, _| {
         out.iter().any(|l| l.starts_with("web: 2/2 ready"))
     });
-    scale(&env, "web", 3);
+    env.scale_in_sim("web", 3);
     run.until("the scale made after the restart", |out, _| {
         out.iter().any(|l| l.starts_with("web: 3/3 ready"))
     });
@@ -148,11 +131,11 @@ fn events_watch_survives_a_server_restart() {
     run.until("web-0's event", |out, _| {
         out.iter().any(|l| l.contains("create Pod web-0"))
     });
-    restart(&env, &mut run, || scale(&env, "web", 2));
+    restart(&env, &mut run, || env.scale_in_sim("web", 2));
     run.until("the event of the outage", |out, _| {
         out.iter().any(|l| l.contains("create Pod web-1"))
     });
-    scale(&env, "web", 3);
+    env.scale_in_sim("web", 3);
     run.until("the event after the restart", |out, _| {
         out.iter().any(|l| l.contains("create Pod web-2"))
     });
@@ -193,7 +176,7 @@ fn logs_follow_survives_a_server_restart() {
     let before = web0(&run.out).len();
     // A pod created during the outage is followed once the server is back.
     restart(&env, &mut run, || {
-        scale(&env, "web", 2);
+        env.scale_in_sim("web", 2);
         std::thread::sleep(Duration::from_millis(500));
     });
     run.until("web-1's lines", |out, _| {
@@ -254,7 +237,7 @@ fn list_watch_prints_rows_per_change_as_kubectl_get_w() {
         lines_until(k, "kubectl's first table", |out| out.len() >= 2);
     }
 
-    scale(&env, "web", 2);
+    env.scale_in_sim("web", 2);
     let two = |out: &[String]| {
         out.iter()
             .any(|l| l.starts_with("web ") && l.contains(" 2/2 "))
@@ -271,7 +254,7 @@ fn list_watch_prints_rows_per_change_as_kubectl_get_w() {
             k.out
         );
     }
-    restart(&env, &mut run, || scale(&env, "web", 3));
+    restart(&env, &mut run, || env.scale_in_sim("web", 3));
     lines_until(&mut run, "a row for the scale during the outage", |out| {
         out.iter()
             .any(|l| l.starts_with("web ") && l.contains(" 3/3 "))
@@ -295,7 +278,7 @@ fn pods_watch_prints_rows_per_change() {
     let n = listed.lines().count();
     lines_until(&mut run, "the first table", |out| out.len() >= n);
     assert_eq!(common::filter_table(&run.out[..n].join("\n")), listed);
-    scale(&env, "web", 2);
+    env.scale_in_sim("web", 2);
     lines_until(&mut run, "web-1 running", |out| {
         out.iter()
             .any(|l| l.starts_with("1 ") && l.contains("web-1") && l.contains("Running"))
@@ -323,7 +306,7 @@ fn events_of_pods_watch_survives_a_server_restart() {
     run.until("web-0's pod events", |out, _| {
         out.iter().any(|l| l.contains("pod/web-0"))
     });
-    restart(&env, &mut run, || scale(&env, "web", 2));
+    restart(&env, &mut run, || env.scale_in_sim("web", 2));
     env.wait_ready("default", "web", 2);
     run.until("web-1's pod events", |out, _| {
         out.iter()
@@ -355,7 +338,7 @@ fn top_watch_survives_a_server_restart() {
         out.iter().any(|l| l.starts_with("web-0 "))
     });
     restart(&env, &mut run, || {
-        scale(&env, "web", 2);
+        env.scale_in_sim("web", 2);
         env.wait_ready("default", "web", 2);
     });
     run.until("web-1's usage", |out, _| {

@@ -326,3 +326,38 @@ fn credentials_come_from_pull_secrets_the_service_account_and_docker_config() {
     let o = create("d", &[]);
     assert_eq!(o.code, 0, "{}", o.stderr);
 }
+
+/// `edit-template` checks the images it introduces as `create` does: a missing tag is refused
+/// before anything is sent; an existing one goes through.
+#[test]
+fn edit_template_refuses_a_missing_image() {
+    let Some((reg, env)) = setup() else { return };
+    reg.push_image("library/app", "1", "amd64", &["8080/tcp"]);
+    reg.push_image("library/app", "2", "amd64", &["8080/tcp"]);
+    let o = run(&env, &reg, &["create", "app", "--image", "app:1"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let before = env.writes().len();
+    let o = run(
+        &env,
+        &reg,
+        &["edit-template", "app", "--image", "app:3", "--yes"],
+    );
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.contains("image \"app:3\"") && o.stderr.contains("MANIFEST_UNKNOWN"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(env.writes().len(), before, "nothing may be sent");
+    let o = run(
+        &env,
+        &reg,
+        &["edit-template", "app", "--image", "app:2", "--yes"],
+    );
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    let sts = env.sts("default", "app").unwrap();
+    assert_eq!(
+        sts["spec"]["template"]["spec"]["containers"][0]["image"],
+        "app:2"
+    );
+}

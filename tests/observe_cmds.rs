@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use common::TestEnv;
 use kube_sim::controller::logs::{snapshot, LogOptions};
-use kube_sim::resources::{EVENTS, PODS, STATEFULSETS};
+use kube_sim::resources::{EVENTS, PODS};
 use kube_sim::server::FaultRule;
 use kube_sim::FaultAction;
 use serde_json::Value;
@@ -46,25 +46,6 @@ fn container(env: &TestEnv, pod_name: &str) -> String {
 /// `window` appears in `all` as consecutive lines.
 fn contiguous(all: &[String], window: &[String]) -> bool {
     !window.is_empty() && all.windows(window.len()).any(|w| w == window)
-}
-
-/// Scales through the simulator with a merge patch (no resourceVersion: the controller's
-/// status writes cannot make it conflict, as a read-modify-write PUT could).
-fn scale(env: &TestEnv, name: &str, n: i64) {
-    env.sim
-        .cluster()
-        .patch(
-            &STATEFULSETS,
-            Some("default"),
-            name,
-            None,
-            kube_sim::patch::PatchType::Merge,
-            serde_json::json!({"spec": {"replicas": n}})
-                .to_string()
-                .as_bytes(),
-            &kube_sim::api::WriteOptions::default(),
-        )
-        .unwrap();
 }
 
 /// Starts the binary with stdout read line by line into a channel.
@@ -225,11 +206,11 @@ fn follow_picks_up_a_new_pod_after_a_scale_up() {
     let (mut child, rx) = spawn_with_stderr(&env, &["logs", "web", "-f"], Stdio::from(err_file));
     let first = read_until(&rx, |l| l.iter().any(|l| l.starts_with("[web-0/")));
     assert!(first.iter().any(|l| l.starts_with("[web-0/")), "{first:?}");
-    scale(&env, "web", 2);
+    env.scale_in_sim("web", 2);
     let more = read_until(&rx, |l| l.iter().any(|l| l.starts_with("[web-1/")));
     assert!(more.iter().any(|l| l.starts_with("[web-1/")), "{more:?}");
     // Scaling down again: web-1's stream ends with a note on stderr; web-0 goes on.
-    scale(&env, "web", 1);
+    env.scale_in_sim("web", 1);
     let noted = |p: &std::path::Path| {
         let e = std::fs::read_to_string(p).unwrap_or_default();
         e.contains("Pod web-1 went away") || e.contains("Pod web-1 is terminating")
@@ -364,7 +345,7 @@ fn events_watch_sees_a_new_event() {
         first.iter().any(|l| l.contains("SuccessfulCreate")),
         "{first:?}"
     );
-    scale(&env, "web", 2);
+    env.scale_in_sim("web", 2);
     let more = read_until(&rx, |l| l.iter().any(|l| l.contains("web-1")));
     let _ = child.kill();
     let _ = child.wait();
@@ -405,7 +386,7 @@ fn events_watch_relists_after_410_expired() {
     env.sim.clear_requests();
     let (mut child, rx) = spawn(&env, &["events", "web", "-w"]);
     let first = read_until(&rx, |l| l.iter().any(|l| l.contains("web-0")));
-    scale(&env, "web", 2);
+    env.scale_in_sim("web", 2);
     let more = read_until(&rx, |l| l.iter().any(|l| l.contains("web-1")));
     // The event may come with the relist, before the next watch is sent: wait for it.
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -613,7 +594,7 @@ fn get_watch_prints_a_line_per_change_without_a_terminal() {
         "{first:?}"
     );
     env.sim.clear_requests();
-    scale(&env, "web", 2);
+    env.scale_in_sim("web", 2);
     let more = read_until(&rx, |l| l.iter().any(|l| l.contains("2/2 ready")));
     let _ = child.kill();
     let _ = child.wait();

@@ -33,6 +33,9 @@ pub struct EditTemplateArgs {
     #[arg(skip)]
     pub scopes: Vec<(String, ContainerScope)>,
 
+    #[command(flatten)]
+    pub images: crate::images::ImageCheckArgs,
+
     /// Add a sidecar container `NAME=IMAGE[ COMMAND...]` (repeatable; --native: an init
     /// container with restartPolicy Always)
     #[arg(long, value_name = "NAME=IMAGE [CMD]", help_heading = "Container")]

@@ -44,6 +44,14 @@ pub async fn run(mut args: EditTemplateArgs, ctx: &Ctx) -> Result<()> {
         );
         return Ok(());
     }
+    // A new image that its registry does not have is refused before anything is shown or sent.
+    crate::images::check_template(
+        &kube,
+        &args.images,
+        &edit.after["spec"]["template"],
+        Some(&live["spec"]["template"]),
+    )
+    .await?;
     // The diff and the prediction go to stderr under -o yaml|json, which own stdout.
     let machine = matches!(
         ctx.global.output,

@@ -20,6 +20,26 @@ pub struct Output {
 }
 
 impl TestEnv {
+    /// Scales `default/NAME` through the simulator with a merge patch (no resourceVersion:
+    /// the controller's status writes cannot make it conflict, as a read-modify-write PUT
+    /// could).
+    pub fn scale_in_sim(&self, name: &str, n: i64) {
+        self.sim
+            .cluster()
+            .patch(
+                &kube_sim::resources::STATEFULSETS,
+                Some("default"),
+                name,
+                None,
+                kube_sim::patch::PatchType::Merge,
+                serde_json::json!({"spec": {"replicas": n}})
+                    .to_string()
+                    .as_bytes(),
+                &kube_sim::api::WriteOptions::default(),
+            )
+            .unwrap();
+    }
+
     pub fn new() -> TestEnv {
         // TLS: kubectl sends the bearer token only over https.
         let sim = KubeSim::start(SimOptions {
