@@ -5,11 +5,6 @@
 mod common;
 mod lifecycle_util;
 
-use kube_sim::resources::EVENTS;
-use serde_json::Value;
-
-use common::TestEnv;
-
 const OBJECTS: &str = r#"
 apiVersion: v1
 kind: ConfigMap
@@ -56,32 +51,6 @@ fn create_args() -> Vec<&'static str> {
         "--mount",
         "emptydir:scratch:/scratch",
     ]
-}
-
-/// The pods deleted by the controller, in the order of its last deletion (its SuccessfulDelete
-/// events, by resourceVersion; a repeated one is counted, as events are), with the count.
-fn deletions(env: &TestEnv) -> Vec<(String, i64)> {
-    let mut evs: Vec<(u64, String, i64)> = env
-        .sim
-        .cluster()
-        .list_items(&EVENTS, Some("default"), None)
-        .into_iter()
-        .filter(|e| e["reason"] == "SuccessfulDelete" && e["involvedObject"]["name"] == "db")
-        .map(|e: Value| {
-            (
-                e["metadata"]["resourceVersion"]
-                    .as_str()
-                    .and_then(|r| r.parse().ok())
-                    .unwrap_or(0),
-                e["message"].as_str().unwrap_or_default().to_string(),
-                e["count"].as_i64().unwrap_or(1),
-            )
-        })
-        .collect();
-    evs.sort();
-    evs.into_iter()
-        .filter_map(|(_, m, n)| m.split_whitespace().nth(2).map(|p| (p.to_string(), n)))
-        .collect()
 }
 
 #[test]
@@ -187,7 +156,10 @@ fn a_database_with_files_secrets_sidecars_and_claims_then_its_template_edited() 
     assert!(out.contains("statefulset.apps/db template edited"), "{out}");
     // The controller replaced them from the highest ordinal down.
     let one = |p: &str| (p.to_string(), 1);
-    assert_eq!(deletions(&env), [one("db-2"), one("db-1"), one("db-0")]);
+    assert_eq!(
+        env.controller_deletions("db"),
+        [one("db-2"), one("db-1"), one("db-0")]
+    );
     let sts = env.sts("default", "db").unwrap();
     assert_eq!(
         sts["metadata"]["annotations"]["example.com/owner"],
@@ -223,7 +195,7 @@ fn a_database_with_files_secrets_sidecars_and_claims_then_its_template_edited() 
     assert!(out.contains("+    partition: 2"), "{out}");
     // db-2 deleted a second time, the others not again.
     assert_eq!(
-        deletions(&env),
+        env.controller_deletions("db"),
         [one("db-1"), one("db-0"), ("db-2".to_string(), 2)]
     );
     let pods = lifecycle_util::pods(&env, "db");

@@ -20,6 +20,33 @@ pub struct Output {
 }
 
 impl TestEnv {
+    /// The pods of `default/SET` the controller deleted, in the order of its last deletion
+    /// (its SuccessfulDelete events, by resourceVersion; a repeated one is counted, as events
+    /// are), with the count.
+    pub fn controller_deletions(&self, set: &str) -> Vec<(String, i64)> {
+        let mut evs: Vec<(u64, String, i64)> = self
+            .sim
+            .cluster()
+            .list_items(&kube_sim::resources::EVENTS, Some("default"), None)
+            .into_iter()
+            .filter(|e| e["reason"] == "SuccessfulDelete" && e["involvedObject"]["name"] == set)
+            .map(|e: Value| {
+                (
+                    e["metadata"]["resourceVersion"]
+                        .as_str()
+                        .and_then(|r| r.parse().ok())
+                        .unwrap_or(0),
+                    e["message"].as_str().unwrap_or_default().to_string(),
+                    e["count"].as_i64().unwrap_or(1),
+                )
+            })
+            .collect();
+        evs.sort();
+        evs.into_iter()
+            .filter_map(|(_, m, n)| m.split_whitespace().nth(2).map(|p| (p.to_string(), n)))
+            .collect()
+    }
+
     /// Scales `default/NAME` through the simulator with a merge patch (no resourceVersion:
     /// the controller's status writes cannot make it conflict, as a read-modify-write PUT
     /// could).
