@@ -436,7 +436,7 @@ fn events_watch_relists_after_410_expired() {
 }
 
 #[test]
-fn top_matches_pod_metrics_in_two_requests() {
+fn top_matches_pod_metrics_in_one_round_trip() {
     let env = TestEnv::new();
     create(&env, "web", "nginx:1.27", "2");
     env.wait_ready("default", "web", 2);
@@ -455,7 +455,17 @@ fn top_matches_pod_metrics_in_two_requests() {
     let before = expect(&env);
     env.sim.clear_requests();
     let out = env.ok(["top", "web", "-o", "json"]);
-    assert_eq!(env.sim.requests().len(), 2, "{:#?}", env.sim.requests());
+    // The set (its UID owns the pods), the pods and their metrics, sent together.
+    let paths: Vec<String> = env.sim.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(paths.len(), 3, "{paths:#?}");
+    assert!(
+        paths.iter().any(|p| p.ends_with("/statefulsets/web"))
+            && paths
+                .iter()
+                .any(|p| p.ends_with("/pods") && !p.contains("metrics"))
+            && paths.iter().any(|p| p.starts_with("/apis/metrics.k8s.io/")),
+        "{paths:#?}"
+    );
     let after = expect(&env);
     let v: Value = serde_json::from_str(&out).unwrap();
     let got: Vec<(f64, f64)> = v["pods"]

@@ -288,7 +288,7 @@ fn table_shows_every_pod_with_the_fake_values() {
 }
 
 #[test]
-fn env_var_is_the_default_url_and_one_refresh_is_five_requests() {
+fn env_var_is_the_default_url_and_one_refresh_is_six_requests() {
     let env = plain_env();
     web(&env, "2");
     env.sim.clear_requests();
@@ -318,7 +318,8 @@ fn env_var_is_the_default_url_and_one_refresh_is_five_requests() {
         .iter()
         .filter(|r| r.path == "/_sim/prometheus/api/v1/query_range")
         .collect();
-    assert_eq!((pod_lists, prom.len(), reqs.len()), (1, 4, 5), "{reqs:#?}");
+    // The set (its UID owns the pods) with the pods, then the four queries.
+    assert_eq!((pod_lists, prom.len(), reqs.len()), (1, 4, 6), "{reqs:#?}");
     let mut got: Vec<String> = prom.iter().map(|r| r.param("query").unwrap()).collect();
     let mut want: Vec<String> = queries(2).into_iter().map(|q| q.2).collect();
     got.sort();

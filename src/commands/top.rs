@@ -1,7 +1,7 @@
 //! `top NAME` (alias `monitor`): CPU and memory per pod from metrics.k8s.io, the totals and the
 //! busiest pods; `--watch` refreshes and draws sparklines of the history seen.
-//! Two requests: the pods (by the StatefulSet pod label, filtered to this StatefulSet's
-//! controller reference) and their PodMetrics (same selector). `--watch` follows the pods
+//! Three requests in one round trip: the set (its UID), the pods (by the StatefulSet pod
+//! label, kept when that UID is their controller) and their PodMetrics (same selector). `--watch` follows the pods
 //! (the set's GET, then one list+watch) and reads the metrics again every `--interval`.
 //! With `--prometheus URL` (or $KUBECTL_STATEFULSET_PROMETHEUS): the pods, then four range
 //! queries at once (CPU, memory working set, network in/out per pod) over `--range`.
@@ -29,18 +29,20 @@ const HISTORY: usize = 30;
 /// One refresh: (pod name, Some((millicores, bytes)) when metrics exist), by ordinal.
 pub type Sample = Vec<(String, Option<(f64, f64)>)>;
 
-fn owned_by(p: &Pod, name: &str) -> bool {
-    p.metadata
-        .owner_references
-        .iter()
-        .flatten()
-        .any(|o| o.kind == "StatefulSet" && o.name == name && o.controller == Some(true))
-}
-
-/// The StatefulSet's pods (one request), by ordinal.
+/// The StatefulSet's pods, by ordinal: the pods of every StatefulSet (by the label the
+/// controller sets) kept when this set's UID is their controller (metav1.IsControlledBy), so a
+/// deleted set's pods that a new one of the same name finds are not counted. The set's GET
+/// and the list go out together (one round trip).
 async fn owned_pods(kube: &Kube, name: &str) -> Result<Vec<Pod>> {
-    let (pods, _) = kube.list_pods_matching_rv(POD_NAME_LABEL).await?;
-    let mut pods: Vec<Pod> = pods.into_iter().filter(|p| owned_by(p, name)).collect();
+    let (sts, pods) = tokio::join!(
+        kube.get_statefulset(name),
+        kube.list_pods_matching_rv(POD_NAME_LABEL)
+    );
+    let (sts, (pods, _)) = (sts?, pods?);
+    let mut pods: Vec<Pod> = pods
+        .into_iter()
+        .filter(|p| crate::kube::owns(&sts, p))
+        .collect();
     pods.sort_by_key(|p| {
         render::status::pod_ordinal(p.metadata.name.as_deref().unwrap_or_default())
             .unwrap_or(i64::MAX)
@@ -48,7 +50,7 @@ async fn owned_pods(kube: &Kube, name: &str) -> Result<Vec<Pod>> {
     Ok(pods)
 }
 
-/// One refresh, and what could not be read. The pods and their metrics are two requests sent
+/// One refresh, and what could not be read. The pods (with the set) and their metrics are sent
 /// together; when one of them is forbidden (403) the other still shows what it can (the pods
 /// without usage, or the pods named `NAME-<ordinal>` by their metrics), said in the notes.
 async fn sample(kube: &Kube, name: &str) -> Result<(Sample, Vec<String>)> {
