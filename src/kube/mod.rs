@@ -11,6 +11,7 @@ pub mod preflight;
 pub mod prometheus;
 pub mod raw;
 pub mod retry;
+pub mod transport;
 
 use std::time::Duration;
 
@@ -612,12 +613,6 @@ pub fn api_error(err: kube::Error, kind: &str, name: Option<&str>, ns: &str) -> 
             e
         }
         other => {
-            let mut text = other.to_string();
-            let mut source = std::error::Error::source(&other);
-            while let Some(s) = source {
-                text.push_str(&format!(": {s}"));
-                source = s.source();
-            }
             // which object the request was about, when known
             let about = name.map(|n| format!(" ({kind} {n:?})")).unwrap_or_default();
             if let kube::Error::Auth(a) = &other {
@@ -629,36 +624,20 @@ pub fn api_error(err: kube::Error, kind: &str, name: Option<&str>, ns: &str) -> 
                 .get()
                 .map(|u| format!(" at {u}"))
                 .unwrap_or_default();
-            let hint = if is_tls_failure(&text) {
-                format!(
+            let hint = match transport::classify(&other) {
+                transport::Failure::Tls => format!(
                     "TLS error: the API server{server} presented a certificate this client does not trust{about}; set the cluster's certificate-authority in the kubeconfig (or --insecure-skip-tls-verify for a test cluster)"
-                )
-            } else if text.contains("timed out") || text.contains("elapsed") {
-                format!("the request timed out{about}; raise --request-timeout (0 = no limit)")
-            } else if retry::connection_lost(&text) {
-                format!("the connection to the API server was lost before it answered{about}; a change may or may not have been applied")
-            } else if text.contains("onnect") || text.contains("dns") || text.contains("tcp") {
-                format!("cannot reach the API server{server}; check the kubeconfig's server address and that the cluster is up")
-            } else {
-                format!("the request failed{about}")
+                ),
+                transport::Failure::Timeout => {
+                    format!("the request timed out{about}; raise --request-timeout (0 = no limit)")
+                }
+                transport::Failure::Lost => format!("the connection to the API server was lost before it answered{about}; a change may or may not have been applied"),
+                transport::Failure::Unreachable => format!("cannot reach the API server{server}; check the kubeconfig's server address and that the cluster is up"),
+                transport::Failure::Other => format!("the request failed{about}"),
             };
             anyhow!(other).context(hint)
         }
     }
-}
-
-/// rustls' and the OS's words for a certificate that does not verify.
-fn is_tls_failure(text: &str) -> bool {
-    [
-        "invalid peer certificate",
-        "UnknownIssuer",
-        "certificate verify failed",
-        "NotValidForName",
-        "CertExpired",
-        "BadSignature",
-    ]
-    .iter()
-    .any(|w| text.contains(w))
 }
 
 /// The API server's URL (from the kubeconfig), named in connection errors.
@@ -754,7 +733,9 @@ fn plain_http_client(config: &Config) -> Result<kube::client::ClientBuilder<Gene
 pub fn is_connection_lost(err: &anyhow::Error) -> bool {
     !err.chain()
         .any(|e| e.downcast_ref::<ApiFailure>().is_some())
-        && retry::connection_lost(&format!("{err:#}"))
+        && err
+            .chain()
+            .any(|e| transport::classify(e) == transport::Failure::Lost)
 }
 
 /// A write that is not repeated (POST, PUT, DELETE) whose connection was lost before the

@@ -55,14 +55,13 @@ impl Kube {
     /// PodMetrics of the namespace by label selector (metrics.k8s.io/v1beta1), as JSON items.
     /// A 404 means the metrics API is not served.
     pub async fn list_pod_metrics(&self, selector: &str) -> Result<Vec<serde_json::Value>> {
-        let mut url = format!(
-            "/apis/metrics.k8s.io/v1beta1/namespaces/{}/pods?",
+        // The client's own query builder encodes the selector (kube::core::Request).
+        let req = kube::core::Request::new(format!(
+            "/apis/metrics.k8s.io/v1beta1/namespaces/{}/pods",
             self.namespace
-        );
-        url.push_str(&form_urlencoded_pair("labelSelector", selector));
-        let req = http::Request::get(url)
-            .body(Vec::new())
-            .map_err(|e| anyhow!(e))?;
+        ))
+        .list(&kube::api::ListParams::default().labels(selector))
+        .map_err(|e| anyhow!(e))?;
         match self.client.request::<serde_json::Value>(req).await {
             Ok(v) => Ok(v["items"].as_array().cloned().unwrap_or_default()),
             Err(kube::Error::Api(resp)) if resp.code == 404 => Err(anyhow!(
@@ -76,19 +75,4 @@ impl Kube {
             )),
         }
     }
-}
-
-/// `key=value` percent-encoded for a query string.
-fn form_urlencoded_pair(key: &str, value: &str) -> String {
-    let enc = |s: &str| {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect::<String>()
-    };
-    format!("{}={}", enc(key), enc(value))
 }

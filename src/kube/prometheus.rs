@@ -54,16 +54,12 @@ impl Prometheus {
         end: f64,
         step: u64,
     ) -> Result<Vec<Series>> {
-        let qs = [
-            ("query", query.to_string()),
-            ("start", fmt_time(start)),
-            ("end", fmt_time(end)),
-            ("step", step.to_string()),
-        ]
-        .iter()
-        .map(|(k, v)| format!("{k}={}", encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
+        let qs = form_urlencoded::Serializer::new(String::new())
+            .append_pair("query", query)
+            .append_pair("start", &fmt_time(start))
+            .append_pair("end", &fmt_time(end))
+            .append_pair("step", &step.to_string())
+            .finish();
         let req = http::Request::get(format!("/api/v1/query_range?{qs}"))
             .header("Accept", "application/json")
             .body(kube::client::Body::from(Vec::new()))
@@ -115,41 +111,34 @@ fn fmt_time(t: f64) -> String {
     }
 }
 
-/// Percent-encodes a query-string value.
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// What went wrong on the way, in a few words (the innermost cause of the chain).
+/// What went wrong on the way, in a few words: the kind from the types in the chain
+/// (`transport::classify`), with the innermost cause's own words where they say more.
 fn transport_reason(e: &kube::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text.push_str(&format!(": {s}"));
-        source = s.source();
+    use super::transport::{classify, Failure};
+    let mut chain: Vec<&(dyn std::error::Error + 'static)> = vec![e];
+    while let Some(s) = chain.last().and_then(|c| c.source()) {
+        chain.push(s);
     }
-    let lower = text.to_lowercase();
-    if lower.contains("connection refused") {
-        "connection refused".into()
-    } else if lower.contains("dns error") || lower.contains("failed to lookup") {
-        "cannot resolve the host name".into()
-    } else if lower.contains("timed out") || lower.contains("elapsed") {
-        "the request timed out".into()
-    } else if let Some(i) = text.find("invalid peer certificate") {
-        format!("TLS failed: {}", &text[i..])
-    } else if lower.contains("certificate") || lower.contains("tls") {
-        format!("TLS failed: {}", text.rsplit(": ").next().unwrap_or(&text))
-    } else if lower.contains("invalid http version") {
-        "the answer is not HTTP (is it an https:// server?)".into()
-    } else {
-        text
+    let innermost = chain.last().map(|c| c.to_string()).unwrap_or_default();
+    let refused = chain.iter().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused)
+    });
+    let not_http = chain.iter().any(|c| {
+        c.downcast_ref::<hyper::Error>()
+            .is_some_and(|h| h.is_parse())
+    });
+    match classify(e) {
+        Failure::Timeout => "the request timed out".into(),
+        Failure::Tls => format!("TLS failed: {innermost}"),
+        Failure::Unreachable if refused => "connection refused".into(),
+        Failure::Unreachable => format!("cannot connect: {innermost}"),
+        _ if not_http => "the answer is not HTTP (is it an https:// server?)".into(),
+        _ => chain
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join(": "),
     }
 }
 
@@ -161,7 +150,6 @@ mod tests {
     fn times_and_encoding() {
         assert_eq!(fmt_time(1700000000.0), "1700000000");
         assert_eq!(fmt_time(1700000000.25), "1700000000.250");
-        assert_eq!(encode("a b{x=\"1\"}"), "a%20b%7Bx%3D%221%22%7D");
     }
 
     #[tokio::test]

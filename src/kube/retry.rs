@@ -100,31 +100,7 @@ pub fn delay(attempt: u32, retry_after: Option<&str>) -> Duration {
 /// died under it: resets and closed connections. Not refused connections (nothing listens),
 /// DNS or certificate failures: those do not heal by retrying.
 fn retryable_error(e: &BoxError) -> bool {
-    let mut text = e.to_string();
-    let mut src = e.source();
-    while let Some(s) = src {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        src = s.source();
-    }
-    connection_lost(&text)
-}
-
-/// Whether an error text (its whole chain) says the connection died under a request, after it
-/// may have reached the server: a reset or a close before the answer. Not a refused connection,
-/// DNS or certificate failure (the request never left).
-pub fn connection_lost(text: &str) -> bool {
-    let t = text.to_ascii_lowercase();
-    if t.contains("refused") || t.contains("certificate") || t.contains("dns") {
-        return false;
-    }
-    t.contains("reset")
-        || t.contains("connection closed")
-        || t.contains("closed connection")
-        || t.contains("close_notify")
-        || t.contains("broken pipe")
-        || t.contains("incomplete message")
-        || t.contains("unexpected eof")
+    super::transport::classify(e.as_ref()) == super::transport::Failure::Lost
 }
 
 async fn send<S, R>(inner: &Arc<Mutex<S>>, req: Request<Body>) -> Result<Response<R>, BoxError>
@@ -255,14 +231,20 @@ mod tests {
 
     #[test]
     fn refused_and_certificate_errors_are_not_retried() {
-        let e: BoxError = "error trying to connect: Connection refused (os error 111)".into();
+        use std::io::{Error, ErrorKind};
+        let e: BoxError = Box::new(Error::from(ErrorKind::ConnectionRefused));
         assert!(!retryable_error(&e));
-        let e: BoxError = "invalid peer certificate: UnknownIssuer".into();
+        let cert = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let e: BoxError = Box::new(Error::other(Error::new(ErrorKind::InvalidData, cert)));
         assert!(!retryable_error(&e));
+        let e: BoxError = Box::new(Error::from(ErrorKind::ConnectionReset));
+        assert!(retryable_error(&e));
+        // rustls: the peer closed the connection without close_notify
+        let e: BoxError = Box::new(Error::from(ErrorKind::UnexpectedEof));
+        assert!(retryable_error(&e));
+        // Words decide nothing.
         let e: BoxError = "connection reset by peer".into();
-        assert!(retryable_error(&e));
-        let e: BoxError = "peer closed connection without sending TLS close_notify".into();
-        assert!(retryable_error(&e));
+        assert!(!retryable_error(&e));
     }
 
     #[test]
