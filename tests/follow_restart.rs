@@ -312,6 +312,11 @@ fn events_of_pods_watch_survives_a_server_restart() {
         out.iter()
             .any(|l| l.contains("pod/web-1") && l.contains("Started"))
     });
+    // The set's own events come on their own watch, which may reconnect a backoff step later.
+    run.until("the set's event of the outage", |out, _| {
+        out.iter()
+            .any(|l| l.contains("statefulset/web") && l.contains("create Pod web-1"))
+    });
     let mut lines: Vec<&String> = run.out.iter().filter(|l| l.contains("web-1")).collect();
     let n = lines.len();
     lines.sort();
