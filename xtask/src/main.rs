@@ -437,8 +437,8 @@ fn jobs() -> Vec<Job> {
             name: "delete",
             plugin: vec!["delete", "{victim}"],
             kubectl: vec![vec!["delete", "sts", "{victim}"]],
-            min: 1,
-            min_why: "DELETE sts",
+            min: 2,
+            min_why: "GET sts (its persistentVolumeClaimRetentionPolicy says what becomes of the claims; upstream answers a StatefulSet's DELETE with a Status, not the object), then DELETE sts with its uid as precondition",
         },
     ]
 }
