@@ -251,3 +251,51 @@ fn edit_template_without_a_terminal_needs_yes_and_dry_runs_send_nothing() {
     assert_eq!(before["spec"], env.sts("default", "web").unwrap()["spec"]);
     assert!(env.sts("default", "x").is_none());
 }
+
+/// `edit-template` changing a probe and adding a mount: the diff shows both, the pod is
+/// replaced, and kubectl's own `rollout history` sees the new revision.
+#[test]
+fn edit_template_probe_and_mount_make_a_revision_kubectl_sees() {
+    let env = lifecycle_util::env();
+    lifecycle_util::create(&env, "web", "nginx:1.27", 1);
+    env.wait_ready("default", "web", 1);
+    lifecycle_util::wait_settled(&env, "web");
+    let out = env.ok([
+        "edit-template",
+        "web",
+        "--readiness",
+        "tcp:80",
+        "--mount",
+        "emptydir:cache:/cache",
+        "--yes",
+        "--wait",
+        "--timeout",
+        "60s",
+    ]);
+    assert!(out.contains("+      readinessProbe:"), "{out}");
+    assert!(out.contains("+          port: 80"), "{out}");
+    assert!(out.contains("+      - mountPath: /cache"), "{out}");
+    assert!(out.contains("+    - emptyDir: {}\n+      name: cache"), "{out}");
+    assert!(
+        out.contains("statefulset.apps/web template edited"),
+        "{out}"
+    );
+    let one = |p: &str| (p.to_string(), 1);
+    assert_eq!(env.controller_deletions("web"), [one("web-0")]);
+    let sts = env.sts("default", "web").unwrap();
+    let c = &sts["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(c["readinessProbe"]["tcpSocket"]["port"], 80, "{c}");
+    assert_eq!(c["volumeMounts"][0]["mountPath"], "/cache", "{c}");
+    if let Some(mut k) = env.sim.kubectl(["rollout", "history", "statefulset/web"]) {
+        let o = k.output().unwrap();
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(o.status.success(), "{text}");
+        let revisions: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.starts_with("REVISION"))
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        assert_eq!(revisions, ["1", "2"], "{text}");
+    }
+}
