@@ -275,7 +275,10 @@ fn edit_template_probe_and_mount_make_a_revision_kubectl_sees() {
     assert!(out.contains("+      readinessProbe:"), "{out}");
     assert!(out.contains("+          port: 80"), "{out}");
     assert!(out.contains("+      - mountPath: /cache"), "{out}");
-    assert!(out.contains("+    - emptyDir: {}\n+      name: cache"), "{out}");
+    assert!(
+        out.contains("+    - emptyDir: {}\n+      name: cache"),
+        "{out}"
+    );
     assert!(
         out.contains("statefulset.apps/web template edited"),
         "{out}"
