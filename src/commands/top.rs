@@ -67,15 +67,7 @@ async fn sample(kube: &Kube, name: &str) -> Result<(Sample, Vec<String>)> {
         }
         Err(e) => return Err(e),
     };
-    let by_name: BTreeMap<String, (f64, f64)> = metrics
-        .iter()
-        .flatten()
-        .filter_map(|m| {
-            m["metadata"]["name"]
-                .as_str()
-                .map(|n| (n.to_string(), logic::pod_usage(m)))
-        })
-        .collect();
+    let by_name = usage_by_pod(metrics.as_deref().unwrap_or_default());
     let names: Vec<String> = match pods {
         Ok(pods) => pods.into_iter().filter_map(|p| p.metadata.name).collect(),
         Err(e) if crate::kube::is_forbidden(&e) => {
@@ -95,35 +87,42 @@ async fn sample(kube: &Kube, name: &str) -> Result<(Sample, Vec<String>)> {
         }
         Err(e) => return Err(e),
     };
-    let sample = names
-        .into_iter()
-        .map(|n| {
-            let u = by_name.get(&n).copied();
-            (n, u)
-        })
-        .collect();
-    Ok((sample, notes))
+    Ok((sample_named(names, &by_name), notes))
 }
 
 /// The usage of `pods` (one request: their PodMetrics).
 async fn sample_of(kube: &Kube, pods: &[Pod]) -> Result<Sample> {
     let metrics = kube.list_pod_metrics(POD_NAME_LABEL).await?;
-    let by_name: BTreeMap<String, (f64, f64)> = metrics
+    let names = pods
+        .iter()
+        .map(|p| p.metadata.name.clone().unwrap_or_default());
+    Ok(sample_named(names, &usage_by_pod(&metrics)))
+}
+
+/// PodMetrics items → (millicores, bytes) by pod name.
+fn usage_by_pod(metrics: &[serde_json::Value]) -> BTreeMap<String, (f64, f64)> {
+    metrics
         .iter()
         .filter_map(|m| {
             m["metadata"]["name"]
                 .as_str()
                 .map(|n| (n.to_string(), logic::pod_usage(m)))
         })
-        .collect();
-    Ok(pods
-        .iter()
-        .map(|p| {
-            let n = p.metadata.name.clone().unwrap_or_default();
-            let u = by_name.get(&n).copied();
+        .collect()
+}
+
+/// Each named pod with its usage, when its metrics are there.
+fn sample_named(
+    names: impl IntoIterator<Item = String>,
+    usage: &BTreeMap<String, (f64, f64)>,
+) -> Sample {
+    names
+        .into_iter()
+        .map(|n| {
+            let u = usage.get(&n).copied();
             (n, u)
         })
-        .collect())
+        .collect()
 }
 
 /// `--watch`: the set's pods from the follow stream (one list+watch: pods that come and go
