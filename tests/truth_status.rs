@@ -440,3 +440,77 @@ fn create_wait_ends_on_an_unschedulable_pod() {
     );
     assert!(!o.stderr.contains("rollback"), "{}", o.stderr);
 }
+
+/// A claim template naming a StorageClass that does not exist (a chart written for another
+/// cluster): the pod is Unschedulable and neither the template nor a rollback helps. `get` and
+/// `--wait` say what does — create the class — and doing it gets the pod running.
+#[test]
+fn a_missing_storage_class_is_the_cure_not_the_template() {
+    let env = env();
+    env.sim
+        .apply_yaml(
+            r#"
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: ing, namespace: default}
+spec:
+  serviceName: ing
+  replicas: 1
+  selector: {matchLabels: {name: ing}}
+  template:
+    metadata: {labels: {name: ing}}
+    spec: {containers: [{name: ing, image: "nginx:1.25"}]}
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec:
+      storageClassName: fast
+      accessModes: [ReadWriteOnce]
+      resources: {requests: {storage: 1Gi}}
+"#,
+        )
+        .expect("apply");
+    let ok = env.sim.wait_until(Duration::from_secs(20), |c| {
+        c.get(&PODS, Some("default"), "ing-0")
+            .ok()
+            .is_some_and(|p| {
+                p["status"]["conditions"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|c| c["reason"] == "Unschedulable")
+            })
+    });
+    assert!(ok, "ing-0 was never turned down by the scheduler");
+
+    let out = env.ok(["get", "ing"]);
+    assert!(
+        out.contains(r#"claim data-ing-0 is Pending: StorageClass "fast" does not exist"#),
+        "{out}"
+    );
+    assert!(
+        out.contains("recover with: create StorageClass fast"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("edit-yaml") && !out.contains("statefulset rollback"),
+        "{out}"
+    );
+
+    let o = env.run(["redeploy", "ing", "--yes", "--wait", "--timeout", "30s"]);
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("hint: create StorageClass fast"),
+        "{}",
+        o.stderr
+    );
+
+    // The advice, followed: the claim is provisioned and the pod runs.
+    env.sim
+        .apply_yaml(
+            "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: fast}\nprovisioner: sim.k8s.io/hostpath\nvolumeBindingMode: WaitForFirstConsumer\n",
+        )
+        .expect("storage class");
+    env.wait_ready("default", "ing", 1);
+    let out = env.ok(["get", "ing"]);
+    assert!(!out.contains("Stuck:"), "{out}");
+}

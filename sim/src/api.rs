@@ -1483,7 +1483,7 @@ impl Cluster {
     /// The DefaultStorageClass admission plugin
     /// (plugin/pkg/admission/storage/storageclass/setdefault/admission.go): a claim without
     /// `spec.storageClassName` gets the default class (the newest one annotated
-    /// `storageclass.kubernetes.io/is-default-class: "true"`).
+    /// `storageclass.kubernetes.io/is-default-class: "true"`, or the beta form).
     fn admit_default_storage_class(&self, pvc: &mut Value) {
         if pvc["spec"]
             .get("storageClassName")
@@ -1494,10 +1494,7 @@ impl Cluster {
         let default = self
             .list_items(&crate::resources::STORAGECLASSES, None, None)
             .into_iter()
-            .filter(|c| {
-                c["metadata"]["annotations"]["storageclass.kubernetes.io/is-default-class"]
-                    == "true"
-            })
+            .filter(crate::controller::volumes::is_default_class)
             .max_by(|a, b| {
                 let k = |c: &Value| {
                     (

@@ -7,6 +7,8 @@ use k8s_openapi::api::core::v1::Pod;
 
 use super::list::{images, selector, update_strategy};
 use crate::cli::{GetArgs, OutputFormat};
+use crate::kube::Kube;
+use crate::manifest::stuck::ClaimsSeen;
 use crate::render::{self, status};
 use crate::Ctx;
 
@@ -65,7 +67,10 @@ pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
     } else {
         Vec::new()
     };
-    let page = detail_events(&sts, &pods, &numbers, &events, Timestamp::now());
+    // A pod the scheduler turns down while it mounts claims: whether the claims are the cause
+    // decides the advice (one more round trip, only then).
+    let claims = claims_of_unschedulable(&kube, &pods).await;
+    let page = detail_events(&sts, &pods, &numbers, &events, &claims, Timestamp::now());
     match pods_forbidden {
         None => render::out(&page),
         Some(e) => {
@@ -112,27 +117,29 @@ pub fn numbers(revisions: Option<Result<Vec<crate::manifest::revisions::Revision
         .unwrap_or_default()
 }
 
-/// The detail page: summary, ports, pods, conditions.
-pub fn detail(sts: &StatefulSet, pods: &[Pod], now: Timestamp) -> String {
-    detail_numbered(sts, pods, &Numbers::new(), now)
+/// The claims of the pods the scheduler turned down (none read when there is no such pod).
+pub async fn claims_of_unschedulable(kube: &Kube, pods: &[Pod]) -> ClaimsSeen {
+    let waiting = crate::manifest::stuck::unschedulable_with_claims(pods);
+    if waiting.is_empty() {
+        return ClaimsSeen::default();
+    }
+    kube.claims_seen(&waiting).await
 }
 
-/// [`detail`] with the pods' revision numbers.
-pub fn detail_numbered(
-    sts: &StatefulSet,
-    pods: &[Pod],
-    numbers: &Numbers,
-    now: Timestamp,
-) -> String {
-    detail_events(sts, pods, numbers, &[], now)
+/// The detail page: summary, ports, pods, conditions; `claims` as
+/// [`claims_of_unschedulable`] read them.
+pub fn detail(sts: &StatefulSet, pods: &[Pod], claims: &ClaimsSeen, now: Timestamp) -> String {
+    detail_events(sts, pods, &Numbers::new(), &[], claims, now)
 }
 
-/// [`detail_numbered`] with the set's events (a pod the controller fails to create).
+/// [`detail`] with the pods' revision numbers and the set's events (a pod the controller
+/// fails to create).
 pub fn detail_events(
     sts: &StatefulSet,
     pods: &[Pod],
     numbers: &Numbers,
     events: &[k8s_openapi::api::core::v1::Event],
+    claims: &ClaimsSeen,
     now: Timestamp,
 ) -> String {
     let name = sts.metadata.name.clone().unwrap_or_default();
@@ -198,7 +205,9 @@ pub fn detail_events(
     for (k, v) in &rows {
         out.push_str(&format!("{:<width$}{v}\n", format!("{k}:")));
     }
-    out.push_str(&stuck_section(&name, sts, pods, numbers, events, now));
+    out.push_str(&stuck_section(
+        &name, sts, pods, numbers, events, claims, now,
+    ));
     out.push_str(&on_delete_section(sts, pods));
 
     // Every container of the template with its image, in the order the kubelet starts them:
@@ -431,11 +440,14 @@ fn stuck_section(
     pods: &[Pod],
     numbers: &Numbers,
     events: &[k8s_openapi::api::core::v1::Event],
+    claims: &ClaimsSeen,
     now: Timestamp,
 ) -> String {
     use crate::manifest::stuck;
     let now = now.max(stuck::newest_timestamp(sts, pods).unwrap_or(now));
-    match stuck::analyze(sts, pods, now, jiff::SignedDuration::from_mins(5))
+    let threshold = jiff::SignedDuration::from_mins(5);
+    match stuck::analyze(sts, pods, now, threshold)
+        .and_then(|s| stuck::refine_claims(s, pods, claims, threshold))
         .or_else(|| stuck::failed_create(sts, pods, events, now))
     {
         Some(s) => {

@@ -354,8 +354,15 @@ async fn evaluate(
     }
     let list: Vec<Pod> = pods.values().cloned().collect();
     let now = Timestamp::now().max(stuck::newest_timestamp(sts, &list).unwrap_or_default());
-    let found = stuck::analyze(sts, &list, now, jiff::SignedDuration::from_hours(365 * 24))
-        .or_else(|| stuck::failed_create(sts, &list, events, now));
+    let threshold = jiff::SignedDuration::from_hours(365 * 24);
+    let mut found = stuck::analyze(sts, &list, now, threshold);
+    // The scheduler turns a pod down while its claims are provisioned: not stuck unless
+    // nothing will bind them (one more round trip, only then).
+    if found.as_ref().is_some_and(|s| s.reason == "Unschedulable") {
+        let claims = super::get::claims_of_unschedulable(kube, &list).await;
+        found = found.and_then(|s| stuck::refine_claims(s, &list, &claims, threshold));
+    }
+    let found = found.or_else(|| stuck::failed_create(sts, &list, events, now));
     if let Some(s) = found {
         if s.definitive {
             // The same diagnosis as `get`, revisions by number (one more request, at the end).

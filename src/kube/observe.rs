@@ -1,14 +1,18 @@
 //! Requests of the observing commands: pod logs (one streaming connection per container),
-//! events (list), PodMetrics (metrics.k8s.io). Their watches run on the follow stream
+//! events (list), PodMetrics (metrics.k8s.io), the claims of unschedulable pods. Their watches run on the follow stream
 //! ([`super::follow`]).
 
 use anyhow::{anyhow, Result};
 use futures::AsyncBufRead;
-use k8s_openapi::api::core::v1::Event;
+use std::collections::BTreeSet;
+
+use k8s_openapi::api::core::v1::{Event, PersistentVolumeClaim, Pod};
+use k8s_openapi::api::storage::v1::StorageClass;
 use kube::api::{ListParams, LogParams};
 use kube::Api;
 
 use super::{api_error, Kube};
+use crate::manifest::stuck::{self, ClaimsSeen};
 
 /// The label every StatefulSet pod carries (pkg/controller/statefulset/stateful_set_utils.go).
 pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
@@ -73,6 +77,33 @@ impl Kube {
                 None,
                 &self.namespace,
             )),
+        }
+    }
+}
+
+impl Kube {
+    /// What [`crate::manifest::stuck::refine_claims`] needs of unschedulable pods' claims: each
+    /// claim (GET; a 404 is recorded as absent) and the StorageClasses (LIST), all sent together
+    /// (one round trip). Anything unreadable is left out and judged as unknown.
+    pub async fn claims_seen(&self, pods: &[&Pod]) -> ClaimsSeen {
+        let names: BTreeSet<String> = pods.iter().flat_map(|p| stuck::claim_names(p)).collect();
+        if names.is_empty() {
+            return ClaimsSeen::default();
+        }
+        let api: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), &self.namespace);
+        let gets = names.iter().map(|n| {
+            let api = api.clone();
+            async move { (n.clone(), api.get_opt(n).await) }
+        });
+        let classes = Api::<StorageClass>::all(self.client.clone());
+        let lp = ListParams::default();
+        let (claims, classes) = tokio::join!(futures::future::join_all(gets), classes.list(&lp));
+        ClaimsSeen {
+            claims: claims
+                .into_iter()
+                .filter_map(|(n, r)| r.ok().map(|c| (n, c)))
+                .collect(),
+            classes: classes.ok().map(|l| l.items),
         }
     }
 }

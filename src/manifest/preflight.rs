@@ -277,10 +277,16 @@ fn fits(requests: &BTreeMap<String, f64>, node: &Node) -> bool {
     })
 }
 
-fn is_default_class(c: &StorageClass) -> bool {
+/// The default class, by its annotation or the beta one (upstream
+/// pkg/apis/storage/util/helpers.go IsDefaultAnnotation reads both).
+pub fn is_default_class(c: &StorageClass) -> bool {
     c.metadata.annotations.as_ref().is_some_and(|a| {
-        a.get("storageclass.kubernetes.io/is-default-class")
-            .is_some_and(|v| v == "true")
+        [
+            "storageclass.kubernetes.io/is-default-class",
+            "storageclass.beta.kubernetes.io/is-default-class",
+        ]
+        .iter()
+        .any(|k| a.get(*k).is_some_and(|v| v == "true"))
     })
 }
 

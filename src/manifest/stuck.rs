@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 
 use jiff::{SignedDuration as Duration, Timestamp};
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
+use k8s_openapi::api::storage::v1::StorageClass;
 
 use super::text::pod_ordinal;
 
@@ -45,6 +46,9 @@ pub struct Stuck {
     /// A revision that a ready pod of the set runs, other than the stuck pod's (the set's
     /// current revision when a ready pod runs it): the template a rollback can go back to.
     pub good_revision: Option<String>,
+    /// The pod cannot be scheduled because of a claim it mounts: (what the claim lacks, what
+    /// helps). Then neither the template nor a rollback is the cure. Set by [`refine_claims`].
+    pub claim: Option<(String, String)>,
 }
 
 /// The first (lowest ordinal) non-terminating pod of the set that is not ready and either is
@@ -119,6 +123,7 @@ pub fn analyze(
                 message,
                 for_,
                 definitive,
+                claim: None,
             });
         }
     }
@@ -301,6 +306,7 @@ pub fn blocking_after_rollback(sts: &StatefulSet, pods: &[Pod], target: &str) ->
                 message,
                 for_,
                 definitive,
+                claim: None,
             }
         })
         .collect()
@@ -375,10 +381,138 @@ pub fn failed_create(
                 message: error.to_string(),
                 for_: now.duration_since(first).max(Duration::ZERO),
                 definitive: true,
+                claim: None,
             },
         ));
     }
     found.map(|(_, s)| s)
+}
+
+/// The claims a pod mounts (spec.volumes[].persistentVolumeClaim.claimName), in order.
+pub fn claim_names(p: &Pod) -> Vec<String> {
+    p.spec
+        .iter()
+        .flat_map(|s| s.volumes.iter().flatten())
+        .filter_map(|v| v.persistent_volume_claim.as_ref())
+        .map(|c| c.claim_name.clone())
+        .collect()
+}
+
+/// Pods that the scheduler has turned down (PodScheduled False, reason Unschedulable) and that
+/// mount claims: the only ones whose claims [`refine_claims`] needs to see.
+pub fn unschedulable_with_claims(pods: &[Pod]) -> Vec<&Pod> {
+    pods.iter()
+        .filter(|p| {
+            p.status
+                .as_ref()
+                .and_then(|s| s.conditions.as_ref())
+                .is_some_and(|cs| {
+                    cs.iter().any(|c| {
+                        c.type_ == "PodScheduled"
+                            && c.status == "False"
+                            && c.reason.as_deref() == Some("Unschedulable")
+                    })
+                })
+        })
+        .filter(|p| !claim_names(p).is_empty())
+        .collect()
+}
+
+/// What the cluster holds of the claims of unschedulable pods: each claim by name (`None`:
+/// not found) and the StorageClasses (`None`: not readable).
+#[derive(Debug, Clone, Default)]
+pub struct ClaimsSeen {
+    pub claims: BTreeMap<String, Option<PersistentVolumeClaim>>,
+    pub classes: Option<Vec<StorageClass>>,
+}
+
+/// An unschedulable pod whose claims explain it. A claim that is Bound is not the cause. A
+/// Pending claim whose class exists is being provisioned (the scheduler retries once it is
+/// bound: pkg/scheduler/framework/plugins/volumebinding), so the pod is not stuck until
+/// `threshold` passes; a missing claim is recreated by the controller for a pending pod
+/// (stateful_set_control.go processReplica, createMissingPersistentVolumeClaims). A Pending
+/// claim that nothing will bind — its class does not exist, it names none and no class is the
+/// default, or it asks for no class (`""`, a PersistentVolume made for it) — blocks the pod,
+/// and the cure is in the cluster's storage, not in the template: claim templates cannot be
+/// changed on a live StatefulSet, and a rollback would recreate the pod on the same claim.
+/// Other stuck pods are returned unchanged; `None` when the pod is only waiting for its claims.
+pub fn refine_claims(
+    s: Stuck,
+    pods: &[Pod],
+    seen: &ClaimsSeen,
+    threshold: Duration,
+) -> Option<Stuck> {
+    if s.reason != "Unschedulable" {
+        return Some(s);
+    }
+    let Some(pod) = pods
+        .iter()
+        .find(|p| p.metadata.name.as_deref() == Some(s.pod.as_str()))
+    else {
+        return Some(s);
+    };
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
+    let mut waiting = Vec::new();
+    for name in claim_names(pod) {
+        let Some(found) = seen.claims.get(&name) else {
+            continue;
+        };
+        let Some(pvc) = found else {
+            // The controller creates it again for a pending pod: waiting, like provisioning.
+            waiting.push(name);
+            continue;
+        };
+        let phase = pvc.status.as_ref().and_then(|s| s.phase.as_deref());
+        if phase != Some("Pending") {
+            continue;
+        }
+        let class = pvc.spec.as_ref().and_then(|s| s.storage_class_name.clone());
+        let classes = seen.classes.as_deref();
+        let blocked = match (&class, classes) {
+            (Some(c), _) if c.is_empty() => Some((
+                format!("claim {name} is Pending: it asks for no StorageClass (storageClassName \"\"), so only a PersistentVolume made for it can bind it"),
+                format!("create a PersistentVolume that matches claim {name} (kubectl describe pvc {name} -n {ns}); no template change or rollback binds it"),
+            )),
+            (Some(c), Some(cs)) if !cs.iter().any(|k| k.metadata.name.as_deref() == Some(c.as_str())) => Some((
+                format!("claim {name} is Pending: StorageClass {c:?} does not exist"),
+                format!("create StorageClass {c} (kubectl get storageclass lists those there are); the claim template cannot be changed on a live StatefulSet, and a rollback recreates the pod on the same claim"),
+            )),
+            (None, Some(cs)) if !cs.iter().any(super::preflight::is_default_class) => Some((
+                format!("claim {name} is Pending: it names no StorageClass and none is the default"),
+                "mark a StorageClass as the default (annotation storageclass.kubernetes.io/is-default-class=true): claims without a class get it (Kubernetes 1.28 and later)".to_string(),
+            )),
+            _ => None,
+        };
+        if let Some((why, fix)) = blocked {
+            return Some(Stuck {
+                claim: Some((why, fix)),
+                definitive: true,
+                ..s
+            });
+        }
+        waiting.push(name);
+    }
+    if waiting.is_empty() {
+        return Some(s);
+    }
+    // Provisioning: not stuck until it has taken `threshold`; then say so, with where to look.
+    if s.for_ < threshold {
+        return None;
+    }
+    let why = format!(
+        "claim{} {} not bound yet",
+        if waiting.len() == 1 { "" } else { "s" },
+        waiting.join(", ")
+    );
+    let fix = format!(
+        "see why the claim is not bound: kubectl describe pvc {} -n {ns}",
+        waiting[0]
+    );
+    Some(Stuck {
+        claim: Some((why, fix)),
+        definitive: false,
+        ..s
+    })
 }
 
 /// Ready condition True and phase Running.
@@ -467,8 +601,14 @@ pub fn explain_numbered(
     if !s.message.is_empty() {
         text.push_str(&format!(" ({})", s.message));
     }
+    if let Some((why, _)) = &s.claim {
+        text.push_str(&format!("; {why}"));
+    }
     if ordered {
         text.push_str("; with OrderedReady the controller waits for it before going on");
+    }
+    if let Some((_, fix)) = &s.claim {
+        return (text, fix.clone());
     }
     let fix = match (&s.good_revision, s.on_update_revision) {
         (Some(good), true) => match numbers.get(good) {
@@ -828,5 +968,141 @@ mod tests {
             at("2026-01-01T00:01:00Z")
         )
         .is_none());
+    }
+
+    /// web-0 of revision web-2, turned down by the scheduler, mounting claim data-web-0.
+    fn unschedulable(since: &str) -> Pod {
+        serde_json::from_value(json!({"metadata": {"name": "web-0", "namespace": "prod", "uid": "u0",
+                "labels": {"controller-revision-hash": "web-2"}, "creationTimestamp": since},
+            "spec": {"containers": [{"name": "web"}], "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": "data-web-0"}}]},
+            "status": {"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False", "reason": "Unschedulable",
+                "message": "0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims."}]}}))
+        .unwrap()
+    }
+
+    fn seen(class: Option<&str>, phase: &str, classes: &[(&str, bool)]) -> ClaimsSeen {
+        let mut pvc =
+            json!({"metadata": {"name": "data-web-0"}, "spec": {}, "status": {"phase": phase}});
+        if let Some(c) = class {
+            pvc["spec"]["storageClassName"] = json!(c);
+        }
+        ClaimsSeen {
+            claims: [(
+                "data-web-0".to_string(),
+                Some(serde_json::from_value(pvc).unwrap()),
+            )]
+            .into(),
+            classes: Some(
+                classes
+                    .iter()
+                    .map(|(n, default)| {
+                        let mut c = json!({"metadata": {"name": n}, "provisioner": "x"});
+                        if *default {
+                            c["metadata"]["annotations"] =
+                                json!({"storageclass.kubernetes.io/is-default-class": "true"});
+                        }
+                        serde_json::from_value(c).unwrap()
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    #[test]
+    fn claims_that_nothing_binds_are_the_cure_not_the_template() {
+        let set = sts("OrderedReady");
+        let pods = vec![unschedulable("2026-01-01T00:00:00Z")];
+        let now = at("2026-01-01T00:00:30Z");
+        let min5 = Duration::from_mins(5);
+        let stuck = analyze(&set, &pods, now, min5).expect("unschedulable is definitive");
+        assert!(
+            explain("web", &stuck, &set).1.contains("edit-yaml"),
+            "without claims seen: the template"
+        );
+
+        // A class that does not exist: create it; never edit-yaml or rollback.
+        let s = refine_claims(
+            stuck.clone(),
+            &pods,
+            &seen(Some("fast"), "Pending", &[("standard", true)]),
+            min5,
+        )
+        .unwrap();
+        assert!(s.definitive);
+        let (text, fix) = explain("web", &s, &set);
+        assert!(
+            text.contains(r#"claim data-web-0 is Pending: StorageClass "fast" does not exist"#),
+            "{text}"
+        );
+        assert!(fix.starts_with("create StorageClass fast"), "{fix}");
+        assert!(
+            !fix.contains("edit-yaml") && !fix.contains("rollback --to-revision"),
+            "{fix}"
+        );
+
+        // No class named and no default class.
+        let s = refine_claims(
+            stuck.clone(),
+            &pods,
+            &seen(None, "Pending", &[("standard", false)]),
+            min5,
+        )
+        .unwrap();
+        assert!(explain("web", &s, &set)
+            .1
+            .starts_with("mark a StorageClass as the default"));
+        // The beta annotation makes a default too: then it is provisioning, not stuck yet.
+        let mut beta = seen(None, "Pending", &[("standard", false)]);
+        beta.classes.as_mut().unwrap()[0].metadata.annotations = Some(
+            [(
+                "storageclass.beta.kubernetes.io/is-default-class".to_string(),
+                "true".to_string(),
+            )]
+            .into(),
+        );
+        assert_eq!(refine_claims(stuck.clone(), &pods, &beta, min5), None);
+
+        // storageClassName "": only a PersistentVolume made for it.
+        let s = refine_claims(
+            stuck.clone(),
+            &pods,
+            &seen(Some(""), "Pending", &[("standard", true)]),
+            min5,
+        )
+        .unwrap();
+        assert!(explain("web", &s, &set)
+            .1
+            .starts_with("create a PersistentVolume"));
+
+        // The class exists: provisioning. Not stuck for 5 minutes, then pointed at the claim.
+        let exists = seen(Some("fast"), "Pending", &[("fast", false)]);
+        assert_eq!(refine_claims(stuck.clone(), &pods, &exists, min5), None);
+        let late = analyze(&set, &pods, at("2026-01-01T00:06:00Z"), min5).unwrap();
+        let s = refine_claims(late, &pods, &exists, min5).unwrap();
+        assert!(!s.definitive);
+        let (text, fix) = explain("web", &s, &set);
+        assert!(text.contains("claim data-web-0 not bound yet"), "{text}");
+        assert_eq!(
+            fix,
+            "see why the claim is not bound: kubectl describe pvc data-web-0 -n prod"
+        );
+
+        // A missing claim is recreated by the controller: waiting, too.
+        let missing = ClaimsSeen {
+            claims: [("data-web-0".to_string(), None)].into(),
+            classes: None,
+        };
+        assert_eq!(refine_claims(stuck.clone(), &pods, &missing, min5), None);
+
+        // Bound claims, or claims not read: the scheduler's other reasons; unchanged.
+        let bound = seen(Some("fast"), "Bound", &[]);
+        assert_eq!(
+            refine_claims(stuck.clone(), &pods, &bound, min5),
+            Some(stuck.clone())
+        );
+        assert_eq!(
+            refine_claims(stuck.clone(), &pods, &ClaimsSeen::default(), min5),
+            Some(stuck)
+        );
     }
 }

@@ -39,6 +39,14 @@ pub fn default_storage_class() -> Value {
     })
 }
 
+/// A default class: the annotation or its beta form (pkg/apis/storage/util/helpers.go
+/// IsDefaultAnnotation).
+pub fn is_default_class(class: &Value) -> bool {
+    let a = &class["metadata"]["annotations"];
+    a[DEFAULT_CLASS_ANNOTATION] == "true"
+        || a["storageclass.beta.kubernetes.io/is-default-class"] == "true"
+}
+
 /// The class a claim uses: its own, else the default class (newest wins, as upstream's
 /// GetDefaultClass picks the most recently created).
 pub fn class_for<'a>(pvc: &Value, classes: &'a [Value]) -> Option<&'a Value> {
@@ -47,7 +55,7 @@ pub fn class_for<'a>(pvc: &Value, classes: &'a [Value]) -> Option<&'a Value> {
         Some(name) => classes.iter().find(|c| c["metadata"]["name"] == name),
         None => classes
             .iter()
-            .filter(|c| c["metadata"]["annotations"][DEFAULT_CLASS_ANNOTATION] == "true")
+            .filter(|c| is_default_class(c))
             .max_by(|a, b| {
                 a["metadata"]["creationTimestamp"]
                     .as_str()
