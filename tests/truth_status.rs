@@ -514,3 +514,76 @@ spec:
     let out = env.ok(["get", "ing"]);
     assert!(!out.contains("Stuck:"), "{out}");
 }
+
+/// A chart's set whose Secret was never created: CreateContainerConfigError. `get` and
+/// `--wait` say to create it (with the keys the pods read), not to edit or roll back, and
+/// creating it gets the pod running without deleting it.
+#[test]
+fn a_missing_secret_is_created_not_rolled_back() {
+    let env = env();
+    env.sim
+        .apply_yaml(
+            r#"
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: mq, namespace: default}
+spec:
+  serviceName: mq
+  replicas: 1
+  selector: {matchLabels: {app.kubernetes.io/name: mq}}
+  template:
+    metadata: {labels: {app.kubernetes.io/name: mq}}
+    spec:
+      containers:
+      - name: mq
+        image: "nginx:1.25"
+        env:
+        - name: PASS
+          valueFrom: {secretKeyRef: {name: mq-admin, key: pass}}
+"#,
+        )
+        .expect("apply");
+    let ok = env.sim.wait_until(Duration::from_secs(20), |c| {
+        c.get(&PODS, Some("default"), "mq-0").ok().is_some_and(|p| {
+            p["status"]["containerStatuses"][0]["state"]["waiting"]["reason"]
+                == "CreateContainerConfigError"
+        })
+    });
+    assert!(ok, "mq-0 never reached CreateContainerConfigError");
+    let uid = env
+        .sim
+        .cluster()
+        .get(&PODS, Some("default"), "mq-0")
+        .unwrap()["metadata"]["uid"]
+        .clone();
+
+    let out = env.ok(["get", "mq"]);
+    assert!(out.contains(r#"secret "mq-admin" not found"#), "{out}");
+    assert!(
+        out.contains("recover with: create Secret mq-admin with key pass in namespace default: the kubelet retries by itself, no pod needs deleting"),
+        "{out}"
+    );
+    // Any wait says the same (scale to the same size: nothing is replaced).
+    let o = env.run(["scale", "mq", "1", "--wait", "--timeout", "30s"]);
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("hint: create Secret mq-admin with key pass"),
+        "{}",
+        o.stderr
+    );
+
+    // The advice, followed: the same pod runs, nothing deleted.
+    env.sim
+        .apply_yaml(
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: mq-admin}\nstringData: {pass: x}\n",
+        )
+        .expect("secret");
+    env.wait_ready("default", "mq", 1);
+    let now = env.sim.cluster().get(&PODS, Some("default"), "mq-0");
+    assert_eq!(
+        now.map(|p| p["metadata"]["uid"].clone()).ok(),
+        Some(uid),
+        "mq-0 was replaced"
+    );
+}

@@ -8,7 +8,7 @@ use k8s_openapi::api::core::v1::Pod;
 use super::list::{images, selector, update_strategy};
 use crate::cli::{GetArgs, OutputFormat};
 use crate::kube::Kube;
-use crate::manifest::stuck::ClaimsSeen;
+use crate::manifest::stuck::Seen;
 use crate::render::{self, status};
 use crate::Ctx;
 
@@ -69,7 +69,7 @@ pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
     };
     // A pod the scheduler turns down while it mounts claims: whether the claims are the cause
     // decides the advice (one more round trip, only then).
-    let claims = claims_of_unschedulable(&kube, &pods).await;
+    let claims = what_pods_wait_for(&kube, &sts, &pods).await;
     let page = detail_events(&sts, &pods, &numbers, &events, &claims, Timestamp::now());
     match pods_forbidden {
         None => render::out(&page),
@@ -117,18 +117,36 @@ pub fn numbers(revisions: Option<Result<Vec<crate::manifest::revisions::Revision
         .unwrap_or_default()
 }
 
-/// The claims of the pods the scheduler turned down (none read when there is no such pod).
-pub async fn claims_of_unschedulable(kube: &Kube, pods: &[Pod]) -> ClaimsSeen {
-    let waiting = crate::manifest::stuck::unschedulable_with_claims(pods);
-    if waiting.is_empty() {
-        return ClaimsSeen::default();
-    }
-    kube.claims_seen(&waiting).await
+/// What the set's stuck pods wait for, read only when a pod shows it: the claims of pods the
+/// scheduler turned down, the Secrets and ConfigMaps of pods waiting on their configuration
+/// (one more round trip then; none otherwise).
+pub async fn what_pods_wait_for(kube: &Kube, sts: &StatefulSet, pods: &[Pod]) -> Seen {
+    use crate::manifest::stuck;
+    let unschedulable = stuck::unschedulable_with_claims(pods);
+    let now = Timestamp::now();
+    let config = pods.iter().any(|p| stuck::waits_on_config(p, now));
+    let claims = async {
+        if unschedulable.is_empty() {
+            Seen::default()
+        } else {
+            kube.claims_seen(&unschedulable).await
+        }
+    };
+    let refs = async {
+        if config {
+            kube.missing_references(sts).await
+        } else {
+            None
+        }
+    };
+    let (mut seen, refs) = tokio::join!(claims, refs);
+    seen.missing_refs = refs;
+    seen
 }
 
-/// The detail page: summary, ports, pods, conditions; `claims` as
-/// [`claims_of_unschedulable`] read them.
-pub fn detail(sts: &StatefulSet, pods: &[Pod], claims: &ClaimsSeen, now: Timestamp) -> String {
+/// The detail page: summary, ports, pods, conditions; `claims` as [`what_pods_wait_for`]
+/// read them.
+pub fn detail(sts: &StatefulSet, pods: &[Pod], claims: &Seen, now: Timestamp) -> String {
     detail_events(sts, pods, &Numbers::new(), &[], claims, now)
 }
 
@@ -139,7 +157,7 @@ pub fn detail_events(
     pods: &[Pod],
     numbers: &Numbers,
     events: &[k8s_openapi::api::core::v1::Event],
-    claims: &ClaimsSeen,
+    claims: &Seen,
     now: Timestamp,
 ) -> String {
     let name = sts.metadata.name.clone().unwrap_or_default();
@@ -440,14 +458,14 @@ fn stuck_section(
     pods: &[Pod],
     numbers: &Numbers,
     events: &[k8s_openapi::api::core::v1::Event],
-    claims: &ClaimsSeen,
+    claims: &Seen,
     now: Timestamp,
 ) -> String {
     use crate::manifest::stuck;
     let now = now.max(stuck::newest_timestamp(sts, pods).unwrap_or(now));
     let threshold = jiff::SignedDuration::from_mins(5);
     match stuck::analyze(sts, pods, now, threshold)
-        .and_then(|s| stuck::refine_claims(s, pods, claims, threshold))
+        .and_then(|s| stuck::refine(s, pods, claims, threshold))
         .or_else(|| stuck::failed_create(sts, pods, events, now))
     {
         Some(s) => {

@@ -357,10 +357,14 @@ async fn evaluate(
     let threshold = jiff::SignedDuration::from_hours(365 * 24);
     let mut found = stuck::analyze(sts, &list, now, threshold);
     // The scheduler turns a pod down while its claims are provisioned: not stuck unless
-    // nothing will bind them (one more round trip, only then).
-    if found.as_ref().is_some_and(|s| s.reason == "Unschedulable") {
-        let claims = super::get::claims_of_unschedulable(kube, &list).await;
-        found = found.and_then(|s| stuck::refine_claims(s, &list, &claims, threshold));
+    // nothing will bind them; a missing Secret is created, not rolled back (one more round
+    // trip, only then).
+    if found
+        .as_ref()
+        .is_some_and(|s| s.reason == "Unschedulable" || s.reason == "CreateContainerConfigError")
+    {
+        let seen = super::get::what_pods_wait_for(kube, sts, &list).await;
+        found = found.and_then(|s| stuck::refine(s, &list, &seen, threshold));
     }
     let found = found.or_else(|| stuck::failed_create(sts, &list, events, now));
     if let Some(s) = found {

@@ -132,7 +132,7 @@ pub async fn run(kube: &Kube, name: &str, ctx: &Ctx) -> Result<()> {
         }
         let text = if tty {
             let all: Vec<Pod> = pods.values().cloned().collect();
-            let claims = super::get::claims_of_unschedulable(kube, &all).await;
+            let claims = super::get::what_pods_wait_for(kube, &sts, &all).await;
             let page = super::get::detail(&sts, &all, &claims, Timestamp::now());
             let page = if forbidden {
                 super::get::without_pods(&page)

@@ -1,18 +1,21 @@
 //! Requests of the observing commands: pod logs (one streaming connection per container),
-//! events (list), PodMetrics (metrics.k8s.io), the claims of unschedulable pods. Their watches run on the follow stream
+//! events (list), PodMetrics (metrics.k8s.io), and what a stuck pod waits for (its claims,
+//! the set's Secrets and ConfigMaps). Their watches run on the follow stream
 //! ([`super::follow`]).
 
 use anyhow::{anyhow, Result};
 use futures::AsyncBufRead;
 use std::collections::BTreeSet;
 
-use k8s_openapi::api::core::v1::{Event, PersistentVolumeClaim, Pod};
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{ConfigMap, Event, PersistentVolumeClaim, Pod, Secret};
 use k8s_openapi::api::storage::v1::StorageClass;
 use kube::api::{ListParams, LogParams};
 use kube::Api;
 
 use super::{api_error, Kube};
-use crate::manifest::stuck::{self, ClaimsSeen};
+use crate::manifest::preflight::{self, Reference};
+use crate::manifest::stuck::{self, Seen};
 
 /// The label every StatefulSet pod carries (pkg/controller/statefulset/stateful_set_utils.go).
 pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
@@ -85,10 +88,10 @@ impl Kube {
     /// What [`crate::manifest::stuck::refine_claims`] needs of unschedulable pods' claims: each
     /// claim (GET; a 404 is recorded as absent) and the StorageClasses (LIST), all sent together
     /// (one round trip). Anything unreadable is left out and judged as unknown.
-    pub async fn claims_seen(&self, pods: &[&Pod]) -> ClaimsSeen {
+    pub async fn claims_seen(&self, pods: &[&Pod]) -> Seen {
         let names: BTreeSet<String> = pods.iter().flat_map(|p| stuck::claim_names(p)).collect();
         if names.is_empty() {
-            return ClaimsSeen::default();
+            return Seen::default();
         }
         let api: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), &self.namespace);
         let gets = names.iter().map(|n| {
@@ -98,12 +101,45 @@ impl Kube {
         let classes = Api::<StorageClass>::all(self.client.clone());
         let lp = ListParams::default();
         let (claims, classes) = tokio::join!(futures::future::join_all(gets), classes.list(&lp));
-        ClaimsSeen {
+        Seen {
             claims: claims
                 .into_iter()
                 .filter_map(|(n, r)| r.ok().map(|c| (n, c)))
                 .collect(),
             classes: classes.ok().map(|l| l.items),
+            missing_refs: None,
         }
+    }
+
+    /// The set's Secret and ConfigMap references that do not exist or lack the key: one GET
+    /// per object named, all sent together (one round trip; no list of the namespace's
+    /// Secrets). `None` when one cannot be read (403): then nothing is judged.
+    pub async fn missing_references(&self, sts: &StatefulSet) -> Option<Vec<(Reference, bool)>> {
+        let refs = preflight::references(sts);
+        let names: BTreeSet<(bool, String)> =
+            refs.iter().map(|r| (r.secret, r.name.clone())).collect();
+        let secrets: Api<Secret> = Api::namespaced(self.client.clone(), &self.namespace);
+        let maps: Api<ConfigMap> = Api::namespaced(self.client.clone(), &self.namespace);
+        let gets = names.iter().map(|(secret, name)| {
+            let (secrets, maps) = (secrets.clone(), maps.clone());
+            async move {
+                if *secret {
+                    secrets.get_opt(name).await.map(|o| (o, None))
+                } else {
+                    maps.get_opt(name).await.map(|o| (None, o))
+                }
+            }
+        });
+        let mut cluster = preflight::Cluster {
+            secrets: Some(Vec::new()),
+            config_maps: Some(Vec::new()),
+            ..Default::default()
+        };
+        for got in futures::future::join_all(gets).await {
+            let (s, m) = got.ok()?;
+            cluster.secrets.as_mut()?.extend(s);
+            cluster.config_maps.as_mut()?.extend(m);
+        }
+        Some(preflight::missing_references(sts, &cluster))
     }
 }

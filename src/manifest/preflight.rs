@@ -318,20 +318,11 @@ fn has_key<K: Ord + std::borrow::Borrow<str>, V>(m: Option<&BTreeMap<K, V>>, key
     m.is_some_and(|m| m.contains_key(key))
 }
 
-/// What would keep the set's pods from running, one sentence each (empty: nothing found).
-pub fn check(sts: &StatefulSet, c: &Cluster) -> Vec<String> {
+/// The Secret and ConfigMap references of `sts` that `c` shows missing: each with whether
+/// the object exists (then it lacks the key). Kinds `c` could not read are skipped.
+pub fn missing_references(sts: &StatefulSet, c: &Cluster) -> Vec<(Reference, bool)> {
     let mut out = Vec::new();
-    let name = sts.metadata.name.clone().unwrap_or_default();
-    // 1. Secrets and ConfigMaps (kubelet_pods.go makeEnvironmentVariables: a missing object or
-    //    key is CreateContainerConfigError; in a volume the mount fails).
-    let mut said = std::collections::BTreeSet::new();
     for r in references(sts) {
-        let kind = if r.secret { "secret" } else { "configmap" };
-        let effect = if r.volume {
-            "the pods would wait in ContainerCreating (FailedMount)"
-        } else {
-            "the pods would end in CreateContainerConfigError"
-        };
         let (found, has) = if r.secret {
             let Some(list) = &c.secrets else { continue };
             let o = list
@@ -359,17 +350,36 @@ pub fn check(sts: &StatefulSet, c: &Cluster) -> Vec<String> {
                 }),
             )
         };
+        if !has {
+            out.push((r, found));
+        }
+    }
+    out
+}
+
+/// What would keep the set's pods from running, one sentence each (empty: nothing found).
+pub fn check(sts: &StatefulSet, c: &Cluster) -> Vec<String> {
+    let mut out = Vec::new();
+    let name = sts.metadata.name.clone().unwrap_or_default();
+    // 1. Secrets and ConfigMaps (kubelet_pods.go makeEnvironmentVariables: a missing object or
+    //    key is CreateContainerConfigError; in a volume the mount fails).
+    let mut said = std::collections::BTreeSet::new();
+    for (r, found) in missing_references(sts, c) {
+        let kind = if r.secret { "secret" } else { "configmap" };
+        let effect = if r.volume {
+            "the pods would wait in ContainerCreating (FailedMount)"
+        } else {
+            "the pods would end in CreateContainerConfigError"
+        };
         let msg = if !found {
             format!("{kind} {:?} not found ({}): {effect}", r.name, r.used_by)
-        } else if !has {
+        } else {
             format!(
                 "{kind} {:?} has no key {:?} ({}): {effect}",
                 r.name,
                 r.key.clone().unwrap_or_default(),
                 r.used_by
             )
-        } else {
-            continue;
         };
         if said.insert(msg.clone()) {
             out.push(msg);

@@ -13,6 +13,7 @@ use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
 use k8s_openapi::api::storage::v1::StorageClass;
 
+use super::preflight::Reference;
 use super::text::pod_ordinal;
 
 /// Waiting reasons that mean the pod will not become ready by itself soon.
@@ -46,9 +47,10 @@ pub struct Stuck {
     /// A revision that a ready pod of the set runs, other than the stuck pod's (the set's
     /// current revision when a ready pod runs it): the template a rollback can go back to.
     pub good_revision: Option<String>,
-    /// The pod cannot be scheduled because of a claim it mounts: (what the claim lacks, what
-    /// helps). Then neither the template nor a rollback is the cure. Set by [`refine_claims`].
-    pub claim: Option<(String, String)>,
+    /// A cause outside the template — a claim nothing binds, a Secret or ConfigMap that does
+    /// not exist: (what is missing, what helps). Then neither the template nor a rollback is
+    /// the cure. Set by [`refine`].
+    pub cause: Option<(String, String)>,
 }
 
 /// The first (lowest ordinal) non-terminating pod of the set that is not ready and either is
@@ -123,7 +125,7 @@ pub fn analyze(
                 message,
                 for_,
                 definitive,
-                claim: None,
+                cause: None,
             });
         }
     }
@@ -306,7 +308,7 @@ pub fn blocking_after_rollback(sts: &StatefulSet, pods: &[Pod], target: &str) ->
                 message,
                 for_,
                 definitive,
-                claim: None,
+                cause: None,
             }
         })
         .collect()
@@ -381,7 +383,7 @@ pub fn failed_create(
                 message: error.to_string(),
                 for_: now.duration_since(first).max(Duration::ZERO),
                 definitive: true,
-                claim: None,
+                cause: None,
             },
         ));
     }
@@ -418,16 +420,127 @@ pub fn unschedulable_with_claims(pods: &[Pod]) -> Vec<&Pod> {
         .collect()
 }
 
-/// What the cluster holds of the claims of unschedulable pods: each claim by name (`None`:
-/// not found) and the StorageClasses (`None`: not readable).
+/// What the cluster holds of what a stuck pod waits for: the claims of unschedulable pods by
+/// name (`None`: not found), the StorageClasses (`None`: not readable), and the set's Secret
+/// and ConfigMap references that are missing (`None`: not read).
 #[derive(Debug, Clone, Default)]
-pub struct ClaimsSeen {
+pub struct Seen {
     pub claims: BTreeMap<String, Option<PersistentVolumeClaim>>,
     pub classes: Option<Vec<StorageClass>>,
+    pub missing_refs: Option<Vec<(Reference, bool)>>,
 }
 
-/// An unschedulable pod whose claims explain it. A claim that is Bound is not the cause. A
-/// Pending claim whose class exists is being provisioned (the scheduler retries once it is
+/// A pod whose container waits on its configuration: CreateContainerConfigError (an env
+/// reference), or ContainerCreating for over a minute since it was scheduled (a volume that
+/// cannot be mounted, FailedMount). The only pods whose references [`refine`] needs.
+pub fn waits_on_config(p: &Pod, now: Timestamp) -> bool {
+    let st = p.status.as_ref();
+    let waiting = |reason: &str| {
+        st.iter()
+            .flat_map(|s| {
+                s.init_container_statuses
+                    .iter()
+                    .flatten()
+                    .chain(s.container_statuses.iter().flatten())
+            })
+            .any(|c| {
+                c.state
+                    .as_ref()
+                    .and_then(|s| s.waiting.as_ref())
+                    .and_then(|w| w.reason.as_deref())
+                    == Some(reason)
+            })
+    };
+    let scheduled_long_ago = st
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|cs| {
+            cs.iter()
+                .find(|c| c.type_ == "PodScheduled" && c.status == "True")
+        })
+        .and_then(|c| c.last_transition_time.as_ref())
+        .is_some_and(|t| now.duration_since(t.0) >= Duration::from_mins(1));
+    waiting("CreateContainerConfigError") || (waiting("ContainerCreating") && scheduled_long_ago)
+}
+
+/// [`refine_claims`], then [`refine_references`].
+pub fn refine(s: Stuck, pods: &[Pod], seen: &Seen, threshold: Duration) -> Option<Stuck> {
+    refine_claims(s, pods, seen, threshold).map(|s| refine_references(s, pods, seen))
+}
+
+/// A pod stuck on configuration the namespace lacks: CreateContainerConfigError for an
+/// environment reference, a pod still Pending (ContainerCreating: FailedMount) for a volume
+/// one. The kubelet retries both by itself (pkg/kubelet/kubelet_pods.go, volumemanager), so
+/// creating the object is the cure — no template change, no rollback, no pod deletion.
+pub fn refine_references(s: Stuck, pods: &[Pod], seen: &Seen) -> Stuck {
+    let Some(missing) = seen.missing_refs.as_ref() else {
+        return s;
+    };
+    let volume = match s.reason.as_str() {
+        "CreateContainerConfigError" => false,
+        "Pending" => true,
+        _ => return s,
+    };
+    // By object: its kind and name, whether it exists, the keys it lacks.
+    let mut objects: BTreeMap<(bool, &str), (bool, Vec<&str>)> = BTreeMap::new();
+    for (r, found) in missing.iter().filter(|(r, _)| r.volume == volume) {
+        let e = objects
+            .entry((r.secret, r.name.as_str()))
+            .or_insert((*found, Vec::new()));
+        if let Some(k) = r.key.as_deref() {
+            if !e.1.contains(&k) {
+                e.1.push(k);
+            }
+        }
+    }
+    if objects.is_empty() {
+        return s;
+    }
+    let keys = |ks: &[&str]| {
+        format!(
+            "key{} {}",
+            if ks.len() == 1 { "" } else { "s" },
+            ks.join(", ")
+        )
+    };
+    let mut what = Vec::new();
+    let mut todo = Vec::new();
+    for ((secret, name), (found, ks)) in &objects {
+        let (kind, title) = if *secret {
+            ("secret", "Secret")
+        } else {
+            ("configmap", "ConfigMap")
+        };
+        if *found {
+            what.push(format!("{kind} {name:?} lacks {}", keys(ks)));
+            todo.push(format!("add {} to {title} {name}", keys(ks)));
+        } else {
+            what.push(format!("{kind} {name:?} not found"));
+            todo.push(if ks.is_empty() {
+                format!("create {title} {name}")
+            } else {
+                format!("create {title} {name} with {}", keys(ks))
+            });
+        }
+    }
+    let ns = pods
+        .iter()
+        .find(|p| p.metadata.name.as_deref() == Some(s.pod.as_str()))
+        .and_then(|p| p.metadata.namespace.as_deref())
+        .unwrap_or("default");
+    let fix = format!(
+        "{} in namespace {ns}: the kubelet retries by itself, no pod needs deleting",
+        todo.join(", ")
+    );
+    Stuck {
+        cause: Some((what.join("; "), fix)),
+        definitive: true,
+        ..s
+    }
+}
+
+/// An unschedulable pod whose claims explain it. A claim that is Bound is not the cause, nor
+/// one whose class binds on the first consumer (it waits for the pod). A Pending claim whose
+/// class exists and binds immediately is being provisioned (the scheduler retries once it is
 /// bound: pkg/scheduler/framework/plugins/volumebinding), so the pod is not stuck until
 /// `threshold` passes; a missing claim is recreated by the controller for a pending pod
 /// (stateful_set_control.go processReplica, createMissingPersistentVolumeClaims). A Pending
@@ -436,12 +549,7 @@ pub struct ClaimsSeen {
 /// and the cure is in the cluster's storage, not in the template: claim templates cannot be
 /// changed on a live StatefulSet, and a rollback would recreate the pod on the same claim.
 /// Other stuck pods are returned unchanged; `None` when the pod is only waiting for its claims.
-pub fn refine_claims(
-    s: Stuck,
-    pods: &[Pod],
-    seen: &ClaimsSeen,
-    threshold: Duration,
-) -> Option<Stuck> {
+pub fn refine_claims(s: Stuck, pods: &[Pod], seen: &Seen, threshold: Duration) -> Option<Stuck> {
     if s.reason != "Unschedulable" {
         return Some(s);
     }
@@ -485,10 +593,20 @@ pub fn refine_claims(
         };
         if let Some((why, fix)) = blocked {
             return Some(Stuck {
-                claim: Some((why, fix)),
+                cause: Some((why, fix)),
                 definitive: true,
                 ..s
             });
+        }
+        // A WaitForFirstConsumer claim waits for the pod to be scheduled, not the other way
+        // round: the scheduler's other reasons are the cause.
+        let delayed = classes.and_then(|cs| {
+            cs.iter()
+                .find(|k| k.metadata.name.as_deref() == class.as_deref())
+                .map(|k| k.volume_binding_mode.as_deref() == Some("WaitForFirstConsumer"))
+        });
+        if delayed == Some(true) {
+            continue;
         }
         waiting.push(name);
     }
@@ -509,7 +627,7 @@ pub fn refine_claims(
         waiting[0]
     );
     Some(Stuck {
-        claim: Some((why, fix)),
+        cause: Some((why, fix)),
         definitive: false,
         ..s
     })
@@ -601,13 +719,13 @@ pub fn explain_numbered(
     if !s.message.is_empty() {
         text.push_str(&format!(" ({})", s.message));
     }
-    if let Some((why, _)) = &s.claim {
+    if let Some((why, _)) = &s.cause {
         text.push_str(&format!("; {why}"));
     }
     if ordered {
         text.push_str("; with OrderedReady the controller waits for it before going on");
     }
-    if let Some((_, fix)) = &s.claim {
+    if let Some((_, fix)) = &s.cause {
         return (text, fix.clone());
     }
     let fix = match (&s.good_revision, s.on_update_revision) {
@@ -980,13 +1098,13 @@ mod tests {
         .unwrap()
     }
 
-    fn seen(class: Option<&str>, phase: &str, classes: &[(&str, bool)]) -> ClaimsSeen {
+    fn seen(class: Option<&str>, phase: &str, classes: &[(&str, bool)]) -> Seen {
         let mut pvc =
             json!({"metadata": {"name": "data-web-0"}, "spec": {}, "status": {"phase": phase}});
         if let Some(c) = class {
             pvc["spec"]["storageClassName"] = json!(c);
         }
-        ClaimsSeen {
+        Seen {
             claims: [(
                 "data-web-0".to_string(),
                 Some(serde_json::from_value(pvc).unwrap()),
@@ -1005,6 +1123,7 @@ mod tests {
                     })
                     .collect(),
             ),
+            missing_refs: None,
         }
     }
 
@@ -1087,10 +1206,19 @@ mod tests {
             "see why the claim is not bound: kubectl describe pvc data-web-0 -n prod"
         );
 
+        // WaitForFirstConsumer: the claim waits for the pod (say, Insufficient cpu): unchanged.
+        let mut delayed = seen(Some("standard"), "Pending", &[("standard", true)]);
+        delayed.classes.as_mut().unwrap()[0].volume_binding_mode =
+            Some("WaitForFirstConsumer".into());
+        assert_eq!(
+            refine_claims(stuck.clone(), &pods, &delayed, min5),
+            Some(stuck.clone())
+        );
+
         // A missing claim is recreated by the controller: waiting, too.
-        let missing = ClaimsSeen {
+        let missing = Seen {
             claims: [("data-web-0".to_string(), None)].into(),
-            classes: None,
+            ..Default::default()
         };
         assert_eq!(refine_claims(stuck.clone(), &pods, &missing, min5), None);
 
@@ -1101,8 +1229,72 @@ mod tests {
             Some(stuck.clone())
         );
         assert_eq!(
-            refine_claims(stuck.clone(), &pods, &ClaimsSeen::default(), min5),
+            refine_claims(stuck.clone(), &pods, &Seen::default(), min5),
             Some(stuck)
         );
+    }
+
+    #[test]
+    fn missing_secrets_and_config_maps_are_created_not_rolled_back() {
+        let set = sts("OrderedReady");
+        let mut p = pod(
+            "web-0",
+            "web-2",
+            false,
+            Some("CreateContainerConfigError"),
+            "2026-01-01T00:00:00Z",
+        );
+        p.metadata.namespace = Some("prod".into());
+        let pods = vec![p];
+        let stuck = analyze(
+            &set,
+            &pods,
+            at("2026-01-01T00:00:10Z"),
+            Duration::from_mins(5),
+        )
+        .unwrap();
+        let r = |secret: bool, name: &str, key: Option<&str>, volume: bool| Reference {
+            secret,
+            name: name.into(),
+            key: key.map(str::to_string),
+            used_by: "env X of container \"web\"".into(),
+            volume,
+        };
+        let seen = Seen {
+            missing_refs: Some(vec![
+                (r(true, "creds", Some("user"), false), false),
+                (r(true, "creds", Some("pass"), false), false),
+                (r(false, "conf", Some("a.conf"), false), true),
+                (r(false, "files", None, true), false),
+            ]),
+            ..Default::default()
+        };
+        let s = refine(stuck.clone(), &pods, &seen, Duration::from_mins(5)).unwrap();
+        let (text, fix) = explain("web", &s, &set);
+        // The environment's references only: the volume's would show as FailedMount.
+        assert!(
+            text.contains(r#"configmap "conf" lacks key a.conf; secret "creds" not found"#),
+            "{text}"
+        );
+        assert!(!text.contains("files"), "{text}");
+        assert_eq!(
+            fix,
+            "add key a.conf to ConfigMap conf, create Secret creds with keys user, pass in namespace prod: the kubelet retries by itself, no pod needs deleting"
+        );
+        // A pod waiting in ContainerCreating: the volume's references.
+        let mut pending = stuck.clone();
+        pending.reason = "Pending".into();
+        let s = refine_references(pending, &pods, &seen);
+        assert_eq!(explain("web", &s, &set).1, "create ConfigMap files in namespace prod: the kubelet retries by itself, no pod needs deleting");
+        // Nothing read, or nothing missing: the advice stays the template's.
+        assert_eq!(
+            refine_references(stuck.clone(), &pods, &Seen::default()),
+            stuck
+        );
+        let none = Seen {
+            missing_refs: Some(vec![]),
+            ..Default::default()
+        };
+        assert_eq!(refine_references(stuck.clone(), &pods, &none), stuck);
     }
 }
