@@ -878,6 +878,42 @@ mod tests {
     }
 
     #[test]
+    fn native_sidecar_ports_are_on_the_service_and_plain_init_ports_are_not() {
+        let mut a = args("db", "postgres:16");
+        a.port = vec!["5432".into()];
+        a.sidecar = vec!["proxy=envoy:1".into(), "exp=exporter:1".into()];
+        a.init_container = vec!["init=busybox:1.36".into()];
+        let scope = |port: &str, native: bool| crate::cli::ContainerScope {
+            port: vec![port.into()],
+            native,
+            ..Default::default()
+        };
+        a.scopes = vec![
+            ("proxy".into(), scope("admin:9901", true)),
+            ("exp".into(), scope("metrics:9187", false)),
+            ("init".into(), scope("8080", false)),
+        ];
+        let plan = plan_from_args(&a, "default").unwrap();
+        let ports: Vec<(String, i32)> = plan
+            .service
+            .spec
+            .unwrap()
+            .ports
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.name.unwrap(), p.port))
+            .collect();
+        assert_eq!(
+            ports,
+            [
+                ("tcp-5432".to_string(), 5432),
+                ("metrics".to_string(), 9187),
+                ("admin".to_string(), 9901)
+            ]
+        );
+    }
+
+    #[test]
     fn container_names_from_images() {
         assert_eq!(container_name_from_image("nginx"), "nginx");
         assert_eq!(
