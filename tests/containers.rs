@@ -302,3 +302,109 @@ fn edit_template_probe_and_mount_make_a_revision_kubectl_sees() {
         assert_eq!(revisions, ["1", "2"], "{text}");
     }
 }
+
+/// `--remove-env` and `--remove-port`: what is absent is an error and nothing is sent; a port
+/// the Service targets is removed from the template with a warning naming the Service port,
+/// and the Service is left as it is.
+#[test]
+fn edit_template_removes_env_and_ports_and_warns_of_the_service_ports() {
+    let env = lifecycle_util::env();
+    env.ok([
+        "create",
+        "web",
+        "--image",
+        "nginx:1.27",
+        "--replicas",
+        "0",
+        "--port",
+        "http:80",
+        "--env",
+        "A=1",
+        "--env",
+        "B=2",
+        "--sidecar",
+        "proxy=envoy:1.31",
+        "-c",
+        "proxy",
+        "--native",
+        "--port",
+        "admin:9901",
+    ]);
+    let before = env.sts("default", "web").unwrap();
+    let svc_before = env.svc("default", "web").unwrap();
+    let svc_ports: Vec<&str> = svc_before["spec"]["ports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(svc_ports, ["http", "admin"]);
+
+    for (args, why) in [
+        (
+            vec!["--remove-env", "C"],
+            "no such environment variable (its env: A, B)",
+        ),
+        (
+            vec!["--remove-port", "8080"],
+            "no such port (its ports: http 80/TCP)",
+        ),
+        (vec!["-c", "proxy", "--remove-env", "A"], "its env: none"),
+    ] {
+        let mut argv = vec!["edit-template", "web", "--yes"];
+        argv.extend(args);
+        let o = env.run(&argv);
+        assert_eq!(o.code, 1, "{argv:?}: {}", o.stderr);
+        assert!(o.stderr.contains(why), "{argv:?}: {}", o.stderr);
+    }
+    let o = env.run([
+        "create",
+        "x",
+        "--image",
+        "nginx",
+        "-c",
+        "nginx",
+        "--remove-env",
+        "A",
+    ]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert_eq!(before["spec"], env.sts("default", "web").unwrap()["spec"]);
+
+    let o = env.run([
+        "edit-template",
+        "web",
+        "--remove-env",
+        "A",
+        "-c",
+        "proxy",
+        "--remove-port",
+        "admin",
+        "--yes",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("-      - name: A\n-        value: \"1\""),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stderr.contains(
+            "Warning: service/web port \"admin\" (9901) targets the removed container port 9901"
+        ) && o
+            .stderr
+            .contains("kubectl statefulset edit-service web --remove admin"),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains("\"http\""), "{}", o.stderr);
+    let pod = &env.sts("default", "web").unwrap()["spec"]["template"]["spec"];
+    assert_eq!(
+        pod["containers"][0]["env"],
+        serde_json::json!([{"name": "B", "value": "2"}])
+    );
+    assert!(pod["initContainers"][0].get("ports").is_none(), "{pod}");
+    assert_eq!(
+        env.svc("default", "web").unwrap()["spec"],
+        svc_before["spec"]
+    );
+}

@@ -306,6 +306,11 @@ fn add_containers_and_mounts(sts: &mut StatefulSet, args: &CreateArgs) -> Result
                 "-c {name} --native: only a --sidecar can be a native sidecar"
             )));
         }
+        if !s.remove_env.is_empty() || !s.remove_port.is_empty() {
+            return Err(crate::errors::usage(format!(
+                "-c {name}: --remove-env and --remove-port are for edit-template; create has nothing to remove"
+            )));
+        }
     }
     containers::apply_scopes(&mut pod, &args.scopes)?;
     let mounts = containers::collect_mounts(&args.mount, &args.scopes)?;

@@ -132,6 +132,83 @@ fn strategy(after: &mut Value, args: &EditTemplateArgs) -> Result<()> {
     Ok(())
 }
 
+/// The ports of containers and native sidecars (init containers with `restartPolicy: Always`):
+/// the ones a Service's targetPort resolves in (upstream pkg/api/v1/pod/util.go, FindPort).
+fn serving_ports(pod: &Value) -> Vec<&Value> {
+    let sidecars = pod["initContainers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["restartPolicy"] == "Always");
+    pod["containers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .chain(sidecars)
+        .flat_map(|c| c["ports"].as_array().into_iter().flatten())
+        .collect()
+}
+
+/// Whether the edit takes away a port of a container or native sidecar (then the Service is
+/// worth a look).
+pub fn removes_serving_ports(live: &Value, after: &Value) -> bool {
+    let now = serving_ports(&after["spec"]["template"]["spec"]);
+    serving_ports(&live["spec"]["template"]["spec"])
+        .into_iter()
+        .any(|p| !now.contains(&p))
+}
+
+/// Whether a Service port's target (its targetPort, else its port) is declared in `pod`: a
+/// name by a port of that name and protocol, a number by a containerPort of that number and
+/// protocol.
+fn declared(pod: &Value, svc_port: &Value) -> bool {
+    let proto = |v: &Value| v["protocol"].as_str().unwrap_or("TCP").to_string();
+    let target = match &svc_port["targetPort"] {
+        Value::Null => svc_port["port"].clone(),
+        t => t.clone(),
+    };
+    serving_ports(pod).into_iter().any(|p| {
+        proto(p) == proto(svc_port)
+            && match &target {
+                Value::String(name) => p["name"] == name.as_str(),
+                n => p["containerPort"] == *n,
+            }
+    })
+}
+
+/// The ports of `service` whose target the live pod template declared and the edited one no
+/// longer does (`--remove-port`, `--remove-container`): `(port name, port, target, named)`.
+/// The Service is left as it is (see the warning of `edit-template`).
+pub fn service_ports_losing_their_target(
+    service: &Value,
+    live: &Value,
+    after: &Value,
+) -> Vec<(String, i64, String, bool)> {
+    let (before, now) = (
+        &live["spec"]["template"]["spec"],
+        &after["spec"]["template"]["spec"],
+    );
+    service["spec"]["ports"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| declared(before, p) && !declared(now, p))
+        .map(|p| {
+            let target = match &p["targetPort"] {
+                Value::Null => p["port"].to_string(),
+                Value::String(s) => s.clone(),
+                n => n.to_string(),
+            };
+            (
+                p["name"].as_str().unwrap_or_default().to_string(),
+                p["port"].as_i64().unwrap_or_default(),
+                target,
+                p["targetPort"].is_string(),
+            )
+        })
+        .collect()
+}
+
 /// The part of the object the diff shows: the update strategy and the pod template.
 pub fn diff_view(sts: &Value) -> Value {
     json!({"updateStrategy": sts["spec"]["updateStrategy"], "template": sts["spec"]["template"]})
@@ -228,6 +305,56 @@ mod tests {
             .to_string()
             .contains("claim template"));
         assert!(plan(&live(), &args(&["--native"])).is_err());
+    }
+
+    #[test]
+    fn removed_ports_the_service_targets_are_found_in_containers_and_native_sidecars() {
+        let mut sts = live();
+        let pod = &mut sts["spec"]["template"]["spec"];
+        pod["containers"][0]["ports"] = json!([{"name": "pg", "containerPort": 5432}]);
+        pod["containers"][1]["ports"] = json!([{"name": "metrics", "containerPort": 9187}]);
+        pod["initContainers"] = json!([{"name": "proxy", "image": "envoy:1", "restartPolicy": "Always",
+            "ports": [{"name": "admin", "containerPort": 9901}]}]);
+        let svc = json!({"spec": {"ports": [
+            {"name": "pg", "port": 5432, "protocol": "TCP", "targetPort": 5432},
+            {"name": "metrics", "port": 9187, "protocol": "TCP", "targetPort": "metrics"},
+            {"name": "admin", "port": 9901, "protocol": "TCP", "targetPort": 9901},
+            {"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53}]}});
+        let e = plan(
+            &sts,
+            &args(&[
+                "--remove-port",
+                "5432",
+                "-c",
+                "metrics",
+                "--remove-port",
+                "metrics",
+                "-c",
+                "proxy",
+                "--remove-port",
+                "admin",
+            ]),
+        )
+        .unwrap();
+        let lost = service_ports_losing_their_target(&svc, &sts, &e.after);
+        assert_eq!(
+            lost,
+            [
+                ("pg".to_string(), 5432, "5432".to_string(), false),
+                ("metrics".to_string(), 9187, "metrics".to_string(), true),
+                ("admin".to_string(), 9901, "9901".to_string(), false),
+            ]
+        );
+        // Removing the container takes its ports too; nothing removed, nothing lost.
+        let e = plan(&sts, &args(&["--remove-container", "metrics"])).unwrap();
+        let lost = service_ports_losing_their_target(&svc, &sts, &e.after);
+        assert_eq!(lost.len(), 1);
+        assert_eq!(lost[0].0, "metrics");
+        let e = plan(&sts, &args(&["--image", "postgres:17"])).unwrap();
+        assert!(service_ports_losing_their_target(&svc, &sts, &e.after).is_empty());
+        assert!(!removes_serving_ports(&sts, &e.after));
+        assert!(plan(&sts, &args(&["--remove-port", "nope"])).is_err());
+        assert!(plan(&sts, &args(&["-c", "proxy", "--remove-env", "X"])).is_err());
     }
 
     #[test]
