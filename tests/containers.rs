@@ -408,3 +408,86 @@ fn edit_template_removes_env_and_ports_and_warns_of_the_service_ports() {
         svc_before["spec"]
     );
 }
+
+/// `--remove-container` takes the pod volumes only that container mounted (a sidecar's
+/// emptyDir and ConfigMap), keeps the shared one and the claim template, says so, and the
+/// replaced pod has none of them.
+#[test]
+fn removing_a_container_prunes_the_volumes_only_it_mounted() {
+    let env = lifecycle_util::env();
+    env.sim
+        .apply_yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shipper}\ndata: {a: b}\n")
+        .expect("apply");
+    env.ok([
+        "create",
+        "web",
+        "--image",
+        "nginx:1.27",
+        "--volume",
+        "data:1Gi:/data",
+        "--mount",
+        "emptydir:shared:/shared",
+        "--sidecar",
+        "logs=busybox:1.36 sh -c 'sleep 3600'",
+        "-c",
+        "logs",
+        "--mount",
+        "emptydir:spool:/spool",
+        "--mount",
+        "configmap:shipper:/etc/shipper",
+        "--mount",
+        "emptydir:shared:/shared",
+    ]);
+    env.wait_ready("default", "web", 1);
+    lifecycle_util::wait_settled(&env, "web");
+    let out = env.ok([
+        "edit-template",
+        "web",
+        "--remove-container",
+        "logs",
+        "--yes",
+        "--wait",
+        "--timeout",
+        "60s",
+    ]);
+    assert!(
+        out.contains(
+            "volumes removed with the containers (no remaining container mounts them): spool, cm-shipper"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("-    - emptyDir: {}\n-      name: spool"),
+        "{out}"
+    );
+    let sts = env.sts("default", "web").unwrap();
+    let names = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .map(|x| x["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        names(&sts["spec"]["template"]["spec"]["volumes"]),
+        ["shared"]
+    );
+    assert_eq!(
+        sts["spec"]["volumeClaimTemplates"][0]["metadata"]["name"],
+        "data"
+    );
+    // The pod was replaced: it is of the new revision and has neither volume.
+    let pods = lifecycle_util::pods(&env, "web");
+    assert_eq!(pods.len(), 1);
+    assert_eq!(pods[0].1, lifecycle_util::update_revision(&env, "web"));
+    let pod = env
+        .sim
+        .cluster()
+        .get(&kube_sim::resources::PODS, Some("default"), "web-0")
+        .expect("pod");
+    // (and the ServiceAccount token volume the admission adds)
+    let vols = names(&pod["spec"]["volumes"]);
+    assert_eq!(vols[..2], ["data", "shared"], "{pod}");
+    assert_eq!(vols.len(), 3, "{vols:?}");
+    assert!(vols[2].starts_with("kube-api-access-"), "{vols:?}");
+}

@@ -79,6 +79,12 @@ pub async fn run(mut args: EditTemplateArgs, ctx: &Ctx) -> Result<()> {
         ctx.color && !machine,
     );
     say(&diff)?;
+    if !edit.pruned_volumes.is_empty() {
+        say(&format!(
+            "volumes removed with the containers (no remaining container mounts them): {}",
+            edit.pruned_volumes.join(", ")
+        ))?;
+    }
     let typed: StatefulSet = serde_json::from_value(edit.after.clone())
         .context("the edited StatefulSet does not read as one")?;
     let effect = if edit.template_changed {

@@ -119,6 +119,54 @@ pub fn remove_container(pod: &mut Value, name: &str) -> Result<()> {
     Err(no_such_container(pod, name, "--remove-container"))
 }
 
+/// The volumes a container of the pod spec uses (its volumeMounts and volumeDevices).
+pub fn volumes_used_by(pod: &Value, name: &str) -> Vec<String> {
+    ["containers", "initContainers"]
+        .iter()
+        .flat_map(|l| pod[*l].as_array().into_iter().flatten())
+        .filter(|c| c["name"] == name)
+        .flat_map(|c| {
+            ["volumeMounts", "volumeDevices"]
+                .into_iter()
+                .flat_map(move |f| c[f].as_array().into_iter().flatten())
+        })
+        .filter_map(|m| m["name"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// Removes the pod volumes among `candidates` that no container, init container or ephemeral
+/// container mounts any more (after `--remove-container`); returns their names. Only
+/// `spec.volumes` is looked at: volume claim templates are never touched.
+pub fn prune_volumes(pod: &mut Value, candidates: &[String]) -> Vec<String> {
+    let used: BTreeSet<String> = ["containers", "initContainers", "ephemeralContainers"]
+        .iter()
+        .flat_map(|l| pod[*l].as_array().into_iter().flatten())
+        .flat_map(|c| {
+            ["volumeMounts", "volumeDevices"]
+                .into_iter()
+                .flat_map(move |f| c[f].as_array().into_iter().flatten())
+        })
+        .filter_map(|m| m["name"].as_str().map(str::to_string))
+        .collect();
+    let mut pruned = Vec::new();
+    if let Some(volumes) = pod.get_mut("volumes").and_then(Value::as_array_mut) {
+        volumes.retain(|v| {
+            let name = v["name"].as_str().unwrap_or_default();
+            let gone = candidates.iter().any(|c| c == name) && !used.contains(name);
+            if gone && !pruned.iter().any(|p| p == name) {
+                pruned.push(name.to_string());
+            }
+            !gone
+        });
+        if volumes.is_empty() {
+            if let Some(m) = pod.as_object_mut() {
+                m.remove("volumes");
+            }
+        }
+    }
+    pruned
+}
+
 /// Applies the settings of one scope to a container: the image, pull policy, command, args and
 /// probes are replaced; ports (by name or number), env (by name) and resources (by resource)
 /// are merged, so that `edit-template` changes only what is given.

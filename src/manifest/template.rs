@@ -15,6 +15,8 @@ pub struct TemplateEdit {
     pub after: Value,
     pub template_changed: bool,
     pub strategy_changed: bool,
+    /// Pod volumes removed because only removed containers mounted them.
+    pub pruned_volumes: Vec<String>,
 }
 
 /// Applies the flags to the live StatefulSet `live`. Order: containers removed, sidecars added,
@@ -32,7 +34,9 @@ pub fn plan(live: &Value, args: &EditTemplateArgs) -> Result<TemplateEdit> {
     if !pod.is_object() {
         return Err(anyhow!("the StatefulSet has no pod template spec"));
     }
+    let mut orphan_candidates = Vec::new();
     for name in &args.remove_container {
+        orphan_candidates.extend(containers::volumes_used_by(pod, name));
         containers::remove_container(pod, name)?;
     }
     if args.main.native && args.add_sidecar.is_empty() {
@@ -73,6 +77,8 @@ pub fn plan(live: &Value, args: &EditTemplateArgs) -> Result<TemplateEdit> {
     }
     let mounts = containers::collect_mounts(&args.main.mount, &args.scopes)?;
     containers::apply_mounts(pod, &mounts, &first, &claims)?;
+    // After the mounts: a volume a --mount gives to another container stays.
+    let pruned_volumes = containers::prune_volumes(pod, &orphan_candidates);
     // The typed PodSpec must read it (a wrong type would be refused by the server anyway).
     serde_json::from_value::<k8s_openapi::api::core::v1::PodSpec>(pod.clone())
         .map_err(|e| anyhow!("the edited pod template is not valid: {e}"))?;
@@ -81,6 +87,7 @@ pub fn plan(live: &Value, args: &EditTemplateArgs) -> Result<TemplateEdit> {
     Ok(TemplateEdit {
         template_changed: after["spec"]["template"] != live["spec"]["template"],
         strategy_changed: after["spec"]["updateStrategy"] != live["spec"]["updateStrategy"],
+        pruned_volumes,
         after,
     })
 }
@@ -355,6 +362,57 @@ mod tests {
         assert!(!removes_serving_ports(&sts, &e.after));
         assert!(plan(&sts, &args(&["--remove-port", "nope"])).is_err());
         assert!(plan(&sts, &args(&["-c", "proxy", "--remove-env", "X"])).is_err());
+    }
+
+    #[test]
+    fn removed_containers_take_the_volumes_only_they_mounted() {
+        let mut sts = live();
+        let pod = &mut sts["spec"]["template"]["spec"];
+        pod["containers"][0]["volumeMounts"] = json!([{"name": "shared", "mountPath": "/s"},
+            {"name": "data", "mountPath": "/d"}]);
+        pod["containers"][1]["volumeMounts"] = json!([{"name": "shared", "mountPath": "/s"},
+            {"name": "exp-conf", "mountPath": "/c"}, {"name": "data", "mountPath": "/d"}]);
+        pod["initContainers"] = json!([{"name": "log", "image": "busybox", "restartPolicy": "Always",
+            "volumeMounts": [{"name": "logs", "mountPath": "/logs"}],
+            "volumeDevices": [{"name": "raw", "devicePath": "/dev/x"}]}]);
+        pod["volumes"] = json!([{"name": "scratch", "emptyDir": {}}, {"name": "shared", "emptyDir": {}},
+            {"name": "exp-conf", "configMap": {"name": "exp"}}, {"name": "logs", "emptyDir": {}},
+            {"name": "raw", "persistentVolumeClaim": {"claimName": "raw"}}]);
+        let e = plan(
+            &sts,
+            &args(&["--remove-container", "metrics", "--remove-container", "log"]),
+        )
+        .unwrap();
+        // `scratch` was mounted by nobody before and stays; `shared` by pg too; `data` is a
+        // claim template.
+        assert_eq!(e.pruned_volumes, ["exp-conf", "logs", "raw"]);
+        let vols: Vec<&str> = e.after["spec"]["template"]["spec"]["volumes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(vols, ["scratch", "shared"]);
+        assert_eq!(
+            e.after["spec"]["volumeClaimTemplates"],
+            sts["spec"]["volumeClaimTemplates"]
+        );
+        // A --mount in the same edit that gives the volume to a remaining container keeps it.
+        let e = plan(
+            &sts,
+            &args(&[
+                "--remove-container",
+                "log",
+                "--mount",
+                "emptydir:logs:/logs",
+            ]),
+        )
+        .unwrap();
+        assert_eq!(e.pruned_volumes, ["raw"]);
+        assert!(plan(&live(), &args(&["--image", "x:1"]))
+            .unwrap()
+            .pruned_volumes
+            .is_empty());
     }
 
     #[test]
