@@ -45,7 +45,7 @@ pub async fn run(mut args: EditTemplateArgs, ctx: &Ctx) -> Result<()> {
         return Ok(());
     }
     // A new image that its registry does not have is refused before anything is shown or sent.
-    crate::images::check_template(
+    crate::kube::images::check_template(
         &kube,
         &args.images,
         &edit.after["spec"]["template"],
