@@ -782,6 +782,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-statefulset' -ScriptBlo
             [CompletionResult]::new('--readiness-opts', '--readiness-opts', [CompletionResultType]::ParameterName, 'Readiness probe timing (same syntax as --liveness-opts)')
             [CompletionResult]::new('--startup-opts', '--startup-opts', [CompletionResultType]::ParameterName, 'Startup probe timing (same syntax as --liveness-opts)')
             [CompletionResult]::new('--mount', '--mount', [CompletionResultType]::ParameterName, 'Mount a volume `[CONTAINER@]KIND:SOURCE:PATH[:ro]` (repeatable; see create --help)')
+            [CompletionResult]::new('--remove-env', '--remove-env', [CompletionResultType]::ParameterName, 'edit-template: remove an environment variable by name (repeatable)')
+            [CompletionResult]::new('--remove-port', '--remove-port', [CompletionResultType]::ParameterName, 'edit-template: remove a container port by `NAME`, `NUMBER` or `NUMBER/PROTOCOL` (repeatable)')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'The container flags that follow apply to container NAME, up to the next -c (repeatable)')
             [CompletionResult]::new('--container', '--container', [CompletionResultType]::ParameterName, 'The container flags that follow apply to container NAME, up to the next -c (repeatable)')
             [CompletionResult]::new('--insecure-registry', '--insecure-registry', [CompletionResultType]::ParameterName, 'A registry spoken to over plain HTTP (repeatable; loopback ones always are)')

@@ -807,6 +807,8 @@ complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand 
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l readiness-opts -d 'Readiness probe timing (same syntax as --liveness-opts)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l startup-opts -d 'Startup probe timing (same syntax as --liveness-opts)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l mount -d 'Mount a volume `[CONTAINER@]KIND:SOURCE:PATH[:ro]` (repeatable; see create --help)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l remove-env -d 'edit-template: remove an environment variable by name (repeatable)' -r
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l remove-port -d 'edit-template: remove a container port by `NAME`, `NUMBER` or `NUMBER/PROTOCOL` (repeatable)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -s c -l container -d 'The container flags that follow apply to container NAME, up to the next -c (repeatable)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l insecure-registry -d 'A registry spoken to over plain HTTP (repeatable; loopback ones always are)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l registry-mirror -d 'Look images up in this registry instead: `HOST[:PORT]` for every registry, or `REGISTRY=HOST[:PORT]` for one (e.g. docker.io=mirror:5000) (repeatable)' -r

@@ -4,7 +4,6 @@
 pub mod cli;
 pub mod commands;
 pub mod errors;
-pub mod images;
 pub mod kube;
 pub mod manifest;
 pub mod render;

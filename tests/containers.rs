@@ -302,3 +302,192 @@ fn edit_template_probe_and_mount_make_a_revision_kubectl_sees() {
         assert_eq!(revisions, ["1", "2"], "{text}");
     }
 }
+
+/// `--remove-env` and `--remove-port`: what is absent is an error and nothing is sent; a port
+/// the Service targets is removed from the template with a warning naming the Service port,
+/// and the Service is left as it is.
+#[test]
+fn edit_template_removes_env_and_ports_and_warns_of_the_service_ports() {
+    let env = lifecycle_util::env();
+    env.ok([
+        "create",
+        "web",
+        "--image",
+        "nginx:1.27",
+        "--replicas",
+        "0",
+        "--port",
+        "http:80",
+        "--env",
+        "A=1",
+        "--env",
+        "B=2",
+        "--sidecar",
+        "proxy=envoy:1.31",
+        "-c",
+        "proxy",
+        "--native",
+        "--port",
+        "admin:9901",
+    ]);
+    let before = env.sts("default", "web").unwrap();
+    let svc_before = env.svc("default", "web").unwrap();
+    let svc_ports: Vec<&str> = svc_before["spec"]["ports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(svc_ports, ["http", "admin"]);
+
+    for (args, why) in [
+        (
+            vec!["--remove-env", "C"],
+            "no such environment variable (its env: A, B)",
+        ),
+        (
+            vec!["--remove-port", "8080"],
+            "no such port (its ports: http 80/TCP)",
+        ),
+        (vec!["-c", "proxy", "--remove-env", "A"], "its env: none"),
+    ] {
+        let mut argv = vec!["edit-template", "web", "--yes"];
+        argv.extend(args);
+        let o = env.run(&argv);
+        assert_eq!(o.code, 1, "{argv:?}: {}", o.stderr);
+        assert!(o.stderr.contains(why), "{argv:?}: {}", o.stderr);
+    }
+    let o = env.run([
+        "create",
+        "x",
+        "--image",
+        "nginx",
+        "-c",
+        "nginx",
+        "--remove-env",
+        "A",
+    ]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert_eq!(before["spec"], env.sts("default", "web").unwrap()["spec"]);
+
+    let o = env.run([
+        "edit-template",
+        "web",
+        "--remove-env",
+        "A",
+        "-c",
+        "proxy",
+        "--remove-port",
+        "admin",
+        "--yes",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("-      - name: A\n-        value: \"1\""),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stderr.contains(
+            "Warning: service/web port \"admin\" (9901) targets the removed container port 9901"
+        ) && o
+            .stderr
+            .contains("kubectl statefulset edit-service web --remove admin"),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains("\"http\""), "{}", o.stderr);
+    let pod = &env.sts("default", "web").unwrap()["spec"]["template"]["spec"];
+    assert_eq!(
+        pod["containers"][0]["env"],
+        serde_json::json!([{"name": "B", "value": "2"}])
+    );
+    assert!(pod["initContainers"][0].get("ports").is_none(), "{pod}");
+    assert_eq!(
+        env.svc("default", "web").unwrap()["spec"],
+        svc_before["spec"]
+    );
+}
+
+/// `--remove-container` takes the pod volumes only that container mounted (a sidecar's
+/// emptyDir and ConfigMap), keeps the shared one and the claim template, says so, and the
+/// replaced pod has none of them.
+#[test]
+fn removing_a_container_prunes_the_volumes_only_it_mounted() {
+    let env = lifecycle_util::env();
+    env.sim
+        .apply_yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shipper}\ndata: {a: b}\n")
+        .expect("apply");
+    env.ok([
+        "create",
+        "web",
+        "--image",
+        "nginx:1.27",
+        "--volume",
+        "data:1Gi:/data",
+        "--mount",
+        "emptydir:shared:/shared",
+        "--sidecar",
+        "logs=busybox:1.36 sh -c 'sleep 3600'",
+        "-c",
+        "logs",
+        "--mount",
+        "emptydir:spool:/spool",
+        "--mount",
+        "configmap:shipper:/etc/shipper",
+        "--mount",
+        "emptydir:shared:/shared",
+    ]);
+    env.wait_ready("default", "web", 1);
+    lifecycle_util::wait_settled(&env, "web");
+    let out = env.ok([
+        "edit-template",
+        "web",
+        "--remove-container",
+        "logs",
+        "--yes",
+        "--wait",
+        "--timeout",
+        "60s",
+    ]);
+    assert!(
+        out.contains(
+            "volumes removed with the containers (no remaining container mounts them): spool, cm-shipper"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("-    - emptyDir: {}\n-      name: spool"),
+        "{out}"
+    );
+    let sts = env.sts("default", "web").unwrap();
+    let names = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .map(|x| x["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        names(&sts["spec"]["template"]["spec"]["volumes"]),
+        ["shared"]
+    );
+    assert_eq!(
+        sts["spec"]["volumeClaimTemplates"][0]["metadata"]["name"],
+        "data"
+    );
+    // The pod was replaced: it is of the new revision and has neither volume.
+    let pods = lifecycle_util::pods(&env, "web");
+    assert_eq!(pods.len(), 1);
+    assert_eq!(pods[0].1, lifecycle_util::update_revision(&env, "web"));
+    let pod = env
+        .sim
+        .cluster()
+        .get(&kube_sim::resources::PODS, Some("default"), "web-0")
+        .expect("pod");
+    // (and the ServiceAccount token volume the admission adds)
+    let vols = names(&pod["spec"]["volumes"]);
+    assert_eq!(vols[..2], ["data", "shared"], "{pod}");
+    assert_eq!(vols.len(), 3, "{vols:?}");
+    assert!(vols[2].starts_with("kube-api-access-"), "{vols:?}");
+}

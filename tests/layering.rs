@@ -1,7 +1,9 @@
 //! The layers of src/lib.rs (args → plan → API calls → output) hold: `kube` and `manifest`
-//! never import `commands` or `render`, and `render` never imports `commands`. A lower layer
+//! never import `commands` or `render`, `manifest` (pure) never imports `kube` (the one
+//! place that talks to the outside), and `render` never imports `commands`. A lower layer
 //! reaching up makes a cycle; what two layers share goes into a lower module
-//! (`manifest::text`, `manifest::yaml`).
+//! (`manifest::text`, `manifest::yaml`). Every module sits in a layer: no other top-level
+//! module than `errors`.
 
 use std::path::{Path, PathBuf};
 
@@ -20,7 +22,14 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// `crate::render…`, inside a `crate::{…}` group (over several lines too), or through `super`
 /// from the layer's own mod.rs (`super::render`) or its files (`super::super::render`).
 fn upward_imports(layer: &str, forbidden: &[&str]) -> Vec<String> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    upward_imports_in(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        layer,
+        forbidden,
+    )
+}
+
+fn upward_imports_in(src: &Path, layer: &str, forbidden: &[&str]) -> Vec<String> {
     let dir = src.join(layer);
     let mut files = Vec::new();
     rust_files(&dir, &mut files);
@@ -59,7 +68,7 @@ fn upward_imports(layer: &str, forbidden: &[&str]) -> Vec<String> {
                     let line = code[..at].matches('\n').count();
                     found.push(format!(
                         "{}:{}: {m}: {}",
-                        f.strip_prefix(&src).unwrap().display(),
+                        f.strip_prefix(src).unwrap().display(),
                         line + 1,
                         text.lines().nth(line).unwrap_or("").trim()
                     ));
@@ -98,7 +107,7 @@ fn top_level_names(group: &str) -> Vec<&str> {
 fn lower_layers_do_not_import_higher_ones() {
     let mut found = Vec::new();
     found.extend(upward_imports("kube", &["commands", "render"]));
-    found.extend(upward_imports("manifest", &["commands", "render"]));
+    found.extend(upward_imports("manifest", &["commands", "render", "kube"]));
     found.extend(upward_imports("render", &["commands"]));
     assert!(
         found.is_empty(),
@@ -115,4 +124,42 @@ fn the_check_sees_an_upward_import() {
     );
     // render does import manifest (downward): the same scan finds it when asked.
     assert!(!upward_imports("render", &["manifest"]).is_empty());
+}
+
+#[test]
+fn every_module_sits_in_a_layer() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut top: Vec<String> = std::fs::read_dir(&src)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
+        .collect();
+    top.sort();
+    assert_eq!(top, ["errors.rs", "lib.rs", "main.rs"]);
+}
+
+/// The scan on a tree of its own: a new file in `manifest` (pure) that reaches for `kube`
+/// or `commands`, by path or through `super::super`, is found.
+#[test]
+fn the_check_sees_an_upward_import_in_a_new_file() {
+    let root = std::env::temp_dir().join(format!("layering-{}", std::process::id()));
+    let dir = root.join("manifest");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("images.rs"),
+        "// crate::kube in a comment is no import\nuse crate::kube::Kube;\nuse super::super::{cli, commands::create};\n",
+    )
+    .unwrap();
+    let found = upward_imports_in(&root, "manifest", &["commands", "render", "kube"]);
+    std::fs::remove_dir_all(&root).unwrap();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        found[0].starts_with("manifest/images.rs:2: kube"),
+        "{found:?}"
+    );
+    assert!(
+        found[1].starts_with("manifest/images.rs:3: commands"),
+        "{found:?}"
+    );
 }

@@ -173,13 +173,35 @@ pub enum Verdict {
 }
 
 /// What pulling `image` for linux/`arch` from the registry at `registry` (`host:port`, plain
-/// HTTP; every image's host is mapped onto it, as a registry mirror) does.
-pub fn verdict(registry: &str, image: &str, arch: &str) -> Verdict {
-    match resolve(registry, image, arch) {
+/// HTTP; every image's host is mapped onto it, as a registry mirror) does, trying each of
+/// `auths` (`Authorization` header values, see [`pull_auths`]) in turn and then none, as
+/// upstream's puller tries each credential of the keyring (pkg/kubelet/kuberuntime/
+/// kuberuntime_image.go, PullImage: the last error when none works; anonymous only when the
+/// keyring has nothing for the image).
+pub fn verdict(registry: &str, image: &str, arch: &str, auths: &[String]) -> Verdict {
+    let tries: Vec<Option<&str>> = if auths.is_empty() {
+        vec![None]
+    } else {
+        auths.iter().map(|a| Some(a.as_str())).collect()
+    };
+    let mut last = Verdict::Pulls;
+    for auth in tries {
+        last = verdict_with(registry, image, arch, auth);
+        if !matches!(last, Verdict::Fails(_)) {
+            break;
+        }
+    }
+    last
+}
+
+fn verdict_with(registry: &str, image: &str, arch: &str, auth: Option<&str>) -> Verdict {
+    match resolve_with(registry, image, arch, auth) {
         Ok(Some(config)) => {
             let (_, repo, _) = split_reference(image);
             let path = format!("/v2/{repo}/blobs/{config}");
-            let other = http(registry, "GET", &path, &[], b"")
+            let headers: Vec<(&str, &str)> =
+                auth.map(|a| ("Authorization", a)).into_iter().collect();
+            let other = http(registry, "GET", &path, &headers, b"")
                 .ok()
                 .filter(|r| r.status == 200)
                 .and_then(|r| serde_json::from_slice::<Value>(&r.body).ok())
@@ -199,11 +221,22 @@ pub fn verdict(registry: &str, image: &str, arch: &str) -> Verdict {
 /// an index, one of its manifests is for linux/`arch`. Ok(Some(config digest)) for a
 /// single-platform manifest, whose platform is then only in its config.
 pub fn resolve(registry: &str, image: &str, arch: &str) -> Result<Option<String>, PullError> {
+    resolve_with(registry, image, arch, None)
+}
+
+fn resolve_with(
+    registry: &str,
+    image: &str,
+    arch: &str,
+    auth: Option<&str>,
+) -> Result<Option<String>, PullError> {
     let (host, repo, reference) = split_reference(image);
     let full = crate::controller::kubelet::normalize_image(image);
     let accept = [OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_LIST].join(", ");
     let path = format!("/v2/{repo}/manifests/{reference}");
-    let r = match http(registry, "GET", &path, &[("Accept", &accept)], b"") {
+    let mut headers = vec![("Accept", accept.as_str())];
+    headers.extend(auth.map(|a| ("Authorization", a)));
+    let r = match http(registry, "GET", &path, &headers, b"") {
         Ok(r) => r,
         Err(e) => {
             // containerd's resolver error for an unreachable host.
@@ -253,6 +286,96 @@ fn status_text(s: u16) -> &'static str {
         500 => "Internal Server Error",
         _ => "",
     }
+}
+
+/// The `Authorization` values the kubelet's keyring has for `image`, in the order it tries
+/// them, from the pod's pull secrets (`secrets`: the Secrets of `spec.imagePullSecrets` that
+/// exist; the ServiceAccount admission copied the ServiceAccount's there).
+///
+/// Upstream (1.32): pkg/credentialprovider/secrets/secrets.go, MakeDockerKeyring: one keyring
+/// of every `kubernetes.io/dockerconfigjson` Secret's `.dockerconfigjson` `auths` and
+/// `kubernetes.io/dockercfg` Secret's `.dockercfg` (other types are not read);
+/// pkg/credentialprovider/keyring.go: a key is `host[/path]` (scheme and a `/v1/` or `/v2/`
+/// path dropped), keys are tried reverse-sorted (more specific paths first), a key matches an
+/// image (`docker.io/library/nginx`, as the kubelet normalises it) of the same host whose path
+/// starts with the key's; when none matches, a Docker Hub image gets the `index.docker.io`
+/// credentials (isDefaultRegistryMatch). The simulated registry stands in for every host: when
+/// still nothing matches, keys for its own address do.
+pub fn pull_auths(secrets: &[Value], image: &str, registry: &str) -> Vec<String> {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let (host, repo, _) = split_reference(image);
+    let mut creds: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for secret in secrets {
+        let (key, nested) = match secret["type"].as_str() {
+            Some("kubernetes.io/dockerconfigjson") => (".dockerconfigjson", true),
+            Some("kubernetes.io/dockercfg") => (".dockercfg", false),
+            _ => continue,
+        };
+        let Some(cfg) = secret["data"][key]
+            .as_str()
+            .and_then(|d| b64.decode(d).ok())
+            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        else {
+            continue;
+        };
+        let auths = if nested { &cfg["auths"] } else { &cfg };
+        for (loc, entry) in auths.as_object().into_iter().flatten() {
+            let loc = loc
+                .trim_start_matches("https://")
+                .trim_start_matches("http://");
+            let (khost, path) = match loc.find('/') {
+                Some(i) => (&loc[..i], &loc[i..]),
+                None => (loc, ""),
+            };
+            let path = path
+                .strip_prefix("/v1/")
+                .or_else(|| path.strip_prefix("/v2/"))
+                .map(|p| format!("/{p}"))
+                .unwrap_or_else(|| path.to_string());
+            let key = match path.as_str() {
+                "" | "/" => khost.to_string(),
+                p => format!("{khost}{}", p.trim_end_matches('/')),
+            };
+            let pair = match (entry["username"].as_str(), entry["password"].as_str()) {
+                (Some(u), Some(p)) => Some(format!("{u}:{p}")),
+                _ => entry["auth"]
+                    .as_str()
+                    .and_then(|a| b64.decode(a).ok())
+                    .and_then(|b| String::from_utf8(b).ok())
+                    .filter(|s| s.contains(':')),
+            };
+            if let Some(pair) = pair {
+                creds
+                    .entry(key)
+                    .or_default()
+                    .push(format!("Basic {}", b64.encode(pair)));
+            }
+        }
+    }
+    let matching = |target_host: &str, target_path: &str| -> Vec<String> {
+        creds
+            .iter()
+            .rev()
+            .filter(|(k, _)| {
+                let (kh, kp) = match k.find('/') {
+                    Some(i) => (&k[..i], &k[i..]),
+                    None => (k.as_str(), ""),
+                };
+                kh == target_host && target_path.starts_with(kp)
+            })
+            .flat_map(|(_, v)| v.iter().cloned())
+            .collect()
+    };
+    let path = format!("/{repo}");
+    let mut out = matching(&host, &path);
+    if out.is_empty() && matches!(host.as_str(), "docker.io" | "index.docker.io") {
+        out = creds.get("index.docker.io").cloned().unwrap_or_default();
+    }
+    if out.is_empty() {
+        out = matching(registry, &path);
+    }
+    out
 }
 
 /// A Distribution registry (`docker-registry serve`) on 127.0.0.1, storing into a temp dir;
@@ -534,5 +657,39 @@ mod tests {
             s("quay.io/a/b"),
             ("quay.io".into(), "a/b".into(), "latest".into())
         );
+    }
+
+    #[test]
+    fn pull_auths_match_the_image_host_and_path_most_specific_first() {
+        use base64::Engine;
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let json_cfg = |auths: Value| {
+            json!({"type": "kubernetes.io/dockerconfigjson",
+                "data": {".dockerconfigjson": b64(&json!({"auths": auths}).to_string())}})
+        };
+        let secrets = [
+            json_cfg(json!({
+                "https://index.docker.io/v1/": {"auth": b64("hub:1")},
+                "docker.io/team": {"username": "team", "password": "2"},
+                "quay.io": {"auth": b64("quay:3")},
+                "127.0.0.1:5000": {"auth": b64("local:4")}})),
+            json!({"type": "kubernetes.io/dockercfg",
+                "data": {".dockercfg": b64(&json!({"ghcr.io": {"auth": b64("gh:5")}}).to_string())}}),
+            json!({"type": "Opaque", "data": {".dockerconfigjson": b64("{}")}}),
+        ];
+        let basic = |p: &str| format!("Basic {}", b64(p));
+        let reg = "127.0.0.1:5000";
+        // The key with a path matches; the Hub default is only the fallback.
+        assert_eq!(pull_auths(&secrets, "team/app:1", reg), [basic("team:2")]);
+        assert_eq!(pull_auths(&secrets, "nginx", reg), [basic("hub:1")]);
+        assert_eq!(
+            pull_auths(&secrets, "ghcr.io/x/y", "127.0.0.1:6000"),
+            [basic("gh:5")]
+        );
+        assert_eq!(
+            pull_auths(&secrets, "registry.k8s.io/pause", reg),
+            [basic("local:4")]
+        );
+        assert!(pull_auths(&secrets, "registry.k8s.io/pause", "127.0.0.1:6000").is_empty());
     }
 }

@@ -82,10 +82,16 @@ pub struct ContainerScope {
     /// With --add-sidecar: native sidecars (init containers with restartPolicy Always)
     #[arg(long, help_heading = "Container")]
     pub native: bool,
+    /// edit-template: remove an environment variable by name (repeatable)
+    #[arg(long, value_name = "NAME", help_heading = "Container")]
+    pub remove_env: Vec<String>,
+    /// edit-template: remove a container port by `NAME`, `NUMBER` or `NUMBER/PROTOCOL` (repeatable)
+    #[arg(long, value_name = "NAME|NUMBER", help_heading = "Container")]
+    pub remove_port: Vec<String>,
 }
 
 /// The long names of the flags a `-c NAME` scope takes, and which of them take a value.
-const SCOPED: [(&str, Option<char>, bool); 20] = [
+const SCOPED: [(&str, Option<char>, bool); 22] = [
     ("image", None, true),
     ("port", Some('p'), true),
     ("env", Some('e'), true),
@@ -106,6 +112,8 @@ const SCOPED: [(&str, Option<char>, bool); 20] = [
     ("startup-opts", None, true),
     ("mount", None, true),
     ("native", None, false),
+    ("remove-env", None, true),
+    ("remove-port", None, true),
 ];
 
 /// The commands whose command line is split at `-c NAME`.

@@ -306,7 +306,7 @@ pub struct CreateArgs {
     pub timeout: String,
 
     #[command(flatten)]
-    pub images: crate::images::ImageCheckArgs,
+    pub images: super::ImageCheckArgs,
 
     /// Replace each image's tag by the digest its registry resolves it to
     #[arg(long, help_heading = "Images", conflicts_with = "skip_image_check")]

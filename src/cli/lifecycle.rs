@@ -112,7 +112,7 @@ pub struct RollbackArgs {
     pub wait: WaitArgs,
 
     #[command(flatten)]
-    pub images: crate::images::ImageCheckArgs,
+    pub images: super::ImageCheckArgs,
 }
 
 #[derive(Debug, Args)]

@@ -3,12 +3,14 @@
 
 mod container;
 mod create;
+mod images;
 mod lifecycle;
 mod logs;
 mod template;
 
 pub use container::{parse_scopes, split_scopes, ContainerScope};
 pub use create::{CreateArgs, DryRun};
+pub use images::ImageCheckArgs;
 pub use lifecycle::{
     DeleteArgs, DryRunArg, RedeployArgs, RevisionsArgs, RollbackArgs, ScaleArgs,
     UpdateStrategyArgs, WaitArgs,

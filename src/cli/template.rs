@@ -34,7 +34,7 @@ pub struct EditTemplateArgs {
     pub scopes: Vec<(String, ContainerScope)>,
 
     #[command(flatten)]
-    pub images: crate::images::ImageCheckArgs,
+    pub images: super::ImageCheckArgs,
 
     /// Add a sidecar container `NAME=IMAGE[ COMMAND...]` (repeatable; --native: an init
     /// container with restartPolicy Always)

@@ -9,7 +9,7 @@ use k8s_openapi::api::core::v1::Service;
 use crate::cli::{CreateArgs, DryRun, OutputFormat};
 use crate::errors::with_hint;
 use crate::kube::{is_reason, Kube};
-use crate::manifest::{self, file, validate, Plan};
+use crate::manifest::{self, file, images, validate, Plan};
 use crate::render;
 use crate::Ctx;
 
@@ -104,7 +104,7 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
         return print_result(&objs, output, &plan, " (dry run)");
     }
     let mut kube = kube?;
-    crate::images::prepare_create(&kube, &mut args, &mut plan).await?;
+    prepare_images(&kube, &mut args, &mut plan).await?;
     // kubectl create sends fieldValidation=Strict unless --validate says otherwise.
     kube.field_validation = Some(args.validate.unwrap_or_default().directive());
 
@@ -286,4 +286,56 @@ fn read_manifest(reader: impl Read, source: &str) -> Result<String> {
         bail!("{source} is larger than 3 MiB, more than the API server accepts in one request");
     }
     String::from_utf8(buf).map_err(|_| anyhow!("{source} is not UTF-8 text"))
+}
+
+/// `create`'s image step, after the plan is built and before anything is sent: checks the
+/// template's images; without `--port` (and not from a manifest) takes the image's
+/// ExposedPorts (rebuilding the plan with them); with `--pin-digest` pins every image.
+async fn prepare_images(kube: &Kube, args: &mut CreateArgs, plan: &mut Plan) -> Result<()> {
+    let namespace = plan.namespace().to_string();
+    let mut template = serde_json::to_value(
+        plan.statefulset
+            .spec
+            .as_ref()
+            .map(|s| s.template.clone())
+            .unwrap_or_default(),
+    )?;
+    template["metadata"]["namespace"] = serde_json::Value::String(namespace.clone());
+    let found = crate::kube::images::check_template(kube, &args.images, &template, None).await?;
+    if args.filename.is_none() && !args.interactive && args.port.is_empty() {
+        let ports = images::image_ports(&found, args.image.as_deref());
+        if !ports.is_empty() {
+            eprintln!(
+                "using the ports the image {} exposes (no --port given): {}",
+                args.image.as_deref().unwrap_or_default(),
+                ports.join(", ")
+            );
+            args.port = ports;
+            let chosen = plan
+                .service_name_chosen
+                .then(|| plan.service_name().to_string());
+            *plan = manifest::plan_from_args(args, &namespace)?;
+            if let Some(svc) = chosen {
+                plan.set_service_name(&svc)?;
+                plan.service_name_chosen = true;
+            }
+        }
+    }
+    if args.pin_digest {
+        if let Some(spec) = plan.statefulset.spec.as_mut() {
+            let mut t = serde_json::to_value(&spec.template)?;
+            for (image, pinned) in images::pin_digests(&mut t, &found)? {
+                eprintln!("image {image} pinned to {pinned}");
+            }
+            spec.template = serde_json::from_value(t)?;
+        }
+        if let Some(raw) = plan.statefulset_raw.as_mut() {
+            if raw["spec"]["template"].is_object() {
+                let mut t = raw["spec"]["template"].take();
+                images::pin_raw(&mut t, &found);
+                raw["spec"]["template"] = t;
+            }
+        }
+    }
+    Ok(())
 }

@@ -45,13 +45,16 @@ pub async fn run(mut args: EditTemplateArgs, ctx: &Ctx) -> Result<()> {
         return Ok(());
     }
     // A new image that its registry does not have is refused before anything is shown or sent.
-    crate::images::check_template(
+    crate::kube::images::check_template(
         &kube,
         &args.images,
         &edit.after["spec"]["template"],
         Some(&live["spec"]["template"]),
     )
     .await?;
+    if template::removes_serving_ports(&live, &edit.after) {
+        warn_service_ports(&kube, &live, &edit.after).await;
+    }
     // The diff and the prediction go to stderr under -o yaml|json, which own stdout.
     let machine = matches!(
         ctx.global.output,
@@ -76,6 +79,12 @@ pub async fn run(mut args: EditTemplateArgs, ctx: &Ctx) -> Result<()> {
         ctx.color && !machine,
     );
     say(&diff)?;
+    if !edit.pruned_volumes.is_empty() {
+        say(&format!(
+            "volumes removed with the containers (no remaining container mounts them): {}",
+            edit.pruned_volumes.join(", ")
+        ))?;
+    }
     let typed: StatefulSet = serde_json::from_value(edit.after.clone())
         .context("the edited StatefulSet does not read as one")?;
     let effect = if edit.template_changed {
@@ -163,6 +172,42 @@ fn print(ctx: &Ctx, obj: &serde_json::Value, name: &str, suffix: &str) -> Result
         "StatefulSet",
         &format!("statefulset.apps/{name} template edited{suffix}"),
     )
+}
+
+/// A port removed from the template that the set's Service (spec.serviceName) targets: a
+/// warning naming the Service port and the `edit-service` command that removes it. The Service
+/// is not changed here: it is its own object (clients and DNS SRV records depend on its ports),
+/// a container port is informational (a process can still listen on it: a numeric targetPort
+/// keeps working, a named one no longer resolves and the endpoints lose that port), and one
+/// command changing two objects could not be undone as one. A Service that cannot be read is
+/// no warning (the edit goes on).
+async fn warn_service_ports(kube: &Kube, live: &serde_json::Value, after: &serde_json::Value) {
+    let Some(svc) = live["spec"]["serviceName"]
+        .as_str()
+        .filter(|s| !s.is_empty())
+    else {
+        return;
+    };
+    let path = format!(
+        "{}/{svc}",
+        crate::kube::raw::collection("v1", "services", Some(&kube.namespace))
+    );
+    let Ok(service) = kube.get_raw(&path).await else {
+        return;
+    };
+    let sts = live["metadata"]["name"].as_str().unwrap_or_default();
+    for (name, port, target, named) in
+        template::service_ports_losing_their_target(&service, live, after)
+    {
+        let effect = if named {
+            "no container declares that name any more: the Service's endpoints lose this port"
+        } else {
+            "the Service still sends to that port number, whether or not a container listens"
+        };
+        eprintln!(
+            "Warning: service/{svc} port {name:?} ({port}) targets the removed container port {target}: {effect}; to remove it from the Service too: kubectl statefulset edit-service {sts} --remove {name}"
+        );
+    }
 }
 
 /// When `pod` has a native sidecar: one GET /version, refused below 1.29 (see

@@ -35,7 +35,7 @@ pub async fn run(args: RollbackArgs, ctx: &Ctx) -> Result<()> {
             target.number
         ));
     }
-    crate::images::check_template(&kube, &args.images, &wanted, Some(&current)).await?;
+    crate::kube::images::check_template(&kube, &args.images, &wanted, Some(&current)).await?;
 
     // Would the revision's pods run (its Secrets, ConfigMaps, keys, a node)? The claims stay
     // as they are, so the claim templates are not judged again. Even a client dry run reads

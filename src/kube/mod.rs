@@ -3,6 +3,7 @@
 
 pub mod conn;
 pub mod follow;
+pub mod images;
 mod lean;
 pub mod lifecycle;
 mod log;

@@ -119,6 +119,54 @@ pub fn remove_container(pod: &mut Value, name: &str) -> Result<()> {
     Err(no_such_container(pod, name, "--remove-container"))
 }
 
+/// The volumes a container of the pod spec uses (its volumeMounts and volumeDevices).
+pub fn volumes_used_by(pod: &Value, name: &str) -> Vec<String> {
+    ["containers", "initContainers"]
+        .iter()
+        .flat_map(|l| pod[*l].as_array().into_iter().flatten())
+        .filter(|c| c["name"] == name)
+        .flat_map(|c| {
+            ["volumeMounts", "volumeDevices"]
+                .into_iter()
+                .flat_map(move |f| c[f].as_array().into_iter().flatten())
+        })
+        .filter_map(|m| m["name"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// Removes the pod volumes among `candidates` that no container, init container or ephemeral
+/// container mounts any more (after `--remove-container`); returns their names. Only
+/// `spec.volumes` is looked at: volume claim templates are never touched.
+pub fn prune_volumes(pod: &mut Value, candidates: &[String]) -> Vec<String> {
+    let used: BTreeSet<String> = ["containers", "initContainers", "ephemeralContainers"]
+        .iter()
+        .flat_map(|l| pod[*l].as_array().into_iter().flatten())
+        .flat_map(|c| {
+            ["volumeMounts", "volumeDevices"]
+                .into_iter()
+                .flat_map(move |f| c[f].as_array().into_iter().flatten())
+        })
+        .filter_map(|m| m["name"].as_str().map(str::to_string))
+        .collect();
+    let mut pruned = Vec::new();
+    if let Some(volumes) = pod.get_mut("volumes").and_then(Value::as_array_mut) {
+        volumes.retain(|v| {
+            let name = v["name"].as_str().unwrap_or_default();
+            let gone = candidates.iter().any(|c| c == name) && !used.contains(name);
+            if gone && !pruned.iter().any(|p| p == name) {
+                pruned.push(name.to_string());
+            }
+            !gone
+        });
+        if volumes.is_empty() {
+            if let Some(m) = pod.as_object_mut() {
+                m.remove("volumes");
+            }
+        }
+    }
+    pruned
+}
+
 /// Applies the settings of one scope to a container: the image, pull policy, command, args and
 /// probes are replaced; ports (by name or number), env (by name) and resources (by resource)
 /// are merged, so that `edit-template` changes only what is given.
@@ -145,6 +193,7 @@ pub fn apply_scope(c: &mut Map<String, Value>, s: &ContainerScope) -> Result<()>
         };
         c.insert("imagePullPolicy".into(), policy.into());
     }
+    let removed_ports = remove_ports(c, &s.remove_port, &at("--remove-port"))?;
     if !s.port.is_empty() {
         let new = parse_ports(&s.port).map_err(|e| anyhow!("-c {name}: {e}"))?;
         let mut ports: Vec<Value> = c
@@ -163,6 +212,7 @@ pub fn apply_scope(c: &mut Map<String, Value>, s: &ContainerScope) -> Result<()>
         }
         c.insert("ports".into(), ports.into());
     }
+    remove_env(c, s, &at("--remove-env"))?;
     if !s.env.is_empty() {
         let new = parse_env(&s.env).map_err(|e| anyhow!("-c {name}: {e}"))?;
         let mut env: Vec<Value> = c
@@ -243,6 +293,139 @@ pub fn apply_scope(c: &mut Map<String, Value>, s: &ContainerScope) -> Result<()>
         {
             c.insert(field.into(), serde_json::to_value(&p)?);
         }
+        // A probe naming a port that was just removed would fail at the kubelet.
+        let probe_port = c.get(field).and_then(|p| {
+            p["httpGet"]["port"]
+                .as_str()
+                .or_else(|| p["tcpSocket"]["port"].as_str())
+        });
+        if let Some(port) =
+            probe_port.filter(|p| removed_ports.iter().any(|r| r == p) && !port_names.contains(*p))
+        {
+            bail!(
+                "{}: the {kind} probe of container {name} uses the port {port:?}; change the probe too (--{kind})",
+                at("--remove-port")
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Whether `port` (a containerPort object) is the one `spec` names: `NAME`, `NUMBER` (any
+/// protocol) or `NUMBER/PROTOCOL`.
+fn port_is(port: &Value, spec: &str) -> bool {
+    let number = |n: &str| n.parse::<i64>().ok();
+    let protocol = port["protocol"].as_str().unwrap_or("TCP");
+    match spec.split_once('/') {
+        Some((n, proto)) => {
+            number(n).is_some_and(|n| port["containerPort"] == n)
+                && proto.eq_ignore_ascii_case(protocol)
+        }
+        None => match number(spec) {
+            Some(n) => port["containerPort"] == n,
+            None => port["name"] == spec,
+        },
+    }
+}
+
+/// `--remove-port`s of one container; each must name a port it has. Returns the names of the
+/// ports removed (a probe may use them).
+fn remove_ports(c: &mut Map<String, Value>, specs: &[String], flag: &str) -> Result<Vec<String>> {
+    if specs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut ports: Vec<Value> = c
+        .get("ports")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut names = Vec::new();
+    for spec in specs {
+        if !ports.iter().any(|p| port_is(p, spec)) {
+            let have: Vec<String> = ports
+                .iter()
+                .map(|p| {
+                    let num = format!(
+                        "{}/{}",
+                        p["containerPort"],
+                        p["protocol"].as_str().unwrap_or("TCP")
+                    );
+                    match p["name"].as_str() {
+                        Some(n) => format!("{n} {num}"),
+                        None => num,
+                    }
+                })
+                .collect();
+            let have = if have.is_empty() {
+                "none".to_string()
+            } else {
+                have.join(", ")
+            };
+            bail!("{flag} {spec}: the container has no such port (its ports: {have})");
+        }
+        ports.retain(|p| {
+            let gone = port_is(p, spec);
+            if gone {
+                names.extend(p["name"].as_str().map(str::to_string));
+            }
+            !gone
+        });
+    }
+    if ports.is_empty() {
+        c.remove("ports");
+    } else {
+        c.insert("ports".into(), ports.into());
+    }
+    Ok(names)
+}
+
+/// `--remove-env`s of one container; each must name a variable of its `env` (one that comes
+/// from `envFrom` cannot be removed alone).
+fn remove_env(c: &mut Map<String, Value>, s: &ContainerScope, flag: &str) -> Result<()> {
+    if s.remove_env.is_empty() {
+        return Ok(());
+    }
+    let mut env: Vec<Value> = c
+        .get("env")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for name in &s.remove_env {
+        if s.env
+            .iter()
+            .any(|e| e.split_once('=').map_or(e.as_str(), |(k, _)| k) == name)
+        {
+            bail!("{flag} {name}: the variable is also set by --env; give one of them");
+        }
+        let before = env.len();
+        env.retain(|e| e["name"] != name.as_str());
+        if env.len() == before {
+            let have: Vec<&str> = c
+                .get("env")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e["name"].as_str())
+                .collect();
+            let from = if c.get("envFrom").is_some() {
+                " (variables of envFrom cannot be removed one by one)"
+            } else {
+                ""
+            };
+            bail!(
+                "{flag} {name}: the container has no such environment variable (its env: {}){from}",
+                if have.is_empty() {
+                    "none".to_string()
+                } else {
+                    have.join(", ")
+                }
+            );
+        }
+    }
+    if env.is_empty() {
+        c.remove("env");
+    } else {
+        c.insert("env".into(), env.into());
     }
     Ok(())
 }
@@ -714,6 +897,63 @@ mod tests {
                 .contains("-c db: the pod template has no container"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn ports_and_env_are_removed_by_name_number_or_protocol_and_absent_ones_are_errors() {
+        let mut p = json!({"containers": [{"name": "app", "image": "a",
+            "ports": [{"name": "http", "containerPort": 80, "protocol": "TCP"},
+                      {"name": "dns-tcp", "containerPort": 53, "protocol": "TCP"},
+                      {"name": "dns", "containerPort": 53, "protocol": "UDP"},
+                      {"name": "metrics", "containerPort": 9090}],
+            "env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}],
+            "readinessProbe": {"httpGet": {"port": "http", "path": "/"}}}]});
+        let scope = |ports: &[&str], env: &[&str]| ContainerScope {
+            remove_port: ports.iter().map(|s| s.to_string()).collect(),
+            remove_env: env.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        };
+        apply_scopes(
+            &mut p,
+            &[("app".into(), scope(&["53/udp", "metrics"], &["A"]))],
+        )
+        .unwrap();
+        let c = &p["containers"][0];
+        let names: Vec<&str> = c["ports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["http", "dns-tcp"]);
+        assert_eq!(c["env"], json!([{"name": "B", "value": "2"}]));
+        // A bare number removes every protocol's; the last goes with its key.
+        apply_scopes(&mut p, &[("app".into(), scope(&["53"], &["B"]))]).unwrap();
+        assert!(p["containers"][0].get("env").is_none());
+        assert_eq!(p["containers"][0]["ports"].as_array().unwrap().len(), 1);
+        let e = apply_scopes(&mut p, &[("app".into(), scope(&["8443"], &[]))]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "-c app --remove-port 8443: the container has no such port (its ports: http 80/TCP)"
+        );
+        let e = apply_scopes(&mut p, &[("app".into(), scope(&[], &["C"]))]).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("no such environment variable (its env: none)"),
+            "{e}"
+        );
+        // The readiness probe uses the port `http`: removing it alone is refused.
+        let e = apply_scopes(&mut p, &[("app".into(), scope(&["http"], &[]))]).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("the readiness probe of container app uses the port \"http\""),
+            "{e}"
+        );
+        let both = ContainerScope {
+            env: vec!["A=3".into()],
+            ..scope(&[], &["A"])
+        };
+        assert!(apply_scopes(&mut p, &[("app".into(), both)]).is_err());
     }
 
     #[test]

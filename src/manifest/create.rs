@@ -306,6 +306,11 @@ fn add_containers_and_mounts(sts: &mut StatefulSet, args: &CreateArgs) -> Result
                 "-c {name} --native: only a --sidecar can be a native sidecar"
             )));
         }
+        if !s.remove_env.is_empty() || !s.remove_port.is_empty() {
+            return Err(crate::errors::usage(format!(
+                "-c {name}: --remove-env and --remove-port are for edit-template; create has nothing to remove"
+            )));
+        }
     }
     containers::apply_scopes(&mut pod, &args.scopes)?;
     let mounts = containers::collect_mounts(&args.mount, &args.scopes)?;
@@ -874,6 +879,42 @@ mod tests {
         assert_eq!(
             svc.spec.as_ref().unwrap().cluster_ip.as_deref(),
             Some("None")
+        );
+    }
+
+    #[test]
+    fn native_sidecar_ports_are_on_the_service_and_plain_init_ports_are_not() {
+        let mut a = args("db", "postgres:16");
+        a.port = vec!["5432".into()];
+        a.sidecar = vec!["proxy=envoy:1".into(), "exp=exporter:1".into()];
+        a.init_container = vec!["init=busybox:1.36".into()];
+        let scope = |port: &str, native: bool| crate::cli::ContainerScope {
+            port: vec![port.into()],
+            native,
+            ..Default::default()
+        };
+        a.scopes = vec![
+            ("proxy".into(), scope("admin:9901", true)),
+            ("exp".into(), scope("metrics:9187", false)),
+            ("init".into(), scope("8080", false)),
+        ];
+        let plan = plan_from_args(&a, "default").unwrap();
+        let ports: Vec<(String, i32)> = plan
+            .service
+            .spec
+            .unwrap()
+            .ports
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.name.unwrap(), p.port))
+            .collect();
+        assert_eq!(
+            ports,
+            [
+                ("tcp-5432".to_string(), 5432),
+                ("metrics".to_string(), 9187),
+                ("admin".to_string(), 9901)
+            ]
         );
     }
 

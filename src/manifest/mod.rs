@@ -7,6 +7,7 @@ pub mod delete;
 pub mod edit;
 pub mod env;
 pub mod file;
+pub mod images;
 pub mod labels;
 pub mod observe;
 pub mod ports;

@@ -2,7 +2,10 @@
 //! src/components/Forms/Workload):
 //! `clusterIP: None`, selector = pod template labels without `version`, one port per container
 //! port `{name, protocol, port, targetPort}`, annotation `kubesphere.io/serviceType:
-//! statefulservice`.
+//! statefulservice`. The ports of native sidecars (init containers with `restartPolicy:
+//! Always`) are included after the containers': they serve traffic for the pod's whole life,
+//! and upstream resolves a Service's named targetPort in them too (pkg/api/v1/pod/util.go,
+//! FindPort, since the SidecarContainers feature).
 
 use std::collections::BTreeMap;
 
@@ -26,7 +29,12 @@ pub fn headless_service(sts: &StatefulSet, name: &str) -> Service {
         .collect();
     let mut ports = Vec::new();
     if let Some(pod) = spec.and_then(|s| s.template.spec.as_ref()) {
-        for c in &pod.containers {
+        let sidecars = pod
+            .init_containers
+            .iter()
+            .flatten()
+            .filter(|c| c.restart_policy.as_deref() == Some("Always"));
+        for c in pod.containers.iter().chain(sidecars) {
             for p in c.ports.iter().flatten() {
                 let proto = p.protocol.clone().unwrap_or_else(|| "TCP".into());
                 ports.push(ServicePort {

@@ -1160,9 +1160,26 @@ struct Kubelet {
     /// pod uid -> the node it is assumed on while its WaitForFirstConsumer claims are
     /// provisioned there (the scheduler's PreBind wait).
     assumed: HashMap<String, String>,
-    /// With a registry configured: (image, node architecture) -> the registry's refusal (None:
-    /// pullable). Asked once per pair, as containerd resolves a reference before pulling.
-    pull_checks: HashMap<(String, String), Verdict>,
+    /// With a registry configured: (image, node architecture, the credentials the pod's pull
+    /// secrets give for it) -> the registry's answer. Asked once per key, as containerd
+    /// resolves a reference before pulling.
+    pull_checks: HashMap<PullKey, Verdict>,
+}
+
+type PullKey = (String, String, Vec<String>);
+
+/// The pod's pull secrets that exist, in the order of `spec.imagePullSecrets` (the
+/// ServiceAccount admission copied the ServiceAccount's there); a missing one is passed over
+/// and the pull goes on without it (pkg/kubelet/kubelet_pods.go, getPullSecretsForPod).
+fn pull_secrets(cluster: &Cluster, pod: &Value) -> Vec<Value> {
+    let ns = pod["metadata"]["namespace"].as_str().unwrap_or("default");
+    pod["spec"]["imagePullSecrets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["name"].as_str().filter(|n| !n.is_empty()))
+        .filter_map(|n| cluster.get(&SECRETS, Some(ns), n).ok())
+        .collect()
 }
 
 fn opts(manager: &str) -> WriteOptions {
@@ -1638,8 +1655,15 @@ impl Kubelet {
             }
             let arch = node_arch(node);
             let checks = &self.pull_checks;
+            let registry = cluster.options().image_registry.clone();
+            let secrets = match &registry {
+                Some(_) => pull_secrets(cluster, pod),
+                None => Vec::new(),
+            };
             let verdict = |image: &str| -> Option<Verdict> {
-                checks.get(&(image.into(), arch.clone())).cloned()
+                let reg = registry.as_deref()?;
+                let auths = crate::images::pull_auths(&secrets, image, reg);
+                checks.get(&(image.into(), arch.clone(), auths)).cloned()
             };
             let pulls = &mut rt.pulls;
             let mut decide = |image: &str, policy: &str| -> bool {
@@ -1753,12 +1777,18 @@ fn node_arch(node: &Value) -> String {
 impl Kubelet {
     /// Asks the registry about every (image, node architecture) of the bound pods not asked
     /// yet: a manifest GET each (see `crate::images::resolve`), off the async threads.
-    async fn check_images(&mut self, registry: &str, pods: &[Value], nodes: &[Value]) {
+    async fn check_images(
+        &mut self,
+        cluster: &Cluster,
+        registry: &str,
+        pods: &[Value],
+        nodes: &[Value],
+    ) {
         let arch_of: HashMap<&str, String> = nodes
             .iter()
             .filter_map(|n| Some((n["metadata"]["name"].as_str()?, node_arch(n))))
             .collect();
-        let mut todo: Vec<(String, String)> = Vec::new();
+        let mut todo: Vec<PullKey> = Vec::new();
         for pod in pods {
             let Some(arch) = pod["spec"]["nodeName"]
                 .as_str()
@@ -1769,11 +1799,11 @@ impl Kubelet {
             let ctrs = ["initContainers", "containers"]
                 .into_iter()
                 .flat_map(|k| pod["spec"][k].as_array().into_iter().flatten());
+            let secrets = pull_secrets(cluster, pod);
             for c in ctrs {
-                let key = (
-                    c["image"].as_str().unwrap_or_default().to_string(),
-                    arch.clone(),
-                );
+                let image = c["image"].as_str().unwrap_or_default().to_string();
+                let auths = crate::images::pull_auths(&secrets, &image, registry);
+                let key = (image, arch.clone(), auths);
                 if !self.pull_checks.contains_key(&key) && !todo.contains(&key) {
                     todo.push(key);
                 }
@@ -1785,9 +1815,9 @@ impl Kubelet {
         let registry = registry.to_string();
         let answers = tokio::task::spawn_blocking(move || {
             todo.into_iter()
-                .map(|(image, arch)| {
-                    let r = crate::images::verdict(&registry, &image, &arch);
-                    ((image, arch), r)
+                .map(|(image, arch, auths)| {
+                    let r = crate::images::verdict(&registry, &image, &arch, &auths);
+                    ((image, arch, auths), r)
                 })
                 .collect::<Vec<_>>()
         })
@@ -1809,7 +1839,7 @@ pub async fn run(cluster: Arc<Cluster>) {
         let mut pods = cluster.list_items(&PODS, None, None);
         k.schedule(&cluster, &mut pods, &nodes);
         if let Some(registry) = cluster.options().image_registry.clone() {
-            k.check_images(&registry, &pods, &nodes).await;
+            k.check_images(&cluster, &registry, &pods, &nodes).await;
         }
         let next = k.sync(&cluster, &pods, &nodes);
         // Our own writes bumped the change counter: consume them so we only wake for new ones.
