@@ -55,6 +55,12 @@ const TEMPLATES: &[&str] = &[
     "custom-columns=N:{.metadata.name},IMAGES:spec.template.spec.containers[*].image",
     "go-template={{range .items}}{{.metadata.name}} {{.spec.replicas}} {{.nope}}\n{{end}}",
     r#"go-template={{range .items}}{{if exists . "metadata" "labels" "tier"}}{{.metadata.name}}{{end}}{{end}}"#,
+    // Go ranges over a map in key order and prints maps, lists and numbers its own way.
+    r#"go-template={{range .items}}{{range $k, $v := .metadata.labels}}{{$k}}={{$v}}{{"\n"}}{{end}}{{end}}"#,
+    r#"go-template={{range .items}}{{range .spec.selector.matchLabels}}{{.}};{{end}}{{else}}none{{end}}"#,
+    "go-template={{range .items}}{{.metadata.labels}} {{.metadata.annotations}} {{.spec.template.spec.containers}}\n{{end}}",
+    r#"go-template={{range $i, $s := .items}}{{- $i}}:{{print $s.spec.replicas $s.metadata.name 2}} {{println .spec.updateStrategy}}{{end -}}"#,
+    r#"go-template={{range .items}}{{range $v := .metadata.nope}}x{{else}}-{{end}}{{end}}"#,
 ];
 
 #[test]
@@ -109,6 +115,7 @@ fn list_templates_match_kubectl_get() {
         "jsonpath={.spec.template.spec.containers[0]}",
         "custom-columns=NAME:.metadata.name,READY:.status.readyReplicas",
         "go-template={{.metadata.name}}/{{.spec.replicas}}",
+        "go-template={{.spec.template.spec.terminationGracePeriodSeconds}} {{.status}}",
     ] {
         let o = format!("-o{t}");
         let ours = env.ok(["get", "web", &o]);
@@ -116,7 +123,7 @@ fn list_templates_match_kubectl_get() {
         assert_eq!(ours, theirs, "get -o {t}");
         checked += 1;
     }
-    assert_eq!(checked, TEMPLATES.len() + 4);
+    assert_eq!(checked, TEMPLATES.len() + 5);
 }
 
 #[test]
