@@ -291,53 +291,34 @@ fn sprintln(args: &[Value]) -> Result<Value, FuncError> {
     Ok(Value::String(out))
 }
 
-/// `%v` of a JSON-decoded Go value (map[string]interface{}, []interface{}, float64, …).
+/// `%v` of a JSON-decoded Go value (map[string]interface{}, []interface{}, float64, …), as
+/// `jsonpath::go_text` prints it; every number is a float64 here (kubectl decodes the object
+/// for its template with encoding/json into interface{}).
 pub fn go_fmt(v: &Value) -> String {
     match v {
         Value::NoValue => "<no value>".into(),
-        Value::Nil => "<nil>".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::String(s) => s.clone(),
-        Value::Number(n) => match n.as_f64() {
-            Some(f) => go_float(f),
-            None => n.to_string(),
-        },
-        Value::Array(a) => format!("[{}]", a.iter().map(go_fmt).collect::<Vec<_>>().join(" ")),
-        Value::Map(m) | Value::Object(m) => {
-            let mut kv: Vec<(&String, &Value)> = m.iter().collect();
-            kv.sort_by(|a, b| a.0.cmp(b.0));
-            let parts: Vec<String> = kv
-                .into_iter()
-                .map(|(k, v)| format!("{k}:{}", go_fmt(v)))
-                .collect();
-            format!("map[{}]", parts.join(" "))
-        }
-        other => other.to_string(),
+        v => super::jsonpath::go_text(&json_of(v)),
     }
 }
 
-/// A float64 as Go's `%v` prints it (strconv.FormatFloat 'g' with the shortest precision):
-/// the exponent form when the exponent is below -4 or at least 6 (`1e+06`, `1.234567e+06`,
-/// `1e-05`), else the plain decimal (`123456`, `0.0001`).
-fn go_float(f: f64) -> String {
-    if f.is_nan() {
-        return "NaN".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "+Inf" } else { "-Inf" }.into();
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0" } else { "0" }.into();
-    }
-    // Rust's `{:e}` is the shortest round-trip form, as strconv's.
-    let e = format!("{f:e}");
-    let (mantissa, exp) = e.split_once('e').unwrap_or((&e, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    if !(-4..6).contains(&exp) {
-        let sign = if exp < 0 { '-' } else { '+' };
-        format!("{mantissa}e{sign}{:02}", exp.abs())
-    } else {
-        format!("{f}")
+/// The JSON value kubectl's template would see, numbers as floats.
+fn json_of(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Nil | Value::NoValue => serde_json::Value::Null,
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::String(s) => serde_json::Value::String(s.clone()),
+        Value::Number(n) => n
+            .as_f64()
+            .or_else(|| n.as_i64().map(|i| i as f64))
+            .or_else(|| n.as_u64().map(|u| u as f64))
+            .and_then(serde_json::Number::from_f64)
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null),
+        Value::Array(a) => serde_json::Value::Array(a.iter().map(json_of).collect()),
+        Value::Map(m) | Value::Object(m) => {
+            serde_json::Value::Object(m.iter().map(|(k, x)| (k.clone(), json_of(x))).collect())
+        }
+        other => serde_json::Value::String(other.to_string()),
     }
 }
 
@@ -374,18 +355,18 @@ mod tests {
     }
 
     #[test]
-    fn floats_as_go_prints_them() {
-        for (f, s) in [
-            (3.0, "3"),
-            (1.5, "1.5"),
-            (123456.0, "123456"),
-            (1e6, "1e+06"),
-            (1234567.0, "1.234567e+06"),
-            (0.0001, "0.0001"),
-            (0.00001, "1e-05"),
-            (-2.0, "-2"),
-        ] {
-            assert_eq!(go_float(f), s, "{f}");
-        }
+    fn values_print_as_go_prints_decoded_json() {
+        let m: std::collections::HashMap<String, Value> = [
+            ("b".to_string(), Value::from(1_000_000i64)),
+            (
+                "a".to_string(),
+                Value::Array(vec![Value::from(3i64), Value::Nil]),
+            ),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(go_fmt(&Value::Map(m)), "map[a:[3 <nil>] b:1e+06]");
+        assert_eq!(go_fmt(&Value::from(1.5f64)), "1.5");
+        assert_eq!(go_fmt(&Value::NoValue), "<no value>");
     }
 }
