@@ -217,11 +217,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -267,11 +267,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -321,11 +321,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -575,11 +575,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -633,11 +633,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -699,11 +699,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -765,11 +765,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -943,11 +943,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -1013,11 +1013,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -1071,11 +1071,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -1197,11 +1197,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -1259,11 +1259,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -1313,11 +1313,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -1363,11 +1363,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -1793,11 +1793,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -1871,11 +1871,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -1925,11 +1925,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -1979,11 +1979,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -2037,11 +2037,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -2087,11 +2087,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -2145,11 +2145,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -2215,11 +2215,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -2277,11 +2277,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -2347,11 +2347,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -2413,11 +2413,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)

@@ -51,6 +51,8 @@ const TEMPLATES: &[&str] = &[
     "jsonpath={.items[*].spec.template.spec.containers[*].ports}",
     "jsonpath={.items[*].nothing}",
     "jsonpath=names: {..metadata.name}",
+    r#"jsonpath-as-json={.items[*].metadata.name}{"\n"}{.items[0].metadata.labels}{.items[*].nothing}"#,
+    r#"jsonpath-as-json={range .items[*]}{.metadata.name}{.spec.template.spec.containers[0].ports}{end}"#,
     "custom-columns=NAME:.metadata.name,REPLICAS:.spec.replicas,LABELS:.metadata.labels,NONE:.x",
     "custom-columns=N:{.metadata.name},IMAGES:spec.template.spec.containers[*].image",
     "go-template={{range .items}}{{.metadata.name}} {{.spec.replicas}} {{.nope}}\n{{end}}",
@@ -458,4 +460,65 @@ fn empty_lists_print_as_kubectl() {
         };
         assert_eq!(ours.stdout, theirs, "{o}");
     }
+}
+
+/// `pods -o wide` adds kubectl's wide columns the table lacks (NOMINATED NODE, READINESS
+/// GATES; NODE and IP are always there): each pod's four match `kubectl get pods -o wide`.
+#[test]
+fn pods_wide_matches_kubectl() {
+    let env = TestEnv::new();
+    env.sim
+        .apply_yaml(
+            r#"apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: gated, namespace: default}
+spec:
+  replicas: 2
+  serviceName: gated
+  selector: {matchLabels: {app: gated}}
+  template:
+    metadata: {labels: {app: gated}}
+    spec:
+      readinessGates: [{conditionType: example.com/ready}]
+      containers: [{name: c, image: nginx:1.27}]
+"#,
+        )
+        .unwrap();
+    let ok = env.sim.wait_until(std::time::Duration::from_secs(30), |c| {
+        c.list_items(&kube_sim::resources::PODS, Some("default"), None)
+            .iter()
+            .filter(|p| p["spec"]["nodeName"].is_string() && p["status"]["podIP"].is_string())
+            .count()
+            == 2
+    });
+    assert!(ok, "the pods never ran");
+    let ours = env.ok(["pods", "gated", "-o", "wide"]);
+    let header = ours.lines().next().unwrap();
+    assert!(
+        header.ends_with("NOMINATED NODE   READINESS GATES"),
+        "{ours}"
+    );
+    let Some(theirs) = kubectl(&env, &["get", "pods", "-l", "app=gated", "-o", "wide"]) else {
+        return;
+    };
+    // name -> (node, ip, nominated node, readiness gates)
+    let mine: Vec<[String; 5]> = ours
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let t: Vec<&str> = l.split_whitespace().collect();
+            [t[1], t[5], t[6], t[t.len() - 2], t[t.len() - 1]].map(str::to_string)
+        })
+        .collect();
+    let kubectls: Vec<[String; 5]> = theirs
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let t: Vec<&str> = l.split_whitespace().collect();
+            let n = t.len();
+            [t[0], t[n - 3], t[n - 4], t[n - 2], t[n - 1]].map(str::to_string)
+        })
+        .collect();
+    assert_eq!(mine, kubectls, "ours:\n{ours}\nkubectl:\n{theirs}");
+    assert!(mine.iter().all(|r| r[4] == "0/1"), "{ours}");
 }

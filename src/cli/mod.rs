@@ -138,6 +138,8 @@ pub enum OutputFormat {
     Json,
     Name,
     JsonPath(String),
+    /// kubectl's `jsonpath-as-json`: each action's results as an indented JSON array.
+    JsonPathAsJson(String),
     JsonPathFile(PathBuf),
     CustomColumns(String),
     CustomColumnsFile(PathBuf),
@@ -155,6 +157,7 @@ impl OutputFormat {
             OutputFormat::Json => "json",
             OutputFormat::Name => "name",
             OutputFormat::JsonPath(_) => "jsonpath",
+            OutputFormat::JsonPathAsJson(_) => "jsonpath-as-json",
             OutputFormat::JsonPathFile(_) => "jsonpath-file",
             OutputFormat::CustomColumns(_) => "custom-columns",
             OutputFormat::CustomColumnsFile(_) => "custom-columns-file",
@@ -194,6 +197,7 @@ impl OutputFormat {
         let v = value.to_string();
         Ok(match kind {
             "jsonpath" => OutputFormat::JsonPath(v),
+            "jsonpath-as-json" => OutputFormat::JsonPathAsJson(v),
             "jsonpath-file" => OutputFormat::JsonPathFile(v.into()),
             "custom-columns" => OutputFormat::CustomColumns(v),
             "custom-columns-file" => OutputFormat::CustomColumnsFile(v.into()),
@@ -213,6 +217,9 @@ impl GlobalArgs {
             None => flag.clone().map(OutputFormat::GoTemplate),
             Some(o) => Some(match (o, flag) {
                 (OutputFormat::JsonPath(t), Some(f)) if t.is_empty() => OutputFormat::JsonPath(f),
+                (OutputFormat::JsonPathAsJson(t), Some(f)) if t.is_empty() => {
+                    OutputFormat::JsonPathAsJson(f)
+                }
                 (OutputFormat::GoTemplate(t), Some(f)) if t.is_empty() => {
                     OutputFormat::GoTemplate(f)
                 }
@@ -232,7 +239,11 @@ impl GlobalArgs {
             }),
         };
         let empty = match &output {
-            Some(OutputFormat::JsonPath(t) | OutputFormat::GoTemplate(t)) => t.is_empty(),
+            Some(
+                OutputFormat::JsonPath(t)
+                | OutputFormat::JsonPathAsJson(t)
+                | OutputFormat::GoTemplate(t),
+            ) => t.is_empty(),
             Some(OutputFormat::JsonPathFile(p) | OutputFormat::GoTemplateFile(p)) => {
                 p.as_os_str().is_empty()
             }
@@ -253,6 +264,7 @@ impl GlobalArgs {
 /// The template printers, by their `-o` names.
 pub const TEMPLATE_FORMATS: &[&str] = &[
     "jsonpath",
+    "jsonpath-as-json",
     "jsonpath-file",
     "custom-columns",
     "custom-columns-file",
@@ -268,6 +280,7 @@ pub const OUTPUT_NAMES: &[&str] = &[
     "json",
     "name",
     "jsonpath",
+    "jsonpath-as-json",
     "jsonpath-file",
     "custom-columns",
     "custom-columns-file",

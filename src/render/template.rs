@@ -25,6 +25,11 @@ pub fn render(
     };
     match format {
         OutputFormat::JsonPath(t) => jsonpath(t, obj, allow_missing),
+        OutputFormat::JsonPathAsJson(t) => JsonPath::parse(t)
+            .map_err(|e| anyhow!("error parsing jsonpath {t}, {e}"))?
+            .allow_missing_keys(allow_missing)
+            .execute_as_json(obj)
+            .map_err(|e| anyhow!("error executing jsonpath {t:?}: {e}")),
         OutputFormat::JsonPathFile(p) => jsonpath(&read(p)?, obj, allow_missing),
         OutputFormat::GoTemplate(t) => go_template(t, obj, allow_missing),
         OutputFormat::GoTemplateFile(p) => go_template(&read(p)?, obj, allow_missing),
