@@ -217,11 +217,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -267,11 +267,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -321,11 +321,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -575,11 +575,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -633,11 +633,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -699,11 +699,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -765,11 +765,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -951,11 +951,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -1021,11 +1021,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -1079,11 +1079,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -1205,11 +1205,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -1267,11 +1267,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -1321,11 +1321,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -1371,11 +1371,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -1801,11 +1801,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -1879,11 +1879,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -1933,11 +1933,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -1987,11 +1987,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -2045,11 +2045,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -2095,11 +2095,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -2153,11 +2153,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -2223,11 +2223,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -2285,11 +2285,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -2355,11 +2355,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)
@@ -2421,11 +2421,11 @@ _kubectl__statefulset() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide yaml json name jsonpath jsonpath-as-json jsonpath-file custom-columns custom-columns-file go-template go-template-file" -- "${cur}"))
                     return 0
                     ;;
                 --template)

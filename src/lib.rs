@@ -209,8 +209,8 @@ fn output_formats(command: &Command) -> Vec<&'static str> {
         fixed.iter().chain(cli::TEMPLATE_FORMATS).copied().collect()
     };
     match command {
-        Command::List(_) => read(&["wide", "yaml", "json", "name"]),
-        Command::Get(_) | Command::Pods(_) | Command::Events(_) | Command::Revisions(_) => {
+        Command::List(_) | Command::Pods(_) => read(&["wide", "yaml", "json", "name"]),
+        Command::Get(_) | Command::Events(_) | Command::Revisions(_) => {
             read(&["yaml", "json", "name"])
         }
         Command::Create(_)

@@ -452,6 +452,59 @@ fn assert_resized(env: &TestEnv, before: &[(String, String)]) {
     assert_eq!(pod_uids(env), before, "pods were restarted");
 }
 
+/// The waits of resize-volume (the set gone after the orphan delete, the claims' capacity)
+/// are watches: the set is read once (before the plan) and each claim once (step 1), however
+/// long the garbage collector and the resizer take; one watch of each kind is opened.
+fn assert_no_read_loop(env: &TestEnv) {
+    let log = env.sim.requests();
+    let shown: Vec<String> = log
+        .iter()
+        .map(|r| format!("{} {}?{} {}", r.method, r.path, r.query, r.status))
+        .collect();
+    let count = |path: &str, watch: bool| {
+        log.iter()
+            .filter(|r| r.method == "GET" && r.path == path)
+            .filter(|r| (r.param("watch").as_deref() == Some("true")) == watch)
+            .count()
+    };
+    let sets = "/apis/apps/v1/namespaces/default/statefulsets";
+    let claims = "/api/v1/namespaces/default/persistentvolumeclaims";
+    assert_eq!(count(&format!("{sets}/db"), false), 1, "{shown:#?}");
+    for i in 0..2 {
+        assert_eq!(
+            count(&format!("{claims}/data-db-{i}"), false),
+            1,
+            "{shown:#?}"
+        );
+    }
+    assert_eq!(count(sets, true), 1, "one watch of the set\n{shown:#?}");
+    assert_eq!(
+        count(claims, true),
+        1,
+        "one watch of the claims\n{shown:#?}"
+    );
+    assert_eq!(
+        count(claims, false),
+        1,
+        "one list of the claims\n{shown:#?}"
+    );
+    let watch = log
+        .iter()
+        .find(|r| r.path == sets && r.param("watch").as_deref() == Some("true"))
+        .unwrap();
+    assert_eq!(
+        watch.param("fieldSelector").as_deref(),
+        Some("metadata.name=db"),
+        "{shown:#?}"
+    );
+    assert!(
+        watch
+            .param("resourceVersion")
+            .is_some_and(|v| !v.is_empty()),
+        "the set is watched from the version the DELETE answered\n{shown:#?}"
+    );
+}
+
 #[test]
 fn resize_volume_end_to_end() {
     let env = env_with_volumes();
@@ -465,9 +518,11 @@ fn resize_volume_end_to_end() {
     let o = env.run(["resize-volume", "db", "data", "2Gi"]);
     assert_eq!(o.code, 1);
     assert!(o.stderr.contains("--yes"), "{}", o.stderr);
+    env.sim.clear_requests();
     let out = env.ok(["resize-volume", "db", "data", "2Gi", "--yes"]);
     assert!(out.contains("verified"), "{out}");
     assert_resized(&env, &before);
+    assert_no_read_loop(&env);
     // Idempotent: a second run finds every step done.
     let again = env.ok(["resize-volume", "db", "data", "2Gi", "--yes"]);
     assert!(again.contains("already requests 2Gi"), "{again}");

@@ -243,9 +243,6 @@ struct Row {
     ok: Check,
     /// After a faulted write made the command fail: the state is consistent.
     failed: Check,
-    /// The command polls (how often it reads is not fixed): a faulted read is retried, but the
-    /// number of its reads is not compared with the probe's.
-    polls: bool,
 }
 
 /// One run of a row's command.
@@ -509,14 +506,12 @@ fn check_cell(
             cell.show()
         );
         (row.ok)(cell);
-        if !row.polls {
-            assert_eq!(
-                hits.len(),
-                count(probe_log, "probe", target) + 1,
-                "the faulted request is sent exactly once more\n{}",
-                cell.show()
-            );
-        }
+        assert_eq!(
+            hits.len(),
+            count(probe_log, "probe", target) + 1,
+            "the faulted request is sent exactly once more\n{}",
+            cell.show()
+        );
         assert!(
             hits.len() >= 2 && (200..300).contains(&hits[1].status),
             "the retry succeeded: {:?}",
@@ -754,7 +749,6 @@ fn read_row(
     Row {
         name,
         args,
-        polls: false,
         input: Input::None,
         setup,
         ok: check(move |c| {
@@ -864,7 +858,6 @@ fn one_write_row(
     Row {
         name,
         args,
-        polls: false,
         input: Input::None,
         setup,
         ok: check(move |c| assert!(applied(c), "not applied\n{}", c.show())),
@@ -1005,7 +998,6 @@ fn create_flags() {
     run_row(Row {
         name: "create",
         args: vec!["create", "web", "--image", "nginx:1.25", "--replicas", "1"],
-        polls: false,
         input: Input::None,
         setup: setup(|_, _, _| {}),
         ok: created_both(),
@@ -1018,7 +1010,6 @@ fn create_file() {
     run_row(Row {
         name: "create -f",
         args: vec!["create", "-f", "{DIR}/input.yaml"],
-        polls: false,
         input: Input::File,
         setup: setup(|_, _, dir| {
             let mut v = sts_json(1, json!({}));
@@ -1035,7 +1026,6 @@ fn delete() {
     run_row(Row {
         name: "delete",
         args: vec!["delete", "web", "--with-service", "--yes"],
-        polls: false,
         input: Input::None,
         setup: plain_set(),
         ok: check(|c| {
@@ -1075,7 +1065,6 @@ fn delete_yes_only() {
     run_row(Row {
         name: "delete --yes",
         args: vec!["delete", "web", "--yes"],
-        polls: false,
         input: Input::None,
         setup: plain_set(),
         ok: check(|c| {
@@ -1097,7 +1086,6 @@ fn rollback_stuck() {
     run_row(Row {
         name: "rollback",
         args: vec!["rollback", "web", "--to-revision", "1", "--yes"],
-        polls: false,
         input: Input::None,
         setup: setup(|env, ns, dir| {
             ready_set(env, ns);
@@ -1175,7 +1163,6 @@ fn edit_yaml_editor() {
     run_row(Row {
         name: "edit-yaml",
         args: vec!["edit-yaml", "web", "--yes"],
-        polls: false,
         input: Input::Editor("sed -i 's/^  replicas: 1$/  replicas: 2/' \"$F\""),
         setup: plain_set(),
         ok: check(|c| {
@@ -1212,7 +1199,6 @@ fn edit_yaml_file() {
     run_row(Row {
         name: "edit-yaml -f",
         args: vec!["edit-yaml", "web", "-f", "{DIR}/input.yaml", "--yes"],
-        polls: false,
         input: Input::File,
         setup: setup(|env, ns, dir| {
             ready_set(env, ns);
@@ -1253,8 +1239,6 @@ fn resize_volume() {
     run_row(Row {
         name: "resize-volume",
         args: vec!["resize-volume", "web", "data", "2Gi", "--yes"],
-        // step 4 polls until the PVCs report the new size
-        polls: true,
         input: Input::None,
         setup: setup(|env, ns, _| {
             add_svc(env, ns);
@@ -1279,7 +1263,6 @@ fn resize_volume() {
                 &Row {
                     name: "",
                     args: vec!["resize-volume", "web", "data", "2Gi", "--yes"],
-                    polls: false,
                     input: Input::None,
                     setup: setup(|_, _, _| {}),
                     ok: check(|_| {}),

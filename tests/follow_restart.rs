@@ -36,8 +36,11 @@ fn lines_of(r: impl Read + Send + 'static, is_err: bool, tx: mpsc::Sender<(bool,
 
 impl Running {
     fn start(env: &TestEnv, args: &[&str]) -> Running {
-        let mut child = env
-            .std_cmd(args)
+        Running::spawn(env.std_cmd(args))
+    }
+
+    fn spawn(mut cmd: std::process::Command) -> Running {
+        let mut child = cmd
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -72,6 +75,21 @@ impl Running {
     fn said(&mut self, what: &str) {
         self.until(what, |_, err| err.iter().any(|l| l.contains(what)));
     }
+
+    /// Reads until a stdout line satisfies `line`.
+    fn shows(&mut self, what: &str, line: impl Fn(&str) -> bool) {
+        self.until(what, |out, _| out.iter().any(|l| line(l)));
+    }
+}
+
+/// A simulator whose clock runs `speed` times real time, with StatefulSet `web` (one ready
+/// replica), and the plugin running `args` against it.
+fn web_running(speed: f64, args: &[&str]) -> (TestEnv, Running) {
+    let env = TestEnv::with_speed(speed);
+    env.ok(["create", "web", "--image", "nginx:1.27", "--replicas", "1"]);
+    env.wait_ready("default", "web", 1);
+    let run = Running::start(&env, args);
+    (env, run)
 }
 
 impl Drop for Running {
@@ -94,21 +112,16 @@ fn restart(env: &TestEnv, run: &mut Running, during: impl FnOnce()) {
 
 #[test]
 fn get_watch_survives_a_server_restart() {
-    let env = TestEnv::with_speed(5.0);
-    env.ok(["create", "web", "--image", "nginx:1.27", "--replicas", "1"]);
-    env.wait_ready("default", "web", 1);
-    let mut run = Running::start(&env, &["get", "web", "--watch"]);
-    run.until("first summary", |out, _| {
-        out.iter().any(|l| l.starts_with("web: 1/1 ready"))
-    });
+    let (env, mut run) = web_running(5.0, &["get", "web", "--watch"]);
+    run.shows("first summary", |l| l.starts_with("web: 1/1 ready"));
     // A scale during the outage and one after it: both show.
     restart(&env, &mut run, || env.scale_in_sim("web", 2));
-    run.until("the scale made during the outage", |out, _| {
-        out.iter().any(|l| l.starts_with("web: 2/2 ready"))
+    run.shows("the scale made during the outage", |l| {
+        l.starts_with("web: 2/2 ready")
     });
     env.scale_in_sim("web", 3);
-    run.until("the scale made after the restart", |out, _| {
-        out.iter().any(|l| l.starts_with("web: 3/3 ready"))
+    run.shows("the scale made after the restart", |l| {
+        l.starts_with("web: 3/3 ready")
     });
     // Resumed from the watches' resourceVersions: no list after the restart.
     let lists: Vec<_> = env
@@ -124,20 +137,15 @@ fn get_watch_survives_a_server_restart() {
 
 #[test]
 fn events_watch_survives_a_server_restart() {
-    let env = TestEnv::with_speed(5.0);
-    env.ok(["create", "web", "--image", "nginx:1.27", "--replicas", "1"]);
-    env.wait_ready("default", "web", 1);
-    let mut run = Running::start(&env, &["events", "web", "-w"]);
-    run.until("web-0's event", |out, _| {
-        out.iter().any(|l| l.contains("create Pod web-0"))
-    });
+    let (env, mut run) = web_running(5.0, &["events", "web", "-w"]);
+    run.shows("web-0's event", |l| l.contains("create Pod web-0"));
     restart(&env, &mut run, || env.scale_in_sim("web", 2));
-    run.until("the event of the outage", |out, _| {
-        out.iter().any(|l| l.contains("create Pod web-1"))
+    run.shows("the event of the outage", |l| {
+        l.contains("create Pod web-1")
     });
     env.scale_in_sim("web", 3);
-    run.until("the event after the restart", |out, _| {
-        out.iter().any(|l| l.contains("create Pod web-2"))
+    run.shows("the event after the restart", |l| {
+        l.contains("create Pod web-2")
     });
     for pod in ["web-0", "web-1", "web-2"] {
         let shown = run
@@ -162,10 +170,7 @@ fn sim_log(env: &TestEnv, pod: &str) -> Vec<String> {
 
 #[test]
 fn logs_follow_survives_a_server_restart() {
-    let env = TestEnv::with_speed(10.0);
-    env.ok(["create", "web", "--image", "nginx:1.27", "--replicas", "1"]);
-    env.wait_ready("default", "web", 1);
-    let mut run = Running::start(&env, &["logs", "web", "-f", "--timestamps"]);
+    let (env, mut run) = web_running(10.0, &["logs", "web", "-f", "--timestamps"]);
     let web0 = |out: &[String]| -> Vec<String> {
         out.iter()
             .filter_map(|l| l.strip_prefix("[web-0/"))
@@ -179,9 +184,7 @@ fn logs_follow_survives_a_server_restart() {
         env.scale_in_sim("web", 2);
         std::thread::sleep(Duration::from_millis(500));
     });
-    run.until("web-1's lines", |out, _| {
-        out.iter().any(|l| l.starts_with("[web-1/"))
-    });
+    run.shows("web-1's lines", |l| l.starts_with("[web-1/"));
     run.until("web-0's lines after the restart", |out, _| {
         web0(out).len() >= before + 10
     });
@@ -216,19 +219,7 @@ fn list_watch_prints_rows_per_change_as_kubectl_get_w() {
     env.wait_ready("default", "web", 1);
     let listed = common::filter_table(&env.ok(["list"]));
     let mut run = Running::start(&env, &["list", "-w"]);
-    let theirs = env.sim.kubectl(["get", "sts", "-w"]).map(|mut k| {
-        k.stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = k.spawn().unwrap();
-        let (tx, rx) = mpsc::channel();
-        lines_of(child.stdout.take().unwrap(), false, tx.clone());
-        lines_of(child.stderr.take().unwrap(), true, tx);
-        Running {
-            child,
-            rx,
-            out: Vec::new(),
-            err: Vec::new(),
-        }
-    });
+    let theirs = env.sim.kubectl(["get", "sts", "-w"]).map(Running::spawn);
     let n = listed.lines().count();
     lines_until(&mut run, "the first table", |out| out.len() >= n);
     assert_eq!(common::filter_table(&run.out.join("\n")), listed);
@@ -299,23 +290,16 @@ fn pods_watch_prints_rows_per_change() {
 /// `events --pods -w`: the pods' events too (a second list+watch), each once across a restart.
 #[test]
 fn events_of_pods_watch_survives_a_server_restart() {
-    let env = TestEnv::with_speed(5.0);
-    env.ok(["create", "web", "--image", "nginx:1.27", "--replicas", "1"]);
-    env.wait_ready("default", "web", 1);
-    let mut run = Running::start(&env, &["events", "web", "--pods", "-w"]);
-    run.until("web-0's pod events", |out, _| {
-        out.iter().any(|l| l.contains("pod/web-0"))
-    });
+    let (env, mut run) = web_running(5.0, &["events", "web", "--pods", "-w"]);
+    run.shows("web-0's pod events", |l| l.contains("pod/web-0"));
     restart(&env, &mut run, || env.scale_in_sim("web", 2));
     env.wait_ready("default", "web", 2);
-    run.until("web-1's pod events", |out, _| {
-        out.iter()
-            .any(|l| l.contains("pod/web-1") && l.contains("Started"))
+    run.shows("web-1's pod events", |l| {
+        l.contains("pod/web-1") && l.contains("Started")
     });
     // The set's own events come on their own watch, which may reconnect a backoff step later.
-    run.until("the set's event of the outage", |out, _| {
-        out.iter()
-            .any(|l| l.contains("statefulset/web") && l.contains("create Pod web-1"))
+    run.shows("the set's event of the outage", |l| {
+        l.contains("statefulset/web") && l.contains("create Pod web-1")
     });
     let mut lines: Vec<&String> = run.out.iter().filter(|l| l.contains("web-1")).collect();
     let n = lines.len();
@@ -335,20 +319,14 @@ fn events_of_pods_watch_survives_a_server_restart() {
 /// skipped, and a pod created during the outage shows after it.
 #[test]
 fn top_watch_survives_a_server_restart() {
-    let env = TestEnv::with_speed(5.0);
-    env.ok(["create", "web", "--image", "nginx:1.27", "--replicas", "1"]);
-    env.wait_ready("default", "web", 1);
-    let mut run = Running::start(&env, &["top", "web", "--watch", "--interval", "300ms"]);
-    run.until("web-0's usage", |out, _| {
-        out.iter().any(|l| l.starts_with("web-0 "))
-    });
+    let (env, mut run) = web_running(5.0, &["top", "web", "--watch", "--interval", "300ms"]);
+    run.shows("web-0's usage", |l| l.starts_with("web-0 "));
     restart(&env, &mut run, || {
         env.scale_in_sim("web", 2);
         env.wait_ready("default", "web", 2);
     });
-    run.until("web-1's usage", |out, _| {
-        out.iter()
-            .any(|l| l.starts_with("web-1 ") && !l.contains("<none>"))
+    run.shows("web-1's usage", |l| {
+        l.starts_with("web-1 ") && !l.contains("<none>")
     });
     assert!(
         run.err.iter().all(|l| !l.starts_with("error")),
@@ -361,10 +339,7 @@ fn top_watch_survives_a_server_restart() {
 #[test]
 fn scale_wait_survives_a_server_restart() {
     // A slow clock: two more pods to start in order take a few seconds, the restart less.
-    let env = TestEnv::with_speed(0.5);
-    env.ok(["create", "web", "--image", "nginx:1.27", "--replicas", "1"]);
-    env.wait_ready("default", "web", 1);
-    let mut run = Running::start(&env, &["scale", "web", "3", "--wait", "--timeout", "60s"]);
+    let (env, mut run) = web_running(0.5, &["scale", "web", "3", "--wait", "--timeout", "60s"]);
     run.said("pod web-0");
     restart(&env, &mut run, || {});
     assert!(

@@ -199,7 +199,10 @@ fn complete_values_from_the_cluster() {
     let ns = complete(&["pods", "-n", "def"]);
     assert_eq!(ns, ["default"]);
     let outputs = complete(&["get", "db", "--output=json"]);
-    assert_eq!(outputs, ["json", "jsonpath", "jsonpath-file"]);
+    assert_eq!(
+        outputs,
+        ["json", "jsonpath", "jsonpath-as-json", "jsonpath-file"]
+    );
     // A set that does not exist completes to nothing.
     assert!(complete(&["logs", "nope", "-c", ""]).is_empty());
 }

@@ -51,10 +51,18 @@ const TEMPLATES: &[&str] = &[
     "jsonpath={.items[*].spec.template.spec.containers[*].ports}",
     "jsonpath={.items[*].nothing}",
     "jsonpath=names: {..metadata.name}",
+    r#"jsonpath-as-json={.items[*].metadata.name}{"\n"}{.items[0].metadata.labels}{.items[*].nothing}"#,
+    r#"jsonpath-as-json={range .items[*]}{.metadata.name}{.spec.template.spec.containers[0].ports}{end}"#,
     "custom-columns=NAME:.metadata.name,REPLICAS:.spec.replicas,LABELS:.metadata.labels,NONE:.x",
     "custom-columns=N:{.metadata.name},IMAGES:spec.template.spec.containers[*].image",
     "go-template={{range .items}}{{.metadata.name}} {{.spec.replicas}} {{.nope}}\n{{end}}",
     r#"go-template={{range .items}}{{if exists . "metadata" "labels" "tier"}}{{.metadata.name}}{{end}}{{end}}"#,
+    // Go ranges over a map in key order and prints maps, lists and numbers its own way.
+    r#"go-template={{range .items}}{{range $k, $v := .metadata.labels}}{{$k}}={{$v}}{{"\n"}}{{end}}{{end}}"#,
+    r#"go-template={{range .items}}{{range .spec.selector.matchLabels}}{{.}};{{end}}{{else}}none{{end}}"#,
+    "go-template={{range .items}}{{.metadata.labels}} {{.metadata.annotations}} {{.spec.template.spec.containers}}\n{{end}}",
+    r#"go-template={{range $i, $s := .items}}{{- $i}}:{{print $s.spec.replicas $s.metadata.name 2}} {{println .spec.updateStrategy}}{{end -}}"#,
+    r#"go-template={{range .items}}{{range $v := .metadata.nope}}x{{else}}-{{end}}{{end}}"#,
 ];
 
 #[test]
@@ -109,6 +117,7 @@ fn list_templates_match_kubectl_get() {
         "jsonpath={.spec.template.spec.containers[0]}",
         "custom-columns=NAME:.metadata.name,READY:.status.readyReplicas",
         "go-template={{.metadata.name}}/{{.spec.replicas}}",
+        "go-template={{.spec.template.spec.terminationGracePeriodSeconds}} {{.status}}",
     ] {
         let o = format!("-o{t}");
         let ours = env.ok(["get", "web", &o]);
@@ -116,7 +125,7 @@ fn list_templates_match_kubectl_get() {
         assert_eq!(ours, theirs, "get -o {t}");
         checked += 1;
     }
-    assert_eq!(checked, TEMPLATES.len() + 4);
+    assert_eq!(checked, TEMPLATES.len() + 5);
 }
 
 #[test]
@@ -451,4 +460,65 @@ fn empty_lists_print_as_kubectl() {
         };
         assert_eq!(ours.stdout, theirs, "{o}");
     }
+}
+
+/// `pods -o wide` adds kubectl's wide columns the table lacks (NOMINATED NODE, READINESS
+/// GATES; NODE and IP are always there): each pod's four match `kubectl get pods -o wide`.
+#[test]
+fn pods_wide_matches_kubectl() {
+    let env = TestEnv::new();
+    env.sim
+        .apply_yaml(
+            r#"apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: gated, namespace: default}
+spec:
+  replicas: 2
+  serviceName: gated
+  selector: {matchLabels: {app: gated}}
+  template:
+    metadata: {labels: {app: gated}}
+    spec:
+      readinessGates: [{conditionType: example.com/ready}]
+      containers: [{name: c, image: nginx:1.27}]
+"#,
+        )
+        .unwrap();
+    let ok = env.sim.wait_until(std::time::Duration::from_secs(30), |c| {
+        c.list_items(&kube_sim::resources::PODS, Some("default"), None)
+            .iter()
+            .filter(|p| p["spec"]["nodeName"].is_string() && p["status"]["podIP"].is_string())
+            .count()
+            == 2
+    });
+    assert!(ok, "the pods never ran");
+    let ours = env.ok(["pods", "gated", "-o", "wide"]);
+    let header = ours.lines().next().unwrap();
+    assert!(
+        header.ends_with("NOMINATED NODE   READINESS GATES"),
+        "{ours}"
+    );
+    let Some(theirs) = kubectl(&env, &["get", "pods", "-l", "app=gated", "-o", "wide"]) else {
+        return;
+    };
+    // name -> (node, ip, nominated node, readiness gates)
+    let mine: Vec<[String; 5]> = ours
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let t: Vec<&str> = l.split_whitespace().collect();
+            [t[1], t[5], t[6], t[t.len() - 2], t[t.len() - 1]].map(str::to_string)
+        })
+        .collect();
+    let kubectls: Vec<[String; 5]> = theirs
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let t: Vec<&str> = l.split_whitespace().collect();
+            let n = t.len();
+            [t[0], t[n - 3], t[n - 4], t[n - 2], t[n - 1]].map(str::to_string)
+        })
+        .collect();
+    assert_eq!(mine, kubectls, "ours:\n{ours}\nkubectl:\n{theirs}");
+    assert!(mine.iter().all(|r| r[4] == "0/1"), "{ours}");
 }

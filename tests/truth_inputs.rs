@@ -122,7 +122,7 @@ fn an_output_format_a_command_cannot_write_is_a_usage_error() {
     web(&env);
     for args in [
         &["get", "web", "-o", "wide"][..],
-        &["pods", "web", "-o", "wide"],
+        &["events", "web", "-o", "wide"],
         &["logs", "web", "-o", "yaml"],
         &["env", "web", "set", "A=1", "-o", "yaml"],
         &["edit", "web", "--alias", "x", "-o", "json"],
@@ -138,6 +138,7 @@ fn an_output_format_a_command_cannot_write_is_a_usage_error() {
     // What a command can write is still accepted.
     env.ok(["get", "web", "-o", "name"]);
     env.ok(["list", "-o", "wide"]);
+    env.ok(["pods", "web", "-o", "wide"]);
     env.ok(["env", "web", "-o", "json"]);
 }
 

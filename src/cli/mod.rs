@@ -140,6 +140,8 @@ pub enum OutputFormat {
     Json,
     Name,
     JsonPath(String),
+    /// kubectl's `jsonpath-as-json`: each action's results as an indented JSON array.
+    JsonPathAsJson(String),
     JsonPathFile(PathBuf),
     CustomColumns(String),
     CustomColumnsFile(PathBuf),
@@ -157,6 +159,7 @@ impl OutputFormat {
             OutputFormat::Json => "json",
             OutputFormat::Name => "name",
             OutputFormat::JsonPath(_) => "jsonpath",
+            OutputFormat::JsonPathAsJson(_) => "jsonpath-as-json",
             OutputFormat::JsonPathFile(_) => "jsonpath-file",
             OutputFormat::CustomColumns(_) => "custom-columns",
             OutputFormat::CustomColumnsFile(_) => "custom-columns-file",
@@ -196,6 +199,7 @@ impl OutputFormat {
         let v = value.to_string();
         Ok(match kind {
             "jsonpath" => OutputFormat::JsonPath(v),
+            "jsonpath-as-json" => OutputFormat::JsonPathAsJson(v),
             "jsonpath-file" => OutputFormat::JsonPathFile(v.into()),
             "custom-columns" => OutputFormat::CustomColumns(v),
             "custom-columns-file" => OutputFormat::CustomColumnsFile(v.into()),
@@ -215,6 +219,9 @@ impl GlobalArgs {
             None => flag.clone().map(OutputFormat::GoTemplate),
             Some(o) => Some(match (o, flag) {
                 (OutputFormat::JsonPath(t), Some(f)) if t.is_empty() => OutputFormat::JsonPath(f),
+                (OutputFormat::JsonPathAsJson(t), Some(f)) if t.is_empty() => {
+                    OutputFormat::JsonPathAsJson(f)
+                }
                 (OutputFormat::GoTemplate(t), Some(f)) if t.is_empty() => {
                     OutputFormat::GoTemplate(f)
                 }
@@ -234,7 +241,11 @@ impl GlobalArgs {
             }),
         };
         let empty = match &output {
-            Some(OutputFormat::JsonPath(t) | OutputFormat::GoTemplate(t)) => t.is_empty(),
+            Some(
+                OutputFormat::JsonPath(t)
+                | OutputFormat::JsonPathAsJson(t)
+                | OutputFormat::GoTemplate(t),
+            ) => t.is_empty(),
             Some(OutputFormat::JsonPathFile(p) | OutputFormat::GoTemplateFile(p)) => {
                 p.as_os_str().is_empty()
             }
@@ -255,6 +266,7 @@ impl GlobalArgs {
 /// The template printers, by their `-o` names.
 pub const TEMPLATE_FORMATS: &[&str] = &[
     "jsonpath",
+    "jsonpath-as-json",
     "jsonpath-file",
     "custom-columns",
     "custom-columns-file",
@@ -270,6 +282,7 @@ pub const OUTPUT_NAMES: &[&str] = &[
     "json",
     "name",
     "jsonpath",
+    "jsonpath-as-json",
     "jsonpath-file",
     "custom-columns",
     "custom-columns-file",

@@ -339,6 +339,9 @@ pub struct PodTable {
     pub sorted: bool,
     pub no_headers: bool,
     pub show_labels: bool,
+    /// `-o wide`: kubectl's wide pod columns that the table lacks (NOMINATED NODE, READINESS
+    /// GATES; it always shows NODE and IP).
+    pub wide: bool,
 }
 
 /// The pod table's columns (`labels` is added by --show-labels).
@@ -354,15 +357,51 @@ pub fn pod_table_with(
     now: Timestamp,
     opts: PodTable,
 ) -> String {
-    let mut headers = POD_HEADERS.to_vec();
-    if opts.show_labels {
-        headers.push("labels");
-    }
     render::table_with(
-        &headers,
+        &pod_headers(opts),
         pod_rows(sts, pods, numbers, now, opts),
         !opts.no_headers,
     )
+}
+
+/// The pod table's columns for `opts`.
+pub fn pod_headers(opts: PodTable) -> Vec<&'static str> {
+    let mut headers = POD_HEADERS.to_vec();
+    if opts.wide {
+        headers.extend(["nominated node", "readiness gates"]);
+    }
+    if opts.show_labels {
+        headers.push("labels");
+    }
+    headers
+}
+
+/// kubectl's READINESS GATES column (pkg/printers/internalversion/printers.go, printPod):
+/// `<none>` without gates, else how many of the gates' conditions are True, of how many.
+fn readiness_gates(p: &Pod) -> String {
+    let gates = p
+        .spec
+        .as_ref()
+        .and_then(|s| s.readiness_gates.as_deref())
+        .unwrap_or_default();
+    if gates.is_empty() {
+        return "<none>".into();
+    }
+    let conditions = p
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_deref())
+        .unwrap_or_default();
+    let true_ = gates
+        .iter()
+        .filter(|g| {
+            conditions
+                .iter()
+                .find(|c| c.type_ == g.condition_type)
+                .is_some_and(|c| c.status == "True")
+        })
+        .count();
+    format!("{true_}/{}", gates.len())
 }
 
 /// The pod table's rows: by ordinal unless `opts.sorted` (then in the pods' order).
@@ -421,6 +460,16 @@ pub fn pod_rows(
                 render::age(p.metadata.creation_timestamp.as_ref(), now),
                 rev,
             ];
+            if opts.wide {
+                row.push(
+                    p.status
+                        .as_ref()
+                        .and_then(|s| s.nominated_node_name.clone())
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or_else(|| "<none>".into()),
+                );
+                row.push(readiness_gates(p));
+            }
             if opts.show_labels {
                 row.push(super::list::labels(p.metadata.labels.as_ref()));
             }

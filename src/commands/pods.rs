@@ -59,6 +59,7 @@ pub async fn run(args: PodsArgs, ctx: &Ctx) -> Result<()> {
         sorted: args.sort_by.is_some(),
         no_headers: args.no_headers,
         show_labels: args.show_labels,
+        wide: ctx.global.output == Some(OutputFormat::Wide),
     };
     print_pods(&name, &sts, &pods, &numbers, opts, ctx)?;
     if !args.watch {
@@ -186,10 +187,7 @@ fn print_change(
     opts: super::get::PodTable,
     ctx: &Ctx,
 ) -> Result<()> {
-    let mut headers = super::get::POD_HEADERS.to_vec();
-    if opts.show_labels {
-        headers.push("labels");
-    }
+    let headers = super::get::pod_headers(opts);
     // Under -w a template prints each change alone, as kubectl get -w does.
     if ctx.global.output.as_ref().is_some_and(|o| o.is_template()) {
         let v = crate::manifest::typed(&render::object_value(p, true), "v1", "Pod");

@@ -5,9 +5,11 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::PersistentVolumeClaim;
 use serde_json::{json, Value};
 
 use crate::cli::ResizeVolumeArgs;
@@ -260,23 +262,25 @@ async fn step_pvc(kube: &Kube, name: &str, size: &str) -> Result<()> {
 
 async fn step_delete(kube: &Kube, name: &str) -> Result<()> {
     let path = kube.statefulset_path(name);
-    match kube.delete_raw(&path, "Orphan").await {
-        Ok(_) => {}
+    let answer = match kube.delete_raw(&path, "Orphan").await {
+        Ok(v) => v,
         Err(RawError::Status(s)) if s.code == 404 => {
             println!("  [2/4] statefulset {name:?} is already deleted");
             return Ok(());
         }
         Err(e) => return Err(anyhow::Error::from(e)).context("cannot delete the statefulset"),
-    }
-    let end = Instant::now() + Duration::from_secs(60);
-    loop {
-        match kube.get_raw(&path).await {
-            Err(RawError::Status(s)) if s.code == 404 => break,
-            Err(e) => return Err(anyhow::Error::from(e)),
-            Ok(_) if Instant::now() > end => {
-                bail!("statefulset {name:?} is still there 60s after the orphan delete")
-            }
-            Ok(_) => crate::kube::sleep(Duration::from_millis(200)).await,
+    };
+    // The answer is the object while the orphan finalizer holds it (watched from its
+    // resourceVersion until DELETED), or a Status when it is gone already.
+    if answer["kind"] == "StatefulSet" {
+        let rv = answer["metadata"]["resourceVersion"]
+            .as_str()
+            .unwrap_or_default();
+        let api: kube::Api<StatefulSet> =
+            kube::Api::namespaced(kube.client.clone(), &kube.namespace);
+        match tokio::time::timeout(Duration::from_secs(60), kube.wait_gone(&api, name, rv)).await {
+            Ok(r) => r?,
+            Err(_) => bail!("statefulset {name:?} is still there 60s after the orphan delete"),
         }
     }
     println!(
@@ -326,34 +330,30 @@ async fn pod_uids(kube: &Kube, selector: &str) -> Result<BTreeMap<String, String
         .collect())
 }
 
-/// PVCs whose status.capacity is not yet the new size after `timeout`.
+/// PVCs whose status.capacity is not yet the new size after `timeout` (one list+watch of the
+/// namespace's claims, those of the plan kept).
 async fn wait_capacity(kube: &Kube, plan: &Plan, timeout: Duration) -> Result<Vec<String>> {
-    let end = Instant::now() + timeout;
-    loop {
-        let mut pending = Vec::new();
-        for name in &plan.pvcs {
-            let path = format!(
-                "{}/{name}",
-                collection("v1", "persistentvolumeclaims", Some(&kube.namespace))
-            );
-            match kube.get_raw(&path).await {
-                Ok(p) => {
-                    let cap = p["status"]["capacity"]["storage"]
-                        .as_str()
-                        .unwrap_or_default();
-                    if !resize::same_size(cap, &plan.new_size) {
-                        pending.push(format!("{name} ({cap})"));
-                    }
-                }
-                Err(RawError::Status(s)) if s.code == 404 => {}
-                Err(e) => return Err(anyhow::Error::from(e)),
-            }
-        }
-        if pending.is_empty() || Instant::now() > end {
-            return Ok(pending);
-        }
-        crate::kube::sleep(Duration::from_millis(300)).await;
-    }
+    let capacity = |p: &PersistentVolumeClaim| {
+        p.status
+            .as_ref()
+            .and_then(|s| s.capacity.as_ref())
+            .and_then(|c| c.get("storage"))
+            .map(|q| q.0.clone())
+            .unwrap_or_default()
+    };
+    let api: kube::Api<PersistentVolumeClaim> =
+        kube::Api::namespaced(kube.client.clone(), &kube.namespace);
+    let seen = kube
+        .watch_named(api, &plan.pvcs, timeout, |p| {
+            resize::same_size(&capacity(p), &plan.new_size)
+        })
+        .await
+        .context("cannot follow the PVCs")?;
+    Ok(seen
+        .iter()
+        .filter(|(_, p)| !resize::same_size(&capacity(p), &plan.new_size))
+        .map(|(name, p)| format!("{name} ({})", capacity(p)))
+        .collect())
 }
 
 /// Where an interrupted run keeps the deleted StatefulSet: `$XDG_STATE_HOME` or

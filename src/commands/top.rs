@@ -77,8 +77,7 @@ async fn sample(kube: &Kube, name: &str) -> Result<(Sample, Vec<String>)> {
             let mut n: Vec<String> = by_name
                 .keys()
                 .filter(|n| {
-                    n.strip_prefix(&format!("{name}-"))
-                        .is_some_and(|o| !o.is_empty() && o.bytes().all(|b| b.is_ascii_digit()))
+                    crate::manifest::observe::ordinal_after(n, &format!("{name}-")).is_some()
                 })
                 .cloned()
                 .collect();

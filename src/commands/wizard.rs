@@ -281,18 +281,17 @@ fn pod(theme: &ColorfulTheme, args: &mut CreateArgs, inv: &Inventory) -> Result<
             Ok(())
         },
     )?;
-    args.requests_cpu = quantity(
-        theme,
-        "CPU request (e.g. 250m, optional)",
-        args.requests_cpu.clone(),
-    )?;
-    args.limits_cpu = quantity(theme, "CPU limit (optional)", args.limits_cpu.clone())?;
-    args.requests_memory = quantity(
-        theme,
-        "Memory request (e.g. 256Mi, optional)",
-        args.requests_memory.clone(),
-    )?;
-    args.limits_memory = quantity(theme, "Memory limit (optional)", args.limits_memory.clone())?;
+    for (prompt, slot) in [
+        ("CPU request (e.g. 250m, optional)", &mut args.requests_cpu),
+        ("CPU limit (optional)", &mut args.limits_cpu),
+        (
+            "Memory request (e.g. 256Mi, optional)",
+            &mut args.requests_memory,
+        ),
+        ("Memory limit (optional)", &mut args.limits_memory),
+    ] {
+        *slot = quantity(theme, prompt, slot.take())?;
+    }
     for (label, slot) in [
         (
             "Liveness probe http:PORT/PATH, tcp:PORT or exec:COMMAND (optional)",
@@ -634,10 +633,19 @@ pub fn edit_template(live: &Value, args: &mut crate::cli::EditTemplateArgs) -> R
         },
     )?;
     let res = |f: &str, k: &str| text(&c["resources"][f][k]);
-    scope.requests_cpu = changed(&theme, "CPU request", res("requests", "cpu"))?;
-    scope.limits_cpu = changed(&theme, "CPU limit", res("limits", "cpu"))?;
-    scope.requests_memory = changed(&theme, "Memory request", res("requests", "memory"))?;
-    scope.limits_memory = changed(&theme, "Memory limit", res("limits", "memory"))?;
+    for (prompt, field, key, slot) in [
+        ("CPU request", "requests", "cpu", &mut scope.requests_cpu),
+        ("CPU limit", "limits", "cpu", &mut scope.limits_cpu),
+        (
+            "Memory request",
+            "requests",
+            "memory",
+            &mut scope.requests_memory,
+        ),
+        ("Memory limit", "limits", "memory", &mut scope.limits_memory),
+    ] {
+        *slot = changed(&theme, prompt, res(field, key))?;
+    }
     let words = |v: &Value| -> String {
         let w: Vec<String> = v.as_array().into_iter().flatten().map(text).collect();
         shell_words::join(w)

@@ -304,3 +304,120 @@ impl Kube {
             })
     }
 }
+
+impl Kube {
+    /// Waits until the object `name` of `api` is gone, as `kubectl wait --for=delete`
+    /// (staging/src/k8s.io/kubectl/pkg/cmd/wait/delete.go): a watch by
+    /// `fieldSelector=metadata.name=NAME` from `rv`, the resourceVersion of the caller's last
+    /// read or write of it, until its DELETED event. A watch the server closes is opened again
+    /// from the last version seen; after 410 Gone one GET says whether it is still there and
+    /// from where to watch. No reads in a loop: the caller bounds the wait with a timeout.
+    pub async fn wait_gone<K>(&self, api: &Api<K>, name: &str, rv: &str) -> anyhow::Result<()>
+    where
+        K: kube::Resource<DynamicType = ()> + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+    {
+        use anyhow::Context;
+        let kind = K::kind(&()).to_lowercase();
+        use kube::api::{WatchEvent, WatchParams};
+        let params = WatchParams::default()
+            .fields(&format!("metadata.name={name}"))
+            .timeout(290);
+        let mut rv = rv.to_string();
+        loop {
+            let mut events = api
+                .watch(&params, &rv)
+                .await
+                .map_err(|e| super::api_error(e, &kind, Some(name), &self.namespace))?
+                .boxed();
+            while let Some(ev) = events.next().await {
+                match ev.context("the watch was cut")? {
+                    WatchEvent::Deleted(_) => return Ok(()),
+                    WatchEvent::Added(o) | WatchEvent::Modified(o) => {
+                        rv = o.meta().resource_version.clone().unwrap_or(rv);
+                    }
+                    WatchEvent::Bookmark(b) => rv = b.metadata.resource_version,
+                    WatchEvent::Error(s) if s.code == 410 => {
+                        match api
+                            .get_opt(name)
+                            .await
+                            .map_err(|e| super::api_error(e, &kind, Some(name), &self.namespace))?
+                        {
+                            None => return Ok(()),
+                            Some(o) => rv = o.meta().resource_version.clone().unwrap_or_default(),
+                        }
+                        break;
+                    }
+                    WatchEvent::Error(s) => anyhow::bail!("{}", s.message),
+                }
+            }
+        }
+    }
+
+    /// Follows the namespace's objects of `api` named in `names` (one list+watch, resumed after
+    /// a cut; the watcher relists on 410) until `done` holds for every one that exists, or
+    /// `timeout` passes. Returns the last state seen of each that exists; an error when the
+    /// first list did not come within `timeout`.
+    pub async fn watch_named<K, F>(
+        &self,
+        api: Api<K>,
+        names: &[String],
+        timeout: std::time::Duration,
+        done: F,
+    ) -> anyhow::Result<std::collections::BTreeMap<String, K>>
+    where
+        K: kube::Resource<DynamicType = ()>
+            + Clone
+            + serde::de::DeserializeOwned
+            + std::fmt::Debug
+            + Send
+            + 'static,
+        F: Fn(&K) -> bool,
+    {
+        use std::collections::BTreeMap;
+        let name_of = |o: &K| o.meta().name.clone().unwrap_or_default();
+        let mut seen: BTreeMap<String, K> = BTreeMap::new();
+        let mut listed = false;
+        let mut stream = watcher(api, watcher::Config::default())
+            .backoff(Backoff::new())
+            .boxed();
+        let deadline = tokio::time::Instant::now() + timeout;
+        let mut init: BTreeMap<String, K> = BTreeMap::new();
+        loop {
+            if listed && seen.values().all(&done) {
+                return Ok(seen);
+            }
+            let ev = match tokio::time::timeout_at(deadline, stream.next()).await {
+                Err(_) | Ok(None) if listed => return Ok(seen),
+                Err(_) | Ok(None) => {
+                    anyhow::bail!("no list of the {}s within {timeout:?}", K::kind(&()))
+                }
+                Ok(Some(ev)) => ev,
+            };
+            match ev {
+                Err(e) => {
+                    if let Some(err) = fatal(&e) {
+                        return Err(err);
+                    }
+                }
+                Ok(watcher::Event::Init) => init.clear(),
+                Ok(watcher::Event::InitApply(o)) => {
+                    if names.contains(&name_of(&o)) {
+                        init.insert(name_of(&o), o);
+                    }
+                }
+                Ok(watcher::Event::InitDone) => {
+                    seen = std::mem::take(&mut init);
+                    listed = true;
+                }
+                Ok(watcher::Event::Apply(o)) => {
+                    if names.contains(&name_of(&o)) {
+                        seen.insert(name_of(&o), o);
+                    }
+                }
+                Ok(watcher::Event::Delete(o)) => {
+                    seen.remove(&name_of(&o));
+                }
+            }
+        }
+    }
+}

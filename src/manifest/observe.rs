@@ -146,8 +146,8 @@ pub fn event_is_for_pods(
     }
 }
 
-/// The ordinal N of `name` = `prefix` + N.
-fn ordinal_after(name: &str, prefix: &str) -> Option<u64> {
+/// The ordinal N of `name` = `prefix` + N (`web-2` after `web-`; `web-x`, `web-` are none).
+pub fn ordinal_after(name: &str, prefix: &str) -> Option<u64> {
     name.strip_prefix(prefix)
         .filter(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
         .and_then(|n| n.parse().ok())

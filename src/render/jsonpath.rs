@@ -88,6 +88,22 @@ impl JsonPath {
         Ok(out)
     }
 
+    /// `-o jsonpath-as-json` (client-go's PrintResults with EnableJSONOutput): each action's
+    /// results (a text's its text) as one JSON array, as encoding/json's MarshalIndent with
+    /// four spaces writes it, then a newline.
+    pub fn execute_as_json(&self, data: &Value) -> Result<String, String> {
+        let mut out = String::new();
+        for results in self.find_results(data)? {
+            let array = match results {
+                Results::Text(t) => vec![Value::String(t)],
+                Results::Values(v) => v.into_iter().cloned().collect(),
+            };
+            indent_json(&mut out, &go_json(&Value::Array(array)));
+            out.push('\n');
+        }
+        Ok(out)
+    }
+
     /// The values each action yields, in order (client-go's FindResults).
     pub fn find_results<'a>(&self, data: &'a Value) -> Result<Vec<Results<'a>>, String> {
         let mut i = 0;
@@ -476,6 +492,58 @@ pub fn go_json(v: &Value) -> String {
     let mut s = String::new();
     write_go_json(&mut s, v);
     s
+}
+
+/// encoding/json's Indent with no prefix and four spaces (MarshalIndent): a newline and the
+/// depth's indent after `[`, `{` and `,`, before `]` and `}`; `: ` after keys; empty arrays
+/// and objects stay `[]` and `{}`.
+fn indent_json(out: &mut String, compact: &str) {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = compact.chars().peekable();
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n("    ", depth));
+    };
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '[' | '{' => {
+                out.push(c);
+                if matches!(chars.peek(), Some(']' | '}')) {
+                    out.push(chars.next().unwrap_or_default());
+                } else {
+                    depth += 1;
+                    newline(out, depth);
+                }
+            }
+            ']' | '}' => {
+                depth = depth.saturating_sub(1);
+                newline(out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(out, depth);
+            }
+            ':' => out.push_str(": "),
+            c => out.push(c),
+        }
+    }
 }
 
 fn write_go_json(s: &mut String, v: &Value) {
@@ -1021,6 +1089,16 @@ mod tests {
                 &list()
             ),
             "db"
+        );
+    }
+
+    #[test]
+    fn as_json_is_one_indented_array_per_action() {
+        let v = json!({"items": [{"n": "a", "m": {"k": [1, 2], "e": {}}}, {"n": "<b>"}]});
+        let jp = JsonPath::parse("n: {.items[*].n}{.items[0].m}{.nope}").unwrap();
+        assert_eq!(
+            jp.execute_as_json(&v).unwrap(),
+            "[\n    \"n: \"\n]\n[\n    \"a\",\n    \"\\u003cb\\u003e\"\n]\n[\n    {\n        \"e\": {},\n        \"k\": [\n            1,\n            2\n        ]\n    }\n]\n[]\n"
         );
     }
 

@@ -1,6 +1,7 @@
 //! Rendering: kubectl-like tables, YAML/JSON object output, status words, ages, progress.
 
 pub mod change;
+pub mod gotemplate;
 pub mod jsonpath;
 pub mod progress;
 pub mod sort;

@@ -25,6 +25,11 @@ pub fn render(
     };
     match format {
         OutputFormat::JsonPath(t) => jsonpath(t, obj, allow_missing),
+        OutputFormat::JsonPathAsJson(t) => JsonPath::parse(t)
+            .map_err(|e| anyhow!("error parsing jsonpath {t}, {e}"))?
+            .allow_missing_keys(allow_missing)
+            .execute_as_json(obj)
+            .map_err(|e| anyhow!("error executing jsonpath {t:?}: {e}")),
         OutputFormat::JsonPathFile(p) => jsonpath(&read(p)?, obj, allow_missing),
         OutputFormat::GoTemplate(t) => go_template(t, obj, allow_missing),
         OutputFormat::GoTemplateFile(p) => go_template(&read(p)?, obj, allow_missing),
@@ -166,15 +171,18 @@ pub fn tabwriter(rows: &[Vec<String>]) -> String {
 }
 
 /// Go's text/template through the gtmpl crate, with kubectl's two extra functions (`exists`,
-/// `base64decode`); sprig's functions are not available. Known differences from Go (gtmpl's):
-/// `range` over a map is in hash order, not key order, and a map or list printed whole uses
-/// gtmpl's debug form instead of Go's `map[k:v]`. Missing map keys print `<no value>`,
-/// or are an error with `--allow-missing-template-keys=false` (missingkey=error).
+/// `base64decode`); sprig's functions are not available. The template is rewritten first so
+/// that ranges over maps go in key order and values print as Go prints them (see
+/// `super::gotemplate`). Missing map keys print `<no value>`, or are an error with
+/// `--allow-missing-template-keys=false` (missingkey=error).
 fn go_template(template: &str, obj: &Value, allow_missing: bool) -> Result<String> {
     let mut t = gtmpl::Template::default();
     t.add_func("exists", exists);
     t.add_func("base64decode", base64decode);
-    t.parse(template)
+    for (name, f) in super::gotemplate::FUNCS {
+        t.add_func(name, f);
+    }
+    t.parse(super::gotemplate::rewrite(template))
         .map_err(|e| anyhow!("error parsing template {template}, {e}"))?;
     let ctx = gtmpl::Context::from(to_gtmpl(obj, allow_missing));
     t.render(&ctx)
