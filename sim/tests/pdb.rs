@@ -396,3 +396,39 @@ fn eviction_with_two_budgets_and_of_a_pending_pod() {
     assert_eq!(r.status, 201, "{}", r.text());
     assert!(c.get(&PODS, Some("default"), "q").is_err());
 }
+
+/// `kubectl create poddisruptionbudget` sends protobuf: it decodes into the same object a
+/// real server stores (no empty generateName), and prints as created.
+#[test]
+fn kubectl_create_pdb_sends_protobuf() {
+    let s = KubeSim::start(SimOptions {
+        controllers: false,
+        nodes: 0,
+        ..Default::default()
+    })
+    .expect("start simulator");
+    let Some((code, out, err)) = kubectl(
+        &s,
+        &[
+            "create",
+            "pdb",
+            "web",
+            "--selector=app=web",
+            "--max-unavailable=25%",
+        ],
+    ) else {
+        return;
+    };
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "poddisruptionbudget.policy/web created\n");
+    let p = pdb(&s, "web");
+    assert_eq!(
+        p["spec"],
+        json!({"maxUnavailable": "25%", "selector": {"matchLabels": {"app": "web"}}})
+    );
+    assert!(p["metadata"].get("generateName").is_none(), "{p}");
+    assert_eq!(
+        p["status"],
+        json!({"disruptionsAllowed": 0, "currentHealthy": 0, "desiredHealthy": 0, "expectedPods": 0})
+    );
+}
