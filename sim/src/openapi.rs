@@ -115,6 +115,7 @@ fn add_kind(g: &mut SchemaGenerator, group: &str, kind: &str) -> Option<String> 
         ("", "ServiceAccount") => add::<core::ServiceAccount>(g),
         ("", "Binding") => add::<core::Binding>(g),
         ("policy", "Eviction") => add::<policy::Eviction>(g),
+        ("policy", "PodDisruptionBudget") => add::<policy::PodDisruptionBudget>(g),
         ("autoscaling", "Scale") => add::<autoscaling::Scale>(g),
         ("apps", "StatefulSet") => add::<apps::StatefulSet>(g),
         ("apps", "ControllerRevision") => add::<apps::ControllerRevision>(g),
@@ -218,6 +219,8 @@ const PATCH_META: &[(&str, &str, &str, &str, &[&str])] = &[
     ("io.k8s.api.core.v1.ServiceSpec", "ports", "port", "merge", &["port", "protocol"]),
     ("io.k8s.api.core.v1.PersistentVolumeClaimStatus", "conditions", "type", "merge", &[]),
     ("io.k8s.api.apps.v1.StatefulSetStatus", "conditions", "type", "merge", &["type"]),
+    ("io.k8s.api.policy.v1.PodDisruptionBudgetSpec", "selector", "", "replace", &[]),
+    ("io.k8s.api.policy.v1.PodDisruptionBudgetStatus", "conditions", "type", "merge", &["type"]),
     ("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", "ownerReferences", "uid", "merge", &["uid"]),
     ("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", "finalizers", "", "merge", &[]),
 ];
@@ -238,7 +241,7 @@ fn annotate_patch_meta(schemas: &mut Map<String, Value>) {
         if !map_keys.is_empty() {
             prop.insert("x-kubernetes-list-map-keys".into(), json!(map_keys));
             prop.insert("x-kubernetes-list-type".into(), json!("map"));
-        } else if key.is_empty() {
+        } else if key.is_empty() && *strategy != "replace" {
             // a merged list of scalars (finalizers): +listType=set
             prop.insert("x-kubernetes-list-type".into(), json!("set"));
         }
@@ -1109,6 +1112,7 @@ mod tests {
         let docs = [
             document("api/v1").unwrap(),
             document("apis/apps/v1").unwrap(),
+            document("apis/policy/v1").unwrap(),
         ];
         for (schema, field, key, strategy, _) in PATCH_META {
             let prop = docs

@@ -126,6 +126,8 @@ enum Printer {
     Secret,
     ServiceAccount,
     StorageClass,
+    /// printPodDisruptionBudget.
+    PodDisruptionBudget,
     /// printRoleBinding / printClusterRoleBinding (Roles and ClusterRoles print Name and
     /// Created At, as the default convertor).
     RoleBinding,
@@ -148,6 +150,7 @@ fn printer_for(rt: &ResourceType) -> Printer {
         ("", "Secret") => Printer::Secret,
         ("", "ServiceAccount") => Printer::ServiceAccount,
         ("storage.k8s.io", "StorageClass") => Printer::StorageClass,
+        ("policy", "PodDisruptionBudget") => Printer::PodDisruptionBudget,
         ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => Printer::RoleBinding,
         _ => Printer::Default,
     }
@@ -286,6 +289,26 @@ fn build_columns(p: Printer) -> Vec<Value> {
             s("ReclaimPolicy", doc::<storage::StorageClass>("reclaimPolicy")),
             s("VolumeBindingMode", doc::<storage::StorageClass>("volumeBindingMode")),
             s("AllowVolumeExpansion", doc::<storage::StorageClass>("allowVolumeExpansion")),
+            age(),
+        ],
+        // pkg/printers/internalversion/printers.go podDisruptionBudgetColumnDefinitions.
+        Printer::PodDisruptionBudget => vec![
+            name(),
+            s(
+                "Min Available",
+                "The minimum number of pods that must be available.".into(),
+            ),
+            s(
+                "Max Unavailable",
+                "The maximum number of pods that may be unavailable.".into(),
+            ),
+            col(
+                "Allowed Disruptions",
+                "integer",
+                "",
+                "Calculated number of pods that may be disrupted at this time.".into(),
+                0,
+            ),
             age(),
         ],
         Printer::RoleBinding => vec![
@@ -445,6 +468,24 @@ impl Printer {
                 ],
                 None,
             ),
+            // printPodDisruptionBudget: IntOrString.String() of each bound, N/A when unset.
+            Printer::PodDisruptionBudget => {
+                let bound = |k: &str| match item.pointer(&format!("/spec/{k}")) {
+                    Some(Value::String(s)) => json!(s),
+                    Some(Value::Number(n)) => json!(n.to_string()),
+                    _ => json!("N/A"),
+                };
+                (
+                    vec![
+                        name_of(item),
+                        bound("minAvailable"),
+                        bound("maxUnavailable"),
+                        json!(int(item, "/status/disruptionsAllowed")),
+                        age_of(item, now),
+                    ],
+                    None,
+                )
+            }
             Printer::StorageClass => {
                 let ann = |k: &str| st(item, &format!("/metadata/annotations/{k}")) == "true";
                 let mut name = st(item, "/metadata/name").to_string();
@@ -1522,6 +1563,41 @@ mod tests {
                 json!("Delete"),
                 json!("Immediate"),
                 json!(false),
+                json!("10s")
+            ]
+        );
+
+        assert_eq!(
+            col_names(&PDBS),
+            vec![
+                ("Name".into(), 0),
+                ("Min Available".into(), 0),
+                ("Max Unavailable".into(), 0),
+                ("Allowed Disruptions".into(), 0),
+                ("Age".into(), 0)
+            ]
+        );
+        let pdb = json!({"metadata": {"name": "db", "creationTimestamp": ago(10)},
+            "spec": {"minAvailable": "50%"}, "status": {"disruptionsAllowed": 1}});
+        assert_eq!(
+            cells(&PDBS, pdb),
+            vec![
+                json!("db"),
+                json!("50%"),
+                json!("N/A"),
+                json!(1),
+                json!("10s")
+            ]
+        );
+        let pdb = json!({"metadata": {"name": "db", "creationTimestamp": ago(10)},
+            "spec": {"maxUnavailable": 1}});
+        assert_eq!(
+            cells(&PDBS, pdb),
+            vec![
+                json!("db"),
+                json!("N/A"),
+                json!("1"),
+                json!(0),
                 json!("10s")
             ]
         );

@@ -249,6 +249,21 @@ pub static STORAGECLASSES: ResourceType = res!(
     ALL_VERBS,
     false
 );
+/// policy/v1 PodDisruptionBudget (pkg/registry/policy/poddisruptionbudget/storage/storage.go:
+/// short name pdb, a status subresource; the strategy maintains metadata.generation).
+pub static PDBS: ResourceType = res!(
+    "policy",
+    "v1",
+    "poddisruptionbudgets",
+    "poddisruptionbudget",
+    "PodDisruptionBudget",
+    true,
+    &["pdb"],
+    &[],
+    &["status"],
+    ALL_VERBS,
+    true
+);
 pub static POD_METRICS: ResourceType = res!(
     "metrics.k8s.io",
     "v1beta1",
@@ -386,6 +401,7 @@ pub static RESOURCES: &[&ResourceType] = &[
     &SELFSUBJECTREVIEWS,
     &SELFSUBJECTACCESSREVIEWS,
     &SELFSUBJECTRULESREVIEWS,
+    &PDBS,
     &CLUSTERROLEBINDINGS,
     &CLUSTERROLES,
     &ROLEBINDINGS,
@@ -401,6 +417,7 @@ pub static GROUPS: &[(&str, &str)] = &[
     ("events.k8s.io", "v1"),
     ("authentication.k8s.io", "v1"),
     ("authorization.k8s.io", "v1"),
+    ("policy", "v1"),
     ("rbac.authorization.k8s.io", "v1"),
     ("storage.k8s.io", "v1"),
     ("metrics.k8s.io", "v1beta1"),

@@ -4,6 +4,7 @@
 use crate::api::Cluster;
 use std::sync::Arc;
 
+pub mod disruption;
 pub mod events;
 pub mod gc;
 pub mod history;
@@ -21,6 +22,7 @@ pub fn spawn_all(cluster: Arc<Cluster>) -> Vec<tokio::task::JoinHandle<()>> {
     vec![
         tokio::spawn(statefulset::run(cluster.clone())),
         tokio::spawn(kubelet::run(cluster.clone())),
+        tokio::spawn(disruption::run(cluster.clone())),
         tokio::spawn(gc::run(cluster)),
     ]
 }

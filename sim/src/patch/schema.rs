@@ -78,6 +78,7 @@ pub fn root_type(kind: &str) -> &'static str {
         "Scale" => "Scale",
         "LimitRange" => "LimitRange",
         "StorageClass" => "StorageClass",
+        "PodDisruptionBudget" => "PodDisruptionBudget",
         _ => "",
     }
 }
@@ -198,6 +199,18 @@ pub fn lookup(ty: &str, field: &str) -> FieldMeta {
             key: None,
         },
 
+        // policy/v1 (k8s.io/api/policy/v1/types.go): the selector is replaced whole.
+        ("PodDisruptionBudget", "spec") => t("PodDisruptionBudgetSpec"),
+        ("PodDisruptionBudget", "status") => t("PodDisruptionBudgetStatus"),
+        ("PodDisruptionBudgetSpec", "selector") => FieldMeta {
+            ty: "LabelSelector",
+            merge: false,
+            retain_keys: false,
+            replace: true,
+            key: None,
+        },
+        ("PodDisruptionBudgetStatus", "conditions") => m("Condition", "type"),
+
         _ => t(""),
     }
 }
@@ -219,6 +232,7 @@ fn is_object(ty: &str) -> bool {
             | "Scale"
             | "LimitRange"
             | "StorageClass"
+            | "PodDisruptionBudget"
     )
 }
 

@@ -159,6 +159,9 @@ fn roundtrip_for(rt: &ResourceType, obj: &Value) -> Result<Option<Value>, String
         ("apps", "ControllerRevision") => roundtrip::<api::apps::v1::ControllerRevision>(rt, obj),
         ("events.k8s.io", "Event") => roundtrip::<api::events::v1::Event>(rt, obj),
         ("storage.k8s.io", "StorageClass") => roundtrip::<api::storage::v1::StorageClass>(rt, obj),
+        ("policy", "PodDisruptionBudget") => {
+            roundtrip::<api::policy::v1::PodDisruptionBudget>(rt, obj)
+        }
         ("autoscaling", "Scale") => roundtrip::<api::autoscaling::v1::Scale>(rt, obj),
         ("rbac.authorization.k8s.io", "Role") => roundtrip::<api::rbac::v1::Role>(rt, obj),
         ("rbac.authorization.k8s.io", "RoleBinding") => {

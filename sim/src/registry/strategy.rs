@@ -4,7 +4,8 @@
 //! Upstream: pkg/registry/apps/statefulset/strategy.go, pkg/registry/core/pod/strategy.go
 //! (PrepareForCreate, CheckGracefulDelete), pkg/apis/core/helper/qos/qos.go (GetPodQOS),
 //! pkg/registry/core/service/strategy.go + storage/storage.go (allocation, patchAllocatedValues),
-//! pkg/registry/core/persistentvolumeclaim/strategy.go, pkg/registry/core/namespace/strategy.go,
+//! pkg/registry/core/persistentvolumeclaim/strategy.go,
+//! pkg/registry/policy/poddisruptionbudget/strategy.go, pkg/registry/core/namespace/strategy.go,
 //! pkg/registry/core/node/strategy.go, plugin/pkg/admission/serviceaccount,
 //! plugin/pkg/admission/defaulttolerationseconds, plugin/pkg/admission/priority,
 //! plugin/pkg/admission/storage/persistentvolume/resize.
@@ -37,6 +38,16 @@ pub fn prepare_for_create(rt: &ResourceType, obj: &mut Value) {
         }
         ("", "PersistentVolumeClaim") => {
             obj["status"] = json!({"phase": "Pending"});
+        }
+        // pkg/registry/policy/poddisruptionbudget/strategy.go: status reset (Go encodes the
+        // four non-omitempty counts).
+        ("policy", "PodDisruptionBudget") => {
+            obj["status"] = json!({
+                "disruptionsAllowed": 0,
+                "currentHealthy": 0,
+                "desiredHealthy": 0,
+                "expectedPods": 0
+            });
         }
         ("", "Namespace") => {
             obj["status"] = json!({"phase": "Active"});

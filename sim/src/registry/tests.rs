@@ -929,3 +929,62 @@ fn stored_shapes_are_known_to_the_schema() {
         }
     }
 }
+
+/// pkg/apis/policy/validation ValidatePodDisruptionBudgetSpec and the PDB strategy.
+#[test]
+fn pod_disruption_budgets() {
+    let pdb = |spec: Value| {
+        json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+            "metadata": {"name": "b", "namespace": "default"}, "spec": spec,
+            "status": {"disruptionsAllowed": 5}})
+    };
+    let sel = json!({"matchLabels": {"app": "web"}});
+    assert!(create_errs(&PDBS, pdb(json!({"selector": sel, "minAvailable": "100%"}))).is_empty());
+    assert!(create_errs(&PDBS, pdb(json!({"maxUnavailable": 0}))).is_empty());
+    assert_eq!(
+        create_errs(&PDBS, pdb(json!({"minAvailable": 1, "maxUnavailable": "10%"}))),
+        vec!["spec: Invalid value: policy.PodDisruptionBudgetSpec{MinAvailable:(*intstr.IntOrString)(0xc000a1e040), Selector:(*v1.LabelSelector)(nil), MaxUnavailable:(*intstr.IntOrString)(0xc000a1e080), UnhealthyPodEvictionPolicy:(*policy.UnhealthyPodEvictionPolicyType)(nil)}: minAvailable and maxUnavailable cannot be both set"]
+    );
+    assert_eq!(
+        create_errs(&PDBS, pdb(json!({"minAvailable": -1}))),
+        vec!["spec.minAvailable: Invalid value: -1: must be greater than or equal to 0"]
+    );
+    assert_eq!(
+        create_errs(&PDBS, pdb(json!({"maxUnavailable": "ten%"}))),
+        vec!["spec.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"ten%\"}: a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"]
+    );
+    assert_eq!(
+        create_errs(&PDBS, pdb(json!({"maxUnavailable": "101%"}))),
+        vec!["spec.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"101%\"}: must not be greater than 100%"]
+    );
+    assert_eq!(
+        create_errs(&PDBS, pdb(json!({"unhealthyPodEvictionPolicy": "Never"}))),
+        vec!["spec.unhealthyPodEvictionPolicy: Unsupported value: \"Never\": supported values: \"AlwaysAllow\", \"IfHealthyBudget\""]
+    );
+    assert_eq!(
+        create_errs(
+            &PDBS,
+            pdb(json!({"selector": {"matchExpressions": [{"key": "a", "operator": "In"}]}}))
+        ),
+        vec!["spec.selector.matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'"]
+    );
+    // PrepareForCreate: the status is reset; PrepareForUpdate keeps the stored one.
+    let mut obj = pdb(json!({"minAvailable": 1}));
+    prepare_for_create(&PDBS, &mut obj);
+    assert_eq!(
+        obj["status"],
+        json!({"disruptionsAllowed": 0, "currentHealthy": 0, "desiredHealthy": 0, "expectedPods": 0})
+    );
+    let mut new = pdb(json!({"minAvailable": 2}));
+    prepare_for_update(&PDBS, &mut new, &obj);
+    assert_eq!(new["status"], obj["status"]);
+    // Status updates may not be negative.
+    let bad = with(obj.clone(), "/status/currentHealthy", json!(-1));
+    assert_eq!(
+        validate_update(&PDBS, &bad, &obj, Some("status"))
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>(),
+        vec!["status.currentHealthy: Invalid value: -1: must be greater than or equal to 0"]
+    );
+}

@@ -5,6 +5,7 @@
 //! ValidateNamespace), pkg/apis/apps/validation/validation.go (ValidateStatefulSet,
 //! ValidateStatefulSetUpdate, ValidateStatefulSetStatusUpdate, ValidateControllerRevision),
 //! pkg/apis/storage/validation/validation.go (ValidateStorageClass),
+//! pkg/apis/policy/validation/validation.go (ValidatePodDisruptionBudget, its status update),
 //! staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/validation (labels, selectors).
 
 use super::labels;
@@ -227,6 +228,7 @@ fn kind_rules(rt: &ResourceType, obj: &Value) -> Errs {
         ("", "LimitRange") => limit_range(obj),
         ("", "Event") => core_event(obj),
         ("storage.k8s.io", "StorageClass") => storage_class(obj),
+        ("policy", "PodDisruptionBudget") => pdb_spec(obj.get("spec").unwrap_or(&Value::Null)),
         ("rbac.authorization.k8s.io", kind) => crate::rbac::validate(kind, obj),
         _ => Vec::new(),
     }
@@ -237,6 +239,9 @@ pub fn validate_update(rt: &ResourceType, new: &Value, old: &Value, sub: Option<
     if sub == Some("status") {
         if rt.kind == "StatefulSet" {
             errs.extend(statefulset_status(new, old));
+        }
+        if rt.kind == "PodDisruptionBudget" {
+            errs.extend(pdb_status(new));
         }
         return errs;
     }
@@ -1496,6 +1501,116 @@ fn limit_range(obj: &Value) -> Errs {
                 }
             }
         }
+    }
+    errs
+}
+
+// ---------------------------------------------------------------------------------------------
+// PodDisruptionBudget
+
+/// Go's `%#v` of a pointer field of the internal spec (a placeholder address when set, as
+/// upstream prints a real one).
+fn go_ptr(ty: &str, v: Option<&Value>, addr: &str) -> String {
+    match v {
+        Some(v) if !v.is_null() => format!("({ty})({addr})"),
+        _ => format!("({ty})(nil)"),
+    }
+}
+
+/// `%#v` of an intstr.IntOrString (its String() has a pointer receiver, so a value is printed
+/// as a struct).
+fn go_int_or_string(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("intstr.IntOrString{{Type:1, IntVal:0, StrVal:{s:?}}}"),
+        v => format!(
+            "intstr.IntOrString{{Type:0, IntVal:{}, StrVal:\"\"}}",
+            as_i64(Some(v)).unwrap_or(0)
+        ),
+    }
+}
+
+/// apps validation ValidatePositiveIntOrPercent + IsNotMoreThan100Percent.
+fn positive_int_or_percent(v: &Value, path: &str) -> Errs {
+    let mut errs = Vec::new();
+    match v {
+        Value::String(s) => {
+            let valid = s
+                .strip_suffix('%')
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            if !valid {
+                errs.push(invalid_rendered(
+                    path,
+                    &go_int_or_string(v),
+                    "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+                ));
+            } else if s[..s.len() - 1].parse::<u64>().map_or(true, |n| n > 100) {
+                errs.push(invalid_rendered(
+                    path,
+                    &go_int_or_string(v),
+                    "must not be greater than 100%",
+                ));
+            }
+        }
+        v => nonneg(&mut errs, Some(v), path),
+    }
+    errs
+}
+
+/// ValidatePodDisruptionBudgetSpec (policy/v1).
+fn pdb_spec(spec: &Value) -> Errs {
+    let mut errs = Vec::new();
+    let min = spec.get("minAvailable").filter(|v| !v.is_null());
+    let max = spec.get("maxUnavailable").filter(|v| !v.is_null());
+    if min.is_some() && max.is_some() {
+        let rendered = format!(
+            "policy.PodDisruptionBudgetSpec{{MinAvailable:{}, Selector:{}, MaxUnavailable:{}, UnhealthyPodEvictionPolicy:{}}}",
+            go_ptr("*intstr.IntOrString", min, "0xc000a1e040"),
+            go_ptr("*v1.LabelSelector", spec.get("selector"), "0xc000a1e060"),
+            go_ptr("*intstr.IntOrString", max, "0xc000a1e080"),
+            go_ptr(
+                "*policy.UnhealthyPodEvictionPolicyType",
+                spec.get("unhealthyPodEvictionPolicy"),
+                "0xc000a1e0a0"
+            ),
+        );
+        errs.push(invalid_rendered(
+            "spec",
+            &rendered,
+            "minAvailable and maxUnavailable cannot be both set",
+        ));
+    }
+    if let Some(v) = min {
+        errs.extend(positive_int_or_percent(v, "spec.minAvailable"));
+    }
+    if let Some(v) = max {
+        errs.extend(positive_int_or_percent(v, "spec.maxUnavailable"));
+    }
+    if let Some(sel) = spec.get("selector").filter(|v| v.is_object()) {
+        errs.extend(label_selector(sel, "spec.selector"));
+    }
+    if let Some(p) = get_str(spec, &["unhealthyPodEvictionPolicy"]) {
+        if !["IfHealthyBudget", "AlwaysAllow"].contains(&p) {
+            errs.push(FieldError::not_supported(
+                "spec.unhealthyPodEvictionPolicy",
+                json!(p),
+                &["AlwaysAllow", "IfHealthyBudget"],
+            ));
+        }
+    }
+    errs
+}
+
+/// ValidatePodDisruptionBudgetStatusUpdate (policy/v1: counts may not be negative).
+fn pdb_status(new: &Value) -> Errs {
+    let mut errs = Vec::new();
+    let st = new.get("status").cloned().unwrap_or(json!({}));
+    for k in [
+        "disruptionsAllowed",
+        "currentHealthy",
+        "desiredHealthy",
+        "expectedPods",
+    ] {
+        nonneg(&mut errs, st.get(k), &format!("status.{k}"));
     }
     errs
 }

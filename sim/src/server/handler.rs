@@ -265,11 +265,22 @@ fn status_resp(e: &ApiError) -> Resp {
 /// media type is acceptable, else as responsewriters.ErrorNegotiated falls back to
 /// WriteRawJSON (indented, no newline).
 fn error_resp(e: &ApiError, accept: &str) -> Resp {
-    if negotiation::error_negotiable(accept) {
+    let mut r = if negotiation::error_negotiable(accept) {
         status_resp(e)
     } else {
         raw_json_resp(e.code, wire::indented(&e.to_status()))
+    };
+    // responsewriters.ErrorNegotiated: a Status asking to retry later says so in Retry-After.
+    if let Some(secs) = e
+        .details
+        .as_ref()
+        .and_then(|d| d["retryAfterSeconds"].as_i64())
+        .filter(|s| *s > 0)
+    {
+        r.headers_mut()
+            .insert("retry-after", HeaderValue::from(secs));
     }
+    r
 }
 
 fn not_allowed() -> ApiError {
@@ -594,18 +605,33 @@ async fn subresource(
             Ok(r)
         }
         ("eviction", &Method::POST) => {
-            // pkg/registry/core/pod/storage/eviction.go (no PDBs here): delete the pod.
+            // pkg/registry/core/pod/storage/eviction.go: the budget check and the delete
+            // (controller::disruption::evict).
             let ev = decode_body(ctx, &body)?;
             let mut opts = DeleteOptions::default();
-            if let Some(g) = ev["deleteOptions"]["gracePeriodSeconds"].as_i64() {
+            let dopts = &ev["deleteOptions"];
+            if let Some(g) = dopts["gracePeriodSeconds"].as_i64() {
                 opts.grace_period_seconds = Some(g);
             }
-            opts.dry_run = dry_run(ctx)?;
-            cluster.delete(rt, ns, name, &opts)?;
-            Ok(json_resp(
-                201,
-                &json!({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Success","code":201}),
-            ))
+            if let Some(u) = dopts["preconditions"]["uid"].as_str() {
+                opts.precondition_uid = Some(u.to_string());
+            }
+            if let Some(rv) = dopts["preconditions"]["resourceVersion"].as_str() {
+                opts.precondition_resource_version = Some(rv.to_string());
+            }
+            // propagateDryRun: the body's dryRun, else the query's.
+            opts.dry_run = match dopts["dryRun"].as_array() {
+                Some(d) if !d.is_empty() => d.iter().any(|x| x == "All"),
+                _ => dry_run(ctx)?,
+            };
+            let ns = ns.unwrap_or("default");
+            match crate::controller::disruption::evict(cluster, ns, name, &ev, opts)? {
+                Some(failure) => Ok(json_resp(500, &failure)),
+                None => Ok(json_resp(
+                    201,
+                    &json!({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Success","code":201}),
+                )),
+            }
         }
         ("binding", &Method::POST) => {
             let b = decode_body(ctx, &body)?;

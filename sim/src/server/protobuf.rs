@@ -1,6 +1,7 @@
 //! Decoding of the Kubernetes protobuf request bodies that kubectl's typed clients send
 //! (`Content-Type: application/vnd.kubernetes.protobuf`), e.g. `kubectl create configmap`,
-//! `create secret`, `create namespace`, `create service`, `create serviceaccount`.
+//! `create secret`, `create namespace`, `create service`, `create serviceaccount`,
+//! `create poddisruptionbudget`.
 //!
 //! Wire format: the 4-byte magic `k8s\0`, then a `runtime.Unknown` message
 //! (staging/src/k8s.io/apimachinery/pkg/runtime/generated.proto: typeMeta = 1, raw = 2,
@@ -178,6 +179,27 @@ const SSRR: &[Field] = &[
     (2, "spec", F::Msg(SSRR_SPEC)),
 ];
 const SSR: &[Field] = &[(1, "metadata", F::Msg(OBJECT_META))];
+const LABEL_SELECTOR_REQUIREMENT: &[Field] = &[
+    (1, "key", F::Str),
+    (2, "operator", F::Str),
+    (3, "values", F::RepStr),
+];
+const LABEL_SELECTOR: &[Field] = &[
+    (1, "matchLabels", F::MapStrStr),
+    (2, "matchExpressions", F::RepMsg(LABEL_SELECTOR_REQUIREMENT)),
+];
+// k8s.io/api/policy/v1/generated.proto (`kubectl create poddisruptionbudget`); the status is
+// reset by the strategy, so it is not decoded.
+const PDB_SPEC: &[Field] = &[
+    (1, "minAvailable", F::IntOrString),
+    (2, "selector", F::Msg(LABEL_SELECTOR)),
+    (3, "maxUnavailable", F::IntOrString),
+    (4, "unhealthyPodEvictionPolicy", F::Str),
+];
+const PDB: &[Field] = &[
+    (1, "metadata", F::Msg(OBJECT_META)),
+    (2, "spec", F::Msg(PDB_SPEC)),
+];
 
 fn schema_for(kind: &str) -> Option<&'static [Field]> {
     Some(match kind {
@@ -187,6 +209,7 @@ fn schema_for(kind: &str) -> Option<&'static [Field]> {
         "Service" => SERVICE,
         "ServiceAccount" => SERVICE_ACCOUNT,
         "Eviction" => EVICTION,
+        "PodDisruptionBudget" => PDB,
         "Role" | "ClusterRole" => ROLE,
         "RoleBinding" | "ClusterRoleBinding" => ROLE_BINDING,
         "SelfSubjectAccessReview" => SSAR,
@@ -301,7 +324,13 @@ fn message(b: &[u8], schema: &'static [Field]) -> Result<Value, String> {
         let name = name.to_string();
         match (f, w) {
             (F::Str, Wire::Len(x)) => {
-                out.insert(name, json!(string(x)?));
+                let v = string(x)?;
+                // Go writes every ObjectMeta string (generateName: ""), and its JSON drops the
+                // empty ones (all omitempty).
+                if v.is_empty() && std::ptr::eq(schema, OBJECT_META) {
+                    continue;
+                }
+                out.insert(name, json!(v));
             }
             (F::Int, Wire::Varint(v)) => {
                 out.insert(name, json!(v as i64));
@@ -385,6 +414,7 @@ mod tests {
     fn decodes_a_configmap_envelope() {
         let meta = [
             len_field(1, b"cm"),
+            len_field(2, b""),
             len_field(11, &[len_field(1, b"a"), len_field(2, b"b")].concat()),
         ]
         .concat();
