@@ -110,6 +110,36 @@ pub fn pods(env: &TestEnv, name: &str) -> Vec<(String, String, String)> {
     out
 }
 
+/// The pods of `name` that are not the ones of `before` (a [`pods`] taken earlier: another
+/// uid), in the order they were created (creationTimestamp, then name): the order in which the
+/// controller replaced them. Its events can say so too, until their spam filter drops them.
+pub fn replaced(env: &TestEnv, name: &str, before: &[(String, String, String)]) -> Vec<String> {
+    let mut new: Vec<(String, String)> = env
+        .sim
+        .cluster()
+        .list_items(&PODS, Some("default"), None)
+        .into_iter()
+        .filter(|p| {
+            p["metadata"]["labels"]["app"] == name
+                && p["metadata"]["deletionTimestamp"].is_null()
+                && !before
+                    .iter()
+                    .any(|(_, _, uid)| p["metadata"]["uid"] == uid.as_str())
+        })
+        .map(|p| {
+            (
+                p["metadata"]["creationTimestamp"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+                p["metadata"]["name"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    new.sort();
+    new.into_iter().map(|(_, n)| n).collect()
+}
+
 /// The set's ControllerRevisions: (number, name), ascending.
 pub fn revisions(env: &TestEnv, name: &str) -> Vec<(i64, String)> {
     let list = env
