@@ -7,34 +7,8 @@ mod common;
 mod lifecycle_util;
 
 use common::TestEnv;
-use kube_sim::images::TestRegistry;
 
-const OBJECTS: &str = r#"
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: pg-conf}
-data: {postgresql.conf: "max_connections = 50\n"}
----
-apiVersion: v1
-kind: Secret
-metadata: {name: pg-creds}
-stringData: {password: s3cret}
-"#;
-
-/// The registry with the database's images (tiny configs with ExposedPorts and one layer),
-/// the simulator pulling through it, the plugin checking against it, and the ConfigMap and
-/// Secret of the set. None without docker-registry (skipped visibly; fails under CI=true).
-pub fn db_env() -> Option<(TestRegistry, TestEnv)> {
-    let (reg, env) = TestEnv::with_registry(lifecycle_util::SPEED)?;
-    reg.push_index("library/postgres", "16", &["amd64", "arm64"], &["5432/tcp"]);
-    reg.push_image("library/postgres", "17", "amd64", &["5432/tcp"]);
-    reg.push_image("prom/postgres-exporter", "v0.15", "amd64", &["9187/tcp"]);
-    reg.push_image("prom/postgres-exporter", "v0.16", "amd64", &["9187/tcp"]);
-    reg.push_image("library/busybox", "1.36", "amd64", &[]);
-    reg.push_image("library/busybox", "1.37", "amd64", &[]);
-    env.sim.apply_yaml(OBJECTS).expect("apply");
-    Some((reg, env))
-}
+use lifecycle_util::db_env;
 
 /// No `--port` for postgres: the image's.
 fn create_args() -> Vec<&'static str> {

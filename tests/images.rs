@@ -37,7 +37,7 @@ fn create_takes_the_image_ports_pins_digests_and_refuses_missing_images() {
     let Some((reg, env)) = setup() else { return };
 
     // No --port: the image's ExposedPorts, said so.
-    let o = env.run(&["create", "db", "--image", "postgres:16"]);
+    let o = env.run(["create", "db", "--image", "postgres:16"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
         o.stderr.contains(
@@ -61,7 +61,7 @@ fn create_takes_the_image_ports_pins_digests_and_refuses_missing_images() {
     );
 
     // --pin-digest: the index's digest (the image stays multi-arch).
-    let o = env.run(&["create", "pinned", "--image", "postgres:16", "--pin-digest"]);
+    let o = env.run(["create", "pinned", "--image", "postgres:16", "--pin-digest"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let image = env.sts("default", "pinned").unwrap()["spec"]["template"]["spec"]["containers"][0]
         ["image"]
@@ -84,7 +84,7 @@ fn create_takes_the_image_ports_pins_digests_and_refuses_missing_images() {
 
     // A missing tag: refused with the registry's answer, nothing created.
     let before = env.writes().len();
-    let o = env.run(&["create", "bad", "--image", "postgres:17", "--port", "5432"]);
+    let o = env.run(["create", "bad", "--image", "postgres:17", "--port", "5432"]);
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(
         o.stderr.contains("image \"postgres:17\"") && o.stderr.contains("MANIFEST_UNKNOWN"),
@@ -96,7 +96,7 @@ fn create_takes_the_image_ports_pins_digests_and_refuses_missing_images() {
     assert!(env.sts("default", "bad").is_none());
 
     // An arm64-only image on amd64 nodes: refused.
-    let o = env.run(&["create", "arm", "--image", "armonly:1"]);
+    let o = env.run(["create", "arm", "--image", "armonly:1"]);
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(
         o.stderr
@@ -107,7 +107,7 @@ fn create_takes_the_image_ports_pins_digests_and_refuses_missing_images() {
     assert!(env.sts("default", "arm").is_none());
 
     // Sent anyway: the kubelet cannot pull it either.
-    let o = env.run(&[
+    let o = env.run([
         "create",
         "bad",
         "--image",
@@ -136,7 +136,7 @@ fn registry_down_is_a_warning() {
         return;
     };
     reg.stop();
-    let o = env.run(&["create", "web", "--image", "postgres:16", "--port", "80"]);
+    let o = env.run(["create", "web", "--image", "postgres:16", "--port", "80"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let warnings: Vec<&str> = o
         .stderr
@@ -160,7 +160,7 @@ fn rollback_refuses_a_revision_whose_image_vanished() {
     let Some((reg, env)) = setup() else { return };
     reg.push_image("library/app", "1", "amd64", &["8080/tcp"]);
     reg.push_image("library/app", "2", "amd64", &["8080/tcp"]);
-    let o = env.run(&["create", "app", "--image", "app:1"]);
+    let o = env.run(["create", "app", "--image", "app:1"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     // The template changes to app:2 (retried over the controller's status writes).
     let updated = env.sim.wait_until(Duration::from_secs(5), |c| {
@@ -183,7 +183,7 @@ fn rollback_refuses_a_revision_whose_image_vanished() {
             == 2
     }));
     reg.delete("library/app", "1");
-    let o = env.run(&["rollback", "app", "--yes"]);
+    let o = env.run(["rollback", "app", "--yes"]);
     assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
     assert!(
         o.stderr.contains("image \"app:1\"") && o.stderr.contains("MANIFEST_UNKNOWN"),
@@ -290,10 +290,10 @@ fn edit_template_refuses_a_missing_image() {
     let Some((reg, env)) = setup() else { return };
     reg.push_image("library/app", "1", "amd64", &["8080/tcp"]);
     reg.push_image("library/app", "2", "amd64", &["8080/tcp"]);
-    let o = env.run(&["create", "app", "--image", "app:1"]);
+    let o = env.run(["create", "app", "--image", "app:1"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let before = env.writes().len();
-    let o = env.run(&["edit-template", "app", "--image", "app:3", "--yes"]);
+    let o = env.run(["edit-template", "app", "--image", "app:3", "--yes"]);
     assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
     assert!(
         o.stderr.contains("image \"app:3\"") && o.stderr.contains("MANIFEST_UNKNOWN"),
@@ -301,7 +301,7 @@ fn edit_template_refuses_a_missing_image() {
         o.stderr
     );
     assert_eq!(env.writes().len(), before, "nothing may be sent");
-    let o = env.run(&["edit-template", "app", "--image", "app:2", "--yes"]);
+    let o = env.run(["edit-template", "app", "--image", "app:2", "--yes"]);
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
     let sts = env.sts("default", "app").unwrap();
     assert_eq!(

@@ -47,7 +47,14 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
             bail!("-i/--interactive needs a terminal (stdin and stdout); give the flags instead");
         }
         let inventory = match &kube {
-            Ok(k) => super::wizard::inventory(k).await,
+            Ok(k) => {
+                let (mut inv, images) = tokio::join!(
+                    super::wizard::inventory(k),
+                    crate::images::lookup(k, &args.images, &namespace, &args.image_pull_secret)
+                );
+                inv.images = images;
+                inv
+            }
             Err(_) => Default::default(),
         };
         super::wizard::run(&mut args, &namespace, &inventory)?

@@ -5,11 +5,42 @@
 use std::time::Duration;
 
 use kube_sim::api::WriteOptions;
+use kube_sim::images::TestRegistry;
 use kube_sim::patch::PatchType;
 use kube_sim::resources::{CONTROLLERREVISIONS, PODS, STATEFULSETS};
 use serde_json::{json, Value};
 
 use crate::common::TestEnv;
+
+const DB_OBJECTS: &str = r#"
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: pg-conf}
+data: {postgresql.conf: "max_connections = 50\n"}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: pg-creds}
+stringData: {password: s3cret}
+"#;
+
+/// For the database-like set (tests/containers.rs, tests/wizard.rs): a real registry with its
+/// images (tiny configs with ExposedPorts and one layer: postgres 16 (multi-arch) and 17,
+/// prom/postgres-exporter v0.15 and v0.16, busybox 1.36 and 1.37), a fast simulator whose
+/// kubelet pulls through it, the plugin checking against it, and the set's ConfigMap
+/// `pg-conf` (key postgresql.conf) and Secret `pg-creds` (key password). None without
+/// docker-registry (skipped visibly; a failure under CI=true).
+pub fn db_env() -> Option<(TestRegistry, TestEnv)> {
+    let (reg, env) = TestEnv::with_registry(SPEED)?;
+    reg.push_index("library/postgres", "16", &["amd64", "arm64"], &["5432/tcp"]);
+    reg.push_image("library/postgres", "17", "amd64", &["5432/tcp"]);
+    reg.push_image("prom/postgres-exporter", "v0.15", "amd64", &["9187/tcp"]);
+    reg.push_image("prom/postgres-exporter", "v0.16", "amd64", &["9187/tcp"]);
+    reg.push_image("library/busybox", "1.36", "amd64", &[]);
+    reg.push_image("library/busybox", "1.37", "amd64", &[]);
+    env.sim.apply_yaml(DB_OBJECTS).expect("apply");
+    Some((reg, env))
+}
 
 /// Simulated time runs this much faster than real time.
 pub const SPEED: f64 = 40.0;
