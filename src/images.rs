@@ -534,19 +534,31 @@ fn classify(
     }
 }
 
-/// `create` with no `--port`: the image's ExposedPorts as `--port` values (`5432/TCP`), with a
-/// line on stderr that says so; empty when the image declares none.
-pub fn default_ports(found: &BTreeMap<String, Resolved>, image: Option<&str>) -> Vec<String> {
+/// `create` with no `--port` (for a sidecar: no `-c NAME --port`): the image's ExposedPorts as
+/// `--port` values (`5432/TCP`), with a line on stderr that says so; empty when the image
+/// declares none.
+pub fn default_ports(
+    found: &BTreeMap<String, Resolved>,
+    image: Option<&str>,
+    sidecar: Option<&str>,
+) -> Vec<String> {
     let Some(r) = image.and_then(|i| found.get(i)) else {
         return Vec::new();
     };
     let ports: Vec<String> = r.ports.iter().map(|(p, pr)| format!("{p}/{pr}")).collect();
     if !ports.is_empty() {
-        eprintln!(
-            "using the ports the image {} exposes (no --port given): {}",
-            r.image,
-            ports.join(", ")
-        );
+        match sidecar {
+            None => eprintln!(
+                "using the ports the image {} exposes (no --port given): {}",
+                r.image,
+                ports.join(", ")
+            ),
+            Some(n) => eprintln!(
+                "using the ports the image {} exposes for sidecar {n} (no -c {n} --port given): {}",
+                r.image,
+                ports.join(", ")
+            ),
+        }
     }
     ports
 }
@@ -592,10 +604,42 @@ pub async fn prepare_create(
     )?;
     template["metadata"]["namespace"] = Value::String(namespace.clone());
     let found = check_template(kube, &args.images, &template, None).await?;
-    if args.filename.is_none() && !args.interactive && args.port.is_empty() {
-        let ports = default_ports(&found, args.image.as_deref());
-        if !ports.is_empty() {
-            args.port = ports;
+    if args.filename.is_none() && !args.interactive {
+        let mut rebuild = false;
+        if args.port.is_empty() {
+            let ports = default_ports(&found, args.image.as_deref(), None);
+            if !ports.is_empty() {
+                args.port = ports;
+                rebuild = true;
+            }
+        }
+        // Each --sidecar without ports (none from `-c NAME --port`) gets its image's too, as
+        // the wizard offers them.
+        for sc in args.sidecar.clone() {
+            let name = sc.split_once('=').map(|(n, _)| n).unwrap_or_default();
+            let Some(c) = ["containers", "initContainers"]
+                .iter()
+                .flat_map(|k| template["spec"][*k].as_array().into_iter().flatten())
+                .find(|c| c["name"] == name)
+            else {
+                continue;
+            };
+            if c["ports"].as_array().is_some_and(|p| !p.is_empty()) {
+                continue;
+            }
+            let ports = default_ports(&found, c["image"].as_str(), Some(name));
+            if !ports.is_empty() {
+                args.scopes.push((
+                    name.to_string(),
+                    crate::cli::ContainerScope {
+                        port: ports,
+                        ..Default::default()
+                    },
+                ));
+                rebuild = true;
+            }
+        }
+        if rebuild {
             let chosen = plan
                 .service_name_chosen
                 .then(|| plan.service_name().to_string());

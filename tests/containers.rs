@@ -10,7 +10,7 @@ use common::TestEnv;
 
 use lifecycle_util::db_env;
 
-/// No `--port` for postgres: the image's.
+/// No `--port` for postgres nor for the metrics sidecar: their images'.
 fn create_args() -> Vec<&'static str> {
     vec![
         "create",
@@ -35,8 +35,6 @@ fn create_args() -> Vec<&'static str> {
         "logs=busybox:1.36 sh -c 'tail -F /scratch/log'",
         "-c",
         "metrics",
-        "--port",
-        "metrics:9187",
         "--requests",
         "cpu=50m,memory=64Mi",
         "-c",
@@ -132,7 +130,8 @@ fn a_database_from_flags_against_a_real_registry() {
     assert_eq!(env.writes().len(), before, "nothing may be sent");
     assert!(env.sts("default", "db").is_none());
 
-    // Created with every image checked; postgres's port is the image's.
+    // Created with every image checked; the ports of postgres and of the metrics sidecar are
+    // their images'.
     let o = env.run(create_args());
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
     assert!(
@@ -141,6 +140,14 @@ fn a_database_from_flags_against_a_real_registry() {
         "{}",
         o.stderr
     );
+    assert!(
+        o.stderr.contains(
+            "using the ports the image prom/postgres-exporter:v0.15 exposes for sidecar metrics (no -c metrics --port given): 9187/TCP"
+        ),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains("busybox"), "{}", o.stderr);
     assert!(!o.stderr.contains("Warning"), "{}", o.stderr);
     // The kubelet pulled every image from the registry: all pods ready.
     env.wait_ready("default", "db", 3);
@@ -152,6 +159,9 @@ fn a_database_from_flags_against_a_real_registry() {
     assert_eq!(pod["initContainers"][0]["name"], "logs");
     assert_eq!(pod["initContainers"][0]["restartPolicy"], "Always");
     assert_eq!(pod["containers"][1]["ports"][0]["containerPort"], 9187);
+    assert_eq!(pod["containers"][1]["ports"][0]["name"], "tcp-9187");
+    assert_eq!(pod["containers"][1]["resources"]["requests"]["cpu"], "50m");
+    assert!(pod["initContainers"][0]["ports"].is_null());
     let vols: Vec<&str> = pod["volumes"]
         .as_array()
         .unwrap()
