@@ -326,7 +326,7 @@ fn the_database_template_edited_step_by_step() {
         serde_json::json!({"metadata": {"annotations": {"example.com/owner": "team-db"}}}),
     );
 
-    // A sidecar image the registry does not have: refused before any write.
+    // A sidecar image the registry does not have: refused before any write (nor any diff).
     let before = env.writes().len();
     let o = env.run([
         "edit-template",
@@ -344,6 +344,25 @@ fn the_database_template_edited_step_by_step() {
         "{}",
         o.stderr
     );
+    // A Secret key that does not exist: the preflight refuses, before any write too.
+    let o = env.run([
+        "edit-template",
+        "db",
+        "-c",
+        "metrics",
+        "--env",
+        "DATA_SOURCE_PASS=secret:pg-creds:nope",
+        "--yes",
+    ]);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.contains(
+            "secret \"pg-creds\" has no key \"nope\" (env DATA_SOURCE_PASS of container \"metrics\"): the pods would end in CreateContainerConfigError"
+        ),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("--skip-preflight"), "{}", o.stderr);
     assert_eq!(env.writes().len(), before, "nothing may be sent");
 
     let steps: [(&[&str], &[&str]); 4] = [
