@@ -162,6 +162,8 @@ fn rollback_refuses_a_revision_whose_image_vanished() {
     reg.push_image("library/app", "2", "amd64", &["8080/tcp"]);
     let o = env.run(["create", "app", "--image", "app:1"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
+    // Revision 1 first: a change before the controller's first sync would leave only one.
+    env.wait_ready("default", "app", 1);
     // The template changes to app:2 (retried over the controller's status writes).
     let updated = env.sim.wait_until(Duration::from_secs(5), |c| {
         let mut sts = env.sts("default", "app").unwrap();
