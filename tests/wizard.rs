@@ -380,7 +380,16 @@ fn wizard_builds_the_database_set_against_the_registry() {
     answer("Step 4/4 done", "");
     answer("Create it?", "");
     p.expect("Equivalent command").unwrap();
-    p.expect("statefulset.apps/db created").unwrap();
+    let done = p.expect("statefulset.apps/db created").unwrap();
+    // The same set from flags: the images' ports written out.
+    let said = String::from_utf8_lossy(done.before()).into_owned();
+    for w in [
+        "--image postgres:16 --replicas 3 --port 5432/TCP",
+        "-c metrics --port 9187/TCP",
+        "-c logs --native",
+    ] {
+        assert!(said.contains(w), "{w:?} not in:\n{said}");
+    }
     p.expect(expectrl::Eof).unwrap();
 
     env.wait_ready("default", "db", 3);
