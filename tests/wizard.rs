@@ -432,3 +432,67 @@ fn wizard_builds_the_database_set_against_the_registry() {
         .collect();
     assert_eq!(svc_ports, [5432, 9187]);
 }
+
+/// The wizard with image checks on and the registry down: the image is taken with the same
+/// one-line warning as `create` gives, and no port is made up.
+#[cfg(unix)]
+#[test]
+fn wizard_takes_an_image_it_cannot_check_with_a_warning() {
+    let Some((mut reg, env)) = lifecycle_util::db_env() else {
+        return;
+    };
+    reg.stop();
+    let mut p = expectrl::Session::spawn(env.pty_cmd(["create", "-i"])).expect("spawn in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    let mut answer = |prompt: &str, text: &str| {
+        p.expect(prompt)
+            .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
+        p.send(format!("{text}\r")).unwrap();
+    };
+    answer("Name", "web");
+    answer("Alias", "");
+    answer("Description", "");
+    answer("Replicas", "");
+    answer("Image", "postgres:16");
+    answer("Container name", "");
+    answer("Image pull policy", "");
+    answer(
+        &format!(
+            "Warning: image \"postgres:16\" not checked: cannot reach the registry {}",
+            reg.host()
+        ),
+        "",
+    );
+    for q in [
+        "Environment",
+        "CPU request",
+        "CPU limit",
+        "Memory request",
+        "Memory limit",
+        "Liveness probe",
+        "Readiness probe",
+        "Startup probe",
+        "Start command",
+        "Arguments",
+        "Add another container",
+        "Update strategy",
+        "Partition",
+        "Deployment mode",
+        "Sync host timezone",
+        "Step 2/4 done",
+        "Volume claim",
+        "Mount",
+        "Step 3/4 done",
+        "Node selector",
+        "Label",
+        "Annotation",
+        "Step 4/4 done",
+        "Create it?",
+    ] {
+        answer(q, "");
+    }
+    p.expect("statefulset.apps/web created").unwrap();
+    p.expect(expectrl::Eof).unwrap();
+    let sts = env.sts("default", "web").expect("created");
+    assert!(sts["spec"]["template"]["spec"]["containers"][0]["ports"].is_null());
+}
