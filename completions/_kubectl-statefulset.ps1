@@ -806,6 +806,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-statefulset' -ScriptBlo
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)')
             [CompletionResult]::new('--native', '--native', [CompletionResultType]::ParameterName, 'With --add-sidecar: native sidecars (init containers with restartPolicy Always)')
             [CompletionResult]::new('--skip-image-check', '--skip-image-check', [CompletionResultType]::ParameterName, 'Do not look the images up in their registries before sending')
+            [CompletionResult]::new('--skip-preflight', '--skip-preflight', [CompletionResultType]::ParameterName, 'Send the change even when the preflight finds that the new pods would not run (a missing Secret, ConfigMap or key, no node that matches or has room)')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Walk the wizard''s pod and volume questions, prefilled with the current values (terminal only)')
             [CompletionResult]::new('--interactive', '--interactive', [CompletionResultType]::ParameterName, 'Walk the wizard''s pod and volume questions, prefilled with the current values (terminal only)')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)')

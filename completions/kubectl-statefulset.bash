@@ -792,7 +792,7 @@ _kubectl__statefulset() {
             return 0
             ;;
         kubectl__subcmd__statefulset__subcmd__edit__subcmd__template)
-            opts="-p -e -c -i -n -o -v -y -h -V --image --port --env --requests --limits --requests-cpu --requests-memory --limits-cpu --limits-memory --pull-policy --command --args --liveness --readiness --startup --liveness-opts --readiness-opts --startup-opts --mount --native --remove-env --remove-port --container --skip-image-check --insecure-registry --registry-mirror --add-sidecar --remove-container --unmount --update-strategy --partition --interactive --dry-run --wait --timeout --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
+            opts="-p -e -c -i -n -o -v -y -h -V --image --port --env --requests --limits --requests-cpu --requests-memory --limits-cpu --limits-memory --pull-policy --command --args --liveness --readiness --startup --liveness-opts --readiness-opts --startup-opts --mount --native --remove-env --remove-port --container --skip-image-check --insecure-registry --registry-mirror --add-sidecar --remove-container --unmount --update-strategy --partition --skip-preflight --interactive --dry-run --wait --timeout --namespace --context --kubeconfig --output --template --allow-missing-template-keys --request-timeout --no-color --verbose --yes --insecure-skip-tls-verify --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -865,6 +865,7 @@ false\t''"
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l request-timeout -d 'Time to wait for one API request, e.g. 30s, 1m (0 = no limit)' -r
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l native -d 'With --add-sidecar: native sidecars (init containers with restartPolicy Always)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l skip-image-check -d 'Do not look the images up in their registries before sending'
+complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l skip-preflight -d 'Send the change even when the preflight finds that the new pods would not run (a missing Secret, ConfigMap or key, no node that matches or has room)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -s i -l interactive -d 'Walk the wizard\'s pod and volume questions, prefilled with the current values (terminal only)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l wait -d 'Wait until the change is rolled out (exit code 3 on timeout or a stuck rollout)'
 complete -c kubectl-statefulset -n "__fish_kubectl_statefulset_using_subcommand edit-template" -l no-color -d 'Disable colours (also: NO_COLOR)'

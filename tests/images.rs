@@ -5,15 +5,14 @@
 
 mod common;
 
-use common::{Output, TestEnv};
-use kube_sim::api::{ClusterOptions, WriteOptions};
+use common::TestEnv;
+use kube_sim::api::WriteOptions;
 use kube_sim::images::TestRegistry;
 use kube_sim::resources::{CONTROLLERREVISIONS, STATEFULSETS};
-use kube_sim::{KubeSim, SimOptions};
 use std::time::Duration;
 
 fn setup() -> Option<(TestRegistry, TestEnv)> {
-    let reg = TestRegistry::start()?;
+    let (reg, env) = TestEnv::with_registry(10.0)?;
     reg.push_index(
         "library/postgres",
         "16",
@@ -21,32 +20,7 @@ fn setup() -> Option<(TestRegistry, TestEnv)> {
         &["5432/tcp", "9187/tcp"],
     );
     reg.push_image("library/armonly", "1", "arm64", &["80/tcp"]);
-    let sim = KubeSim::start(SimOptions {
-        tls: true,
-        speed: 10.0,
-        cluster: ClusterOptions {
-            image_registry: Some(reg.host().to_string()),
-            ..Default::default()
-        },
-        ..Default::default()
-    })
-    .expect("start kube-sim");
-    Some((reg, TestEnv::with_sim(sim)))
-}
-
-/// The plugin with image checks on, every registry mirrored onto `reg`.
-fn run(env: &TestEnv, reg: &TestRegistry, args: &[&str]) -> Output {
-    let out = env
-        .std_cmd(args)
-        .env_remove("KUBECTL_STATEFULSET_SKIP_IMAGE_CHECK")
-        .env("KUBECTL_STATEFULSET_REGISTRY_MIRRORS", reg.host())
-        .output()
-        .unwrap();
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Some((reg, env))
 }
 
 fn ports(v: &serde_json::Value, path: &str) -> Vec<i64> {
@@ -63,7 +37,7 @@ fn create_takes_the_image_ports_pins_digests_and_refuses_missing_images() {
     let Some((reg, env)) = setup() else { return };
 
     // No --port: the image's ExposedPorts, said so.
-    let o = run(&env, &reg, &["create", "db", "--image", "postgres:16"]);
+    let o = env.run(["create", "db", "--image", "postgres:16"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
         o.stderr.contains(
@@ -87,11 +61,7 @@ fn create_takes_the_image_ports_pins_digests_and_refuses_missing_images() {
     );
 
     // --pin-digest: the index's digest (the image stays multi-arch).
-    let o = run(
-        &env,
-        &reg,
-        &["create", "pinned", "--image", "postgres:16", "--pin-digest"],
-    );
+    let o = env.run(["create", "pinned", "--image", "postgres:16", "--pin-digest"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let image = env.sts("default", "pinned").unwrap()["spec"]["template"]["spec"]["containers"][0]
         ["image"]
@@ -114,11 +84,7 @@ fn create_takes_the_image_ports_pins_digests_and_refuses_missing_images() {
 
     // A missing tag: refused with the registry's answer, nothing created.
     let before = env.writes().len();
-    let o = run(
-        &env,
-        &reg,
-        &["create", "bad", "--image", "postgres:17", "--port", "5432"],
-    );
+    let o = env.run(["create", "bad", "--image", "postgres:17", "--port", "5432"]);
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(
         o.stderr.contains("image \"postgres:17\"") && o.stderr.contains("MANIFEST_UNKNOWN"),
@@ -130,7 +96,7 @@ fn create_takes_the_image_ports_pins_digests_and_refuses_missing_images() {
     assert!(env.sts("default", "bad").is_none());
 
     // An arm64-only image on amd64 nodes: refused.
-    let o = run(&env, &reg, &["create", "arm", "--image", "armonly:1"]);
+    let o = env.run(["create", "arm", "--image", "armonly:1"]);
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(
         o.stderr
@@ -141,19 +107,15 @@ fn create_takes_the_image_ports_pins_digests_and_refuses_missing_images() {
     assert!(env.sts("default", "arm").is_none());
 
     // Sent anyway: the kubelet cannot pull it either.
-    let o = run(
-        &env,
-        &reg,
-        &[
-            "create",
-            "bad",
-            "--image",
-            "postgres:17",
-            "--port",
-            "5432",
-            "--skip-image-check",
-        ],
-    );
+    let o = env.run([
+        "create",
+        "bad",
+        "--image",
+        "postgres:17",
+        "--port",
+        "5432",
+        "--skip-image-check",
+    ]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let mut last = String::new();
     let seen = env.sim.wait_until(Duration::from_secs(15), |_| {
@@ -174,11 +136,7 @@ fn registry_down_is_a_warning() {
         return;
     };
     reg.stop();
-    let o = run(
-        &env,
-        &reg,
-        &["create", "web", "--image", "postgres:16", "--port", "80"],
-    );
+    let o = env.run(["create", "web", "--image", "postgres:16", "--port", "80"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let warnings: Vec<&str> = o
         .stderr
@@ -202,8 +160,10 @@ fn rollback_refuses_a_revision_whose_image_vanished() {
     let Some((reg, env)) = setup() else { return };
     reg.push_image("library/app", "1", "amd64", &["8080/tcp"]);
     reg.push_image("library/app", "2", "amd64", &["8080/tcp"]);
-    let o = run(&env, &reg, &["create", "app", "--image", "app:1"]);
+    let o = env.run(["create", "app", "--image", "app:1"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
+    // Revision 1 first: a change before the controller's first sync would leave only one.
+    env.wait_ready("default", "app", 1);
     // The template changes to app:2 (retried over the controller's status writes).
     let updated = env.sim.wait_until(Duration::from_secs(5), |c| {
         let mut sts = env.sts("default", "app").unwrap();
@@ -225,7 +185,7 @@ fn rollback_refuses_a_revision_whose_image_vanished() {
             == 2
     }));
     reg.delete("library/app", "1");
-    let o = run(&env, &reg, &["rollback", "app", "--yes"]);
+    let o = env.run(["rollback", "app", "--yes"]);
     assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
     assert!(
         o.stderr.contains("image \"app:1\"") && o.stderr.contains("MANIFEST_UNKNOWN"),
@@ -245,11 +205,11 @@ fn credentials_come_from_pull_secrets_the_service_account_and_docker_config() {
         return;
     };
     reg.push_image("library/private", "1", "amd64", &["80/tcp"]);
-    let env = TestEnv::new();
+    let env = TestEnv::new().image_checks_at(reg.host());
     let create = |name: &str, extra: &[&str]| {
         let mut args = vec!["create", name, "--image", "private:1", "--dry-run=server"];
         args.extend_from_slice(extra);
-        run(&env, &reg, &args)
+        env.run(&args)
     };
 
     // Anonymous: the registry's 401.
@@ -290,8 +250,6 @@ fn credentials_come_from_pull_secrets_the_service_account_and_docker_config() {
     .unwrap();
     let out = env
         .std_cmd(["create", "c", "--image", "private:1", "--dry-run=server"])
-        .env_remove("KUBECTL_STATEFULSET_SKIP_IMAGE_CHECK")
-        .env("KUBECTL_STATEFULSET_REGISTRY_MIRRORS", reg.host())
         .env("DOCKER_CONFIG", &dir)
         .output()
         .unwrap();
@@ -334,14 +292,10 @@ fn edit_template_refuses_a_missing_image() {
     let Some((reg, env)) = setup() else { return };
     reg.push_image("library/app", "1", "amd64", &["8080/tcp"]);
     reg.push_image("library/app", "2", "amd64", &["8080/tcp"]);
-    let o = run(&env, &reg, &["create", "app", "--image", "app:1"]);
+    let o = env.run(["create", "app", "--image", "app:1"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let before = env.writes().len();
-    let o = run(
-        &env,
-        &reg,
-        &["edit-template", "app", "--image", "app:3", "--yes"],
-    );
+    let o = env.run(["edit-template", "app", "--image", "app:3", "--yes"]);
     assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
     assert!(
         o.stderr.contains("image \"app:3\"") && o.stderr.contains("MANIFEST_UNKNOWN"),
@@ -349,11 +303,7 @@ fn edit_template_refuses_a_missing_image() {
         o.stderr
     );
     assert_eq!(env.writes().len(), before, "nothing may be sent");
-    let o = run(
-        &env,
-        &reg,
-        &["edit-template", "app", "--image", "app:2", "--yes"],
-    );
+    let o = env.run(["edit-template", "app", "--image", "app:2", "--yes"]);
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
     let sts = env.sts("default", "app").unwrap();
     assert_eq!(

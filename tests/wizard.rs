@@ -1,6 +1,7 @@
 //! The `create -i` wizard in a pseudo-terminal (expectrl), against kube-sim.
 
 mod common;
+mod lifecycle_util;
 
 use expectrl::Expect;
 use std::time::Duration;
@@ -286,4 +287,212 @@ fn edit_template_interactive_is_prefilled_and_changes_only_what_is_answered() {
     assert_eq!(c["volumeMounts"][0]["mountPath"], "/cache");
     assert_eq!(c["readinessProbe"]["periodSeconds"], 7);
     assert_eq!(c["readinessProbe"]["tcpSocket"]["port"], 80);
+}
+
+/// The database-like set from the wizard, against the real registry (image checks on, the
+/// kubelet pulling through it): each image is looked up as it is typed (a missing tag asked
+/// again), the ports of each default to its image's, a missing Secret key is asked again;
+/// several containers, each volume kind and a claim template; all pods ready at the end.
+#[cfg(unix)]
+#[test]
+fn wizard_builds_the_database_set_against_the_registry() {
+    let Some((_reg, env)) = lifecycle_util::db_env() else {
+        return;
+    };
+    let mut p = expectrl::Session::spawn(env.pty_cmd(["create", "-i"])).expect("spawn in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    let mut answer = |prompt: &str, text: &str| {
+        match prompt.strip_prefix("re:") {
+            Some(re) => p.expect(expectrl::Regex(re)),
+            None => p.expect(prompt),
+        }
+        .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
+        if text == "y" || text == "n" {
+            p.send(text).unwrap();
+        } else {
+            p.send(format!("{text}\r")).unwrap();
+        }
+    };
+    answer("Name", "db");
+    answer("Alias", "");
+    answer("Description", "");
+    answer("Replicas", "3");
+    answer("Image", "postgres:18");
+    answer("MANIFEST_UNKNOWN", "postgres:16");
+    answer("Container name", "");
+    answer("Image pull policy", "");
+    // The image's port, listed before the prompt for more.
+    answer(
+        r"re:the image postgres:16 exposes 5432/TCP[\s\S]*5432/TCP[\s\S]*Port",
+        "",
+    );
+    answer("Environment", "POSTGRES_PASSWORD=secret:pg-creds:nope");
+    answer("has no key", "POSTGRES_PASSWORD=secret:pg-creds:password");
+    answer("Environment", "");
+    for q in [
+        "CPU request",
+        "CPU limit",
+        "Memory request",
+        "Memory limit",
+        "Liveness probe",
+    ] {
+        answer(q, "");
+    }
+    answer("Readiness probe", "tcp:5432");
+    answer("Startup probe", "");
+    answer("Start command", "");
+    answer("Arguments", "");
+    answer("Add another container", "y");
+    answer("Sidecar NAME=IMAGE", "metrics=prom/postgres-exporter:v9");
+    answer("MANIFEST_UNKNOWN", "metrics=prom/postgres-exporter:v0.15");
+    answer("Native sidecar", "n");
+    answer(
+        r"re:exposes 9187/TCP[\s\S]*9187/TCP[\s\S]*Port of metrics",
+        "",
+    );
+    answer("Add another container", "y");
+    answer(
+        "Sidecar NAME=IMAGE",
+        "logs=busybox:1.36 sh -c 'tail -F /scratch/log'",
+    );
+    answer("Native sidecar", "y");
+    answer("Port of logs", "");
+    answer("Add another container", "");
+    answer("Update strategy", "");
+    answer("Partition", "");
+    answer("Deployment mode", "");
+    answer("Sync host timezone", "");
+    answer("Step 2/4 done", "");
+    answer("Volume claim", "data:1Gi:/var/lib/postgresql/data");
+    answer("Volume claim", "");
+    answer(
+        "Mount",
+        "configmap:pg-conf/postgresql.conf:/etc/postgresql/postgresql.conf",
+    );
+    answer("Mount", "secret:pg-creds:/run/secrets/pg:ro");
+    answer("Mount", "emptydir:scratch:/scratch");
+    answer("Mount", "logs@emptydir:scratch:/scratch");
+    answer("Mount", "");
+    answer("Step 3/4 done", "");
+    answer("Node selector", "");
+    answer("Label", "");
+    answer("Annotation", "");
+    answer("Step 4/4 done", "");
+    answer("Create it?", "");
+    p.expect("Equivalent command").unwrap();
+    let done = p.expect("statefulset.apps/db created").unwrap();
+    // The same set from flags: the images' ports written out.
+    let said = String::from_utf8_lossy(done.before()).into_owned();
+    for w in [
+        "--image postgres:16 --replicas 3 --port 5432/TCP",
+        "-c metrics --port 9187/TCP",
+        "-c logs --native",
+    ] {
+        assert!(said.contains(w), "{w:?} not in:\n{said}");
+    }
+    p.expect(expectrl::Eof).unwrap();
+
+    env.wait_ready("default", "db", 3);
+    lifecycle_util::wait_settled(&env, "db");
+    let sts = env.sts("default", "db").unwrap();
+    let pod = &sts["spec"]["template"]["spec"];
+    let c = &pod["containers"];
+    assert_eq!(c[0]["image"], "postgres:16");
+    assert_eq!(c[0]["ports"][0]["containerPort"], 5432);
+    assert_eq!(c[0]["ports"][0]["name"], "tcp-5432");
+    assert_eq!(c[0]["readinessProbe"]["tcpSocket"]["port"], 5432);
+    assert_eq!(
+        c[0]["env"][0]["valueFrom"]["secretKeyRef"]["key"],
+        "password"
+    );
+    assert_eq!(c[1]["name"], "metrics");
+    assert_eq!(c[1]["ports"][0]["containerPort"], 9187);
+    assert_eq!(pod["initContainers"][0]["name"], "logs");
+    assert_eq!(pod["initContainers"][0]["restartPolicy"], "Always");
+    assert_eq!(
+        pod["initContainers"][0]["volumeMounts"][0]["mountPath"],
+        "/scratch"
+    );
+    let vols: Vec<&str> = pod["volumes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(vols, ["cm-pg-conf", "secret-pg-creds", "scratch"]);
+    assert_eq!(
+        sts["spec"]["volumeClaimTemplates"][0]["metadata"]["name"],
+        "data"
+    );
+    let svc_ports: Vec<i64> = env.svc("default", "db").unwrap()["spec"]["ports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["port"].as_i64().unwrap())
+        .collect();
+    assert_eq!(svc_ports, [5432, 9187]);
+}
+
+/// The wizard with image checks on and the registry down: the image is taken with the same
+/// one-line warning as `create` gives, and no port is made up.
+#[cfg(unix)]
+#[test]
+fn wizard_takes_an_image_it_cannot_check_with_a_warning() {
+    let Some((mut reg, env)) = lifecycle_util::db_env() else {
+        return;
+    };
+    reg.stop();
+    let mut p = expectrl::Session::spawn(env.pty_cmd(["create", "-i"])).expect("spawn in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    let mut answer = |prompt: &str, text: &str| {
+        p.expect(prompt)
+            .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
+        p.send(format!("{text}\r")).unwrap();
+    };
+    answer("Name", "web");
+    answer("Alias", "");
+    answer("Description", "");
+    answer("Replicas", "");
+    answer("Image", "postgres:16");
+    answer("Container name", "");
+    answer("Image pull policy", "");
+    answer(
+        &format!(
+            "Warning: image \"postgres:16\" not checked: cannot reach the registry {}",
+            reg.host()
+        ),
+        "",
+    );
+    for q in [
+        "Environment",
+        "CPU request",
+        "CPU limit",
+        "Memory request",
+        "Memory limit",
+        "Liveness probe",
+        "Readiness probe",
+        "Startup probe",
+        "Start command",
+        "Arguments",
+        "Add another container",
+        "Update strategy",
+        "Partition",
+        "Deployment mode",
+        "Sync host timezone",
+        "Step 2/4 done",
+        "Volume claim",
+        "Mount",
+        "Step 3/4 done",
+        "Node selector",
+        "Label",
+        "Annotation",
+        "Step 4/4 done",
+        "Create it?",
+    ] {
+        answer(q, "");
+    }
+    p.expect("statefulset.apps/web created").unwrap();
+    p.expect(expectrl::Eof).unwrap();
+    let sts = env.sts("default", "web").expect("created");
+    assert!(sts["spec"]["template"]["spec"]["containers"][0]["ports"].is_null());
 }

@@ -57,6 +57,11 @@ pub struct EditTemplateArgs {
     #[arg(long, value_name = "N", help_heading = "Pods", allow_hyphen_values = true, value_parser = clap::value_parser!(i32).range(0..))]
     pub partition: Option<i32>,
 
+    /// Send the change even when the preflight finds that the new pods would not run (a
+    /// missing Secret, ConfigMap or key, no node that matches or has room)
+    #[arg(long)]
+    pub skip_preflight: bool,
+
     /// Walk the wizard's pod and volume questions, prefilled with the current values (terminal only)
     #[arg(short = 'i', long)]
     pub interactive: bool,

@@ -47,7 +47,19 @@ pub async fn run(mut args: CreateArgs, ctx: &Ctx) -> Result<()> {
             bail!("-i/--interactive needs a terminal (stdin and stdout); give the flags instead");
         }
         let inventory = match &kube {
-            Ok(k) => super::wizard::inventory(k).await,
+            Ok(k) => {
+                let (mut inv, images) = tokio::join!(
+                    super::wizard::inventory(k),
+                    crate::kube::images::lookup(
+                        k,
+                        &args.images,
+                        &namespace,
+                        &args.image_pull_secret
+                    )
+                );
+                inv.images = images;
+                inv
+            }
             Err(_) => Default::default(),
         };
         super::wizard::run(&mut args, &namespace, &inventory)?
@@ -302,15 +314,52 @@ async fn prepare_images(kube: &Kube, args: &mut CreateArgs, plan: &mut Plan) -> 
     )?;
     template["metadata"]["namespace"] = serde_json::Value::String(namespace.clone());
     let found = crate::kube::images::check_template(kube, &args.images, &template, None).await?;
-    if args.filename.is_none() && !args.interactive && args.port.is_empty() {
-        let ports = images::image_ports(&found, args.image.as_deref());
-        if !ports.is_empty() {
-            eprintln!(
-                "using the ports the image {} exposes (no --port given): {}",
-                args.image.as_deref().unwrap_or_default(),
-                ports.join(", ")
-            );
-            args.port = ports;
+    if args.filename.is_none() && !args.interactive {
+        let mut rebuild = false;
+        if args.port.is_empty() {
+            let ports = images::image_ports(&found, args.image.as_deref());
+            if !ports.is_empty() {
+                eprintln!(
+                    "using the ports the image {} exposes (no --port given): {}",
+                    args.image.as_deref().unwrap_or_default(),
+                    ports.join(", ")
+                );
+                args.port = ports;
+                rebuild = true;
+            }
+        }
+        // Each --sidecar without ports (none from `-c NAME --port`) gets its image's too, as
+        // the wizard offers them.
+        for sc in args.sidecar.clone() {
+            let name = sc.split_once('=').map(|(n, _)| n).unwrap_or_default();
+            let Some(c) = ["containers", "initContainers"]
+                .iter()
+                .flat_map(|k| template["spec"][*k].as_array().into_iter().flatten())
+                .find(|c| c["name"] == name)
+            else {
+                continue;
+            };
+            if c["ports"].as_array().is_some_and(|p| !p.is_empty()) {
+                continue;
+            }
+            let ports = images::image_ports(&found, c["image"].as_str());
+            if !ports.is_empty() {
+                eprintln!(
+                    "using the ports the image {} exposes for sidecar {name} (no -c {name} --port given): {}",
+                    c["image"].as_str().unwrap_or_default(),
+                    ports.join(", ")
+                );
+                args.scopes.push((
+                    name.to_string(),
+                    crate::cli::ContainerScope {
+                        port: ports,
+                        ..Default::default()
+                    },
+                ));
+                rebuild = true;
+            }
+        }
+        if rebuild {
             let chosen = plan
                 .service_name_chosen
                 .then(|| plan.service_name().to_string());

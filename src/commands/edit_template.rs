@@ -55,6 +55,24 @@ pub async fn run(mut args: EditTemplateArgs, ctx: &Ctx) -> Result<()> {
     if template::removes_serving_ports(&live, &edit.after) {
         warn_service_ports(&kube, &live, &edit.after).await;
     }
+    // Would the new pods run (the Secrets, ConfigMaps and keys they reference, a node)? The
+    // claims stay as they are (their templates cannot change). Checked as rollback checks the
+    // revision it restores, in every mode (the set was read already).
+    if edit.template_changed {
+        let mut target: StatefulSet = serde_json::from_value(edit.after.clone())
+            .context("the edited StatefulSet does not read as one")?;
+        if let Some(spec) = target.spec.as_mut() {
+            spec.volume_claim_templates = None;
+        }
+        crate::kube::preflight::preflight(
+            Some(&kube),
+            &target,
+            DryRun::None,
+            args.skip_preflight,
+            false,
+        )
+        .await?;
+    }
     // The diff and the prediction go to stderr under -o yaml|json, which own stdout.
     let machine = matches!(
         ctx.global.output,

@@ -28,6 +28,8 @@ pub struct Inventory {
     pub storage_classes: Option<Vec<(String, bool)>>,
     /// The labels of each node, `key=value`.
     pub node_labels: Option<Vec<Vec<String>>>,
+    /// With image checks on: each image is looked up as it is given.
+    pub images: Option<crate::kube::images::Lookup>,
 }
 
 /// Lists what the wizard shows: six LISTs, sent together.
@@ -101,10 +103,53 @@ pub async fn inventory(kube: &Kube) -> Inventory {
                 })
                 .collect()
         }),
+        images: None,
     }
 }
 
 impl Inventory {
+    /// Looks `image` up (when checks are on) as it is typed: a refused one is an error (the
+    /// prompt asks again); the answer is kept in `seen` for [`Inventory::image_ports`].
+    fn check_image(
+        &self,
+        image: &str,
+        seen: &std::cell::RefCell<Option<crate::kube::images::Looked>>,
+    ) -> Result<(), String> {
+        let Some(l) = &self.images else {
+            return Ok(());
+        };
+        let looked = l.check(image);
+        if let crate::kube::images::Looked::Refused(m) = &looked {
+            return Err(format!("image {image:?}: {m} (or give --skip-image-check)"));
+        }
+        *seen.borrow_mut() = Some(looked);
+        Ok(())
+    }
+
+    /// The ports the accepted image exposes (`5432/TCP`), said on stderr, or a warning when it
+    /// could not be checked; empty otherwise.
+    fn image_ports(
+        image: &str,
+        seen: &std::cell::RefCell<Option<crate::kube::images::Looked>>,
+    ) -> Vec<String> {
+        match seen.borrow_mut().take() {
+            Some(crate::kube::images::Looked::Found(r)) if !r.ports.is_empty() => {
+                let ports: Vec<String> =
+                    r.ports.iter().map(|(p, pr)| format!("{p}/{pr}")).collect();
+                eprintln!(
+                    "  the image {image} exposes {}: its ports unless others are given",
+                    ports.join(", ")
+                );
+                ports
+            }
+            Some(crate::kube::images::Looked::Unchecked(m)) => {
+                eprintln!("Warning: image {image:?} not checked: {m}");
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// `NAME` (and `KEY`) of a ConfigMap or Secret exist, when the list could be read.
     fn check_ref(&self, kind: &str, name: &str, key: Option<&str>) -> Result<(), String> {
         let list = if kind == "secret" {
@@ -225,15 +270,15 @@ fn pod(theme: &ColorfulTheme, args: &mut CreateArgs, inv: &Inventory) -> Result<
         })
         .interact_text()?;
     args.replicas = Some(replicas);
+    let seen = std::cell::RefCell::new(None);
     let image: String = Input::with_theme(theme)
         .with_prompt("Image")
         .with_initial_text(args.image.clone().unwrap_or_default())
         .validate_with(|s: &String| {
             if s.trim().is_empty() || s.contains(char::is_whitespace) {
-                Err("an image reference, e.g. nginx:1.27")
-            } else {
-                Ok(())
+                return Err("an image reference, e.g. nginx:1.27".to_string());
             }
+            inv.check_image(s, &seen)
         })
         .interact_text()?;
     let default_container = args
@@ -254,6 +299,11 @@ fn pod(theme: &ColorfulTheme, args: &mut CreateArgs, inv: &Inventory) -> Result<
         .default(0)
         .interact()?;
     args.pull_policy = Some(policies[p].to_string());
+    let exposed = Inventory::image_ports(args.image.as_deref().unwrap_or_default(), &seen);
+    if args.port.is_empty() {
+        // The console's: the ports of the image picked, unless others were given.
+        args.port = exposed;
+    }
     args.port = repeated(
         theme,
         "Port [name:]port[/protocol] (empty: done)",
@@ -331,7 +381,7 @@ fn pod(theme: &ColorfulTheme, args: &mut CreateArgs, inv: &Inventory) -> Result<
         eprintln!("  → {:?}", shell_words::split(c).unwrap_or_default());
     }
     args.args = optional(theme, "Arguments, shell-like (optional)", args.args.clone())?;
-    add_containers(theme, args)?;
+    add_containers(theme, args, inv)?;
     let strategies = ["RollingUpdate", "OnDelete"];
     let s = Select::with_theme(theme)
         .with_prompt("Update strategy")
@@ -759,7 +809,7 @@ fn probe_text(p: &Value) -> String {
 }
 
 /// The "add another container" loop: sidecars (native or not) with their ports.
-fn add_containers(theme: &ColorfulTheme, args: &mut CreateArgs) -> Result<()> {
+fn add_containers(theme: &ColorfulTheme, args: &mut CreateArgs, inv: &Inventory) -> Result<()> {
     let mut used: Vec<String> = args.container_name.iter().cloned().collect();
     used.extend(
         args.init_container
@@ -772,6 +822,7 @@ fn add_containers(theme: &ColorfulTheme, args: &mut CreateArgs) -> Result<()> {
         .default(false)
         .interact()?
     {
+        let seen = std::cell::RefCell::new(None);
         let spec: String = Input::with_theme(theme)
             .with_prompt("Sidecar NAME=IMAGE [COMMAND]")
             .validate_with(|s: &String| {
@@ -780,9 +831,13 @@ fn add_containers(theme: &ColorfulTheme, args: &mut CreateArgs) -> Result<()> {
                 if used.contains(&c.name) {
                     return Err(format!("the name {:?} is already used", c.name));
                 }
-                Ok(())
+                inv.check_image(c.image.as_deref().unwrap_or_default(), &seen)
             })
             .interact_text()?;
+        let image = create::parse_named_container(&spec, "sidecar")
+            .ok()
+            .and_then(|c| c.image)
+            .unwrap_or_default();
         let name = spec
             .split_once('=')
             .map(|(n, _)| n.to_string())
@@ -793,10 +848,11 @@ fn add_containers(theme: &ColorfulTheme, args: &mut CreateArgs) -> Result<()> {
             )
             .default(false)
             .interact()?;
+        let exposed = Inventory::image_ports(&image, &seen);
         let port = repeated(
             theme,
             &format!("Port of {name} [name:]port[/protocol] (empty: done)"),
-            &[],
+            &exposed,
             |s| {
                 create::parse_ports(&[s.to_string()])
                     .map(|_| ())

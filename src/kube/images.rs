@@ -73,6 +73,74 @@ pub async fn check_template(
     Ok(out)
 }
 
+/// What looking an image up needs from the cluster (credentials, the nodes' architectures),
+/// read once, for a caller that cannot await: the `create -i` wizard checks each image as it
+/// is typed, as the console does when an image is picked.
+#[derive(Debug, Clone)]
+pub struct Lookup {
+    opts: ImageCheckArgs,
+    creds: Vec<(String, String, String)>,
+    arches: BTreeSet<String>,
+}
+
+/// The answer of [`Lookup::check`].
+#[derive(Debug, Clone)]
+pub enum Looked {
+    Found(Resolved),
+    /// The registry answered: it cannot be pulled (the message says why).
+    Refused(String),
+    /// No answer (the warning line, without `Warning: `).
+    Unchecked(String),
+}
+
+/// The [`Lookup`] of `create` with these options (None with `--skip-image-check`): the pull
+/// secrets named by `pull_secrets`, the default ServiceAccount's and the Docker config.
+pub async fn lookup(
+    kube: &Kube,
+    opts: &ImageCheckArgs,
+    namespace: &str,
+    pull_secrets: &[String],
+) -> Option<Lookup> {
+    if opts.skip_image_check {
+        return None;
+    }
+    let template = serde_json::json!({
+        "metadata": {"namespace": namespace},
+        "spec": {"imagePullSecrets": pull_secrets.iter().map(|n| serde_json::json!({"name": n})).collect::<Vec<_>>()},
+    });
+    let (creds, arches) = tokio::join!(pull_credentials(kube, &template), node_architectures(kube));
+    Some(Lookup {
+        opts: opts.clone(),
+        creds,
+        arches,
+    })
+}
+
+impl Lookup {
+    /// Looks `image` up, blocking: on a thread of its own with its own runtime (the caller's
+    /// runtime is busy running the caller).
+    pub fn check(&self, image: &str) -> Looked {
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let rt = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt,
+                    Err(e) => return Looked::Unchecked(format!("cannot start a runtime: {e}")),
+                };
+                match rt.block_on(resolve(&self.opts, &self.creds, &self.arches, image)) {
+                    Ok(r) => Looked::Found(r),
+                    Err(Failure::Refused(m)) => Looked::Refused(m),
+                    Err(Failure::Unreachable(m)) => Looked::Unchecked(m),
+                }
+            })
+            .join()
+            .unwrap_or_else(|_| Looked::Unchecked("the lookup failed".into()))
+        })
+    }
+}
+
 enum Failure {
     /// No answer from the registry (connection, TLS, DNS): the check is skipped.
     Unreachable(String),

@@ -139,6 +139,6 @@ pub async fn preflight(
     }
     Err(crate::errors::with_hint(
         anyhow!(msg),
-        "fix it first, or pass --skip-preflight to create it anyway",
+        "fix it first, or pass --skip-preflight to go on anyway",
     ))
 }

@@ -5,12 +5,17 @@
 use std::time::Duration;
 
 use assert_cmd::Command;
+use kube_sim::api::ClusterOptions;
+use kube_sim::images::TestRegistry;
 use kube_sim::{KubeSim, SimOptions};
 use serde_json::Value;
 
 pub struct TestEnv {
     pub sim: KubeSim,
     home: tempfile::TempDir,
+    /// With image checks on: the registry every image is looked up in (the plugin's
+    /// `--registry-mirror` for all registries); None: checks off.
+    mirror: Option<String>,
 }
 
 pub struct Output {
@@ -74,10 +79,7 @@ impl TestEnv {
             ..Default::default()
         })
         .expect("start kube-sim");
-        TestEnv {
-            sim,
-            home: tempfile::tempdir().unwrap(),
-        }
+        Self::with_sim(sim)
     }
 
     /// A simulator whose clock runs `speed` times faster than real time.
@@ -96,7 +98,35 @@ impl TestEnv {
         TestEnv {
             sim,
             home: tempfile::tempdir().unwrap(),
+            mirror: None,
         }
+    }
+
+    /// A real registry (Distribution's `docker-registry` on loopback, empty: the test pushes
+    /// its images) and a simulator at `speed` whose kubelet pulls through it, with the plugin's
+    /// image checks ON against the same registry (every registry mirrored onto it, so
+    /// `postgres:16` is looked up as `library/postgres:16` there). None when docker-registry
+    /// is missing (skipped visibly; a failure under CI=true).
+    pub fn with_registry(speed: f64) -> Option<(TestRegistry, TestEnv)> {
+        let reg = TestRegistry::start()?;
+        let sim = KubeSim::start(SimOptions {
+            tls: true,
+            speed,
+            cluster: ClusterOptions {
+                image_registry: Some(reg.host().to_string()),
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+        .expect("start kube-sim");
+        let env = Self::with_sim(sim).image_checks_at(reg.host());
+        Some((reg, env))
+    }
+
+    /// Image checks ON, every image looked up in the registry `host`.
+    pub fn image_checks_at(mut self, host: &str) -> TestEnv {
+        self.mirror = Some(host.to_string());
+        self
     }
 
     /// `kubectl-statefulset ARGS` against the simulator.
@@ -121,10 +151,24 @@ impl TestEnv {
             .env("KUBECONFIG", self.sim.kubeconfig_path())
             .env("NO_COLOR", "1")
             .env("COLUMNS", "120")
-            // No test reaches a registry outside this machine: image checks are off unless a
-            // test turns them on against its own registry (tests/images.rs).
-            .env("KUBECTL_STATEFULSET_SKIP_IMAGE_CHECK", "true")
             .args(args);
+        // No test reaches a registry outside this machine: image checks are off unless the
+        // env was made with its own registry (`with_registry`).
+        match &self.mirror {
+            Some(host) => c.env("KUBECTL_STATEFULSET_REGISTRY_MIRRORS", host),
+            None => c.env("KUBECTL_STATEFULSET_SKIP_IMAGE_CHECK", "true"),
+        };
+        c
+    }
+
+    /// The same for a pseudo-terminal (expectrl): `TERM` set.
+    pub fn pty_cmd<I, S>(&self, args: I) -> std::process::Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut c = self.std_cmd(args);
+        c.env("TERM", "xterm");
         c
     }
 

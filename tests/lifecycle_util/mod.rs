@@ -5,11 +5,42 @@
 use std::time::Duration;
 
 use kube_sim::api::WriteOptions;
+use kube_sim::images::TestRegistry;
 use kube_sim::patch::PatchType;
 use kube_sim::resources::{CONTROLLERREVISIONS, PODS, STATEFULSETS};
 use serde_json::{json, Value};
 
 use crate::common::TestEnv;
+
+const DB_OBJECTS: &str = r#"
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: pg-conf}
+data: {postgresql.conf: "max_connections = 50\n"}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: pg-creds}
+stringData: {password: s3cret}
+"#;
+
+/// For the database-like set (tests/containers.rs, tests/wizard.rs): a real registry with its
+/// images (tiny configs with ExposedPorts and one layer: postgres 16 (multi-arch) and 17,
+/// prom/postgres-exporter v0.15 and v0.16, busybox 1.36 and 1.37), a fast simulator whose
+/// kubelet pulls through it, the plugin checking against it, and the set's ConfigMap
+/// `pg-conf` (key postgresql.conf) and Secret `pg-creds` (key password). None without
+/// docker-registry (skipped visibly; a failure under CI=true).
+pub fn db_env() -> Option<(TestRegistry, TestEnv)> {
+    let (reg, env) = TestEnv::with_registry(SPEED)?;
+    reg.push_index("library/postgres", "16", &["amd64", "arm64"], &["5432/tcp"]);
+    reg.push_image("library/postgres", "17", "amd64", &["5432/tcp"]);
+    reg.push_image("prom/postgres-exporter", "v0.15", "amd64", &["9187/tcp"]);
+    reg.push_image("prom/postgres-exporter", "v0.16", "amd64", &["9187/tcp"]);
+    reg.push_image("library/busybox", "1.36", "amd64", &[]);
+    reg.push_image("library/busybox", "1.37", "amd64", &[]);
+    env.sim.apply_yaml(DB_OBJECTS).expect("apply");
+    Some((reg, env))
+}
 
 /// Simulated time runs this much faster than real time.
 pub const SPEED: f64 = 40.0;
@@ -108,6 +139,36 @@ pub fn pods(env: &TestEnv, name: &str) -> Vec<(String, String, String)> {
         .collect();
     out.sort_by_key(|(n, _, _)| n.rsplit('-').next().and_then(|o| o.parse::<i64>().ok()));
     out
+}
+
+/// The pods of `name` that are not the ones of `before` (a [`pods`] taken earlier: another
+/// uid), in the order they were created (creationTimestamp, then name): the order in which the
+/// controller replaced them. Its events can say so too, until their spam filter drops them.
+pub fn replaced(env: &TestEnv, name: &str, before: &[(String, String, String)]) -> Vec<String> {
+    let mut new: Vec<(String, String)> = env
+        .sim
+        .cluster()
+        .list_items(&PODS, Some("default"), None)
+        .into_iter()
+        .filter(|p| {
+            p["metadata"]["labels"]["app"] == name
+                && p["metadata"]["deletionTimestamp"].is_null()
+                && !before
+                    .iter()
+                    .any(|(_, _, uid)| p["metadata"]["uid"] == uid.as_str())
+        })
+        .map(|p| {
+            (
+                p["metadata"]["creationTimestamp"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+                p["metadata"]["name"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    new.sort();
+    new.into_iter().map(|(_, n)| n).collect()
 }
 
 /// The set's ControllerRevisions: (number, name), ascending.
