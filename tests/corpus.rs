@@ -12,7 +12,8 @@
 //!
 //! Every difference is collected and printed (command, object, fact, what the plugin said, what
 //! kubectl said); the test fails if there is any. Documents of kinds kube-sim does not serve
-//! (PodDisruptionBudget, ServiceAccount, RBAC) are left out of the apply, with a printed note.
+//! (today only RBAC's v1beta1, which Kubernetes 1.22 removed) are left out of the apply, with a
+//! printed note.
 //!
 //! Needs kubectl: skipped with a printed reason when it is not on PATH, and failing then when
 //! `CI=true`.
