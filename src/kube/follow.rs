@@ -316,35 +316,62 @@ impl Kube {
     where
         K: kube::Resource<DynamicType = ()> + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
     {
-        use anyhow::Context;
         let kind = K::kind(&()).to_lowercase();
         use kube::api::{WatchEvent, WatchParams};
         let params = WatchParams::default()
             .fields(&format!("metadata.name={name}"))
             .timeout(290);
         let mut rv = rv.to_string();
+        // A cut or an unreachable server is waited out (with backoff; the caller bounds the
+        // wait), resuming from the last resourceVersion; after a 410 one GET says whether the
+        // object is gone or where to resume; a refusal (403, 404…) is the answer.
+        let mut backoff = std::time::Duration::from_millis(250);
+        let pause = |backoff: &mut std::time::Duration| {
+            let d = *backoff;
+            *backoff = (*backoff * 2).min(std::time::Duration::from_secs(5));
+            super::sleep(d)
+        };
+        let refused = |e| super::api_error(e, &kind, Some(name), &self.namespace);
+        let mut expired = false;
         loop {
-            let mut events = api
-                .watch(&params, &rv)
-                .await
-                .map_err(|e| super::api_error(e, &kind, Some(name), &self.namespace))?
-                .boxed();
+            if expired {
+                match api.get_opt(name).await {
+                    Ok(None) => return Ok(()),
+                    Ok(Some(o)) => {
+                        rv = o.meta().resource_version.clone().unwrap_or_default();
+                        expired = false;
+                    }
+                    Err(e @ kube::Error::Api(_)) => return Err(refused(e)),
+                    Err(_) => {
+                        pause(&mut backoff).await;
+                        continue;
+                    }
+                }
+            }
+            let mut events = match api.watch(&params, &rv).await {
+                Ok(s) => s.boxed(),
+                Err(kube::Error::Api(s)) if s.code == 410 => {
+                    expired = true;
+                    continue;
+                }
+                Err(e @ kube::Error::Api(_)) => return Err(refused(e)),
+                Err(_) => {
+                    pause(&mut backoff).await;
+                    continue;
+                }
+            };
             while let Some(ev) = events.next().await {
-                match ev.context("the watch was cut")? {
+                // A broken stream: watch again from `rv`.
+                let Ok(ev) = ev else { break };
+                backoff = std::time::Duration::from_millis(250);
+                match ev {
                     WatchEvent::Deleted(_) => return Ok(()),
                     WatchEvent::Added(o) | WatchEvent::Modified(o) => {
                         rv = o.meta().resource_version.clone().unwrap_or(rv);
                     }
                     WatchEvent::Bookmark(b) => rv = b.metadata.resource_version,
                     WatchEvent::Error(s) if s.code == 410 => {
-                        match api
-                            .get_opt(name)
-                            .await
-                            .map_err(|e| super::api_error(e, &kind, Some(name), &self.namespace))?
-                        {
-                            None => return Ok(()),
-                            Some(o) => rv = o.meta().resource_version.clone().unwrap_or_default(),
-                        }
+                        expired = true;
                         break;
                     }
                     WatchEvent::Error(s) => anyhow::bail!("{}", s.message),
