@@ -587,3 +587,82 @@ spec:
         "mq-0 was replaced"
     );
 }
+
+/// A volume from a ConfigMap that was never created: the pod waits in ContainerCreating
+/// (FailedMount) and nothing changes while it does. After 10 s `get` and `--wait` say to create
+/// it; creating it starts the same pod.
+#[test]
+fn a_missing_config_map_volume_is_created_not_waited_out() {
+    let env = env();
+    env.sim
+        .apply_yaml(
+            r#"
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: cfg, namespace: default}
+spec:
+  serviceName: cfg
+  replicas: 1
+  selector: {matchLabels: {app: cfg}}
+  template:
+    metadata: {labels: {app: cfg}}
+    spec:
+      containers:
+      - name: cfg
+        image: "nginx:1.25"
+        volumeMounts: [{name: conf, mountPath: /etc/cfg}]
+      volumes:
+      - name: conf
+        configMap: {name: cfg-files}
+"#,
+        )
+        .expect("apply");
+    let ok = env.sim.wait_until(Duration::from_secs(20), |c| {
+        c.get(&PODS, Some("default"), "cfg-0")
+            .ok()
+            .is_some_and(|p| {
+                p["status"]["containerStatuses"][0]["state"]["waiting"]["reason"]
+                    == "ContainerCreating"
+            })
+    });
+    assert!(ok, "cfg-0 never waited in ContainerCreating");
+    let uid = env
+        .sim
+        .cluster()
+        .get(&PODS, Some("default"), "cfg-0")
+        .unwrap()["metadata"]["uid"]
+        .clone();
+
+    // --wait judges again without news: it ends as soon as the pod has waited 10 s.
+    let started = std::time::Instant::now();
+    let o = env.run(["scale", "cfg", "1", "--wait", "--timeout", "60s"]);
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(
+        started.elapsed() < Duration::from_secs(40),
+        "waited out the timeout"
+    );
+    assert!(
+        o.stderr.contains(r#"configmap "cfg-files" not found"#)
+            && o.stderr.contains(
+                "hint: create ConfigMap cfg-files in namespace default: the kubelet retries by itself"
+            ),
+        "{}",
+        o.stderr
+    );
+    let out = env.ok(["get", "cfg"]);
+    assert!(
+        out.contains("recover with: create ConfigMap cfg-files"),
+        "{out}"
+    );
+
+    env.sim
+        .apply_yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg-files}\ndata: {a: b}\n")
+        .expect("configmap");
+    env.wait_ready("default", "cfg", 1);
+    let now = env.sim.cluster().get(&PODS, Some("default"), "cfg-0");
+    assert_eq!(
+        now.map(|p| p["metadata"]["uid"].clone()).ok(),
+        Some(uid),
+        "cfg-0 was replaced"
+    );
+}

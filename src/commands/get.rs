@@ -124,6 +124,7 @@ pub async fn what_pods_wait_for(kube: &Kube, sts: &StatefulSet, pods: &[Pod]) ->
     use crate::manifest::stuck;
     let unschedulable = stuck::unschedulable_with_claims(pods);
     let now = Timestamp::now();
+    let now = now.max(stuck::newest_timestamp(sts, pods).unwrap_or(now));
     let config = pods.iter().any(|p| stuck::waits_on_config(p, now));
     let claims = async {
         if unschedulable.is_empty() {
@@ -515,6 +516,7 @@ fn stuck_section(
     let threshold = jiff::SignedDuration::from_mins(5);
     match stuck::analyze(sts, pods, now, threshold)
         .and_then(|s| stuck::refine(s, pods, claims, threshold))
+        .or_else(|| stuck::config_stuck(sts, pods, claims, now))
         .or_else(|| stuck::failed_create(sts, pods, events, now))
     {
         Some(s) => {

@@ -209,61 +209,67 @@ async fn run_loop(
     let mut events: Vec<Event> = Vec::new();
     let (mut set_listed, mut pods_listed) = (false, false);
     loop {
-        let next = match deadline {
-            Some(d) => match tokio::time::timeout_at(d, stream.next()).await {
-                Ok(n) => n,
-                Err(_) => {
-                    return Err(timed_out(
-                        name,
-                        &kube.namespace,
-                        current.as_ref(),
-                        &pods,
-                        goal,
-                    ))
-                }
-            },
-            None => stream.next().await,
+        // Without news for 10 s the state is judged again: a pod waiting on its configuration
+        // changes nothing while the time that makes it stuck passes.
+        let tick = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        let wake = deadline.map_or(tick, |d| d.min(tick));
+        let next = match tokio::time::timeout_at(wake, stream.next()).await {
+            Ok(n) => Some(n),
+            Err(_) if deadline.is_some_and(|d| d <= tokio::time::Instant::now()) => {
+                return Err(timed_out(
+                    name,
+                    &kube.namespace,
+                    current.as_ref(),
+                    &pods,
+                    goal,
+                ))
+            }
+            Err(_) => None,
         };
         match next {
-            None => return Err(anyhow!("the watch of statefulset {name:?} ended")),
-            Some(Err(e)) => return Err(e),
-            Some(Ok(Update::Set(s))) => {
-                set_listed = true;
-                if s.is_none() && goal != Goal::Gone {
-                    return Err(anyhow!("statefulset {name:?} was deleted while waiting"));
+            // The tick: nothing new, judge again below.
+            None => {}
+            Some(next) => match next {
+                None => return Err(anyhow!("the watch of statefulset {name:?} ended")),
+                Some(Err(e)) => return Err(e),
+                Some(Ok(Update::Set(s))) => {
+                    set_listed = true;
+                    if s.is_none() && goal != Goal::Gone {
+                        return Err(anyhow!("statefulset {name:?} was deleted while waiting"));
+                    }
+                    current = s;
                 }
-                current = s;
-            }
-            Some(Ok(Update::Pods(list))) => {
-                pods_listed = true;
-                let fresh: BTreeMap<String, Pod> = list
-                    .into_iter()
-                    .map(|p| (p.metadata.name.clone().unwrap_or_default(), p))
-                    .collect();
-                for gone in pods.keys().filter(|k| !fresh.contains_key(*k)) {
-                    show.pod(gone, None);
+                Some(Ok(Update::Pods(list))) => {
+                    pods_listed = true;
+                    let fresh: BTreeMap<String, Pod> = list
+                        .into_iter()
+                        .map(|p| (p.metadata.name.clone().unwrap_or_default(), p))
+                        .collect();
+                    for gone in pods.keys().filter(|k| !fresh.contains_key(*k)) {
+                        show.pod(gone, None);
+                    }
+                    for (pname, p) in &fresh {
+                        show.pod(pname, Some(pod_state(p)));
+                    }
+                    pods = fresh;
                 }
-                for (pname, p) in &fresh {
-                    show.pod(pname, Some(pod_state(p)));
+                Some(Ok(Update::Pod(p))) => {
+                    let pname = p.metadata.name.clone().unwrap_or_default();
+                    show.pod(&pname, Some(pod_state(&p)));
+                    pods.insert(pname, p);
                 }
-                pods = fresh;
-            }
-            Some(Ok(Update::Pod(p))) => {
-                let pname = p.metadata.name.clone().unwrap_or_default();
-                show.pod(&pname, Some(pod_state(&p)));
-                pods.insert(pname, p);
-            }
-            Some(Ok(Update::PodGone(p))) => {
-                let pname = p.metadata.name.clone().unwrap_or_default();
-                if pods.remove(&pname).is_some() {
-                    show.pod(&pname, None);
+                Some(Ok(Update::PodGone(p))) => {
+                    let pname = p.metadata.name.clone().unwrap_or_default();
+                    if pods.remove(&pname).is_some() {
+                        show.pod(&pname, None);
+                    }
                 }
-            }
-            Some(Ok(Update::Events(list))) => events = list,
-            Some(Ok(Update::Event(e))) => {
-                events.retain(|o| o.metadata.uid != e.metadata.uid);
-                events.push(e);
-            }
+                Some(Ok(Update::Events(list))) => events = list,
+                Some(Ok(Update::Event(e))) => {
+                    events.retain(|o| o.metadata.uid != e.metadata.uid);
+                    events.push(e);
+                }
+            },
         }
         if !(set_listed && pods_listed) {
             continue;
@@ -365,6 +371,12 @@ async fn evaluate(
     {
         let seen = super::get::what_pods_wait_for(kube, sts, &list).await;
         found = found.and_then(|s| stuck::refine(s, &list, &seen, threshold));
+    }
+    // A pod that waits on its configuration (ContainerCreating, CreateContainerConfigError):
+    // stuck at once when what it mounts or reads does not exist.
+    if found.is_none() && list.iter().any(|p| stuck::waits_on_config(p, now)) {
+        let seen = super::get::what_pods_wait_for(kube, sts, &list).await;
+        found = stuck::config_stuck(sts, &list, &seen, now);
     }
     let found = found.or_else(|| stuck::failed_create(sts, &list, events, now));
     if let Some(s) = found {

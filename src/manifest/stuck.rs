@@ -431,8 +431,9 @@ pub struct Seen {
 }
 
 /// A pod whose container waits on its configuration: CreateContainerConfigError (an env
-/// reference), or ContainerCreating for over a minute since it was scheduled (a volume that
-/// cannot be mounted, FailedMount). The only pods whose references [`refine`] needs.
+/// reference), or ContainerCreating for over 10 seconds since it was scheduled (perhaps a
+/// volume that cannot be mounted, FailedMount). The only pods whose references [`refine`]
+/// needs.
 pub fn waits_on_config(p: &Pod, now: Timestamp) -> bool {
     let st = p.status.as_ref();
     let waiting = |reason: &str| {
@@ -458,13 +459,34 @@ pub fn waits_on_config(p: &Pod, now: Timestamp) -> bool {
                 .find(|c| c.type_ == "PodScheduled" && c.status == "True")
         })
         .and_then(|c| c.last_transition_time.as_ref())
-        .is_some_and(|t| now.duration_since(t.0) >= Duration::from_mins(1));
+        .is_some_and(|t| now.duration_since(t.0) >= Duration::from_secs(10));
     waiting("CreateContainerConfigError") || (waiting("ContainerCreating") && scheduled_long_ago)
 }
 
 /// [`refine_claims`], then [`refine_references`].
 pub fn refine(s: Stuck, pods: &[Pod], seen: &Seen, threshold: Duration) -> Option<Stuck> {
     refine_claims(s, pods, seen, threshold).map(|s| refine_references(s, pods, seen))
+}
+
+/// The first pod (by ordinal) that waits on its configuration while `seen` shows objects
+/// it mounts or reads missing: stuck now, before any threshold, since nothing but creating
+/// them lets it start.
+pub fn config_stuck(sts: &StatefulSet, pods: &[Pod], seen: &Seen, now: Timestamp) -> Option<Stuck> {
+    if seen.missing_refs.as_ref().is_none_or(|m| m.is_empty()) {
+        return None;
+    }
+    let mut waiting: Vec<&Pod> = pods
+        .iter()
+        .filter(|p| p.metadata.deletion_timestamp.is_none() && waits_on_config(p, now))
+        .collect();
+    waiting.sort_by_key(|p| {
+        pod_ordinal(p.metadata.name.as_deref().unwrap_or_default()).unwrap_or(i64::MAX)
+    });
+    waiting.into_iter().find_map(|p| {
+        let s = analyze(sts, std::slice::from_ref(p), now, Duration::ZERO)?;
+        let s = refine_references(s, pods, seen);
+        s.cause.is_some().then_some(s)
+    })
 }
 
 /// A pod stuck on configuration the namespace lacks: CreateContainerConfigError for an
@@ -1286,6 +1308,27 @@ mod tests {
         pending.reason = "Pending".into();
         let s = refine_references(pending, &pods, &seen);
         assert_eq!(explain("web", &s, &set).1, "create ConfigMap files in namespace prod: the kubelet retries by itself, no pod needs deleting");
+        // A pod in ContainerCreating for 10 s with a missing volume source: stuck at once.
+        let mut creating = pods[0].clone();
+        let st = creating.status.as_mut().unwrap();
+        st.container_statuses.as_mut().unwrap()[0].state = Some(
+            serde_json::from_value(json!({"waiting": {"reason": "ContainerCreating"}})).unwrap(),
+        );
+        st.conditions = Some(vec![serde_json::from_value(json!({"type": "PodScheduled",
+            "status": "True", "lastTransitionTime": "2026-01-01T00:00:00Z"}))
+        .unwrap()]);
+        let creating = vec![creating];
+        assert_eq!(
+            config_stuck(&set, &creating, &seen, at("2026-01-01T00:00:05Z")),
+            None,
+            "too early"
+        );
+        let s = config_stuck(&set, &creating, &seen, at("2026-01-01T00:00:11Z")).unwrap();
+        assert!(s.definitive);
+        assert!(explain("web", &s, &set)
+            .1
+            .starts_with("create ConfigMap files in namespace prod"));
+
         // Nothing read, or nothing missing: the advice stays the template's.
         assert_eq!(
             refine_references(stuck.clone(), &pods, &Seen::default()),
