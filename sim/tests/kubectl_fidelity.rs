@@ -3,6 +3,8 @@
 //! answers. Skipped (with the reason printed) when kubectl is not installed; on CI a missing
 //! kubectl fails (`KubeSim::kubectl`).
 
+mod common;
+
 use kube_sim::{KubeSim, SimOptions};
 
 fn sim() -> KubeSim {
@@ -13,21 +15,7 @@ fn sim() -> KubeSim {
     .expect("start simulator")
 }
 
-/// (exit code, stdout, stderr); None when kubectl is not installed.
-fn kubectl(s: &KubeSim, args: &[&str]) -> Option<(i32, String, String)> {
-    let out = s.kubectl(args)?.output().expect("run kubectl");
-    Some((
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    ))
-}
-
-fn write(s: &KubeSim, name: &str, text: &str) -> String {
-    let p = s.temp_dir().join(name);
-    std::fs::write(&p, text).unwrap();
-    p.to_str().unwrap().to_string()
-}
+use common::{kubectl_tuple as kubectl, write};
 
 const CM: &str = "apiVersion: v1
 kind: ConfigMap

@@ -199,6 +199,8 @@ impl<'a> Req<'a> {
 #[derive(Debug)]
 pub struct Out {
     pub ok: bool,
+    /// The exit code (-1 when killed by a signal).
+    pub code: i32,
     pub stdout: String,
     pub stderr: String,
 }
@@ -212,6 +214,7 @@ pub fn kubectl(s: &KubeSim, args: &[&str]) -> Option<Out> {
     let o = c.output().expect("run kubectl");
     Some(Out {
         ok: o.status.success(),
+        code: o.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
     })
@@ -222,4 +225,16 @@ pub fn kubectl_ok(s: &KubeSim, args: &[&str]) -> Option<Out> {
     let o = kubectl(s, args)?;
     assert!(o.ok, "kubectl {args:?} failed: {o:?}");
     Some(o)
+}
+
+/// (exit code, stdout, stderr) of the real kubectl; None when kubectl is not installed.
+pub fn kubectl_tuple(s: &KubeSim, args: &[&str]) -> Option<(i32, String, String)> {
+    kubectl(s, args).map(|o| (o.code, o.stdout, o.stderr))
+}
+
+/// Writes `text` to `name` in the simulator's temporary directory; its path.
+pub fn write(s: &KubeSim, name: &str, text: &str) -> String {
+    let p = s.temp_dir().join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_str().unwrap().to_string()
 }
