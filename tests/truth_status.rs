@@ -205,11 +205,14 @@ fn rollback_of_a_crash_looping_update_recovers_without_bad_advice() {
     });
     assert!(ok, "web-2 never crashed");
     // get: the stuck pod runs the update revision and the ready pods revision 1.
+    // (The same page that shows the back-off is judged: between two crashes the pod is
+    // Running and Ready for a moment, and nothing is stuck then.)
+    let mut out = String::new();
     let ok = env.sim.wait_until(Duration::from_secs(30), |_| {
-        env.ok(["get", "web"]).contains("CrashLoopBackOff")
+        out = env.ok(["get", "web"]);
+        out.contains("CrashLoopBackOff")
     });
     assert!(ok, "web-2 never reached CrashLoopBackOff");
-    let out = env.ok(["get", "web"]);
     assert!(
         out.contains("recover with: kubectl statefulset rollback web --to-revision 1 "),
         "{out}"
