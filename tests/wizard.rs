@@ -8,6 +8,27 @@ use std::time::Duration;
 
 use common::TestEnv;
 
+/// Waits for `prompt` (`re:` marks a regular expression, to see what is listed before a
+/// prompt), then types `text`: a yes/no question takes its key alone (dialoguer's Confirm
+/// answers on `y`/`n`), any other answer ends with Enter. `settle` waits 50 ms first, for a
+/// prompt that flushes keys typed before it takes the terminal.
+#[cfg(unix)]
+fn type_answer<S: Expect>(p: &mut S, prompt: &str, text: &str, settle: bool) {
+    match prompt.strip_prefix("re:") {
+        Some(re) => p.expect(expectrl::Regex(re)),
+        None => p.expect(prompt),
+    }
+    .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
+    if settle {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    if text == "y" || text == "n" {
+        p.send(text).unwrap();
+    } else {
+        p.send(format!("{text}\r")).unwrap();
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn wizard_walks_the_console_steps_and_creates() {
@@ -47,20 +68,7 @@ spec:
         .env("TERM", "xterm");
     let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
     p.set_expect_timeout(Some(Duration::from_secs(20)));
-    let mut answer = |prompt: &str, text: &str| {
-        // `re:` marks a regular expression (to see what is listed before a prompt).
-        match prompt.strip_prefix("re:") {
-            Some(re) => p.expect(expectrl::Regex(re)),
-            None => p.expect(prompt),
-        }
-        .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
-        // A yes/no question takes its key alone (dialoguer's Confirm answers on `y`/`n`).
-        if text == "y" || text == "n" {
-            p.send(text).unwrap();
-        } else {
-            p.send(format!("{text}\r")).unwrap();
-        }
-    };
+    let mut answer = |prompt: &str, text: &str| type_answer(&mut p, prompt, text, false);
     // A name that is taken is refused as it is typed.
     answer("Name", "taken");
     answer("already exists", "web");
@@ -232,20 +240,8 @@ fn edit_template_interactive_is_prefilled_and_changes_only_what_is_answered() {
         .env("TERM", "xterm");
     let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
     p.set_expect_timeout(Some(Duration::from_secs(20)));
-    let mut answer = |prompt: &str, text: &str| {
-        match prompt.strip_prefix("re:") {
-            Some(re) => p.expect(expectrl::Regex(re)),
-            None => p.expect(prompt),
-        }
-        .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
-        // Let the prompt take the terminal first (a key typed before may be flushed).
-        std::thread::sleep(Duration::from_millis(50));
-        if text == "y" {
-            p.send(text).unwrap();
-        } else {
-            p.send(format!("{text}\r")).unwrap();
-        }
-    };
+    // Each prompt takes the terminal first (a key typed before may be flushed).
+    let mut answer = |prompt: &str, text: &str| type_answer(&mut p, prompt, text, true);
     answer("Container", "");
     // The image is prefilled: erase it, type the new one.
     answer("Image", &format!("{}nginx:1.28", "\x7f".repeat(10)));
@@ -301,18 +297,7 @@ fn wizard_builds_the_database_set_against_the_registry() {
     };
     let mut p = expectrl::Session::spawn(env.pty_cmd(["create", "-i"])).expect("spawn in a pty");
     p.set_expect_timeout(Some(Duration::from_secs(20)));
-    let mut answer = |prompt: &str, text: &str| {
-        match prompt.strip_prefix("re:") {
-            Some(re) => p.expect(expectrl::Regex(re)),
-            None => p.expect(prompt),
-        }
-        .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
-        if text == "y" || text == "n" {
-            p.send(text).unwrap();
-        } else {
-            p.send(format!("{text}\r")).unwrap();
-        }
-    };
+    let mut answer = |prompt: &str, text: &str| type_answer(&mut p, prompt, text, false);
     answer("Name", "db");
     answer("Alias", "");
     answer("Description", "");
@@ -444,11 +429,7 @@ fn wizard_takes_an_image_it_cannot_check_with_a_warning() {
     reg.stop();
     let mut p = expectrl::Session::spawn(env.pty_cmd(["create", "-i"])).expect("spawn in a pty");
     p.set_expect_timeout(Some(Duration::from_secs(20)));
-    let mut answer = |prompt: &str, text: &str| {
-        p.expect(prompt)
-            .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
-        p.send(format!("{text}\r")).unwrap();
-    };
+    let mut answer = |prompt: &str, text: &str| type_answer(&mut p, prompt, text, false);
     answer("Name", "web");
     answer("Alias", "");
     answer("Description", "");
