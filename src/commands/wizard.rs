@@ -308,11 +308,7 @@ fn pod(theme: &ColorfulTheme, args: &mut CreateArgs, inv: &Inventory) -> Result<
         theme,
         "Port [name:]port[/protocol] (empty: done)",
         &args.port,
-        |s| {
-            create::parse_ports(&[s.to_string()])
-                .map(|_| ())
-                .map_err(|e| format!("{e:#}"))
-        },
+        valid_port,
     )?;
     inv.show_refs();
     args.env = repeated(
@@ -320,7 +316,7 @@ fn pod(theme: &ColorfulTheme, args: &mut CreateArgs, inv: &Inventory) -> Result<
         "Environment K=V, K=secret:NAME:KEY or K=configmap:NAME:KEY (empty: done)",
         &args.env,
         |s| {
-            let vars = create::parse_env(&[s.to_string()]).map_err(|e| format!("{e:#}"))?;
+            let vars = shown(create::parse_env(&[s.to_string()]))?;
             let from = vars.first().and_then(|v| v.value_from.as_ref());
             if let Some(r) = from.and_then(|f| f.secret_key_ref.as_ref()) {
                 inv.check_ref("secret", &r.name, Some(&r.key))?;
@@ -365,9 +361,13 @@ fn pod(theme: &ColorfulTheme, args: &mut CreateArgs, inv: &Inventory) -> Result<
                 if s.trim().is_empty() {
                     return Ok(());
                 }
-                create::probe(&Some(s.trim().to_string()), &None, &kind, &names)
-                    .map(|_| ())
-                    .map_err(|e| format!("{e:#}"))
+                shown(create::probe(
+                    &Some(s.trim().to_string()),
+                    &None,
+                    &kind,
+                    &names,
+                ))
+                .map(|_| ())
             })
             .interact_text()?;
         *slot = (!s.trim().is_empty()).then(|| s.trim().to_string());
@@ -451,7 +451,7 @@ fn volumes(theme: &ColorfulTheme, args: &mut CreateArgs, inv: &Inventory) -> Res
                 volume: vec![s.to_string()],
                 ..Default::default()
             };
-            create::plan_from_args(&probe, "default").map_err(|e| format!("{e:#}"))?;
+            shown(create::plan_from_args(&probe, "default"))?;
             let class = s.split(':').nth(3).filter(|c| !c.is_empty());
             if let (Some(c), Some(classes)) = (class, &inv.storage_classes) {
                 if !classes.iter().any(|(n, _)| n == c) {
@@ -490,7 +490,7 @@ fn volumes(theme: &ColorfulTheme, args: &mut CreateArgs, inv: &Inventory) -> Res
         ),
         &args.mount,
         |s| {
-            let m = containers::parse_mount(s).map_err(|e| format!("{e:#}"))?;
+            let m = shown(containers::parse_mount(s))?;
             let v = &m.volume;
             let key = m.mount["subPath"].as_str();
             if let Some(n) = v["configMap"]["name"].as_str() {
@@ -665,22 +665,14 @@ pub fn edit_template(live: &Value, args: &mut crate::cli::EditTemplateArgs) -> R
         &theme,
         "Add or change a port [name:]port[/protocol] (empty: done)",
         &[],
-        |s| {
-            create::parse_ports(&[s.to_string()])
-                .map(|_| ())
-                .map_err(|e| format!("{e:#}"))
-        },
+        valid_port,
     )?;
     eprintln!("  env: {}", list("env", &|e| text(&e["name"])));
     scope.env = repeated(
         &theme,
         "Set a variable K=V, K=secret:NAME:KEY or K=configmap:NAME:KEY (empty: done)",
         &[],
-        |s| {
-            create::parse_env(&[s.to_string()])
-                .map(|_| ())
-                .map_err(|e| format!("{e:#}"))
-        },
+        |s| shown(create::parse_env(&[s.to_string()])).map(|_| ()),
     )?;
     let res = |f: &str, k: &str| text(&c["resources"][f][k]);
     for (prompt, field, key, slot) in [
@@ -727,11 +719,7 @@ pub fn edit_template(live: &Value, args: &mut crate::cli::EditTemplateArgs) -> R
         &theme,
         &format!("Mount into {name} KIND:SOURCE:PATH[:ro] (empty: done)"),
         &[],
-        |s| {
-            containers::parse_mount(s)
-                .map(|_| ())
-                .map_err(|e| format!("{e:#}"))
-        },
+        |s| shown(containers::parse_mount(s)).map(|_| ()),
     )?;
     args.unmount = repeated(
         &theme,
@@ -826,8 +814,7 @@ fn add_containers(theme: &ColorfulTheme, args: &mut CreateArgs, inv: &Inventory)
         let spec: String = Input::with_theme(theme)
             .with_prompt("Sidecar NAME=IMAGE [COMMAND]")
             .validate_with(|s: &String| {
-                let c =
-                    create::parse_named_container(s, "sidecar").map_err(|e| format!("{e:#}"))?;
+                let c = shown(create::parse_named_container(s, "sidecar"))?;
                 if used.contains(&c.name) {
                     return Err(format!("the name {:?} is already used", c.name));
                 }
@@ -853,11 +840,7 @@ fn add_containers(theme: &ColorfulTheme, args: &mut CreateArgs, inv: &Inventory)
             theme,
             &format!("Port of {name} [name:]port[/protocol] (empty: done)"),
             &exposed,
-            |s| {
-                create::parse_ports(&[s.to_string()])
-                    .map(|_| ())
-                    .map_err(|e| format!("{e:#}"))
-            },
+            valid_port,
         )?;
         used.push(name.clone());
         args.sidecar.push(spec);
@@ -905,6 +888,16 @@ fn quantity(
         })
         .interact_text()?;
     Ok((!s.is_empty()).then_some(s))
+}
+
+/// A parser's error as a prompt shows it (the whole chain, `{:#}`).
+fn shown<T>(r: Result<T>) -> std::result::Result<T, String> {
+    r.map_err(|e| format!("{e:#}"))
+}
+
+/// A port answer, `[name:]port[/protocol]` as `--port` takes it.
+fn valid_port(s: &str) -> std::result::Result<(), String> {
+    shown(create::parse_ports(&[s.to_string()])).map(|_| ())
 }
 
 fn repeated(
