@@ -7,7 +7,6 @@ use k8s_openapi::api::core::v1::Pod;
 
 use super::list::{images, selector, update_strategy};
 use crate::cli::{GetArgs, OutputFormat};
-use crate::kube::Kube;
 use crate::manifest::stuck::Seen;
 use crate::render::{self, status};
 use crate::Ctx;
@@ -67,10 +66,10 @@ pub async fn run(args: GetArgs, ctx: &Ctx) -> Result<()> {
     } else {
         Vec::new()
     };
-    // A pod the scheduler turns down while it mounts claims: whether the claims are the cause
+    // A pod turned down for its claims or waiting on its configuration: whether those exist
     // decides the advice (one more round trip, only then).
-    let claims = what_pods_wait_for(&kube, &sts, &pods).await;
-    let page = detail_events(&sts, &pods, &numbers, &events, &claims, Timestamp::now());
+    let seen = kube.what_pods_wait_for(&sts, &pods).await;
+    let page = detail_events(&sts, &pods, &numbers, &events, &seen, Timestamp::now());
     match pods_forbidden {
         None => render::out(&page),
         Some(e) => {
@@ -117,38 +116,10 @@ pub fn numbers(revisions: Option<Result<Vec<crate::manifest::revisions::Revision
         .unwrap_or_default()
 }
 
-/// What the set's stuck pods wait for, read only when a pod shows it: the claims of pods the
-/// scheduler turned down, the Secrets and ConfigMaps of pods waiting on their configuration
-/// (one more round trip then; none otherwise).
-pub async fn what_pods_wait_for(kube: &Kube, sts: &StatefulSet, pods: &[Pod]) -> Seen {
-    use crate::manifest::stuck;
-    let unschedulable = stuck::unschedulable_with_claims(pods);
-    let now = Timestamp::now();
-    let now = now.max(stuck::newest_timestamp(sts, pods).unwrap_or(now));
-    let config = pods.iter().any(|p| stuck::waits_on_config(p, now));
-    let claims = async {
-        if unschedulable.is_empty() {
-            Seen::default()
-        } else {
-            kube.claims_seen(&unschedulable).await
-        }
-    };
-    let refs = async {
-        if config {
-            kube.missing_references(sts).await
-        } else {
-            None
-        }
-    };
-    let (mut seen, refs) = tokio::join!(claims, refs);
-    seen.missing_refs = refs;
-    seen
-}
-
-/// The detail page: summary, ports, pods, conditions; `claims` as [`what_pods_wait_for`]
-/// read them.
-pub fn detail(sts: &StatefulSet, pods: &[Pod], claims: &Seen, now: Timestamp) -> String {
-    detail_events(sts, pods, &Numbers::new(), &[], claims, now)
+/// The detail page: summary, ports, pods, conditions; `seen` as
+/// [`crate::kube::Kube::what_pods_wait_for`] read it.
+pub fn detail(sts: &StatefulSet, pods: &[Pod], seen: &Seen, now: Timestamp) -> String {
+    detail_events(sts, pods, &Numbers::new(), &[], seen, now)
 }
 
 /// [`detail`] with the pods' revision numbers and the set's events (a pod the controller
@@ -158,7 +129,7 @@ pub fn detail_events(
     pods: &[Pod],
     numbers: &Numbers,
     events: &[k8s_openapi::api::core::v1::Event],
-    claims: &Seen,
+    seen: &Seen,
     now: Timestamp,
 ) -> String {
     let name = sts.metadata.name.clone().unwrap_or_default();
@@ -224,9 +195,7 @@ pub fn detail_events(
     for (k, v) in &rows {
         out.push_str(&format!("{:<width$}{v}\n", format!("{k}:")));
     }
-    out.push_str(&stuck_section(
-        &name, sts, pods, numbers, events, claims, now,
-    ));
+    out.push_str(&stuck_section(&name, sts, pods, numbers, events, seen, now));
     out.push_str(&on_delete_section(sts, pods));
 
     // Every container of the template with its image, in the order the kubelet starts them:
@@ -508,15 +477,15 @@ fn stuck_section(
     pods: &[Pod],
     numbers: &Numbers,
     events: &[k8s_openapi::api::core::v1::Event],
-    claims: &Seen,
+    seen: &Seen,
     now: Timestamp,
 ) -> String {
     use crate::manifest::stuck;
     let now = now.max(stuck::newest_timestamp(sts, pods).unwrap_or(now));
     let threshold = jiff::SignedDuration::from_mins(5);
     match stuck::analyze(sts, pods, now, threshold)
-        .and_then(|s| stuck::refine(s, pods, claims, threshold))
-        .or_else(|| stuck::config_stuck(sts, pods, claims, now))
+        .and_then(|s| stuck::refine(s, pods, seen, threshold))
+        .or_else(|| stuck::config_stuck(sts, pods, seen, now))
         .or_else(|| stuck::failed_create(sts, pods, events, now))
     {
         Some(s) => {

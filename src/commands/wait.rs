@@ -362,21 +362,19 @@ async fn evaluate(
     let now = Timestamp::now().max(stuck::newest_timestamp(sts, &list).unwrap_or_default());
     let threshold = jiff::SignedDuration::from_hours(365 * 24);
     let mut found = stuck::analyze(sts, &list, now, threshold);
-    // The scheduler turns a pod down while its claims are provisioned: not stuck unless
-    // nothing will bind them; a missing Secret is created, not rolled back (one more round
-    // trip, only then).
-    if found
-        .as_ref()
-        .is_some_and(|s| s.reason == "Unschedulable" || s.reason == "CreateContainerConfigError")
-    {
-        let seen = super::get::what_pods_wait_for(kube, sts, &list).await;
-        found = found.and_then(|s| stuck::refine(s, &list, &seen, threshold));
-    }
-    // A pod that waits on its configuration (ContainerCreating, CreateContainerConfigError):
-    // stuck at once when what it mounts or reads does not exist.
-    if found.is_none() && list.iter().any(|p| stuck::waits_on_config(p, now)) {
-        let seen = super::get::what_pods_wait_for(kube, sts, &list).await;
-        found = stuck::config_stuck(sts, &list, &seen, now);
+    // What a pod waits for decides (one more round trip, only then), as in `get`: the
+    // scheduler turns a pod down while its claims are provisioned (not stuck unless nothing
+    // will bind them); a missing Secret or ConfigMap is created, not rolled back, and a pod
+    // waiting on one is stuck at once.
+    let judged_by_what_it_waits_for = match &found {
+        Some(s) => s.reason == "Unschedulable" || s.reason == "CreateContainerConfigError",
+        None => list.iter().any(|p| stuck::waits_on_config(p, now)),
+    };
+    if judged_by_what_it_waits_for {
+        let seen = kube.what_pods_wait_for(sts, &list).await;
+        found = found
+            .and_then(|s| stuck::refine(s, &list, &seen, threshold))
+            .or_else(|| stuck::config_stuck(sts, &list, &seen, now));
     }
     let found = found.or_else(|| stuck::failed_create(sts, &list, events, now));
     if let Some(s) = found {

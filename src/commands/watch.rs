@@ -132,8 +132,8 @@ pub async fn run(kube: &Kube, name: &str, ctx: &Ctx) -> Result<()> {
         }
         let text = if tty {
             let all: Vec<Pod> = pods.values().cloned().collect();
-            let claims = super::get::what_pods_wait_for(kube, &sts, &all).await;
-            let page = super::get::detail(&sts, &all, &claims, Timestamp::now());
+            let seen = kube.what_pods_wait_for(&sts, &all).await;
+            let page = super::get::detail(&sts, &all, &seen, Timestamp::now());
             let page = if forbidden {
                 super::get::without_pods(&page)
             } else {

@@ -85,10 +85,38 @@ impl Kube {
 }
 
 impl Kube {
+    /// What the set's stuck pods wait for, read only when a pod shows it: the claims of pods
+    /// the scheduler turned down, the Secrets and ConfigMaps of pods waiting on their
+    /// configuration (one more round trip then; none otherwise). [`stuck::refine`] and
+    /// [`stuck::config_stuck`] judge it.
+    pub async fn what_pods_wait_for(&self, sts: &StatefulSet, pods: &[Pod]) -> Seen {
+        let unschedulable = stuck::unschedulable_with_claims(pods);
+        let now = jiff::Timestamp::now();
+        let now = now.max(stuck::newest_timestamp(sts, pods).unwrap_or(now));
+        let config = pods.iter().any(|p| stuck::waits_on_config(p, now));
+        let claims = async {
+            if unschedulable.is_empty() {
+                Seen::default()
+            } else {
+                self.claims_seen(&unschedulable).await
+            }
+        };
+        let refs = async {
+            if config {
+                self.missing_references(sts).await
+            } else {
+                None
+            }
+        };
+        let (mut seen, refs) = tokio::join!(claims, refs);
+        seen.missing_refs = refs;
+        seen
+    }
+
     /// What [`crate::manifest::stuck::refine_claims`] needs of unschedulable pods' claims: each
     /// claim (GET; a 404 is recorded as absent) and the StorageClasses (LIST), all sent together
     /// (one round trip). Anything unreadable is left out and judged as unknown.
-    pub async fn claims_seen(&self, pods: &[&Pod]) -> Seen {
+    async fn claims_seen(&self, pods: &[&Pod]) -> Seen {
         let names: BTreeSet<String> = pods.iter().flat_map(|p| stuck::claim_names(p)).collect();
         if names.is_empty() {
             return Seen::default();
@@ -114,7 +142,7 @@ impl Kube {
     /// The set's Secret and ConfigMap references that do not exist or lack the key: one GET
     /// per object named, all sent together (one round trip; no list of the namespace's
     /// Secrets). `None` when one cannot be read (403): then nothing is judged.
-    pub async fn missing_references(&self, sts: &StatefulSet) -> Option<Vec<(Reference, bool)>> {
+    async fn missing_references(&self, sts: &StatefulSet) -> Option<Vec<(Reference, bool)>> {
         let refs = preflight::references(sts);
         let names: BTreeSet<(bool, String)> =
             refs.iter().map(|r| (r.secret, r.name.clone())).collect();
