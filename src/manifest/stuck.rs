@@ -489,6 +489,12 @@ pub fn config_stuck(sts: &StatefulSet, pods: &[Pod], seen: &Seen, now: Timestamp
     })
 }
 
+/// The pod `s` is about, among `pods`.
+fn stuck_pod<'a>(s: &Stuck, pods: &'a [Pod]) -> Option<&'a Pod> {
+    pods.iter()
+        .find(|p| p.metadata.name.as_deref() == Some(s.pod.as_str()))
+}
+
 /// A pod stuck on configuration the namespace lacks: CreateContainerConfigError for an
 /// environment reference, a pod still Pending (ContainerCreating: FailedMount) for a volume
 /// one. The kubelet retries both by itself (pkg/kubelet/kubelet_pods.go, volumemanager), so
@@ -544,9 +550,7 @@ pub fn refine_references(s: Stuck, pods: &[Pod], seen: &Seen) -> Stuck {
             });
         }
     }
-    let ns = pods
-        .iter()
-        .find(|p| p.metadata.name.as_deref() == Some(s.pod.as_str()))
+    let ns = stuck_pod(&s, pods)
         .and_then(|p| p.metadata.namespace.as_deref())
         .unwrap_or("default");
     let fix = format!(
@@ -575,10 +579,7 @@ pub fn refine_claims(s: Stuck, pods: &[Pod], seen: &Seen, threshold: Duration) -
     if s.reason != "Unschedulable" {
         return Some(s);
     }
-    let Some(pod) = pods
-        .iter()
-        .find(|p| p.metadata.name.as_deref() == Some(s.pod.as_str()))
-    else {
+    let Some(pod) = stuck_pod(&s, pods) else {
         return Some(s);
     };
     let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
