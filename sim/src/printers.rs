@@ -487,12 +487,8 @@ impl Printer {
                 )
             }
             Printer::StorageClass => {
-                let ann = |k: &str| st(item, &format!("/metadata/annotations/{k}")) == "true";
                 let mut name = st(item, "/metadata/name").to_string();
-                // storageutil.IsDefaultAnnotation
-                if ann("storageclass.kubernetes.io~1is-default-class")
-                    || ann("storageclass.beta.kubernetes.io~1is-default-class")
-                {
+                if crate::controller::volumes::is_default_class(item) {
                     name.push_str(" (default)");
                 }
                 let reclaim = item

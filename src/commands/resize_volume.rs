@@ -208,10 +208,7 @@ async fn check_class(kube: &Kube, plan: &Plan) -> Result<String> {
                 .as_array()
                 .into_iter()
                 .flatten()
-                .find(|c| {
-                    c["metadata"]["annotations"]["storageclass.kubernetes.io/is-default-class"]
-                        == "true"
-                })
+                .find(|c| crate::manifest::preflight::is_default_class_json(c))
                 .and_then(|c| c["metadata"]["name"].as_str())
                 .map(str::to_string)
                 .ok_or_else(|| anyhow!("the claim template names no storage class and the cluster has no default one"))?

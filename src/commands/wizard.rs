@@ -84,10 +84,10 @@ pub async fn inventory(kube: &Kube) -> Inventory {
         storage_classes: classes.map(|v| {
             v.iter()
                 .map(|o| {
-                    let default = o["metadata"]["annotations"]
-                        ["storageclass.kubernetes.io/is-default-class"]
-                        == "true";
-                    (name(o), default)
+                    (
+                        name(o),
+                        crate::manifest::preflight::is_default_class_json(o),
+                    )
                 })
                 .collect()
         }),

@@ -277,17 +277,27 @@ fn fits(requests: &BTreeMap<String, f64>, node: &Node) -> bool {
     })
 }
 
-/// The default class, by its annotation or the beta one (upstream
-/// pkg/apis/storage/util/helpers.go IsDefaultAnnotation reads both).
+/// The annotations that make a StorageClass the default, the GA one and the beta one
+/// (upstream pkg/apis/storage/util/helpers.go IsDefaultAnnotation reads both).
+pub const DEFAULT_CLASS_ANNOTATIONS: [&str; 2] = [
+    "storageclass.kubernetes.io/is-default-class",
+    "storageclass.beta.kubernetes.io/is-default-class",
+];
+
+/// The default class, by [`DEFAULT_CLASS_ANNOTATIONS`].
 pub fn is_default_class(c: &StorageClass) -> bool {
     c.metadata.annotations.as_ref().is_some_and(|a| {
-        [
-            "storageclass.kubernetes.io/is-default-class",
-            "storageclass.beta.kubernetes.io/is-default-class",
-        ]
-        .iter()
-        .any(|k| a.get(*k).is_some_and(|v| v == "true"))
+        DEFAULT_CLASS_ANNOTATIONS
+            .iter()
+            .any(|k| a.get(*k).is_some_and(|v| v == "true"))
     })
+}
+
+/// [`is_default_class`] of a StorageClass read as JSON.
+pub fn is_default_class_json(c: &serde_json::Value) -> bool {
+    DEFAULT_CLASS_ANNOTATIONS
+        .iter()
+        .any(|k| c["metadata"]["annotations"][*k] == "true")
 }
 
 /// Which kinds are worth reading for `sts`.
