@@ -73,19 +73,7 @@ fn kubelet_pulls_what_the_registry_has_for_the_node_arch() {
         waiting(&s, "armidx"),
         waiting(&s, "arm")
     );
-    let events: Vec<String> = s
-        .cluster()
-        .list_items(&EVENTS, Some("default"), None)
-        .iter()
-        .filter(|e| e["reason"] == "Failed")
-        .map(|e| {
-            format!(
-                "{} {}",
-                e["involvedObject"]["name"].as_str().unwrap(),
-                e["message"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let events = failed_events(&s);
     let n = "docker.io/library/postgres:17";
     let missing = format!(
         "missing Failed to pull image \"postgres:17\": rpc error: code = NotFound desc = failed to pull and unpack image \"{n}\": failed to resolve reference \"{n}\": {n}: not found"
@@ -186,8 +174,19 @@ fn kubelet_pulls_with_the_pods_and_its_service_accounts_pull_secrets() {
     let stored = s.cluster().get(&PODS, Some("default"), "by-sa").unwrap();
     assert_eq!(stored["spec"]["imagePullSecrets"], json!([{"name": "hub"}]));
     let n = "docker.io/library/postgres:16";
-    let events: Vec<String> = s
-        .cluster()
+    let events = failed_events(&s);
+    for p in failing {
+        let want = format!(
+            "{p} Failed to pull image \"postgres:16\": rpc error: code = Unknown desc = failed to pull and unpack image \"{n}\": failed to resolve reference \"{n}\": unexpected status from HEAD request to https://docker.io/v2/library/postgres/manifests/16: 401 Unauthorized"
+        );
+        assert!(events.contains(&want), "{want}\n{events:#?}");
+    }
+    assert!(!events.iter().any(|e| e.starts_with("by-")), "{events:#?}");
+}
+
+/// The kubelet's `Failed` events of the default namespace, as `POD MESSAGE`.
+fn failed_events(s: &KubeSim) -> Vec<String> {
+    s.cluster()
         .list_items(&EVENTS, Some("default"), None)
         .iter()
         .filter(|e| e["reason"] == "Failed")
@@ -198,12 +197,5 @@ fn kubelet_pulls_with_the_pods_and_its_service_accounts_pull_secrets() {
                 e["message"].as_str().unwrap()
             )
         })
-        .collect();
-    for p in failing {
-        let want = format!(
-            "{p} Failed to pull image \"postgres:16\": rpc error: code = Unknown desc = failed to pull and unpack image \"{n}\": failed to resolve reference \"{n}\": unexpected status from HEAD request to https://docker.io/v2/library/postgres/manifests/16: 401 Unauthorized"
-        );
-        assert!(events.contains(&want), "{want}\n{events:#?}");
-    }
-    assert!(!events.iter().any(|e| e.starts_with("by-")), "{events:#?}");
+        .collect()
 }
